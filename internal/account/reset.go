@@ -1,0 +1,101 @@
+package account
+
+import (
+	"context"
+	"time"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/notify"
+	"mentorskap/internal/store"
+)
+
+// RequestReset emails a single-use reset link when the address belongs to an
+// account. It answers the same either way so that the form cannot be used to
+// find out who has an account. fallbackLang is used when the person has not
+// chosen a language.
+func (s *Service) RequestReset(ctx context.Context, email, fallbackLang string) error {
+	email = NormalizeEmail(email)
+	if !ValidEmail(email) {
+		return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
+			Fields: map[string]errs.Msg{"email": {Key: "error.email_invalid"}}}
+	}
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+		u, err := ByEmail(ctx, tx, email)
+		if errs.Is(err, errs.NotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		now := s.Clock.Now()
+		token, hash := NewToken()
+		if _, err := tx.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			hash, u.ID, now, now.Add(ResetTTL)); err != nil {
+			return err
+		}
+		return s.Outbox.Send(ctx, tx, now, notify.Recipient{Email: u.Email, Name: u.Name, Lang: u.LanguageOr(fallbackLang)},
+			"password_reset", "name", u.Name, "link", s.Outbox.Link("/reset/"+token), "minutes", int(ResetTTL/time.Minute))
+	})
+}
+
+// CheckReset reports whether a reset token can still be used.
+func (s *Service) CheckReset(ctx context.Context, token string) error {
+	var expires time.Time
+	var used *time.Time
+	err := s.DB.QueryRow(ctx, `SELECT expires_at, used_at FROM password_resets WHERE token_hash = ?`, HashToken(token)).Scan(&expires, &used)
+	if err != nil {
+		return store.NotFound(err, "reset.error.invalid_link")
+	}
+	if used != nil || !s.Clock.Now().Before(expires) {
+		return errs.E(errs.NotFound, "reset.error.invalid_link")
+	}
+	return nil
+}
+
+// ResetPassword sets a new password with a reset token, uses the token up,
+// ends every session of the person and opens a fresh one.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) (string, error) {
+	var v errs.Validation
+	checkPassword(&v, "password", password)
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	var session string
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
+		now := s.Clock.Now()
+		var userID int64
+		// The used_at condition in the UPDATE makes the token single-use even
+		// when two requests race.
+		err := tx.QueryRow(ctx, `UPDATE password_resets SET used_at = ?
+			WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING user_id`,
+			now, HashToken(token), now).Scan(&userID)
+		if err != nil {
+			return store.NotFound(err, "reset.error.invalid_link")
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, HashPassword(password), userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = (SELECT 'email:' || email FROM users WHERE id = ?)`, userID); err != nil {
+			return err
+		}
+		session, err = createSession(ctx, tx, now, userID)
+		return err
+	})
+	return session, err
+}
+
+// LanguageOr returns the person's chosen language, or fallback when they
+// have not chosen one.
+func (u *User) LanguageOr(fallback string) string {
+	if u.Language != "" {
+		return u.Language
+	}
+	if i18n.Supported(fallback) {
+		return fallback
+	}
+	return i18n.Languages[0]
+}

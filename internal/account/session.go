@@ -1,0 +1,136 @@
+package account
+
+import (
+	"context"
+	"time"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/store"
+)
+
+// Login checks email and password and opens a session. Failures are counted
+// per account and per IP address in the database, so throttling survives
+// restarts and holds across instances. The error never says whether the
+// email exists.
+func (s *Service) Login(ctx context.Context, email, password, ip string) (*User, string, error) {
+	email = NormalizeEmail(email)
+	now := s.Clock.Now()
+	if err := s.throttled(ctx, now, email, ip); err != nil {
+		return nil, "", err
+	}
+	var hash string
+	var id int64
+	err := s.DB.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = ?`, email).Scan(&id, &hash)
+	ok := false
+	if err == nil {
+		ok = CheckPassword(hash, password)
+	} else {
+		CheckPassword(dummyHash, password)
+	}
+	if !ok {
+		ferr := s.DB.Tx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?), (?, ?)`,
+				"email:"+email, now, "ip:"+ip, now); err != nil {
+				return err
+			}
+			// Old rows are useless once outside the window; pruning here keeps
+			// the table small without a separate job.
+			_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < ?`, now.Add(-ThrottleWindow))
+			return err
+		})
+		if ferr != nil {
+			return nil, "", ferr
+		}
+		return nil, "", errs.E(errs.Unauthorized, "login.error.failed")
+	}
+	var token string
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
+			return err
+		}
+		var err error
+		token, err = createSession(ctx, tx, now, id)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	u, err := s.ByID(ctx, id)
+	return u, token, err
+}
+
+func (s *Service) throttled(ctx context.Context, now time.Time, email, ip string) error {
+	var perEmail, perIP int
+	since := now.Add(-ThrottleWindow)
+	err := s.DB.QueryRow(ctx, `SELECT
+		(SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at >= ?),
+		(SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at >= ?)`,
+		"email:"+email, since, "ip:"+ip, since).Scan(&perEmail, &perIP)
+	if err != nil {
+		return err
+	}
+	if perEmail >= MaxFailsPerKey || perIP >= MaxFailsPerIP {
+		return errs.E(errs.TooMany, "login.error.throttled", "minutes", int(ThrottleWindow/time.Minute))
+	}
+	return nil
+}
+
+// StartSession opens a session for a user who just proved who they are some
+// other way (setup, invitation, password reset).
+func (s *Service) StartSession(ctx context.Context, userID int64) (string, error) {
+	var token string
+	err := s.DB.Tx(ctx, func(tx *store.Tx) (err error) {
+		token, err = createSession(ctx, tx, s.Clock.Now(), userID)
+		return err
+	})
+	return token, err
+}
+
+func createSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+	token, hash := NewToken()
+	_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
+		hash, userID, now, now.Add(SessionTTL), now)
+	return token, err
+}
+
+// sessionTouchEvery limits how often a session's last-seen time is written:
+// every request would turn reads into writes.
+const sessionTouchEvery = time.Hour
+
+// UserBySession returns the person behind a session cookie, or an
+// Unauthorized error when it is unknown or expired. Active sessions slide
+// forward so that people who use the app are not logged out.
+func (s *Service) UserBySession(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, errs.E(errs.Unauthorized, "error.login_required")
+	}
+	now := s.Clock.Now()
+	hash := HashToken(token)
+	var lastSeen, expires time.Time
+	row := s.DB.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.language, u.timezone, u.created_at, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash)
+	var u User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.Timezone, &u.CreatedAt, &lastSeen, &expires)
+	if err != nil {
+		if store.NotFound(err, "") != err {
+			return nil, errs.E(errs.Unauthorized, "error.login_required")
+		}
+		return nil, err
+	}
+	if !now.Before(expires) {
+		return nil, errs.E(errs.Unauthorized, "error.login_required")
+	}
+	if now.Sub(lastSeen) > sessionTouchEvery {
+		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
+			now, now.Add(SessionTTL), hash); err != nil {
+			return nil, err
+		}
+	}
+	return &u, nil
+}
+
+// Logout ends one session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	_, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, HashToken(token))
+	return err
+}

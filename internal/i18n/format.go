@@ -1,0 +1,145 @@
+package i18n
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// format holds the locale conventions for dates and numbers.
+type format struct {
+	months    [12]string // abbreviated month names
+	date      string     // layout with MMM standing in for the month name
+	timeOnly  string
+	decimal   string
+	thousands string
+}
+
+var formats = map[string]format{
+	"en": {
+		months: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+		date:   "2 MMM 2006", timeOnly: "15:04", decimal: ".", thousands: ",",
+	},
+	"nb": {
+		months: [12]string{"jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."},
+		date:   "2. MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
+	},
+	"sv": {
+		months: [12]string{"jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."},
+		date:   "2 MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
+	},
+	"id": {
+		months: [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"},
+		date:   "2 MMM 2006", timeOnly: "15.04", decimal: ",", thousands: ".",
+	},
+}
+
+// Date formats the calendar date of t as the locale writes it.
+func (l *Locale) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	layout := strings.Replace(l.fmt.date, "MMM", "\x00", 1)
+	s := t.Format(layout)
+	return strings.Replace(s, "\x00", l.fmt.months[t.Month()-1], 1)
+}
+
+// Time formats the clock time of t.
+func (l *Locale) Time(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(l.fmt.timeOnly)
+}
+
+// DateTime formats t in the time zone tz (an IANA name; UTC when unknown).
+func (l *Locale) DateTime(t time.Time, tz string) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = In(t, tz)
+	return l.Date(t) + " " + l.Time(t)
+}
+
+// In converts t to the named zone, falling back to UTC.
+func In(t time.Time, tz string) time.Time {
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		return t.UTC()
+	}
+	return t.In(loc)
+}
+
+// Int formats an integer with the locale's digit grouping.
+func (l *Locale) Int(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	if len(s) > 4 || (len(s) == 4 && l.lang == "en") {
+		var b strings.Builder
+		pre := len(s) % 3
+		if pre > 0 {
+			b.WriteString(s[:pre])
+		}
+		for i := pre; i < len(s); i += 3 {
+			if b.Len() > 0 {
+				b.WriteString(l.fmt.thousands)
+			}
+			b.WriteString(s[i : i+3])
+		}
+		s = b.String()
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// Decimal formats f with the given number of decimals and the locale's
+// separators.
+func (l *Locale) Decimal(f float64, decimals int) string {
+	s := strconv.FormatFloat(f, 'f', decimals, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	n, _ := strconv.Atoi(whole)
+	out := l.Int(n)
+	if n == 0 && strings.HasPrefix(whole, "-") {
+		out = "-" + out
+	}
+	if frac != "" {
+		out += l.fmt.decimal + frac
+	}
+	return out
+}
+
+// Match picks a supported language from an Accept-Language header, or ""
+// when none fits. Norwegian "no" and Nynorsk "nn" readers get Bokmål, the
+// closest written form we ship.
+func Match(header string) string {
+	type cand struct {
+		lang string
+		q    float64
+	}
+	var best cand
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				q = f
+			}
+		}
+		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
+		switch base {
+		case "no", "nn":
+			base = "nb"
+		case "in": // the old ISO code for Indonesian
+			base = "id"
+		}
+		if Supported(base) && q > best.q {
+			best = cand{base, q}
+		}
+	}
+	return best.lang
+}

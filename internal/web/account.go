@@ -1,0 +1,284 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+)
+
+var errNotFound = errs.E(errs.NotFound, "error.not_found")
+
+func (s *Server) accountRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /setup", s.setupForm)
+	mux.HandleFunc("POST /setup", s.setup)
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /forgot", s.forgotForm)
+	mux.HandleFunc("POST /forgot", s.forgot)
+	mux.HandleFunc("GET /reset/{token}", s.resetForm)
+	mux.HandleFunc("POST /reset/{token}", s.reset)
+	mux.HandleFunc("POST /language", s.switchLanguage)
+	mux.HandleFunc("GET /profile", s.requireUser(s.profile))
+	mux.HandleFunc("POST /profile", s.requireUser(s.saveProfile))
+	mux.HandleFunc("POST /profile/password", s.requireUser(s.changePassword))
+	mux.HandleFunc("POST /profile/tokens", s.requireUser(s.createToken))
+	mux.HandleFunc("POST /profile/tokens/{id}/revoke", s.requireUser(s.revokeToken))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.DB.Ping(r.Context()); err != nil {
+		s.Log.Error("health check", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": string(s.DB.Dialect())})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.DB.Dialect())})
+}
+
+// startSession sets the session cookie after a successful login.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token string) {
+	s.setCookie(w, r, sessionCookie, token, account.SessionTTL)
+}
+
+// safeNext keeps redirects after login on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
+	need, err := s.Accounts.NeedsSetup(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !need {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	s.render(w, r, http.StatusOK, "setup", nil)
+}
+
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	lang := s.locale(r).Lang()
+	u, err := s.Accounts.SetupAdmin(r.Context(), account.NewUser{
+		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password"),
+		Language: lang, Timezone: r.PostForm.Get("timezone"),
+	})
+	if err != nil {
+		s.renderForm(w, r, "setup", nil, err)
+		return
+	}
+	token, err := s.Accounts.StartSession(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.startSession(w, r, token)
+	s.redirect(w, r, "/", "setup.done")
+}
+
+type loginData struct{ Next string }
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if need, err := s.Accounts.NeedsSetup(r.Context()); err == nil && need {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return
+	}
+	if user(r) != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", loginData{Next: r.URL.Query().Get("next")})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	next := safeNext(r.PostForm.Get("next"))
+	_, token, err := s.Accounts.Login(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), s.clientIP(r))
+	if err != nil {
+		r.PostForm.Del("password")
+		if e, ok := errs.As(err); ok && (e.Kind == errs.Unauthorized || e.Kind == errs.TooMany) {
+			// Show the login form again, not a redirect to itself.
+			e = &errs.Error{Kind: e.Kind, Key: e.Key, Args: e.Args, Fields: map[string]errs.Msg{}}
+			p := s.newPage(w, r, loginData{Next: next})
+			p.Form = r.PostForm
+			p.Error = p.L.Msg(e.Key, e.Args)
+			code := http.StatusUnauthorized
+			if e.Kind == errs.TooMany {
+				code = http.StatusTooManyRequests
+			}
+			s.renderPage(w, r, code, "login", p)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.startSession(w, r, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.Accounts.Logout(r.Context(), c.Value); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.clearCookie(w, r, sessionCookie)
+	s.redirect(w, r, "/login", "logout.done")
+}
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "forgot", nil)
+}
+
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if err := s.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), s.locale(r).Lang()); err != nil {
+		s.renderForm(w, r, "forgot", nil, err)
+		return
+	}
+	s.redirect(w, r, "/login", "forgot.sent")
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
+	if err := s.Accounts.CheckReset(r.Context(), r.PathValue("token")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "reset", nil)
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if r.PostForm.Get("password") != r.PostForm.Get("confirm") {
+		s.renderForm(w, r, "reset", nil, &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
+			Fields: map[string]errs.Msg{"confirm": {Key: "error.password_mismatch"}}})
+		return
+	}
+	token, err := s.Accounts.ResetPassword(r.Context(), r.PathValue("token"), r.PostForm.Get("password"))
+	if err != nil {
+		s.renderForm(w, r, "reset", nil, err)
+		return
+	}
+	s.startSession(w, r, token)
+	s.redirect(w, r, "/", "reset.done")
+}
+
+func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	lang := r.PostForm.Get("lang")
+	if !i18n.Supported(lang) {
+		s.fail(w, r, errs.E(errs.Invalid, "error.choice_invalid"))
+		return
+	}
+	if u := user(r); u != nil {
+		if err := s.Accounts.SetLanguage(r.Context(), u.ID, lang); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.setCookie(w, r, langCookie, lang, 365*24*time.Hour)
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+type profileData struct {
+	Timezones []string
+	Tokens    []account.APIToken
+	NewToken  string
+}
+
+// commonTimezones are offered first in the profile form; any IANA name is
+// accepted.
+var commonTimezones = []string{"Europe/Oslo", "Europe/Stockholm", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London", "UTC"}
+
+func (s *Server) profileData(r *http.Request, newToken string) (profileData, error) {
+	tokens, err := s.Accounts.Tokens(r.Context(), user(r).ID)
+	return profileData{Timezones: commonTimezones, Tokens: tokens, NewToken: newToken}, err
+}
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	d, err := s.profileData(r, "")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "profile", d)
+}
+
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	err := s.Accounts.UpdateProfile(r.Context(), user(r).ID, account.Profile{
+		Name: r.PostForm.Get("name"), Language: r.PostForm.Get("language"), Timezone: r.PostForm.Get("timezone"),
+	})
+	if err != nil {
+		d, derr := s.profileData(r, "")
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		s.renderForm(w, r, "profile", d, err)
+		return
+	}
+	if lang := r.PostForm.Get("language"); lang != "" {
+		s.setCookie(w, r, langCookie, lang, 365*24*time.Hour)
+	}
+	s.redirect(w, r, "/profile", "profile.saved")
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	session, _ := r.Context().Value(keySession).(string)
+	err := s.Accounts.ChangePassword(r.Context(), user(r).ID, session, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	if err != nil {
+		d, derr := s.profileData(r, "")
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		r.PostForm.Del("current_password")
+		r.PostForm.Del("new_password")
+		s.renderForm(w, r, "profile", d, err)
+		return
+	}
+	s.redirect(w, r, "/profile", "profile.password_changed")
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	token, err := s.Accounts.IssueToken(r.Context(), user(r).ID, r.PostForm.Get("token_name"))
+	d, derr := s.profileData(r, token)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	if err != nil {
+		s.renderForm(w, r, "profile", d, err)
+		return
+	}
+	// The secret is shown once, on this response, and never stored in clear;
+	// so this POST renders instead of redirecting.
+	s.render(w, r, http.StatusOK, "profile", d)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	if err := s.Accounts.RevokeToken(r.Context(), user(r).ID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile", "profile.token_revoked")
+}

@@ -1,0 +1,189 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+)
+
+const (
+	sessionCookie = "mentorskap_session"
+	langCookie    = "mentorskap_lang"
+	flashCookie   = "mentorskap_flash"
+	// maxBody bounds every request body; uploads that need more (CSV) raise
+	// it for themselves.
+	maxBody = 1 << 20
+)
+
+func (s *Server) middleware(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errs.E(errs.Forbidden, "error.cross_origin"))
+	}))
+	h := s.authenticate(next)
+	h = cop.Handler(h)
+	h = s.headers(h)
+	return s.recoverAndLog(h)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (s *Server) recoverAndLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := make([]byte, 8)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		r = with(r, keyRequestID, id)
+		sw := &statusWriter{ResponseWriter: w}
+		start := time.Now()
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Log.Error("panic", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if sw.status == 0 {
+					s.fail(sw, r, fmt.Errorf("panic: %v", p))
+				}
+			}
+			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
+		}()
+		r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func (s *Server) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		if s.secure(r) {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate finds the person behind a session cookie or bearer token and
+// picks the language: the person's setting, then the switcher's cookie, then
+// Accept-Language, then English. Pages inside a program may still fall back
+// to the program's default language (see programLocale).
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
+			u, err := s.Accounts.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
+			if err != nil {
+				r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+				s.fail(w, r, err)
+				return
+			}
+			r = with(r, keyUser, u)
+		} else if c, err := r.Cookie(sessionCookie); err == nil {
+			u, err := s.Accounts.UserBySession(ctx, c.Value)
+			switch {
+			case err == nil:
+				r = with(r, keyUser, u)
+				r = with(r, keySession, c.Value)
+			case errs.Is(err, errs.Unauthorized):
+				s.clearCookie(w, r, sessionCookie)
+			default:
+				s.fail(w, r, err)
+				return
+			}
+		}
+		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, user(r))))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) chooseLang(r *http.Request, u *account.User) string {
+	if u != nil && i18n.Supported(u.Language) {
+		return u.Language
+	}
+	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+		return c.Value
+	}
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// hasExplicitLang reports whether the visitor's language came from their own
+// choice or their browser, so that a program's default must not override it.
+func (s *Server) hasExplicitLang(r *http.Request) bool {
+	return s.chooseLang(r, user(r)) != ""
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteLaxMode})
+}
+
+// requireUser sends anonymous visitors to the login page (pages) or answers
+// 401 (API).
+func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if user(r) == nil {
+			s.fail(w, r, errs.E(errs.Unauthorized, "error.login_required"))
+			return
+		}
+		h(w, r)
+	}
+}
+
+// requireAdmin lets only administrators through.
+func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
+	return s.requireUser(func(w http.ResponseWriter, r *http.Request) {
+		if !user(r).IsAdmin() {
+			s.fail(w, r, errs.E(errs.Forbidden, "error.forbidden"))
+			return
+		}
+		h(w, r)
+	})
+}

@@ -1,0 +1,237 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// pages holds one parsed template set per page: the shared layout and
+// partials plus the page's own file, parsed once at start.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// Template functions are pure: everything that depends on the request (the
+// locale, the user) travels in the page data, never in a rebound function.
+var funcs = template.FuncMap{
+	"field":    newField,
+	"langName": langName,
+	"join":     strings.Join,
+	"contains": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+	"add": func(a, b int) int { return a + b },
+	"deref": func(t *time.Time) time.Time {
+		if t == nil {
+			return time.Time{}
+		}
+		return *t
+	},
+	"lines": func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+		return out
+	},
+}
+
+func parsePages() (*pages, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(templateFS, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := t.ParseFS(templateFS, f); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return p, nil
+}
+
+// Page is the data every page gets. Data holds the page's own values.
+type Page struct {
+	L         *i18n.Locale
+	User      *account.User
+	Flash     string
+	Path      string
+	Languages []string
+	Form      url.Values        // submitted values, kept when a form is shown again
+	Errors    map[string]string // translated message per field
+	Error     string            // message for the whole form
+	Data      any
+}
+
+// Err returns the translated problem with a form field, if any.
+func (p *Page) Err(field string) string { return p.Errors[field] }
+
+// Value returns a submitted form value.
+func (p *Page) Value(field string) string { return p.Form.Get(field) }
+
+// TZ is the viewer's time zone.
+func (p *Page) TZ() string {
+	if p.User != nil {
+		return p.User.Timezone
+	}
+	return "UTC"
+}
+
+// When formats an instant in the viewer's language and time zone.
+func (p *Page) When(t time.Time) string { return p.L.DateTime(t, p.TZ()) }
+
+// Day formats an instant's date in the viewer's time zone.
+func (p *Page) Day(t time.Time) string { return p.L.Date(i18n.In(t, p.TZ())) }
+
+// newPage builds the shared part of every page.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page {
+	p := &Page{
+		L:         s.locale(r),
+		User:      user(r),
+		Path:      r.URL.RequestURI(),
+		Languages: i18n.Languages,
+		Data:      data,
+	}
+	if c, err := r.Cookie(flashCookie); err == nil {
+		if s.Bundle.Has(c.Value) { // only our own messages, never text from the cookie
+			p.Flash = p.L.T(c.Value)
+		}
+		s.clearCookie(w, r, flashCookie)
+	}
+	return p
+}
+
+// render writes a page. It renders into a buffer first so that a template
+// error becomes a clean error page instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, data any) {
+	s.renderPage(w, r, code, name, s.newPage(w, r, data))
+}
+
+func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, name string, p *Page) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.Log.Error("no such template", "name", name, "request_id", requestID(r))
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.Log.Error("render", "template", name, "err", err, "request_id", requestID(r))
+		if name != "error" {
+			s.render(w, r, http.StatusInternalServerError, "error",
+				errorPage{Status: 500, Message: p.L.T("error.internal", "id", requestID(r))})
+			return
+		}
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", p.L.Lang())
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	w.Write(buf.Bytes())
+}
+
+// renderForm shows a form again after invalid input: status 422, the
+// submitted values kept, each problem translated next to its field. Errors
+// other than validation go to fail.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string, data any, err error) {
+	e, ok := errs.As(err)
+	if !ok || (e.Kind != errs.Invalid && e.Kind != errs.Conflict && len(e.Fields) == 0) {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r, data)
+	p.Form = r.PostForm
+	p.Errors = map[string]string{}
+	for f, m := range e.Fields {
+		p.Errors[f] = p.L.Msg(m.Key, m.Args)
+	}
+	if len(e.Fields) > 0 {
+		p.Error = p.L.T("error.invalid")
+	} else {
+		p.Error = p.L.Msg(e.Key, e.Args)
+	}
+	s.renderPage(w, r, status(e.Kind), name, p)
+}
+
+// redirect ends a successful POST (Post/Redirect/Get), optionally leaving a
+// flash message key for the next page.
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) {
+	if flashKey != "" {
+		s.setCookie(w, r, flashCookie, flashKey, time.Minute)
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// Field is what the input partial needs.
+type Field struct {
+	Name, Type, Label, Value, Error, Hint string
+	Required                              bool
+}
+
+// newField builds an input from the page: label translated, value and error
+// taken from the submitted form. Extra args: "required", or a default value
+// as "value=…", or a hint key as "hint=…".
+func newField(p *Page, name, typ, labelKey string, extra ...string) Field {
+	f := Field{Name: name, Type: typ, Label: p.L.T(labelKey), Value: p.Value(name), Error: p.Err(name)}
+	for _, x := range extra {
+		switch {
+		case x == "required":
+			f.Required = true
+		case strings.HasPrefix(x, "value="):
+			if p.Form == nil {
+				f.Value = strings.TrimPrefix(x, "value=")
+			}
+		case strings.HasPrefix(x, "hint="):
+			f.Hint = p.L.T(strings.TrimPrefix(x, "hint="))
+		}
+	}
+	return f
+}
+
+// langName is each language's name in itself, as a switcher shows it.
+func langName(code string) string {
+	switch code {
+	case "en":
+		return "English"
+	case "nb":
+		return "Norsk bokmål"
+	case "sv":
+		return "Svenska"
+	case "id":
+		return "Bahasa Indonesia"
+	}
+	return code
+}

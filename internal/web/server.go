@@ -1,0 +1,105 @@
+// Package web is the HTTP face of Mentorskap: routes, middleware, pages,
+// the JSON API under /api/v1 and static files. Handlers decode input, call a
+// domain package and render; rules live in the domain packages.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/clock"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/notify"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// Server holds what the handlers need. Build it with New; everything is
+// passed in, nothing is global.
+type Server struct {
+	DB         *store.DB
+	Log        *slog.Logger
+	Clock      clock.Clock
+	Bundle     *i18n.Bundle
+	Accounts   *account.Service
+	Programs   *program.Service
+	Outbox     *notify.Outbox
+	BaseURL    string
+	TrustProxy bool // take the client address from X-Forwarded-For
+	Version    string
+
+	pages   *pages
+	handler http.Handler
+}
+
+// New wires the server and parses the templates once.
+func New(s *Server) (*Server, error) {
+	p, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = p
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.handler = s.middleware(mux)
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// secure reports whether cookies should carry the Secure flag: when the site
+// is served over HTTPS, directly or behind a proxy that says so.
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.BaseURL, "https://") ||
+		(s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
+}
+
+// clientIP is the address login throttling counts against.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.TrustProxy {
+		if f := r.Header.Get("X-Forwarded-For"); f != "" {
+			first, _, _ := strings.Cut(f, ",")
+			return strings.TrimSpace(first)
+		}
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}
+
+type ctxKey int
+
+const (
+	keyUser ctxKey = iota
+	keyLocale
+	keyRequestID
+	keySession
+)
+
+// user returns the logged-in person, or nil.
+func user(r *http.Request) *account.User {
+	u, _ := r.Context().Value(keyUser).(*account.User)
+	return u
+}
+
+// locale returns the visitor's locale, chosen by the middleware.
+func (s *Server) locale(r *http.Request) *i18n.Locale {
+	if l, ok := r.Context().Value(keyLocale).(*i18n.Locale); ok {
+		return l
+	}
+	return s.Bundle.Locale("en")
+}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(keyRequestID).(string)
+	return id
+}
+
+func with(r *http.Request, k ctxKey, v any) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), k, v))
+}
