@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -21,17 +24,51 @@ import (
 )
 
 func runServe(args []string, stdout, stderr io.Writer) int {
+	return serve(context.Background(), args, stdout, stderr)
+}
+
+// serve runs the web application until ctx ends or the process gets SIGINT
+// or SIGTERM, then shuts down gracefully. Taking ctx lets tests stop it.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "serve [--addr :8080] [--db mentorskap.db]", stdout, stderr)
 	addr := fs.String("addr", envOr("MENTORSKAP_ADDR", ":8080"), "address to listen on (env MENTORSKAP_ADDR)")
 	dsn := fs.String("db", envOr("MENTORSKAP_DB", "mentorskap.db"), "SQLite file, or a postgres:// URL (env MENTORSKAP_DB)")
 	baseURL := fs.String("base-url", envOr("MENTORSKAP_BASE_URL", ""), "public URL of the site, used in emails (env MENTORSKAP_BASE_URL; default http://localhost<addr>)")
 	trustProxy := fs.Bool("trust-proxy", envOr("MENTORSKAP_TRUST_PROXY", "") == "true", "take client address and scheme from X-Forwarded-* headers (env MENTORSKAP_TRUST_PROXY=true)")
+	smtpHost := fs.String("smtp-host", envOr("MENTORSKAP_SMTP_HOST", ""), "SMTP server; without it emails are only logged and shown on /admin/outbox (env MENTORSKAP_SMTP_HOST)")
+	defPort, portErr := envInt("MENTORSKAP_SMTP_PORT", 587)
+	smtpPort := fs.Int("smtp-port", defPort, "SMTP port (env MENTORSKAP_SMTP_PORT)")
+	smtpUser := fs.String("smtp-user", envOr("MENTORSKAP_SMTP_USER", ""), "SMTP user name; the password is read from MENTORSKAP_SMTP_PASSWORD only (env MENTORSKAP_SMTP_USER)")
+	smtpTLS := fs.String("smtp-tls", envOr("MENTORSKAP_SMTP_TLS", notify.TLSStartTLS), "SMTP encryption: starttls, tls (implicit, port 465) or none (env MENTORSKAP_SMTP_TLS)")
+	smtpFrom := fs.String("smtp-from", envOr("MENTORSKAP_SMTP_FROM", ""), `sender, e.g. "Mentorskap <noreply@example.org>" (env MENTORSKAP_SMTP_FROM)`)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
+	if portErr != nil {
+		fmt.Fprintln(stderr, "mentorskap:", portErr)
+		return 2
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+
+	var sender notify.Sender = notify.LogSender{Log: log}
+	if *smtpHost != "" {
+		// The password comes from the environment only, so that it never
+		// shows in the process list.
+		port := *smtpPort
+		if *smtpTLS == notify.TLSImplicit && !flagSet(fs, "smtp-port") && os.Getenv("MENTORSKAP_SMTP_PORT") == "" {
+			port = 465 // implicit TLS has its own port; 587 would hang on the handshake
+		}
+		s, err := notify.NewSMTPSender(notify.SMTPConfig{Host: *smtpHost, Port: port, Username: *smtpUser,
+			Password: os.Getenv("MENTORSKAP_SMTP_PASSWORD"), TLS: *smtpTLS, From: *smtpFrom})
+		if err != nil {
+			fmt.Fprintln(stderr, "mentorskap:", err)
+			return 2
+		}
+		sender = s
+		log.Info("email over SMTP", "host", *smtpHost, "port", port, "tls", *smtpTLS)
+	}
 
 	app, err := openApp(ctx, *dsn, *baseURL, *addr, log)
 	if err != nil {
@@ -40,6 +77,18 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	}
 	defer app.db.Close()
 	app.web.TrustProxy = *trustProxy
+
+	// The worker gets its own context: it stops after the HTTP server has
+	// drained, so that emails queued by the last requests are still tried.
+	worker := notify.NewWorker(app.db, sender, clock.System{}, log)
+	app.outbox.Wake = worker.Wake
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() { defer close(workerDone); worker.Run(workerCtx) }()
+	defer func() { stopWorker(); <-workerDone }()
+	if *smtpHost == "" {
+		log.Info("no SMTP server configured: emails are written to the log and shown on /admin/outbox")
+	}
 
 	srv := &http.Server{
 		Addr:              *addr,
@@ -119,4 +168,24 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 		return nil, err
 	}
 	return a, nil
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// envInt reads a whole number from the environment, or def when it is unset.
+func envInt(name string, def int) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q is not a number", name, v)
+	}
+	return n, nil
 }

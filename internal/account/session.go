@@ -86,6 +86,13 @@ func (s *Service) StartSession(ctx context.Context, userID int64) (string, error
 	return token, err
 }
 
+// CreateSession opens a session inside the caller's transaction, for use
+// cases that create or identify the person in the same step (accepting an
+// invitation).
+func CreateSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+	return createSession(ctx, tx, now, userID)
+}
+
 func createSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
 	token, hash := NewToken()
 	_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,

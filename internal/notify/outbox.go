@@ -25,6 +25,9 @@ type Recipient struct {
 type Outbox struct {
 	Bundle  *i18n.Bundle
 	BaseURL string // absolute root of the site, e.g. https://mentor.example.org
+	// Wake, when set, is called after an email is queued so that the worker
+	// delivers it promptly instead of at its next poll.
+	Wake func()
 }
 
 // Link makes an absolute URL from a site path, for use inside emails.
@@ -40,5 +43,8 @@ func (o *Outbox) Send(ctx context.Context, q store.Q, now time.Time, to Recipien
 	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + l.T("email.footer")
 	_, err := q.Exec(ctx, `INSERT INTO outbox (to_email, to_name, language, subject, body, created_at, next_attempt_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, to.Email, to.Name, l.Lang(), subject, body, now, now)
+	if err == nil && o.Wake != nil {
+		o.Wake()
+	}
 	return err
 }

@@ -1,6 +1,143 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+
+	"mentorskap/internal/errs"
+)
+
+// apiRoute is one endpoint of the JSON API. The table below is the single
+// list of endpoints: registration reads it, and a test compares it with the
+// OpenAPI document so that neither can drift from the other.
+type apiRoute struct {
+	Method  string
+	Pattern string // a ServeMux path pattern; the OpenAPI path is spelt the same
+	Handler http.HandlerFunc
+	Public  bool // reachable without logging in
+}
+
+// apiPrefix is where version 1 of the API lives.
+const apiPrefix = "/api/v1"
+
+func (s *Server) apiTable() []apiRoute {
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Handler: s.apiOpenAPI, Public: true},
+
+		{Method: "POST", Pattern: "/api/v1/tokens", Handler: s.apiCreateToken, Public: true},
+		{Method: "GET", Pattern: "/api/v1/tokens", Handler: s.apiListTokens},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Handler: s.apiRevokeToken},
+
+		{Method: "GET", Pattern: "/api/v1/me", Handler: s.apiMe},
+		{Method: "PATCH", Pattern: "/api/v1/me", Handler: s.apiUpdateMe},
+
+		{Method: "GET", Pattern: "/api/v1/programs", Handler: s.apiListPrograms},
+		{Method: "POST", Pattern: "/api/v1/programs", Handler: s.apiCreateProgram},
+		{Method: "GET", Pattern: "/api/v1/programs/{id}", Handler: s.apiGetProgram},
+		{Method: "PATCH", Pattern: "/api/v1/programs/{id}", Handler: s.apiUpdateProgram},
+
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/participants", Handler: s.apiListParticipants},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/participants/{userID}/approve", Handler: s.apiApproveParticipant},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/participants/{userID}/decline", Handler: s.apiDeclineParticipant},
+
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/invitations", Handler: s.apiListInvitations},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/invitations", Handler: s.apiCreateInvitation},
+		{Method: "DELETE", Pattern: "/api/v1/programs/{id}/invitations/{invitationID}", Handler: s.apiRevokeInvitation},
+
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/pairs", Handler: s.apiListPairs},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/pairs", Handler: s.apiCreatePair},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/pairs/{pairID}/end", Handler: s.apiEndPair},
+	}
+}
+
+// apiMethods are the methods a 405 answer may list in Allow. HEAD is left
+// out: ServeMux answers it wherever GET is registered.
+var apiMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 func (s *Server) apiRoutes(mux *http.ServeMux) {
+	// known holds the same patterns with empty handlers, so the fallback
+	// can ask which methods a path would accept.
+	known := http.NewServeMux()
+	for _, rt := range s.apiTable() {
+		h := rt.Handler
+		if !rt.Public {
+			h = s.requireUser(h)
+		}
+		mux.HandleFunc(rt.Method+" "+rt.Pattern, noStore(h))
+		known.HandleFunc(rt.Method+" "+rt.Pattern, func(http.ResponseWriter, *http.Request) {})
+	}
+	// Without this the site-wide "/" fallback would answer a wrong method
+	// with 404, and ServeMux's own 405 is plain text, not a problem document.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range apiMethods {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := known.Handler(probe); pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) == 0 {
+			s.fail(w, r, errs.E(errs.NotFound, "api.error.no_endpoint"))
+			return
+		}
+		for _, m := range allow {
+			w.Header().Add("Allow", m)
+		}
+		l := s.locale(r)
+		s.problem(w, r, http.StatusMethodNotAllowed, l.T("api.error.method_not_allowed", "method", r.Method), nil)
+	})
 }
+
+// noStore keeps API answers, which may carry tokens and personal data, out
+// of shared caches.
+func noStore(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h(w, r)
+	}
+}
+
+// pathID reads a numeric id from the path. A malformed id names nothing, so
+// it is a 404 like any unknown id.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.E(errs.NotFound, "error.not_found")
+	}
+	return id, nil
+}
+
+// list wraps a collection so that it is always an object with an array,
+// never null, and can grow fields (paging) later.
+type apiList[T any] struct {
+	Items []T `json:"items"`
+}
+
+func newAPIList[T any](items []T) apiList[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return apiList[T]{Items: items}
+}
+
+// renameFields turns the domain's field names in validation errors into the
+// API's JSON names, where they differ.
+func renameFields(err error, names map[string]string) error {
+	e, ok := errs.As(err)
+	if !ok || len(e.Fields) == 0 {
+		return err
+	}
+	fields := make(map[string]errs.Msg, len(e.Fields))
+	for f, m := range e.Fields {
+		if n, ok := names[f]; ok {
+			f = n
+		}
+		fields[f] = m
+	}
+	out := *e
+	out.Fields = fields
+	return &out
+}
+
+func apiItoa(n int64) string { return strconv.FormatInt(n, 10) }

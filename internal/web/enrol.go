@@ -1,6 +1,402 @@
 package web
 
-import "net/http"
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/program"
+)
+
+// Enrolment: coordinators invite people by email or CSV, people come in
+// through an invitation or the program's join link, and each participant
+// fills in the profile matching reads.
 func (s *Server) enrolRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /programs/{id}/invitations", s.requireUser(s.invitations))
+	mux.HandleFunc("POST /programs/{id}/invitations", s.requireUser(s.inviteOne))
+	mux.HandleFunc("POST /programs/{id}/invitations/upload", s.requireUser(s.inviteUpload))
+	mux.HandleFunc("POST /programs/{id}/invitations/{inv}/resend", s.requireUser(s.invitationResend))
+	mux.HandleFunc("POST /programs/{id}/invitations/{inv}/revoke", s.requireUser(s.invitationRevoke))
+	mux.HandleFunc("GET /invite/{token}", s.inviteOffer)
+	mux.HandleFunc("POST /invite/{token}", s.inviteAccept)
+	mux.HandleFunc("GET /join/{token}", s.joinOffer)
+	mux.HandleFunc("POST /join/{token}", s.joinAccept)
+	mux.HandleFunc("GET /programs/{id}/profile", s.requireUser(s.participantProfile))
+	mux.HandleFunc("POST /programs/{id}/profile", s.requireUser(s.participantProfileSave))
+	mux.HandleFunc("GET /programs/{id}/participants/{uid}", s.requireUser(s.participantView))
+}
+
+// --- invitations (coordinators) ---
+
+type invitationsData struct {
+	Program     *program.Program
+	Invitations []program.Invitation
+	Now         time.Time
+	Report      *program.CSVReport
+	Days        int
+	MaxRows     int
+}
+
+func (s *Server) invitationsData(r *http.Request) (invitationsData, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return invitationsData{}, err
+	}
+	p, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+	if err != nil {
+		return invitationsData{}, err
+	}
+	list, err := s.Programs.Invitations(r.Context(), user(r), id)
+	return invitationsData{Program: p, Invitations: list, Now: s.Clock.Now(),
+		Days: int(program.InvitationTTL / (24 * time.Hour)), MaxRows: program.MaxCSVRows}, err
+}
+
+func (s *Server) invitations(w http.ResponseWriter, r *http.Request) {
+	d, err := s.invitationsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "enrol_invitations", d)
+}
+
+func (s *Server) inviteOne(w http.ResponseWriter, r *http.Request) {
+	d, err := s.invitationsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	_, err = s.Programs.Invite(r.Context(), user(r), d.Program.ID, program.NewInvitation{
+		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"),
+		Role: r.PostForm.Get("role"), Language: r.PostForm.Get("language"),
+	})
+	if err != nil {
+		s.renderForm(w, r, "enrol_invitations", d, err)
+		return
+	}
+	s.redirect(w, r, programPath(d.Program.ID)+"/invitations", "enrol.invited")
+}
+
+// uploadOverhead is room for the multipart envelope around the CSV file.
+const uploadOverhead = 64 << 10
+
+func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
+	raiseBodyLimit(w, r, program.MaxCSVBytes+uploadOverhead)
+	d, err := s.invitationsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fileErr := func(key string, args ...any) error {
+		return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
+			Fields: map[string]errs.Msg{"file": {Key: key, Args: args}}}
+	}
+	if err := r.ParseMultipartForm(program.MaxCSVBytes + uploadOverhead); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = fileErr("enrol.csv.too_large", "max", program.MaxCSVBytes>>20)
+		} else {
+			err = fileErr("enrol.csv.missing")
+		}
+		s.renderForm(w, r, "enrol_invitations", d, err)
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.renderForm(w, r, "enrol_invitations", d, fileErr("enrol.csv.missing"))
+		return
+	}
+	defer f.Close()
+	report, err := s.Programs.InviteCSV(r.Context(), user(r), d.Program.ID, f)
+	if err != nil {
+		s.renderForm(w, r, "enrol_invitations", d, err)
+		return
+	}
+	// The report is the answer to this upload, so it is rendered rather
+	// than redirected; reloading cannot invite twice because every address
+	// now holds an open invitation.
+	if d.Invitations, err = s.Programs.Invitations(r.Context(), user(r), d.Program.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Report = report
+	s.render(w, r, http.StatusOK, "enrol_invitations", d)
+}
+
+func (s *Server) invitationAction(do func(*http.Request, int64, int64) error, flash string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		inv, err := pathID(r, "inv")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := do(r, id, inv); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.redirect(w, r, programPath(id)+"/invitations", flash)
+	}
+}
+
+func (s *Server) invitationResend(w http.ResponseWriter, r *http.Request) {
+	s.invitationAction(func(r *http.Request, id, inv int64) error {
+		return s.Programs.ResendInvitation(r.Context(), user(r), id, inv)
+	}, "enrol.resent")(w, r)
+}
+
+func (s *Server) invitationRevoke(w http.ResponseWriter, r *http.Request) {
+	s.invitationAction(func(r *http.Request, id, inv int64) error {
+		return s.Programs.RevokeInvitation(r.Context(), user(r), id, inv)
+	}, "enrol.revoked")(w, r)
+}
+
+// --- accepting an invitation or joining ---
+
+type acceptData struct {
+	Offer     *program.Offer
+	Action    string // where the form posts
+	LoginNext string // the login link that comes back here
+	Join      bool   // a join link: the visitor types their own email
+	WrongUser bool   // logged in as someone the invitation is not for
+}
+
+// offerLocale shows an anonymous visitor the page in the invitation's (or
+// program's) language unless they chose one themselves or their browser
+// asked for one.
+func (s *Server) offerLocale(r *http.Request, o *program.Offer) *http.Request {
+	if s.chooseLang(r, user(r)) == "" {
+		return with(r, keyLocale, s.Bundle.Locale(o.Language))
+	}
+	return r
+}
+
+func (s *Server) acceptData(r *http.Request, o *program.Offer, join bool) acceptData {
+	kind := "/invite/"
+	if join {
+		kind = "/join/"
+	}
+	action := kind + r.PathValue("token")
+	d := acceptData{Offer: o, Action: action, LoginNext: "/login?next=" + url.QueryEscape(action), Join: join}
+	if u := user(r); u != nil && !join && !strings.EqualFold(u.Email, o.Email) {
+		d.WrongUser = true
+	}
+	return d
+}
+
+func (s *Server) inviteOffer(w http.ResponseWriter, r *http.Request) {
+	o, err := s.Programs.InvitationOffer(r.Context(), r.PathValue("token"))
+	s.showOffer(w, r, o, err, false)
+}
+
+func (s *Server) joinOffer(w http.ResponseWriter, r *http.Request) {
+	o, err := s.Programs.JoinOffer(r.Context(), r.PathValue("token"))
+	s.showOffer(w, r, o, err, true)
+}
+
+func (s *Server) showOffer(w http.ResponseWriter, r *http.Request, o *program.Offer, err error, join bool) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r = s.offerLocale(r, o)
+	s.render(w, r, http.StatusOK, "enrol_accept", s.acceptData(r, o, join))
+}
+
+func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request) {
+	s.accept(w, r, false)
+}
+
+func (s *Server) joinAccept(w http.ResponseWriter, r *http.Request) {
+	s.accept(w, r, true)
+}
+
+func (s *Server) accept(w http.ResponseWriter, r *http.Request, join bool) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	var o *program.Offer
+	var err error
+	if join {
+		o, err = s.Programs.JoinOffer(ctx, token)
+	} else {
+		o, err = s.Programs.InvitationOffer(ctx, token)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r = s.offerLocale(r, o)
+	r.ParseForm()
+	a := program.Acceptance{Role: r.PostForm.Get("role")}
+	a.Account.Name = r.PostForm.Get("name")
+	a.Account.Password = r.PostForm.Get("password")
+	a.Account.Language = r.PostForm.Get("language")
+	a.Account.Timezone = r.PostForm.Get("timezone")
+	a.Account.Email = r.PostForm.Get("email")
+	var res *program.Accepted
+	if join {
+		res, err = s.Programs.Join(ctx, user(r), token, a)
+	} else {
+		res, err = s.Programs.AcceptInvitation(ctx, user(r), token, a)
+	}
+	if err != nil {
+		r.PostForm.Del("password")
+		if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict {
+			s.renderForm(w, r, "enrol_accept", s.acceptData(r, o, join), err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	if res.Session != "" {
+		s.startSession(w, r, res.Session)
+		if lang := res.User.Language; i18n.Supported(lang) {
+			s.setCookie(w, r, langCookie, lang, 365*24*time.Hour)
+		}
+	}
+	s.redirect(w, r, programPath(res.ProgramID)+"/profile", "enrol.accepted")
+}
+
+// --- participant profile ---
+
+type profileFormData struct {
+	Program      *program.Program
+	Participant  *program.Participant
+	Languages    []string // the interface languages, offered as checkboxes
+	CareerStages []string
+	MinCapacity  int
+	MaxCapacity  int
+}
+
+// profileValues fills the form from a saved profile.
+func profileValues(p *program.Participant) url.Values {
+	v := url.Values{}
+	var other []string
+	for _, l := range p.Languages {
+		if i18n.Supported(l) {
+			v.Add("languages", l)
+		} else {
+			other = append(other, l)
+		}
+	}
+	v.Set("languages_other", strings.Join(other, ", "))
+	v.Set("location", p.Location)
+	if p.OnlineOK {
+		v.Set("online_ok", "1")
+	}
+	v.Set("field", p.Field)
+	v.Set("skills", p.Skills)
+	v.Set("needs", p.Needs)
+	v.Set("goals", p.Goals)
+	v.Set("interests", p.Interests)
+	v.Set("education", p.Education)
+	v.Set("career_stage", p.CareerStage)
+	v.Set("availability", p.Availability)
+	v.Set("organisation", p.Organisation)
+	v.Set("capacity", strconv.Itoa(p.Capacity))
+	v.Set("about", p.About)
+	return v
+}
+
+// profileFrom reads the submitted form. Other languages may be separated by
+// commas or spaces.
+func profileFrom(f url.Values) program.Profile {
+	langs := append([]string(nil), f["languages"]...)
+	langs = append(langs, strings.FieldsFunc(f.Get("languages_other"), func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
+	})...)
+	// A blank or malformed capacity becomes 0, which the range check
+	// refuses with a message that says what is allowed.
+	capacity, _ := strconv.Atoi(strings.TrimSpace(f.Get("capacity")))
+	return program.Profile{
+		Languages: langs, Location: f.Get("location"), OnlineOK: f.Get("online_ok") != "",
+		Field: f.Get("field"), Skills: f.Get("skills"), Needs: f.Get("needs"), Goals: f.Get("goals"),
+		Interests: f.Get("interests"), Education: f.Get("education"), CareerStage: f.Get("career_stage"),
+		Availability: f.Get("availability"), Organisation: f.Get("organisation"),
+		Capacity: capacity, About: f.Get("about"),
+	}
+}
+
+func (s *Server) profileFormData(p *program.Program, part *program.Participant) profileFormData {
+	return profileFormData{Program: p, Participant: part, Languages: i18n.Languages,
+		CareerStages: program.CareerStages, MinCapacity: program.MinCapacity, MaxCapacity: program.MaxCapacity}
+}
+
+func (s *Server) participantProfile(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, part, err := s.Programs.MyParticipation(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page := s.newPage(w, r, s.profileFormData(p, part))
+	page.Form = profileValues(part)
+	s.renderPage(w, r, http.StatusOK, "enrol_profile", page)
+}
+
+func (s *Server) participantProfileSave(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	part, err := s.Programs.SaveProfile(r.Context(), user(r), id, profileFrom(r.PostForm))
+	if err != nil {
+		if errs.KindOf(err) != errs.Invalid {
+			s.fail(w, r, err)
+			return
+		}
+		p, cur, derr := s.Programs.MyParticipation(r.Context(), user(r), id)
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		s.renderForm(w, r, "enrol_profile", s.profileFormData(p, cur), err)
+		return
+	}
+	flash := "enrol.profile_saved"
+	if part.Status == program.StatusPending {
+		flash = "enrol.profile_saved_pending"
+	}
+	s.redirect(w, r, programPath(id)+"/profile", flash)
+}
+
+type participantViewData struct {
+	Program     *program.Program
+	Participant *program.Participant
+}
+
+func (s *Server) participantView(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	uid, err := pathID(r, "uid")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, part, err := s.Programs.ViewParticipant(r.Context(), user(r), id, uid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "enrol_participant", participantViewData{Program: p, Participant: part})
 }

@@ -81,6 +81,10 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, code int, detai
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", l.Lang())
+	if code == http.StatusUnauthorized {
+		// RFC 6750: tell API clients how to authenticate.
+		w.Header().Set("WWW-Authenticate", `Bearer realm="mentorskap"`)
+	}
 	w.WriteHeader(code)
 	json.NewEncoder(w).Encode(body)
 }

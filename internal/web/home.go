@@ -1,9 +1,23 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"mentorskap/internal/program"
+)
+
+// homeData is the start page of a logged-in person: what they run, what
+// they take part in, and who they are paired with.
+type homeData struct {
+	Coordinated   []program.Summary
+	Participating []program.Summary
+	Pairs         []program.Pair // active pairs only
+	CanCreate     bool
+}
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	if user(r) == nil {
+	u := user(r)
+	if u == nil {
 		if need, err := s.Accounts.NeedsSetup(r.Context()); err == nil && need {
 			http.Redirect(w, r, "/setup", http.StatusSeeOther)
 			return
@@ -11,5 +25,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "welcome", nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "home", nil)
+	coordinated, participating, err := s.Programs.Mine(r.Context(), u)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pairs, err := program.PairsForUser(r.Context(), s.DB, u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := homeData{Coordinated: coordinated, Participating: participating, CanCreate: u.CanCreatePrograms()}
+	for _, p := range pairs {
+		if p.Active() {
+			d.Pairs = append(d.Pairs, p)
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", d)
 }

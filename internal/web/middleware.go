@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -27,6 +28,9 @@ const (
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// This runs before authenticate, so the language comes from the
+		// cookie or the browser.
+		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
 		s.fail(w, r, errs.E(errs.Forbidden, "error.cross_origin"))
 	}))
 	h := s.authenticate(next)
@@ -81,9 +85,20 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
 		}()
-		r.Body = http.MaxBytesReader(sw, r.Body, maxBody)
+		raw := r.Body
+		r.Body = http.MaxBytesReader(sw, raw, maxBody)
+		r = with(r, keyRawBody, raw)
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// raiseBodyLimit lets an upload handler accept up to n bytes instead of
+// maxBody. Wrapping r.Body again would not do: the outer limit cannot lift
+// the inner one, so the unwrapped body is kept for this.
+func raiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) {
+	if raw, ok := r.Context().Value(keyRawBody).(io.ReadCloser); ok {
+		r.Body = http.MaxBytesReader(w, raw, n)
+	}
 }
 
 func (s *Server) headers(next http.Handler) http.Handler {
@@ -145,12 +160,6 @@ func (s *Server) chooseLang(r *http.Request, u *account.User) string {
 		return c.Value
 	}
 	return i18n.Match(r.Header.Get("Accept-Language"))
-}
-
-// hasExplicitLang reports whether the visitor's language came from their own
-// choice or their browser, so that a program's default must not override it.
-func (s *Server) hasExplicitLang(r *http.Request) bool {
-	return s.chooseLang(r, user(r)) != ""
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {

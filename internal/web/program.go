@@ -1,6 +1,412 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
+)
 
 func (s *Server) programRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /programs", s.requireUser(s.programList))
+	mux.HandleFunc("GET /programs/new", s.requireUser(s.programNewForm))
+	mux.HandleFunc("POST /programs", s.requireUser(s.programCreate))
+	mux.HandleFunc("GET /programs/{id}", s.requireUser(s.programOverview))
+	mux.HandleFunc("GET /programs/{id}/edit", s.requireUser(s.programEditForm))
+	mux.HandleFunc("POST /programs/{id}/edit", s.requireUser(s.programUpdate))
+	mux.HandleFunc("POST /programs/{id}/coordinators", s.requireUser(s.programAddCoordinator))
+	mux.HandleFunc("GET /programs/{id}/participants", s.requireUser(s.participantList))
+	mux.HandleFunc("POST /programs/{id}/participants/{user}/approve", s.requireUser(s.participantDecide(true)))
+	mux.HandleFunc("POST /programs/{id}/participants/{user}/decline", s.requireUser(s.participantDecide(false)))
+	mux.HandleFunc("GET /programs/{id}/pairs", s.requireUser(s.pairList))
+	mux.HandleFunc("POST /programs/{id}/pairs", s.requireUser(s.pairCreate))
+	mux.HandleFunc("POST /programs/{id}/pairs/{pair}/end", s.requireUser(s.pairEnd))
+}
+
+func programPath(id int64) string { return "/programs/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) programList(w http.ResponseWriter, r *http.Request) {
+	coordinated, participating, err := s.Programs.Mine(r.Context(), user(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "program_list", programListData{Coordinated: coordinated, Participating: participating})
+}
+
+type programListData struct {
+	Coordinated, Participating []program.Summary
+}
+
+// programFormData is what the settings form needs beside the values.
+type programFormData struct {
+	Program   *program.Program // nil when creating
+	JoinRoles []string
+}
+
+var joinRoles = []string{program.JoinChoose, program.JoinMentor, program.JoinMentee}
+
+// settingsValues fills the settings form with a program's current (or
+// default) values, the same way a submitted form would.
+func settingsValues(st program.Settings) url.Values {
+	b := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return ""
+	}
+	return url.Values{
+		"name": {st.Name}, "purpose": {st.Purpose}, "goals": {st.Goals}, "focus_areas": {st.FocusAreas},
+		"start": {st.Start}, "end": {st.End},
+		"min_meetings": {strconv.Itoa(st.MinMeetings)}, "max_gap_days": {strconv.Itoa(st.MaxGapDays)},
+		"meeting_min_minutes": {strconv.Itoa(st.MeetingMinMinutes)}, "meeting_max_minutes": {strconv.Itoa(st.MeetingMaxMinutes)},
+		"messages_allowed": {b(st.MessagesAllowed)}, "eval_followup": {b(st.EvalFollowup)},
+		"eval_midpoint": {b(st.EvalMidpoint)}, "eval_final": {b(st.EvalFinal)},
+		"default_language": {st.DefaultLanguage}, "join_enabled": {b(st.JoinEnabled)}, "join_role": {st.JoinRole},
+	}
+}
+
+// settingsFrom reads the settings form. A number that does not parse reads
+// as 0, which the range checks then reject with a clear message.
+func settingsFrom(r *http.Request) program.Settings {
+	f := r.PostForm
+	num := func(k string) int {
+		n, _ := strconv.Atoi(strings.TrimSpace(f.Get(k)))
+		return n
+	}
+	on := func(k string) bool { return f.Get(k) != "" }
+	return program.Settings{
+		Name: f.Get("name"), Purpose: f.Get("purpose"), Goals: f.Get("goals"), FocusAreas: f.Get("focus_areas"),
+		Start: f.Get("start"), End: f.Get("end"),
+		MinMeetings: num("min_meetings"), MaxGapDays: num("max_gap_days"),
+		MeetingMinMinutes: num("meeting_min_minutes"), MeetingMaxMinutes: num("meeting_max_minutes"),
+		MessagesAllowed: on("messages_allowed"), EvalFollowup: on("eval_followup"),
+		EvalMidpoint: on("eval_midpoint"), EvalFinal: on("eval_final"),
+		DefaultLanguage: f.Get("default_language"), JoinEnabled: on("join_enabled"), JoinRole: f.Get("join_role"),
+	}
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, d programFormData, st program.Settings) {
+	p := s.newPage(w, r, d)
+	p.Form = settingsValues(st)
+	s.renderPage(w, r, http.StatusOK, "program_form", p)
+}
+
+func (s *Server) programNewForm(w http.ResponseWriter, r *http.Request) {
+	u := user(r)
+	if !u.CanCreatePrograms() {
+		s.fail(w, r, errs.E(errs.Forbidden, "program.error.cannot_create"))
+		return
+	}
+	def := program.Defaults(s.Clock.Now(), s.locale(r).Lang())
+	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles}, program.SettingsOf(def))
+}
+
+func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	p, err := s.Programs.Create(r.Context(), user(r), settingsFrom(r))
+	if err != nil {
+		s.renderForm(w, r, "program_form", programFormData{JoinRoles: joinRoles}, err)
+		return
+	}
+	s.redirect(w, r, programPath(p.ID), "program.created")
+}
+
+func (s *Server) programEditForm(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSettings(w, r, programFormData{Program: p, JoinRoles: joinRoles}, program.SettingsOf(*p))
+}
+
+func (s *Server) programUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	_, err = s.Programs.Update(r.Context(), user(r), id, settingsFrom(r))
+	if err != nil {
+		if errs.KindOf(err) != errs.Invalid {
+			s.fail(w, r, err)
+			return
+		}
+		p, perr := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		s.renderForm(w, r, "program_form", programFormData{Program: p, JoinRoles: joinRoles}, err)
+		return
+	}
+	s.redirect(w, r, programPath(id), "program.saved")
+}
+
+// overviewData serves both views of /programs/{id}: the coordinator's with
+// counts and coordinators, and a participant's with only their own status
+// and pair.
+type overviewData struct {
+	Program      *program.Program
+	Coordinator  bool
+	Counts       program.StatusCounts
+	ActivePairs  int
+	Coordinators []program.Coordinator
+	Me           *program.Participant // the viewer's participation, for participants
+	MyPairs      []program.Pair       // the viewer's pairs in this program
+}
+
+func (s *Server) programOverview(w http.ResponseWriter, r *http.Request) {
+	s.showOverview(w, r, http.StatusOK, nil)
+}
+
+// showOverview renders the overview, or, after a failed add-coordinator
+// form, the overview with that form's problem.
+func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, formErr error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	u := user(r)
+	p, role, err := s.Programs.RequireMember(ctx, u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := overviewData{Program: p, Coordinator: role == program.RoleCoordinator}
+	if d.Coordinator {
+		if d.Counts, err = s.Programs.CountByStatus(ctx, u, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if d.Coordinators, err = program.Coordinators(ctx, s.DB, id); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		pairs, err := program.Pairs(ctx, s.DB, id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, pr := range pairs {
+			if pr.Active() {
+				d.ActivePairs++
+			}
+		}
+	} else {
+		if d.Me, err = program.GetParticipant(ctx, s.DB, id, u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	mine, err := program.PairsForUser(ctx, s.DB, u.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, pr := range mine {
+		if pr.ProgramID == id {
+			d.MyPairs = append(d.MyPairs, pr)
+		}
+	}
+	if formErr != nil {
+		s.renderForm(w, r, "program_overview", d, formErr)
+		return
+	}
+	s.render(w, r, code, "program_overview", d)
+}
+
+func (s *Server) programAddCoordinator(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	err = s.Programs.AddCoordinator(r.Context(), user(r), id, r.PostForm.Get("email"))
+	if err != nil {
+		if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
+			s.showOverview(w, r, 0, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, programPath(id), "program.coordinator_added")
+}
+
+type participantListData struct {
+	Program      *program.Program
+	Participants []program.Participant
+	Counts       program.StatusCounts
+	Filter       program.ParticipantFilter
+	Filtered     bool
+	Roles        []string
+	Statuses     []string
+}
+
+func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	u := user(r)
+	p, err := s.Programs.RequireCoordinator(ctx, u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := program.ParticipantFilter{Search: strings.TrimSpace(q.Get("q"))}
+	// Unknown filter values are ignored rather than refused: they come from
+	// links and bookmarks, not from typing.
+	if v := q.Get("role"); v == program.SideMentor || v == program.SideMentee {
+		f.Role = v
+	}
+	if v := q.Get("status"); v == program.StatusPending || v == program.StatusApproved || v == program.StatusDeclined {
+		f.Status = v
+	}
+	list, err := s.Programs.Participants(ctx, u, id, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	counts, err := s.Programs.CountByStatus(ctx, u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "program_participants", participantListData{
+		Program: p, Participants: list, Counts: counts, Filter: f,
+		Filtered: f.Search != "" || f.Role != "" || f.Status != "",
+		Roles:    []string{program.SideMentor, program.SideMentee},
+		Statuses: []string{program.StatusPending, program.StatusApproved, program.StatusDeclined},
+	})
+}
+
+func (s *Server) participantDecide(approve bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		uid, err := pathID(r, "user")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := s.Programs.Decide(r.Context(), user(r), id, uid, approve); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		flash := "participant.declined_flash"
+		if approve {
+			flash = "participant.approved_flash"
+		}
+		s.redirect(w, r, programPath(id)+"/participants", flash)
+	}
+}
+
+type pairListData struct {
+	Program          *program.Program
+	Pairs            []program.Pair
+	Mentors, Mentees []program.Candidate
+}
+
+func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
+	ctx := r.Context()
+	u := user(r)
+	p, err := s.Programs.RequireCoordinator(ctx, u, id)
+	if err != nil {
+		return pairListData{}, err
+	}
+	d := pairListData{Program: p}
+	if d.Pairs, err = s.Programs.ProgramPairs(ctx, u, id); err != nil {
+		return d, err
+	}
+	d.Mentors, d.Mentees, err = s.Programs.PairCandidates(ctx, u, id)
+	return d, err
+}
+
+func (s *Server) pairList(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.pairData(r, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "program_pairs", d)
+}
+
+// formIDs reads repeated numeric form values; anything unreadable is
+// dropped, so it reads as "nobody chosen" and is refused by the domain.
+func formIDs(vs []string) []int64 {
+	var out []int64
+	for _, v := range vs {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (s *Server) pairCreate(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	_, err = s.Programs.CreatePair(r.Context(), user(r), id, formIDs(r.PostForm["mentor"]), formIDs(r.PostForm["mentee"]))
+	if err != nil {
+		if errs.KindOf(err) != errs.Invalid {
+			s.fail(w, r, err)
+			return
+		}
+		d, derr := s.pairData(r, id)
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		s.renderForm(w, r, "program_pairs", d, err)
+		return
+	}
+	s.redirect(w, r, programPath(id)+"/pairs", "pair.created")
+}
+
+func (s *Server) pairEnd(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pid, err := pathID(r, "pair")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Programs.EndPair(r.Context(), user(r), id, pid); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, programPath(id)+"/pairs", "pair.ended_flash")
 }

@@ -79,6 +79,7 @@ const (
 	keyLocale
 	keyRequestID
 	keySession
+	keyRawBody // the request body before the global size limit
 )
 
 // user returns the logged-in person, or nil.
@@ -93,6 +94,17 @@ func (s *Server) locale(r *http.Request) *i18n.Locale {
 		return l
 	}
 	return s.Bundle.Locale("en")
+}
+
+// withProgramLanguage makes a program's default language the visitor's
+// language on pages inside that program, unless the visitor chose one or
+// their browser asked for one we have: the person's setting, then
+// Accept-Language, then the program's default.
+func (s *Server) withProgramLanguage(r *http.Request, lang string) *http.Request {
+	if s.chooseLang(r, user(r)) != "" || !i18n.Supported(lang) {
+		return r
+	}
+	return with(r, keyLocale, s.Bundle.Locale(lang))
 }
 
 func requestID(r *http.Request) string {

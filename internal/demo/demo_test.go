@@ -1,0 +1,176 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/clock"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
+)
+
+// counts is what the demo leaves in the database.
+type counts struct {
+	users, programs, participants, pending, pairs, members, coordinators, outbox int
+}
+
+func count(t *testing.T, db *store.DB) counts {
+	t.Helper()
+	var c counts
+	for q, dst := range map[string]*int{
+		`SELECT COUNT(*) FROM users`:                                 &c.users,
+		`SELECT COUNT(*) FROM programs`:                              &c.programs,
+		`SELECT COUNT(*) FROM participants`:                          &c.participants,
+		`SELECT COUNT(*) FROM participants WHERE status = 'pending'`: &c.pending,
+		`SELECT COUNT(*) FROM pairs`:                                 &c.pairs,
+		`SELECT COUNT(*) FROM pair_members`:                          &c.members,
+		`SELECT COUNT(*) FROM program_coordinators`:                  &c.coordinators,
+		`SELECT COUNT(*) FROM outbox`:                                &c.outbox,
+	} {
+		if err := db.QueryRow(context.Background(), q).Scan(dst); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return c
+}
+
+func TestSeedTwice(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		first, err := Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := counts{
+			users:        2 + len(mentors) + len(mentees),
+			programs:     1,
+			participants: len(mentors) + len(mentees),
+			pending:      2,
+			pairs:        3,
+			members:      7, // 1+1, 1+1, and the association pair's 2+1
+			coordinators: 1,
+			outbox:       0, // fictional addresses get no mail
+		}
+		if got := count(t, db); got != want {
+			t.Fatalf("after first run: %+v, want %+v", got, want)
+		}
+		if first.Created != want.users || first.AdminSkipped {
+			t.Fatalf("first run created %d accounts (admin skipped %v), want %d", first.Created, first.AdminSkipped, want.users)
+		}
+		if len(first.Logins) != want.users {
+			t.Fatalf("%d logins listed, want %d", len(first.Logins), want.users)
+		}
+
+		clk.Advance(time.Hour)
+		second, err := Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatalf("second run: %v", err)
+		}
+		if got := count(t, db); got != want {
+			t.Fatalf("after second run: %+v, want %+v", got, want)
+		}
+		if second.Created != 0 || second.Program.ID != first.Program.ID {
+			t.Fatalf("second run created %d accounts and program %d (first %d)", second.Created, second.Program.ID, first.Program.ID)
+		}
+
+		prog := first.Program
+		if prog.DefaultLanguage != "nb" || prog.MinMeetings != 4 || !prog.End.Equal(prog.Start.AddDate(0, 5, 0)) {
+			t.Fatalf("program rules: lang %q, min meetings %d, %s–%s", prog.DefaultLanguage, prog.MinMeetings, prog.Start, prog.End)
+		}
+		langs := map[string]bool{}
+		for _, group := range [][]person{mentors, mentees} {
+			for _, p := range group {
+				langs[p.Lang] = true
+			}
+		}
+		for _, l := range []string{"en", "nb", "sv", "id"} {
+			if !langs[l] {
+				t.Errorf("no demo participant uses %s", l)
+			}
+		}
+
+		pairs, err := program.Pairs(ctx, db, prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		association := false
+		for _, p := range pairs {
+			association = association || (len(p.Mentors) == 2 && len(p.Mentees) == 1)
+		}
+		if !association {
+			t.Fatal("no pair has two people on the mentor side")
+		}
+		part, err := program.GetParticipant(ctx, db, prog.ID, pairs[0].Mentees[0].UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if part.Status != program.StatusApproved || part.Field == "" || len(part.Languages) == 0 {
+			t.Fatalf("paired mentee's profile: %+v", part)
+		}
+	})
+}
+
+func TestDemoLogins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		res, err := Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts := &account.Service{DB: db, Clock: clk}
+		roles := map[string]string{}
+		for _, l := range res.Logins {
+			roles[l.Role] = l.Email
+		}
+		for _, role := range []string{"admin", "coordinator", "mentor", "mentee"} {
+			u, token, err := accounts.Login(ctx, roles[role], Password, "192.0.2.1")
+			if err != nil || token == "" {
+				t.Fatalf("%s login %s: %v", role, roles[role], err)
+			}
+			if role == "admin" && !u.IsAdmin() || role == "coordinator" && !u.CanCreatePrograms() {
+				t.Fatalf("%s login has role %q", role, u.Role)
+			}
+		}
+		if _, _, err := accounts.Login(ctx, roles["mentee"], "wrong-password", "192.0.2.1"); err == nil {
+			t.Fatal("a wrong password logged in")
+		}
+	})
+}
+
+// An installation that already has an administrator gets no demo
+// administrator with a published password.
+func TestSeedKeepsExistingAdmin(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		accounts := &account.Service{DB: db, Clock: clk}
+		if _, err := accounts.Create(ctx, account.NewUser{Email: "owner@example.org", Name: "Owner",
+			Password: "a-long-secret-password", Role: account.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.AdminSkipped {
+			t.Fatal("AdminSkipped not set")
+		}
+		var admins int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin'`).Scan(&admins); err != nil {
+			t.Fatal(err)
+		}
+		if admins != 1 {
+			t.Fatalf("%d administrators, want only the owner", admins)
+		}
+		for _, l := range res.Logins {
+			if l.Role == "admin" {
+				t.Fatalf("demo listed an admin login: %+v", l)
+			}
+		}
+	})
+}

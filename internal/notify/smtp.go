@@ -1,0 +1,233 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"fmt"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TLS modes for the connection to the SMTP server.
+const (
+	TLSNone     = "none"     // plain text; only for a relay on the same host or network
+	TLSStartTLS = "starttls" // plain connect, then STARTTLS, which the server must offer (port 587)
+	TLSImplicit = "tls"      // TLS from the first byte (port 465)
+)
+
+// SMTPConfig says how to reach the mail server and who emails come from.
+type SMTPConfig struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	TLS      string // TLSNone, TLSStartTLS or TLSImplicit
+	From     string // address, optionally with a name: "Mentorskap <noreply@example.org>"
+	// TLSConfig overrides the TLS settings (tests trust their own CA with
+	// it); nil means: verify the server's certificate against Host.
+	TLSConfig *tls.Config
+	Timeout   time.Duration // for the whole conversation; default 30s
+}
+
+// SMTPSender delivers emails through an SMTP server, one connection per
+// email. The volume of a mentoring installation is small, and a fresh
+// connection avoids keeping a session the server may drop at any time.
+type SMTPSender struct {
+	cfg  SMTPConfig
+	from mail.Address
+	helo string
+	now  func() time.Time
+}
+
+// NewSMTPSender checks the configuration.
+func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
+	if cfg.Host == "" {
+		return nil, fmt.Errorf("smtp: no host")
+	}
+	switch cfg.TLS {
+	case "":
+		cfg.TLS = TLSStartTLS
+	case TLSNone, TLSStartTLS, TLSImplicit:
+	default:
+		return nil, fmt.Errorf("smtp: TLS mode %q: use none, starttls or tls", cfg.TLS)
+	}
+	if cfg.Port == 0 {
+		cfg.Port = 587
+		if cfg.TLS == TLSImplicit {
+			cfg.Port = 465
+		}
+	}
+	if cfg.Port < 1 || cfg.Port > 65535 {
+		return nil, fmt.Errorf("smtp: port %d out of range", cfg.Port)
+	}
+	if cfg.From == "" {
+		return nil, fmt.Errorf("smtp: no sender address (MENTORSKAP_SMTP_FROM)")
+	}
+	from, err := mail.ParseAddress(cfg.From)
+	if err != nil {
+		return nil, fmt.Errorf("smtp: sender address %q: %w", cfg.From, err)
+	}
+	if from.Name == "" {
+		from.Name = "Mentorskap"
+	}
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	helo, _ := os.Hostname()
+	if helo == "" || !strings.Contains(helo, ".") {
+		// Many servers refuse a bare "localhost" or an unqualified name; the
+		// sender's domain is a name the server can at least check.
+		helo = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
+	}
+	return &SMTPSender{cfg: cfg, from: *from, helo: helo, now: time.Now}, nil
+}
+
+// Send delivers m. The connection honours ctx's deadline and never waits
+// longer than the configured timeout.
+func (s *SMTPSender) Send(ctx context.Context, m Message) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
+	addr := net.JoinHostPort(s.cfg.Host, strconv.Itoa(s.cfg.Port))
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("smtp: connect %s: %w", addr, err)
+	}
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	// net/smtp has no context: closing the connection when ctx ends unblocks
+	// whatever it is waiting for.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	if s.cfg.TLS == TLSImplicit {
+		tc := tls.Client(conn, s.tlsConfig())
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return fmt.Errorf("smtp: TLS handshake with %s: %w", addr, err)
+		}
+		conn = tc
+	}
+	c, err := smtp.NewClient(conn, s.cfg.Host)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("smtp: greeting from %s: %w", addr, err)
+	}
+	defer c.Close()
+	if err := c.Hello(s.helo); err != nil {
+		return fmt.Errorf("smtp: EHLO: %w", err)
+	}
+	if s.cfg.TLS == TLSStartTLS {
+		if ok, _ := c.Extension("STARTTLS"); !ok {
+			// Never fall back to plain text: the password and the emails
+			// (reset links) would cross the network readable.
+			return fmt.Errorf("smtp: %s does not offer STARTTLS; set MENTORSKAP_SMTP_TLS=none only for a trusted local relay", addr)
+		}
+		if err := c.StartTLS(s.tlsConfig()); err != nil {
+			return fmt.Errorf("smtp: STARTTLS: %w", err)
+		}
+	}
+	if s.cfg.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", s.cfg.Username, s.cfg.Password, s.cfg.Host)); err != nil {
+			return fmt.Errorf("smtp: login as %s: %w", s.cfg.Username, err)
+		}
+	}
+	if err := c.Mail(s.from.Address); err != nil {
+		return fmt.Errorf("smtp: MAIL FROM: %w", err)
+	}
+	if err := c.Rcpt(m.To.Email); err != nil {
+		return fmt.Errorf("smtp: RCPT TO %s: %w", m.To.Email, err)
+	}
+	w, err := c.Data()
+	if err != nil {
+		return fmt.Errorf("smtp: DATA: %w", err)
+	}
+	if _, err := w.Write(Compose(s.from, m, s.now())); err != nil {
+		return fmt.Errorf("smtp: write message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("smtp: message refused: %w", err)
+	}
+	return c.Quit()
+}
+
+func (s *SMTPSender) tlsConfig() *tls.Config {
+	if s.cfg.TLSConfig != nil {
+		c := s.cfg.TLSConfig.Clone()
+		if c.ServerName == "" {
+			c.ServerName = s.cfg.Host
+		}
+		return c
+	}
+	return &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12}
+}
+
+// Compose writes m as an RFC 5322 message: UTF-8 plain text in
+// quoted-printable, display names and subject as RFC 2047 Q-encoded words,
+// and the recipient's language in Content-Language.
+func Compose(from mail.Address, m Message, date time.Time) []byte {
+	var b bytes.Buffer
+	header := func(name, value string) {
+		b.WriteString(name)
+		b.WriteString(": ")
+		b.WriteString(value)
+		b.WriteString("\r\n")
+	}
+	header("Date", date.Format(time.RFC1123Z))
+	header("Message-ID", messageID(from.Address, m))
+	header("From", address(from.Name, from.Address))
+	header("To", address(m.To.Name, m.To.Email))
+	header("Subject", foldEncoded(mime.QEncoding.Encode("utf-8", oneLine(m.Subject))))
+	header("MIME-Version", "1.0")
+	header("Content-Type", "text/plain; charset=utf-8")
+	header("Content-Transfer-Encoding", "quoted-printable")
+	if m.To.Lang != "" {
+		header("Content-Language", m.To.Lang)
+	}
+	// Tells autoresponders not to answer (RFC 3834).
+	header("Auto-Submitted", "auto-generated")
+	b.WriteString("\r\n")
+	qp := quotedprintable.NewWriter(&b)
+	qp.Write([]byte(m.Body))
+	qp.Close()
+	return b.Bytes()
+}
+
+// address formats "Name <addr>". net/mail Q-encodes a name that is not
+// plain ASCII (B-encoding one holding characters an encoded word may not
+// carry in a phrase) and quotes an ASCII name that needs it.
+func address(name, addr string) string {
+	return (&mail.Address{Name: oneLine(name), Address: addr}).String()
+}
+
+// oneLine removes line breaks so that no text can add a header.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// foldEncoded puts each encoded word of a long header on its own line.
+func foldEncoded(s string) string {
+	return strings.ReplaceAll(s, "?= =?", "?=\r\n =?")
+}
+
+// messageID is stable for an outbox row, so that a retry after a lost reply
+// from the server is recognisable as the same email.
+func messageID(from string, m Message) string {
+	domain := from[strings.LastIndexByte(from, '@')+1:]
+	if m.ID == 0 {
+		r := make([]byte, 12)
+		rand.Read(r)
+		return "<" + hex.EncodeToString(r) + "@" + domain + ">"
+	}
+	return fmt.Sprintf("<mentorskap.%d.%d@%s>", m.ID, m.CreatedAt.UnixMicro(), domain)
+}

@@ -1,0 +1,149 @@
+package program
+
+import (
+	"context"
+	"testing"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
+)
+
+func wantKey(t *testing.T, err error, kind errs.Kind, key string) {
+	t.Helper()
+	e, ok := errs.As(err)
+	if !ok || e.Kind != kind || e.Key != key {
+		t.Fatalf("error %v, want %s", err, key)
+	}
+}
+
+func TestCreatePairRules(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newProgEnv(t, db)
+		ctx := context.Background()
+		coord := e.user(account.RoleCoordinator, "en")
+		other := e.user(account.RoleCoordinator, "en")
+		p := e.program(coord)
+		q := e.program(other)
+		mentor := e.user(account.RoleMember, "nb")  // capacity 1
+		mentor2 := e.user(account.RoleMember, "sv") // capacity 2
+		mentee := e.user(account.RoleMember, "id")
+		mentee2 := e.user(account.RoleMember, "en")
+		mentee3 := e.user(account.RoleMember, "en")
+		pending := e.user(account.RoleMember, "en")
+		foreign := e.user(account.RoleMember, "en")
+		e.participant(p.ID, mentor, "mentor", StatusApproved, 1)
+		e.participant(p.ID, mentor2, "mentor", StatusApproved, 2)
+		e.participant(p.ID, mentee, "mentee", StatusApproved, 1)
+		e.participant(p.ID, mentee2, "mentee", StatusApproved, 1)
+		e.participant(p.ID, mentee3, "mentee", StatusApproved, 1)
+		e.participant(p.ID, pending, "mentee", StatusPending, 1)
+		e.participant(q.ID, foreign, "mentee", StatusApproved, 1)
+		ids := func(us ...*account.User) []int64 {
+			var out []int64
+			for _, u := range us {
+				out = append(out, u.ID)
+			}
+			return out
+		}
+
+		refusals := []struct {
+			name             string
+			actor            *account.User
+			mentors, mentees []int64
+			kind             errs.Kind
+			key              string
+		}{
+			{"no mentor", coord, nil, ids(mentee), errs.Invalid, "pair.error.no_mentor"},
+			{"no mentee", coord, ids(mentor), nil, errs.Invalid, "pair.error.no_mentee"},
+			{"unapproved mentee", coord, ids(mentor), ids(pending), errs.Invalid, "pair.error.not_approved"},
+			{"other program's mentee", coord, ids(mentor), ids(foreign), errs.Invalid, "pair.error.not_participant"},
+			{"same person both sides", coord, ids(mentor), ids(mentor, mentee), errs.Invalid, "pair.error.both_sides"},
+			{"mentee on mentor side", coord, ids(mentee2), ids(mentee), errs.Invalid, "pair.error.wrong_role"},
+			{"coordinator of another program", other, ids(mentor), ids(mentee), errs.NotFound, "program.error.not_found"},
+			{"participant", mentee, ids(mentor), ids(mentee), errs.Forbidden, "program.error.coordinators_only"},
+		}
+		for _, r := range refusals {
+			_, err := e.svc.CreatePair(ctx, r.actor, p.ID, r.mentors, r.mentees)
+			if e, ok := errs.As(err); !ok || e.Kind != r.kind || e.Key != r.key {
+				t.Fatalf("%s: error %v, want %s", r.name, err, r.key)
+			}
+		}
+		if n := e.count(`SELECT COUNT(*) FROM pairs`); n != 0 {
+			t.Fatalf("%d pairs after refusals", n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM outbox`); n != 0 {
+			t.Fatalf("%d emails after refusals", n)
+		}
+
+		pair, err := e.svc.CreatePair(ctx, coord, p.ID, ids(mentor), ids(mentee))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pair.Mentors) != 1 || pair.Mentors[0].UserID != mentor.ID || len(pair.Mentees) != 1 || !pair.Active() {
+			t.Fatalf("pair: %+v", pair)
+		}
+		// Both sides hear about it, each in their own language.
+		var lang string
+		db.QueryRow(ctx, `SELECT language FROM outbox WHERE to_email = ?`, mentor.Email).Scan(&lang)
+		if lang != "nb" {
+			t.Fatalf("mentor email in %q", lang)
+		}
+		db.QueryRow(ctx, `SELECT language FROM outbox WHERE to_email = ?`, mentee.Email).Scan(&lang)
+		if lang != "id" {
+			t.Fatalf("mentee email in %q", lang)
+		}
+
+		_, err = e.svc.CreatePair(ctx, coord, p.ID, ids(mentor), ids(mentee2))
+		wantKey(t, err, errs.Invalid, "pair.error.mentor_full")
+		_, err = e.svc.CreatePair(ctx, coord, p.ID, ids(mentor2), ids(mentee))
+		wantKey(t, err, errs.Invalid, "pair.error.mentee_paired")
+
+		// Association-to-association: several people on a side.
+		group, err := e.svc.CreatePair(ctx, coord, p.ID, ids(mentor2), ids(mentee2, mentee3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(group.Mentees) != 2 || group.OtherNames(mentor2.ID) == "" {
+			t.Fatalf("group pair: %+v", group)
+		}
+		all, _ := e.svc.ProgramPairs(ctx, coord, p.ID)
+		if len(all) != 2 {
+			t.Fatalf("%d pairs listed", len(all))
+		}
+		_, err = e.svc.ProgramPairs(ctx, other, p.ID)
+		wantKind(t, err, errs.NotFound)
+
+		// Ending frees the mentor's place and the mentee.
+		wantKind(t, e.svc.EndPair(ctx, other, p.ID, pair.ID), errs.NotFound)
+		wantKind(t, e.svc.EndPair(ctx, other, q.ID, pair.ID), errs.NotFound) // pair of another program
+		if err := e.svc.EndPair(ctx, coord, p.ID, pair.ID); err != nil {
+			t.Fatal(err)
+		}
+		ended, _ := GetPair(ctx, db, pair.ID)
+		if ended.Active() || ended.EndedAt == nil {
+			t.Fatalf("ended pair: %+v", ended)
+		}
+		if _, err := e.svc.CreatePair(ctx, coord, p.ID, ids(mentor), ids(mentee)); err != nil {
+			t.Fatalf("re-pairing after end: %v", err)
+		}
+		mine, _ := PairsForUser(ctx, db, mentee.ID)
+		if len(mine) != 2 {
+			t.Fatalf("mentee has %d pairs", len(mine))
+		}
+
+		// A person in an active pair cannot be declined out from under it.
+		wantKey(t, e.svc.Decide(ctx, coord, p.ID, mentee2.ID, false), errs.Conflict, "program.error.decline_paired")
+
+		mentors, mentees, err := e.svc.PairCandidates(ctx, coord, p.ID)
+		if err != nil || len(mentors) != 2 || len(mentees) != 3 {
+			t.Fatalf("candidates %v %v %v", mentors, mentees, err)
+		}
+		for _, c := range mentees {
+			if !c.Full() {
+				t.Fatalf("mentee %s shown as free", c.Name)
+			}
+		}
+	})
+}

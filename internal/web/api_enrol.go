@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"mentorskap/internal/program"
+)
+
+// apiInvitation describes an invitation. Its link is never shown: only the
+// invitee's email holds it.
+type apiInvitation struct {
+	ID        int64      `json:"id"`
+	Email     string     `json:"email"`
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	Language  string     `json:"language"`
+	Status    string     `json:"status"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt time.Time  `json:"expires_at"`
+	UsedAt    *time.Time `json:"used_at"`
+	RevokedAt *time.Time `json:"revoked_at"`
+}
+
+func toAPIInvitation(i *program.Invitation, now time.Time) apiInvitation {
+	return apiInvitation{
+		ID: i.ID, Email: i.Email, Name: i.Name, Role: i.Role, Language: i.Language, Status: i.Status(now),
+		CreatedAt: i.CreatedAt.UTC(), ExpiresAt: i.ExpiresAt.UTC(), UsedAt: apiUTC(i.UsedAt), RevokedAt: apiUTC(i.RevokedAt),
+	}
+}
+
+type invitationInput struct {
+	Email    string `json:"email"`
+	Name     string `json:"name"`
+	Role     string `json:"role"`
+	Language string `json:"language"`
+}
+
+func (s *Server) apiListInvitations(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	invs, err := s.Programs.Invitations(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.Clock.Now()
+	out := make([]apiInvitation, 0, len(invs))
+	for i := range invs {
+		out = append(out, toAPIInvitation(&invs[i], now))
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+func (s *Server) apiCreateInvitation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Authorize first: a stranger must get 404, not validation messages.
+	if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in invitationInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	inv, err := s.Programs.Invite(r.Context(), user(r), id, program.NewInvitation{
+		Email: in.Email, Name: in.Name, Role: in.Role, Language: in.Language,
+	})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toAPIInvitation(inv, s.Clock.Now()))
+}
+
+func (s *Server) apiRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	invID, err := pathID(r, "invitationID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Programs.RevokeInvitation(r.Context(), user(r), id, invID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,106 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"mentorskap/internal/program"
+)
+
+// apiPair is a pair with both sides. Only coordinators reach it here, and
+// it holds no confidential content of the pair.
+type apiPair struct {
+	ID        int64           `json:"id"`
+	Status    string          `json:"status"`
+	CreatedAt time.Time       `json:"created_at"`
+	EndedAt   *time.Time      `json:"ended_at"`
+	Mentors   []apiPairMember `json:"mentors"`
+	Mentees   []apiPairMember `json:"mentees"`
+}
+
+type apiPairMember struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+}
+
+func toAPIPair(p *program.Pair) apiPair {
+	members := func(ms []program.PairMember) []apiPairMember {
+		out := make([]apiPairMember, 0, len(ms))
+		for _, m := range ms {
+			out = append(out, apiPairMember{UserID: m.UserID, Name: m.Name, Email: m.Email})
+		}
+		return out
+	}
+	return apiPair{ID: p.ID, Status: p.Status, CreatedAt: p.CreatedAt.UTC(), EndedAt: apiUTC(p.EndedAt),
+		Mentors: members(p.Mentors), Mentees: members(p.Mentees)}
+}
+
+type pairInput struct {
+	Mentors []int64 `json:"mentors"`
+	Mentees []int64 `json:"mentees"`
+}
+
+func (s *Server) apiListPairs(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pairs, err := s.Programs.ProgramPairs(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]apiPair, 0, len(pairs))
+	for i := range pairs {
+		out = append(out, toAPIPair(&pairs[i]))
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+func (s *Server) apiCreatePair(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in pairInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.Programs.CreatePair(r.Context(), user(r), id, in.Mentors, in.Mentees)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toAPIPair(p))
+}
+
+func (s *Server) apiEndPair(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Programs.EndPair(r.Context(), user(r), id, pairID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := program.GetPair(r.Context(), s.DB, pairID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIPair(p))
+}

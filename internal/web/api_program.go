@@ -1,0 +1,310 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
+)
+
+// apiProgram is a program as the API shows it to one person. Counts are
+// there only for those who run the program; my_status only for those who
+// take part in it.
+type apiProgram struct {
+	ID                int64             `json:"id"`
+	Name              string            `json:"name"`
+	Purpose           string            `json:"purpose"`
+	Goals             string            `json:"goals"`
+	FocusAreas        string            `json:"focus_areas"`
+	StartDate         string            `json:"start_date"`
+	EndDate           string            `json:"end_date"`
+	MinMeetings       int               `json:"min_meetings"`
+	MaxGapDays        int               `json:"max_gap_days"`
+	MeetingMinMinutes int               `json:"meeting_min_minutes"`
+	MeetingMaxMinutes int               `json:"meeting_max_minutes"`
+	MessagesAllowed   bool              `json:"messages_allowed"`
+	EvalFollowup      bool              `json:"eval_followup"`
+	EvalMidpoint      bool              `json:"eval_midpoint"`
+	EvalFinal         bool              `json:"eval_final"`
+	DefaultLanguage   string            `json:"default_language"`
+	JoinEnabled       bool              `json:"join_enabled"`
+	JoinRole          string            `json:"join_role"`
+	MyRole            string            `json:"my_role"`
+	MyStatus          string            `json:"my_status,omitempty"`
+	Counts            *apiProgramCounts `json:"counts,omitempty"`
+	CreatedAt         time.Time         `json:"created_at"`
+	UpdatedAt         time.Time         `json:"updated_at"`
+}
+
+type apiProgramCounts struct {
+	Pending      int `json:"pending"`
+	Participants int `json:"participants"`
+	ActivePairs  int `json:"active_pairs"`
+}
+
+func toAPIProgram(p *program.Program, role program.Role) apiProgram {
+	return apiProgram{
+		ID: p.ID, Name: p.Name, Purpose: p.Purpose, Goals: p.Goals, FocusAreas: p.FocusAreas,
+		StartDate: p.Start.Format(program.DateLayout), EndDate: p.End.Format(program.DateLayout),
+		MinMeetings: p.MinMeetings, MaxGapDays: p.MaxGapDays,
+		MeetingMinMinutes: p.MeetingMinMinutes, MeetingMaxMinutes: p.MeetingMaxMinutes,
+		MessagesAllowed: p.MessagesAllowed, EvalFollowup: p.EvalFollowup, EvalMidpoint: p.EvalMidpoint, EvalFinal: p.EvalFinal,
+		DefaultLanguage: p.DefaultLanguage, JoinEnabled: p.JoinEnabled, JoinRole: p.JoinRole,
+		MyRole:    string(role),
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(),
+	}
+}
+
+// programInput is the body of POST and PATCH. Fields left out keep their
+// value: the program's current one for PATCH, the seed defaults for POST.
+type programInput struct {
+	Name              *string `json:"name"`
+	Purpose           *string `json:"purpose"`
+	Goals             *string `json:"goals"`
+	FocusAreas        *string `json:"focus_areas"`
+	StartDate         *string `json:"start_date"`
+	EndDate           *string `json:"end_date"`
+	MinMeetings       *int    `json:"min_meetings"`
+	MaxGapDays        *int    `json:"max_gap_days"`
+	MeetingMinMinutes *int    `json:"meeting_min_minutes"`
+	MeetingMaxMinutes *int    `json:"meeting_max_minutes"`
+	MessagesAllowed   *bool   `json:"messages_allowed"`
+	EvalFollowup      *bool   `json:"eval_followup"`
+	EvalMidpoint      *bool   `json:"eval_midpoint"`
+	EvalFinal         *bool   `json:"eval_final"`
+	DefaultLanguage   *string `json:"default_language"`
+	JoinEnabled       *bool   `json:"join_enabled"`
+	JoinRole          *string `json:"join_role"`
+}
+
+func overlay[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (in programInput) over(base program.Settings) program.Settings {
+	overlay(&base.Name, in.Name)
+	overlay(&base.Purpose, in.Purpose)
+	overlay(&base.Goals, in.Goals)
+	overlay(&base.FocusAreas, in.FocusAreas)
+	overlay(&base.Start, in.StartDate)
+	overlay(&base.End, in.EndDate)
+	overlay(&base.MinMeetings, in.MinMeetings)
+	overlay(&base.MaxGapDays, in.MaxGapDays)
+	overlay(&base.MeetingMinMinutes, in.MeetingMinMinutes)
+	overlay(&base.MeetingMaxMinutes, in.MeetingMaxMinutes)
+	overlay(&base.MessagesAllowed, in.MessagesAllowed)
+	overlay(&base.EvalFollowup, in.EvalFollowup)
+	overlay(&base.EvalMidpoint, in.EvalMidpoint)
+	overlay(&base.EvalFinal, in.EvalFinal)
+	overlay(&base.DefaultLanguage, in.DefaultLanguage)
+	overlay(&base.JoinEnabled, in.JoinEnabled)
+	overlay(&base.JoinRole, in.JoinRole)
+	return base
+}
+
+// programFieldNames maps the domain's form field names to the API's.
+var programFieldNames = map[string]string{"start": "start_date", "end": "end_date"}
+
+func (s *Server) apiListPrograms(w http.ResponseWriter, r *http.Request) {
+	coordinated, participating, err := s.Programs.Mine(r.Context(), user(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]apiProgram, 0, len(coordinated)+len(participating))
+	seen := map[int64]bool{}
+	for _, sum := range coordinated {
+		p := toAPIProgram(&sum.Program, sum.Role)
+		p.Counts = &apiProgramCounts{Pending: sum.Pending, Participants: sum.Participants, ActivePairs: sum.ActivePairs}
+		out = append(out, p)
+		seen[sum.ID] = true
+	}
+	for _, sum := range participating {
+		if seen[sum.ID] {
+			continue
+		}
+		p := toAPIProgram(&sum.Program, sum.Role)
+		p.MyStatus = sum.Status
+		out = append(out, p)
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+func (s *Server) apiCreateProgram(w http.ResponseWriter, r *http.Request) {
+	var in programInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	base := program.SettingsOf(program.Defaults(s.Clock.Now(), s.locale(r).Lang()))
+	p, err := s.Programs.Create(r.Context(), user(r), in.over(base))
+	if err != nil {
+		s.fail(w, r, renameFields(err, programFieldNames))
+		return
+	}
+	w.Header().Set("Location", apiPrefix+"/programs/"+apiItoa(p.ID))
+	writeJSON(w, http.StatusCreated, s.programView(r, p, program.RoleCoordinator))
+}
+
+func (s *Server) apiGetProgram(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, role, err := s.Programs.RequireMember(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.programView(r, p, role))
+}
+
+func (s *Server) apiUpdateProgram(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Authorize before reading the body, so that a stranger learns nothing
+	// from validation messages.
+	cur, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in programInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.Programs.Update(r.Context(), user(r), id, in.over(program.SettingsOf(*cur)))
+	if err != nil {
+		s.fail(w, r, renameFields(err, programFieldNames))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.programView(r, p, program.RoleCoordinator))
+}
+
+// programView adds what the caller's role entitles them to see: the
+// participant status of a mentor or mentee.
+func (s *Server) programView(r *http.Request, p *program.Program, role program.Role) apiProgram {
+	out := toAPIProgram(p, role)
+	if role == program.RoleMentor || role == program.RoleMentee {
+		if part, err := program.GetParticipant(r.Context(), s.DB, p.ID, user(r).ID); err == nil {
+			out.MyStatus = part.Status
+		}
+	}
+	return out
+}
+
+// apiParticipant is a participant with the profile coordinators match on.
+type apiParticipant struct {
+	UserID       int64      `json:"user_id"`
+	Name         string     `json:"name"`
+	Email        string     `json:"email"`
+	Role         string     `json:"role"`
+	Status       string     `json:"status"`
+	Languages    []string   `json:"languages"`
+	Location     string     `json:"location"`
+	OnlineOK     bool       `json:"online_ok"`
+	Field        string     `json:"field"`
+	Skills       string     `json:"skills"`
+	Needs        string     `json:"needs"`
+	Goals        string     `json:"goals"`
+	Interests    string     `json:"interests"`
+	Education    string     `json:"education"`
+	CareerStage  string     `json:"career_stage"`
+	Availability string     `json:"availability"`
+	Organisation string     `json:"organisation"`
+	Capacity     int        `json:"capacity"`
+	About        string     `json:"about"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	DecidedAt    *time.Time `json:"decided_at"`
+}
+
+func toAPIParticipant(p *program.Participant) apiParticipant {
+	langs := p.Languages
+	if langs == nil {
+		langs = []string{}
+	}
+	return apiParticipant{
+		UserID: p.UserID, Name: p.Name, Email: p.Email, Role: p.Role, Status: p.Status,
+		Languages: langs, Location: p.Location, OnlineOK: p.OnlineOK, Field: p.Field,
+		Skills: p.Skills, Needs: p.Needs, Goals: p.Goals, Interests: p.Interests,
+		Education: p.Education, CareerStage: p.CareerStage, Availability: p.Availability,
+		Organisation: p.Organisation, Capacity: p.Capacity, About: p.About,
+		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), DecidedAt: apiUTC(p.DecidedAt),
+	}
+}
+
+func (s *Server) apiListParticipants(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := program.ParticipantFilter{Search: q.Get("q"), Role: q.Get("role"), Status: q.Get("status")}
+	// An unknown filter value is a mistake in the client, not "match
+	// nothing": say so.
+	var v errs.Validation
+	v.Check(f.Role == "" || f.Role == string(program.RoleMentor) || f.Role == string(program.RoleMentee),
+		"role", "error.choice_invalid")
+	v.Check(f.Status == "" || f.Status == program.StatusPending || f.Status == program.StatusApproved ||
+		f.Status == program.StatusDeclined, "status", "error.choice_invalid")
+	if err := v.Err(); err != nil {
+		// Strangers must still get 404, not learn the filter rules.
+		if _, aerr := s.Programs.RequireCoordinator(r.Context(), user(r), id); aerr != nil {
+			err = aerr
+		}
+		s.fail(w, r, err)
+		return
+	}
+	ps, err := s.Programs.Participants(r.Context(), user(r), id, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]apiParticipant, 0, len(ps))
+	for i := range ps {
+		out = append(out, toAPIParticipant(&ps[i]))
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+func (s *Server) apiApproveParticipant(w http.ResponseWriter, r *http.Request) {
+	s.apiDecide(w, r, true)
+}
+
+func (s *Server) apiDeclineParticipant(w http.ResponseWriter, r *http.Request) {
+	s.apiDecide(w, r, false)
+}
+
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, approve bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	userID, err := pathID(r, "userID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Programs.Decide(r.Context(), user(r), id, userID, approve); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Decide has checked that the caller runs the program.
+	p, err := program.GetParticipant(r.Context(), s.DB, id, userID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIParticipant(p))
+}
