@@ -252,20 +252,20 @@ func TestInvitationsPageAccess(t *testing.T) {
 		who  *client
 		want int
 	}{{oc, 404}, {mc, 403}} {
-		c.who.get(fx.base + "/invitations").mustStatus(t, c.want)
+		c.who.get(fx.base+"/invitations").mustStatus(t, c.want)
 		c.who.post(fx.base+"/invitations", url.Values{"email": {"x@example.org"}, "language": {"en"}}).mustStatus(t, c.want)
 		c.who.upload(fx.base+"/invitations/upload", "list.csv", csv).mustStatus(t, c.want)
 		c.who.get(fmt.Sprintf("%s/participants/%d", fx.base, mentor.ID)).mustStatus(t, c.want)
 	}
-	app.client().get(fx.base + "/invitations").mustStatus(t, 303) // to the login page
+	app.client().get(fx.base+"/invitations").mustStatus(t, 303) // to the login page
 	if app.enrolCount(`SELECT COUNT(*) FROM invitations`) != 0 {
 		t.Fatal("an outsider invited someone")
 	}
 	// A mentee has no participant-profile page for others, and the
 	// coordinator has no own profile here.
 	mc.get(fmt.Sprintf("%s/participants/%d", fx.base, mentor.ID)).mustStatus(t, 403)
-	app.login("coord@example.org").get(fx.base + "/profile").mustStatus(t, 404)
-	oc.get(fx.base + "/profile").mustStatus(t, 404)
+	app.login("coord@example.org").get(fx.base+"/profile").mustStatus(t, 404)
+	oc.get(fx.base+"/profile").mustStatus(t, 404)
 }
 
 func TestInviteErrorsOnTheForm(t *testing.T) {
@@ -397,9 +397,42 @@ func TestJoinLinkPages(t *testing.T) {
 		WHERE u.email = 'joiner@example.org' AND p.role = 'mentee' AND p.status = 'pending'`); n != 1 {
 		t.Fatal("joiner not a pending mentee")
 	}
-	guest.get(fx.base + "/profile").mustStatus(t, 200)
+	guest.get(fx.base+"/profile").mustStatus(t, 200)
 	// Joining twice is a clear conflict.
 	res = guest.post(joinPath, url.Values{})
 	res.mustStatus(t, 409)
 	res.mustContain(t, app.enrolT("nb", "enrol.error.already_participant"))
+}
+
+func TestExistingAccountLogsInThenAccepts(t *testing.T) {
+	fx := newEnrolFixture(t)
+	app := fx.app
+	app.addUser("known@example.org", "Kari Known", account.RoleMember, "sv")
+	coord := app.login("coord@example.org")
+	coord.post(fx.base+"/invitations", url.Values{"email": {"known@example.org"}, "role": {"mentor"}, "language": {"sv"}}).mustStatus(t, 303)
+	path, _ := app.invitationPath("known@example.org")
+
+	// Trying to create a second account for the address points to logging in.
+	guest := app.client()
+	res := guest.post(path, url.Values{"name": {"Kari"}, "password": {"a-long-enough-password"}})
+	res.mustStatus(t, 409)
+	res.mustContain(t, app.enrolT("sv", "enrol.error.account_exists"))
+
+	res = guest.post("/login", url.Values{"email": {"known@example.org"}, "password": {"password-known@example.org"}, "next": {path}})
+	res.mustStatus(t, 303)
+	if loc := res.Header.Get("Location"); loc != path {
+		t.Fatalf("login sent us to %s", loc)
+	}
+	res = guest.get(path)
+	res.mustStatus(t, 200)
+	res.mustContain(t, app.enrolT("sv", "enrol.accept.submit"))
+	res = guest.post(path, url.Values{})
+	res.mustStatus(t, 303)
+	if n := app.enrolCount(`SELECT COUNT(*) FROM participants p JOIN users u ON u.id = p.user_id
+		WHERE u.email = 'known@example.org' AND p.role = 'mentor' AND p.status = 'pending'`); n != 1 {
+		t.Fatal("not enrolled")
+	}
+	if n := app.enrolCount(`SELECT COUNT(*) FROM users`); n != 2 {
+		t.Fatalf("%d accounts, want 2", n)
+	}
 }

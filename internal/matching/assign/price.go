@@ -40,6 +40,28 @@ func insertViolator(vs []violator, v violator, limit int) ([]violator, bool) {
 	return vs, dropped
 }
 
+// insertNear is insertViolator for nearly tight pairs; it also returns
+// the entry that did not fit, if any.
+func insertNear(vs []violator, v violator, limit int) ([]violator, violator, bool) {
+	if len(vs) == limit {
+		last := vs[limit-1]
+		if !v.before(last) {
+			return vs, v, true
+		}
+		vs, _ = insertViolator(vs, v, limit)
+		return vs, last, true
+	}
+	vs, _ = insertViolator(vs, v, limit)
+	return vs, violator{}, false
+}
+
+func lexMin(ak int, ac float64, bk int, bc float64) (int, float64) {
+	if lexLess(bk, bc, ak, ac) {
+		return bk, bc
+	}
+	return ak, ac
+}
+
 // price looks for violators. The first pass prices every pair. Later
 // passes rely on two facts about a pair priced non-violating: it stays so
 // while neither potential rises, and it can absorb a rise of its mentee's
@@ -110,14 +132,17 @@ func (g *sparse) price(all bool, limit int, stats *Stats) (bool, error) {
 	if first != nil {
 		return false, first
 	}
-	added := 0
+	added, violating := 0, 0
 	for _, vs := range found {
 		added += len(vs)
-	}
-	if added == 0 {
-		return false, nil
+		if len(vs) > 0 && g.violates(vs[0]) {
+			violating++
+		}
 	}
 	stats.Added += added
+	if violating == 0 {
+		return false, nil
+	}
 	if trace != nil {
 		nr := 0
 		for _, vs := range found {
@@ -125,7 +150,7 @@ func (g *sparse) price(all bool, limit int, stats *Stats) (bool, error) {
 				nr++
 			}
 		}
-		trace("  violators %d in %d rows", added, nr)
+		trace("  violators+near %d in %d rows, %d rows violating", added, nr, violating)
 		if debugViol != nil {
 			debugViol(g, found)
 		}
@@ -139,6 +164,7 @@ type pricer struct {
 	mark  []uint32 // mark[j] == stamp: (row, j) is in the graph
 	stamp uint32
 	buf   []violator
+	nbuf  []violator
 	err   *scoreError
 	calls int64
 }
@@ -161,13 +187,17 @@ func (pw *pricer) priceRow(g *sparse, i int, full bool, cols []int32, limit int)
 		sK, sC = infK, inf
 	}
 	score, capacity, vK, vC := g.score, g.cap, g.vK, g.vC
-	kap, tol := g.kap, g.tol
+	kap, tol, near := g.kap, g.tol, g.near
 	vs := pw.buf[:0]
+	ns := pw.nbuf[:0]
 	over := false
 	nj := len(cols)
 	if full {
 		nj = g.m
 	}
+	// Slack against a is the reduced cost shifted by u - a.
+	dK, dC := uK-aK, uC-aC
+	minK, minC := infK, inf
 	for t := range nj {
 		j := t
 		if !full {
@@ -192,9 +222,27 @@ func (pw *pricer) priceRow(g *sparse, i int, full bool, cols []int32, limit int)
 			over = over || dropped
 			continue
 		}
-		if k, c := -kap-aK-vK[j], -s-aC-vC[j]; lexLess(k, c, sK, sC) {
-			sK, sC = k, c
+		if full && rk == 0 && rc <= near {
+			// Nearly tight: join the graph too, so that small later
+			// rises of u do not make the row need pricing again.
+			var out violator
+			var dropped bool
+			ns, out, dropped = insertNear(ns, violator{int32(j), rk, rc, s}, limit)
+			if !dropped {
+				continue
+			}
+			rk, rc = out.rk, out.rc
 		}
+		if lexLess(rk, rc, minK, minC) {
+			minK, minC = rk, rc
+		}
+	}
+	if minK != infK {
+		sK, sC = lexMin(sK, sC, minK+dK, minC+dC)
+	}
+	pw.nbuf = ns
+	if len(vs) > 0 || len(ns) > 0 {
+		vs = append(vs, ns...)
 	}
 	g.aK[i], g.aC[i], g.sK[i], g.sC[i] = aK, aC, sK, sC
 	g.force[i] = over || !full && g.force[i]
@@ -208,6 +256,39 @@ func (pw *pricer) priceRow(g *sparse, i int, full bool, cols []int32, limit int)
 // they leave at mentors with nonzero potential are closed, and they are
 // inserted again by augmentation. Everyone else keeps their place.
 func (g *sparse) repair() {
+	g.grow()
+	for i, vs := range g.found {
+		if len(vs) == 0 || !g.violates(vs[0]) {
+			continue
+		}
+		if g.x[i] >= 0 {
+			g.take(int32(i))
+		} else {
+			g.x[i] = free
+		}
+	}
+	g.found = nil
+	for j := range int32(g.m) {
+		for g.hole(j) {
+			g.fillHole(j)
+		}
+	}
+	for i := range int32(g.n) {
+		if g.x[i] == free {
+			g.augment(i)
+		}
+	}
+}
+
+var trace func(format string, args ...any)
+var debugViol func(g *sparse, found [][]violator)
+
+func (g *sparse) violates(v violator) bool {
+	return v.rk < 0 || v.rk == 0 && v.rc < -g.tol
+}
+
+// grow adds the pairs in g.found to the graph.
+func (g *sparse) grow() {
 	n := g.n
 	extra := 0
 	for _, vs := range g.found {
@@ -227,28 +308,4 @@ func (g *sparse) repair() {
 	}
 	g.rs, g.rj, g.rw = rs, rj, rw
 	g.transpose()
-	for i, vs := range g.found {
-		if len(vs) == 0 {
-			continue
-		}
-		if g.x[i] >= 0 {
-			g.take(int32(i))
-		} else {
-			g.x[i] = free
-		}
-	}
-	g.found = nil
-	for j := range int32(g.m) {
-		for g.hole(j) {
-			g.fillHole(j)
-		}
-	}
-	for i := range int32(n) {
-		if g.x[i] == free {
-			g.augment(i)
-		}
-	}
 }
-
-var trace func(format string, args ...any)
-var debugViol func(g *sparse, found [][]violator)

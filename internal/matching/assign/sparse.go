@@ -16,7 +16,8 @@ import (
 // sparse is the candidate graph with its solver scratch space.
 type sparse struct {
 	*state
-	tol float64 // pricing slack tolerance, see tolerance
+	tol  float64 // pricing slack tolerance, see tolerance
+	near float64 // reduced cost up to which a priced pair joins the graph
 
 	// Candidate graph, by mentee and by mentor. Scores, not costs.
 	rs []int32
@@ -71,6 +72,8 @@ type pathMove struct {
 // the optimum for most mentees; each mentor's best few mentees make sure
 // unpopular mentors have edges, so the first solve is already nearly
 // optimal and pricing seldom needs more than one extra pass.
+var nearFactor = 0.1
+
 const (
 	defaultK         = 12
 	mentorCandidates = 4
@@ -297,6 +300,7 @@ func (g *sparse) candidates(k, kc int, stats *Stats) error {
 		return first
 	}
 	g.tol = tolerance(maxAbs)
+	g.near = nearFactor * maxAbs
 
 	// Each mentor's overall best kc mentees, merged across workers.
 	type entry struct {
