@@ -10,6 +10,8 @@ package demo
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -140,11 +142,10 @@ func (s *seeder) admin(ctx context.Context) error {
 // documents' rhythm: five months, four meetings at least, once a month.
 func (s *seeder) program(ctx context.Context, coord *account.User) (*program.Program, error) {
 	var id int64
-	err := s.db.QueryRow(ctx, `SELECT id FROM programs WHERE name = ? ORDER BY id LIMIT 1`, programName).Scan(&id)
-	if err == nil {
+	switch err := s.db.QueryRow(ctx, `SELECT id FROM programs WHERE name = ? ORDER BY id LIMIT 1`, programName).Scan(&id); {
+	case err == nil:
 		return program.Get(ctx, s.db, id)
-	}
-	if err = store.NotFound(err, "program.error.not_found"); !errs.Is(err, errs.NotFound) {
+	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
 	d := program.Defaults(s.clk.Now().AddDate(0, 0, -21), "nb")

@@ -268,14 +268,14 @@ func (g *sparse) repair() {
 		}
 	}
 	g.found = nil
-	for j := range int32(g.m) {
-		for g.hole(j) {
-			g.fillHole(j)
-		}
-	}
 	for i := range int32(g.n) {
 		if g.x[i] == free {
 			g.augment(i)
+		}
+	}
+	for j := range int32(g.m) {
+		for g.hole(j) {
+			g.fillHole(j)
 		}
 	}
 }

@@ -72,7 +72,7 @@ type pathMove struct {
 // the optimum for most mentees; each mentor's best few mentees make sure
 // unpopular mentors have edges, so the first solve is already nearly
 // optimal and pricing seldom needs more than one extra pass.
-var nearFactor = 0.1
+var nearFactor = 0.02
 
 const (
 	defaultK         = 12
