@@ -164,6 +164,7 @@ type overviewData struct {
 	Coordinators []program.Coordinator
 	Me           *program.Participant // the viewer's participation, for participants
 	MyPairs      []program.Pair       // the viewer's pairs in this program
+	JoinURL      string               // shown to coordinators so they can share it
 }
 
 func (s *Server) programOverview(w http.ResponseWriter, r *http.Request) {
@@ -187,6 +188,7 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, 
 	}
 	d := overviewData{Program: p, Coordinator: role == program.RoleCoordinator}
 	if d.Coordinator {
+		d.JoinURL = s.Outbox.Link("/join/" + p.JoinToken)
 		if d.Counts, err = s.Programs.CountByStatus(ctx, u, id); err != nil {
 			s.fail(w, r, err)
 			return
