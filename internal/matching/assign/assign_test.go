@@ -475,3 +475,56 @@ func TestAutoPicksBySize(t *testing.T) {
 		t.Errorf("big problem: method %v, matched %d", s.Stats.Method, s.Matched)
 	}
 }
+
+// Many random mid-size instances with tiny K, so that most solutions need
+// several pricing passes, holes and the shifted re-pricing: the sparse
+// optimum must equal the dense one and carry a valid certificate.
+func TestSparseRandomMedium(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 3))
+	maxPasses := 0
+	for it := range 300 {
+		tb := randomTable(r, 60, 40)
+		lex := it%2 == 0
+		pen := []float64{0, 2, 5}[r.IntN(3)]
+		dense := mustSolve(t, tb.problem(lex, pen, Dense, 0))
+		p := tb.problem(lex, pen, Sparse, 1+r.IntN(3))
+		p.Workers = 1 + r.IntN(3)
+		sparse := mustSolve(t, p)
+		objective := func(s Solution) (int, float64) {
+			if lex {
+				return s.Matched, s.Total
+			}
+			return 0, s.Total - pen*float64(tb.n-s.Matched)
+		}
+		sk, sv := objective(sparse)
+		dk, dv := objective(dense)
+		if sk != dk || math.Abs(sv-dv) > 1e-9 {
+			t.Fatalf("instance %d lex=%v: sparse (%d, %v), dense (%d, %v)\n%v",
+				it, lex, sparse.Matched, sparse.Total, dense.Matched, dense.Total, tb)
+		}
+		maxPasses = max(maxPasses, sparse.Stats.PricingPasses)
+	}
+	if maxPasses < 3 {
+		t.Errorf("at most %d pricing passes: the incremental re-pricing went untested", maxPasses)
+	}
+}
+
+// A panic in Score, on whichever goroutine, reaches the caller.
+func TestScorePanicPropagates(t *testing.T) {
+	for _, method := range []Method{Dense, Sparse} {
+		func() {
+			defer func() {
+				if r := recover(); r != "boom" {
+					t.Errorf("%v: recovered %v, want boom", method, r)
+				}
+			}()
+			Solve(Problem{Mentees: 200, Mentors: 10, Method: method, Workers: 2,
+				Score: func(i, j int) (float64, bool) {
+					if i == 150 {
+						panic("boom")
+					}
+					return 1, true
+				}})
+		}()
+	}
+}

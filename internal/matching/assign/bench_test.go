@@ -44,3 +44,4 @@ func BenchmarkMethods(b *testing.B) {
 		}
 	}
 }
+

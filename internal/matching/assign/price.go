@@ -1,6 +1,10 @@
 package assign
 
-import "math"
+import (
+	"math"
+	"slices"
+	"sort"
+)
 
 // violator is a pair outside the candidate graph whose reduced cost
 // (rk, rc) is negative: adding it could improve the solution.
@@ -62,45 +66,24 @@ func lexMin(ak int, ac float64, bk int, bc float64) (int, float64) {
 	return ak, ac
 }
 
-// price looks for violators. The first pass prices every pair. Later
-// passes rely on two facts about a pair priced non-violating: it stays so
-// while neither potential rises, and it can absorb a rise of its mentee's
-// potential up to its slack. So each mentee keeps the potential it was
-// last priced at (a) and the least slack of its pairs outside the graph
-// (sigma), each mentor the potential it was last priced at (b); a pass
-// prices the full row of a mentee whose potential rose beyond its slack
-// (or who had violators left out), and the full column of a mentor whose
-// potential rose. Each mentee keeps its limit most violated pairs. price
-// returns whether any were found; they are left in g.found for repair.
+// price prices the pairs outside the graph that plan selects (all of them
+// in the first pass) and collects, per mentee, its limit most violated
+// pairs and its limit nearly tight ones (full rows only; see nearFactor).
+// It reports whether any pair violates; if so the pairs are left in
+// g.found for repair.
 func (g *sparse) price(all bool, limit int, stats *Stats) (bool, error) {
 	n, m := g.n, g.m
-	var cols []int32 // mentors whose column is priced
-	for j := range int32(m) {
-		if all || lexLess(g.bK[j], g.bC[j], g.vK[j], g.vC[j]) {
-			cols = append(cols, j)
-		}
-		// Lowering b is always safe; raising it is safe once the column
-		// has been priced, which this pass does.
-		g.bK[j], g.bC[j] = g.vK[j], g.vC[j]
+	g.flatK = true
+	for j := range m {
+		g.flatK = g.flatK && g.vK[j] == 0
 	}
-	rows := make([]bool, n)
+	rows, cols := g.plan(all)
 	some := false
-	for i := range int32(n) {
-		uK, uC := g.u(i)
-		rows[i] = all || g.force[i] || lexLess(g.sK[i], g.sC[i], uK-g.aK[i], uC-g.aC[i])
-		some = some || rows[i]
+	for _, r := range rows {
+		some = some || r
 	}
 	if !some && len(cols) == 0 {
 		return false, nil
-	}
-	if trace != nil {
-		nr := 0
-		for _, r := range rows {
-			if r {
-				nr++
-			}
-		}
-		trace("pass: rows %d cols %d", nr, len(cols))
 	}
 	stats.PricingPasses++
 	if all {
@@ -114,6 +97,11 @@ func (g *sparse) price(all bool, limit int, stats *Stats) (bool, error) {
 		pw := &ws[w]
 		if pw.mark == nil {
 			pw.mark = make([]uint32, m)
+			for j, c := range g.cap {
+				if c == 0 {
+					pw.mark[j] = math.MaxUint32 // never priced
+				}
+			}
 		}
 		for i := lo; i < hi; i++ {
 			if !rows[i] && len(cols) == 0 {
@@ -132,36 +120,121 @@ func (g *sparse) price(all bool, limit int, stats *Stats) (bool, error) {
 	if first != nil {
 		return false, first
 	}
-	added, violating := 0, 0
+	added, violating := 0, false
 	for _, vs := range found {
 		added += len(vs)
-		if len(vs) > 0 && g.violates(vs[0]) {
-			violating++
-		}
+		violating = violating || len(vs) > 0 && g.violates(vs[0])
 	}
-	stats.Added += added
-	if violating == 0 {
+	if !violating {
 		return false, nil
 	}
-	if trace != nil {
-		nr := 0
-		for _, vs := range found {
-			if len(vs) > 0 {
-				nr++
-			}
-		}
-		trace("  violators+near %d in %d rows, %d rows violating", added, nr, violating)
-		if debugViol != nil {
-			debugViol(g, found)
-		}
-	}
+	stats.Added += added
 	g.found = found
 	return true, nil
 }
 
+type lexv struct {
+	k int
+	c float64
+}
+
+func (a lexv) less(b lexv) bool { return lexLess(a.k, a.c, b.k, b.c) }
+
+// plan chooses the rows and columns a pass prices, and moves the pricing
+// records to the current potentials.
+//
+// Take a pair outside the graph, last priced with slack at least sigma_i
+// against records a_i, b_j. Its reduced cost now is at least
+// sigma_i - (u_i - a_i) - (v_j - b_j), and for any shift delta that is
+// >= 0 if u_i - a_i - delta <= sigma_i (the row is clean) and
+// v_j - b_j + delta <= 0 (the column is clean). The shift matters: when
+// every mentor is full, the duals are only determined up to moving all
+// mentee potentials up and all mentor potentials down by the same amount,
+// and a repair typically does just that, which with delta = 0 would make
+// every row look dirty while no reduced cost changed. plan picks the delta
+// that minimises the pairs to price: dirty rows cost m each, dirty
+// columns n each. Clean rows then have a_i raised by delta, all columns
+// get b_j = v_j, and pricing the dirty columns lowers the clean rows'
+// sigma where needed, which keeps the statement true for the next pass.
+func (g *sparse) plan(all bool) (rows []bool, cols []int32) {
+	n, m := g.n, g.m
+	rows = make([]bool, n)
+	if all {
+		for i := range rows {
+			rows[i] = true
+		}
+		for j := range m {
+			g.bK[j], g.bC[j] = g.vK[j], g.vC[j]
+		}
+		return rows, nil
+	}
+	// Row i is clean iff y_i <= delta, column j iff delta <= x_j.
+	x := make([]lexv, m)
+	for j := range m {
+		x[j] = lexv{g.bK[j] - g.vK[j], g.bC[j] - g.vC[j]}
+	}
+	y := make([]lexv, n)
+	never := lexv{-infK, math.Inf(-1)}
+	for i := range int32(n) {
+		switch {
+		case g.force[i]:
+			y[i] = lexv{infK, inf}
+		case g.sK[i] == infK:
+			y[i] = never // nothing outside the graph
+		default:
+			uK, uC := g.u(i)
+			y[i] = lexv{uK - g.aK[i] - g.sK[i], uC - g.aC[i] - g.sC[i] - g.tol}
+		}
+	}
+	xs := slices.Clone(x)
+	ys := slices.Clone(y)
+	cmp := func(a, b lexv) int {
+		if a.less(b) {
+			return -1
+		}
+		if b.less(a) {
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(xs, cmp)
+	slices.SortFunc(ys, cmp)
+	cost := func(d lexv) int64 {
+		dirtyCols, _ := slices.BinarySearchFunc(xs, d, cmp) // x < d
+		cleanRows := sort.Search(len(ys), func(t int) bool { return d.less(ys[t]) })
+		return int64(dirtyCols)*int64(n) + int64(n-cleanRows)*int64(m)
+	}
+	best, bestCost := lexv{}, cost(lexv{})
+	for _, d := range [][]lexv{xs, ys} {
+		for _, c := range d {
+			if c == never || c.k == infK {
+				continue
+			}
+			if k := cost(c); k < bestCost {
+				best, bestCost = c, k
+			}
+		}
+	}
+	for i := range n {
+		if best.less(y[i]) {
+			rows[i] = true
+		} else {
+			g.aK[i] += best.k
+			g.aC[i] += best.c
+		}
+	}
+	for j := range m {
+		if x[j].less(best) {
+			cols = append(cols, int32(j))
+		}
+		g.bK[j], g.bC[j] = g.vK[j], g.vC[j]
+	}
+	return rows, cols
+}
+
 // pricer is one pricing worker's scratch space.
 type pricer struct {
-	mark  []uint32 // mark[j] == stamp: (row, j) is in the graph
+	mark  []uint32 // mark[j] >= stamp: skip (row, j), it is in the graph or j has no capacity
 	stamp uint32
 	buf   []violator
 	nbuf  []violator
@@ -186,7 +259,7 @@ func (pw *pricer) priceRow(g *sparse, i int, full bool, cols []int32, limit int)
 		aK, aC = uK, uC
 		sK, sC = infK, inf
 	}
-	score, capacity, vK, vC := g.score, g.cap, g.vK, g.vC
+	score, vK, vC := g.score, g.vK, g.vC
 	kap, tol, near := g.kap, g.tol, g.near
 	vs := pw.buf[:0]
 	ns := pw.nbuf[:0]
@@ -198,45 +271,98 @@ func (pw *pricer) priceRow(g *sparse, i int, full bool, cols []int32, limit int)
 	// Slack against a is the reduced cost shifted by u - a.
 	dK, dC := uK-aK, uC-aC
 	minK, minC := infK, inf
-	for t := range nj {
-		j := t
-		if !full {
-			j = int(cols[t])
+	calls := int64(0)
+	if rk := -kap - uK; g.flatK && rk >= 0 {
+		// Every pair of the row has the same cardinality part rk, so the
+		// loop compares floats only; pairs that violate or are nearly
+		// tight (rare) take the general path below.
+		rare := near
+		if rk > 0 {
+			rare = math.Inf(-1) // nothing can violate or be near
 		}
-		if capacity[j] == 0 || mark[j] == stamp {
-			continue
-		}
-		s, ok := score(i, j)
-		pw.calls++
-		if !ok {
-			continue
-		}
-		if !(math.Abs(s) <= math.MaxFloat64) { // NaN or ±Inf
-			pw.err = firstError(pw.err, &scoreError{i, j, s})
-			continue
-		}
-		rk, rc := -kap-uK-vK[j], -s-uC-vC[j]
-		if rk < 0 || rk == 0 && rc < -tol {
-			var dropped bool
-			vs, dropped = insertViolator(vs, violator{int32(j), rk, rc, s}, limit)
-			over = over || dropped
-			continue
-		}
-		if full && rk == 0 && rc <= near {
-			// Nearly tight: join the graph too, so that small later
-			// rises of u do not make the row need pricing again.
-			var out violator
-			var dropped bool
-			ns, out, dropped = insertNear(ns, violator{int32(j), rk, rc, s}, limit)
-			if !dropped {
+		minK = rk
+		for t := range nj {
+			j := t
+			if !full {
+				j = int(cols[t])
+			}
+			if mark[j] >= stamp {
 				continue
 			}
-			rk, rc = out.rk, out.rc
+			s, ok := score(i, j)
+			calls++
+			if !ok {
+				continue
+			}
+			if !(s >= -math.MaxFloat64 && s <= math.MaxFloat64) { // NaN or ±Inf
+				pw.err = firstError(pw.err, &scoreError{i, j, s})
+				continue
+			}
+			rc := -s - uC - vC[j]
+			if rc > rare {
+				minC = min(minC, rc)
+				continue
+			}
+			if rc < -tol {
+				var dropped bool
+				vs, dropped = insertViolator(vs, violator{int32(j), rk, rc, s}, limit)
+				over = over || dropped
+				continue
+			}
+			if full {
+				var out violator
+				var dropped bool
+				ns, out, dropped = insertNear(ns, violator{int32(j), rk, rc, s}, limit)
+				if !dropped {
+					continue
+				}
+				rc = out.rc
+			}
+			minC = min(minC, rc)
 		}
-		if lexLess(rk, rc, minK, minC) {
-			minK, minC = rk, rc
+		if minC == inf {
+			minK = infK
+		}
+	} else {
+		for t := range nj {
+			j := t
+			if !full {
+				j = int(cols[t])
+			}
+			if mark[j] >= stamp {
+				continue
+			}
+			s, ok := score(i, j)
+			calls++
+			if !ok {
+				continue
+			}
+			if !(s >= -math.MaxFloat64 && s <= math.MaxFloat64) {
+				pw.err = firstError(pw.err, &scoreError{i, j, s})
+				continue
+			}
+			rk, rc := -kap-uK-vK[j], -s-uC-vC[j]
+			if rk < 0 || rk == 0 && rc < -tol {
+				var dropped bool
+				vs, dropped = insertViolator(vs, violator{int32(j), rk, rc, s}, limit)
+				over = over || dropped
+				continue
+			}
+			if full && rk == 0 && rc <= near {
+				var out violator
+				var dropped bool
+				ns, out, dropped = insertNear(ns, violator{int32(j), rk, rc, s}, limit)
+				if !dropped {
+					continue
+				}
+				rk, rc = out.rk, out.rc
+			}
+			if lexLess(rk, rc, minK, minC) {
+				minK, minC = rk, rc
+			}
 		}
 	}
+	pw.calls += calls
 	if minK != infK {
 		sK, sC = lexMin(sK, sC, minK+dK, minC+dC)
 	}
@@ -250,11 +376,17 @@ func (pw *pricer) priceRow(g *sparse, i int, full bool, cols []int32, limit int)
 	return vs
 }
 
-// repair adds the violators to the graph and restores an optimal solution
-// of the larger graph from the current one: mentees with new pairs are
-// taken out (their new pairs are the only infeasible ones), the holes
-// they leave at mentors with nonzero potential are closed, and they are
-// inserted again by augmentation. Everyone else keeps their place.
+// repair adds the found pairs to the graph and restores an optimal
+// solution of the larger graph from the current one. Only mentees with a
+// violating new pair break dual feasibility, so only they are taken out;
+// everyone else keeps their place. Taking a mentee out can leave a hole:
+// room at a mentor whose potential is nonzero. The mentees are inserted
+// again first, because an augmenting path may end in a hole as well as
+// at a free place (see augment), and in a cohort with as many places as
+// mentees that is where they all end; holes left after that are closed
+// by fillHole. Closing holes first would lower the holes' potentials only
+// for the insertions to raise them again, and each lowered potential
+// means a mentor column to price again.
 func (g *sparse) repair() {
 	g.grow()
 	for i, vs := range g.found {
@@ -279,9 +411,6 @@ func (g *sparse) repair() {
 		}
 	}
 }
-
-var trace func(format string, args ...any)
-var debugViol func(g *sparse, found [][]violator)
 
 func (g *sparse) violates(v violator) bool {
 	return v.rk < 0 || v.rk == 0 && v.rc < -g.tol

@@ -16,8 +16,9 @@ import (
 // sparse is the candidate graph with its solver scratch space.
 type sparse struct {
 	*state
-	tol  float64 // pricing slack tolerance, see tolerance
-	near float64 // reduced cost up to which a priced pair joins the graph
+	tol   float64 // pricing slack tolerance, see tolerance
+	near  float64 // reduced cost up to which a priced pair joins the graph
+	flatK bool    // every mentor potential has cardinality part 0
 
 	// Candidate graph, by mentee and by mentor. Scores, not costs.
 	rs []int32
@@ -68,16 +69,21 @@ type pathMove struct {
 	w    float64
 }
 
-// Candidate-graph sizing. A mentee's own top K keeps the graph close to
-// the optimum for most mentees; each mentor's best few mentees make sure
-// unpopular mentors have edges, so the first solve is already nearly
-// optimal and pricing seldom needs more than one extra pass.
-var nearFactor = 0.02
-
+// Candidate-graph sizing, tuned on the synth cohorts (see bench_test.go):
+// a mentee's own top K keeps the graph close to the optimum for most
+// mentees, and each mentor's best few mentees give unpopular mentors
+// edges. Larger K makes the first solve slower without saving a pricing
+// pass: where the top lists fall short, they fall short by far.
 const (
-	defaultK         = 12
+	defaultK         = 10
 	mentorCandidates = 4
 	randomPerMentee  = 3
+	// Priced pairs whose reduced cost is within nearFactor of the largest
+	// score magnitude join the graph even if they do not violate. They
+	// are the next best options of their mentee, and having them in the
+	// graph gives the mentee slack: later passes need not price it again
+	// unless its potential moves by more than that.
+	nearFactor = 0.02
 )
 
 func solveSparse(in *instance, k int) (*state, Stats, error) {
@@ -106,20 +112,6 @@ func solveSparse(in *instance, k int) (*state, Stats, error) {
 		if g.x[i] == free {
 			g.augment(i)
 		}
-	}
-	if trace != nil {
-		mt, dc := 0, 0
-		for i := range st.x {
-			if st.x[i] >= 0 {
-				mt++
-			}
-		}
-		for j := range st.vK {
-			if st.vK[j] != 0 {
-				dc++
-			}
-		}
-		trace("initial solve: matched %d, mentors with card potential %d", mt, dc)
 	}
 	all := true
 	for {
@@ -241,11 +233,12 @@ func (g *sparse) candidates(k, kc int, stats *Stats) error {
 	rowC := make([]cand, n*k)
 	rowN := make([]int32, n)
 	type perWorker struct {
-		mc     []cand // per mentor, kc entries
-		mn     []int32
-		maxAbs float64
-		err    *scoreError
-		calls  int64
+		mc         []cand    // per mentor, kc entries
+		mn         []int32   // entries used per mentor
+		mthr       []float64 // per mentor: scores below this cannot enter
+		smin, smax float64
+		err        *scoreError
+		calls      int64
 	}
 	ws := make([]perWorker, workers)
 	forChunks(n, workers, 32, func(w, lo, hi int) {
@@ -253,47 +246,68 @@ func (g *sparse) candidates(k, kc int, stats *Stats) error {
 		if pw.mc == nil {
 			pw.mc = make([]cand, m*kc)
 			pw.mn = make([]int32, m)
+			pw.mthr = make([]float64, m)
+			for j := range pw.mthr {
+				pw.mthr[j] = math.Inf(-1)
+				if g.cap[j] == 0 {
+					pw.mthr[j] = inf
+				}
+			}
 		}
+		// Locals, so that the compiler need not reload them after every
+		// call of score.
+		mthr, calls, score := pw.mthr[:m], int64(0), g.score
+		smin, smax := pw.smin, pw.smax
 		for i := lo; i < hi; i++ {
 			h := rowC[i*k : (i+1)*k]
 			size := 0
-			for j := range m {
-				if g.cap[j] == 0 {
+			rthr := math.Inf(-1)
+			for j := range mthr {
+				if mthr[j] == inf { // no capacity
 					continue
 				}
-				s, ok := g.score(i, j)
-				pw.calls++
+				s, ok := score(i, j)
+				calls++
 				if !ok {
 					continue
 				}
-				if !(math.Abs(s) <= math.MaxFloat64) {
+				if !(s >= -math.MaxFloat64 && s <= math.MaxFloat64) { // NaN or ±Inf
 					pw.err = firstError(pw.err, &scoreError{i, j, s})
 					continue
 				}
-				pw.maxAbs = max(pw.maxAbs, math.Abs(s))
-				// Most pairs lose to both roots; test cheaply before hashing.
-				mh := pw.mc[j*kc : (j+1)*kc]
-				rowIn := size < k || s >= h[0].w
-				colIn := int(pw.mn[j]) < kc || s >= mh[0].w
+				if s < smin {
+					smin = s
+				}
+				if s > smax {
+					smax = s
+				}
+				rowIn, colIn := s >= rthr, s >= mthr[j]
 				if !rowIn && !colIn {
 					continue
 				}
 				ph := pairHash(i, j)
 				if rowIn {
-					size = offer(h, size, cand{s, ph, int32(j)})
+					if size = offer(h, size, cand{s, ph, int32(j)}); size == k {
+						rthr = h[0].w
+					}
 				}
 				if colIn {
-					pw.mn[j] = int32(offer(mh, int(pw.mn[j]), cand{s, ph, int32(i)}))
+					mh := pw.mc[j*kc : (j+1)*kc]
+					if pw.mn[j] = int32(offer(mh, int(pw.mn[j]), cand{s, ph, int32(i)})); pw.mn[j] == int32(kc) {
+						mthr[j] = mh[0].w
+					}
 				}
 			}
 			rowN[i] = int32(size)
 		}
+		pw.calls += calls
+		pw.smin, pw.smax = smin, smax
 	})
 	var first *scoreError
 	maxAbs := math.Abs(g.pen)
 	for _, pw := range ws {
 		first = firstError(first, pw.err)
-		maxAbs = max(maxAbs, pw.maxAbs)
+		maxAbs = max(maxAbs, math.Abs(pw.smin), math.Abs(pw.smax))
 		stats.ScoreCalls += pw.calls
 	}
 	if first != nil {
@@ -433,7 +447,10 @@ func (g *sparse) relax(e uint32, j int32, hK int, hC float64, from int32, w floa
 }
 
 // augment is denseSolver.augment on the candidate graph, with a binary
-// heap in place of JV's column scan.
+// heap in place of JV's column scan. During repair a mentor with room may
+// be a hole (nonzero potential). A path may end there too: that fills the
+// hole, and the potential update touches only mentors settled before the
+// end, which are full, so other holes stay as they are.
 func (g *sparse) augment(r int32) {
 	g.epoch++
 	e := g.epoch
