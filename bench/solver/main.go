@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -104,7 +105,7 @@ func bench(o options, method assign.Method, out io.Writer) error {
 	st := sol.Stats
 	pairs := float64(o.mentees) * float64(o.mentors)
 	fmt.Fprintf(out, "solve      %v wall, %v CPU (%s path)\n", wall.Round(time.Millisecond), cpu.Round(time.Millisecond), st.Method)
-	fmt.Fprintf(out, "result     %d matched, total %v\n", sol.Matched, sol.Total)
+	fmt.Fprintf(out, "result     %d matched, total %s\n", sol.Matched, strconv.FormatFloat(sol.Total, 'f', -1, 64))
 	fmt.Fprintf(out, "scores     %d calls, %.2f per pair\n", st.ScoreCalls, float64(st.ScoreCalls)/pairs)
 	if st.Method == assign.Sparse {
 		fmt.Fprintf(out, "graph      %d candidate pairs, %d added by %d pricing passes (%d full)\n",
@@ -174,7 +175,7 @@ func compareSciPy(o options, c *synth.Cohort, sol assign.Solution, wall time.Dur
 	fmt.Fprintf(out, "scipy      %s: linear_sum_assignment %v (loading the matrix %v), peak RSS %.1f MiB\n",
 		res.SciPy, solve.Round(time.Millisecond), time.Duration(res.LoadSeconds*float64(time.Second)).Round(time.Millisecond),
 		float64(res.PeakRSS)/(1<<20))
-	fmt.Fprintf(out, "scipy      %d matched, total %v\n", res.Matched, res.Total)
+	fmt.Fprintf(out, "scipy      %d matched, total %s\n", res.Matched, strconv.FormatFloat(res.Total, 'f', -1, 64))
 	if res.Matched != sol.Matched || math.Abs(res.Total-sol.Total) > 1e-9*math.Max(1, math.Abs(sol.Total)) {
 		return fmt.Errorf("optima differ: ours %d matched, total %v; SciPy %d, %v", sol.Matched, sol.Total, res.Matched, res.Total)
 	}

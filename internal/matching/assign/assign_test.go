@@ -142,7 +142,7 @@ func mustSolve(t *testing.T, p Problem) Solution {
 
 func TestAgainstBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	const instances = 3000
+	const instances = 5000
 	for it := range instances {
 		tb := randomTable(r, 8, 8)
 		lex := it%2 == 0

@@ -44,4 +44,3 @@ func BenchmarkMethods(b *testing.B) {
 		}
 	}
 }
-

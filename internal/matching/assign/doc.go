@@ -105,7 +105,9 @@
 //
 // Scores must be finite; NaN or ±Inf is an error. Pricing treats a reduced
 // cost above −1e-9·(largest |score| or |penalty|) as non-negative, and
-// Verify accepts ten times that. With integer scores (or any whose sums
-// are exact in float64) every step is exact and so is the optimum;
-// otherwise it is optimal up to that tolerance per pair.
+// Verify accepts ten times that. With integer scores below 10^9 in
+// magnitude every step is exact (all potentials are integers) and every
+// violation is at least 1, far above the tolerance, so the optimum is
+// exact; with other scores it is optimal up to that tolerance per pair,
+// which is what float64 rounding allows anyway.
 package assign

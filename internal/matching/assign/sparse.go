@@ -528,8 +528,8 @@ func (g *sparse) augment(r int32) {
 // but a negative potential (a mentee was taken off it). It is augment run
 // backwards: a shortest alternating path from h that either ends at an
 // unmatched mentee, who moves in, or at a mentor whose potential is raised
-// to zero, where the hole may then stay. Free mentees are not part of the
-// current solution and are skipped; they are inserted afterwards.
+// to zero, where the hole may then stay. Mentees not placed yet (free)
+// are not part of the current solution and are skipped.
 func (g *sparse) fillHole(h int32) {
 	g.epoch++
 	e := g.epoch
