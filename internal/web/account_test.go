@@ -194,3 +194,25 @@ func TestHealthz(t *testing.T) {
 	app.db.Close()
 	app.client().get("/healthz").mustStatus(t, http.StatusServiceUnavailable)
 }
+
+func TestProgramDefaultLanguageIsLastResort(t *testing.T) {
+	app := newTestApp(t)
+	app.addUser("k@example.org", "Koordinator", account.RoleCoordinator, "")
+	c := app.login("k@example.org")
+	form := url.Values{}
+	res := c.get("/programs/new")
+	res.mustStatus(t, 200)
+	for k, v := range map[string]string{"name": "Ny i jobb", "start": "2026-03-02", "end": "2026-08-02",
+		"min_meetings": "4", "max_gap_days": "31", "meeting_min_minutes": "45", "meeting_max_minutes": "120",
+		"default_language": "nb", "join_role": "choose"} {
+		form.Set(k, v)
+	}
+	res = c.post("/programs", form)
+	res.mustStatus(t, http.StatusSeeOther)
+	loc := res.Header.Get("Location")
+	// no personal setting, no cookie, no Accept-Language: the program's language
+	c.get(loc).mustContain(t, `<html lang="nb">`)
+	// the browser's wish comes before the program's default
+	c.Header.Set("Accept-Language", "sv")
+	c.get(loc).mustContain(t, `<html lang="sv">`)
+}

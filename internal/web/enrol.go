@@ -176,10 +176,7 @@ type acceptData struct {
 // program's) language unless they chose one themselves or their browser
 // asked for one.
 func (s *Server) offerLocale(r *http.Request, o *program.Offer) *http.Request {
-	if s.chooseLang(r, user(r)) == "" {
-		return with(r, keyLocale, s.Bundle.Locale(o.Language))
-	}
-	return r
+	return s.withProgramLanguage(r, o.Language)
 }
 
 func (s *Server) acceptData(r *http.Request, o *program.Offer, join bool) acceptData {

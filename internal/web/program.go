@@ -186,6 +186,7 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, 
 		s.fail(w, r, err)
 		return
 	}
+	r = s.withProgramLanguage(r, p.DefaultLanguage)
 	d := overviewData{Program: p, Coordinator: role == program.RoleCoordinator}
 	if d.Coordinator {
 		d.JoinURL = s.Outbox.Link("/join/" + p.JoinToken)
