@@ -363,7 +363,7 @@ func (s *Service) PairCandidates(ctx context.Context, actor *account.User, progr
 	if _, err := s.RequireCoordinator(ctx, actor, programID); err != nil {
 		return nil, nil, err
 	}
-	ps, err := listParticipants(ctx, s.DB, programID, ParticipantFilter{Status: StatusApproved})
+	ps, err := ListParticipants(ctx, s.DB, programID, ParticipantFilter{Status: StatusApproved})
 	if err != nil {
 		return nil, nil, err
 	}

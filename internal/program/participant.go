@@ -90,10 +90,12 @@ func (s *Service) Participants(ctx context.Context, actor *account.User, program
 	if _, err := s.RequireCoordinator(ctx, actor, programID); err != nil {
 		return nil, err
 	}
-	return listParticipants(ctx, s.DB, programID, f)
+	return ListParticipants(ctx, s.DB, programID, f)
 }
 
-func listParticipants(ctx context.Context, q store.Q, programID int64, f ParticipantFilter) ([]Participant, error) {
+// ListParticipants lists a program's participants matching f without
+// checking who is asking; Service.Participants is the checked version.
+func ListParticipants(ctx context.Context, q store.Q, programID int64, f ParticipantFilter) ([]Participant, error) {
 	query := `SELECT ` + participantCols + participantFrom + ` WHERE p.program_id = ?`
 	args := []any{programID}
 	if f.Role != "" {
@@ -141,15 +143,9 @@ type StatusCounts struct {
 // Total is everyone who has applied or been enrolled.
 func (c StatusCounts) Total() int { return c.Pending + c.Approved + c.Declined }
 
-// CountByStatus counts participants per status for the coordinator.
-func (s *Service) CountByStatus(ctx context.Context, actor *account.User, programID int64) (StatusCounts, error) {
-	if _, err := s.RequireCoordinator(ctx, actor, programID); err != nil {
-		return StatusCounts{}, err
-	}
-	return countByStatus(ctx, s.DB, programID)
-}
-
-func countByStatus(ctx context.Context, q store.Q, programID int64) (StatusCounts, error) {
+// CountByStatus counts a program's participants per status. Like Get, it
+// does not check who is asking: callers have already authorized.
+func CountByStatus(ctx context.Context, q store.Q, programID int64) (StatusCounts, error) {
 	var c StatusCounts
 	rows, err := q.Query(ctx, `SELECT status, COUNT(*) FROM participants WHERE program_id = ? GROUP BY status`, programID)
 	if err != nil {

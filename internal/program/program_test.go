@@ -333,7 +333,7 @@ func TestParticipantsListAndDecide(t *testing.T) {
 		if err := e.svc.Decide(ctx, coord, p.ID, bo.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		counts, _ := e.svc.CountByStatus(ctx, coord, p.ID)
+		counts, _ := CountByStatus(ctx, db, p.ID)
 		if counts != (StatusCounts{Pending: 0, Approved: 2, Declined: 1}) {
 			t.Fatalf("counts %+v", counts)
 		}

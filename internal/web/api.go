@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
 )
 
 // apiRoute is one endpoint of the JSON API. The table below is the single
@@ -141,3 +142,21 @@ func renameFields(err error, names map[string]string) error {
 }
 
 func apiItoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// coordinatorInput authorizes the caller as a coordinator of the program in
+// the path before it decodes the JSON body into v, so that a stranger gets
+// 404 and learns nothing from validation messages. It answers the error
+// itself and returns ok=false when the handler should stop.
+func (s *Server) coordinatorInput(w http.ResponseWriter, r *http.Request, v any) (*program.Program, bool) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		var p *program.Program
+		if p, err = s.Programs.RequireCoordinator(r.Context(), user(r), id); err == nil {
+			if err = readJSON(r, v); err == nil {
+				return p, true
+			}
+		}
+	}
+	s.fail(w, r, err)
+	return nil, false
+}

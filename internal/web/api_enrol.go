@@ -56,21 +56,12 @@ func (s *Server) apiListInvitations(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCreateInvitation(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Authorize first: a stranger must get 404, not validation messages.
-	if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var in invitationInput
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	id := prog.ID
 	inv, err := s.Programs.Invite(r.Context(), user(r), id, program.NewInvitation{
 		Email: in.Email, Name: in.Name, Role: in.Role, Language: in.Language,
 	})

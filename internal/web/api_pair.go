@@ -60,20 +60,12 @@ func (s *Server) apiListPairs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCreatePair(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var in pairInput
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	id := prog.ID
 	p, err := s.Programs.CreatePair(r.Context(), user(r), id, in.Mentors, in.Mentees)
 	if err != nil {
 		s.fail(w, r, err)

@@ -164,23 +164,12 @@ func (s *Server) apiGetProgram(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiUpdateProgram(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Authorize before reading the body, so that a stranger learns nothing
-	// from validation messages.
-	cur, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var in programInput
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+	cur, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	id := cur.ID
 	p, err := s.Programs.Update(r.Context(), user(r), id, in.over(program.SettingsOf(*cur)))
 	if err != nil {
 		s.fail(w, r, renameFields(err, programFieldNames))
@@ -248,6 +237,11 @@ func (s *Server) apiListParticipants(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// Authorize first: strangers get 404 and never learn the filter rules.
+	if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	q := r.URL.Query()
 	f := program.ParticipantFilter{Search: q.Get("q"), Role: q.Get("role"), Status: q.Get("status")}
 	// An unknown filter value is a mistake in the client, not "match
@@ -258,14 +252,10 @@ func (s *Server) apiListParticipants(w http.ResponseWriter, r *http.Request) {
 	v.Check(f.Status == "" || f.Status == program.StatusPending || f.Status == program.StatusApproved ||
 		f.Status == program.StatusDeclined, "status", "error.choice_invalid")
 	if err := v.Err(); err != nil {
-		// Strangers must still get 404, not learn the filter rules.
-		if _, aerr := s.Programs.RequireCoordinator(r.Context(), user(r), id); aerr != nil {
-			err = aerr
-		}
 		s.fail(w, r, err)
 		return
 	}
-	ps, err := s.Programs.Participants(r.Context(), user(r), id, f)
+	ps, err := program.ListParticipants(r.Context(), s.DB, id, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return

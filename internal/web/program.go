@@ -190,7 +190,7 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, 
 	d := overviewData{Program: p, Coordinator: role == program.RoleCoordinator}
 	if d.Coordinator {
 		d.JoinURL = s.Outbox.Link("/join/" + p.JoinToken)
-		if d.Counts, err = s.Programs.CountByStatus(ctx, u, id); err != nil {
+		if d.Counts, err = program.CountByStatus(ctx, s.DB, id); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -283,12 +283,12 @@ func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("status"); v == program.StatusPending || v == program.StatusApproved || v == program.StatusDeclined {
 		f.Status = v
 	}
-	list, err := s.Programs.Participants(ctx, u, id, f)
+	list, err := program.ListParticipants(ctx, s.DB, id, f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	counts, err := s.Programs.CountByStatus(ctx, u, id)
+	counts, err := program.CountByStatus(ctx, s.DB, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
