@@ -15,8 +15,13 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/matching"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -162,6 +167,11 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 	a.web, err = web.New(&web.Server{
 		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox,
 		Accounts: a.accounts, Programs: a.programs, BaseURL: baseURL, Version: version,
+		Matching:   &matching.Service{DB: db, Clock: clk, Outbox: outbox},
+		Agreements: &agreement.Service{DB: db, Clock: clk, Outbox: outbox},
+		Meetings:   &meeting.Service{DB: db, Clock: clk, Outbox: outbox},
+		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
+		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
 	})
 	if err != nil {
 		db.Close()

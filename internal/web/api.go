@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"mentorskap/internal/errs"
@@ -22,6 +23,14 @@ type apiRoute struct {
 const apiPrefix = "/api/v1"
 
 func (s *Server) apiTable() []apiRoute {
+	return slices.Concat(s.apiCoreTable(), s.apiMatchingTable(), s.apiSelfMatchTable(),
+		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
+		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable())
+}
+
+// apiCoreTable lists the foundation's endpoints; each later area keeps its
+// own table in its own api_<area>.go file.
+func (s *Server) apiCoreTable() []apiRoute {
 	return []apiRoute{
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Handler: s.apiOpenAPI, Public: true},
 

@@ -1,17 +1,107 @@
 package web
 
 import (
-	_ "embed"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
 	"net/http"
+	"sort"
 )
 
-// openAPIDoc describes every /api/v1 endpoint. It is written by hand;
-// TestOpenAPIMatchesRoutes keeps it in step with apiTable.
+// The OpenAPI document is written by hand, one file per area of the product
+// under openapi/: base.json holds the info, security and shared components,
+// and every other file adds its tags, paths and component schemas. They are
+// merged once at start. TestOpenAPIMatchesRoutes keeps the result in step
+// with apiTable.
 //
-//go:embed openapi.json
-var openAPIDoc []byte
+//go:embed openapi/*.json
+var openAPIFiles embed.FS
+
+var openAPIDoc = mustMergeOpenAPI(openAPIFiles)
 
 func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(openAPIDoc)
+}
+
+// mustMergeOpenAPI joins base.json with the area files. A path, tag or
+// component defined twice is a programming error and stops the program.
+func mustMergeOpenAPI(fsys fs.FS) []byte {
+	doc, err := mergeOpenAPI(fsys)
+	if err != nil {
+		panic("openapi: " + err.Error())
+	}
+	return doc
+}
+
+func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
+	read := func(name string) (map[string]any, error) {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return m, nil
+	}
+	doc, err := read("openapi/base.json")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(fsys, "openapi/*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	tags, _ := doc["tags"].([]any)
+	paths, _ := doc["paths"].(map[string]any)
+	components, _ := doc["components"].(map[string]any)
+	for _, name := range names {
+		if name == "openapi/base.json" {
+			continue
+		}
+		part, err := read(name)
+		if err != nil {
+			return nil, err
+		}
+		for k := range part {
+			if k != "tags" && k != "paths" && k != "components" {
+				return nil, fmt.Errorf("%s: unexpected top-level key %q", name, k)
+			}
+		}
+		if t, ok := part["tags"].([]any); ok {
+			tags = append(tags, t...)
+		}
+		if err := mergeInto(paths, part["paths"], name); err != nil {
+			return nil, err
+		}
+		if c, ok := part["components"].(map[string]any); ok {
+			for section, v := range c {
+				dst, ok := components[section].(map[string]any)
+				if !ok {
+					dst = map[string]any{}
+					components[section] = dst
+				}
+				if err := mergeInto(dst, v, name); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	doc["tags"] = tags
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+func mergeInto(dst map[string]any, src any, file string) error {
+	m, _ := src.(map[string]any)
+	for k, v := range m {
+		if _, dup := dst[k]; dup {
+			return fmt.Errorf("%s: %q is already defined", file, k)
+		}
+		dst[k] = v
+	}
+	return nil
 }

@@ -21,6 +21,16 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.programRoutes(mux)
 	s.enrolRoutes(mux)
 	s.adminRoutes(mux)
+	s.matchingRoutes(mux)
+	s.selfMatchRoutes(mux)
+	s.pairRoutes(mux)
+	s.agreementRoutes(mux)
+	s.endingRoutes(mux)
+	s.meetingRoutes(mux)
+	s.notesRoutes(mux)
+	s.goalRoutes(mux)
+	s.messageRoutes(mux)
+	s.evaluationRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -10,8 +10,13 @@ import (
 	"strings"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/matching"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -26,6 +31,11 @@ type Server struct {
 	Bundle     *i18n.Bundle
 	Accounts   *account.Service
 	Programs   *program.Service
+	Matching   *matching.Service
+	Agreements *agreement.Service
+	Meetings   *meeting.Service
+	Goals      *goal.Service
+	Evals      *evaluation.Service
 	Outbox     *notify.Outbox
 	BaseURL    string
 	TrustProxy bool // take the client address from X-Forwarded-For

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+func (s *Server) agreementRoutes(mux *http.ServeMux) {
+}

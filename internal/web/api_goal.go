@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) apiGoalTable() []apiRoute {
+	return nil
+}

@@ -1,0 +1,6 @@
+package web
+
+import "net/http"
+
+func (s *Server) meetingRoutes(mux *http.ServeMux) {
+}
