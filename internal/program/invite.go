@@ -195,7 +195,7 @@ func (s *Service) sendInvitation(ctx context.Context, q store.Q, now time.Time, 
 	if name == "" {
 		name = inv.Email
 	}
-	to := recipient(inv.Email, inv.Name, inv.Language, prog)
+	to := Recipient(inv.Email, inv.Name, inv.Language, prog)
 	return s.Outbox.Send(ctx, q, now, to, "invitation",
 		"name", name, "program", prog.Name, "link", s.Outbox.Link("/invite/"+token),
 		"days", int(InvitationTTL/(24*time.Hour)))
@@ -495,7 +495,7 @@ func (s *Service) notifyCoordinators(ctx context.Context, tx store.Q, now time.T
 	}
 	link := s.Outbox.Link(programPath(prog.ID) + "/participants/" + strconv.FormatInt(who.ID, 10))
 	for _, c := range list {
-		to := recipient(c.email, c.name, c.lang, prog)
+		to := Recipient(c.email, c.name, c.lang, prog)
 		roleName := strings.ToLower(s.Outbox.Bundle.Locale(to.Lang).T(roleKeys[role]))
 		if err := s.Outbox.Send(ctx, tx, now, to, "application",
 			"name", who.Name, "email", who.Email, "role", roleName, "program", prog.Name, "link", link); err != nil {

@@ -189,7 +189,7 @@ func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID
 			}
 			for _, id := range ids {
 				p := people[id]
-				if err := s.Outbox.Send(ctx, tx, now, recipient(p.Email, p.Name, p.Language, prog), kind,
+				if err := s.Outbox.Send(ctx, tx, now, Recipient(p.Email, p.Name, p.Language, prog), kind,
 					"name", p.Name, "program", prog.Name, "others", strings.Join(names, ", "), "link", link); err != nil {
 					return err
 				}
@@ -332,7 +332,7 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 			return nil
 		}
 		for _, m := range append(slices.Clone(p.Mentors), p.Mentees...) {
-			if err := s.Outbox.Send(ctx, tx, now, recipient(m.Email, m.Name, m.Lang, prog), "pair_ended",
+			if err := s.Outbox.Send(ctx, tx, now, Recipient(m.Email, m.Name, m.Lang, prog), "pair_ended",
 				"name", m.Name, "program", prog.Name, "others", Names(p.Others(m.UserID))); err != nil {
 				return err
 			}

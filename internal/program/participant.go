@@ -208,7 +208,7 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, programID, us
 		if s.Outbox == nil {
 			return nil
 		}
-		return s.Outbox.Send(ctx, tx, now, recipient(p.Email, p.Name, p.Language, prog),
+		return s.Outbox.Send(ctx, tx, now, Recipient(p.Email, p.Name, p.Language, prog),
 			kind, "name", p.Name, "program", prog.Name, "link", s.Outbox.Link(programPath(programID)))
 	})
 }
@@ -217,7 +217,9 @@ func programPath(id int64) string { return "/programs/" + strconv.FormatInt(id, 
 
 // recipient addresses a person in their own language, or the program's when
 // they have not chosen one.
-func recipient(email, name, lang string, prog *Program) notify.Recipient {
+// Recipient addresses an email to a person in their own language, else in
+// the program's default language.
+func Recipient(email, name, lang string, prog *Program) notify.Recipient {
 	if lang == "" {
 		lang = prog.DefaultLanguage
 	}
