@@ -215,8 +215,6 @@ func (s *Service) Decide(ctx context.Context, actor *account.User, programID, us
 
 func programPath(id int64) string { return "/programs/" + strconv.FormatInt(id, 10) }
 
-// recipient addresses a person in their own language, or the program's when
-// they have not chosen one.
 // Recipient addresses an email to a person in their own language, else in
 // the program's default language.
 func Recipient(email, name, lang string, prog *Program) notify.Recipient {
