@@ -23,7 +23,7 @@ type apiRoute struct {
 const apiPrefix = "/api/v1"
 
 func (s *Server) apiTable() []apiRoute {
-	return slices.Concat(s.apiCoreTable(), s.apiMatchingTable(), s.apiSelfMatchTable(),
+	return slices.Concat(s.apiCoreTable(), s.apiMatchingSettingsTable(), s.apiMatchingTable(), s.apiSelfMatchTable(),
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable())
 }
