@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // openAPIOps reads the (method, path) pairs the document describes, with
@@ -211,5 +212,42 @@ func TestOpenAPIServed(t *testing.T) {
 	res.mustStatus(t, http.StatusOK)
 	if res.Body != string(openAPIDoc) || res.Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("served document differs (content type %q)", res.Header.Get("Content-Type"))
+	}
+}
+
+// TestOpenAPIMergeRefusesDuplicates keeps two area files from silently
+// overwriting each other's paths or schemas.
+func TestOpenAPIMergeRefusesDuplicates(t *testing.T) {
+	base := `{"openapi":"3.1.0","tags":[],"paths":{"/api/v1/a":{}},"components":{"schemas":{"A":{}}}}`
+	for name, part := range map[string]string{
+		"path":   `{"paths":{"/api/v1/a":{}}}`,
+		"schema": `{"components":{"schemas":{"A":{}}}}`,
+		"key":    `{"info":{}}`,
+	} {
+		fsys := fstest.MapFS{
+			"openapi/base.json": {Data: []byte(base)},
+			"openapi/x.json":    {Data: []byte(part)},
+		}
+		if _, err := mergeOpenAPI(fsys); err == nil {
+			t.Errorf("%s: merged a duplicate or unknown key", name)
+		}
+	}
+	ok := fstest.MapFS{
+		"openapi/base.json": {Data: []byte(base)},
+		"openapi/x.json":    {Data: []byte(`{"tags":[{"name":"x"}],"paths":{"/api/v1/b":{}},"components":{"schemas":{"B":{}}}}`)},
+	}
+	b, err := mergeOpenAPI(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc["paths"].(map[string]any)["/api/v1/b"]; !ok {
+		t.Error("area path missing after merge")
+	}
+	if _, ok := doc["components"].(map[string]any)["schemas"].(map[string]any)["B"]; !ok {
+		t.Error("area schema missing after merge")
 	}
 }
