@@ -91,6 +91,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); worker.Run(workerCtx) }()
 	defer func() { stopWorker(); <-workerDone }()
+	// Pairs close by themselves once their planned end date has passed; safe
+	// on every instance at once. (Issue 6 moves this into a jobs table.)
+	go app.web.Agreements.RunCloser(workerCtx, time.Hour, log)
 	if *smtpHost == "" {
 		log.Info("no SMTP server configured: emails are written to the log and shown on /admin/outbox")
 	}

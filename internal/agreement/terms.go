@@ -32,22 +32,26 @@ const (
 type Terms struct {
 	PairID            int64
 	State             string
-	Version           int        // the current version number, 0 when none
-	SignedAt          *time.Time // when the current version became active
+	Version           int        // the newest version number, 0 when none
+	InForce           int        // the version in force (signed by both sides), 0 when none
+	Draft             string     // StateDrafting or StateWaiting when newer changes await signatures, else ""
+	SignedAt          *time.Time // when the version in force became active
 	Start             time.Time  // calendar date
 	End               time.Time  // planned end, calendar date
 	MinMeetings       int
 	MaxGapDays        int
 	MeetingMinMinutes int
 	MeetingMaxMinutes int
+	TypicalMinutes    int    // the agreed usual length; the program's middle until signed
 	CancelNoticeHours int    // 0: no notice agreed
 	UrgentRule        string // how urgent requests are handled, in the pair's words
 	MessagesAllowed   bool
 	CoordinatorSees   string // ShareNothing, ShareAgreed or ShareMeetings
 }
 
-// TermsFor reads the terms a pair works under: those of its active
-// agreement, else the program's. It does not check who asks.
+// TermsFor reads the terms a pair works under: those of the agreement in
+// force (the newest version both sides signed), else the program's. Changes
+// waiting for signatures do not apply yet. It does not check who asks.
 func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
 	p, err := program.GetPair(ctx, q, pairID)
 	if err != nil {
@@ -62,10 +66,39 @@ func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
 		Start: prog.Start, End: prog.End,
 		MinMeetings: prog.MinMeetings, MaxGapDays: prog.MaxGapDays,
 		MeetingMinMinutes: prog.MeetingMinMinutes, MeetingMaxMinutes: prog.MeetingMaxMinutes,
+		TypicalMinutes:  (prog.MeetingMinMinutes + prog.MeetingMaxMinutes) / 2,
 		MessagesAllowed: prog.MessagesAllowed, CoordinatorSees: ShareNothing,
 	}
-	if !p.Active() {
-		t.State = StateEnded
+	st, err := StatusOf(ctx, q, pairID, !p.Active())
+	if err != nil {
+		return Terms{}, err
+	}
+	t.State, t.Draft = st.State, st.Draft
+	if st.Current != nil {
+		t.Version = st.Current.Number
+	}
+	if v := st.InForce; v != nil {
+		c := v.Content
+		t.InForce = v.Number
+		at := v.ActiveSince()
+		t.SignedAt = &at
+		if d, err := program.ParseDate(c.StartDate); err == nil {
+			t.Start = d
+		}
+		if d, err := program.ParseDate(c.EndDate); err == nil {
+			t.End = d
+		}
+		if c.MeetingCount > 0 {
+			t.MinMeetings = c.MeetingCount
+		}
+		// The agreed lengths were inside the program's range when signed;
+		// the range still bounds them if the program has narrowed since.
+		t.MeetingMaxMinutes = max(min(c.MaxMinutes, prog.MeetingMaxMinutes), prog.MeetingMinMinutes)
+		t.TypicalMinutes = max(min(c.TypicalMinutes, t.MeetingMaxMinutes), prog.MeetingMinMinutes)
+		t.CancelNoticeHours = c.CancelNoticeHours
+		t.UrgentRule = c.UrgentRule
+		t.MessagesAllowed = prog.MessagesAllowed && c.InAppMessages
+		t.CoordinatorSees = c.CoordinatorSees
 	}
 	return t, nil
 }

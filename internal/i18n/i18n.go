@@ -255,6 +255,8 @@ func (l *Locale) fill(text string, args []any) string {
 
 func (l *Locale) value(v any) string {
 	switch x := v.(type) {
+	case Localizer:
+		return x.Localize(l)
 	case int:
 		return l.Int(x)
 	case int64:

@@ -38,11 +38,25 @@ func (o *Outbox) Link(path string) string {
 // Send renders the email kind (catalog keys email.<kind>.subject and
 // email.<kind>.body) in the recipient's language and queues it with q.
 func (o *Outbox) Send(ctx context.Context, q store.Q, now time.Time, to Recipient, kind string, args ...any) error {
+	return o.SendWith(ctx, q, now, to, kind, nil, args...)
+}
+
+// SendWith is Send with files attached, such as a meeting's calendar file.
+func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Recipient, kind string, files []Attachment, args ...any) error {
+	if db, ok := q.(*store.DB); ok {
+		// Reads on a DB go to the read-only pool; the email and its files
+		// are written together in a transaction of their own.
+		return db.Tx(ctx, func(tx *store.Tx) error { return o.SendWith(ctx, tx, now, to, kind, files, args...) })
+	}
 	l := o.Bundle.Locale(to.Lang)
 	subject := l.T("email."+kind+".subject", args...)
 	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + l.T("email.footer")
-	_, err := q.Exec(ctx, `INSERT INTO outbox (to_email, to_name, language, subject, body, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, to.Email, to.Name, l.Lang(), subject, body, now, now)
+	var id int64
+	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, subject, body, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, to.Email, to.Name, l.Lang(), subject, body, now, now).Scan(&id)
+	if err == nil {
+		err = saveAttachments(ctx, q, id, files)
+	}
 	if err == nil && o.Wake != nil {
 		o.Wake()
 	}

@@ -13,6 +13,8 @@ type Message struct {
 	Subject   string
 	Body      string
 	CreatedAt time.Time
+	// Attachments go out as a multipart/mixed email after the text.
+	Attachments []Attachment
 }
 
 // Sender delivers one email. An error means "not delivered, try again

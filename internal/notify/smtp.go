@@ -189,13 +189,17 @@ func Compose(from mail.Address, m Message, date time.Time) []byte {
 	header("To", address(m.To.Name, m.To.Email))
 	header("Subject", foldEncoded(mime.QEncoding.Encode("utf-8", oneLine(m.Subject))))
 	header("MIME-Version", "1.0")
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
 	if m.To.Lang != "" {
 		header("Content-Language", m.To.Lang)
 	}
 	// Tells autoresponders not to answer (RFC 3834).
 	header("Auto-Submitted", "auto-generated")
+	if len(m.Attachments) > 0 {
+		writeMixed(&b, m)
+		return b.Bytes()
+	}
+	header("Content-Type", "text/plain; charset=utf-8")
+	header("Content-Transfer-Encoding", "quoted-printable")
 	b.WriteString("\r\n")
 	qp := quotedprintable.NewWriter(&b)
 	qp.Write([]byte(m.Body))

@@ -170,7 +170,11 @@ func (w *Worker) claim(ctx context.Context) ([]Message, []int, error) {
 			msgs = append(msgs, m)
 			attempts = append(attempts, n)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return loadAttachments(ctx, tx, msgs)
 	})
 	return msgs, attempts, err
 }

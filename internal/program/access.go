@@ -63,6 +63,12 @@ func (s *Service) RequireCoordinator(ctx context.Context, actor *account.User, p
 	return requireCoordinator(ctx, s.DB, actor, programID)
 }
 
+// RequireCoordinatorTx is RequireCoordinator for other packages' use cases
+// that check inside their own transaction.
+func RequireCoordinatorTx(ctx context.Context, q store.Q, actor *account.User, programID int64) (*Program, error) {
+	return requireCoordinator(ctx, q, actor, programID)
+}
+
 func requireCoordinator(ctx context.Context, q store.Q, actor *account.User, programID int64) (*Program, error) {
 	if actor == nil {
 		return nil, errs.E(errs.Unauthorized, "error.login_required")

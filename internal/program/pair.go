@@ -8,6 +8,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
 )
 
@@ -94,7 +95,6 @@ func Names(ms []PairMember) string {
 // be on both sides, a mentor must have room left in their capacity and a
 // mentee may be in only one active pair at a time.
 func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID int64, mentorUserIDs, menteeUserIDs []int64) (*Pair, error) {
-	mentors, mentees := dedupe(mentorUserIDs), dedupe(menteeUserIDs)
 	now := s.Clock.Now().UTC()
 	var pairID int64
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
@@ -102,6 +102,26 @@ func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID
 		if err != nil {
 			return err
 		}
+		pairID, err = CreatePairTx(ctx, tx, s.Outbox, actor, prog, mentorUserIDs, menteeUserIDs, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetPair(ctx, s.DB, pairID)
+}
+
+// CreatePairTx is CreatePair inside the caller's transaction, for callers
+// that create several pairs at once (publishing a matching proposal) or
+// together with other changes: the checks, the rows and the "paired"
+// emails commit or roll back with the rest. The caller has already
+// checked that actor may pair people in prog. out may be nil (no email).
+func CreatePairTx(ctx context.Context, tx *store.Tx, out *notify.Outbox, actor *account.User, prog *Program,
+	mentorUserIDs, menteeUserIDs []int64, now time.Time) (int64, error) {
+	mentors, mentees := dedupe(mentorUserIDs), dedupe(menteeUserIDs)
+	programID := prog.ID
+	var pairID int64
+	err := func() error {
 		if len(mentors) == 0 {
 			return errs.E(errs.Invalid, "pair.error.no_mentor")
 		}
@@ -178,10 +198,10 @@ func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID
 				}
 			}
 		}
-		if s.Outbox == nil {
+		if out == nil {
 			return nil
 		}
-		link := s.Outbox.Link(programPath(programID))
+		link := out.Link(programPath(programID))
 		notifyAll := func(ids, others []int64, kind string) error {
 			var names []string
 			for _, o := range others {
@@ -189,7 +209,7 @@ func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID
 			}
 			for _, id := range ids {
 				p := people[id]
-				if err := s.Outbox.Send(ctx, tx, now, Recipient(p.Email, p.Name, p.Language, prog), kind,
+				if err := out.Send(ctx, tx, now, Recipient(p.Email, p.Name, p.Language, prog), kind,
 					"name", p.Name, "program", prog.Name, "others", strings.Join(names, ", "), "link", link); err != nil {
 					return err
 				}
@@ -200,11 +220,8 @@ func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID
 			return err
 		}
 		return notifyAll(mentees, mentors, "paired_mentee")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return GetPair(ctx, s.DB, pairID)
+	}()
+	return pairID, err
 }
 
 func dedupe(ids []int64) []int64 {
@@ -324,8 +341,18 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		if !p.Active() {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`,
-			now, pairID); err != nil {
+		res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`,
+			now, pairID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // someone else ended it meanwhile
+		}
+		// The same record a member's or the planned ending writes (package
+		// agreement), so the closing summary and pair health read one table.
+		if _, err := tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, ended_at) VALUES (?, 'coordinator', ?, ?)`,
+			pairID, actor.ID, now); err != nil {
 			return err
 		}
 		if s.Outbox == nil {

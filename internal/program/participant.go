@@ -32,6 +32,15 @@ type Participant struct {
 	Capacity                                                                                          int
 	CreatedAt, UpdatedAt                                                                              time.Time
 	DecidedAt                                                                                         *time.Time
+
+	// Read by matching (internal/matching): the slots of MeetingSlots a
+	// person can meet in, their time zone (joined from users), and a
+	// mentee's wishes for their mentor.
+	MeetingTimes            []string
+	Timezone                string
+	WishSameField           bool
+	WishInPerson            bool
+	WishLanguage, WishStage string
 }
 
 // Languages are stored as one comma-separated column: they are only ever
@@ -51,22 +60,25 @@ func splitLanguages(s string) []string {
 const participantCols = `p.id, p.program_id, p.user_id, u.name, u.email, u.language, p.role, p.status,
 	p.languages, p.location, p.online_ok, p.field, p.skills, p.needs, p.goals, p.interests,
 	p.education, p.career_stage, p.availability, p.organisation, p.about, p.capacity,
-	p.created_at, p.updated_at, p.decided_at`
+	p.created_at, p.updated_at, p.decided_at,
+	p.meeting_times, u.timezone, p.wish_same_field, p.wish_in_person, p.wish_language, p.wish_stage`
 
 const participantFrom = ` FROM participants p JOIN users u ON u.id = p.user_id`
 
 func scanParticipant(row interface{ Scan(...any) error }) (*Participant, error) {
 	var p Participant
-	var langs string
+	var langs, times string
 	var decided *time.Time
 	err := row.Scan(&p.ID, &p.ProgramID, &p.UserID, &p.Name, &p.Email, &p.Language, &p.Role, &p.Status,
 		&langs, &p.Location, &p.OnlineOK, &p.Field, &p.Skills, &p.Needs, &p.Goals, &p.Interests,
 		&p.Education, &p.CareerStage, &p.Availability, &p.Organisation, &p.About, &p.Capacity,
-		&p.CreatedAt, &p.UpdatedAt, &decided)
+		&p.CreatedAt, &p.UpdatedAt, &decided,
+		&times, &p.Timezone, &p.WishSameField, &p.WishInPerson, &p.WishLanguage, &p.WishStage)
 	if err != nil {
 		return nil, err
 	}
 	p.Languages = splitLanguages(langs)
+	p.MeetingTimes = splitLanguages(times)
 	p.DecidedAt = decided
 	return &p, nil
 }

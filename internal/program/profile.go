@@ -22,6 +22,11 @@ const (
 // order the form shows them.
 var CareerStages = []string{"student", "early", "mid", "senior", "retired"}
 
+// MeetingSlots are the parts of the week a person can say they are free to
+// meet, in the order the form shows them.
+var MeetingSlots = []string{"weekday_morning", "weekday_afternoon", "weekday_evening",
+	"weekend_morning", "weekend_afternoon", "weekend_evening"}
+
 // langCode is an ISO 639-1 or 639-3 code as people type it in the profile.
 var langCode = regexp.MustCompile(`^[a-z]{2,3}$`)
 
@@ -42,6 +47,12 @@ type Profile struct {
 	Organisation string
 	Capacity     int
 	About        string
+
+	// For matching; see Participant. Wishes are read from mentees only.
+	MeetingTimes            []string
+	WishSameField           bool
+	WishInPerson            bool
+	WishLanguage, WishStage string
 }
 
 // ProfileOf turns a participant back into the form that edits it.
@@ -51,6 +62,8 @@ func ProfileOf(p *Participant) Profile {
 		Skills: p.Skills, Needs: p.Needs, Goals: p.Goals, Interests: p.Interests,
 		Education: p.Education, CareerStage: p.CareerStage, Availability: p.Availability,
 		Organisation: p.Organisation, Capacity: p.Capacity, About: p.About,
+		MeetingTimes: p.MeetingTimes, WishSameField: p.WishSameField,
+		WishInPerson: p.WishInPerson, WishLanguage: p.WishLanguage, WishStage: p.WishStage,
 	}
 }
 
@@ -107,6 +120,7 @@ func (p *Profile) validate(role string) error {
 		stageOK = stageOK || p.CareerStage == s
 	}
 	v.Check(stageOK, "career_stage", "error.choice_invalid")
+	p.validateMatching(&v, role)
 	if role == string(RoleMentor) {
 		v.Check(p.Capacity >= MinCapacity && p.Capacity <= MaxCapacity, "capacity",
 			"enrol.error.capacity_range", "min", MinCapacity, "max", MaxCapacity)
@@ -114,6 +128,49 @@ func (p *Profile) validate(role string) error {
 		p.Capacity = 1 // a mentee has one mentor
 	}
 	return v.Err()
+}
+
+// validateMatching checks the fields matching reads beyond the profile text.
+func (p *Profile) validateMatching(v *errs.Validation, role string) {
+	var times []string
+	for _, slot := range MeetingSlots { // keeps the form's order, drops repeats
+		for _, t := range p.MeetingTimes {
+			if t == slot {
+				times = append(times, slot)
+				break
+			}
+		}
+	}
+	v.Check(len(times) == len(dedupeStrings(p.MeetingTimes)), "meeting_times", "error.choice_invalid")
+	p.MeetingTimes = times
+	if role != string(RoleMentee) {
+		p.WishSameField, p.WishInPerson, p.WishLanguage, p.WishStage = false, false, "", ""
+		return
+	}
+	// The language to be mentored in is picked from the person's own.
+	p.WishLanguage = strings.TrimSpace(p.WishLanguage)
+	wishOK := p.WishLanguage == ""
+	for _, l := range p.Languages {
+		wishOK = wishOK || p.WishLanguage == l
+	}
+	v.Check(wishOK, "wish_language", "error.choice_invalid")
+	stageOK := p.WishStage == ""
+	for _, s := range CareerStages {
+		stageOK = stageOK || p.WishStage == s
+	}
+	v.Check(stageOK, "wish_stage", "error.choice_invalid")
+}
+
+func dedupeStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // MyParticipation loads the program and the actor's own participation.
@@ -152,10 +209,12 @@ func (s *Service) SaveProfile(ctx context.Context, actor *account.User, programI
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		res, err := tx.Exec(ctx, `UPDATE participants SET languages = ?, location = ?, online_ok = ?, field = ?,
 			skills = ?, needs = ?, goals = ?, interests = ?, education = ?, career_stage = ?, availability = ?,
-			organisation = ?, capacity = ?, about = ?, updated_at = ?
+			organisation = ?, capacity = ?, about = ?, updated_at = ?,
+			meeting_times = ?, wish_same_field = ?, wish_in_person = ?, wish_language = ?, wish_stage = ?
 			WHERE program_id = ? AND user_id = ?`,
 			joinLanguages(p.Languages), p.Location, p.OnlineOK, p.Field, p.Skills, p.Needs, p.Goals,
 			p.Interests, p.Education, p.CareerStage, p.Availability, p.Organisation, p.Capacity, p.About, now,
+			joinLanguages(p.MeetingTimes), p.WishSameField, p.WishInPerson, p.WishLanguage, p.WishStage,
 			programID, actor.ID)
 		if err != nil {
 			return err

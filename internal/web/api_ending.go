@@ -1,5 +1,182 @@
 package web
 
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"time"
+
+	"mentorskap/internal/agreement"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
+)
+
 func (s *Server) apiEndingTable() []apiRoute {
+	return []apiRoute{
+		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/end", Handler: s.apiEndPairAsMember},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/closing", Handler: s.apiGetClosing},
+		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/closing/reflection", Handler: s.apiPutReflection},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/agreement/versions/{n}/pdf", Handler: s.apiCopyPDF},
+	}
+}
+
+// apiClosing is a pair's closing summary as the caller may see it.
+type apiClosing struct {
+	PairID       int64              `json:"pair_id"`
+	ProgramID    int64              `json:"program_id"`
+	Program      string             `json:"program"`
+	Mentors      []string           `json:"mentors"`
+	Mentees      []string           `json:"mentees"`
+	StartedAt    time.Time          `json:"started_at"`
+	EndedAt      time.Time          `json:"ended_at"`
+	PlannedEnd   string             `json:"planned_end"`
+	How          string             `json:"how"`
+	EndedBySide  string             `json:"ended_by_side"`
+	EndedByMe    bool               `json:"ended_by_me"`
+	Reason       string             `json:"reason,omitempty"`
+	MeetingsHeld int                `json:"meetings_held"`
+	MinMeetings  int                `json:"min_meetings"`
+	Goals        []apiClosingGoal   `json:"goals"`
+	Reflection   *apiClosingReflect `json:"reflection"`
+}
+
+type apiClosingGoal struct {
+	Title    string `json:"title"`
+	Status   string `json:"status"`
+	Progress int    `json:"progress"`
+}
+
+type apiClosingReflect struct {
+	Body      string    `json:"body"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func toAPIClosing(c *agreement.Closing) apiClosing {
+	names := func(ms []program.PairMember) []string {
+		out := make([]string, 0, len(ms))
+		for _, m := range ms {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	how := c.Ending.How
+	if how == "" {
+		how = "unknown" // ended before endings were recorded
+	}
+	out := apiClosing{
+		PairID: c.Pair.ID, ProgramID: c.Pair.ProgramID, Program: c.Pair.ProgramName,
+		Mentors: names(c.Pair.Mentors), Mentees: names(c.Pair.Mentees),
+		StartedAt: c.Pair.CreatedAt.UTC(), EndedAt: c.Ending.EndedAt.UTC(),
+		PlannedEnd: c.PlannedEnd.Format(program.DateLayout),
+		How:        how, EndedBySide: c.Ending.Side, EndedByMe: c.ByViewer(), Reason: c.Ending.Reason,
+		MeetingsHeld: c.MeetingsHeld, MinMeetings: c.MinMeetings, Goals: []apiClosingGoal{},
+	}
+	for _, g := range c.Goals {
+		out.Goals = append(out.Goals, apiClosingGoal{Title: g.Title, Status: g.Status, Progress: g.Progress})
+	}
+	if r := c.Reflection; r != nil {
+		out.Reflection = &apiClosingReflect{Body: r.Body, UpdatedAt: r.UpdatedAt.UTC()}
+	}
+	return out
+}
+
+// writeClosing answers with the pair's closing summary for the caller.
+func (s *Server) writeClosing(w http.ResponseWriter, r *http.Request, pairID int64) {
+	c, err := s.Agreements.Closing(r.Context(), user(r), pairID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIClosing(c))
+}
+
+type endInput struct {
+	Reason string `json:"reason"`
+}
+
+// readOptionalJSON decodes a body that may be left out altogether; an
+// empty body leaves v as it is.
+func readOptionalJSON(r *http.Request, v any) error {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}
+	}
 	return nil
+}
+
+func (s *Server) apiEndPairAsMember(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Who may end it is settled before the body is read, so that a
+	// stranger learns nothing from how the body is judged.
+	if _, _, err := program.RequirePairMember(r.Context(), s.DB, user(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in endInput
+	if err := readOptionalJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Agreements.End(r.Context(), user(r), id, in.Reason); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeClosing(w, r, id)
+}
+
+func (s *Server) apiGetClosing(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeClosing(w, r, id)
+}
+
+type reflectionInput struct {
+	Body string `json:"body"`
+}
+
+func (s *Server) apiPutReflection(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if _, _, err := program.RequirePairMember(r.Context(), s.DB, user(r), id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in reflectionInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Agreements.SaveReflection(r.Context(), user(r), id, in.Body); err != nil {
+		s.fail(w, r, renameFields(err, map[string]string{"reflection": "body"}))
+		return
+	}
+	s.writeClosing(w, r, id)
+}
+
+func (s *Server) apiCopyPDF(w http.ResponseWriter, r *http.Request) {
+	c, err := s.signedCopy(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeCopyPDF(w, r, c)
 }

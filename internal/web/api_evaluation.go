@@ -1,5 +1,176 @@
 package web
 
+import (
+	"net/http"
+	"time"
+
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/program"
+)
+
 func (s *Server) apiEvaluationTable() []apiRoute {
-	return nil
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/due", Handler: s.apiPairDue},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiGetChemistry},
+		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiPutChemistry},
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/chemistry", Handler: s.apiChemistryOverview},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/chemistry/{pairID}/rematch", Handler: s.apiChemistryRematch},
+	}
+}
+
+type apiDue struct {
+	Kind    string    `json:"kind"`
+	DueAt   time.Time `json:"due_at"`
+	Overdue bool      `json:"overdue"`
+	Path    string    `json:"path"`
+}
+
+func (s *Server) apiPairDue(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	due, err := s.Evals.Due(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]apiDue, 0, len(due))
+	for _, d := range due {
+		out = append(out, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), Overdue: d.Overdue, Path: d.Path()})
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+type apiChemistryAnswer struct {
+	Answer    string    `json:"answer"`
+	Comment   string    `json:"comment"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// apiChemistry is a member's own view: never the other side's answer.
+type apiChemistry struct {
+	Open         bool                `json:"open"`
+	FirstMeeting *time.Time          `json:"first_meeting"`
+	DueAt        *time.Time          `json:"due_at"`
+	Answer       *apiChemistryAnswer `json:"answer"`
+}
+
+func toAPIChemistry(c *evaluation.Chemistry) apiChemistry {
+	out := apiChemistry{Open: c.Open(), FirstMeeting: apiUTC(c.FirstMeeting)}
+	if !c.DueAt.IsZero() {
+		out.DueAt = apiUTC(&c.DueAt)
+	}
+	if c.Mine != nil {
+		out.Answer = &apiChemistryAnswer{Answer: c.Mine.Answer, Comment: c.Mine.Comment, UpdatedAt: c.Mine.UpdatedAt.UTC()}
+	}
+	return out
+}
+
+func (s *Server) apiGetChemistry(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.Evals.Chemistry(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIChemistry(c))
+}
+
+type chemistryInput struct {
+	Answer  string `json:"answer"`
+	Comment string `json:"comment"`
+}
+
+func (s *Server) apiPutChemistry(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, u := r.Context(), user(r)
+	// Only the pair's members get as far as having their body read.
+	if _, err := s.Evals.Chemistry(ctx, u, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in chemistryInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Evals.AnswerChemistry(ctx, u, id, in.Answer, in.Comment); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := s.Evals.Chemistry(ctx, u, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIChemistry(c))
+}
+
+// apiPairChemistry counts a pair's answers for the coordinator without
+// saying who gave which.
+type apiPairChemistry struct {
+	Pair         apiPair   `json:"pair"`
+	Yes          int       `json:"yes"`
+	Unsure       int       `json:"unsure"`
+	No           int       `json:"no"`
+	Alert        bool      `json:"alert"`
+	Comments     []string  `json:"comments"`
+	LastAnswerAt time.Time `json:"last_answer_at"`
+}
+
+func (s *Server) apiChemistryOverview(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, pairs, err := s.Evals.ChemistryOverview(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]apiPairChemistry, 0, len(pairs))
+	for i := range pairs {
+		c := &pairs[i]
+		comments := c.Comments
+		if comments == nil {
+			comments = []string{}
+		}
+		out = append(out, apiPairChemistry{Pair: toAPIPair(&c.Pair), Yes: c.Yes, Unsure: c.Unsure, No: c.No,
+			Alert: c.Alert(), Comments: comments, LastAnswerAt: c.LastAnswerAt.UTC()})
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+func (s *Server) apiChemistryRematch(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Evals.Rematch(r.Context(), user(r), id, pairID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := program.GetPair(r.Context(), s.DB, pairID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIPair(p))
 }

@@ -1,5 +1,287 @@
 package web
 
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"mentorskap/internal/goal"
+	"mentorskap/internal/program"
+)
+
 func (s *Server) apiGoalTable() []apiRoute {
-	return nil
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/goals", Handler: s.apiListGoals},
+		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/goals", Handler: s.apiCreateGoal},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/goals/{goalID}", Handler: s.apiGetGoal},
+		{Method: "PATCH", Pattern: "/api/v1/pairs/{pairID}/goals/{goalID}", Handler: s.apiUpdateGoal},
+		{Method: "DELETE", Pattern: "/api/v1/pairs/{pairID}/goals/{goalID}", Handler: s.apiDeleteGoal},
+		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/goals/{goalID}/meetings", Handler: s.apiLinkGoalMeeting},
+		{Method: "DELETE", Pattern: "/api/v1/pairs/{pairID}/goals/{goalID}/meetings/{meetingID}", Handler: s.apiUnlinkGoalMeeting},
+	}
+}
+
+type apiGoal struct {
+	ID                   int64     `json:"id"`
+	ParentID             *int64    `json:"parent_id"`
+	Title                string    `json:"title"`
+	Measure              string    `json:"measure"`
+	TargetDate           *string   `json:"target_date"`
+	Status               string    `json:"status"`
+	Progress             int       `json:"progress"`
+	OwnProgress          int       `json:"own_progress"`
+	ProgressFromSubGoals bool      `json:"progress_from_sub_goals"`
+	FromAgreement        bool      `json:"from_agreement"`
+	InAgreement          bool      `json:"in_agreement"`
+	Version              int       `json:"version"`
+	CreatedAt            time.Time `json:"created_at"`
+	UpdatedAt            time.Time `json:"updated_at"`
+	SubGoals             []apiGoal `json:"sub_goals"`
+}
+
+func toAPIGoal(g *goal.Goal) apiGoal {
+	out := apiGoal{ID: g.ID, Title: g.Title, Measure: g.Measure, Status: g.Status, Progress: g.Progress,
+		OwnProgress: g.OwnProgress, ProgressFromSubGoals: g.Derived(), FromAgreement: g.AgreementKey != "",
+		InAgreement: g.InAgreement, Version: g.Version, CreatedAt: g.CreatedAt.UTC(), UpdatedAt: g.UpdatedAt.UTC(),
+		SubGoals: []apiGoal{}}
+	if g.ParentID != 0 {
+		out.ParentID = &g.ParentID
+	}
+	if g.TargetDate != "" {
+		out.TargetDate = &g.TargetDate
+	}
+	for i := range g.SubGoals {
+		out.SubGoals = append(out.SubGoals, toAPIGoal(&g.SubGoals[i]))
+	}
+	return out
+}
+
+type apiGoalEvent struct {
+	At          time.Time `json:"at"`
+	UserID      *int64    `json:"user_id"`
+	UserName    string    `json:"user_name"`
+	ByAgreement bool      `json:"by_agreement"`
+	Field       string    `json:"field"`
+	Old         string    `json:"old"`
+	New         string    `json:"new"`
+}
+
+type apiGoalMeeting struct {
+	ID       int64     `json:"id"`
+	StartsAt time.Time `json:"starts_at"`
+	Minutes  int       `json:"minutes"`
+	Status   string    `json:"status"`
+}
+
+type apiGoalItem struct {
+	ID        int64   `json:"id"`
+	MeetingID int64   `json:"meeting_id"`
+	Text      string  `json:"text"`
+	OwnerName string  `json:"owner_name"`
+	Due       *string `json:"due_date"`
+	Status    string  `json:"status"`
+}
+
+type apiGoalDetail struct {
+	apiGoal
+	History     []apiGoalEvent   `json:"history"`
+	Meetings    []apiGoalMeeting `json:"meetings"`
+	ActionItems []apiGoalItem    `json:"action_items"`
+}
+
+func toAPIGoalDetail(d *goal.Detail) apiGoalDetail {
+	out := apiGoalDetail{apiGoal: toAPIGoal(d.Goal), History: []apiGoalEvent{}, Meetings: []apiGoalMeeting{},
+		ActionItems: []apiGoalItem{}}
+	for _, e := range d.History {
+		ev := apiGoalEvent{At: e.At.UTC(), UserName: e.UserName, ByAgreement: e.ByAgreement, Field: e.Field, Old: e.Old, New: e.New}
+		if e.UserID != 0 {
+			ev.UserID = &e.UserID
+		}
+		out.History = append(out.History, ev)
+	}
+	for _, m := range d.Meetings {
+		out.Meetings = append(out.Meetings, apiGoalMeeting{ID: m.ID, StartsAt: m.StartsAt.UTC(), Minutes: m.Minutes, Status: m.Status})
+	}
+	for _, i := range d.Items {
+		it := apiGoalItem{ID: i.ID, MeetingID: i.MeetingID, Text: i.Text, OwnerName: i.OwnerName, Status: i.Status}
+		if i.Due != "" {
+			it.Due = &i.Due
+		}
+		out.ActionItems = append(out.ActionItems, it)
+	}
+	return out
+}
+
+// pairMemberInput decodes a JSON body for one of the pair's members. A body
+// that does not decode is reported only to someone who may use the
+// endpoint, so that a stranger gets 404 and learns nothing.
+func (s *Server) pairMemberInput(w http.ResponseWriter, r *http.Request, pairID int64, v any) bool {
+	err := readJSON(r, v)
+	if err == nil {
+		return true
+	}
+	if _, _, aerr := program.RequirePairMember(r.Context(), s.DB, user(r), pairID); aerr != nil {
+		err = aerr
+	}
+	s.fail(w, r, err)
+	return false
+}
+
+// apiGoalIDs reads the pair and goal ids from the path.
+func apiGoalIDs(r *http.Request) (pairID, goalID int64, err error) {
+	if pairID, err = pathID(r, "pairID"); err != nil {
+		return
+	}
+	goalID, err = pathID(r, "goalID")
+	return
+}
+
+func (s *Server) apiListGoals(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, gs, err := s.Goals.List(r.Context(), user(r), pairID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]apiGoal, 0, len(gs))
+	for i := range gs {
+		out = append(out, toAPIGoal(&gs[i]))
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+type apiGoalInput struct {
+	ParentID   *int64 `json:"parent_id"`
+	Title      string `json:"title"`
+	Measure    string `json:"measure"`
+	TargetDate string `json:"target_date"`
+}
+
+func (s *Server) apiCreateGoal(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in apiGoalInput
+	if !s.pairMemberInput(w, r, pairID, &in) {
+		return
+	}
+	gi := goal.Input{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetDate}
+	if in.ParentID != nil {
+		gi.ParentID = *in.ParentID
+		if gi.ParentID == 0 {
+			gi.ParentID = -1 // 0 names no goal; only a missing parent_id means top level
+		}
+	}
+	g, err := s.Goals.Create(r.Context(), user(r), pairID, gi)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toAPIGoal(g))
+}
+
+func (s *Server) apiGetGoal(w http.ResponseWriter, r *http.Request) {
+	pairID, goalID, err := apiGoalIDs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.Goals.Get(r.Context(), user(r), pairID, goalID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIGoalDetail(d))
+}
+
+type apiGoalUpdate struct {
+	Version    *int    `json:"version"`
+	Title      *string `json:"title"`
+	Measure    *string `json:"measure"`
+	TargetDate *string `json:"target_date"`
+	Status     *string `json:"status"`
+	Progress   *int    `json:"progress"`
+}
+
+func (s *Server) apiUpdateGoal(w http.ResponseWriter, r *http.Request) {
+	pairID, goalID, err := apiGoalIDs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in apiGoalUpdate
+	if !s.pairMemberInput(w, r, pairID, &in) {
+		return
+	}
+	up := goal.Update{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetDate, Status: in.Status, Progress: in.Progress}
+	if in.Version != nil {
+		up.Version = *in.Version
+	}
+	g, err := s.Goals.Update(r.Context(), user(r), pairID, goalID, up)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIGoal(g))
+}
+
+func (s *Server) apiDeleteGoal(w http.ResponseWriter, r *http.Request) {
+	pairID, goalID, err := apiGoalIDs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// A missing or malformed version reads as 0 and is refused: a goal is
+	// never deleted without knowing which state of it the caller saw.
+	version, _ := strconv.Atoi(r.URL.Query().Get("version"))
+	if err := s.Goals.Delete(r.Context(), user(r), pairID, goalID, version); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type apiGoalMeetingInput struct {
+	MeetingID int64 `json:"meeting_id"`
+}
+
+func (s *Server) apiLinkGoalMeeting(w http.ResponseWriter, r *http.Request) {
+	pairID, goalID, err := apiGoalIDs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in apiGoalMeetingInput
+	if !s.pairMemberInput(w, r, pairID, &in) {
+		return
+	}
+	if err := s.Goals.LinkMeeting(r.Context(), user(r), pairID, goalID, in.MeetingID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiUnlinkGoalMeeting(w http.ResponseWriter, r *http.Request) {
+	pairID, goalID, err := apiGoalIDs(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	meetingID, err := pathID(r, "meetingID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Goals.UnlinkMeeting(r.Context(), user(r), pairID, goalID, meetingID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

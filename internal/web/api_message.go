@@ -1,5 +1,110 @@
 package web
 
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"mentorskap/internal/meeting"
+)
+
 func (s *Server) apiMessageTable() []apiRoute {
-	return nil
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/messages", Handler: s.apiListMessages},
+		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/messages", Handler: s.apiSendMessage},
+		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/messages/read", Handler: s.apiReadMessages},
+	}
+}
+
+type apiMessage struct {
+	ID         int64     `json:"id"`
+	SenderID   *int64    `json:"sender_id"`
+	SenderName string    `json:"sender_name"`
+	Body       string    `json:"body"`
+	Urgent     bool      `json:"urgent"`
+	CreatedAt  time.Time `json:"created_at"`
+	Mine       bool      `json:"mine"`
+	Seen       bool      `json:"seen"`
+	Unread     bool      `json:"unread"`
+}
+
+func toAPIMessage(m *meeting.Message) apiMessage {
+	out := apiMessage{ID: m.ID, SenderName: m.SenderName, Body: m.Body, Urgent: m.Urgent,
+		CreatedAt: m.CreatedAt.UTC(), Mine: m.Mine, Seen: m.Seen, Unread: m.New}
+	if m.SenderID != 0 {
+		out.SenderID = &m.SenderID
+	}
+	return out
+}
+
+type apiThread struct {
+	Items      []apiMessage `json:"items"`
+	More       bool         `json:"more"`
+	Allowed    bool         `json:"allowed"`
+	UrgentRule string       `json:"urgent_rule"`
+	LastReadID int64        `json:"last_read_id"`
+}
+
+func (s *Server) apiListMessages(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	t, err := s.Meetings.Messages(r.Context(), user(r), pairID, before)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := apiThread{Items: make([]apiMessage, 0, len(t.Messages)), More: t.More, Allowed: t.Allowed,
+		UrgentRule: t.UrgentRule, LastReadID: t.LastRead}
+	for i := range t.Messages {
+		out.Items = append(out.Items, toAPIMessage(&t.Messages[i]))
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type apiMessageInput struct {
+	Body   string `json:"body"`
+	Urgent bool   `json:"urgent"`
+}
+
+func (s *Server) apiSendMessage(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in apiMessageInput
+	if !s.pairMemberInput(w, r, pairID, &in) {
+		return
+	}
+	m, err := s.Meetings.Send(r.Context(), user(r), pairID, meeting.MessageInput{Body: in.Body, Urgent: in.Urgent})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, toAPIMessage(m))
+}
+
+type apiReadInput struct {
+	UpTo int64 `json:"up_to"`
+}
+
+func (s *Server) apiReadMessages(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in apiReadInput
+	if !s.pairMemberInput(w, r, pairID, &in) {
+		return
+	}
+	if err := s.Meetings.MarkRead(r.Context(), user(r), pairID, in.UpTo); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }

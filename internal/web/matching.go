@@ -1,6 +1,143 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
 
+	"mentorskap/internal/errs"
+)
+
+// The coordinator's whole-cohort matching: run a proposal, review it,
+// edit it and publish it. Every action is a small form that posts and
+// redirects back to the review; a refused one shows the review again
+// with the reason.
 func (s *Server) matchingRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /programs/{id}/matching", s.requireUser(s.matchingReview))
+	mux.HandleFunc("POST /programs/{id}/matching/run", s.requireUser(s.matchingAction("matching.run_flash", s.matchingRun)))
+	mux.HandleFunc("POST /programs/{id}/matching/rows/{mentee}/lock", s.requireUser(s.matchingAction("matching.locked_flash", s.matchingLock(true))))
+	mux.HandleFunc("POST /programs/{id}/matching/rows/{mentee}/unlock", s.requireUser(s.matchingAction("matching.unlocked_flash", s.matchingLock(false))))
+	mux.HandleFunc("POST /programs/{id}/matching/rows/{mentee}/remove", s.requireUser(s.matchingAction("matching.removed_flash", s.matchingRemove)))
+	mux.HandleFunc("POST /programs/{id}/matching/swap", s.requireUser(s.matchingAction("matching.swapped_flash", s.matchingSwap)))
+	mux.HandleFunc("POST /programs/{id}/matching/manual", s.requireUser(s.matchingAction("matching.manual_flash", s.matchingManual)))
+	mux.HandleFunc("POST /programs/{id}/matching/publish", s.requireUser(s.matchingPublish))
+}
+
+func matchingPath(id int64) string { return programPath(id) + "/matching" }
+
+func (s *Server) matchingReview(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rv, err := s.Matching.Review(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "matching_review", rv)
+}
+
+// matchingAction wraps an edit of the draft: on success back to the
+// review with a flash, on a refusal the review again with the reason.
+func (s *Server) matchingAction(flash string, do func(r *http.Request, programID int64) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		r.ParseForm()
+		if err := do(r, id); err != nil {
+			s.matchingRefused(w, r, id, err)
+			return
+		}
+		to := matchingPath(id)
+		if m := r.PathValue("mentee"); m != "" {
+			to += "#m-" + m // back to the row acted on; do has checked it is a number
+		}
+		s.redirect(w, r, to, flash)
+	}
+}
+
+// matchingRefused shows the review with what was wrong. Only a refusal
+// the coordinator can act on (invalid input, a stale draft) comes back to
+// the form; anything else, including a stranger's request, is an error
+// page from fail.
+func (s *Server) matchingRefused(w http.ResponseWriter, r *http.Request, id int64, err error) {
+	if k := errs.KindOf(err); k != errs.Invalid && k != errs.Conflict {
+		s.fail(w, r, err)
+		return
+	}
+	rv, rerr := s.Matching.Review(r.Context(), user(r), id)
+	if rerr != nil {
+		s.fail(w, r, rerr)
+		return
+	}
+	s.renderForm(w, r, "matching_review", rv, err)
+}
+
+// matchingFormID reads one numeric form value; anything else reads as 0, "nobody
+// chosen", which the domain refuses with a message for the field.
+func matchingFormID(r *http.Request, name string) int64 {
+	n, err := strconv.ParseInt(r.PostForm.Get(name), 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+func (s *Server) matchingRun(r *http.Request, id int64) error {
+	_, err := s.Matching.Run(r.Context(), user(r), id)
+	return err
+}
+
+func (s *Server) matchingLock(locked bool) func(r *http.Request, id int64) error {
+	return func(r *http.Request, id int64) error {
+		mentee, err := pathID(r, "mentee")
+		if err != nil {
+			return err
+		}
+		return s.Matching.SetLocked(r.Context(), user(r), id, mentee, locked)
+	}
+}
+
+func (s *Server) matchingRemove(r *http.Request, id int64) error {
+	mentee, err := pathID(r, "mentee")
+	if err != nil {
+		return err
+	}
+	return s.Matching.Remove(r.Context(), user(r), id, mentee)
+}
+
+func (s *Server) matchingSwap(r *http.Request, id int64) error {
+	err := s.Matching.Swap(r.Context(), user(r), id, matchingFormID(r, "swap_mentee"), matchingFormID(r, "swap_other"))
+	// The swap form has field names of its own, so that its problems do
+	// not show on the manual pairing form beside it.
+	return renameFields(err, map[string]string{"mentee": "swap_mentee", "other_mentee": "swap_other"})
+}
+
+func (s *Server) matchingManual(r *http.Request, id int64) error {
+	return s.Matching.AddManual(r.Context(), user(r), id, matchingFormID(r, "mentee"), matchingFormID(r, "mentor"))
+}
+
+func (s *Server) matchingPublish(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	if version <= 0 {
+		// The form always sends the version it showed; without it the
+		// coordinator could publish changes they have not seen.
+		s.matchingRefused(w, r, id, errs.E(errs.Conflict, "matching.error.changed"))
+		return
+	}
+	if _, err := s.Matching.Publish(r.Context(), user(r), id, version); err != nil {
+		s.matchingRefused(w, r, id, err)
+		return
+	}
+	s.redirect(w, r, programPath(id)+"/pairs", "matching.published_flash")
 }

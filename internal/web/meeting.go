@@ -1,6 +1,499 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting"
+	"mentorskap/internal/program"
+)
 
 func (s *Server) meetingRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /pairs/{id}/meetings", s.requireUser(s.meetingList))
+	mux.HandleFunc("GET /pairs/{id}/meetings/new", s.requireUser(s.meetingNew))
+	mux.HandleFunc("POST /pairs/{id}/meetings", s.requireUser(s.meetingPropose))
+	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}", s.requireUser(s.meetingShow))
+	mux.HandleFunc("POST /pairs/{id}/meetings/{mid}/accept", s.requireUser(s.meetingAccept))
+	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}/change", s.requireUser(s.meetingChangeForm))
+	mux.HandleFunc("POST /pairs/{id}/meetings/{mid}/counter", s.requireUser(s.meetingReschedule(false)))
+	mux.HandleFunc("POST /pairs/{id}/meetings/{mid}/move", s.requireUser(s.meetingReschedule(true)))
+	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}/cancel", s.requireUser(s.meetingCancelForm))
+	mux.HandleFunc("POST /pairs/{id}/meetings/{mid}/cancel", s.requireUser(s.meetingCancel))
+	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}/ics", s.requireUser(s.meetingICS))
+
+	mux.HandleFunc("GET /calendar", s.requireUser(s.calendarPage))
+	mux.HandleFunc("POST /calendar/renew", s.requireUser(s.calendarRenew))
+	mux.HandleFunc("POST /calendar/revoke", s.requireUser(s.calendarRevoke))
+	// The feed is read by calendar applications, which cannot log in: the
+	// secret in the address is the key.
+	mux.HandleFunc("GET /calendar/{file}", s.calendarFeed)
+}
+
+func meetingsPath(pairID int64) string { return meeting.PairPath(pairID) + "/meetings" }
+
+// siteLink makes an absolute address for things read outside the site:
+// calendar files and feeds.
+func (s *Server) siteLink(path string) string { return strings.TrimRight(s.BaseURL, "/") + path }
+
+// pairAndMeeting reads the {id} and {mid} path values.
+func pairAndMeeting(r *http.Request) (int64, int64, error) {
+	pairID, err := pathID(r, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	mid, err := pathID(r, "mid")
+	return pairID, mid, err
+}
+
+// pairNames names a pair for the person looking: the people they meet, or
+// both sides for a coordinator.
+func pairNames(l *i18n.Locale, p *program.Pair, v program.PairViewer) string {
+	if v.Member() {
+		return p.OtherNames(v.UserID)
+	}
+	return l.T("pairhome.both_sides", "mentors", program.Names(p.Mentors), "mentees", program.Names(p.Mentees))
+}
+
+type meetingListData struct {
+	Names    string
+	Access   *meeting.Access
+	Upcoming []meeting.Meeting
+	Past     []meeting.Meeting // newest first
+	Late     []meeting.LateCount
+	Now      time.Time
+}
+
+func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, ms, err := s.Meetings.List(r.Context(), user(r), pairID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Upcoming(d.Now) {
+			d.Upcoming = append([]meeting.Meeting{ms[i]}, d.Upcoming...)
+		} else {
+			d.Past = append(d.Past, ms[i])
+		}
+	}
+	if a.Member() {
+		if d.Late, err = meeting.LateChanges(r.Context(), s.DB, pairID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "meeting_list", d)
+}
+
+// meetingFormData is the form that proposes, counters or moves a meeting.
+type meetingFormData struct {
+	Pair      *program.Pair
+	Meeting   *meeting.Meeting // nil when proposing a new one
+	Mode      string           // "new", "counter" or "move"
+	Action    string
+	MinLen    int
+	MaxLen    int
+	Timezones []string
+	Defaults  meeting.Proposal
+	// AskLength shows the box that accepts a length outside the agreed
+	// range, after the person was warned.
+	AskLength bool
+}
+
+// newMeetingForm builds the form for a member of the pair; coordinators and
+// strangers get the domain's answer (Forbidden, NotFound).
+func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meeting) (*meetingFormData, error) {
+	a, err := meeting.Open(r.Context(), s.DB, user(r), pairID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Member() {
+		return nil, errs.E(errs.Forbidden, "pair.error.members_only")
+	}
+	if !a.Pair.Active() {
+		return nil, errs.E(errs.Conflict, "meeting.error.pair_ended")
+	}
+	d := &meetingFormData{Pair: a.Pair, Meeting: m, Mode: "new", Action: meetingsPath(pairID),
+		MinLen: a.Terms.MeetingMinMinutes, MaxLen: a.Terms.MeetingMaxMinutes, Timezones: commonTimezones}
+	tz := user(r).Timezone
+	if tz == "" {
+		tz = "UTC"
+	}
+	if m == nil {
+		// A week from now at the same hour is a fair first guess; the
+		// person changes it anyway.
+		start := s.Clock.Now().Add(7 * 24 * time.Hour)
+		loc, _ := time.LoadLocation(tz)
+		if loc == nil {
+			loc = time.UTC
+		}
+		start = start.In(loc).Truncate(time.Hour)
+		minutes := 60
+		if minutes < d.MinLen || (d.MaxLen > 0 && minutes > d.MaxLen) {
+			minutes = d.MinLen
+		}
+		d.Defaults = meeting.Proposal{Date: start.Format("2006-01-02"), Time: start.Format("15:04"), Timezone: tz, Minutes: minutes}
+		return d, nil
+	}
+	d.Defaults = meeting.ProposalOf(m)
+	d.Mode, d.Action = "counter", meeting.MeetingPath(pairID, m.ID)+"/counter"
+	if m.Confirmed() {
+		d.Mode, d.Action = "move", meeting.MeetingPath(pairID, m.ID)+"/move"
+	}
+	return d, nil
+}
+
+// proposalForm reads the planning form. The time zone falls back to the
+// person's own.
+func proposalForm(r *http.Request) meeting.Proposal {
+	r.ParseForm()
+	f := r.PostForm
+	minutes, _ := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
+	tz := strings.TrimSpace(f.Get("timezone"))
+	if tz == "" {
+		tz = user(r).Timezone
+	}
+	return meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
+		Place: f.Get("place"), OnlineURL: f.Get("online_url"), Reason: f.Get("reason"),
+		ConfirmLength: f.Get("confirm_length") != ""}
+}
+
+// lengthWarned reports whether err is only about a length outside the
+// agreed range, which the person may confirm.
+func lengthWarned(err error) bool {
+	e, ok := errs.As(err)
+	if !ok {
+		return false
+	}
+	m, ok := e.Fields["minutes"]
+	return ok && m.Key == meeting.LengthWarning
+}
+
+func (s *Server) meetingNew(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.newMeetingForm(r, pairID, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "meeting_form", d)
+}
+
+func (s *Server) meetingPropose(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	in := proposalForm(r)
+	m, err := s.Meetings.Propose(r.Context(), user(r), pairID, in)
+	if err != nil {
+		s.meetingFormError(w, r, pairID, nil, err)
+		return
+	}
+	s.redirect(w, r, meeting.MeetingPath(pairID, m.ID), "meeting.proposed_flash")
+}
+
+// meetingFormError shows the planning form again with the person's input
+// and the problems, or fails for anything that is not about the input.
+func (s *Server) meetingFormError(w http.ResponseWriter, r *http.Request, pairID int64, m *meeting.Meeting, err error) {
+	if k := errs.KindOf(err); k != errs.Invalid {
+		s.fail(w, r, err)
+		return
+	}
+	d, derr := s.newMeetingForm(r, pairID, m)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	d.AskLength = lengthWarned(err)
+	s.renderForm(w, r, "meeting_form", d, err)
+}
+
+type meetingShowData struct {
+	*meeting.Detail
+	Names string
+	// LaterBooked is set when the pair already has another meeting after
+	// this one, so the page need not ask to book the next.
+	LaterBooked bool
+	Now         time.Time
+}
+
+func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := pairAndMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := meetingShowData{Detail: d, Now: s.Clock.Now(), Names: pairNames(s.locale(r), d.Pair, d.Viewer)}
+	if d.Member() {
+		ms, err := meeting.ForPair(r.Context(), s.DB, pairID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, o := range ms {
+			if o.ID != mid && o.Upcoming(data.Now) && o.StartsAt.After(d.Meeting.StartsAt) {
+				data.LaterBooked = true
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, "meeting_show", data)
+}
+
+func (s *Server) meetingAccept(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := pairAndMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	seen, err := strconv.Atoi(r.PostForm.Get("sequence"))
+	if err != nil {
+		seen = -1
+	}
+	if _, err := s.Meetings.Accept(r.Context(), user(r), pairID, mid, seen); err != nil {
+		if errs.KindOf(err) == errs.Conflict {
+			// The page the person saw is out of date: show the meeting as
+			// it is now, with what happened.
+			s.redirect(w, r, meeting.MeetingPath(pairID, mid), conflictFlash(err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, meeting.MeetingPath(pairID, mid), "meeting.accepted_flash")
+}
+
+// conflictFlash turns a conflict about a meeting into the flash the next
+// page shows; only our own message keys ever travel in the flash cookie.
+func conflictFlash(err error) string {
+	if e, ok := errs.As(err); ok && strings.HasPrefix(e.Key, "meeting.error.") {
+		return e.Key
+	}
+	return "meeting.error.changed"
+}
+
+func (s *Server) meetingChangeForm(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := pairAndMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.changeForm(r, pairID, mid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "meeting_form", d)
+}
+
+// changeForm loads a meeting that the person may still counter or move.
+func (s *Server) changeForm(r *http.Request, pairID, mid int64) (*meetingFormData, error) {
+	det, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	if err != nil {
+		return nil, err
+	}
+	if !det.Member() {
+		return nil, errs.E(errs.Forbidden, "pair.error.members_only")
+	}
+	if !det.CanCounter && !det.CanMove {
+		return nil, errs.E(errs.Conflict, "meeting.error.not_changeable")
+	}
+	return s.newMeetingForm(r, pairID, det.Meeting)
+}
+
+func (s *Server) meetingReschedule(move bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		pairID, mid, err := pairAndMeeting(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		in := proposalForm(r)
+		flash := "meeting.countered_flash"
+		if move {
+			_, err = s.Meetings.Move(r.Context(), user(r), pairID, mid, in)
+			flash = "meeting.moved_flash"
+		} else {
+			_, err = s.Meetings.Counter(r.Context(), user(r), pairID, mid, in)
+		}
+		if err != nil {
+			if errs.KindOf(err) == errs.Invalid {
+				d, derr := s.changeForm(r, pairID, mid)
+				if derr != nil {
+					s.fail(w, r, derr)
+					return
+				}
+				d.AskLength = lengthWarned(err)
+				s.renderForm(w, r, "meeting_form", d, err)
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+		s.redirect(w, r, meeting.MeetingPath(pairID, mid), flash)
+	}
+}
+
+func (s *Server) meetingCancelForm(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := pairAndMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.cancelData(r, pairID, mid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "meeting_cancel", d)
+}
+
+func (s *Server) cancelData(r *http.Request, pairID, mid int64) (*meeting.Detail, error) {
+	d, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	if err != nil {
+		return nil, err
+	}
+	if !d.Member() {
+		return nil, errs.E(errs.Forbidden, "pair.error.members_only")
+	}
+	if !d.CanCancel {
+		return nil, errs.E(errs.Conflict, "meeting.error.not_changeable")
+	}
+	return d, nil
+}
+
+func (s *Server) meetingCancel(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := pairAndMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	m, err := s.Meetings.Cancel(r.Context(), user(r), pairID, mid, r.PostForm.Get("reason"))
+	if err != nil {
+		if errs.KindOf(err) == errs.Invalid {
+			d, derr := s.cancelData(r, pairID, mid)
+			if derr != nil {
+				s.fail(w, r, derr)
+				return
+			}
+			s.renderForm(w, r, "meeting_cancel", d, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	flash := "meeting.cancelled_flash"
+	if m.LateCancel {
+		flash = "meeting.cancelled_late_flash"
+	}
+	s.redirect(w, r, meeting.MeetingPath(pairID, mid), flash)
+}
+
+func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := pairAndMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, m, err := s.Meetings.ICS(r.Context(), user(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeICS(w, data, meeting.ICSName(m), true)
+}
+
+// writeICS answers with a calendar file; attachment asks the browser to
+// save it rather than show it.
+func writeICS(w http.ResponseWriter, data []byte, name string, attachment bool) {
+	h := w.Header()
+	h.Set("Content-Type", "text/calendar; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	if attachment {
+		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+}
+
+type calendarData struct {
+	Since   *time.Time // when the current feed address was made
+	FeedURL string     // shown once, right after renewing
+}
+
+func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
+	s.renderCalendar(w, r, "")
+}
+
+func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, token string) {
+	since, err := s.Meetings.FeedStatus(r.Context(), user(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := calendarData{Since: since}
+	if token != "" {
+		d.FeedURL = s.siteLink("/calendar/" + token + ".ics")
+	}
+	s.render(w, r, http.StatusOK, "meeting_calendar", d)
+}
+
+func (s *Server) calendarRenew(w http.ResponseWriter, r *http.Request) {
+	token, err := s.Meetings.RenewFeed(r.Context(), user(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Shown on this answer only, never stored in a cookie or a redirect.
+	s.renderCalendar(w, r, token)
+}
+
+func (s *Server) calendarRevoke(w http.ResponseWriter, r *http.Request) {
+	if err := s.Meetings.RevokeFeed(r.Context(), user(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/calendar", "calendar.revoked_flash")
+}
+
+func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
+	token, ok := strings.CutSuffix(r.PathValue("file"), ".ics")
+	if !ok {
+		s.fail(w, r, errNotFound)
+		return
+	}
+	f, err := meeting.FeedFor(r.Context(), s.DB, token, s.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := s.Bundle.Locale(f.User.Language)
+	events := make([]meeting.CalendarEvent, 0, len(f.Items))
+	for _, it := range f.Items {
+		m := it.Meeting
+		events = append(events, meeting.EventFor(&m, l, it.Others, s.siteLink(meeting.MeetingPath(m.PairID, m.ID))))
+	}
+	writeICS(w, meeting.Calendar(l.T("calendar.feed_name"), events), "mentorskap.ics", false)
 }

@@ -164,6 +164,7 @@ type overviewData struct {
 	Coordinators []program.Coordinator
 	Me           *program.Participant // the viewer's participation, for participants
 	MyPairs      []program.Pair       // the viewer's pairs in this program
+	Extras       programExtras        // self-match and chemistry links (selfmatch.go)
 	JoinURL      string               // shown to coordinators so they can share it
 }
 
@@ -223,6 +224,10 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, 
 		if pr.ProgramID == id {
 			d.MyPairs = append(d.MyPairs, pr)
 		}
+	}
+	if d.Extras, err = s.overviewExtras(r, &d); err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	if formErr != nil {
 		s.renderForm(w, r, "program_overview", d, formErr)

@@ -1,0 +1,339 @@
+package agreement
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/notify"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// How a pair ended. The relationship is voluntary: a member may end it at
+// any moment and owes nobody a reason.
+const (
+	EndedByMember      = "member"
+	EndedByCoordinator = "coordinator"
+	EndedAsPlanned     = "planned"
+)
+
+// MaxReasonLen bounds the optional note a member leaves for the
+// coordinators when ending a pair.
+const MaxReasonLen = 2000
+
+// Ending is how and when a pair ended.
+type Ending struct {
+	PairID  int64
+	How     string // EndedByMember, EndedByCoordinator or EndedAsPlanned
+	EndedBy int64  // 0 for a planned end, or when the account is gone
+	Side    string // the side of the member who ended it, for EndedByMember
+	Reason  string // the member's note, meant for the coordinators only
+	EndedAt time.Time
+}
+
+// GetEnding reads the record of a pair's ending. It does not check who asks
+// and returns the reason: callers decide who may see it.
+func GetEnding(ctx context.Context, q store.Q, pairID int64) (*Ending, error) {
+	e := Ending{PairID: pairID}
+	var by *int64
+	err := q.QueryRow(ctx, `SELECT how, ended_by, side, reason, ended_at FROM pair_endings WHERE pair_id = ?`, pairID).
+		Scan(&e.How, &by, &e.Side, &e.Reason, &e.EndedAt)
+	if err != nil {
+		return nil, store.NotFound(err, "ending.error.not_ended")
+	}
+	if by != nil {
+		e.EndedBy = *by
+	}
+	return &e, nil
+}
+
+// End ends the pair on behalf of one of its members. The other side and
+// the program's coordinators are told by email, each in their own language;
+// only the coordinators' email carries the reason. Coordinators end pairs
+// through program.Service.EndPair instead.
+func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	now := s.Clock.Now().UTC()
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+		p, v, err := program.RequirePairMember(ctx, tx, actor, pairID)
+		if err != nil {
+			return err
+		}
+		if !p.Active() {
+			return errs.E(errs.Conflict, "ending.error.already_ended")
+		}
+		var val errs.Validation
+		val.Check(utf8.RuneCountInString(reason) <= MaxReasonLen, "reason", "error.too_long", "max", MaxReasonLen)
+		if err := val.Err(); err != nil {
+			return err
+		}
+		closed, err := closePair(ctx, tx, Ending{PairID: p.ID, How: EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now})
+		if err != nil {
+			return err
+		}
+		if !closed {
+			return errs.E(errs.Conflict, "ending.error.already_ended")
+		}
+		if s.Outbox == nil {
+			return nil
+		}
+		prog, err := program.Get(ctx, tx, p.ProgramID)
+		if err != nil {
+			return err
+		}
+		link := s.Outbox.Link(ClosingPath(p.ID))
+		for _, m := range members(p) {
+			if m.UserID == actor.ID {
+				continue
+			}
+			if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "ending_notice_"+m.Side,
+				"name", m.Name, "program", prog.Name, "others", p.OtherNames(m.UserID), "link", link); err != nil {
+				return err
+			}
+		}
+		coords, err := coordinatorRecipients(ctx, tx, prog)
+		if err != nil {
+			return err
+		}
+		kind := "ending_coordinator"
+		if reason != "" {
+			kind = "ending_coordinator_reason"
+		}
+		for _, c := range coords {
+			if err := s.Outbox.Send(ctx, tx, now, c, kind, "name", c.Name, "program", prog.Name,
+				"mentors", program.Names(p.Mentors), "mentees", program.Names(p.Mentees),
+				"side", sideName(v.Side), "reason", reason, "link", link); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// closePair marks the pair ended and records how, unless it has ended
+// already. The conditional UPDATE is what makes two people (or two server
+// instances) ending the same pair at once safe: on PostgreSQL the second
+// waits for the first's row lock and then finds nothing left to update.
+func closePair(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
+	res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, e.EndedAt, e.PairID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n == 0 {
+		return false, err
+	}
+	var by *int64
+	if e.EndedBy != 0 {
+		by = &e.EndedBy
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, side, reason, ended_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.PairID, e.How, by, e.Side, e.Reason, e.EndedAt)
+	return err == nil, err
+}
+
+// sideName names a side in the email reader's language.
+type sideName string
+
+func (s sideName) Localize(l *i18n.Locale) string { return l.T("ending.side." + string(s)) }
+
+func members(p *program.Pair) []program.PairMember {
+	return append(append([]program.PairMember(nil), p.Mentors...), p.Mentees...)
+}
+
+// coordinatorRecipients are the program's coordinators as email recipients.
+func coordinatorRecipients(ctx context.Context, q store.Q, prog *program.Program) ([]notify.Recipient, error) {
+	rows, err := q.Query(ctx, `SELECT u.email, u.name, u.language FROM program_coordinators c
+		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.id`, prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []notify.Recipient
+	for rows.Next() {
+		var email, name, lang string
+		if err := rows.Scan(&email, &name, &lang); err != nil {
+			return nil, err
+		}
+		out = append(out, program.Recipient(email, name, lang, prog))
+	}
+	return out, rows.Err()
+}
+
+// ClosingPath is the site path of a pair's closing summary.
+func ClosingPath(pairID int64) string {
+	return "/pairs/" + strconv.FormatInt(pairID, 10) + "/closing"
+}
+
+// CloseDue closes every active pair whose planned end date (the agreement's
+// end, else the program's) has passed, and returns how many it closed. A
+// pair runs through its last day and closes once that day is over in UTC.
+//
+// It is safe to run from any number of server instances at once: each
+// program's due pairs close in one transaction whose conditional UPDATE lets
+// only one instance close a given pair, and only that instance sends its
+// emails. Both sides are told; each coordinator gets one email per program
+// listing the pairs that closed, rather than one per pair on the day a whole
+// cohort ends.
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	now := s.Clock.Now().UTC()
+	due, err := duePairs(ctx, s.DB, now)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for programID, ids := range due {
+		n, err := s.closeProgramDue(ctx, programID, ids, now)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// duePairs finds the active pairs past their planned end, by program. It
+// reads outside any transaction so that the hourly scan never holds the
+// SQLite write lock; closeProgramDue checks again under the lock.
+func duePairs(ctx context.Context, q store.Q, now time.Time) (map[int64][]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id, program_id FROM pairs WHERE status = 'active' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	type pp struct{ id, program int64 }
+	var active []pp
+	for rows.Next() {
+		var x pp
+		if err := rows.Scan(&x.id, &x.program); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		active = append(active, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	due := map[int64][]int64{}
+	for _, x := range active {
+		ok, err := pastPlannedEnd(ctx, q, x.id, now)
+		if errs.Is(err, errs.NotFound) {
+			continue // deleted meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			due[x.program] = append(due[x.program], x.id)
+		}
+	}
+	return due, nil
+}
+
+func pastPlannedEnd(ctx context.Context, q store.Q, pairID int64, now time.Time) (bool, error) {
+	t, err := TermsFor(ctx, q, pairID)
+	if err != nil {
+		return false, err
+	}
+	return !now.Before(PlannedClose(t.End)), nil
+}
+
+// PlannedClose is the instant a pair with the given planned end date
+// closes: the end of that day in UTC.
+func PlannedClose(end time.Time) time.Time {
+	y, m, d := end.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+}
+
+func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs []int64, now time.Time) (int, error) {
+	var closed []*program.Pair
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
+		prog, err := program.Get(ctx, tx, programID)
+		if err != nil {
+			return err
+		}
+		for _, id := range pairIDs {
+			// Checked again under the lock: the planned end may have moved.
+			ok, err := pastPlannedEnd(ctx, tx, id, now)
+			if errs.Is(err, errs.NotFound) || (err == nil && !ok) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			ok, err = closePair(ctx, tx, Ending{PairID: id, How: EndedAsPlanned, EndedAt: now})
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue // closed by someone else meanwhile
+			}
+			p, err := program.GetPair(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			closed = append(closed, p)
+			if s.Outbox == nil {
+				continue
+			}
+			link := s.Outbox.Link(ClosingPath(id))
+			for _, m := range members(p) {
+				if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "ending_planned",
+					"name", m.Name, "program", prog.Name, "others", p.OtherNames(m.UserID), "link", link); err != nil {
+					return err
+				}
+			}
+		}
+		if len(closed) == 0 || s.Outbox == nil {
+			return nil
+		}
+		coords, err := coordinatorRecipients(ctx, tx, prog)
+		if err != nil {
+			return err
+		}
+		var list strings.Builder
+		for _, p := range closed {
+			list.WriteString("- " + program.Names(p.Mentors) + " / " + program.Names(p.Mentees) + "\n")
+		}
+		for _, c := range coords {
+			if err := s.Outbox.Send(ctx, tx, now, c, "ending_planned_coordinator", "name", c.Name, "program", prog.Name,
+				"pairs", strings.TrimRight(list.String(), "\n"), "link", s.Outbox.Link("/programs/"+strconv.FormatInt(prog.ID, 10)+"/pairs")); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(closed), nil
+}
+
+// RunCloser runs CloseDue now and then every interval until ctx ends. A
+// failed run is logged and retried at the next tick: closing is idempotent.
+func (s *Service) RunCloser(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.CloseDue(ctx); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			log.Error("closing pairs at their planned end", "err", err)
+		} else if n > 0 {
+			log.Info("closed pairs at their planned end", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

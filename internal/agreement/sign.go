@@ -1,0 +1,166 @@
+package agreement
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/goal"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// FollowupAfter is when the first check point falls due after an agreement
+// comes into force: a month in, both sides say whether it works for them.
+const FollowupAfter = 30 * 24 * time.Hour
+
+// SameName reports whether a typed name matches the account name, ignoring
+// case and how the spaces fall.
+func SameName(typed, name string) bool {
+	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+	return norm(typed) != "" && norm(typed) == norm(name)
+}
+
+// Sign signs version number of the pair's agreement for the actor, who
+// confirms with their password and types their full name. Only the newest
+// version can be signed: if the other side changed the agreement meanwhile
+// the signature fails with a Conflict and nothing is signed. The signature
+// stores the version's hash. When both sides have signed, the version is in
+// force: its goals become the pair's goals and, the first time, the 30-day
+// follow-up is scheduled. The other side is told when one side signs, and
+// everyone when the agreement is in force.
+func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, number int, password, typedName string) (*Version, error) {
+	if actor == nil {
+		return nil, errs.E(errs.Unauthorized, "error.login_required")
+	}
+	// Who may sign is checked before the password, so that a stranger
+	// learns nothing and cannot use this to guess passwords.
+	if _, _, err := program.RequirePairMember(ctx, s.DB, actor, pairID); err != nil {
+		return nil, err
+	}
+	var v errs.Validation
+	v.Check(SameName(typedName, actor.Name), "typed_name", "agreement.error.name_mismatch", "name", actor.Name)
+	if err := (&account.Service{DB: s.DB}).VerifyPassword(ctx, actor.ID, password); err != nil {
+		e, ok := errs.As(err)
+		if !ok || len(e.Fields) == 0 {
+			return nil, err
+		}
+		for f, m := range e.Fields {
+			v.Add(f, m.Key, m.Args...)
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now().UTC()
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if err := lockPair(ctx, tx, pairID); err != nil {
+			return err
+		}
+		p, viewer, err := program.RequirePairMember(ctx, tx, actor, pairID)
+		if err != nil {
+			return err
+		}
+		if !p.Active() {
+			return errs.E(errs.Conflict, "agreement.error.pair_ended")
+		}
+		vs, err := Versions(ctx, tx, pairID)
+		if err != nil {
+			return err
+		}
+		if len(vs) == 0 {
+			return errs.E(errs.NotFound, "agreement.error.no_version")
+		}
+		cur := &vs[0]
+		if number != cur.Number {
+			if number > cur.Number || number < 1 {
+				return errs.E(errs.NotFound, "agreement.error.no_version")
+			}
+			return errs.E(errs.Conflict, "agreement.error.sign_stale", "name", cur.AuthorName, "version", cur.Number)
+		}
+		if !cur.Intact {
+			return errs.E(errs.Conflict, "agreement.error.tampered")
+		}
+		if cur.SignedByUser(actor.ID) != nil {
+			return errs.E(errs.Conflict, "agreement.error.already_signed")
+		}
+		wasInForce := false
+		for i := 1; i < len(vs); i++ {
+			wasInForce = wasInForce || vs[i].Complete()
+		}
+		var versionID int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM agreement_versions WHERE pair_id = ? AND number = ?`, pairID, number).Scan(&versionID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO agreement_signatures (version_id, user_id, name, side, typed_name, hash, signed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, versionID, actor.ID, actor.Name, viewer.Side, strings.TrimSpace(typedName), cur.Hash, now); err != nil {
+			return err
+		}
+		cur.Signatures = append(cur.Signatures, Signature{UserID: actor.ID, Name: actor.Name, Side: viewer.Side,
+			TypedName: strings.TrimSpace(typedName), SignedAt: now, Hash: cur.Hash})
+		prog, err := program.Get(ctx, tx, p.ProgramID)
+		if err != nil {
+			return err
+		}
+		if !cur.Complete() {
+			return s.tellOthers(ctx, tx, now, p, prog, actor, "agreement_signed", number)
+		}
+		if err := goal.SyncFromAgreement(ctx, tx, pairID, goalDrafts(cur.Content.Goals), now); err != nil {
+			return err
+		}
+		if !wasInForce {
+			if err := evaluation.Schedule(ctx, tx, pairID, evaluation.KindFollowup, now.Add(FollowupAfter)); err != nil {
+				return err
+			}
+		}
+		return s.tellAll(ctx, tx, now, p, prog, "agreement_active", number)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return GetVersion(ctx, s.DB, pairID, number)
+}
+
+// goalDrafts turns the agreement's goals into the goal package's drafts.
+func goalDrafts(gs []Goal) []goal.Draft {
+	out := make([]goal.Draft, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, goal.Draft{Key: g.Key, Title: g.Title, Measure: g.Measure, TargetDate: g.TargetDate,
+			SubGoals: goalDrafts(g.SubGoals)})
+	}
+	return out
+}
+
+// tellOthers emails the people on the other side from actor about their
+// agreement.
+func (s *Service) tellOthers(ctx context.Context, tx *store.Tx, now time.Time, p *program.Pair, prog *program.Program, actor *account.User, kind string, version int) error {
+	if s.Outbox == nil {
+		return nil
+	}
+	link := s.Outbox.Link(pairPath(p.ID) + "/agreement")
+	for _, m := range p.Others(actor.ID) {
+		if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), kind,
+			"name", m.Name, "author", actor.Name, "version", version, "program", prog.Name, "link", link); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tellAll emails every member of the pair.
+func (s *Service) tellAll(ctx context.Context, tx *store.Tx, now time.Time, p *program.Pair, prog *program.Program, kind string, version int) error {
+	if s.Outbox == nil {
+		return nil
+	}
+	link := s.Outbox.Link(pairPath(p.ID) + "/agreement")
+	for _, m := range append(append([]program.PairMember(nil), p.Mentors...), p.Mentees...) {
+		if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), kind,
+			"name", m.Name, "others", p.OtherNames(m.UserID), "version", version, "program", prog.Name, "link", link); err != nil {
+			return err
+		}
+	}
+	return nil
+}

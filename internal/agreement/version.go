@@ -1,0 +1,146 @@
+package agreement
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/store"
+)
+
+const versionSelect = `SELECT v.id, v.pair_id, v.number, v.content, v.hash, COALESCE(v.created_by, 0),
+	COALESCE(u.name, ''), v.created_at
+	FROM agreement_versions v LEFT JOIN users u ON u.id = v.created_by`
+
+// loadVersions reads versions (newest first) with their signatures.
+func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]Version, error) {
+	rows, err := q.Query(ctx, versionSelect+` WHERE `+where+` ORDER BY v.number DESC`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Version
+	ids := map[int64]int{}
+	for rows.Next() {
+		var v Version
+		var id int64
+		var raw string
+		if err := rows.Scan(&id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(raw), &v.Content); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		v.Intact = hashBytes([]byte(raw)) == v.Hash
+		ids[id] = len(out)
+		out = append(out, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	srows, err := q.Query(ctx, `SELECT s.version_id, s.user_id, s.name, s.side, s.typed_name, s.signed_at, s.hash
+		FROM agreement_signatures s JOIN agreement_versions v ON v.id = s.version_id
+		WHERE `+where+` ORDER BY s.signed_at, s.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var vid int64
+		var s Signature
+		if err := srows.Scan(&vid, &s.UserID, &s.Name, &s.Side, &s.TypedName, &s.SignedAt, &s.Hash); err != nil {
+			return nil, err
+		}
+		if i, ok := ids[vid]; ok {
+			out[i].Signatures = append(out[i].Signatures, s)
+		}
+	}
+	return out, srows.Err()
+}
+
+// Versions lists every version of a pair's agreement, newest first, with
+// signatures. It does not check who asks.
+func Versions(ctx context.Context, q store.Q, pairID int64) ([]Version, error) {
+	return loadVersions(ctx, q, `v.pair_id = ?`, pairID)
+}
+
+// GetVersion loads one version of a pair's agreement. It does not check who
+// asks.
+func GetVersion(ctx context.Context, q store.Q, pairID int64, number int) (*Version, error) {
+	vs, err := loadVersions(ctx, q, `v.pair_id = ? AND v.number = ?`, pairID, number)
+	if err != nil {
+		return nil, err
+	}
+	if len(vs) == 0 {
+		return nil, errs.E(errs.NotFound, "agreement.error.no_version")
+	}
+	return &vs[0], nil
+}
+
+// Status is where a pair's agreement stands.
+type Status struct {
+	State   string   // StateNotStarted … StateEnded, as the coordinator sees it
+	Current *Version // the newest version; nil before the first save
+	InForce *Version // the newest version both sides signed; nil if none
+	// Draft is the state of the newest version when it is not the one in
+	// force (changes waiting to be signed): StateDrafting or StateWaiting.
+	Draft     string
+	UpdatedAt time.Time // when the newest version was saved
+}
+
+// Amending reports whether a signed agreement has newer changes that are
+// not signed by both sides yet.
+func (st *Status) Amending() bool { return st.InForce != nil && st.Draft != "" }
+
+// StatusOf reads where a pair's agreement stands. ended says whether the
+// pair has ended. It does not check who asks.
+func StatusOf(ctx context.Context, q store.Q, pairID int64, ended bool) (*Status, error) {
+	vs, err := Versions(ctx, q, pairID)
+	if err != nil {
+		return nil, err
+	}
+	return statusFrom(vs, ended), nil
+}
+
+func statusFrom(vs []Version, ended bool) *Status {
+	st := &Status{State: StateNotStarted}
+	if len(vs) > 0 {
+		st.Current = &vs[0]
+		st.UpdatedAt = vs[0].CreatedAt
+	}
+	for i := range vs {
+		if vs[i].Complete() {
+			st.InForce = &vs[i]
+			break
+		}
+	}
+	if st.Current != nil && st.Current != st.InForce {
+		st.Draft = StateDrafting
+		if len(st.Current.Signatures) > 0 {
+			st.Draft = StateWaiting
+		}
+	}
+	switch {
+	case ended:
+		st.State = StateEnded
+	case st.InForce != nil:
+		st.State = StateActive
+	case st.Current != nil:
+		st.State = st.Draft
+	}
+	return st
+}
+
+// currentNumber is the newest version number of a pair, 0 when none.
+func currentNumber(ctx context.Context, q store.Q, pairID int64) (int, error) {
+	var n sql.NullInt64
+	err := q.QueryRow(ctx, `SELECT MAX(number) FROM agreement_versions WHERE pair_id = ?`, pairID).Scan(&n)
+	return int(n.Int64), err
+}

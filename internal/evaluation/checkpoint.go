@@ -1,0 +1,140 @@
+package evaluation
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// Check point kinds, in the order a pair meets them.
+const (
+	KindChemistry = "chemistry" // after the first meeting
+	KindFollowup  = "followup"  // 30 days after the agreement is signed
+	KindMidpoint  = "midpoint"  // half-way through the planned duration
+	KindFinal     = "final"     // at the planned end
+)
+
+// Kinds lists every check point kind.
+var Kinds = []string{KindChemistry, KindFollowup, KindMidpoint, KindFinal}
+
+// ChemistryWindow is how long after the first meeting the chemistry check
+// falls due: soon enough that an early mismatch is caught while a rematch is
+// still worth it, late enough to sleep on the first impression.
+const ChemistryWindow = 7 * 24 * time.Hour
+
+// Schedule sets when a pair's check point of the given kind falls due,
+// creating it or, when it exists, moving its date. Answers already given
+// stay. It does not check who asks: the use case that calls it (signing an
+// agreement, say) has.
+//
+// The row's created_at and updated_at come from the database's clock: they
+// are a record of when the row was written, never compared with the
+// application's clock, and the signature stays what its callers need.
+func Schedule(ctx context.Context, q store.Q, pairID int64, kind string, due time.Time) error {
+	if !slices.Contains(Kinds, kind) {
+		return errs.E(errs.Invalid, "evaluation.error.kind")
+	}
+	_, err := q.Exec(ctx, `INSERT INTO checkpoints (pair_id, kind, due_at, created_at, updated_at)
+		VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)
+		ON CONFLICT (pair_id, kind) DO UPDATE SET due_at = excluded.due_at, updated_at = CURRENT_TIMESTAMP`,
+		pairID, kind, due.UTC())
+	if store.IsForeignKey(err) {
+		return errs.E(errs.NotFound, "pair.error.not_found")
+	}
+	return err
+}
+
+// ensure creates the check point if the pair has none of that kind yet and
+// returns its id; an existing date is left alone.
+func ensure(ctx context.Context, q store.Q, pairID int64, kind string, due time.Time) (int64, error) {
+	if _, err := q.Exec(ctx, `INSERT INTO checkpoints (pair_id, kind, due_at, created_at, updated_at)
+		VALUES (?, ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT (pair_id, kind) DO NOTHING`,
+		pairID, kind, due.UTC()); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := q.QueryRow(ctx, `SELECT id FROM checkpoints WHERE pair_id = ? AND kind = ?`, pairID, kind).Scan(&id)
+	return id, err
+}
+
+// Due is a check point a person still has to answer.
+type Due struct {
+	PairID  int64
+	Kind    string
+	DueAt   time.Time
+	Overdue bool
+}
+
+// Path is where the person answers it.
+func (d Due) Path() string {
+	return "/pairs/" + strconv.FormatInt(d.PairID, 10) + "/" + d.Kind
+}
+
+// DueFor lists what userID still has to answer for the pair, earliest
+// first: the scheduled check points they have not answered and, once the
+// pair's first meeting has taken place, the chemistry check even before
+// anyone has opened it (its row is written with the first answer, so no
+// background job is needed). Only members of an active pair have anything
+// due. It reads in one query and does not check who asks.
+func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time) ([]Due, error) {
+	// The second arm stands for a chemistry check not yet written: it
+	// yields the first meeting's start, and the window is added below. On
+	// SQLite a compound select takes its column types from the first arm,
+	// so both arms return plain timestamp columns.
+	rows, err := q.Query(ctx, `SELECT c.kind, c.due_at, 0 FROM checkpoints c
+		JOIN pairs p ON p.id = c.pair_id AND p.status = 'active'
+		JOIN pair_members pm ON pm.pair_id = c.pair_id AND pm.user_id = ?
+		WHERE c.pair_id = ?
+		AND NOT EXISTS (SELECT 1 FROM checkpoint_responses r WHERE r.checkpoint_id = c.id AND r.user_id = ?)
+		UNION ALL
+		SELECT 'chemistry', m.starts_at, 1 FROM meetings m
+		JOIN pairs p ON p.id = m.pair_id AND p.status = 'active'
+		JOIN pair_members pm ON pm.pair_id = m.pair_id AND pm.user_id = ?
+		WHERE m.id = (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.status = 'confirmed' AND f.starts_at <= ?
+			ORDER BY f.starts_at, f.id LIMIT 1)
+		AND NOT EXISTS (SELECT 1 FROM checkpoints x WHERE x.pair_id = ? AND x.kind = 'chemistry')`,
+		userID, pairID, userID, userID, pairID, now.UTC(), pairID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Due
+	for rows.Next() {
+		d := Due{PairID: pairID}
+		var virtual int
+		if err := rows.Scan(&d.Kind, &d.DueAt, &virtual); err != nil {
+			return nil, err
+		}
+		if virtual == 1 {
+			d.DueAt = d.DueAt.Add(ChemistryWindow)
+		}
+		d.DueAt = d.DueAt.UTC()
+		d.Overdue = now.After(d.DueAt)
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Due) int {
+		if c := a.DueAt.Compare(b.DueAt); c != 0 {
+			return c
+		}
+		return slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind)
+	})
+	return out, nil
+}
+
+// Due lists what the acting member of the pair still has to answer.
+// Coordinators get Forbidden: check points are answered by the pair.
+func (s *Service) Due(ctx context.Context, actor *account.User, pairID int64) ([]Due, error) {
+	if _, _, err := program.RequirePairMember(ctx, s.DB, actor, pairID); err != nil {
+		return nil, err
+	}
+	return DueFor(ctx, s.DB, pairID, actor.ID, s.Clock.Now())
+}

@@ -1,0 +1,213 @@
+package matching
+
+import (
+	"context"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/program"
+)
+
+// alternativesShown is how many other mentors the review suggests for
+// each mentee: enough to see whether a swap is worth it, few enough to
+// read.
+const alternativesShown = 3
+
+// Review is the coordinator's view of the program's draft, recomputed
+// from the current profiles and settings each time it is shown.
+type Review struct {
+	Program         *program.Program
+	Draft           *Proposal // nil before the first run and after publishing
+	LastPublished   *Proposal // the latest published proposal, rows not loaded
+	SettingsChanged bool      // the draft was made under other settings
+	Total           int64     // the rows' current scores added up
+	Max             int64     // the score of a perfect pair
+	Mentees         int       // mentees who can be matched now
+	Places          int       // free places of mentors who can take someone now
+	Problems        int       // rows that cannot be published as they stand
+	Pairs           []ReviewPair
+	Unmatched       []Unmatched
+	Open            []OpenMentor // mentors with a free place in the draft
+	Free            []Person     // cohort mentees, for the swap and manual forms
+	scorer          *Scorer
+}
+
+// Person names someone in the review.
+type Person struct {
+	UserID int64
+	Name   string
+}
+
+// ReviewPair is one row of the draft with what the coordinator needs to
+// judge it.
+type ReviewPair struct {
+	Mentee, Mentor Person
+	Score          int64
+	Percent        int
+	Locked, Manual bool
+	Why            []Reason
+	Problem        *Note // why it cannot be published as it stands
+	Alternatives   []Alternative
+}
+
+// Alternative is another allowed mentor for a mentee. Diff is the score
+// against the mentee's current one (0 for an unmatched mentee); Free says
+// whether the mentor has a place left in the draft, else taking them
+// means a swap.
+type Alternative struct {
+	Mentor      Person
+	Score       int64
+	Percent     int
+	Diff        int64
+	DiffPercent int // Diff in percentage points of a perfect score
+	Free        bool
+}
+
+// Points is the size of DiffPercent, for pages that say "higher" or
+// "lower" in words.
+func (a Alternative) Points() int {
+	if a.DiffPercent < 0 {
+		return -a.DiffPercent
+	}
+	return a.DiffPercent
+}
+
+// Unmatched is a mentee of the cohort without a row, and why.
+type Unmatched struct {
+	Mentee       Person
+	Why          []Reason
+	Alternatives []Alternative
+}
+
+// OpenMentor is a mentor with places left in the draft.
+type OpenMentor struct {
+	Mentor Person
+	Free   int
+}
+
+// Note is a translatable message about the review.
+type Note struct {
+	Key  string
+	Args []any
+}
+
+// Localize renders the note in l's language.
+func (n Note) Localize(l *i18n.Locale) string { return l.T(n.Key, n.Args...) }
+
+// Percent turns a score into a share of a perfect pair's score.
+func (r *Review) Percent(score int64) int {
+	if r.scorer == nil {
+		return 0
+	}
+	return r.scorer.Percent(score)
+}
+
+// Average is the rows' mean score as a share of a perfect pair's.
+func (r *Review) Average() int {
+	if len(r.Pairs) == 0 {
+		return 0
+	}
+	return r.Percent(r.Total / int64(len(r.Pairs)))
+}
+
+// Review shows the program's draft to its coordinators.
+func (s *Service) Review(ctx context.Context, actor *account.User, programID int64) (*Review, error) {
+	prog, err := program.RequireCoordinatorTx(ctx, s.DB, actor, programID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := loadCohort(ctx, s.DB, prog)
+	if err != nil {
+		return nil, err
+	}
+	d, err := loadProposal(ctx, s.DB, programID, ProposalDraft, false)
+	if err != nil {
+		return nil, err
+	}
+	last, err := loadProposal(ctx, s.DB, programID, ProposalPublished, false)
+	if err != nil {
+		return nil, err
+	}
+	if last != nil {
+		last.Rows = nil
+	}
+	return c.review(d, last), nil
+}
+
+func (c *cohort) review(d *Proposal, last *Proposal) *Review {
+	rv := &Review{Program: c.prog, Draft: d, LastPublished: last, Max: c.sc.Max(), Mentees: len(c.mentees), scorer: c.sc}
+	for _, n := range c.room {
+		rv.Places += n
+	}
+	for _, m := range c.mentees {
+		rv.Free = append(rv.Free, Person{m.UserID, m.Name})
+	}
+	if d == nil {
+		return rv
+	}
+	rv.SettingsChanged = d.SettingsHash != c.hash
+	load := d.load()
+	free := make([]int, len(c.mentors))
+	for j, m := range c.mentors {
+		free[j] = c.room[j] - load[m.UserID]
+		if free[j] > 0 {
+			rv.Open = append(rv.Open, OpenMentor{Person{m.UserID, m.Name}, free[j]})
+		}
+	}
+	alternatives := func(i, current int, base int64) []Alternative {
+		top := c.sc.Top(i, alternativesShown, func(j int) bool { return j == current })
+		out := make([]Alternative, 0, len(top))
+		for _, t := range top {
+			m := c.mentors[t.Mentor]
+			a := Alternative{Mentor: Person{m.UserID, m.Name}, Score: t.Score, Percent: c.sc.Percent(t.Score), Free: free[t.Mentor] > 0}
+			if current >= 0 {
+				a.Diff = t.Score - base
+				a.DiffPercent = a.Percent - c.sc.Percent(base)
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	placed := map[int64]bool{}
+	for _, r := range d.Rows {
+		placed[r.MenteeID] = true
+		p := ReviewPair{Mentee: Person{r.MenteeID, r.MenteeName}, Mentor: Person{r.MentorID, r.MentorName},
+			Score: r.Score, Locked: r.Locked, Manual: r.Manual}
+		if m := c.rowProblem(r, load); m != nil {
+			p.Problem = &Note{m.Key, m.Args}
+			rv.Problems++
+		}
+		i, ok1 := c.menteeIdx[r.MenteeID]
+		j, ok2 := c.mentorIdx[r.MentorID]
+		if ok1 && ok2 {
+			p.Why = c.sc.Explain(i, j)
+			if sc, ok := c.sc.Score(i, j); ok {
+				p.Score = sc
+			}
+			p.Alternatives = alternatives(i, j, p.Score)
+		}
+		p.Percent = c.sc.Percent(p.Score)
+		rv.Total += p.Score
+		rv.Pairs = append(rv.Pairs, p)
+	}
+	for i, m := range c.mentees {
+		if placed[m.UserID] {
+			continue
+		}
+		u := Unmatched{Mentee: Person{m.UserID, m.Name}, Alternatives: alternatives(i, -1, 0)}
+		// Someone the solver could still place has a mentor with a free
+		// place: they were removed by hand, or joined after the run, or
+		// the penalty made leaving them out worth it.
+		for j := range c.mentors {
+			if _, ok := c.sc.Score(i, j); ok && free[j] > 0 {
+				u.Why = []Reason{{Key: "matching.unmatched.free_place"}}
+				break
+			}
+		}
+		if u.Why == nil {
+			u.Why = c.sc.WhyUnmatchable(i)
+		}
+		rv.Unmatched = append(rv.Unmatched, u)
+	}
+	return rv
+}

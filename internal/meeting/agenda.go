@@ -1,0 +1,266 @@
+package meeting
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// Where an agenda item came from.
+const (
+	SourceTheme    = KindTheme
+	SourceTopic    = KindTopic
+	SourceActivity = KindActivity
+	SourceOwn      = "own"
+)
+
+// Limits on an agenda: a meeting of an hour or two has room for a handful
+// of topics, and thirty is already more than anyone gets through.
+const (
+	MaxAgendaItems = 30
+	MaxAgendaTitle = 200
+	MaxAgendaNote  = 2000
+)
+
+// AgendaItem is one topic the mentee wants to talk about. Items are copied
+// from the plan, so a later edit of the plan leaves saved agendas alone.
+type AgendaItem struct {
+	Source string
+	Title  string
+	Note   string // what the mentee wants to ask or say about it
+}
+
+// Agenda is one meeting's agenda as one person may see it.
+type Agenda struct {
+	Pair      *program.Pair
+	Viewer    program.PairViewer
+	Meeting   *Meeting
+	Items     []AgendaItem
+	Version   int // 0 until the first save
+	UpdatedAt *time.Time
+	UpdatedBy string
+	// CanEdit is true for the mentee side of a running pair: the mentee
+	// prepares the meeting and the mentor reads what they prepared.
+	CanEdit bool
+	Theme   *PlanItem // the plan's suggestion for this meeting
+	// Plan is the program's plan and libraries to pick from; only the
+	// people who can edit get it.
+	Plan *Plan
+}
+
+// AgendaState is what a list of meetings shows about each one's documents.
+type AgendaState struct {
+	Items     int        // topics on the agenda
+	UpdatedAt *time.Time // when the agenda was last saved; nil: not prepared
+	Notes     bool       // whether shared notes have been written
+}
+
+// Prepared reports whether the mentee has saved an agenda with topics.
+func (s AgendaState) Prepared() bool { return s.Items > 0 }
+
+// AgendaStatus reports, in one query, the agenda and notes state of each of
+// the given meetings. Meetings with nothing written are absent from the map.
+// It does not check who asks: it reveals only counts, for pages that have
+// already decided the viewer may see the meetings.
+func AgendaStatus(ctx context.Context, q store.Q, meetingIDs []int64) (map[int64]AgendaState, error) {
+	out := map[int64]AgendaState{}
+	if len(meetingIDs) == 0 {
+		return out, nil
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(meetingIDs)), ", ")
+	args := make([]any, len(meetingIDs))
+	for i, id := range meetingIDs {
+		args[i] = id
+	}
+	rows, err := q.Query(ctx, `SELECT m.id, a.updated_at,
+		(SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id), n.meeting_id
+		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
+		WHERE m.id IN (`+marks+`) AND (a.meeting_id IS NOT NULL OR n.meeting_id IS NOT NULL)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var st AgendaState
+		var notes sql.NullInt64
+		if err := rows.Scan(&id, &st.UpdatedAt, &st.Items, &notes); err != nil {
+			return nil, err
+		}
+		st.Notes = notes.Valid
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (items []AgendaItem, version int, at *time.Time, by string, err error) {
+	var updated time.Time
+	var name sql.NullString
+	err = q.QueryRow(ctx, `SELECT a.version, a.updated_at, u.name FROM agendas a
+		LEFT JOIN users u ON u.id = a.updated_by WHERE a.meeting_id = ?`, meetingID).Scan(&version, &updated, &name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, nil, "", nil
+	}
+	if err != nil {
+		return nil, 0, nil, "", err
+	}
+	rows, err := q.Query(ctx, `SELECT source, title, note FROM agenda_items WHERE meeting_id = ? ORDER BY position`, meetingID)
+	if err != nil {
+		return nil, 0, nil, "", err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var it AgendaItem
+		if err := rows.Scan(&it.Source, &it.Title, &it.Note); err != nil {
+			return nil, 0, nil, "", err
+		}
+		items = append(items, it)
+	}
+	return items, version, &updated, name.String, rows.Err()
+}
+
+// Agenda loads a meeting's agenda for actor, with the plan's suggestions in
+// lang for the mentee who prepares it.
+func (s *Service) Agenda(ctx context.Context, actor *account.User, pairID, meetingID int64, lang string) (*Agenda, error) {
+	a, err := openDocs(ctx, s.DB, actor, pairID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	out := &Agenda{Pair: a.Pair, Viewer: a.Viewer, Meeting: a.Meeting,
+		CanEdit: a.CanWrite() && a.Viewer.Side == program.SideMentee}
+	if out.Items, out.Version, out.UpdatedAt, out.UpdatedBy, err = loadAgenda(ctx, s.DB, meetingID); err != nil {
+		return nil, err
+	}
+	prog, err := program.Get(ctx, s.DB, a.Pair.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := PlanFor(ctx, s.DB, prog, lang)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := plan.ThemeFor(a.Meeting.Number); ok {
+		out.Theme = &t
+	}
+	if out.CanEdit {
+		out.Plan = plan
+	}
+	return out, nil
+}
+
+// SaveAgenda replaces a meeting's agenda. Only the mentee side of a running
+// pair prepares it. version is the version the mentee started from (0 for a
+// new agenda); a stale one is a Conflict. When the topics changed, every
+// mentor is told by email in their own language and time zone.
+func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, meetingID int64, version int, items []AgendaItem) (int, error) {
+	clean, verr := cleanAgenda(items)
+	now := s.Clock.Now().UTC()
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
+		a, err := openForWriting(ctx, tx, actor, pairID, meetingID)
+		if err != nil {
+			return err
+		}
+		if a.Viewer.Side != program.SideMentee {
+			return errs.E(errs.Forbidden, "agenda.error.mentee_prepares")
+		}
+		if verr != nil {
+			return verr
+		}
+		before, _, _, _, err := loadAgenda(ctx, tx, meetingID)
+		if err != nil {
+			return err
+		}
+		if err := saveVersioned(ctx, tx, version, "agenda.error.stale",
+			`INSERT INTO agendas (meeting_id, version, updated_by, updated_at) VALUES (?, 1, ?, ?)`,
+			[]any{meetingID, actor.ID, now},
+			`UPDATE agendas SET version = version + 1, updated_by = ?, updated_at = ? WHERE meeting_id = ? AND version = ?`,
+			[]any{actor.ID, now, meetingID, version}); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM agenda_items WHERE meeting_id = ?`, meetingID); err != nil {
+			return err
+		}
+		for i, it := range clean {
+			if _, err := tx.Exec(ctx, `INSERT INTO agenda_items (meeting_id, position, source, title, note)
+				VALUES (?, ?, ?, ?, ?)`, meetingID, i, it.Source, it.Title, it.Note); err != nil {
+				return err
+			}
+		}
+		if slices.Equal(before, clean) || len(clean) == 0 {
+			return nil
+		}
+		return s.tellMentors(ctx, tx, now, a, actor, clean, len(before) == 0)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return version + 1, nil
+}
+
+// tellMentors emails every mentor of the pair the agenda's topics. first
+// says whether this is the agenda's first version or a change.
+func (s *Service) tellMentors(ctx context.Context, tx *store.Tx, now time.Time, a *docAccess, actor *account.User, items []AgendaItem, first bool) error {
+	if s.Outbox == nil {
+		return nil
+	}
+	prog, err := program.Get(ctx, tx, a.Pair.ProgramID)
+	if err != nil {
+		return err
+	}
+	kind := "agenda_updated"
+	if first {
+		kind = "agenda_ready"
+	}
+	var topics strings.Builder
+	for _, it := range items {
+		fmt.Fprintf(&topics, "- %s\n", it.Title)
+	}
+	link := s.Outbox.Link(fmt.Sprintf("/pairs/%d/meetings/%d/agenda", a.Pair.ID, a.Meeting.ID))
+	for _, m := range a.Pair.Mentors {
+		var tz string
+		if err := tx.QueryRow(ctx, `SELECT timezone FROM users WHERE id = ?`, m.UserID).Scan(&tz); err != nil {
+			return err
+		}
+		to := program.Recipient(m.Email, m.Name, m.Lang, prog)
+		l := s.Outbox.Bundle.Locale(to.Lang)
+		if err := s.Outbox.Send(ctx, tx, now, to, kind,
+			"name", m.Name, "mentee", actor.Name, "program", prog.Name,
+			"when", l.DateTime(a.Meeting.StartsAt, tz), "topics", strings.TrimSuffix(topics.String(), "\n"),
+			"link", link); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cleanAgenda trims the items and checks them; field errors are named
+// "items.<index>.<field>".
+func cleanAgenda(items []AgendaItem) ([]AgendaItem, error) {
+	var v errs.Validation
+	v.Check(len(items) <= MaxAgendaItems, "items", "agenda.error.too_many", "max", MaxAgendaItems)
+	out := make([]AgendaItem, 0, len(items))
+	for i, it := range items {
+		f := fmt.Sprintf("items.%d.", i)
+		it.Title = strings.TrimSpace(strings.ToValidUTF8(it.Title, "\uFFFD"))
+		it.Note = strings.TrimSpace(strings.ToValidUTF8(it.Note, "\uFFFD"))
+		if it.Source == "" {
+			it.Source = SourceOwn
+		}
+		v.Check(it.Source == SourceOwn || validKind(it.Source), f+"source", "error.choice_invalid")
+		v.Check(it.Title != "", f+"title", "error.required")
+		v.Check(utf8.RuneCountInString(it.Title) <= MaxAgendaTitle, f+"title", "error.too_long", "max", MaxAgendaTitle)
+		v.Check(utf8.RuneCountInString(it.Note) <= MaxAgendaNote, f+"note", "error.too_long", "max", MaxAgendaNote)
+		out = append(out, it)
+	}
+	return out, v.Err()
+}

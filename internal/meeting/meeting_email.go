@@ -1,0 +1,140 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/notify"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// PairPath is the pair's home page, where its meetings are listed.
+func PairPath(pairID int64) string { return fmt.Sprintf("/pairs/%d", pairID) }
+
+// MeetingPath is one meeting's page.
+func MeetingPath(pairID, meetingID int64) string {
+	return fmt.Sprintf("/pairs/%d/meetings/%d", pairID, meetingID)
+}
+
+// When writes a meeting's start for a reader: their language, their time
+// zone, and the zone's name so that nobody has to guess.
+func When(l *i18n.Locale, t time.Time, tz string) string {
+	if tz == "" {
+		tz = "UTC"
+	}
+	return l.DateTime(t, tz) + " (" + tz + ")"
+}
+
+// Where says where a meeting happens in one line.
+func Where(m *Meeting) string {
+	switch {
+	case m.Place != "" && m.OnlineURL != "":
+		return m.Place + " · " + m.OnlineURL
+	case m.Place != "":
+		return m.Place
+	}
+	return m.OnlineURL
+}
+
+// EventFor turns a meeting into a calendar event for one reader, whose
+// language writes the summary and description. others names the people the
+// reader meets; link is the meeting's page.
+func EventFor(m *Meeting, l *i18n.Locale, others, link string) CalendarEvent {
+	desc := l.T("calendar.description", "link", link)
+	if m.OnlineURL != "" {
+		desc = l.T("calendar.online", "url", m.OnlineURL) + "\n\n" + desc
+	}
+	if m.Cancelled() {
+		desc = l.T("calendar.cancelled") + "\n\n" + desc
+	}
+	loc := m.Place
+	if loc == "" {
+		loc = m.OnlineURL
+	}
+	return CalendarEvent{
+		UID: m.UID, Sequence: m.Sequence, Status: eventStatus(m.Status),
+		Start: m.StartsAt, Minutes: m.Minutes, TZID: m.Timezone,
+		Summary:  l.T("calendar.summary", "names", others),
+		Location: loc, Description: desc, URL: m.OnlineURL,
+		Created: m.CreatedAt, Modified: m.UpdatedAt,
+	}
+}
+
+// ICSName is the file name of a meeting's calendar file.
+func ICSName(m *Meeting) string { return fmt.Sprintf("meeting-%d.ics", m.ID) }
+
+// ICSContentType is what a calendar file is sent as.
+const ICSContentType = "text/calendar; charset=utf-8; method=PUBLISH"
+
+// timezones reads the time zones people chose, to write each email's times
+// in the reader's own zone.
+func timezones(ctx context.Context, q store.Q, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.Query(ctx, `SELECT id, timezone FROM users WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var tz string
+		if err := rows.Scan(&id, &tz); err != nil {
+			return nil, err
+		}
+		out[id] = tz
+	}
+	return out, rows.Err()
+}
+
+// tell emails the people on the other side from actor about a change to
+// m, each in their language and time zone, with the meeting's calendar
+// file so that their calendar follows along. prev is the earlier start of a
+// moved meeting.
+func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *program.Pair, actor *account.User,
+	m *Meeting, kind string, prev *time.Time, reason string) error {
+	if s.Outbox == nil {
+		return nil
+	}
+	prog, err := program.Get(ctx, tx, p.ProgramID)
+	if err != nil {
+		return err
+	}
+	others := p.Others(actor.ID)
+	ids := make([]int64, len(others))
+	for i, o := range others {
+		ids[i] = o.UserID
+	}
+	zones, err := timezones(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	link := s.Outbox.Link(MeetingPath(p.ID, m.ID))
+	for _, o := range others {
+		to := program.Recipient(o.Email, o.Name, o.Lang, prog)
+		l := s.Outbox.Bundle.Locale(to.Lang)
+		tz := zones[o.UserID]
+		ev := EventFor(m, l, program.Names(p.Others(o.UserID)), link)
+		file := notify.Attachment{Name: ICSName(m), ContentType: ICSContentType, Data: Calendar("", []CalendarEvent{ev})}
+		args := []any{"name", o.Name, "by", actor.Name, "program", prog.Name, "when", When(l, m.StartsAt, tz),
+			"minutes", m.Minutes, "where", Where(m), "reason", reason, "link", link}
+		if prev != nil {
+			args = append(args, "old", When(l, *prev, tz))
+		}
+		if err := s.Outbox.SendWith(ctx, tx, now, to, kind, []notify.Attachment{file}, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,185 @@
+package meeting
+
+import (
+	"context"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// Access is what the person asking may see of a pair's meetings. Members
+// see everything. A coordinator of the program sees that meetings happened
+// (date, length, cancelled or not) and, only when the pair's agreement
+// shares its meetings, the details too.
+type Access struct {
+	Pair    *program.Pair
+	Viewer  program.PairViewer
+	Terms   agreement.Terms
+	Details bool // place, link, reasons and history
+}
+
+// Member reports whether the person is on the pair.
+func (a *Access) Member() bool { return a.Viewer.Member() }
+
+// Open loads a pair's meetings access for actor: members and the program's
+// coordinators; everyone else gets NotFound.
+func Open(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*Access, error) {
+	p, v, err := program.ViewPair(ctx, q, actor, pairID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := agreement.TermsFor(ctx, q, pairID)
+	if err != nil {
+		return nil, err
+	}
+	return &Access{Pair: p, Viewer: v, Terms: t,
+		Details: v.Member() || t.CoordinatorSees == agreement.ShareMeetings}, nil
+}
+
+// redact keeps only what every coordinator may see of a meeting.
+func (a *Access) redact(m *Meeting) {
+	if a.Details {
+		return
+	}
+	m.Place, m.OnlineURL, m.CancelReason = "", "", ""
+}
+
+// List gives the pair's meetings, in order of start, as actor may see them.
+func (s *Service) List(ctx context.Context, actor *account.User, pairID int64) (*Access, []Meeting, error) {
+	a, err := Open(ctx, s.DB, actor, pairID)
+	if err != nil {
+		return nil, nil, err
+	}
+	ms, err := ForPair(ctx, s.DB, pairID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range ms {
+		a.redact(&ms[i])
+	}
+	return a, ms, nil
+}
+
+// Change is one entry in a meeting's history.
+type Change struct {
+	Kind     string // proposed, countered, accepted, moved, cancelled
+	UserID   int64
+	Name     string // who did it; "" when the account is gone
+	StartsAt time.Time
+	Previous *time.Time // the start before a move or counter-proposal
+	Reason   string
+	Late     bool
+	At       time.Time
+}
+
+// Detail is one meeting as its page shows it, with what the person asking
+// may do with it now.
+type Detail struct {
+	Access
+	Meeting *Meeting
+	History []Change // empty unless Details
+	// What the person may do now. Only members act on meetings.
+	CanAccept, CanCounter, CanMove, CanCancel bool
+	// WaitingForOther is set for the proposer while the other side answers.
+	WaitingForOther bool
+	// LateNow is set when moving or cancelling the meeting now would break
+	// the agreed notice and be counted as late.
+	LateNow bool
+}
+
+// Get loads one meeting of the pair for actor.
+func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingID int64) (*Detail, error) {
+	a, err := Open(ctx, s.DB, actor, pairID)
+	if err != nil {
+		return nil, err
+	}
+	m, err := InPair(ctx, s.DB, pairID, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	a.redact(m)
+	d := &Detail{Access: *a, Meeting: m}
+	if a.Details {
+		if d.History, err = history(ctx, s.DB, meetingID); err != nil {
+			return nil, err
+		}
+	}
+	now := s.Clock.Now()
+	if a.Member() && a.Pair.Active() && m.StartsAt.After(now) {
+		mine := m.ProposedBy != 0 && a.Pair.SideOf(m.ProposedBy) == a.Viewer.Side
+		d.CanAccept = m.Proposed() && !mine
+		d.WaitingForOther = m.Proposed() && mine
+		d.CanCounter = m.Proposed()
+		d.CanMove = m.Confirmed()
+		d.CanCancel = !m.Cancelled()
+		d.LateNow = m.Confirmed() && lateChange(now, m.StartsAt, a.Terms.CancelNoticeHours)
+	}
+	return d, nil
+}
+
+func history(ctx context.Context, q store.Q, meetingID int64) ([]Change, error) {
+	rows, err := q.Query(ctx, `SELECT e.kind, COALESCE(e.user_id, 0), COALESCE(u.name, ''), e.starts_at, e.previous_starts_at,
+		e.reason, e.late, e.created_at FROM meeting_events e LEFT JOIN users u ON u.id = e.user_id
+		WHERE e.meeting_id = ? ORDER BY e.id`, meetingID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Change
+	for rows.Next() {
+		var c Change
+		if err := rows.Scan(&c.Kind, &c.UserID, &c.Name, &c.StartsAt, &c.Previous, &c.Reason, &c.Late, &c.At); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// LateCount is how many moves and cancellations one person made inside
+// the agreement's notice.
+type LateCount struct {
+	UserID int64
+	Name   string
+	Count  int
+}
+
+// LateChanges counts the pair's late moves and cancellations per person,
+// most first, in one query. It does not check who asks.
+func LateChanges(ctx context.Context, q store.Q, pairID int64) ([]LateCount, error) {
+	rows, err := q.Query(ctx, `SELECT COALESCE(e.user_id, 0), COALESCE(u.name, ''), COUNT(*) FROM meeting_events e
+		LEFT JOIN users u ON u.id = e.user_id WHERE e.pair_id = ? AND e.late = ?
+		GROUP BY e.user_id, u.name ORDER BY COUNT(*) DESC, u.name`, pairID, true)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LateCount
+	for rows.Next() {
+		var c LateCount
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Count); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ICS is a meeting's calendar file for one of the pair's members, in their
+// language; link is the meeting's page. Coordinators get Forbidden: the
+// file carries the place and the link.
+func (s *Service) ICS(ctx context.Context, actor *account.User, pairID, meetingID int64, l *i18n.Locale, link string) ([]byte, *Meeting, error) {
+	p, _, err := program.RequirePairMember(ctx, s.DB, actor, pairID)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := InPair(ctx, s.DB, pairID, meetingID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Calendar("", []CalendarEvent{EventFor(m, l, p.OtherNames(actor.ID), link)}), m, nil
+}
