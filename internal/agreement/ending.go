@@ -89,7 +89,7 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 			return err
 		}
 		link := s.Outbox.Link(ClosingPath(p.ID))
-		for _, m := range members(p) {
+		for _, m := range pairMembers(p) {
 			if m.UserID == actor.ID {
 				continue
 			}
@@ -98,7 +98,7 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 				return err
 			}
 		}
-		coords, err := coordinatorRecipients(ctx, tx, prog)
+		coords, err := endingCoordinators(ctx, tx, prog)
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 		for _, c := range coords {
 			if err := s.Outbox.Send(ctx, tx, now, c, kind, "name", c.Name, "program", prog.Name,
 				"mentors", program.Names(p.Mentors), "mentees", program.Names(p.Mentees),
-				"side", sideName(v.Side), "reason", reason, "link", link); err != nil {
+				"side", endingSide(v.Side), "reason", reason, "link", link); err != nil {
 				return err
 			}
 		}
@@ -139,17 +139,17 @@ func closePair(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
 	return err == nil, err
 }
 
-// sideName names a side in the email reader's language.
-type sideName string
+// endingSide names a side in the email reader's language.
+type endingSide string
 
-func (s sideName) Localize(l *i18n.Locale) string { return l.T("ending.side." + string(s)) }
+func (s endingSide) Localize(l *i18n.Locale) string { return l.T("ending.side." + string(s)) }
 
-func members(p *program.Pair) []program.PairMember {
+func pairMembers(p *program.Pair) []program.PairMember {
 	return append(append([]program.PairMember(nil), p.Mentors...), p.Mentees...)
 }
 
-// coordinatorRecipients are the program's coordinators as email recipients.
-func coordinatorRecipients(ctx context.Context, q store.Q, prog *program.Program) ([]notify.Recipient, error) {
+// endingCoordinators are the program's coordinators as email recipients.
+func endingCoordinators(ctx context.Context, q store.Q, prog *program.Program) ([]notify.Recipient, error) {
 	rows, err := q.Query(ctx, `SELECT u.email, u.name, u.language FROM program_coordinators c
 		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.id`, prog.ID)
 	if err != nil {
@@ -284,7 +284,7 @@ func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs 
 				continue
 			}
 			link := s.Outbox.Link(ClosingPath(id))
-			for _, m := range members(p) {
+			for _, m := range pairMembers(p) {
 				if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "ending_planned",
 					"name", m.Name, "program", prog.Name, "others", p.OtherNames(m.UserID), "link", link); err != nil {
 					return err
@@ -294,7 +294,7 @@ func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs 
 		if len(closed) == 0 || s.Outbox == nil {
 			return nil
 		}
-		coords, err := coordinatorRecipients(ctx, tx, prog)
+		coords, err := endingCoordinators(ctx, tx, prog)
 		if err != nil {
 			return err
 		}

@@ -241,7 +241,7 @@ func chemistryOfProgram(ctx context.Context, q store.Q, programID int64) ([]Pair
 	rows, err := q.Query(ctx, `SELECT c.pair_id, a.answer, a.comment, a.updated_at FROM chemistry_answers a
 		JOIN checkpoints c ON c.id = a.checkpoint_id JOIN pairs p ON p.id = c.pair_id
 		WHERE p.program_id = ? AND p.status = 'active' AND c.kind = 'chemistry'
-		ORDER BY c.pair_id, a.updated_at, a.user_id`, programID)
+		ORDER BY c.pair_id, a.updated_at, a.comment`, programID)
 	if err != nil {
 		return nil, err
 	}

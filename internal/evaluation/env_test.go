@@ -80,10 +80,10 @@ func (e *evalEnv) participant(programID int64, u *account.User, role string) {
 // scene is a program with its coordinator, one pair, another participant
 // of the program and a coordinator of another program.
 type scene struct {
-	prog                                 *program.Program
-	coord, mentor, mentee, other, alien  *account.User
-	admin                                *account.User
-	pair                                 *program.Pair
+	prog                                *program.Program
+	coord, mentor, mentee, other, alien *account.User
+	admin                               *account.User
+	pair                                *program.Pair
 }
 
 func (e *evalEnv) scene() scene {

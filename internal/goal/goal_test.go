@@ -17,7 +17,7 @@ import (
 
 // goalEnv is a pair in a program, with a goal service over a fresh database.
 type goalEnv struct {
-	t                     *testing.T
+	t                     testing.TB
 	db                    *store.DB
 	clk                   *clock.Fixed
 	svc                   *Service
@@ -30,7 +30,7 @@ type goalEnv struct {
 	progSvc               *program.Service
 }
 
-func newGoalEnv(t *testing.T, db *store.DB) *goalEnv {
+func newGoalEnv(t testing.TB, db *store.DB) *goalEnv {
 	t.Helper()
 	e := &goalEnv{t: t, db: db, clk: clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))}
 	e.svc = &Service{DB: db, Clock: e.clk}
@@ -338,7 +338,7 @@ func TestGoalCRUDAndProgress(t *testing.T) {
 		_, err = e.svc.Update(ctx, e.mentee, e.pair.ID, g.ID, Update{Version: g.Version, Status: ptr("done"), Title: ptr("")})
 		wantField(t, err, "status", "goal.error.bad_status")
 		wantField(t, err, "title", "goal.error.title_required")
-		_, err = e.svc.Update(ctx, e.mentee, e.pair.ID, g.ID, Update{Version: g.Version - 1, Title: ptr("Old")})
+		_, err = e.svc.Update(ctx, e.mentee, e.pair.ID, g.ID, Update{Version: g.Version + 5, Title: ptr("Old")})
 		wantKey(t, err, errs.Conflict, "goal.error.stale")
 		if got := e.list()[0]; got.Title != "Speak at a team meeting" || got.Status != StatusOpen {
 			t.Fatalf("refused updates changed the goal: %+v", got)
@@ -473,5 +473,42 @@ func TestGoalAccess(t *testing.T) {
 		}
 		_, err = e.svc.Update(ctx, e.mentee, e.pair.ID, g.ID, Update{Version: g.Version, Progress: ptr(10)})
 		wantKey(t, err, errs.Conflict, "goal.error.pair_ended")
+	})
+}
+
+// Both sides saving from the same version at once: exactly one change
+// lands, the other is told the goal changed, and the history holds one edit.
+func TestGoalConcurrentEdits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newGoalEnv(t, db)
+		ctx := context.Background()
+		g, err := e.svc.Create(ctx, e.mentee, e.pair.ID, Input{Title: "Shared goal"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errc := make(chan error, 2)
+		for i, who := range []*account.User{e.mentor, e.mentee} {
+			go func() {
+				_, err := e.svc.Update(ctx, who, e.pair.ID, g.ID, Update{Version: g.Version, Progress: ptr(10 * (i + 1))})
+				errc <- err
+			}()
+		}
+		var ok, stale int
+		for range 2 {
+			switch err := <-errc; {
+			case err == nil:
+				ok++
+			case errs.Is(err, errs.Conflict):
+				stale++
+			default:
+				t.Fatal(err)
+			}
+		}
+		if ok != 1 || stale != 1 {
+			t.Fatalf("%d saved, %d refused", ok, stale)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM goal_events WHERE field = 'progress'`); n != 1 {
+			t.Fatalf("%d progress events", n)
+		}
 	})
 }

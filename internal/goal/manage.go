@@ -267,9 +267,16 @@ func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalI
 		if len(changes) == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE goals SET title = ?, measure = ?, target_date = ?, status = ?, progress = ?,
-			version = version + 1, updated_at = ? WHERE id = ?`,
-			next.Title, next.Measure, next.TargetDate, next.Status, next.OwnProgress, now, g.ID); err != nil {
+		// The version in the WHERE clause refuses a change that raced past
+		// the check above on PostgreSQL, where two transactions may read
+		// the same version at once.
+		res, err := tx.Exec(ctx, `UPDATE goals SET title = ?, measure = ?, target_date = ?, status = ?, progress = ?,
+			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			next.Title, next.Measure, next.TargetDate, next.Status, next.OwnProgress, now, g.ID, g.Version)
+		if err != nil {
+			return err
+		}
+		if err := oneRow(res); err != nil {
 			return err
 		}
 		for _, c := range changes {
@@ -313,7 +320,11 @@ func (s *Service) Delete(ctx context.Context, actor *account.User, pairID, goalI
 				return errs.E(errs.Conflict, "goal.error.delete_in_agreement")
 			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM goals WHERE id = ?`, g.ID); err != nil {
+		res, err := tx.Exec(ctx, `DELETE FROM goals WHERE id = ? AND version = ?`, g.ID, g.Version)
+		if err != nil {
+			return err
+		}
+		if err := oneRow(res); err != nil {
 			return err
 		}
 		if g.ParentID != 0 {
@@ -321,6 +332,18 @@ func (s *Service) Delete(ctx context.Context, actor *account.User, pairID, goalI
 		}
 		return nil
 	})
+}
+
+// oneRow turns a versioned write that matched nothing into a Conflict.
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errs.E(errs.Conflict, "goal.error.stale")
+	}
+	return nil
 }
 
 // LinkMeeting points one of the pair's meetings at one of its goals; a

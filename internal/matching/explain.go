@@ -93,8 +93,9 @@ func (s *Scorer) Explain(i, j int) []Reason {
 	ra, rb := &s.a[i], &s.b[j]
 	s.measure(ra, rb, j, &pt)
 	a, b := &s.mentees[i], &s.mentors[j]
+	judged := s.judged(ra, rb)
 	for k, c := range Criteria {
-		if !pt.judged[k] || s.w[k] == 0 && !s.must[k] {
+		if !judged[k] {
 			continue
 		}
 		got := s.w[k] * pt.p[k]
@@ -200,8 +201,9 @@ func (s *Scorer) rulesBroken(i, j int) []Reason {
 	if s.set.RequireLanguage && !pt.shareLang {
 		out = append(out, Reason{Key: "score.rule.language", Rule: true})
 	}
+	judged := s.judged(a, b)
 	for k, c := range Criteria {
-		if s.must[k] && pt.judged[k] && pt.p[k] == 0 {
+		if s.must[k] && judged[k] && pt.p[k] == 0 {
 			if c == Language && s.set.RequireLanguage {
 				continue // already said
 			}
@@ -308,11 +310,8 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 		default:
 			pt = points{}
 			s.measure(&s.a[i], &s.b[j], j, &pt)
-			for k, cr := range Criteria {
-				if s.must[k] && pt.judged[k] && pt.p[k] == 0 {
-					c = cause{key: "must", args: []any{"criterion", cr}, crit: cr}
-					break
-				}
+			if k := s.failsMust(&s.a[i], &s.b[j], &pt); k >= 0 {
+				c = cause{key: "must", args: []any{"criterion", Criteria[k]}, crit: Criteria[k]}
 			}
 		}
 		if c.key == "" {

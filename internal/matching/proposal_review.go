@@ -28,7 +28,7 @@ type Review struct {
 	Pairs           []ReviewPair
 	Unmatched       []Unmatched
 	Open            []OpenMentor // mentors with a free place in the draft
-	Free            []Person     // cohort mentees, for the swap and manual forms
+	CohortMentees   []Person     // mentees who can be matched, for the manual form
 	scorer          *Scorer
 }
 
@@ -140,7 +140,7 @@ func (c *cohort) review(d *Proposal, last *Proposal) *Review {
 		rv.Places += n
 	}
 	for _, m := range c.mentees {
-		rv.Free = append(rv.Free, Person{m.UserID, m.Name})
+		rv.CohortMentees = append(rv.CohortMentees, Person{m.UserID, m.Name})
 	}
 	if d == nil {
 		return rv

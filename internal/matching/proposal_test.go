@@ -19,7 +19,7 @@ import (
 // propEnv is a program with a coordinator, built directly in the database
 // so that these tests depend on nothing but the proposal code.
 type propEnv struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	svc   *Service
 	coord *account.User
@@ -27,7 +27,7 @@ type propEnv struct {
 	n     int
 }
 
-func newPropEnv(t *testing.T, db *store.DB) *propEnv {
+func newPropEnv(t testing.TB, db *store.DB) *propEnv {
 	t.Helper()
 	bundle, err := i18n.Load()
 	if err != nil {

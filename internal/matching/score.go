@@ -63,6 +63,7 @@ type Scorer struct {
 	set              Settings
 	w                [len8]int64 // weight per criterion, indexed like Criteria
 	must             [len8]bool
+	anyMust          bool
 	max              int64
 
 	a    []menteeRec
@@ -83,7 +84,8 @@ type mentorRec struct {
 	zone                     int16
 	stage                    int8 // -1: not given
 	times                    uint8
-	online, zoneOK, hasInt   bool
+	online, zoneOK           uint8 // 0 or 1, for arithmetic
+	hasInt                   bool
 }
 
 type menteeRec struct {
@@ -91,11 +93,12 @@ type menteeRec struct {
 	zone                     int16
 	stage                    int8 // -1: not given
 	times                    uint8
-	online, zoneOK, hasInt   bool
+	online, zoneOK           uint8 // 0 or 1, for arithmetic
+	hasInt                   bool
 	wishes                   uint8
 	wishStage                int8
 	needCount                int8
-	wishLang                 int32 // block<<6|bit in the mentor rows; -1: nobody speaks it
+	wishLang                 int32 // block<<6|bit in the mentor rows; a bit never set when nobody speaks it
 	// Entries: languages e[0]:e[1], needs e[1]:e[2], goals and interests
 	// e[2]:e[3], field words e[3]:e[4].
 	e [5]int32
@@ -129,6 +132,7 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 	for k, c := range Criteria {
 		s.w[k] = int64(set.Weight(c))
 		s.must[k] = s.w[k] >= MustMatch
+		s.anyMust = s.anyMust || s.must[k]
 		s.max += s.w[k] * full
 	}
 	n, m := len(mentees), len(mentors)
@@ -165,7 +169,8 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 	s.offNeed = s.offLang + s.langs.blocks()
 	s.offInt = s.offNeed + s.needs.blocks()
 	s.offF = s.offInt + s.interests.blocks()
-	s.stride = s.offF + s.field.blocks()
+	zero := s.offF + s.field.blocks() // a block left empty in every row
+	s.stride = zero + 1
 
 	s.rows = make([]uint64, m*s.stride)
 	fc, pc, oc := codes{}, codes{}, codes{}
@@ -182,7 +187,7 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 		b.field, b.org = fc.of(norm(p.Field)), oc.of(norm(p.Organisation))
 		b.zone, b.zoneOK = offsetOf(zones, p.Timezone)
 		b.stage, b.times = stageOf(p.CareerStage), timeBits(p.MeetingTimes)
-		b.online, b.hasInt = p.OnlineOK, len(bInt[j]) > 0
+		b.online, b.hasInt = bit(p.OnlineOK), len(bInt[j]) > 0
 	}
 	for i, p := range mentees {
 		a := &s.a[i]
@@ -201,10 +206,10 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 		a.field, a.org = fc.of(norm(p.Field)), oc.of(norm(p.Organisation))
 		a.zone, a.zoneOK = offsetOf(zones, p.Timezone)
 		a.stage, a.times = stageOf(p.CareerStage), timeBits(p.MeetingTimes)
-		a.online, a.hasInt = p.OnlineOK, len(aInt[i]) > 0
+		a.online, a.hasInt = bit(p.OnlineOK), len(aInt[i]) > 0
 		a.needCount = int8(len(aNeeds[i]))
 
-		a.wishLang, a.wishStage = -1, stageOf(p.WishStage)
+		a.wishLang, a.wishStage = int32(zero)<<6, stageOf(p.WishStage)
 		if p.WishSameField {
 			a.wishes |= wishField
 		}
@@ -242,17 +247,24 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 	return s
 }
 
-// zoneOffset caches a time zone's offset; ok is false for a zone Go
-// does not know.
+func bit(b bool) uint8 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// zoneOffset caches a time zone's offset; ok is 0 for a zone Go does not
+// know.
 type zoneOffset struct {
 	min int16
-	ok  bool
+	ok  uint8
 }
 
 // offsetOf gives a zone's offset from UTC in minutes, averaged over a
 // winter and a summer day so that the answer does not depend on the day
 // the cohort is scored and daylight saving counts half an hour.
-func offsetOf(cache map[string]zoneOffset, name string) (int16, bool) {
+func offsetOf(cache map[string]zoneOffset, name string) (int16, uint8) {
 	if z, ok := cache[name]; ok {
 		return z.min, z.ok
 	}
@@ -260,7 +272,7 @@ func offsetOf(cache map[string]zoneOffset, name string) (int16, bool) {
 	if loc, err := time.LoadLocation(name); err == nil && name != "" {
 		_, w := time.Date(2025, 1, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
 		_, s := time.Date(2025, 7, 15, 12, 0, 0, 0, time.UTC).In(loc).Zone()
-		z = zoneOffset{min: int16((w + s) / 120), ok: true}
+		z = zoneOffset{min: int16((w + s) / 120), ok: 1}
 	}
 	cache[name] = z
 	return z.min, z.ok
@@ -305,12 +317,10 @@ func (s *Scorer) Penalty() int64 { return int64(s.set.UnmatchedPenalty) * s.max 
 func (s *Scorer) Mentees() []program.Participant { return s.mentees }
 func (s *Scorer) Mentors() []program.Participant { return s.mentors }
 
-// points holds one pair's points per criterion (0..100), with judged
-// telling which criteria could be judged at all, and what explanations
-// need besides.
+// points holds one pair's points per criterion (0..100) and what
+// explanations need besides.
 type points struct {
 	p          [len8]int64
-	judged     [len8]bool
 	shareLang  bool
 	covered    uint64 // needs covered, by tag
 	placeLevel int64
@@ -323,22 +333,52 @@ func (s *Scorer) Score(i, j int) (int64, bool) {
 	if s.set.SeparateOrganisations && a.org != 0 && a.org == b.org {
 		return 0, false
 	}
+	// Pairs without a language in common are common across regions and
+	// cheap to rule out before everything else is measured.
+	if s.set.RequireLanguage && !s.shareLang(a, j) {
+		return 0, false
+	}
 	if s.excluded != nil && s.isExcluded(i, j) {
 		return 0, false
 	}
 	var pt points
 	s.measure(a, b, j, &pt)
-	if s.set.RequireLanguage && !pt.shareLang {
+	w := &s.w
+	total := w[0]*pt.p[0] + w[1]*pt.p[1] + w[2]*pt.p[2] + w[3]*pt.p[3] +
+		w[4]*pt.p[4] + w[5]*pt.p[5] + w[6]*pt.p[6] + w[7]*pt.p[7]
+	if s.anyMust && s.failsMust(a, b, &pt) >= 0 {
 		return 0, false
 	}
-	var total int64
-	for k := range len8 {
-		if s.must[k] && pt.judged[k] && pt.p[k] == 0 {
-			return 0, false
-		}
-		total += s.w[k] * pt.p[k]
-	}
 	return total, true
+}
+
+// failsMust returns the first must-match criterion the pair has nothing
+// in common on, or -1.
+func (s *Scorer) failsMust(a *menteeRec, b *mentorRec, pt *points) int {
+	judged := s.judged(a, b)
+	for k := range len8 {
+		if s.must[k] && judged[k] && pt.p[k] == 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// judged says which criteria can be judged for the pair: those on which
+// neither side left the profile blank (and that weigh something).
+func (s *Scorer) judged(a *menteeRec, b *mentorRec) (j [len8]bool) {
+	j[cLanguage] = true
+	j[cSkills] = a.needCount > 0
+	j[cField] = a.field != 0 && b.field != 0
+	j[cLocation] = true
+	j[cAvailability] = a.times != 0 && b.times != 0
+	j[cInterests] = a.hasInt && b.hasInt
+	j[cCareer] = a.stage >= 0 && b.stage >= 0
+	j[cPreference] = a.wishes != 0
+	for k := range len8 {
+		j[k] = j[k] && s.w[k] > 0
+	}
+	return j
 }
 
 func (s *Scorer) isExcluded(i, j int) bool {
@@ -368,7 +408,9 @@ func (s *Scorer) forbiddenByRule(i, j int) rule {
 	if s.excluded != nil && s.isExcluded(i, j) {
 		return ruleExcluded
 	}
-	if s.set.RequireLanguage && !s.shareLang(a, j) {
+	var pt points
+	s.measure(a, b, j, &pt)
+	if s.set.RequireLanguage && !pt.shareLang {
 		return ruleLanguage
 	}
 	return ruleNone
@@ -376,12 +418,11 @@ func (s *Scorer) forbiddenByRule(i, j int) rule {
 
 func (s *Scorer) shareLang(a *menteeRec, j int) bool {
 	row := s.rows[j*s.stride : (j+1)*s.stride]
+	var lang uint64
 	for _, e := range s.ents[a.e[0]:a.e[1]] {
-		if row[e.blk]&e.mask != 0 {
-			return true
-		}
+		lang |= row[e.blk] & e.mask
 	}
-	return false
+	return lang != 0
 }
 
 // rowHas reports whether mentor j's row has bit (block<<6|bit) set.
@@ -389,107 +430,104 @@ func (s *Scorer) rowHas(j int, bit int32) bool {
 	return s.rows[j*s.stride+int(bit>>6)]&(1<<(bit&63)) != 0
 }
 
-// measure fills pt with the pair's points per criterion. Criteria with
-// weight 0 are skipped: they change nothing.
+// nz is 1 when x is not zero, else 0, without a branch: whether two
+// random people share a city is a coin toss the processor cannot
+// predict, and a mispredicted branch costs more than this arithmetic.
+func nz(x uint64) int64 { return int64((x | -x) >> 63) }
+
+// eq is 1 when x == y, else 0.
+func eq(x, y int32) int64 { return 1 - nz(uint64(uint32(x^y))) }
+
+// measure fills pt with the pair's points per criterion, whatever the
+// weights (Score multiplies them in). It is branch-free apart from loops
+// whose length depends on the mentee alone, so the processor predicts
+// them while Score runs along a mentee's row.
 func (s *Scorer) measure(a *menteeRec, b *mentorRec, j int, pt *points) {
-	w := &s.w
 	row := s.rows[j*s.stride : (j+1)*s.stride]
 	ents := s.ents[a.e[0]:a.e[4]]
 	e1, e2, e3 := a.e[1]-a.e[0], a.e[2]-a.e[0], a.e[3]-a.e[0]
 
+	var lang uint64
 	for _, e := range ents[:e1] {
-		if row[e.blk]&e.mask != 0 {
-			pt.shareLang = true
-			break
-		}
+		lang |= row[e.blk] & e.mask
 	}
-	if w[cLanguage] > 0 {
-		pt.judged[cLanguage] = true
-		if pt.shareLang {
-			pt.p[cLanguage] = full
-		}
+	share := nz(lang)
+	pt.shareLang = share != 0
+	pt.p[cLanguage] = full * share
+
+	var covered uint64
+	for _, e := range ents[e1:e2] {
+		covered |= e.tag & -uint64(nz(row[e.blk]&e.mask))
 	}
-	if w[cSkills] > 0 && a.needCount > 0 {
-		pt.judged[cSkills] = true
-		var covered uint64
-		for _, e := range ents[e1:e2] {
-			if row[e.blk]&e.mask != 0 {
-				covered |= e.tag
-			}
-		}
-		pt.covered = covered
-		pt.p[cSkills] = int64(ratio[a.needCount][bits.OnesCount64(covered)])
+	pt.covered = covered
+	pt.p[cSkills] = int64(ratio[a.needCount][bits.OnesCount64(covered)])
+
+	var fw uint64
+	for _, e := range ents[e3:] {
+		fw |= row[e.blk] & e.mask
 	}
-	sameField := a.field != 0 && a.field == b.field
-	relatedField := false
-	if !sameField && a.field != 0 && b.field != 0 && (w[cField] > 0 || a.wishes&wishField != 0) {
-		for _, e := range ents[e3:] {
-			if row[e.blk]&e.mask != 0 {
-				relatedField = true
-				break
-			}
-		}
+	same := eq(a.field, b.field) * nz(uint64(a.field))
+	related := (1 - same) * nz(fw) // field words exist only for named fields
+	pt.p[cField] = fieldTable[same|related<<1]
+
+	city := eq(a.city, b.city) * nz(uint64(a.city))
+	region := eq(a.region, b.region) * nz(uint64(a.region))
+	dz := int32(a.zone) - int32(b.zone)
+	beyond := max(dz, -dz) - closeZone - 1 // >= 0 when further apart than closeZone
+	far := int64(a.zoneOK&b.zoneOK) * int64(1-uint32(beyond)>>31)
+	level := placeTable[city|region<<1|int64(a.online&b.online)<<2|far<<3]
+	pt.placeLevel = level
+	pt.p[cLocation] = level
+
+	pt.p[cAvailability] = int64(ratio[bits.OnesCount8(a.times)][bits.OnesCount8(a.times&b.times)])
+
+	n := 0
+	for _, e := range ents[e2:e3] {
+		n += bits.OnesCount64(row[e.blk] & e.mask)
 	}
-	if w[cField] > 0 && a.field != 0 && b.field != 0 {
-		pt.judged[cField] = true
-		switch {
-		case sameField:
-			pt.p[cField] = full
-		case relatedField:
-			pt.p[cField] = fieldRelated
-		}
-	}
-	sameCity := a.city != 0 && a.city == b.city
-	if w[cLocation] > 0 {
-		pt.judged[cLocation] = true
-		switch {
-		case sameCity:
-			pt.placeLevel = placeCity
-		case a.region != 0 && a.region == b.region:
-			pt.placeLevel = placeRegion
-		case a.online && b.online:
-			pt.placeLevel = placeOnline
-			if a.zoneOK && b.zoneOK && abs16(a.zone-b.zone) > closeZone {
-				pt.placeLevel = placeFar
-			}
-		}
-		pt.p[cLocation] = pt.placeLevel
-	}
-	if w[cAvailability] > 0 && a.times != 0 && b.times != 0 {
-		pt.judged[cAvailability] = true
-		pt.p[cAvailability] = int64(ratio[bits.OnesCount8(a.times)][bits.OnesCount8(a.times&b.times)])
-	}
-	if w[cInterests] > 0 && a.hasInt && b.hasInt {
-		pt.judged[cInterests] = true
-		n := 0
-		for _, e := range ents[e2:e3] {
-			n += bits.OnesCount64(row[e.blk] & e.mask)
-		}
-		pt.p[cInterests] = int64(ratio[interestsCap][min(n, interestsCap)])
-	}
-	if w[cCareer] > 0 && a.stage >= 0 && b.stage >= 0 {
-		pt.judged[cCareer] = true
-		pt.p[cCareer] = careerPoints[b.stage-a.stage+4]
-	}
-	if wishes := a.wishes; w[cPreference] > 0 && wishes != 0 {
-		pt.judged[cPreference] = true
-		var met uint8
-		if wishes&wishField != 0 && (sameField || relatedField) {
-			met |= wishField
-		}
-		if wishes&wishInPerson != 0 && sameCity {
-			met |= wishInPerson
-		}
-		if wishes&wishLanguage != 0 && a.wishLang >= 0 && row[a.wishLang>>6]&(1<<(a.wishLang&63)) != 0 {
-			met |= wishLanguage
-		}
-		if wishes&wishStage != 0 && a.wishStage == b.stage {
-			met |= wishStage
-		}
-		pt.wishesMet = met
-		pt.p[cPreference] = int64(ratio[bits.OnesCount8(wishes)][bits.OnesCount8(met)])
-	}
+	pt.p[cInterests] = int64(ratio[interestsCap][min(n, interestsCap)])
+
+	pt.p[cCareer] = careerTable[a.stage+1][b.stage+1]
+
+	met := uint64(wishField)*uint64(same|related) | uint64(wishInPerson)*uint64(city) |
+		uint64(wishLanguage)*(row[a.wishLang>>6]>>(a.wishLang&63)&1) |
+		uint64(wishStage)*uint64(eq(int32(a.wishStage), int32(b.stage)))
+	met &= uint64(a.wishes)
+	pt.wishesMet = uint8(met)
+	pt.p[cPreference] = int64(ratio[bits.OnesCount8(a.wishes)][bits.OnesCount64(met)])
 }
+
+// fieldTable[same|related<<1] and placeTable[city|region<<1|online<<2|
+// far<<3] turn what two profiles have in common into points.
+var (
+	fieldTable = [4]int64{0, full, fieldRelated, fieldRelated}
+	placeTable = func() (t [16]int64) {
+		for k := range t {
+			switch {
+			case k&1 != 0:
+				t[k] = placeCity
+			case k&2 != 0:
+				t[k] = placeRegion
+			case k&4 != 0 && k&8 != 0:
+				t[k] = placeFar
+			case k&4 != 0:
+				t[k] = placeOnline
+			}
+		}
+		return
+	}()
+)
+
+// careerTable[mentee stage+1][mentor stage+1] is careerPoints, with 0
+// when either stage is not given.
+var careerTable = func() (t [6][6]int64) {
+	for a := range 5 {
+		for b := range 5 {
+			t[a+1][b+1] = careerPoints[b-a+4]
+		}
+	}
+	return
+}()
 
 func abs16(x int16) int16 {
 	if x < 0 {

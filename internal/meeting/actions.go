@@ -30,7 +30,7 @@ const (
 // Limits on action items: one line of who does what, and a bound on how
 // many one meeting can hand out.
 const (
-	MaxActionText       = 500
+	MaxActionText        = 500
 	MaxActionsPerMeeting = 50
 )
 

@@ -22,7 +22,7 @@ import (
 // The mentor writes Norwegian and the mentee Swedish, so emails show whose
 // language they follow.
 type msgEnv struct {
-	t               *testing.T
+	t               testing.TB
 	db              *store.DB
 	clk             *clock.Fixed
 	bundle          *i18n.Bundle
@@ -36,7 +36,7 @@ type msgEnv struct {
 	n               int
 }
 
-func newMsgEnv(t *testing.T, db *store.DB) *msgEnv {
+func newMsgEnv(t testing.TB, db *store.DB) *msgEnv {
 	t.Helper()
 	bundle, err := i18n.Load()
 	if err != nil {

@@ -91,13 +91,13 @@ func (s *Server) writeClosing(w http.ResponseWriter, r *http.Request, pairID int
 	writeJSON(w, http.StatusOK, toAPIClosing(c))
 }
 
-type endInput struct {
+type apiEndInput struct {
 	Reason string `json:"reason"`
 }
 
-// readOptionalJSON decodes a body that may be left out altogether; an
+// endingOptionalJSON decodes a body that may be left out altogether; an
 // empty body leaves v as it is.
-func readOptionalJSON(r *http.Request, v any) error {
+func endingOptionalJSON(r *http.Request, v any) error {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}
@@ -125,8 +125,8 @@ func (s *Server) apiEndPairAsMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var in endInput
-	if err := readOptionalJSON(r, &in); err != nil {
+	var in apiEndInput
+	if err := endingOptionalJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -146,7 +146,7 @@ func (s *Server) apiGetClosing(w http.ResponseWriter, r *http.Request) {
 	s.writeClosing(w, r, id)
 }
 
-type reflectionInput struct {
+type apiReflectionInput struct {
 	Body string `json:"body"`
 }
 
@@ -160,7 +160,7 @@ func (s *Server) apiPutReflection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var in reflectionInput
+	var in apiReflectionInput
 	if err := readJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return

@@ -133,8 +133,8 @@ func (s *Server) closingReflection(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, agreement.ClosingPath(id)+"#reflection", "ending.reflection_saved")
 }
 
-// versionNumber reads an agreement version number from the path.
-func versionNumber(r *http.Request, name string) (int, error) {
+// copyVersionNumber reads an agreement version number from the path.
+func copyVersionNumber(r *http.Request, name string) (int, error) {
 	n, err := strconv.Atoi(r.PathValue(name))
 	if err != nil || n <= 0 {
 		return 0, errs.E(errs.NotFound, "error.not_found")
@@ -148,7 +148,7 @@ func (s *Server) signedCopy(r *http.Request, pairParam string) (*agreement.Copy,
 	if err != nil {
 		return nil, err
 	}
-	n, err := versionNumber(r, "n")
+	n, err := copyVersionNumber(r, "n")
 	if err != nil {
 		return nil, err
 	}

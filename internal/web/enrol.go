@@ -10,6 +10,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 )
 
@@ -274,6 +275,10 @@ type profileFormData struct {
 	CareerStages []string
 	MinCapacity  int
 	MaxCapacity  int
+	MeetingSlots []string // for matching (internal/matching)
+	// WishLanguages are the participant's languages, each as a one-item
+	// list that names itself in the reader's language.
+	WishLanguages []matching.LangList
 }
 
 // profileValues fills the form from a saved profile.
@@ -303,6 +308,15 @@ func profileValues(p *program.Participant) url.Values {
 	v.Set("organisation", p.Organisation)
 	v.Set("capacity", strconv.Itoa(p.Capacity))
 	v.Set("about", p.About)
+	v["meeting_times"] = p.MeetingTimes
+	if p.WishSameField {
+		v.Set("wish_same_field", "1")
+	}
+	if p.WishInPerson {
+		v.Set("wish_in_person", "1")
+	}
+	v.Set("wish_language", p.WishLanguage)
+	v.Set("wish_stage", p.WishStage)
 	return v
 }
 
@@ -322,12 +336,23 @@ func profileFrom(f url.Values) program.Profile {
 		Interests: f.Get("interests"), Education: f.Get("education"), CareerStage: f.Get("career_stage"),
 		Availability: f.Get("availability"), Organisation: f.Get("organisation"),
 		Capacity: capacity, About: f.Get("about"),
+		MeetingTimes: f["meeting_times"], WishSameField: f.Get("wish_same_field") != "",
+		WishInPerson: f.Get("wish_in_person") != "", WishLanguage: f.Get("wish_language"), WishStage: f.Get("wish_stage"),
 	}
 }
 
 func (s *Server) profileFormData(p *program.Program, part *program.Participant) profileFormData {
 	return profileFormData{Program: p, Participant: part, Languages: i18n.Languages,
-		CareerStages: program.CareerStages, MinCapacity: program.MinCapacity, MaxCapacity: program.MaxCapacity}
+		CareerStages: program.CareerStages, MinCapacity: program.MinCapacity, MaxCapacity: program.MaxCapacity,
+		MeetingSlots: program.MeetingSlots, WishLanguages: wishLanguages(part)}
+}
+
+func wishLanguages(p *program.Participant) []matching.LangList {
+	out := make([]matching.LangList, len(p.Languages))
+	for k, l := range p.Languages {
+		out[k] = matching.LangList{l}
+	}
+	return out
 }
 
 func (s *Server) participantProfile(w http.ResponseWriter, r *http.Request) {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
-	"os"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
