@@ -17,11 +17,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
-	"syscall"
 	"time"
 
+	"mentorskap/bench/measure"
 	"mentorskap/internal/matching/assign"
 	"mentorskap/internal/matching/assign/synth"
 )
@@ -90,13 +88,13 @@ func bench(o options, method assign.Method, out io.Writer) error {
 		o.mentees, o.mentors, o.capacity, o.mentors*o.capacity, o.seed, runtime.GOMAXPROCS(0))
 
 	runtime.GC()
-	heap := startHeapSampler()
-	cpu0 := cpuTime()
+	heap := measure.StartHeapSampler()
+	cpu0 := measure.CPUTime()
 	t0 := time.Now()
 	sol, err := assign.Solve(p)
 	wall := time.Since(t0)
-	cpu := cpuTime() - cpu0
-	peakHeap := heap.stop()
+	cpu := measure.CPUTime() - cpu0
+	peakHeap := heap.Stop()
 	if err != nil {
 		return err
 	}
@@ -112,7 +110,7 @@ func bench(o options, method assign.Method, out io.Writer) error {
 			st.Candidates, st.Added, st.PricingPasses, st.FullPasses)
 	}
 	fmt.Fprintf(out, "memory     peak RSS %.1f MiB, peak Go heap %.1f MiB (sampled), %.1f MiB allocated in all\n",
-		float64(maxRSS())/(1<<20), float64(peakHeap)/(1<<20), float64(ms.TotalAlloc)/(1<<20))
+		float64(measure.MaxRSS())/(1<<20), float64(peakHeap)/(1<<20), float64(ms.TotalAlloc)/(1<<20))
 
 	if o.verify {
 		t := time.Now()
@@ -220,64 +218,4 @@ func sourceDir() string {
 		}
 	}
 	return filepath.Join("bench", "solver")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// maxRSS is the process's peak resident set size in bytes (Linux reports
-// ru_maxrss in KiB).
-func maxRSS() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Maxrss * 1024
-}
-
-// heapSampler records the largest HeapInuse seen every few milliseconds:
-// MemStats alone only tells the heap at the end.
-type heapSampler struct {
-	peak atomic.Uint64
-	done chan struct{}
-	wg   sync.WaitGroup
-}
-
-func startHeapSampler() *heapSampler {
-	h := &heapSampler{done: make(chan struct{})}
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		t := time.NewTicker(5 * time.Millisecond)
-		defer t.Stop()
-		for {
-			h.sample()
-			select {
-			case <-h.done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return h
-}
-
-func (h *heapSampler) sample() {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	if ms.HeapInuse > h.peak.Load() {
-		h.peak.Store(ms.HeapInuse)
-	}
-}
-
-func (h *heapSampler) stop() uint64 {
-	close(h.done)
-	h.wg.Wait()
-	h.sample()
-	return h.peak.Load()
 }

@@ -183,10 +183,7 @@ func (s *Service) DraftFor(ctx context.Context, actor *account.User, pairID int6
 // fields they ask about.
 func Prefill(p *program.Pair, prog *program.Program, t *Template, l *i18n.Locale, answers map[string]string) Content {
 	cl := t.ClausesIn(l)
-	typical := (prog.MeetingMinMinutes + prog.MeetingMaxMinutes) / 2
-	if typical < 60 && prog.MeetingMaxMinutes >= 60 && prog.MeetingMinMinutes <= 60 {
-		typical = 60
-	}
+	typical := min(max(60, prog.MeetingMinMinutes), prog.MeetingMaxMinutes) // an hour, where the program allows it
 	c := Content{
 		Parties:   partiesOf(p),
 		StartDate: prog.Start.Format(program.DateLayout), EndDate: prog.End.Format(program.DateLayout),

@@ -2,6 +2,8 @@ package agreement
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -184,24 +186,25 @@ func ClosingPath(pairID int64) string {
 // cohort ends.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	now := s.Clock.Now().UTC()
-	due, err := duePairs(ctx, s.DB, now)
-	if err != nil {
-		return 0, err
-	}
+	// One pair or program that cannot be read must not keep every other
+	// pair open: the failures are collected and reported together.
+	due, errAll := duePairs(ctx, s.DB, now)
 	total := 0
 	for programID, ids := range due {
 		n, err := s.closeProgramDue(ctx, programID, ids, now)
 		if err != nil {
-			return total, err
+			errAll = errors.Join(errAll, fmt.Errorf("program %d: %w", programID, err))
+			continue
 		}
 		total += n
 	}
-	return total, nil
+	return total, errAll
 }
 
 // duePairs finds the active pairs past their planned end, by program. It
 // reads outside any transaction so that the hourly scan never holds the
-// SQLite write lock; closeProgramDue checks again under the lock.
+// SQLite write lock; closeProgramDue checks again under the lock. Pairs
+// whose terms cannot be read are left out and reported in the error.
 func duePairs(ctx context.Context, q store.Q, now time.Time) (map[int64][]int64, error) {
 	rows, err := q.Query(ctx, `SELECT id, program_id FROM pairs WHERE status = 'active' ORDER BY id`)
 	if err != nil {
@@ -222,19 +225,22 @@ func duePairs(ctx context.Context, q store.Q, now time.Time) (map[int64][]int64,
 		return nil, err
 	}
 	due := map[int64][]int64{}
+	var errAll error
 	for _, x := range active {
 		ok, err := pastPlannedEnd(ctx, q, x.id, now)
-		if errs.Is(err, errs.NotFound) {
-			continue // deleted meanwhile
-		}
-		if err != nil {
-			return nil, err
-		}
-		if ok {
+		switch {
+		case errs.Is(err, errs.NotFound):
+			// deleted meanwhile
+		case err != nil:
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			errAll = errors.Join(errAll, fmt.Errorf("pair %d: %w", x.id, err))
+		case ok:
 			due[x.program] = append(due[x.program], x.id)
 		}
 	}
-	return due, nil
+	return due, errAll
 }
 
 func pastPlannedEnd(ctx context.Context, q store.Q, pairID int64, now time.Time) (bool, error) {

@@ -21,7 +21,7 @@ import (
 // endEnv is a database with one program, its coordinator and helpers to
 // make pairs, for the ending tests.
 type endEnv struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	clk   *clock.Fixed
 	svc   *Service
@@ -31,7 +31,7 @@ type endEnv struct {
 	n     int
 }
 
-func newEndEnv(t *testing.T, db *store.DB) *endEnv {
+func newEndEnv(t testing.TB, db *store.DB) *endEnv {
 	t.Helper()
 	bundle, err := i18n.Load()
 	if err != nil {
@@ -429,4 +429,24 @@ func TestClosingSummary(t *testing.T) {
 			t.Fatalf("empty reflection kept %d rows", n)
 		}
 	})
+}
+
+// BenchmarkCloseDueScan measures the hourly scan over a cohort of running
+// pairs when none is due yet, the common case.
+func BenchmarkCloseDueScan(b *testing.B) {
+	e := newEndEnv(b, storetest.SQLite(b))
+	const pairs = 200
+	for range pairs / 2 {
+		m := e.participant("mentor", "en")
+		e.pair(m, e.participant("mentee", "en"))
+		e.pair(m, e.participant("mentee", "en"))
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, err := e.svc.CloseDue(ctx); err != nil || n != 0 {
+			b.Fatalf("closed %d (%v)", n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/pairs, "µs/pair")
 }

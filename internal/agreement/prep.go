@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -89,10 +90,15 @@ func loadPreparation(ctx context.Context, q store.Q, p *program.Pair, userID int
 			prep.Earlier = append(prep.Earlier, a)
 		}
 	}
+	var gone []string
 	for key, a := range stored {
 		if !templateHas(t, key) && a.Text != "" {
-			prep.Earlier = append(prep.Earlier, a)
+			gone = append(gone, key)
 		}
+	}
+	slices.Sort(gone) // a stable order between visits
+	for _, key := range gone {
+		prep.Earlier = append(prep.Earlier, stored[key])
 	}
 	return prep, nil
 }

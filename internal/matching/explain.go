@@ -290,9 +290,15 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 		return []Reason{{Key: "score.unmatchable.no_mentors", Rule: true}}
 	}
 	type cause struct {
-		key  string
+		key  string // which rule; all and some are its two messages
 		args []any
 		crit Criterion
+	}
+	msgs := map[string][2]string{
+		"organisation": {"score.unmatchable.all_organisation", "score.unmatchable.some_organisation"},
+		"excluded":     {"score.unmatchable.all_excluded", "score.unmatchable.some_excluded"},
+		"language":     {"score.unmatchable.all_language", "score.unmatchable.some_language"},
+		"must":         {"score.unmatchable.all_must", "score.unmatchable.some_must"},
 	}
 	var causes []cause
 	count := map[int]int{}
@@ -335,7 +341,7 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 	}
 	if len(causes) == 1 {
 		c := causes[0]
-		return []Reason{{Key: "score.unmatchable.all_" + c.key, Args: c.args, Criterion: c.crit, Rule: true}}
+		return []Reason{{Key: msgs[c.key][0], Args: c.args, Criterion: c.crit, Rule: true}}
 	}
 	order := make([]int, len(causes))
 	for k := range order {
@@ -345,7 +351,7 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 	out := make([]Reason, 0, len(causes))
 	for _, k := range order {
 		c := causes[k]
-		out = append(out, Reason{Key: "score.unmatchable.some_" + c.key, Args: c.args, Count: count[k], counted: true,
+		out = append(out, Reason{Key: msgs[c.key][1], Args: c.args, Count: count[k], counted: true,
 			Criterion: c.crit, Rule: true})
 	}
 	return out

@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -68,8 +66,8 @@ func scanProposal(row interface{ Scan(...any) error }) (*Proposal, error) {
 }
 
 // loadProposal reads a program's draft (or, with status published, its
-// latest published proposal) with its rows, or returns nil when there is
-// none. forUpdate holds the row until the transaction ends on PostgreSQL,
+// latest published proposal) with its rows; NotFound when there is none.
+// forUpdate holds the row until the transaction ends on PostgreSQL,
 // so two coordinators editing the same draft take turns; SQLite write
 // transactions already hold the one write lock.
 func loadProposal(ctx context.Context, q store.Q, programID int64, status string, forUpdate bool) (*Proposal, error) {
@@ -79,11 +77,8 @@ func loadProposal(ctx context.Context, q store.Q, programID int64, status string
 		query += ` FOR UPDATE OF p`
 	}
 	p, err := scanProposal(q.QueryRow(ctx, query, programID, status))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, err
+		return nil, store.NotFound(err, "matching.error.no_proposal")
 	}
 	rows, err := q.Query(ctx, `SELECT r.mentee_id, r.mentor_id, e.name, o.name, r.score, r.locked, r.manual,
 		COALESCE(r.pair_id, 0)
@@ -103,17 +98,24 @@ func loadProposal(ctx context.Context, q store.Q, programID int64, status string
 	return p, rows.Err()
 }
 
+// maybeProposal turns "there is none" into a nil proposal, for callers
+// to whom a missing draft is a normal state.
+func maybeProposal(p *Proposal, err error) (*Proposal, error) {
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil
+	}
+	return p, err
+}
+
 // draftForEdit locks the program's draft for a change, refusing when there
 // is none yet.
 func draftForEdit(ctx context.Context, tx *store.Tx, programID int64) (*Proposal, error) {
 	d, err := loadProposal(ctx, tx, programID, ProposalDraft, true)
-	if err != nil {
-		return nil, err
-	}
-	if d == nil {
+	if errs.Is(err, errs.NotFound) {
+		// The coordinator can act on this: run first.
 		return nil, errs.E(errs.Conflict, "matching.error.no_proposal")
 	}
-	return d, nil
+	return d, err
 }
 
 func (p *Proposal) row(menteeID int64) (int, bool) {
@@ -346,7 +348,7 @@ func (s *Service) Run(ctx context.Context, actor *account.User, programID int64)
 		if err != nil {
 			return err
 		}
-		d, err := loadProposal(ctx, tx, programID, ProposalDraft, true)
+		d, err := maybeProposal(loadProposal(ctx, tx, programID, ProposalDraft, true))
 		if err != nil {
 			return err
 		}

@@ -120,11 +120,11 @@ func (s *Service) Review(ctx context.Context, actor *account.User, programID int
 	if err != nil {
 		return nil, err
 	}
-	d, err := loadProposal(ctx, s.DB, programID, ProposalDraft, false)
+	d, err := maybeProposal(loadProposal(ctx, s.DB, programID, ProposalDraft, false))
 	if err != nil {
 		return nil, err
 	}
-	last, err := loadProposal(ctx, s.DB, programID, ProposalPublished, false)
+	last, err := maybeProposal(loadProposal(ctx, s.DB, programID, ProposalPublished, false))
 	if err != nil {
 		return nil, err
 	}

@@ -273,3 +273,52 @@ func TestProposalEditsRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestProposalReviewFlagsStaleRows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newPropEnv(t, db)
+		ctx := context.Background()
+		nora := e.join("mentor", propPerson{name: "Nora", langs: "nb", skills: "networking"})
+		anna := e.join("mentee", propPerson{name: "Anna", langs: "nb", needs: "networking"})
+		bo := e.join("mentee", propPerson{name: "Bo", langs: "sv", needs: "networking"})
+		if _, err := e.svc.Run(ctx, e.coord, e.prog.ID); err != nil {
+			t.Fatal(err)
+		}
+		rv, err := e.svc.Review(ctx, e.coord, e.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rv.SettingsChanged || rv.Problems != 0 || len(rv.Pairs) != 1 || len(rv.Unmatched) != 1 || len(rv.Pairs[0].Why) == 0 {
+			t.Fatalf("fresh review %+v", rv)
+		}
+		if u := rv.Unmatched[0]; u.Mentee.UserID != bo.ID || len(u.Why) != 1 || u.Why[0].Key != "score.unmatchable.all_language" {
+			t.Fatalf("Bo unmatched %+v", u)
+		}
+
+		// The coordinator rules the pair out after the run: the review
+		// says so and publishing refuses.
+		if err := AddExclusion(ctx, db, e.prog.ID, anna.ID, nora.ID); err != nil {
+			t.Fatal(err)
+		}
+		rv, err = e.svc.Review(ctx, e.coord, e.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rv.SettingsChanged || rv.Problems != 1 || rv.Pairs[0].Problem == nil || rv.Pairs[0].Problem.Key != "matching.problem.forbidden" {
+			t.Fatalf("stale review %+v", rv)
+		}
+		_, err = e.svc.Publish(ctx, e.coord, e.prog.ID, 0)
+		propWant(t, err, errs.Conflict, "matching.problem.forbidden")
+
+		// A new run follows the new rule: nobody can be paired.
+		p, err := e.svc.Run(ctx, e.coord, e.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Rows) != 0 {
+			t.Fatalf("rows %+v", p.Rows)
+		}
+		_, err = e.svc.Publish(ctx, e.coord, e.prog.ID, 0)
+		propWant(t, err, errs.Invalid, "matching.error.empty")
+	})
+}

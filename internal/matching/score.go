@@ -408,9 +408,7 @@ func (s *Scorer) forbiddenByRule(i, j int) rule {
 	if s.excluded != nil && s.isExcluded(i, j) {
 		return ruleExcluded
 	}
-	var pt points
-	s.measure(a, b, j, &pt)
-	if s.set.RequireLanguage && !pt.shareLang {
+	if s.set.RequireLanguage && !s.shareLang(a, j) {
 		return ruleLanguage
 	}
 	return ruleNone

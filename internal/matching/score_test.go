@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	cohortgen "mentorskap/bench/cohort"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching/assign"
 	"mentorskap/internal/program"
@@ -342,5 +343,61 @@ func TestWords(t *testing.T) {
 	}
 	if c, r := place(" Bergen , Vestland, Norway "); c != "bergen" || r != "norway" {
 		t.Fatalf("place %q %q", c, r)
+	}
+}
+
+// TestScoreAgreesWithExplain checks, on generated cohorts under several
+// settings, that Score and the explanations tell the same story: the
+// points of the reasons add up to the score, a pair is forbidden exactly
+// when a hard rule is given, and WhyUnmatchable blames rules only for
+// mentees no mentor is allowed for.
+func TestScoreAgreesWithExplain(t *testing.T) {
+	mentees, mentors := cohortgen.Generate(60, 40, 2, 7)
+	settings := map[string]Settings{"defaults": DefaultSettings()}
+	strict := DefaultSettings()
+	strict.Weights[Skills], strict.Weights[Availability] = MustMatch, MustMatch
+	strict.Excluded = []Exclusion{{MenteeID: mentees[0].UserID, MentorID: mentors[0].UserID}}
+	settings["strict"] = strict
+	loose := only(Field, 4)
+	loose.Weights[Location], loose.Weights[Language] = MustMatch, 2
+	settings["loose"] = loose
+	for name, set := range settings {
+		t.Run(name, func(t *testing.T) {
+			sc := NewScorer(mentees, mentors, set)
+			forbidden := 0
+			for i := range mentees {
+				allowed := 0
+				for j := range mentors {
+					s, ok := sc.Score(i, j)
+					var sum int64
+					rule := false
+					for _, r := range sc.Explain(i, j) {
+						sum += r.Points
+						rule = rule || r.HardRule()
+					}
+					if ok == rule {
+						t.Fatalf("pair %d,%d: allowed %v, hard rule explained %v: %v", i, j, ok, rule, sc.Explain(i, j))
+					}
+					if ok && sum != s {
+						t.Fatalf("pair %d,%d: score %d, reasons add up to %d", i, j, s, sum)
+					}
+					if ok {
+						allowed++
+					} else {
+						forbidden++
+					}
+					if s < 0 || s > sc.Max() {
+						t.Fatalf("score %d outside 0..%d", s, sc.Max())
+					}
+				}
+				why := sc.WhyUnmatchable(i)
+				if len(why) == 0 || why[0].HardRule() == (allowed > 0) {
+					t.Fatalf("mentee %d with %d allowed mentors: %v", i, allowed, why)
+				}
+			}
+			if forbidden == 0 {
+				t.Fatal("no pair was forbidden: the settings test nothing")
+			}
+		})
 	}
 }

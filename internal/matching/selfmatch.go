@@ -134,6 +134,13 @@ func menteeFor(ctx context.Context, q store.Q, actor *account.User, programID in
 	return me, nil
 }
 
+// RequireMentee checks that the acting person is a mentee of the program,
+// as asking a mentor requires, without computing any suggestions.
+func (s *Service) RequireMentee(ctx context.Context, actor *account.User, programID int64) error {
+	_, err := menteeFor(ctx, s.DB, actor, programID)
+	return err
+}
+
 // SelfMatchFor shows a mentee their self-match state and, when they may
 // ask, their best suggestions. A program without self-match, a mentee
 // still waiting for approval or already paired gets the state without

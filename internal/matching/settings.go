@@ -198,20 +198,22 @@ func (s *Service) SaveSettings(ctx context.Context, actor *account.User, program
 		if err := validateSettings(ctx, tx, programID, &set); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM matching_settings WHERE program_id = ?`, programID); err != nil {
-			return err
-		}
+		// Upserts, so that two coordinators saving at once both succeed
+		// (the last one wins) instead of one failing on a duplicate key.
 		if _, err := tx.Exec(ctx, `INSERT INTO matching_settings (program_id, require_language, separate_organisations,
 			unmatched_penalty, self_match, request_days, suggestions, updated_at, updated_by)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, programID, set.RequireLanguage, set.SeparateOrganisations,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (program_id) DO UPDATE SET require_language = excluded.require_language,
+			separate_organisations = excluded.separate_organisations, unmatched_penalty = excluded.unmatched_penalty,
+			self_match = excluded.self_match, request_days = excluded.request_days, suggestions = excluded.suggestions,
+			updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+			programID, set.RequireLanguage, set.SeparateOrganisations,
 			set.UnmatchedPenalty, set.SelfMatch, set.RequestDays, set.Suggestions, now, actor.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM matching_weights WHERE program_id = ?`, programID); err != nil {
-			return err
-		}
 		for _, c := range Criteria {
-			if _, err := tx.Exec(ctx, `INSERT INTO matching_weights (program_id, criterion, weight) VALUES (?, ?, ?)`,
+			if _, err := tx.Exec(ctx, `INSERT INTO matching_weights (program_id, criterion, weight) VALUES (?, ?, ?)
+				ON CONFLICT (program_id, criterion) DO UPDATE SET weight = excluded.weight`,
 				programID, string(c), set.Weights[c]); err != nil {
 				return err
 			}
@@ -220,8 +222,7 @@ func (s *Service) SaveSettings(ctx context.Context, actor *account.User, program
 			return err
 		}
 		for _, e := range set.Excluded {
-			if _, err := tx.Exec(ctx, `INSERT INTO matching_exclusions (program_id, mentee_id, mentor_id)
-				VALUES (?, ?, ?)`, programID, e.MenteeID, e.MentorID); err != nil {
+			if err := AddExclusion(ctx, tx, programID, e.MenteeID, e.MentorID); err != nil {
 				return err
 			}
 		}

@@ -223,7 +223,7 @@ func benchFixture(b *testing.B) (*store.DB, int64, []int64) {
 	exec(`INSERT INTO users (email, name, password_hash, created_at) VALUES ('a@example.org', 'A', 'x', ?), ('b@example.org', 'B', 'x', ?)`, now, now)
 	exec(`INSERT INTO programs (name, start_date, end_date, min_meetings, max_gap_days, meeting_min_minutes,
 		meeting_max_minutes, messages_allowed, eval_followup, eval_midpoint, eval_final, default_language, join_token,
-		created_at, updated_at) VALUES ('P', '2020-01-01', '2026-01-01', 4, 31, 45, 120, 1, 1, 1, 1, 'en', 'tok', ?, ?)`, now, now)
+		created_at, updated_at) VALUES ('P', '2020-01-01', '2026-01-01', 4, 31, 45, 120, TRUE, TRUE, TRUE, TRUE, 'en', 'tok', ?, ?)`, now, now)
 	exec(`INSERT INTO pairs (program_id, status, created_at) VALUES (1, 'active', ?)`, now)
 	var meetings []int64
 	err := db.Tx(ctx, func(tx *store.Tx) error {

@@ -183,3 +183,29 @@ func (s *Service) ICS(ctx context.Context, actor *account.User, pairID, meetingI
 	}
 	return Calendar("", []CalendarEvent{EventFor(m, l, p.OtherNames(actor.ID), link)}), m, nil
 }
+
+// NextByProgram gives, for each pair of the program that has one, its next
+// meeting still ahead (confirmed or proposed): what the coordinator's pair
+// list shows, so that pairs with no next meeting booked stand out. One
+// query. It does not check who asks and returns only dates and lengths.
+func NextByProgram(ctx context.Context, q store.Q, programID int64, now time.Time) (map[int64]*Meeting, error) {
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+` FROM meetings m JOIN pairs p ON p.id = m.pair_id
+		WHERE p.program_id = ? AND m.status <> 'cancelled' AND m.starts_at > ?
+		ORDER BY m.pair_id, m.starts_at, m.id`, programID, now.UTC())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]*Meeting{}
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, err
+		}
+		if _, seen := out[m.PairID]; !seen {
+			m.Place, m.OnlineURL, m.CancelReason = "", "", ""
+			out[m.PairID] = m
+		}
+	}
+	return out, rows.Err()
+}

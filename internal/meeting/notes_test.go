@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -200,6 +201,71 @@ func TestNotesWhoSeesWhat(t *testing.T) {
 		}
 		if _, err := f.svc.SaveNotes(ctx, f.mentor, f.pair.ID, m, 1, checklist("late")); !errs.Is(err, errs.Forbidden) {
 			t.Fatalf("write to an ended pair: %v", err)
+		}
+	})
+}
+
+// TestCoordinatorReadsSharedMeetings signs an agreement that shares the
+// pair's meetings with the coordinator: then the program's coordinators
+// (and administrators) read agendas, shared notes and action items, change
+// nothing, and never see a private note.
+func TestCoordinatorReadsSharedMeetings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newNotesFixture(t, db)
+		ctx := context.Background()
+		m1, m2 := f.meeting(t, 1, "confirmed"), f.meeting(t, 8, "confirmed")
+		if _, err := f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m1, 0, []AgendaItem{{Title: "Salary"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SaveNotes(ctx, f.mentor, f.pair.ID, m1, 0, checklist("shared")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.SavePrivateNote(ctx, f.mentor, f.pair.ID, m1, 0, "mine alone"); err != nil {
+			t.Fatal(err)
+		}
+		item, err := f.svc.AddActionItem(ctx, f.mentee, f.pair.ID, m1, ActionInput{Text: "Call", OwnerID: f.mentee.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		agreements := &agreement.Service{DB: db, Clock: f.clock}
+		c := agreement.Content{StartDate: "2026-03-02", EndDate: "2026-08-02", MeetingCount: 4, TypicalMinutes: 60,
+			MaxMinutes: 90, CoordinatorSees: agreement.ShareMeetings}
+		v, err := agreements.SaveDraft(ctx, f.mentee, f.pair.ID, 0, c, f.bundle.Locale("en"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*account.User{f.mentee, f.mentor} {
+			if _, err := agreements.Sign(ctx, u, f.pair.ID, v.Number, "password-"+u.Email, u.Name); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		for _, who := range []*account.User{f.coord, f.admin} {
+			a, err := f.svc.Agenda(ctx, who, f.pair.ID, m1, "en")
+			if err != nil || len(a.Items) != 1 || a.CanEdit || a.Plan != nil {
+				t.Fatalf("%s reads the agenda: %+v %v", who.Name, a, err)
+			}
+			n, err := f.svc.MeetingNotes(ctx, who, f.pair.ID, m1, "en")
+			if err != nil || n.Notes != checklist("shared") || n.CanWrite || n.Private != nil || len(n.Agreed) != 1 {
+				t.Fatalf("%s reads the notes: %+v %v", who.Name, n, err)
+			}
+			if _, err := f.svc.PrivateNote(ctx, who, f.pair.ID, m1); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("%s reads a private note: %v", who.Name, err)
+			}
+			if _, err := f.svc.SaveNotes(ctx, who, f.pair.ID, m1, 1, checklist("x")); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("%s writes notes: %v", who.Name, err)
+			}
+			if _, err := f.svc.ReviewActionItem(ctx, who, f.pair.ID, m2, item.ID, OutcomeDone); !errs.Is(err, errs.Forbidden) {
+				t.Fatalf("%s reviews an item: %v", who.Name, err)
+			}
+		}
+		// Sharing is the pair's choice for its own coordinator only.
+		if _, err := f.svc.Agenda(ctx, f.foreign, f.pair.ID, m1, "en"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("another program's coordinator: %v", err)
+		}
+		if _, err := f.svc.Agenda(ctx, f.other, f.pair.ID, m1, "en"); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("another participant: %v", err)
 		}
 	})
 }

@@ -26,7 +26,9 @@ func (s *Server) agreementRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /programs/{id}/agreement-template", s.requireUser(s.agreementTemplateSave))
 }
 
-func agreementPath(pairID int64) string { return "/pairs/" + strconv.FormatInt(pairID, 10) + "/agreement" }
+func agreementPath(pairID int64) string {
+	return "/pairs/" + strconv.FormatInt(pairID, 10) + "/agreement"
+}
 
 // agreementLanguage makes the program's default language the fallback on a
 // pair's agreement pages, as on the program's own pages.
@@ -122,9 +124,9 @@ func (s *Server) agreementSign(w http.ResponseWriter, r *http.Request) {
 // agreementGoalRow names the inputs of one goal (or sub-goal) row of the
 // drafting form.
 type agreementGoalRow struct {
-	N                          int // 1-based, for the legend
+	N                           int // 1-based, for the legend
 	Key, Title, Measure, Target string
-	Subs                       []agreementGoalRow
+	Subs                        []agreementGoalRow
 }
 
 // agreementEditData is the drafting form.

@@ -79,9 +79,9 @@ func agreementForm(base int, edit func(*agreement.Content)) url.Values {
 		Goals: []agreement.Goal{{Title: "Apply for five relevant jobs", Measure: "Five applications sent", TargetDate: "2026-06-01",
 			SubGoals: []agreement.Goal{{Title: "Rewrite the CV", TargetDate: "2026-04-01"}}}},
 		MentorRole: "Listens and shares contacts", MenteeRole: "Leads and prepares",
-		Mentor:       agreement.Commitments{Will: "Give honest feedback", Cannot: "Find a job for the mentee"},
-		Mentee:       agreement.Commitments{Will: "Prepare every meeting"},
-		TopicsIn:     "Job search\nNetworking", TopicsOut: "Family matters",
+		Mentor:   agreement.Commitments{Will: "Give honest feedback", Cannot: "Find a job for the mentee"},
+		Mentee:   agreement.Commitments{Will: "Prepare every meeting"},
+		TopicsIn: "Job search\nNetworking", TopicsOut: "Family matters",
 		Relationship: agreement.RelationProfessional, Confidentiality: "What we say stays between us.",
 		CoordinatorSees: agreement.ShareNothing, Costs: "Each pays their own coffee.", Unmet: "The mentor cannot get the mentee a job.",
 	}
@@ -144,7 +144,7 @@ func TestAgreementDraftSignAndResign(t *testing.T) {
 
 	// Concurrent edits: both open version 1, the mentee saves first, the
 	// mentor's save is refused with who changed it, keeping the mentor's text.
-	f.cMentor.get(f.path + "/edit").mustContain(t, `name="base_version" value="1"`)
+	f.cMentor.get(f.path+"/edit").mustContain(t, `name="base_version" value="1"`)
 	f.cMentee.post(f.path+"/edit", agreementForm(1, func(c *agreement.Content) { c.Places = "Online\nThe library" })).mustStatus(t, http.StatusSeeOther)
 	mine := agreementForm(1, func(c *agreement.Content) { c.TopicsOut = "Politics, the mentor's addition" })
 	res = f.cMentor.post(f.path+"/edit", mine)
@@ -354,13 +354,13 @@ func TestAgreementAccess(t *testing.T) {
 	if strings.Contains(res.Body, "Costs clause meetings") {
 		t.Fatal("the coordinator sees an unsigned draft")
 	}
-	f.cCoord.get(f.path + "/versions/2").mustStatus(t, http.StatusOK)
-	f.cCoord.get(f.path + "/versions/3").mustStatus(t, http.StatusForbidden)
-	f.cCoord.get(f.path + "/versions/1").mustStatus(t, http.StatusOK) // signed, and the version in force shares
-	f.cAdmin.get(f.path + "/versions/2").mustStatus(t, http.StatusOK)
-	f.cOtherCoord.get(f.path + "/versions/2").mustStatus(t, http.StatusNotFound)
-	f.cOther.get(f.path + "/versions/2").mustStatus(t, http.StatusNotFound)
-	f.cCoord.get(f.path + "/compare?from=1&to=2").mustStatus(t, http.StatusForbidden)
+	f.cCoord.get(f.path+"/versions/2").mustStatus(t, http.StatusOK)
+	f.cCoord.get(f.path+"/versions/3").mustStatus(t, http.StatusForbidden)
+	f.cCoord.get(f.path+"/versions/1").mustStatus(t, http.StatusOK) // signed, and the version in force shares
+	f.cAdmin.get(f.path+"/versions/2").mustStatus(t, http.StatusOK)
+	f.cOtherCoord.get(f.path+"/versions/2").mustStatus(t, http.StatusNotFound)
+	f.cOther.get(f.path+"/versions/2").mustStatus(t, http.StatusNotFound)
+	f.cCoord.get(f.path+"/compare?from=1&to=2").mustStatus(t, http.StatusForbidden)
 
 	// After the pair ends, the agreement is read-only.
 	if err := f.app.srv.Programs.EndPair(ctx, f.coord, f.prog.ID, f.pair.ID); err != nil {
@@ -408,7 +408,7 @@ func TestAgreementTemplateAndPreparationPages(t *testing.T) {
 	form.Set("new.0.text", "Hva drømmer du om å jobbe med?")
 	form.Set("new.0.audience", "mentee")
 	f.cCoord.post(tpl, form).mustStatus(t, http.StatusSeeOther)
-	f.cCoord.get(tpl + "?lang=nb").mustContain(t, nb.T("agreement.template_saved"), "Mentor er en støttespiller.")
+	f.cCoord.get(tpl+"?lang=nb").mustContain(t, nb.T("agreement.template_saved"), "Mentor er en støttespiller.")
 
 	res = f.cMentee.get(f.pairPath + "/preparation")
 	res.mustStatus(t, http.StatusOK)

@@ -1,5 +1,462 @@
 package web
 
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"mentorskap/internal/meeting"
+	"mentorskap/internal/program"
+)
+
 func (s *Server) apiMeetingTable() []apiRoute {
-	return nil
+	const m = "/api/v1/pairs/{pairID}/meetings/{meetingID}"
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/home", Handler: s.apiPairHome},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/meetings", Handler: s.apiListMeetings},
+		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/meetings", Handler: s.apiProposeMeeting},
+		{Method: "GET", Pattern: m, Handler: s.apiGetMeeting},
+		{Method: "POST", Pattern: m + "/accept", Handler: s.apiAcceptMeeting},
+		{Method: "POST", Pattern: m + "/counter", Handler: s.apiRescheduleMeeting(false)},
+		{Method: "POST", Pattern: m + "/move", Handler: s.apiRescheduleMeeting(true)},
+		{Method: "POST", Pattern: m + "/cancel", Handler: s.apiCancelMeeting},
+		{Method: "GET", Pattern: m + "/ics", Handler: s.apiMeetingICS},
+		{Method: "GET", Pattern: "/api/v1/calendar/feed", Handler: s.apiFeedStatus},
+		{Method: "POST", Pattern: "/api/v1/calendar/feed", Handler: s.apiRenewFeed},
+		{Method: "DELETE", Pattern: "/api/v1/calendar/feed", Handler: s.apiRevokeFeed},
+	}
+}
+
+// apiMeeting is a meeting as the caller may see it. For a coordinator of a
+// pair whose agreement does not share its meetings, place, online_url and
+// cancel_reason are empty and details is false.
+type apiMeeting struct {
+	ID           int64      `json:"id"`
+	PairID       int64      `json:"pair_id"`
+	Number       int        `json:"number"`
+	Status       string     `json:"status"`
+	State        string     `json:"state"`
+	StartsAt     time.Time  `json:"starts_at"`
+	EndsAt       time.Time  `json:"ends_at"`
+	Timezone     string     `json:"timezone"`
+	Minutes      int        `json:"minutes"`
+	Place        string     `json:"place"`
+	OnlineURL    string     `json:"online_url"`
+	ProposedBy   *int64     `json:"proposed_by"`
+	Sequence     int        `json:"sequence"`
+	CancelReason string     `json:"cancel_reason"`
+	CancelledAt  *time.Time `json:"cancelled_at"`
+	LateCancel   bool       `json:"late_cancel"`
+	Details      bool       `json:"details"`
+	UID          string     `json:"uid"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+func toAPIMeeting(m *meeting.Meeting, details bool, now time.Time) apiMeeting {
+	out := apiMeeting{ID: m.ID, PairID: m.PairID, Number: m.Number, Status: m.Status, State: m.State(now),
+		StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt().UTC(), Timezone: m.Timezone, Minutes: m.Minutes,
+		Place: m.Place, OnlineURL: m.OnlineURL, Sequence: m.Sequence, CancelReason: m.CancelReason,
+		CancelledAt: apiUTC(m.CancelledAt), LateCancel: m.LateCancel, Details: details, UID: m.UID,
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
+	if m.ProposedBy != 0 {
+		id := m.ProposedBy
+		out.ProposedBy = &id
+	}
+	return out
+}
+
+// apiMeetingDetail adds what the caller may do now and, for those who see
+// details, the meeting's history.
+type apiMeetingDetail struct {
+	apiMeeting
+	CanAccept  bool        `json:"can_accept"`
+	CanCounter bool        `json:"can_counter"`
+	CanMove    bool        `json:"can_move"`
+	CanCancel  bool        `json:"can_cancel"`
+	LateNow    bool        `json:"late_now"`
+	History    []apiChange `json:"history"`
+}
+
+type apiChange struct {
+	Kind             string     `json:"kind"`
+	UserID           *int64     `json:"user_id"`
+	Name             string     `json:"name"`
+	StartsAt         time.Time  `json:"starts_at"`
+	PreviousStartsAt *time.Time `json:"previous_starts_at"`
+	Reason           string     `json:"reason"`
+	Late             bool       `json:"late"`
+	At               time.Time  `json:"at"`
+}
+
+func toAPIDetail(d *meeting.Detail, now time.Time) apiMeetingDetail {
+	out := apiMeetingDetail{apiMeeting: toAPIMeeting(d.Meeting, d.Details, now), CanAccept: d.CanAccept,
+		CanCounter: d.CanCounter, CanMove: d.CanMove, CanCancel: d.CanCancel, LateNow: d.LateNow, History: []apiChange{}}
+	for _, c := range d.History {
+		ch := apiChange{Kind: c.Kind, Name: c.Name, StartsAt: c.StartsAt.UTC(), PreviousStartsAt: apiUTC(c.Previous),
+			Reason: c.Reason, Late: c.Late, At: c.At.UTC()}
+		if c.UserID != 0 {
+			id := c.UserID
+			ch.UserID = &id
+		}
+		out.History = append(out.History, ch)
+	}
+	return out
+}
+
+func apiPairMeeting(r *http.Request) (int64, int64, error) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		return 0, 0, err
+	}
+	mid, err := pathID(r, "meetingID")
+	return pairID, mid, err
+}
+
+func (s *Server) apiListMeetings(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, ms, err := s.Meetings.List(r.Context(), user(r), pairID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.Clock.Now()
+	out := make([]apiMeeting, 0, len(ms))
+	for i := range ms {
+		out = append(out, toAPIMeeting(&ms[i], a.Details, now))
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+func (s *Server) apiGetMeeting(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := apiPairMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIDetail(d, s.Clock.Now()))
+}
+
+// apiProposal is the body that proposes, counters or moves a meeting.
+type apiProposal struct {
+	Date          string `json:"date"`
+	Time          string `json:"time"`
+	Timezone      string `json:"timezone"`
+	Minutes       int    `json:"minutes"`
+	Place         string `json:"place"`
+	OnlineURL     string `json:"online_url"`
+	Reason        string `json:"reason"`
+	ConfirmLength bool   `json:"confirm_length"`
+}
+
+func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
+	var in apiProposal
+	if err := readJSON(r, &in); err != nil {
+		return meeting.Proposal{}, err
+	}
+	if strings.TrimSpace(in.Timezone) == "" {
+		in.Timezone = user(r).Timezone
+	}
+	return meeting.Proposal{Date: in.Date, Time: in.Time, Timezone: in.Timezone, Minutes: in.Minutes,
+		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength}, nil
+}
+
+// requireMeetingMember answers for the caller when they may not plan the
+// pair's meetings, before the body is read, so that a stranger learns
+// nothing from validation messages.
+func (s *Server) requireMeetingMember(w http.ResponseWriter, r *http.Request, pairID int64) bool {
+	if _, _, err := program.RequirePairMember(r.Context(), s.DB, user(r), pairID); err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
+func (s *Server) apiProposeMeeting(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.requireMeetingMember(w, r, pairID) {
+		return
+	}
+	in, err := s.readProposal(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.Meetings.Propose(r.Context(), user(r), pairID, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", apiPrefix+"/pairs/"+apiItoa(pairID)+"/meetings/"+apiItoa(m.ID))
+	writeJSON(w, http.StatusCreated, toAPIMeeting(m, true, s.Clock.Now()))
+}
+
+type apiAcceptInput struct {
+	// Sequence is the version of the meeting the caller saw; when it no
+	// longer matches, nothing is confirmed (409). Left out, it is not
+	// checked.
+	Sequence *int `json:"sequence"`
+}
+
+func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := apiPairMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.requireMeetingMember(w, r, pairID) {
+		return
+	}
+	seen := -1
+	if r.ContentLength != 0 {
+		var in apiAcceptInput
+		if err := readJSON(r, &in); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if in.Sequence != nil {
+			seen = max(*in.Sequence, 0)
+		}
+	}
+	m, err := s.Meetings.Accept(r.Context(), user(r), pairID, mid, seen)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
+}
+
+func (s *Server) apiRescheduleMeeting(move bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		pairID, mid, err := apiPairMeeting(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if !s.requireMeetingMember(w, r, pairID) {
+			return
+		}
+		in, err := s.readProposal(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		var m *meeting.Meeting
+		if move {
+			m, err = s.Meetings.Move(r.Context(), user(r), pairID, mid, in)
+		} else {
+			m, err = s.Meetings.Counter(r.Context(), user(r), pairID, mid, in)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
+	}
+}
+
+type apiCancelInput struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiCancelMeeting(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := apiPairMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !s.requireMeetingMember(w, r, pairID) {
+		return
+	}
+	var in apiCancelInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.Meetings.Cancel(r.Context(), user(r), pairID, mid, in.Reason)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
+}
+
+func (s *Server) apiMeetingICS(w http.ResponseWriter, r *http.Request) {
+	pairID, mid, err := apiPairMeeting(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, m, err := s.Meetings.ICS(r.Context(), user(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeICS(w, data, meeting.ICSName(m), true)
+}
+
+type apiFeed struct {
+	Active    bool       `json:"active"`
+	CreatedAt *time.Time `json:"created_at"`
+	// URL is the feed's address, only in the answer that made it.
+	URL string `json:"url,omitempty"`
+}
+
+func (s *Server) apiFeedStatus(w http.ResponseWriter, r *http.Request) {
+	since, err := s.Meetings.FeedStatus(r.Context(), user(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, apiFeed{Active: since != nil, CreatedAt: apiUTC(since)})
+}
+
+func (s *Server) apiRenewFeed(w http.ResponseWriter, r *http.Request) {
+	token, err := s.Meetings.RenewFeed(r.Context(), user(r))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.Clock.Now().UTC()
+	writeJSON(w, http.StatusCreated, apiFeed{Active: true, CreatedAt: &now, URL: s.siteLink("/calendar/" + token + ".ics")})
+}
+
+func (s *Server) apiRevokeFeed(w http.ResponseWriter, r *http.Request) {
+	if err := s.Meetings.RevokeFeed(r.Context(), user(r)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// apiPairHome is the pair's home page as data.
+type apiPairHome struct {
+	Pair           apiPairSummary      `json:"pair"`
+	Agreement      apiAgreementState   `json:"agreement"`
+	Details        bool                `json:"details"`
+	NextMeeting    *apiMeeting         `json:"next_meeting"`
+	NoMeetingBook  bool                `json:"no_meeting_booked"`
+	Upcoming       []apiMeeting        `json:"upcoming"`
+	Timeline       []apiMeeting        `json:"timeline"`
+	MeetingsHeld   int                 `json:"meetings_held"`
+	LateChanges    []apiLateCount      `json:"late_changes"`
+	NextAgenda     *apiAgendaStatus    `json:"next_agenda"`
+	OpenActions    []apiActionItem     `json:"open_action_items"`
+	OpenActionsAll int                 `json:"open_action_items_total"`
+	Goals          []apiGoal           `json:"goals"`
+	Due            []apiDue            `json:"due"`
+	UnreadMessages int                 `json:"unread_messages"`
+	Members        []apiPairHomeMember `json:"members"`
+}
+
+type apiPairSummary struct {
+	ID          int64     `json:"id"`
+	Status      string    `json:"status"`
+	ProgramID   int64     `json:"program_id"`
+	ProgramName string    `json:"program_name"`
+	CreatedAt   time.Time `json:"created_at"`
+	MySide      string    `json:"my_side"`
+}
+
+type apiPairHomeMember struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Side   string `json:"side"`
+}
+
+type apiAgreementState struct {
+	State           string     `json:"state"`
+	StartDate       string     `json:"start_date"`
+	EndDate         string     `json:"end_date"`
+	SignedAt        *time.Time `json:"signed_at"`
+	MinMeetings     int        `json:"min_meetings"`
+	MinMinutes      int        `json:"meeting_min_minutes"`
+	MaxMinutes      int        `json:"meeting_max_minutes"`
+	NoticeHours     int        `json:"cancel_notice_hours"`
+	CoordinatorSees string     `json:"coordinator_sees"`
+}
+
+type apiLateCount struct {
+	UserID *int64 `json:"user_id"`
+	Name   string `json:"name"`
+	Count  int    `json:"count"`
+}
+
+type apiAgendaStatus struct {
+	Items     int        `json:"items"`
+	UpdatedAt *time.Time `json:"updated_at"`
+	Notes     bool       `json:"notes"`
+}
+
+func (s *Server) apiPairHome(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.Clock.Now()
+	h, err := loadPairHome(r.Context(), s.DB, user(r), pairID, now)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, p, t := h.Access, h.Access.Pair, h.Access.Terms
+	out := apiPairHome{
+		Pair: apiPairSummary{ID: p.ID, Status: p.Status, ProgramID: p.ProgramID, ProgramName: p.ProgramName,
+			CreatedAt: p.CreatedAt.UTC(), MySide: a.Viewer.Side},
+		Agreement: apiAgreementState{State: t.State, StartDate: t.Start.Format("2006-01-02"), EndDate: t.End.Format("2006-01-02"),
+			SignedAt: apiUTC(t.SignedAt), MinMeetings: t.MinMeetings, MinMinutes: t.MeetingMinMinutes, MaxMinutes: t.MeetingMaxMinutes,
+			NoticeHours: t.CancelNoticeHours, CoordinatorSees: t.CoordinatorSees},
+		Details: a.Details, NoMeetingBook: h.Next == nil, MeetingsHeld: h.Held,
+		Upcoming: []apiMeeting{}, Timeline: []apiMeeting{}, LateChanges: []apiLateCount{},
+		OpenActions: []apiActionItem{}, OpenActionsAll: len(h.Actions) + h.MoreActions,
+		Goals: []apiGoal{}, Due: []apiDue{}, UnreadMessages: h.Unread, Members: []apiPairHomeMember{},
+	}
+	for _, m := range slices.Concat(p.Mentors, p.Mentees) {
+		out.Members = append(out.Members, apiPairHomeMember{UserID: m.UserID, Name: m.Name, Side: m.Side})
+	}
+	if h.Next != nil {
+		n := toAPIMeeting(h.Next, a.Details, now)
+		out.NextMeeting = &n
+		if h.ShowAgenda {
+			st := h.NextAgenda()
+			out.NextAgenda = &apiAgendaStatus{Items: st.Items, UpdatedAt: apiUTC(st.UpdatedAt), Notes: st.Notes}
+		}
+	}
+	for i := range h.Later {
+		out.Upcoming = append(out.Upcoming, toAPIMeeting(&h.Later[i], a.Details, now))
+	}
+	for i := range h.Timeline {
+		out.Timeline = append(out.Timeline, toAPIMeeting(&h.Timeline[i], a.Details, now))
+	}
+	for _, c := range h.Late {
+		lc := apiLateCount{Name: c.Name, Count: c.Count}
+		if c.UserID != 0 {
+			id := c.UserID
+			lc.UserID = &id
+		}
+		out.LateChanges = append(out.LateChanges, lc)
+	}
+	out.OpenActions = append(out.OpenActions, toAPIActions(h.Actions, false)...)
+	for i := range h.Goals {
+		out.Goals = append(out.Goals, toAPIGoal(&h.Goals[i]))
+	}
+	for _, d := range h.Due {
+		out.Due = append(out.Due, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), Overdue: d.Overdue, Path: d.Path()})
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -134,7 +134,7 @@ func (s *Server) apiCreateMatchRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	// Who may ask is settled before the body is read, so a stranger
 	// learns nothing from how their input is judged.
-	if _, err := s.Matching.SelfMatchFor(r.Context(), user(r), id); err != nil {
+	if err := s.Matching.RequireMentee(r.Context(), user(r), id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

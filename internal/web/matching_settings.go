@@ -36,7 +36,7 @@ type exclusionRow struct {
 	MenteeName, MentorName string
 }
 
-func exclusionKey(e matching.Exclusion) string {
+func matchExclusionKey(e matching.Exclusion) string {
 	return apiItoa(e.MenteeID) + ":" + apiItoa(e.MentorID)
 }
 
@@ -65,7 +65,7 @@ func (s *Server) matchingSettingsData(r *http.Request, prog *program.Program, ex
 		}
 	}
 	for _, e := range excluded {
-		row := exclusionRow{Key: exclusionKey(e), MenteeName: e.MenteeName, MentorName: e.MentorName}
+		row := exclusionRow{Key: matchExclusionKey(e), MenteeName: e.MenteeName, MentorName: e.MentorName}
 		if row.MenteeName == "" {
 			row.MenteeName = names[e.MenteeID]
 		}
@@ -77,8 +77,8 @@ func (s *Server) matchingSettingsData(r *http.Request, prog *program.Program, ex
 	return d, nil
 }
 
-// settingsValues fills the form from saved settings.
-func settingsValues(set matching.Settings) url.Values {
+// matchSettingsValues fills the form from saved settings.
+func matchSettingsValues(set matching.Settings) url.Values {
 	v := url.Values{}
 	for _, c := range matching.Criteria {
 		v.Set("weight."+string(c), strconv.Itoa(set.Weight(c)))
@@ -97,9 +97,9 @@ func settingsValues(set matching.Settings) url.Values {
 	return v
 }
 
-// formInt reads a whole number; blank or malformed becomes -1, which
+// matchFormInt reads a whole number; blank or malformed becomes -1, which
 // every range check refuses with a message saying what is allowed.
-func formInt(f url.Values, name string) int {
+func matchFormInt(f url.Values, name string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(f.Get(name)))
 	if err != nil {
 		return -1
@@ -107,7 +107,7 @@ func formInt(f url.Values, name string) int {
 	return n
 }
 
-func formID(s string) int64 {
+func matchFormID(s string) int64 {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
 		return 0
@@ -115,20 +115,20 @@ func formID(s string) int64 {
 	return n
 }
 
-// settingsFrom reads the submitted form. Exclusions are the listed ones
+// matchSettingsFrom reads the submitted form. Exclusions are the listed ones
 // not ticked for removal, plus the pair chosen in the two selects; half a
 // pair, or a tampered value, becomes an exclusion the domain refuses.
-func settingsFrom(f url.Values) matching.Settings {
+func matchSettingsFrom(f url.Values) matching.Settings {
 	set := matching.Settings{Weights: map[matching.Criterion]int{}}
 	for _, c := range matching.Criteria {
-		set.Weights[c] = formInt(f, "weight."+string(c))
+		set.Weights[c] = matchFormInt(f, "weight."+string(c))
 	}
 	set.RequireLanguage = f.Get("require_language") != ""
 	set.SeparateOrganisations = f.Get("separate_organisations") != ""
 	set.SelfMatch = f.Get("self_match") != ""
-	set.UnmatchedPenalty = formInt(f, "unmatched_penalty")
-	set.RequestDays = formInt(f, "request_days")
-	set.Suggestions = formInt(f, "suggestions")
+	set.UnmatchedPenalty = matchFormInt(f, "unmatched_penalty")
+	set.RequestDays = matchFormInt(f, "request_days")
+	set.Suggestions = matchFormInt(f, "suggestions")
 	remove := map[string]bool{}
 	for _, k := range f["remove"] {
 		remove[k] = true
@@ -138,10 +138,10 @@ func settingsFrom(f url.Values) matching.Settings {
 			continue
 		}
 		a, b, _ := strings.Cut(k, ":")
-		set.Excluded = append(set.Excluded, matching.Exclusion{MenteeID: formID(a), MentorID: formID(b)})
+		set.Excluded = append(set.Excluded, matching.Exclusion{MenteeID: matchFormID(a), MentorID: matchFormID(b)})
 	}
 	if a, b := f.Get("add_mentee"), f.Get("add_mentor"); a != "" || b != "" {
-		set.Excluded = append(set.Excluded, matching.Exclusion{MenteeID: formID(a), MentorID: formID(b)})
+		set.Excluded = append(set.Excluded, matching.Exclusion{MenteeID: matchFormID(a), MentorID: matchFormID(b)})
 	}
 	return set
 }
@@ -163,7 +163,7 @@ func (s *Server) matchingSettings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := s.newPage(w, r, d)
-	page.Form = settingsValues(set)
+	page.Form = matchSettingsValues(set)
 	s.renderPage(w, r, http.StatusOK, "matching_settings", page)
 }
 
@@ -174,7 +174,7 @@ func (s *Server) matchingSettingsSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	set := settingsFrom(r.PostForm)
+	set := matchSettingsFrom(r.PostForm)
 	err = s.Matching.SaveSettings(r.Context(), user(r), id, set)
 	if err == nil {
 		s.redirect(w, r, programPath(id)+"/matching/settings", "score.settings.saved")
@@ -194,7 +194,7 @@ func (s *Server) matchingSettingsSave(w http.ResponseWriter, r *http.Request) {
 	var listed []matching.Exclusion
 	for _, k := range r.PostForm["excluded"] {
 		a, b, _ := strings.Cut(k, ":")
-		listed = append(listed, matching.Exclusion{MenteeID: formID(a), MentorID: formID(b)})
+		listed = append(listed, matching.Exclusion{MenteeID: matchFormID(a), MentorID: matchFormID(b)})
 	}
 	d, derr := s.matchingSettingsData(r, prog, listed)
 	if derr != nil {

@@ -353,6 +353,7 @@ func TestNotesMeetingPlanPages(t *testing.T) {
 	sv := meeting.DefaultPlan("sv")
 	path := fmt.Sprintf("/programs/%d/meeting-plan", f.prog.ID)
 
+	f.coordC.get(programPath(f.prog.ID)).mustContain(t, `href="`+path+`"`)
 	res := f.coordC.get(path)
 	res.mustStatus(t, http.StatusOK)
 	res.mustContain(t, meeting.DefaultPlan("en").Themes[0].Title, meeting.DefaultPlan("en").Activities[2].Title)

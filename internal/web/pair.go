@@ -1,6 +1,146 @@
 package web
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/goal"
+	"mentorskap/internal/meeting"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
 
 func (s *Server) pairRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /pairs/{id}", s.requireUser(s.pairHome))
+}
+
+// homeActions is how many open action items the home page lists; the rest
+// are one click away in the meetings' notes.
+const homeActions = 20
+
+// pairHome is everything the pair's home page shows. It is read with a
+// fixed number of queries however long the pair's history is: each part
+// comes from one query in the package that owns it.
+type pairHome struct {
+	Access *meeting.Access
+	Names  string
+	Now    time.Time
+	// Next is the first meeting still ahead, confirmed or proposed; nil
+	// means no next meeting is booked.
+	Next     *meeting.Meeting
+	Later    []meeting.Meeting // further booked meetings after Next
+	Timeline []meeting.Meeting // meetings that started before now, newest first
+	Held     int               // meetings held so far
+	Agenda   map[int64]meeting.AgendaState
+	Late     []meeting.LateCount
+	Actions  []meeting.ActionItem // the first homeActions open items
+	// MoreActions counts the open items not listed.
+	MoreActions int
+	Goals       []goal.Goal
+	Due         []evaluation.Due
+	Unread      int
+	// ShowAgenda is set when the viewer may see agenda and notes status:
+	// members, and coordinators of a pair whose agreement shares meetings.
+	ShowAgenda bool
+}
+
+// NextAgenda is the agenda state of the next meeting.
+func (h *pairHome) NextAgenda() meeting.AgendaState {
+	if h.Next == nil {
+		return meeting.AgendaState{}
+	}
+	return h.Agenda[h.Next.ID]
+}
+
+// Date reads a calendar date written YYYY-MM-DD, for display in the
+// reader's locale; zero when empty or malformed.
+func (h *pairHome) Date(s string) time.Time {
+	d, _ := program.ParseDate(s)
+	return d
+}
+
+// loadPairHome reads the home page of a pair for actor with q. Members see
+// all of it; the program's coordinators see the agreement's state and
+// dates and the meetings (date, length, cancelled or not), and more only
+// when the pair's agreement shares it.
+func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
+	a, err := meeting.Open(ctx, q, actor, pairID)
+	if err != nil {
+		return nil, err
+	}
+	h := &pairHome{Access: a, Now: now, ShowAgenda: a.Details}
+	ms, err := meeting.ForPair(ctx, q, pairID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(ms))
+	for i := len(ms) - 1; i >= 0; i-- {
+		m := ms[i]
+		if !a.Details {
+			m.Place, m.OnlineURL, m.CancelReason = "", "", ""
+		}
+		ids = append(ids, m.ID)
+		switch {
+		case m.Upcoming(now):
+			h.Later = append([]meeting.Meeting{m}, h.Later...)
+		case !m.StartsAt.After(now):
+			h.Timeline = append(h.Timeline, m)
+			if m.Held(now) {
+				h.Held++
+			}
+		}
+	}
+	if len(h.Later) > 0 {
+		h.Next, h.Later = &h.Later[0], h.Later[1:]
+	}
+	if h.ShowAgenda {
+		if h.Agenda, err = meeting.AgendaStatus(ctx, q, ids); err != nil {
+			return nil, err
+		}
+	}
+	if !a.Member() {
+		return h, nil
+	}
+	if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
+		return nil, err
+	}
+	actions, err := meeting.OpenActionItems(ctx, q, pairID)
+	if err != nil {
+		return nil, err
+	}
+	if len(actions) > homeActions {
+		h.MoreActions = len(actions) - homeActions
+		actions = actions[:homeActions]
+	}
+	h.Actions = actions
+	if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
+		return nil, err
+	}
+	if h.Due, err = evaluation.DueFor(ctx, q, pairID, actor.ID, now); err != nil {
+		return nil, err
+	}
+	if a.Terms.MessagesAllowed {
+		if h.Unread, err = meeting.Unread(ctx, q, pairID, actor.ID); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
+func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
+	pairID, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h, err := loadPairHome(r.Context(), s.DB, user(r), pairID, s.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
+	s.render(w, r, http.StatusOK, "pair_home", h)
 }

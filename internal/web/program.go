@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
 
@@ -334,6 +335,9 @@ type pairListData struct {
 	Program          *program.Program
 	Pairs            []program.Pair
 	Mentors, Mentees []program.Candidate
+	// Next holds each pair's next booked meeting; a pair missing from it
+	// has no next meeting booked.
+	Next map[int64]*meeting.Meeting
 }
 
 func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
@@ -345,6 +349,9 @@ func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
 	}
 	d := pairListData{Program: p}
 	if d.Pairs, err = s.Programs.ProgramPairs(ctx, u, id); err != nil {
+		return d, err
+	}
+	if d.Next, err = meeting.NextByProgram(ctx, s.DB, id, s.Clock.Now()); err != nil {
 		return d, err
 	}
 	d.Mentors, d.Mentees, err = s.Programs.PairCandidates(ctx, u, id)

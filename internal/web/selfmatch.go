@@ -136,9 +136,8 @@ func (s *Server) requestAnswer(a matchAnswer) http.HandlerFunc {
 // program overview: links for the people they concern, with counts of
 // what waits for them.
 type programExtras struct {
-	SelfMatch       bool                      // the program lets mentees choose their mentor
 	ChooseMentor    bool                      // the viewer is an approved mentee without a pair
-	MentorRequests  bool                      // the viewer is an approved mentor, who can be asked
+	MentorRequests  bool                      // the viewer is an approved mentor who can be asked
 	OpenRequests    int                       // requests waiting for the viewer's answer
 	ChemistryAlerts int                       // pairs with a chemistry concern, for coordinators
 	ChemistryDue    map[int64]*evaluation.Due // the viewer's unanswered chemistry check per pair
@@ -153,7 +152,6 @@ func (s *Server) overviewExtras(r *http.Request, d *overviewData) (programExtras
 	if err != nil {
 		return x, err
 	}
-	x.SelfMatch = set.SelfMatch
 	if d.Coordinator {
 		x.ChemistryAlerts, err = evaluation.AlertCount(ctx, s.DB, id)
 		return x, err
@@ -164,10 +162,12 @@ func (s *Server) overviewExtras(r *http.Request, d *overviewData) (programExtras
 		case program.SideMentee:
 			x.ChooseMentor = set.SelfMatch && !hasActivePair(d.MyPairs)
 		case program.SideMentor:
-			x.MentorRequests = true
 			if x.OpenRequests, err = matching.OpenRequestsFor(ctx, s.DB, id, me.UserID, now); err != nil {
 				return x, err
 			}
+			// Requests sent before the coordinator turned self-match off
+			// can still be answered.
+			x.MentorRequests = set.SelfMatch || x.OpenRequests > 0
 		}
 	}
 	for _, p := range d.MyPairs {
