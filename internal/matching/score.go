@@ -1,8 +1,11 @@
 package matching
 
 import (
+	"math"
 	"math/bits"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"mentorskap/internal/matching/assign"
@@ -597,14 +600,59 @@ func (s *Scorer) SubProblem(rows, cols, capacity []int) assign.Problem {
 			capacity[b] = s.mentors[j].Capacity
 		}
 	}
+	score := func(a, b int) (float64, bool) {
+		sc, ok := s.Score(rows[a], cols[b])
+		return float64(sc), ok
+	}
+	if n := len(rows) * len(cols); n > tableMin && n <= tableMax {
+		t, w := s.table(rows, cols), len(cols)
+		score = func(a, b int) (float64, bool) {
+			v := t[a*w+b]
+			return float64(v), v != forbiddenCell
+		}
+	}
 	return assign.Problem{
 		Mentees:          len(rows),
 		Mentors:          len(cols),
 		Capacity:         capacity,
 		UnmatchedPenalty: float64(s.Penalty()),
-		Score: func(a, b int) (float64, bool) {
-			sc, ok := s.Score(rows[a], cols[b])
-			return float64(sc), ok
-		},
+		Score:            score,
 	}
+}
+
+// The solver's sparse path, which large cohorts take, reads every score
+// two to four times; a table of all scores, two bytes a pair and filled
+// on every core, makes each pair cost one Score. Below tableMin the
+// solver's dense path reads each score once anyway; above tableMax the
+// table would take more memory than the time it saves is worth.
+const (
+	tableMin      = 1 << 20
+	tableMax      = 1 << 28 // 512 MiB
+	forbiddenCell = math.MaxUint16
+)
+
+// table scores every pair of rows × cols, row-major; a forbidden pair is
+// forbiddenCell. Scores fit: they are at most 8 criteria × 10 × 100.
+func (s *Scorer) table(rows, cols []int) []uint16 {
+	t := make([]uint16, len(rows)*len(cols))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := w; a < len(rows); a += workers {
+				line := t[a*len(cols) : (a+1)*len(cols)]
+				for b, j := range cols {
+					sc, ok := s.Score(rows[a], j)
+					if !ok {
+						sc = forbiddenCell
+					}
+					line[b] = uint16(sc)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return t
 }

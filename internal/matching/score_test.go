@@ -401,3 +401,38 @@ func TestScoreAgreesWithExplain(t *testing.T) {
 		})
 	}
 }
+
+// Large problems read scores from a table filled ahead; it must say
+// exactly what Score says.
+func TestProblemTableAgreesWithScore(t *testing.T) {
+	mentees, mentors := cohortgen.Generate(1100, 1000, 2, 5)
+	sc := NewScorer(mentees, mentors, DefaultSettings())
+	rows := []int{3, 1099, 0, 500}
+	for i := 4; len(rows) < 1100; i++ {
+		rows = append(rows, i%1100)
+	}
+	var cols []int
+	for j := 999; j >= 0; j-- {
+		cols = append(cols, j)
+	}
+	p := sc.SubProblem(rows, cols, nil)
+	if p.Mentees*p.Mentors <= tableMin {
+		t.Fatal("the problem is too small to use the table")
+	}
+	forbidden := 0
+	for a := 0; a < len(rows); a += 7 {
+		for b := range cols {
+			want, wok := sc.Score(rows[a], cols[b])
+			got, ok := p.Score(a, b)
+			if ok != wok || ok && got != float64(want) {
+				t.Fatalf("pair %d,%d: table %v %v, Score %v %v", a, b, got, ok, want, wok)
+			}
+			if !ok {
+				forbidden++
+			}
+		}
+	}
+	if forbidden == 0 || p.Capacity[0] != mentors[999].Capacity {
+		t.Fatalf("forbidden %d, capacity %v", forbidden, p.Capacity[:3])
+	}
+}

@@ -40,12 +40,16 @@ func Open(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*A
 		Details: v.Member() || t.CoordinatorSees == agreement.ShareMeetings}, nil
 }
 
-// redact keeps only what every coordinator may see of a meeting.
-func (a *Access) redact(m *Meeting) {
-	if a.Details {
-		return
+// Redact keeps only what the person may see of a meeting: without
+// details, its date, length and whether it was cancelled.
+func (a *Access) Redact(m *Meeting) {
+	if !a.Details {
+		redact(m)
 	}
-	m.Place, m.OnlineURL, m.CancelReason = "", "", ""
+}
+
+func redact(m *Meeting) {
+	m.Place, m.OnlineURL, m.CancelReason, m.LateCancel = "", "", "", false
 }
 
 // List gives the pair's meetings, in order of start, as actor may see them.
@@ -59,7 +63,7 @@ func (s *Service) List(ctx context.Context, actor *account.User, pairID int64) (
 		return nil, nil, err
 	}
 	for i := range ms {
-		a.redact(&ms[i])
+		a.Redact(&ms[i])
 	}
 	return a, ms, nil
 }
@@ -101,7 +105,7 @@ func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingI
 	if err != nil {
 		return nil, err
 	}
-	a.redact(m)
+	a.Redact(m)
 	d := &Detail{Access: *a, Meeting: m}
 	if a.Details {
 		if d.History, err = history(ctx, s.DB, meetingID); err != nil {
@@ -203,7 +207,7 @@ func NextByProgram(ctx context.Context, q store.Q, programID int64, now time.Tim
 			return nil, err
 		}
 		if _, seen := out[m.PairID]; !seen {
-			m.Place, m.OnlineURL, m.CancelReason = "", "", ""
+			redact(m)
 			out[m.PairID] = m
 		}
 	}

@@ -60,6 +60,7 @@ func pairNames(l *i18n.Locale, p *program.Pair, v program.PairViewer) string {
 
 type meetingListData struct {
 	Names    string
+	Clock    localClock
 	Access   *meeting.Access
 	Upcoming []meeting.Meeting
 	Past     []meeting.Meeting // newest first
@@ -78,7 +79,8 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
+	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer),
+		Clock: newLocalClock(s.locale(r), user(r).Timezone)}
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].Upcoming(d.Now) {
 			d.Upcoming = append([]meeting.Meeting{ms[i]}, d.Upcoming...)

@@ -8,6 +8,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -21,6 +22,32 @@ func (s *Server) pairRoutes(mux *http.ServeMux) {
 // are one click away in the meetings' notes.
 const homeActions = 20
 
+// homeTimeline is how many past meetings the home page lists, newest
+// first; the meetings page lists them all.
+const homeTimeline = 50
+
+// localClock writes instants in one reader's language and time zone. Pages
+// that list hundreds of meetings use it instead of Page.When, which looks
+// the zone up again for every line.
+type localClock struct {
+	l   *i18n.Locale
+	loc *time.Location
+}
+
+func newLocalClock(l *i18n.Locale, tz string) localClock {
+	loc, err := time.LoadLocation(tz)
+	if err != nil || tz == "" {
+		loc = time.UTC
+	}
+	return localClock{l: l, loc: loc}
+}
+
+// At is the date and time of t for the reader.
+func (c localClock) At(t time.Time) string {
+	t = t.In(c.loc)
+	return c.l.Date(t) + " " + c.l.Time(t)
+}
+
 // pairHome is everything the pair's home page shows. It is read with a
 // fixed number of queries however long the pair's history is: each part
 // comes from one query in the package that owns it.
@@ -28,11 +55,13 @@ type pairHome struct {
 	Access *meeting.Access
 	Names  string
 	Now    time.Time
+	Clock  localClock
 	// Next is the first meeting still ahead, confirmed or proposed; nil
 	// means no next meeting is booked.
 	Next     *meeting.Meeting
 	Later    []meeting.Meeting // further booked meetings after Next
-	Timeline []meeting.Meeting // meetings that started before now, newest first
+	Timeline []meeting.Meeting // meetings that started before now, newest first, at most homeTimeline
+	Past     int               // all meetings that started before now
 	Held     int               // meetings held so far
 	Agenda   map[int64]meeting.AgendaState
 	Late     []meeting.LateCount
@@ -79,15 +108,15 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	ids := make([]int64, 0, len(ms))
 	for i := len(ms) - 1; i >= 0; i-- {
 		m := ms[i]
-		if !a.Details {
-			m.Place, m.OnlineURL, m.CancelReason = "", "", ""
-		}
+		a.Redact(&m)
 		ids = append(ids, m.ID)
 		switch {
 		case m.Upcoming(now):
 			h.Later = append([]meeting.Meeting{m}, h.Later...)
 		case !m.StartsAt.After(now):
-			h.Timeline = append(h.Timeline, m)
+			if h.Past++; h.Past <= homeTimeline {
+				h.Timeline = append(h.Timeline, m)
+			}
 			if m.Held(now) {
 				h.Held++
 			}
@@ -142,5 +171,6 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
+	h.Clock = newLocalClock(s.locale(r), user(r).Timezone)
 	s.render(w, r, http.StatusOK, "pair_home", h)
 }

@@ -186,7 +186,7 @@ func TestPairHomeQueryCountIsFixed(t *testing.T) {
 			if nSmall != nBig || nBig > 16 {
 				t.Errorf("%s: %d queries for a new pair, %d for 300 meetings", who, nSmall, nBig)
 			}
-			if who == "mentee" && (len(h.Timeline) != 297 || h.Next == nil || len(h.Actions) != homeActions || h.MoreActions != 200-homeActions || len(h.Goals) != 8) {
+			if who == "mentee" && (len(h.Timeline) != homeTimeline || h.Past != 297 || h.Next == nil || len(h.Actions) != homeActions || h.MoreActions != 200-homeActions || len(h.Goals) != 8) {
 				t.Errorf("big pair's home: %d past, next %v, %d+%d actions, %d goals", len(h.Timeline), h.Next, len(h.Actions), h.MoreActions, len(h.Goals))
 			}
 			t.Logf("%s: %d queries", who, nBig)
