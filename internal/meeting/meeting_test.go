@@ -658,3 +658,45 @@ func TestCalendarFeedSecret(t *testing.T) {
 		}
 	})
 }
+
+// TestRacingAnswersConfirmOnce sends the same answer twice at once, as a
+// double click or two devices would: one confirms, the other is told the
+// meeting changed, and the other side gets one email.
+func TestRacingAnswersConfirmOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newMeetEnv(t, db)
+		ctx := context.Background()
+		m, err := e.svc.Propose(ctx, e.mentee, e.pair.ID, at(e.clk.Now(), 4, "10:00", "UTC"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := len(e.emails())
+		errc := make(chan error, 4)
+		for range 4 {
+			go func() {
+				_, err := e.svc.Accept(ctx, e.mentor, e.pair.ID, m.ID, -1)
+				errc <- err
+			}()
+		}
+		ok := 0
+		for range 4 {
+			if err := <-errc; err == nil {
+				ok++
+			} else if !errs.Is(err, errs.Conflict) {
+				t.Fatalf("racing accept: %v", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d accepts succeeded, want 1", ok)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM meeting_events WHERE meeting_id = ? AND kind = 'accepted'`, m.ID); n != 1 {
+			t.Fatalf("%d accepted events", n)
+		}
+		if got, err := Get(ctx, db, m.ID); err != nil || got.Sequence != 1 || !got.Confirmed() {
+			t.Fatalf("after the race: %+v, %v", got, err)
+		}
+		if n := len(e.emails()) - before; n != 1 {
+			t.Fatalf("%d emails for one confirmation", n)
+		}
+	})
+}

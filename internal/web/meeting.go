@@ -140,7 +140,7 @@ func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meetin
 			loc = time.UTC
 		}
 		start = start.In(loc).Truncate(time.Hour)
-		minutes := 60
+		minutes := a.Terms.TypicalMinutes
 		if minutes < d.MinLen || (d.MaxLen > 0 && minutes > d.MaxLen) {
 			minutes = d.MinLen
 		}
