@@ -3,6 +3,7 @@ package i18n
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -63,11 +64,30 @@ func (l *Locale) DateTime(t time.Time, tz string) string {
 
 // In converts t to the named zone, falling back to UTC.
 func In(t time.Time, tz string) time.Time {
-	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "" {
-		return t.UTC()
+	if loc := location(tz); loc != nil {
+		return t.In(loc)
 	}
-	return t.In(loc)
+	return t.UTC()
+}
+
+// locations caches loaded zones: time.LoadLocation reads the zone file from
+// disk on every call, and a page formats many instants.
+// Unknown names are not cached, so typed-in text cannot grow the map.
+var locations sync.Map // name → *time.Location
+
+func location(tz string) *time.Location {
+	if tz == "" {
+		return nil
+	}
+	if v, ok := locations.Load(tz); ok {
+		return v.(*time.Location)
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil
+	}
+	locations.Store(tz, loc)
+	return loc
 }
 
 // Int formats an integer with the locale's digit grouping.
