@@ -13,7 +13,6 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
-	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -100,7 +99,7 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 				return err
 			}
 		}
-		coords, err := endingCoordinators(ctx, tx, prog)
+		coords, err := program.CoordinatorRecipients(ctx, tx, prog)
 		if err != nil {
 			return err
 		}
@@ -148,25 +147,6 @@ func (s endingSide) Localize(l *i18n.Locale) string { return l.T("ending.side." 
 
 func pairMembers(p *program.Pair) []program.PairMember {
 	return append(append([]program.PairMember(nil), p.Mentors...), p.Mentees...)
-}
-
-// endingCoordinators are the program's coordinators as email recipients.
-func endingCoordinators(ctx context.Context, q store.Q, prog *program.Program) ([]notify.Recipient, error) {
-	rows, err := q.Query(ctx, `SELECT u.email, u.name, u.language FROM program_coordinators c
-		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.id`, prog.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []notify.Recipient
-	for rows.Next() {
-		var email, name, lang string
-		if err := rows.Scan(&email, &name, &lang); err != nil {
-			return nil, err
-		}
-		out = append(out, program.Recipient(email, name, lang, prog))
-	}
-	return out, rows.Err()
 }
 
 // ClosingPath is the site path of a pair's closing summary.
@@ -300,7 +280,7 @@ func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs 
 		if len(closed) == 0 || s.Outbox == nil {
 			return nil
 		}
-		coords, err := endingCoordinators(ctx, tx, prog)
+		coords, err := program.CoordinatorRecipients(ctx, tx, prog)
 		if err != nil {
 			return err
 		}

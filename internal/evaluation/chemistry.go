@@ -14,7 +14,6 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/matching"
-	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -168,7 +167,7 @@ func (s *Service) AnswerChemistry(ctx context.Context, actor *account.User, pair
 		if err != nil {
 			return err
 		}
-		coords, err := coordinatorRecipients(ctx, tx, prog)
+		coords, err := program.CoordinatorRecipients(ctx, tx, prog)
 		if err != nil {
 			return err
 		}
@@ -185,25 +184,6 @@ func (s *Service) AnswerChemistry(ctx context.Context, actor *account.User, pair
 // AlertsPath is the site path of a program's chemistry alert list.
 func AlertsPath(programID int64) string {
 	return "/programs/" + strconv.FormatInt(programID, 10) + "/chemistry"
-}
-
-// coordinatorRecipients are the program's coordinators as email recipients.
-func coordinatorRecipients(ctx context.Context, q store.Q, prog *program.Program) ([]notify.Recipient, error) {
-	rows, err := q.Query(ctx, `SELECT u.email, u.name, u.language FROM program_coordinators c
-		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.id`, prog.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []notify.Recipient
-	for rows.Next() {
-		var email, name, lang string
-		if err := rows.Scan(&email, &name, &lang); err != nil {
-			return nil, err
-		}
-		out = append(out, program.Recipient(email, name, lang, prog))
-	}
-	return out, rows.Err()
 }
 
 // PairChemistry is what a coordinator sees of one active pair's chemistry

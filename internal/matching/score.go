@@ -456,14 +456,12 @@ func (s *Scorer) measure(a *menteeRec, b *mentorRec, j int, pt *points) {
 	pt.shareLang = share != 0
 	pt.p[cLanguage] = full * share
 
-	if a.needCount > 0 { // predicted, like wishes below
-		var covered uint64
-		for _, e := range ents[e1:e2] {
-			covered |= e.tag & -uint64(nz(row[e.blk]&e.mask))
-		}
-		pt.covered = covered
-		pt.p[cSkills] = int64(ratio[a.needCount][bits.OnesCount64(covered)])
+	var covered uint64
+	for _, e := range ents[e1:e2] {
+		covered |= e.tag & -uint64(nz(row[e.blk]&e.mask))
 	}
+	pt.covered = covered
+	pt.p[cSkills] = int64(ratio[a.needCount][bits.OnesCount64(covered)])
 
 	var fw uint64
 	for _, e := range ents[e3:] {
@@ -492,9 +490,6 @@ func (s *Scorer) measure(a *menteeRec, b *mentorRec, j int, pt *points) {
 
 	pt.p[cCareer] = careerTable[a.stage+1][b.stage+1]
 
-	if a.wishes == 0 { // the same for a mentee's whole row: predicted
-		return
-	}
 	met := uint64(wishField)*uint64(same|related) | uint64(wishInPerson)*uint64(city) |
 		uint64(wishLanguage)*(row[a.wishLang>>6]>>(a.wishLang&63)&1) |
 		uint64(wishStage)*uint64(eq(int32(a.wishStage), int32(b.stage)))

@@ -1,7 +1,9 @@
 package matching
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -434,5 +436,51 @@ func TestProblemTableAgreesWithScore(t *testing.T) {
 	}
 	if forbidden == 0 || p.Capacity[0] != mentors[999].Capacity {
 		t.Fatalf("forbidden %d, capacity %v", forbidden, p.Capacity[:3])
+	}
+}
+
+// Every message key the explanations can produce is in the catalogs; the
+// web package's key test cannot see keys chosen in Go code like these.
+func TestExplanationKeysExist(t *testing.T) {
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("explain.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := regexp.MustCompile(`"(score\.[a-z_.]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(keys) < 30 {
+		t.Fatalf("found only %d keys", len(keys))
+	}
+	for _, k := range keys {
+		key := k[1]
+		if strings.HasSuffix(key, ".") {
+			continue // a prefix: score.lang. and the like
+		}
+		if strings.HasPrefix(key, "score.wish.") {
+			for _, end := range []string{"_met", "_unmet"} {
+				if !bundle.Has(key + end) {
+					t.Errorf("catalog lacks %s", key+end)
+				}
+			}
+			continue
+		}
+		if !bundle.Has(key) {
+			t.Errorf("catalog lacks %s", key)
+		}
+	}
+	for _, c := range Criteria {
+		for _, key := range []string{"score.criterion." + string(c), "score.criterion." + string(c) + ".hint"} {
+			if !bundle.Has(key) {
+				t.Errorf("catalog lacks %s", key)
+			}
+		}
+	}
+	for _, s := range program.MeetingSlots {
+		if !bundle.Has("score.time." + s) {
+			t.Errorf("catalog lacks score.time.%s", s)
+		}
 	}
 }

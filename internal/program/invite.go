@@ -474,28 +474,12 @@ func (s *Service) notifyCoordinators(ctx context.Context, tx store.Q, now time.T
 	if s.Outbox == nil {
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT u.email, u.name, u.language FROM program_coordinators c
-		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.id`, prog.ID)
+	list, err := CoordinatorRecipients(ctx, tx, prog)
 	if err != nil {
 		return err
 	}
-	type coord struct{ email, name, lang string }
-	var list []coord
-	for rows.Next() {
-		var c coord
-		if err := rows.Scan(&c.email, &c.name, &c.lang); err != nil {
-			rows.Close()
-			return err
-		}
-		list = append(list, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	link := s.Outbox.Link(programPath(prog.ID) + "/participants/" + strconv.FormatInt(who.ID, 10))
-	for _, c := range list {
-		to := Recipient(c.email, c.name, c.lang, prog)
+	for _, to := range list {
 		roleName := strings.ToLower(s.Outbox.Bundle.Locale(to.Lang).T(roleKeys[role]))
 		if err := s.Outbox.Send(ctx, tx, now, to, "application",
 			"name", who.Name, "email", who.Email, "role", roleName, "program", prog.Name, "link", link); err != nil {

@@ -235,3 +235,23 @@ func Recipient(email, name, lang string, prog *Program) notify.Recipient {
 	}
 	return notify.Recipient{Email: email, Name: name, Lang: lang}
 }
+
+// CoordinatorRecipients are the program's coordinators as email recipients,
+// each in their own language.
+func CoordinatorRecipients(ctx context.Context, q store.Q, prog *Program) ([]notify.Recipient, error) {
+	rows, err := q.Query(ctx, `SELECT u.email, u.name, u.language FROM program_coordinators c
+		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.id`, prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []notify.Recipient
+	for rows.Next() {
+		var email, name, lang string
+		if err := rows.Scan(&email, &name, &lang); err != nil {
+			return nil, err
+		}
+		out = append(out, Recipient(email, name, lang, prog))
+	}
+	return out, rows.Err()
+}
