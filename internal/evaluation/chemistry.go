@@ -330,22 +330,13 @@ func (s *Service) Rematch(ctx context.Context, actor *account.User, programID, p
 		if concerns == 0 {
 			return errs.E(errs.Conflict, "chemistry.error.no_concern")
 		}
-		// The same two statements as a coordinator's ending in package
-		// program, here inside this transaction so that the ending, the
-		// exclusions and the emails commit together.
-		res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, now, pairID)
+		// Ending, exclusions and emails commit together.
+		ended, err := program.EndPairTx(ctx, tx, pairID, actor.ID, now)
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err != nil {
-				return err
-			}
+		if !ended {
 			return errs.E(errs.Conflict, "chemistry.error.ended")
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, ended_at) VALUES (?, 'coordinator', ?, ?)`,
-			pairID, actor.ID, now); err != nil {
-			return err
 		}
 		for _, mentee := range p.Mentees {
 			for _, mentor := range p.Mentors {

@@ -341,19 +341,9 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		if !p.Active() {
 			return nil
 		}
-		res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`,
-			now, pairID)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // someone else ended it meanwhile
-		}
-		// The same record a member's or the planned ending writes (package
-		// agreement), so the closing summary and pair health read one table.
-		if _, err := tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, ended_at) VALUES (?, 'coordinator', ?, ?)`,
-			pairID, actor.ID, now); err != nil {
-			return err
+		ended, err := EndPairTx(ctx, tx, pairID, actor.ID, now)
+		if err != nil || !ended {
+			return err // !ended: someone else ended it meanwhile
 		}
 		if s.Outbox == nil {
 			return nil
@@ -366,6 +356,24 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		}
 		return nil
 	})
+}
+
+// EndPairTx ends an active pair on a coordinator's decision inside the
+// caller's transaction, and reports false when it had already ended. It
+// writes the same record a member's or the planned ending writes (package
+// agreement), so the closing summary and pair health read one table. It
+// neither checks who asks nor sends email.
+func EndPairTx(ctx context.Context, tx *store.Tx, pairID, coordinatorID int64, now time.Time) (bool, error) {
+	res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, now, pairID)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, ended_at) VALUES (?, 'coordinator', ?, ?)`,
+		pairID, coordinatorID, now)
+	return err == nil, err
 }
 
 // Candidate is an approved participant who could be placed in a new pair,
