@@ -211,9 +211,20 @@ type apiParticipant struct {
 	Organisation string     `json:"organisation"`
 	Capacity     int        `json:"capacity"`
 	About        string     `json:"about"`
+	MeetingTimes []string   `json:"meeting_times"`
+	Timezone     string     `json:"timezone"`
+	Wishes       apiWishes  `json:"wishes"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	DecidedAt    *time.Time `json:"decided_at"`
+}
+
+// apiWishes are what a mentee asks of their mentor; matching scores them.
+type apiWishes struct {
+	SameField bool   `json:"same_field"`
+	InPerson  bool   `json:"in_person"`
+	Language  string `json:"language"`
+	Stage     string `json:"stage"`
 }
 
 func toAPIParticipant(p *program.Participant) apiParticipant {
@@ -227,6 +238,8 @@ func toAPIParticipant(p *program.Participant) apiParticipant {
 		Skills: p.Skills, Needs: p.Needs, Goals: p.Goals, Interests: p.Interests,
 		Education: p.Education, CareerStage: p.CareerStage, Availability: p.Availability,
 		Organisation: p.Organisation, Capacity: p.Capacity, About: p.About,
+		MeetingTimes: nonNil(p.MeetingTimes), Timezone: p.Timezone,
+		Wishes:    apiWishes{SameField: p.WishSameField, InPerson: p.WishInPerson, Language: p.WishLanguage, Stage: p.WishStage},
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), DecidedAt: apiUTC(p.DecidedAt),
 	}
 }
@@ -297,4 +310,11 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, approve bool)
 		return
 	}
 	writeJSON(w, http.StatusOK, toAPIParticipant(p))
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -419,6 +419,8 @@ func TestAPIParticipants(t *testing.T) {
 		if len(all) != 2 || all[0].Name != "Mats Mentee" || all[0].Status != "pending" || all[1].Role != "mentor" {
 			t.Fatalf("participants = %+v", all)
 		}
+		// Matching reads the meeting times and a mentee's wishes; coordinators see them too.
+		f.coord.get(base+"/participants").mustContain(t, `"meeting_times":[`, `"timezone":"`, `"wishes":{"same_field":false`)
 		got := apiDecode[apiList[apiParticipant]](t, f.coord.get(base+"/participants?role=mentor"), http.StatusOK).Items
 		if len(got) != 1 || got[0].UserID != f.mentorID {
 			t.Fatalf("mentors = %+v", got)
