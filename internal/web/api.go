@@ -25,7 +25,9 @@ const apiPrefix = "/api/v1"
 func (s *Server) apiTable() []apiRoute {
 	return slices.Concat(s.apiCoreTable(), s.apiMatchingSettingsTable(), s.apiMatchingTable(), s.apiSelfMatchTable(),
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
-		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable())
+		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
+		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
+		s.apiPrivacyTable(), s.apiSecurityTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

@@ -32,6 +32,13 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.goalRoutes(mux)
 	s.messageRoutes(mux)
 	s.evaluationRoutes(mux)
+	s.checkpointRoutes(mux)
+	s.dashboardRoutes(mux)
+	s.analyticsRoutes(mux)
+	s.reminderRoutes(mux)
+	s.auditRoutes(mux)
+	s.privacyRoutes(mux)
+	s.securityRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

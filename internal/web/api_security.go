@@ -1,0 +1,5 @@
+package web
+
+func (s *Server) apiSecurityTable() []apiRoute {
+	return nil
+}
