@@ -21,6 +21,8 @@ Commands:
   serve         run the web application
   user add      create an administrator or coordinator account
   demo          fill the database with a sample program
+  backup        copy the SQLite database to a file, safely while serve runs
+  restore       replace the SQLite database with a backup (serve stopped)
   match-solve   solve a mentor/mentee score matrix (CSV) optimally
   version       print the version
 
@@ -43,6 +45,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runUser(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "backup":
+		return runBackup(args[1:], stdout, stderr)
+	case "restore":
+		return runRestore(args[1:], stdout, stderr)
 	case "match-solve":
 		return runMatchSolve(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":

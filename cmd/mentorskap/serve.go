@@ -20,9 +20,11 @@ import (
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/jobs"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
+	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/web"
@@ -45,6 +47,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpPort := fs.Int("smtp-port", defPort, "SMTP port (env MENTORSKAP_SMTP_PORT)")
 	smtpUser := fs.String("smtp-user", envOr("MENTORSKAP_SMTP_USER", ""), "SMTP user name; the password is read from MENTORSKAP_SMTP_PASSWORD only (env MENTORSKAP_SMTP_USER)")
 	smtpTLS := fs.String("smtp-tls", envOr("MENTORSKAP_SMTP_TLS", notify.TLSStartTLS), "SMTP encryption: starttls, tls (implicit, port 465) or none (env MENTORSKAP_SMTP_TLS)")
+	requireAdmin2FA := fs.Bool("require-admin-2fa", envOr("MENTORSKAP_REQUIRE_ADMIN_2FA", "") == "true", "administrators must turn on two-factor login before using anything else (env MENTORSKAP_REQUIRE_ADMIN_2FA=true)")
 	smtpFrom := fs.String("smtp-from", envOr("MENTORSKAP_SMTP_FROM", ""), `sender, e.g. "Mentorskap <noreply@example.org>" (env MENTORSKAP_SMTP_FROM)`)
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
@@ -81,7 +84,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer app.db.Close()
+	if app.db.Dialect() == store.SQLite {
+		// Tells "mentorskap restore" that this file is being served.
+		inUse, err := store.LockInUse(*dsn)
+		if err != nil {
+			fmt.Fprintln(stderr, "mentorskap:", err)
+			return 1
+		}
+		defer inUse.Close()
+	}
 	app.web.TrustProxy = *trustProxy
+	app.web.RequireAdmin2FA = *requireAdmin2FA
 
 	// The worker gets its own context: it stops after the HTTP server has
 	// drained, so that emails queued by the last requests are still tried.
@@ -91,9 +104,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); worker.Run(workerCtx) }()
 	defer func() { stopWorker(); <-workerDone }()
-	// Pairs close by themselves once their planned end date has passed; safe
-	// on every instance at once. (Issue 6 moves this into a jobs table.)
-	go app.web.Agreements.RunCloser(workerCtx, time.Hour, log)
+	// Reminders, the weekly digest and closing pairs at their planned end
+	// run as jobs; any number of instances share the table. Stopping hands
+	// held jobs back to the others.
+	jobWorker := jobs.NewWorker(app.db, clock.System{}, log)
+	(&jobs.Reminders{Outbox: app.outbox}).Register(jobWorker, app.web.Agreements)
+	privacy.RegisterPurge(jobWorker, app.outbox)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); jobWorker.Run(workerCtx) }()
+	defer func() { stopWorker(); <-jobsDone }()
 	if *smtpHost == "" {
 		log.Info("no SMTP server configured: emails are written to the log and shown on /admin/outbox")
 	}

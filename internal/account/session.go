@@ -8,15 +8,27 @@ import (
 	"mentorskap/internal/store"
 )
 
-// Login checks email and password and opens a session. Failures are counted
-// per account and per IP address in the database, so throttling survives
-// restarts and holds across instances. The error never says whether the
-// email exists.
+// Login checks email and password and opens a session. A person with
+// two-factor login gets an Unauthorized totp.error.code_required instead:
+// callers that can ask for the code use BeginLogin.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (*User, string, error) {
+	u, session, challenge, err := s.BeginLogin(ctx, email, password, ip)
+	if err == nil && challenge != "" {
+		return nil, "", errs.E(errs.Unauthorized, "totp.error.code_required")
+	}
+	return u, session, err
+}
+
+// BeginLogin checks email and password and opens a session, or, when the
+// person has two-factor login, a short-lived challenge for LoginCode.
+// Failures are counted per account and per IP address in the database, so
+// throttling survives restarts and holds across instances. The error never
+// says whether the email exists.
+func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*User, string, string, error) {
 	email = NormalizeEmail(email)
 	now := s.Clock.Now()
 	if err := s.throttled(ctx, now, email, ip); err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	var hash string
 	var id int64
@@ -28,35 +40,47 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*User,
 		CheckPassword(dummyHash, password)
 	}
 	if !ok {
-		ferr := s.DB.Tx(ctx, func(tx *store.Tx) error {
-			if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?), (?, ?)`,
-				"email:"+email, now, "ip:"+ip, now); err != nil {
-				return err
-			}
-			// Old rows are useless once outside the window; pruning here keeps
-			// the table small without a separate job.
-			_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < ?`, now.Add(-ThrottleWindow))
-			return err
-		})
-		if ferr != nil {
-			return nil, "", ferr
+		if err := s.recordFailure(ctx, now, email, ip); err != nil {
+			return nil, "", "", err
 		}
-		return nil, "", errs.E(errs.Unauthorized, "login.error.failed")
+		return nil, "", "", errs.E(errs.Unauthorized, "login.error.failed")
 	}
-	var token string
+	var token, challenge string
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
+		on, err := TOTPEnabled(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if on {
+			// The failure count is kept until the code is right too, or a
+			// known password would reset the throttle on guessing codes.
+			challenge, err = createChallenge(ctx, tx, now, id)
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
 			return err
 		}
-		var err error
 		token, err = createSession(ctx, tx, now, id)
 		return err
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	u, err := s.ByID(ctx, id)
-	return u, token, err
+	return u, token, challenge, err
+}
+
+func (s *Service) recordFailure(ctx context.Context, now time.Time, email, ip string) error {
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?), (?, ?)`,
+			"email:"+email, now, "ip:"+ip, now); err != nil {
+			return err
+		}
+		// Old rows are useless once outside the window; pruning here keeps
+		// the table small without a separate job.
+		_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < ?`, now.Add(-ThrottleWindow))
+		return err
+	})
 }
 
 func (s *Service) throttled(ctx context.Context, now time.Time, email, ip string) error {

@@ -22,10 +22,17 @@ type APIToken struct {
 // TokenPrefix marks our tokens so that secret scanners can find leaked ones.
 const TokenPrefix = "msk_"
 
-// CreateToken checks the password and issues a token, for
-// POST /api/v1/tokens. It shares the login throttle.
-func (s *Service) CreateToken(ctx context.Context, email, password, ip, name string) (string, error) {
-	u, session, err := s.Login(ctx, email, password, ip)
+// CreateToken checks the password, and the code when the person has
+// two-factor login, and issues a token, for POST /api/v1/tokens. It shares
+// the login throttle.
+func (s *Service) CreateToken(ctx context.Context, email, password, code, ip, name string) (string, error) {
+	u, session, challenge, err := s.BeginLogin(ctx, email, password, ip)
+	if err == nil && challenge != "" {
+		if normalizeCode(code) == "" {
+			return "", errs.E(errs.Unauthorized, "totp.error.code_required")
+		}
+		u, session, err = s.LoginCode(ctx, challenge, code, ip)
+	}
 	if err != nil {
 		return "", err
 	}

@@ -111,10 +111,16 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		if err := goal.SyncFromAgreement(ctx, tx, pairID, goalDrafts(cur.Content.Goals), now); err != nil {
 			return err
 		}
-		if !wasInForce {
+		if !wasInForce && prog.EvalFollowup {
 			if err := evaluation.Schedule(ctx, tx, pairID, evaluation.KindFollowup, now.Add(FollowupAfter)); err != nil {
 				return err
 			}
+		}
+		// Every version that comes into force may move the planned dates,
+		// so the later check points follow it; answers already given stay.
+		if err := evaluation.ScheduleLater(ctx, tx, pairID, prog.Start, prog.End,
+			cur.Content.StartDate, cur.Content.EndDate, prog.EvalMidpoint, prog.EvalFinal); err != nil {
+			return err
 		}
 		return s.tellAll(ctx, tx, now, p, prog, "agreement_active", number)
 	})

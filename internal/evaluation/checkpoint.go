@@ -73,6 +73,9 @@ type Due struct {
 
 // Path is where the person answers it.
 func (d Due) Path() string {
+	if d.Kind != KindChemistry {
+		return "/pairs/" + strconv.FormatInt(d.PairID, 10) + "/evaluations/" + d.Kind
+	}
 	return "/pairs/" + strconv.FormatInt(d.PairID, 10) + "/" + d.Kind
 }
 

@@ -103,7 +103,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	next := safeNext(r.PostForm.Get("next"))
-	_, token, err := s.Accounts.Login(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), s.clientIP(r))
+	_, token, challenge, err := s.Accounts.BeginLogin(r.Context(), r.PostForm.Get("email"), r.PostForm.Get("password"), s.clientIP(r))
 	if err != nil {
 		r.PostForm.Del("password")
 		if e, ok := errs.As(err); ok && (e.Kind == errs.Unauthorized || e.Kind == errs.TooMany) {
@@ -120,6 +120,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.fail(w, r, err)
+		return
+	}
+	if challenge != "" {
+		s.beginTwoFactor(w, r, challenge, next)
 		return
 	}
 	s.startSession(w, r, token)

@@ -65,8 +65,9 @@ type agreementPageData struct {
 }
 
 func (s *Server) agreementPageDataFor(r *http.Request, vw *agreement.View) agreementPageData {
-	d := agreementPageData{View: vw, Others: vw.Pair.OtherNames(vw.Viewer.UserID),
-		MentorNames: program.Names(vw.Pair.Mentors), MenteeNames: program.Names(vw.Pair.Mentees)}
+	named := withFormerNames(s.locale(r), vw.Pair)
+	d := agreementPageData{View: vw, Others: named.OtherNames(vw.Viewer.UserID),
+		MentorNames: program.Names(named.Mentors), MenteeNames: program.Names(named.Mentees)}
 	st := vw.Status
 	switch {
 	case vw.Viewer.Member():

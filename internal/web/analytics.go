@@ -1,6 +1,210 @@
 package web
 
-import "net/http"
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"strconv"
+
+	"mentorskap/internal/dashboard"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/program"
+)
 
 func (s *Server) analyticsRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /programs/{id}/analytics", s.requireUser(s.analyticsPage))
+	mux.HandleFunc("GET /programs/{id}/export/pairs.csv", s.requireUser(s.exportPairs))
+	mux.HandleFunc("GET /programs/{id}/export/meetings.csv", s.requireUser(s.exportMeetings))
+}
+
+// analyticsChart is a chart with the same figures as a table, for readers
+// who do not see the picture.
+type analyticsChart struct {
+	dashboard.Chart
+	SVGMarkup template.HTML
+	Rows      [][]string // label, then one formatted value per series
+}
+
+type analyticsPageData struct {
+	Program      *program.Program
+	A            *dashboard.Analytics
+	Charts       []analyticsChart
+	MedianDays   string
+	ChemistryAny bool
+}
+
+func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prog, a, err := dashboard.Load(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r = s.withProgramLanguage(r, prog.DefaultLanguage)
+	l := s.locale(r)
+	d := analyticsPageData{Program: prog, A: a, Charts: analyticsCharts(l, a), MedianDays: l.Decimal(a.FirstMeeting.MedianDays, 1)}
+	s.render(w, r, http.StatusOK, "analytics_program", d)
+}
+
+// analyticsCharts draws a program's figures in the viewer's language.
+func analyticsCharts(l *i18n.Locale, a *dashboard.Analytics) []analyticsChart {
+	num := func(f float64) string { return l.Decimal(f, 0) }
+	var charts []dashboard.Chart
+
+	months := dashboard.Chart{ID: "chart-months", Title: l.T("analytics.months.title"), Desc: l.T("analytics.months.desc"),
+		Series: []string{l.T("analytics.months.held"), l.T("analytics.months.cancelled")}, Format: num}
+	for _, m := range a.Months {
+		months.Bars = append(months.Bars, dashboard.Bar{Label: monthLabel(l, m.Month), Values: []float64{float64(m.Held), float64(m.Cancelled)}})
+	}
+	charts = append(charts, months)
+
+	states := dashboard.Chart{ID: "chart-states", Title: l.T("analytics.states.title"), Desc: l.T("analytics.states.desc"),
+		Series: []string{l.T("analytics.states.pairs")}, Format: num}
+	for _, st := range a.PairStates {
+		states.Bars = append(states.Bars, dashboard.Bar{Label: l.T("analytics.state." + st.State), Values: []float64{float64(st.Count)}})
+	}
+	charts = append(charts, states)
+
+	charts = append(charts, dashboard.Chart{ID: "chart-goals", Title: l.T("analytics.goals.title"), Desc: l.T("analytics.goals.desc"),
+		Series: []string{l.T("analytics.goals.goals")}, Format: num, Bars: []dashboard.Bar{
+			{Label: l.T("analytics.goals.reached"), Values: []float64{float64(a.Goals.Reached)}},
+			{Label: l.T("analytics.goals.open"), Values: []float64{float64(a.Goals.Open)}},
+			{Label: l.T("analytics.goals.dropped"), Values: []float64{float64(a.Goals.Dropped)}},
+		}})
+
+	charts = append(charts, dashboard.Chart{ID: "chart-chemistry", Title: l.T("analytics.chemistry.title"), Desc: l.T("analytics.chemistry.desc"),
+		Series: []string{l.T("analytics.chemistry.answers")}, Format: num, Bars: []dashboard.Bar{
+			{Label: l.T("analytics.chemistry.yes"), Values: []float64{float64(a.Chemistry.Yes)}},
+			{Label: l.T("analytics.chemistry.unsure"), Values: []float64{float64(a.Chemistry.Unsure)}},
+			{Label: l.T("analytics.chemistry.no"), Values: []float64{float64(a.Chemistry.No)}},
+		}})
+
+	checks := dashboard.Chart{ID: "chart-checkpoints", Title: l.T("analytics.checkpoints.title"), Desc: l.T("analytics.checkpoints.desc"),
+		Series: []string{l.T("analytics.checkpoints.answered"), l.T("analytics.checkpoints.missing")}, Format: num}
+	for _, c := range a.Checkpoints {
+		checks.Bars = append(checks.Bars, dashboard.Bar{Label: l.T("analytics.checkpoint." + c.Kind),
+			Values: []float64{float64(c.Answered), float64(c.Expected - c.Answered)}})
+	}
+	charts = append(charts, checks)
+
+	first := dashboard.Chart{ID: "chart-first", Title: l.T("analytics.first.title"),
+		Desc:   l.T("analytics.first.desc", "median", l.Decimal(a.FirstMeeting.MedianDays, 1)),
+		Series: []string{l.T("analytics.first.pairs")}, Format: num, Histogram: true}
+	lower := 0
+	for i, n := range a.FirstMeeting.Buckets {
+		label := l.T("analytics.first.more", "days", l.Int(lower))
+		if i < len(dashboard.FirstMeetingBuckets) {
+			upper := dashboard.FirstMeetingBuckets[i]
+			label = l.T("analytics.first.range", "from", l.Int(lower), "to", l.Int(upper))
+			lower = upper + 1
+		}
+		first.Bars = append(first.Bars, dashboard.Bar{Label: label, Values: []float64{float64(n)}})
+	}
+	charts = append(charts, first)
+
+	out := make([]analyticsChart, len(charts))
+	for i, c := range charts {
+		out[i] = analyticsChart{Chart: c, SVGMarkup: c.SVG()}
+		for _, b := range c.Bars {
+			row := []string{b.Label}
+			for _, v := range b.Values {
+				row = append(row, num(v))
+			}
+			out[i].Rows = append(out[i].Rows, row)
+		}
+	}
+	return out
+}
+
+// monthLabel writes YYYY-MM as the locale's short month and year.
+func monthLabel(l *i18n.Locale, ym string) string {
+	y, m := ym, 0
+	if len(ym) == 7 {
+		y = ym[:4]
+		m, _ = strconv.Atoi(ym[5:])
+	}
+	if m < 1 || m > 12 {
+		return ym
+	}
+	return l.T("analytics.month."+strconv.Itoa(m)) + " " + y[2:]
+}
+
+// exportLabels are the export's column names and values in the viewer's
+// language.
+func exportLabels(l *i18n.Locale) dashboard.Labels {
+	return dashboard.Labels{
+		Column: func(k string) string { return l.T("export.column." + k) },
+		Value:  func(k string) string { return l.T("export.value." + k) },
+	}
+}
+
+func (s *Server) exportPairs(w http.ResponseWriter, r *http.Request) {
+	s.sendPairsCSV(w, r, false)
+}
+
+func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) {
+	s.sendMeetingsCSV(w, r, false)
+}
+
+// sendPairsCSV answers with the pairs export; codes says whether columns
+// and values stay as codes (the API) or are translated (the pages).
+func (s *Server) sendPairsCSV(w http.ResponseWriter, r *http.Request, codes bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prog, rows, err := dashboard.ExportPairs(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	labels := dashboard.Codes
+	if !codes {
+		labels = exportLabels(s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
+	}
+	var buf bytes.Buffer
+	if err := dashboard.WritePairsCSV(&buf, rows, labels); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendCSV(w, "program-"+strconv.FormatInt(id, 10)+"-pairs.csv", buf.Bytes())
+}
+
+func (s *Server) sendMeetingsCSV(w http.ResponseWriter, r *http.Request, codes bool) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prog, rows, err := dashboard.ExportMeetings(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	labels := dashboard.Codes
+	if !codes {
+		labels = exportLabels(s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
+	}
+	var buf bytes.Buffer
+	if err := dashboard.WriteMeetingsCSV(&buf, rows, labels); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendCSV(w, "program-"+strconv.FormatInt(id, 10)+"-meetings.csv", buf.Bytes())
+}
+
+// sendCSV writes a finished export. It is built in memory first so that a
+// failure half-way answers with an error and not with a cut-off file.
+func sendCSV(w http.ResponseWriter, name string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
 }

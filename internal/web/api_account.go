@@ -32,6 +32,7 @@ type apiToken struct {
 type tokenRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	Code     string `json:"code"` // when two-factor login is on
 	Name     string `json:"name"`
 }
 
@@ -43,7 +44,7 @@ func (s *Server) apiCreateToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	secret, err := s.Accounts.CreateToken(r.Context(), in.Email, in.Password, s.clientIP(r), in.Name)
+	secret, err := s.Accounts.CreateToken(r.Context(), in.Email, in.Password, in.Code, s.clientIP(r), in.Name)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,5 +1,99 @@
 package web
 
+import (
+	"net/http"
+
+	"mentorskap/internal/dashboard"
+)
+
 func (s *Server) apiAnalyticsTable() []apiRoute {
-	return nil
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/analytics", Handler: s.apiAnalytics},
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/export/pairs.csv", Handler: s.apiExportPairs},
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/export/meetings.csv", Handler: s.apiExportMeetings},
+	}
+}
+
+type apiAnalyticsMonth struct {
+	Month     string `json:"month"`
+	Held      int    `json:"held"`
+	Cancelled int    `json:"cancelled"`
+}
+
+type apiAnalyticsCompletion struct {
+	Kind     string `json:"kind"`
+	Expected int    `json:"expected"`
+	Answered int    `json:"answered"`
+}
+
+type apiAnalyticsBucket struct {
+	FromDays int  `json:"from_days"`
+	ToDays   *int `json:"to_days"` // null for the open last bucket
+	Pairs    int  `json:"pairs"`
+}
+
+type apiAnalyticsResult struct {
+	Pairs           int                      `json:"pairs"`
+	MeetingsByMonth []apiAnalyticsMonth      `json:"meetings_by_month"`
+	PairsByState    map[string]int           `json:"pairs_by_state"`
+	Goals           map[string]int           `json:"goals"`
+	Chemistry       map[string]int           `json:"chemistry"`
+	Checkpoints     []apiAnalyticsCompletion `json:"checkpoints"`
+	FirstMeeting    struct {
+		MedianDays float64              `json:"median_days"`
+		Met        int                  `json:"met"`
+		NotYet     int                  `json:"not_yet"`
+		Buckets    []apiAnalyticsBucket `json:"buckets"`
+	} `json:"first_meeting"`
+}
+
+func toAPIAnalytics(a *dashboard.Analytics) apiAnalyticsResult {
+	out := apiAnalyticsResult{Pairs: a.Pairs, MeetingsByMonth: []apiAnalyticsMonth{}, PairsByState: map[string]int{},
+		Goals:       map[string]int{"reached": a.Goals.Reached, "open": a.Goals.Open, "dropped": a.Goals.Dropped},
+		Chemistry:   map[string]int{"yes": a.Chemistry.Yes, "unsure": a.Chemistry.Unsure, "no": a.Chemistry.No},
+		Checkpoints: []apiAnalyticsCompletion{}}
+	for _, m := range a.Months {
+		out.MeetingsByMonth = append(out.MeetingsByMonth, apiAnalyticsMonth(m))
+	}
+	for _, s := range a.PairStates {
+		out.PairsByState[s.State] = s.Count
+	}
+	for _, c := range a.Checkpoints {
+		out.Checkpoints = append(out.Checkpoints, apiAnalyticsCompletion(c))
+	}
+	fm := &out.FirstMeeting
+	fm.MedianDays, fm.Met, fm.NotYet = a.FirstMeeting.MedianDays, a.FirstMeeting.Met, a.FirstMeeting.NotYet
+	from := 0
+	for i, n := range a.FirstMeeting.Buckets {
+		b := apiAnalyticsBucket{FromDays: from, Pairs: n}
+		if i < len(dashboard.FirstMeetingBuckets) {
+			to := dashboard.FirstMeetingBuckets[i]
+			b.ToDays = &to
+			from = to + 1
+		}
+		fm.Buckets = append(fm.Buckets, b)
+	}
+	return out
+}
+
+func (s *Server) apiAnalytics(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	_, a, err := dashboard.Load(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIAnalytics(a))
+}
+
+func (s *Server) apiExportPairs(w http.ResponseWriter, r *http.Request) {
+	s.sendPairsCSV(w, r, true)
+}
+
+func (s *Server) apiExportMeetings(w http.ResponseWriter, r *http.Request) {
+	s.sendMeetingsCSV(w, r, true)
 }

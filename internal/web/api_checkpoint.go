@@ -1,5 +1,451 @@
 package web
 
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/i18n"
+)
+
 func (s *Server) apiCheckpointTable() []apiRoute {
-	return nil
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/evaluations/{kind}", Handler: s.apiGetEvaluation},
+		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/evaluations/{kind}", Handler: s.apiAnswerEvaluation},
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/evaluations", Handler: s.apiEvaluationOverview},
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/evaluations/questions", Handler: s.apiListQuestions},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/evaluations/questions", Handler: s.apiAddQuestion},
+		{Method: "PUT", Pattern: "/api/v1/programs/{id}/evaluations/questions/{questionID}", Handler: s.apiEditQuestion},
+		{Method: "DELETE", Pattern: "/api/v1/programs/{id}/evaluations/questions/{questionID}", Handler: s.apiRemoveQuestion},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/evaluations/questions/{questionID}/move", Handler: s.apiMoveQuestion},
+		{Method: "PUT", Pattern: "/api/v1/programs/{id}/evaluations/settings", Handler: s.apiEvaluationSettings},
+	}
+}
+
+type apiQuestion struct {
+	ID       int64    `json:"id"`
+	Kind     string   `json:"kind"`
+	Type     string   `json:"type"`
+	Position int      `json:"position"`
+	Language string   `json:"language"`
+	Prompt   string   `json:"prompt"`
+	Options  []string `json:"options"`
+}
+
+func toAPIQuestion(q evaluation.Question, lang string) apiQuestion {
+	t := q.In(lang)
+	opts := t.Options
+	if opts == nil {
+		opts = []string{}
+	}
+	return apiQuestion{ID: q.ID, Kind: q.Kind, Type: q.Type, Position: q.Position, Language: lang, Prompt: t.Prompt, Options: opts}
+}
+
+type apiAnswer struct {
+	QuestionID int64  `json:"question_id"`
+	Value      *int   `json:"value"`
+	Text       string `json:"text"`
+}
+
+type apiGoalReview struct {
+	GoalID  int64  `json:"goal_id"`
+	Title   string `json:"title,omitempty"`
+	Status  string `json:"status"`
+	Comment string `json:"comment"`
+}
+
+// apiEvaluation is a member's own view of a check point: never the other
+// side's answers.
+type apiEvaluation struct {
+	Kind        string          `json:"kind"`
+	Scheduled   bool            `json:"scheduled"`
+	Open        bool            `json:"open"`
+	DueAt       *time.Time      `json:"due_at"`
+	SubmittedAt *time.Time      `json:"submitted_at"`
+	Questions   []apiQuestion   `json:"questions"`
+	Answers     []apiAnswer     `json:"answers"`
+	Goals       []apiGoalReview `json:"goals"`
+}
+
+func toAPIEvaluation(f *evaluation.Form) apiEvaluation {
+	out := apiEvaluation{Kind: f.Kind, Scheduled: f.Scheduled, Open: f.Open(), SubmittedAt: apiUTC(f.Submitted),
+		Questions: []apiQuestion{}, Answers: []apiAnswer{}, Goals: []apiGoalReview{}}
+	if f.Scheduled {
+		out.DueAt = apiUTC(&f.DueAt)
+	}
+	for _, q := range f.Questions {
+		out.Questions = append(out.Questions, toAPIQuestion(q, f.Lang))
+		if a, ok := f.Mine[q.ID]; ok {
+			out.Answers = append(out.Answers, apiAnswer{QuestionID: q.ID, Value: a.Value, Text: a.Text})
+		}
+	}
+	// Every goal to re-assess is listed; status stays empty until answered.
+	for _, g := range f.Goals {
+		r := f.Reviews[g.ID]
+		out.Goals = append(out.Goals, apiGoalReview{GoalID: g.ID, Title: g.Title, Status: r.Status, Comment: r.Comment})
+	}
+	return out
+}
+
+func (s *Server) apiGetEvaluation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := s.Evals.Form(r.Context(), user(r), id, r.PathValue("kind"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIEvaluation(f))
+}
+
+type evaluationInput struct {
+	Answers []apiAnswer     `json:"answers"`
+	Goals   []apiGoalReview `json:"goals"`
+}
+
+func (s *Server) apiAnswerEvaluation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "pairID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, u, kind := r.Context(), user(r), r.PathValue("kind")
+	f, err := s.Evals.Form(ctx, u, id, kind)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in evaluationInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	types := map[int64]string{}
+	for _, q := range f.Questions {
+		types[q.ID] = q.Type
+	}
+	// The API speaks numbers and booleans as numbers; the domain reads
+	// the form's words, so yes/no is spelt out here.
+	sub := evaluation.Submission{Answers: map[int64]string{}, Goals: map[int64]evaluation.GoalReview{}}
+	for _, a := range in.Answers {
+		switch {
+		case types[a.QuestionID] == evaluation.TypeText:
+			sub.Answers[a.QuestionID] = a.Text
+		case a.Value == nil:
+		case types[a.QuestionID] == evaluation.TypeYesNo && (*a.Value == 0 || *a.Value == 1):
+			sub.Answers[a.QuestionID] = []string{"no", "yes"}[*a.Value]
+		default:
+			sub.Answers[a.QuestionID] = strconv.Itoa(*a.Value)
+		}
+	}
+	for _, g := range in.Goals {
+		sub.Goals[g.GoalID] = evaluation.GoalReview{Status: g.Status, Comment: g.Comment}
+	}
+	if err := s.Evals.Submit(ctx, u, id, kind, sub); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if f, err = s.Evals.Form(ctx, u, id, kind); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIEvaluation(f))
+}
+
+type apiResponder struct {
+	UserID int64      `json:"user_id"`
+	Name   string     `json:"name"`
+	Side   string     `json:"side"`
+	At     *time.Time `json:"answered_at"`
+}
+
+type apiCheckCompletion struct {
+	Kind       string         `json:"kind"`
+	Scheduled  bool           `json:"scheduled"`
+	DueAt      *time.Time     `json:"due_at"`
+	Responders []apiResponder `json:"responders"`
+}
+
+type apiPairCompletion struct {
+	Pair   apiPair              `json:"pair"`
+	Checks []apiCheckCompletion `json:"checks"`
+}
+
+type apiQuestionResult struct {
+	apiQuestion
+	Count   int      `json:"count"`
+	Average *float64 `json:"average"`
+	Counts  []int    `json:"counts"`
+	Texts   []string `json:"texts"`
+}
+
+type apiKindResults struct {
+	Kind      string              `json:"kind"`
+	Responses int                 `json:"responses"`
+	Questions []apiQuestionResult `json:"questions"`
+	Goals     map[string]int      `json:"goals"`
+}
+
+type apiEvaluationOverview struct {
+	ShareText  bool                `json:"share_text"`
+	Results    []apiKindResults    `json:"results"`
+	Completion []apiPairCompletion `json:"completion"`
+}
+
+func (s *Server) apiEvaluationOverview(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o, err := s.Evals.Overview(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := s.locale(s.withProgramLanguage(r, o.Program.DefaultLanguage)).Lang()
+	out := apiEvaluationOverview{ShareText: o.Results.ShareText, Results: []apiKindResults{}, Completion: []apiPairCompletion{}}
+	for _, k := range o.Results.Kinds {
+		kr := apiKindResults{Kind: k.Kind, Responses: k.Responses, Questions: []apiQuestionResult{}, Goals: map[string]int{}}
+		if k.Kind == evaluation.KindFinal {
+			for _, st := range evaluation.GoalStatuses {
+				kr.Goals[st] = k.Goals[st]
+			}
+		}
+		for _, q := range k.Questions {
+			qr := apiQuestionResult{apiQuestion: toAPIQuestion(q.Question, lang), Count: q.Count, Counts: q.Counts, Texts: q.Texts}
+			if q.Type == evaluation.TypeScale && q.Count > 0 {
+				avg := q.Average
+				qr.Average = &avg
+			}
+			if qr.Counts == nil {
+				qr.Counts = []int{}
+			}
+			if qr.Texts == nil {
+				qr.Texts = []string{}
+			}
+			kr.Questions = append(kr.Questions, qr)
+		}
+		out.Results = append(out.Results, kr)
+	}
+	for i := range o.Completion {
+		pc := &o.Completion[i]
+		ac := apiPairCompletion{Pair: toAPIPair(&pc.Pair), Checks: []apiCheckCompletion{}}
+		for _, c := range pc.Checks {
+			cc := apiCheckCompletion{Kind: c.Kind, Scheduled: c.Scheduled, Responders: []apiResponder{}}
+			if c.Scheduled {
+				cc.DueAt = apiUTC(&c.DueAt)
+			}
+			for _, rs := range c.Responders {
+				cc.Responders = append(cc.Responders, apiResponder{UserID: rs.UserID, Name: rs.Name, Side: rs.Side, At: apiUTC(rs.At)})
+			}
+			ac.Checks = append(ac.Checks, cc)
+		}
+		out.Completion = append(out.Completion, ac)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// apiQuestionLang is the language the caller asked for, else the
+// program's.
+func (s *Server) apiQuestionLang(r *http.Request, fallback string) string {
+	if l := r.URL.Query().Get("language"); i18n.Supported(l) {
+		return l
+	}
+	return fallback
+}
+
+func (s *Server) apiListQuestions(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	kind := r.URL.Query().Get("kind")
+	if kind == "" {
+		kind = evaluation.KindFollowup
+	}
+	set, err := s.Evals.Questions(r.Context(), user(r), id, kind)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	lang := s.apiQuestionLang(r, set.Program.DefaultLanguage)
+	out := make([]apiQuestion, 0, len(set.Questions))
+	for _, q := range set.Questions {
+		out = append(out, toAPIQuestion(q, lang))
+	}
+	writeJSON(w, http.StatusOK, newAPIList(out))
+}
+
+type questionInput struct {
+	Kind     string   `json:"kind"`
+	Type     string   `json:"type"`
+	Language string   `json:"language"`
+	Prompt   string   `json:"prompt"`
+	Options  []string `json:"options"`
+}
+
+func (in questionInput) domain() evaluation.QuestionInput {
+	return evaluation.QuestionInput{Type: in.Type, Prompt: in.Prompt, Options: strings.Join(in.Options, "\n")}
+}
+
+// writeQuestion answers with the question as it now reads.
+func (s *Server) writeQuestion(w http.ResponseWriter, r *http.Request, code int, programID, questionID int64, lang string) {
+	for _, kind := range evaluation.QuestionKinds {
+		set, err := s.Evals.Questions(r.Context(), user(r), programID, kind)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, q := range set.Questions {
+			if q.ID == questionID {
+				writeJSON(w, code, toAPIQuestion(q, lang))
+				return
+			}
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiAddQuestion(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, u := r.Context(), user(r)
+	// Only the program's coordinators get as far as having their body read.
+	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in questionInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	qid, err := s.Evals.AddQuestion(ctx, u, id, in.Kind, in.Language, in.domain())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeQuestion(w, r, http.StatusCreated, id, qid, in.Language)
+}
+
+func (s *Server) apiEditQuestion(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	qid, err := pathID(r, "questionID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, u := r.Context(), user(r)
+	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in questionInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Evals.EditQuestion(ctx, u, id, qid, in.Language, in.domain()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeQuestion(w, r, http.StatusOK, id, qid, in.Language)
+}
+
+func (s *Server) apiRemoveQuestion(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	qid, err := pathID(r, "questionID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Evals.RemoveQuestion(r.Context(), user(r), id, qid); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type moveInput struct {
+	Direction string `json:"direction"`
+}
+
+func (s *Server) apiMoveQuestion(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	qid, err := pathID(r, "questionID")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, u := r.Context(), user(r)
+	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in moveInput
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if in.Direction != "up" && in.Direction != "down" {
+		var v errs.Validation
+		v.Add("direction", "checkpoint.error.direction")
+		s.fail(w, r, v.Err())
+		return
+	}
+	if err := s.Evals.MoveQuestion(ctx, u, id, qid, in.Direction == "up"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type evaluationSettings struct {
+	ShareText bool `json:"share_text"`
+}
+
+func (s *Server) apiEvaluationSettings(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx, u := r.Context(), user(r)
+	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in evaluationSettings
+	if err := readJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Evals.SetShareText(ctx, u, id, in.ShareText); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
 }

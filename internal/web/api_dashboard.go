@@ -1,5 +1,77 @@
 package web
 
+import (
+	"net/http"
+	"time"
+
+	"mentorskap/internal/dashboard"
+)
+
 func (s *Server) apiDashboardTable() []apiRoute {
-	return nil
+	return []apiRoute{
+		{Method: "GET", Pattern: "/api/v1/programs/{id}/dashboard", Handler: s.apiDashboard},
+	}
+}
+
+type apiHealthSignal struct {
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	Reason   string `json:"reason"`
+}
+
+// apiDashboardPair is one pair's row: names, states and dates only.
+type apiDashboardPair struct {
+	PairID       int64             `json:"pair_id"`
+	Status       string            `json:"status"`
+	Mentors      []string          `json:"mentors"`
+	Mentees      []string          `json:"mentees"`
+	Agreement    string            `json:"agreement"`
+	SignedAt     *time.Time        `json:"signed_at"`
+	MeetingsHeld int               `json:"meetings_held"`
+	LastMeeting  *time.Time        `json:"last_meeting"`
+	NextMeeting  *time.Time        `json:"next_meeting"`
+	Health       string            `json:"health"`
+	Signals      []apiHealthSignal `json:"signals"`
+}
+
+type apiDashboard struct {
+	Items    []apiDashboardPair `json:"items"`
+	Total    int                `json:"total"`
+	Page     int                `json:"page"`
+	Pages    int                `json:"pages"`
+	PerPage  int                `json:"per_page"`
+	Counts   map[string]int     `json:"counts"`
+	AllPairs int                `json:"all_pairs"`
+}
+
+func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := dashboardFilter(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := dashboard.ForCoordinator(r.Context(), s.DB, user(r), id, s.Clock.Now(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	l := s.locale(r)
+	out := apiDashboard{Items: make([]apiDashboardPair, 0, len(res.Rows)), Total: res.Total, Page: res.Page,
+		Pages: res.Pages, PerPage: dashboard.PerPage, Counts: res.Counts, AllPairs: res.AllPairs}
+	for _, row := range res.Rows {
+		p := apiDashboardPair{PairID: row.PairID, Status: row.Status, Mentors: nonNil(row.Mentors), Mentees: nonNil(row.Mentees),
+			Agreement: row.AgreementState, SignedAt: apiUTC(row.Facts.Signed), MeetingsHeld: row.Facts.MeetingsHeld,
+			LastMeeting: apiUTC(row.Facts.LastMeeting), NextMeeting: apiUTC(row.Facts.NextMeeting),
+			Health: row.Health.Severity.String(), Signals: []apiHealthSignal{}}
+		for _, sig := range row.Health.Signals {
+			p.Signals = append(p.Signals, apiHealthSignal{Code: sig.Code, Severity: sig.Severity.String(), Reason: l.Msg(sig.Key, sig.Args)})
+		}
+		out.Items = append(out.Items, p)
+	}
+	writeJSON(w, http.StatusOK, out)
 }

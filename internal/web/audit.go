@@ -1,6 +1,172 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"mentorskap/internal/audit"
+)
+
+// auditPageSize is how many rows one page of the log lists.
+const auditPageSize = 50
 
 func (s *Server) auditRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /admin/audit", s.requireAdmin(s.auditAdminPage))
+	mux.HandleFunc("GET /profile/access-log", s.requireUser(s.auditAccessLogPage))
+}
+
+// auditAccess writes the trail centrally, so that no pair page or endpoint
+// can forget to: a successful request under /pairs/{id} or
+// /api/v1/pairs/{pairID} by someone outside the pair, and every answer sent
+// as a file download (CSV, data export), is recorded after the handler ran.
+// Refused requests leave no row: nothing was seen.
+func (s *Server) auditAccess(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := user(r)
+		pairID := pairInPath(r.URL.Path)
+		if u == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		ctx, watch := audit.WithWatch(r.Context())
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		if sw.status >= 400 || sw.status == 0 || watch.Recorded() {
+			return
+		}
+		now := s.Clock.Now()
+		detail := r.Method + " " + r.URL.Path
+		var err error
+		if isExport(sw.Header()) {
+			err = audit.Record(ctx, s.DB, now, u.ID, audit.ActionExport, programInPath(r.URL.Path), pairID, u.ID, detail)
+		} else if pairID > 0 {
+			action := audit.ActionPairView
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				action = audit.ActionPairChange
+			}
+			_, err = audit.PairAccess(ctx, s.DB, now, u.ID, pairID, action, detail)
+		}
+		if err != nil {
+			// The answer is already sent; the failure must at least be seen.
+			s.Log.Error("audit", "request_id", requestID(r), "err", err)
+		}
+	})
+}
+
+// isExport tells a data file apart from other downloads: a calendar entry
+// or the pair's own agreement copy is not an export, a CSV or JSON file is.
+func isExport(h http.Header) bool {
+	if !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") {
+		return false
+	}
+	ct, _, _ := strings.Cut(h.Get("Content-Type"), ";")
+	switch strings.TrimSpace(ct) {
+	case "text/csv", "application/json", "application/zip":
+		return true
+	}
+	return false
+}
+
+// pairInPath returns the pair a path is about, or 0.
+func pairInPath(path string) int64 {
+	return idAfter(path, "/pairs/", "/api/v1/pairs/")
+}
+
+// programInPath returns the program a path is about, or 0.
+func programInPath(path string) int64 {
+	return idAfter(path, "/programs/", "/api/v1/programs/")
+}
+
+func idAfter(path string, prefixes ...string) int64 {
+	for _, p := range prefixes {
+		rest, ok := strings.CutPrefix(path, p)
+		if !ok {
+			continue
+		}
+		seg, _, _ := strings.Cut(rest, "/")
+		if id, err := strconv.ParseInt(seg, 10, 64); err == nil && id > 0 {
+			return id
+		}
+	}
+	return 0
+}
+
+type auditPageData struct {
+	Entries []audit.Entry
+	Filter  audit.Filter
+	// Older is the query string of the next, older page; empty on the last.
+	Older  string
+	Action []string
+}
+
+// auditFilter reads the filters from the query string. Unreadable numbers
+// are treated as absent rather than refused: a filter only narrows a view.
+func auditFilter(q url.Values) audit.Filter {
+	n := func(k string) int64 {
+		v, _ := strconv.ParseInt(q.Get(k), 10, 64)
+		return max(v, 0)
+	}
+	f := audit.Filter{ActorID: n("actor"), ProgramID: n("program"), PairID: n("pair"), Before: n("before"), Limit: auditPageSize}
+	switch a := q.Get("action"); a {
+	case audit.ActionPairView, audit.ActionPairChange, audit.ActionExport:
+		f.Action = a
+	}
+	return f
+}
+
+func (s *Server) auditAdminPage(w http.ResponseWriter, r *http.Request) {
+	f := auditFilter(r.URL.Query())
+	entries, err := audit.List(r.Context(), s.DB, user(r), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := auditPageData{Entries: entries, Filter: f,
+		Action: []string{audit.ActionPairView, audit.ActionPairChange, audit.ActionExport}}
+	if len(entries) == auditPageSize {
+		q := r.URL.Query()
+		q.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		d.Older = q.Encode()
+	}
+	s.render(w, r, http.StatusOK, "audit_admin", d)
+}
+
+func (s *Server) auditAccessLogPage(w http.ResponseWriter, r *http.Request) {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	entries, err := audit.AboutMe(r.Context(), s.DB, user(r), before, auditPageSize)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := auditPageData{Entries: entries}
+	if len(entries) == auditPageSize {
+		d.Older = url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}.Encode()
+	}
+	s.render(w, r, http.StatusOK, "audit_access_log", d)
+}
+
+// apiAuditEntry is one row of the log in the API.
+type apiAuditEntry struct {
+	ID          int64     `json:"id"`
+	At          time.Time `json:"at"`
+	ActorID     int64     `json:"actorId,omitempty"`
+	ActorName   string    `json:"actorName"`
+	Action      string    `json:"action"`
+	ProgramID   int64     `json:"programId,omitempty"`
+	ProgramName string    `json:"programName,omitempty"`
+	PairID      int64     `json:"pairId,omitempty"`
+	SubjectID   int64     `json:"subjectUserId,omitempty"`
+	Detail      string    `json:"detail"`
+}
+
+func toAPIAudit(es []audit.Entry) []apiAuditEntry {
+	out := make([]apiAuditEntry, 0, len(es))
+	for _, e := range es {
+		out = append(out, apiAuditEntry{ID: e.ID, At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, Action: e.Action,
+			ProgramID: e.ProgramID, ProgramName: e.ProgramName, PairID: e.PairID, SubjectID: e.SubjectUserID, Detail: e.Detail})
+	}
+	return out
 }

@@ -1,6 +1,253 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strconv"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/i18n"
+)
 
 func (s *Server) checkpointRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /pairs/{id}/evaluations/{kind}", s.requireUser(s.checkpointPage))
+	mux.HandleFunc("POST /pairs/{id}/evaluations/{kind}", s.requireUser(s.checkpointSave))
+	mux.HandleFunc("GET /programs/{id}/evaluations", s.requireUser(s.checkpointOverview))
+	mux.HandleFunc("GET /programs/{id}/evaluations/questions", s.requireUser(s.checkpointQuestions))
+	mux.HandleFunc("POST /programs/{id}/evaluations/questions", s.requireUser(s.checkpointAddQuestion))
+	mux.HandleFunc("POST /programs/{id}/evaluations/questions/{qid}", s.requireUser(s.checkpointEditQuestion))
+	mux.HandleFunc("POST /programs/{id}/evaluations/questions/{qid}/move", s.requireUser(s.checkpointMoveQuestion))
+	mux.HandleFunc("POST /programs/{id}/evaluations/questions/{qid}/remove", s.requireUser(s.checkpointRemoveQuestion))
+	mux.HandleFunc("POST /programs/{id}/evaluations/settings", s.requireUser(s.checkpointSettings))
+}
+
+// checkpointFormData is a member's check point with what the form offers.
+type checkpointFormData struct {
+	*evaluation.Form
+	Statuses []string
+	Scale    []int
+	MaxLen   int
+}
+
+func (s *Server) checkpointFormFor(r *http.Request) (checkpointFormData, *http.Request, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return checkpointFormData{}, r, err
+	}
+	f, err := s.Evals.Form(r.Context(), user(r), id, r.PathValue("kind"))
+	if err != nil {
+		return checkpointFormData{}, r, err
+	}
+	r = s.withProgramLanguage(r, f.Program.DefaultLanguage)
+	return checkpointFormData{Form: f, Statuses: evaluation.GoalStatuses, Scale: []int{1, 2, 3, 4, 5}, MaxLen: evaluation.MaxAnswerLen}, r, nil
+}
+
+// answerValue is how the form shows a stored answer.
+func answerValue(qu evaluation.Question, a evaluation.Answer) string {
+	switch {
+	case qu.Type == evaluation.TypeText:
+		return a.Text
+	case a.Value == nil:
+		return ""
+	case qu.Type == evaluation.TypeYesNo:
+		return map[int]string{0: "no", 1: "yes"}[*a.Value]
+	default:
+		return strconv.Itoa(*a.Value)
+	}
+}
+
+func (s *Server) checkpointPage(w http.ResponseWriter, r *http.Request) {
+	d, r, err := s.checkpointFormFor(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := s.newPage(w, r, d)
+	// The form starts from the person's own earlier answers, if any.
+	p.Form = map[string][]string{}
+	for _, qu := range d.Questions {
+		if a, ok := d.Mine[qu.ID]; ok {
+			p.Form.Set(evaluation.QuestionField(qu.ID), answerValue(qu, a))
+		}
+	}
+	for id, rv := range d.Reviews {
+		p.Form.Set(evaluation.GoalField(id), rv.Status)
+		p.Form.Set(evaluation.GoalField(id)+"_comment", rv.Comment)
+	}
+	s.renderPage(w, r, http.StatusOK, "checkpoint_form", p)
+}
+
+func (s *Server) checkpointSave(w http.ResponseWriter, r *http.Request) {
+	d, r, err := s.checkpointFormFor(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	sub := evaluation.Submission{Answers: map[int64]string{}, Goals: map[int64]evaluation.GoalReview{}}
+	for _, qu := range d.Questions {
+		sub.Answers[qu.ID] = r.PostForm.Get(evaluation.QuestionField(qu.ID))
+	}
+	for _, g := range d.Goals {
+		f := evaluation.GoalField(g.ID)
+		sub.Goals[g.ID] = evaluation.GoalReview{Status: r.PostForm.Get(f), Comment: r.PostForm.Get(f + "_comment")}
+	}
+	err = s.Evals.Submit(r.Context(), user(r), d.Pair.ID, d.Kind, sub)
+	if err == nil {
+		s.redirect(w, r, "/pairs/"+strconv.FormatInt(d.Pair.ID, 10)+"/evaluations/"+d.Kind, "checkpoint.saved_flash")
+		return
+	}
+	s.renderForm(w, r, "checkpoint_form", d, err)
+}
+
+type checkpointOverviewData struct {
+	*evaluation.Overview
+	Kinds []string
+}
+
+func (s *Server) checkpointOverview(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o, err := s.Evals.Overview(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r = s.withProgramLanguage(r, o.Program.DefaultLanguage)
+	s.render(w, r, http.StatusOK, "checkpoint_overview", checkpointOverviewData{Overview: o, Kinds: evaluation.QuestionKinds})
+}
+
+// checkpointQuestionsData is the question editor for one check point and
+// one language.
+type checkpointQuestionsData struct {
+	*evaluation.QuestionSet
+	Lang      string
+	Kinds     []string
+	Types     []string
+	Languages []string
+}
+
+// editorTarget reads which check point and language the editor shows; the
+// form posts them back as fields.
+func editorTarget(r *http.Request) (kind, lang string) {
+	kind, lang = r.FormValue("kind"), r.FormValue("lang")
+	if kind == "" {
+		kind = evaluation.KindFollowup
+	}
+	if !i18n.Supported(lang) {
+		lang = ""
+	}
+	return kind, lang
+}
+
+func (s *Server) questionsData(r *http.Request) (checkpointQuestionsData, *http.Request, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return checkpointQuestionsData{}, r, err
+	}
+	kind, lang := editorTarget(r)
+	set, err := s.Evals.Questions(r.Context(), user(r), id, kind)
+	if err != nil {
+		return checkpointQuestionsData{}, r, err
+	}
+	r = s.withProgramLanguage(r, set.Program.DefaultLanguage)
+	if lang == "" {
+		lang = s.locale(r).Lang()
+	}
+	return checkpointQuestionsData{QuestionSet: set, Lang: lang, Kinds: evaluation.QuestionKinds,
+		Types: evaluation.Types, Languages: i18n.Languages}, r, nil
+}
+
+func (s *Server) checkpointQuestions(w http.ResponseWriter, r *http.Request) {
+	d, r, err := s.questionsData(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "checkpoint_questions", d)
+}
+
+// questionsBack is where the editor returns after a change.
+func questionsBack(programID int64, kind, lang string) string {
+	return "/programs/" + strconv.FormatInt(programID, 10) + "/evaluations/questions?kind=" + kind + "&lang=" + lang
+}
+
+// questionChange runs one editor action and either returns to the editor
+// or shows it again with the error.
+func (s *Server) questionChange(w http.ResponseWriter, r *http.Request, flash string, do func(programID int64, kind, lang string) error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	kind, lang := editorTarget(r)
+	if lang == "" {
+		lang = s.locale(r).Lang()
+	}
+	err = do(id, kind, lang)
+	if err == nil {
+		s.redirect(w, r, questionsBack(id, kind, lang), flash)
+		return
+	}
+	if k := errs.KindOf(err); k != errs.Invalid && k != errs.Conflict {
+		s.fail(w, r, err)
+		return
+	}
+	d, r, derr := s.questionsData(r)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	s.renderForm(w, r, "checkpoint_questions", d, err)
+}
+
+func formQuestionInput(r *http.Request) evaluation.QuestionInput {
+	return evaluation.QuestionInput{Type: r.PostForm.Get("type"), Prompt: r.PostForm.Get("prompt"), Options: r.PostForm.Get("options")}
+}
+
+func (s *Server) checkpointAddQuestion(w http.ResponseWriter, r *http.Request) {
+	s.questionChange(w, r, "checkpoint.question_added_flash", func(programID int64, kind, lang string) error {
+		_, err := s.Evals.AddQuestion(r.Context(), user(r), programID, kind, lang, formQuestionInput(r))
+		return err
+	})
+}
+
+func (s *Server) checkpointEditQuestion(w http.ResponseWriter, r *http.Request) {
+	s.questionChange(w, r, "checkpoint.question_saved_flash", func(programID int64, kind, lang string) error {
+		qid, err := pathID(r, "qid")
+		if err != nil {
+			return err
+		}
+		return s.Evals.EditQuestion(r.Context(), user(r), programID, qid, lang, formQuestionInput(r))
+	})
+}
+
+func (s *Server) checkpointMoveQuestion(w http.ResponseWriter, r *http.Request) {
+	s.questionChange(w, r, "checkpoint.question_moved_flash", func(programID int64, kind, lang string) error {
+		qid, err := pathID(r, "qid")
+		if err != nil {
+			return err
+		}
+		return s.Evals.MoveQuestion(r.Context(), user(r), programID, qid, r.PostForm.Get("direction") == "up")
+	})
+}
+
+func (s *Server) checkpointRemoveQuestion(w http.ResponseWriter, r *http.Request) {
+	s.questionChange(w, r, "checkpoint.question_removed_flash", func(programID int64, kind, lang string) error {
+		qid, err := pathID(r, "qid")
+		if err != nil {
+			return err
+		}
+		return s.Evals.RemoveQuestion(r.Context(), user(r), programID, qid)
+	})
+}
+
+func (s *Server) checkpointSettings(w http.ResponseWriter, r *http.Request) {
+	s.questionChange(w, r, "checkpoint.settings_saved_flash", func(programID int64, kind, lang string) error {
+		return s.Evals.SetShareText(r.Context(), user(r), programID, r.PostForm.Get("share_text") == "on")
+	})
 }

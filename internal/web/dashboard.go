@@ -1,6 +1,89 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"mentorskap/internal/dashboard"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/health"
+)
 
 func (s *Server) dashboardRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /programs/{id}/dashboard", s.requireUser(s.dashboardPage))
+}
+
+// dashboardFilter reads the filter from the query string; the page and the
+// API take the same parameters.
+func dashboardFilter(r *http.Request) (dashboard.Filter, error) {
+	q := r.URL.Query()
+	f := dashboard.Filter{State: q.Get("state"), Severity: q.Get("severity"), Signal: q.Get("signal"),
+		Search: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			n = -1 // Validate names the field
+		}
+		f.Page = n
+	}
+	return f, f.Validate()
+}
+
+// dashboardData is a page of the dashboard with what its filter form offers.
+type dashboardData struct {
+	*dashboard.Result
+	Filter     dashboard.Filter
+	States     []string
+	Severities []string
+	Signals    []string
+	Sorts      []string
+}
+
+// PageURL links to another page of the same filtered list.
+func (d dashboardData) PageURL(n int) string {
+	v := url.Values{}
+	for k, val := range map[string]string{"state": d.Filter.State, "severity": d.Filter.Severity,
+		"signal": d.Filter.Signal, "q": d.Filter.Search, "sort": d.Filter.Sort} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	v.Set("page", strconv.Itoa(n))
+	return "/programs/" + strconv.FormatInt(d.Program.ID, 10) + "/dashboard?" + v.Encode()
+}
+
+func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, ferr := dashboardFilter(r)
+	if ferr != nil {
+		// A filter we cannot read shows the whole list with the problem
+		// marked at its control, so the coordinator can correct it.
+		f = dashboard.Filter{}
+	}
+	res, err := dashboard.ForCoordinator(r.Context(), s.DB, user(r), id, s.Clock.Now(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r = s.withProgramLanguage(r, res.Program.DefaultLanguage)
+	severities := []string{health.Critical.String(), health.Warning.String(), health.Info.String(), health.OK.String()}
+	p := s.newPage(w, r, dashboardData{Result: res, Filter: f, States: dashboard.States, Severities: severities,
+		Signals: health.Codes, Sorts: dashboard.Sorts})
+	p.Form = r.URL.Query()
+	code := http.StatusOK
+	if e, ok := errs.As(ferr); ok {
+		code = http.StatusUnprocessableEntity
+		p.Error = p.L.T("dashboard.error.filter")
+		p.Errors = map[string]string{}
+		for field, m := range e.Fields {
+			p.Errors[field] = p.L.Msg(m.Key, m.Args)
+		}
+	}
+	s.renderPage(w, r, code, "dashboard_list", p)
 }

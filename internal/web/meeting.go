@@ -52,6 +52,7 @@ func pairAndMeeting(r *http.Request) (int64, int64, error) {
 // pairNames names a pair for the person looking: the people they meet, or
 // both sides for a coordinator.
 func pairNames(l *i18n.Locale, p *program.Pair, v program.PairViewer) string {
+	p = withFormerNames(l, p)
 	if v.Member() {
 		return p.OtherNames(v.UserID)
 	}

@@ -33,6 +33,7 @@ func (s *Server) messageThreadData(r *http.Request, pairID int64) (*messageThrea
 			return nil, err
 		}
 	}
+	t.Pair = withFormerNames(s.locale(r), t.Pair)
 	return &messageThreadData{Thread: t, Max: meeting.MaxMessage}, nil
 }
 

@@ -33,7 +33,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
 		s.fail(w, r, errs.E(errs.Forbidden, "error.cross_origin"))
 	}))
-	h := s.authenticate(next)
+	h := s.authenticate(s.auditAccess(next))
 	h = cop.Handler(h)
 	h = s.headers(h)
 	return s.recoverAndLog(h)

@@ -1,6 +1,197 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+)
+
+// twoFactorCookie carries a login that passed the password and waits for
+// the code. It names a challenge row, so it is worthless on its own.
+const twoFactorCookie = "mentorskap_2fa"
 
 func (s *Server) securityRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /login/code", s.loginCodeForm)
+	mux.HandleFunc("POST /login/code", s.loginCode)
+	mux.HandleFunc("GET /profile/security", s.requireUser(s.securityPage))
+	mux.HandleFunc("POST /profile/security/totp", s.requireUser(s.securityBegin))
+	mux.HandleFunc("POST /profile/security/totp/confirm", s.requireUser(s.securityConfirm))
+	mux.HandleFunc("POST /profile/security/totp/disable", s.requireUser(s.securityDisable))
 }
+
+// beginTwoFactor sends a person whose password was right to the code form.
+func (s *Server) beginTwoFactor(w http.ResponseWriter, r *http.Request, challenge, next string) {
+	s.setCookie(w, r, twoFactorCookie, challenge, account.ChallengeTTL)
+	http.Redirect(w, r, "/login/code?next="+url.QueryEscape(next), http.StatusSeeOther)
+}
+
+type loginCodeData struct{ Next string }
+
+func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(twoFactorCookie)
+	if err != nil || s.Accounts.CheckChallenge(r.Context(), c.Value) != nil {
+		s.redirect(w, r, "/login", "totp.flash.expired")
+		return
+	}
+	s.render(w, r, http.StatusOK, "security_code", loginCodeData{Next: safeNext(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	next := safeNext(r.PostForm.Get("next"))
+	c, err := r.Cookie(twoFactorCookie)
+	if err != nil {
+		s.redirect(w, r, "/login", "totp.flash.expired")
+		return
+	}
+	_, token, err := s.Accounts.LoginCode(r.Context(), c.Value, r.PostForm.Get("code"), s.clientIP(r))
+	if err != nil {
+		e, ok := errs.As(err)
+		switch {
+		case ok && e.Key == "totp.error.expired":
+			s.clearCookie(w, r, twoFactorCookie)
+			s.redirect(w, r, "/login", "totp.flash.expired")
+		case ok && (e.Kind == errs.Unauthorized || e.Kind == errs.TooMany):
+			r.PostForm.Del("code")
+			p := s.newPage(w, r, loginCodeData{Next: next})
+			p.Form = r.PostForm
+			p.Error = p.L.Msg(e.Key, e.Args)
+			code := http.StatusUnauthorized
+			if e.Kind == errs.TooMany {
+				code = http.StatusTooManyRequests
+			}
+			s.renderPage(w, r, code, "security_code", p)
+		default:
+			s.fail(w, r, err)
+		}
+		return
+	}
+	s.clearCookie(w, r, twoFactorCookie)
+	s.startSession(w, r, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+type securityData struct {
+	State         account.TOTPState
+	SecretGroups  string // the secret in groups of four, easier to type
+	URI           string
+	RecoveryCodes []string
+	Required      bool
+}
+
+func (s *Server) securityData(r *http.Request, codes []string) (securityData, error) {
+	u := user(r)
+	st, err := s.Accounts.TOTPStatus(r.Context(), u.ID)
+	d := securityData{State: st, RecoveryCodes: codes, Required: s.RequireAdmin2FA && u.IsAdmin()}
+	if st.PendingSecret != "" {
+		d.URI = account.TOTPURI(st.PendingSecret, u.Email)
+		var b strings.Builder
+		for i, c := range st.PendingSecret {
+			if i > 0 && i%4 == 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(c)
+		}
+		d.SecretGroups = b.String()
+	}
+	return d, err
+}
+
+func (s *Server) securityPage(w http.ResponseWriter, r *http.Request) {
+	d, err := s.securityData(r, nil)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "security_settings", d)
+}
+
+func (s *Server) securityBegin(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.Accounts.BeginTOTP(r.Context(), user(r).ID); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile/security", "security.flash.started")
+}
+
+// securityForm re-renders the page with a form's errors; secrets typed in
+// are never echoed.
+func (s *Server) securityForm(w http.ResponseWriter, r *http.Request, err error) {
+	d, derr := s.securityData(r, nil)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	r.PostForm.Del("code")
+	r.PostForm.Del("password")
+	s.renderForm(w, r, "security_settings", d, err)
+}
+
+func (s *Server) securityConfirm(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	codes, err := s.Accounts.ConfirmTOTP(r.Context(), user(r).ID, r.PostForm.Get("code"))
+	if err != nil {
+		s.securityForm(w, r, err)
+		return
+	}
+	d, err := s.securityData(r, codes)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Recovery codes are shown on this response only; they are stored
+	// hashed, so the page renders instead of redirecting.
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, "security_settings", d)
+}
+
+func (s *Server) securityDisable(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	err := s.Accounts.DisableTOTP(r.Context(), user(r).ID, r.PostForm.Get("password"), r.PostForm.Get("code"))
+	if err != nil {
+		s.securityForm(w, r, err)
+		return
+	}
+	s.redirect(w, r, "/profile/security", "security.flash.disabled")
+}
+
+// twoFactorExempt lists what an administrator who must enrol can still
+// reach: enrolment itself, logging out, and what pages need to load.
+func twoFactorExempt(path string) bool {
+	for _, p := range []string{"/profile/security", "/api/v1/me/two-factor", "/static/"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return path == "/logout" || path == "/language" || path == "/healthz"
+}
+
+// requireAdmin2FA holds administrators without two-factor login at the
+// enrolment page when the installation demands it.
+func (s *Server) requireAdmin2FA(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := user(r)
+		if !s.RequireAdmin2FA || !u.IsAdmin() || twoFactorExempt(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		on, err := account.TOTPEnabled(r.Context(), s.DB, u.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if on {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, apiPrefix+"/") {
+			s.fail(w, r, errs.E(errs.Forbidden, "security.error.admin_required"))
+			return
+		}
+		s.redirect(w, r, "/profile/security", "security.flash.admin_required")
+	})
+}
+

@@ -41,6 +41,10 @@ type Server struct {
 	TrustProxy bool // take the client address from X-Forwarded-For
 	Version    string
 
+	// RequireAdmin2FA makes administrators enrol in two-factor login
+	// before they can use anything else.
+	RequireAdmin2FA bool
+
 	pages   *pages
 	handler http.Handler
 }
@@ -54,7 +58,7 @@ func New(s *Server) (*Server, error) {
 	s.pages = p
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.middleware(mux)
+	s.handler = s.middleware(s.requireAdmin2FA(mux))
 	return s, nil
 }
 

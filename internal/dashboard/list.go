@@ -1,0 +1,491 @@
+// Package dashboard reads what a program's coordinators see across all
+// pairs at once. Its queries are reports: they read the other areas' tables
+// directly, a fixed handful of set-based queries per program, never one per
+// pair.
+package dashboard
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/health"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// PerPage is how many pairs a page of the dashboard shows.
+const PerPage = 50
+
+// Sort orders.
+const (
+	SortHealth = "health" // most severe first
+	SortName   = "name"
+	SortLast   = "last" // latest meeting first, never met last
+	SortNext   = "next" // soonest next meeting first, nothing booked last
+)
+
+// Sorts lists the orders a dashboard can be sorted in.
+var Sorts = []string{SortHealth, SortName, SortLast, SortNext}
+
+// States lists the agreement states a dashboard can be filtered by.
+var States = []string{agreement.StateNotStarted, agreement.StateDrafting, agreement.StateWaiting,
+	agreement.StateActive, agreement.StateEnded}
+
+// Filter says which pairs to show and in what order. Empty fields do not
+// filter; Page counts from 1.
+type Filter struct {
+	State    string
+	Severity string
+	Signal   string
+	Search   string
+	Sort     string
+	Page     int
+}
+
+// Validate checks the filter's values against what the dashboard knows.
+func (f *Filter) Validate() error {
+	var v errs.Validation
+	v.Check(f.State == "" || slices.Contains(States, f.State), "state", "dashboard.error.state")
+	_, ok := health.ParseSeverity(f.Severity)
+	v.Check(f.Severity == "" || ok, "severity", "dashboard.error.severity")
+	v.Check(f.Signal == "" || slices.Contains(health.Codes, f.Signal), "signal", "dashboard.error.signal")
+	v.Check(f.Sort == "" || slices.Contains(Sorts, f.Sort), "sort", "dashboard.error.sort")
+	v.Check(f.Page >= 0, "page", "dashboard.error.page")
+	v.Check(len(f.Search) <= 200, "q", "dashboard.error.search")
+	return v.Err()
+}
+
+// Row is one pair as the dashboard shows it: names, states and dates,
+// never what the pair wrote.
+type Row struct {
+	PairID         int64
+	Status         string // program.PairActive or PairEnded
+	Mentors        []string
+	Mentees        []string
+	AgreementState string
+	Facts          health.Facts
+	Health         health.Report
+}
+
+// Result is one page of a program's dashboard.
+type Result struct {
+	Program  *program.Program
+	Rows     []Row
+	Total    int // pairs matching the filter
+	Page     int
+	Pages    int
+	Counts   map[string]int // pairs of the whole program per severity name
+	AllPairs int
+}
+
+// ForCoordinator is the dashboard of a program for one of its coordinators
+// or an administrator; anyone else is refused as program.RequireCoordinator
+// refuses them.
+func ForCoordinator(ctx context.Context, q store.Q, actor *account.User, programID int64, now time.Time, f Filter) (*Result, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	prog, err := program.RequireCoordinatorTx(ctx, q, actor, programID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := load(ctx, q, prog, now)
+	if err != nil {
+		return nil, err
+	}
+	return page(prog, rows, f), nil
+}
+
+// NeedsAttention lists the pairs of a program whose health is a warning or
+// worse, most severe first, for the coordinators' weekly digest. It does
+// not check who asks.
+func NeedsAttention(ctx context.Context, q store.Q, programID int64, now time.Time) ([]Row, error) {
+	prog, err := program.Get(ctx, q, programID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := load(ctx, q, prog, now)
+	if err != nil {
+		return nil, err
+	}
+	rows = slices.DeleteFunc(rows, func(r Row) bool { return r.Health.Severity < health.Warning })
+	sortRows(rows, SortHealth)
+	return rows, nil
+}
+
+// Rules are the program's rules health is judged by.
+func Rules(p *program.Program) health.Rules {
+	return health.Rules{Start: p.Start, End: p.End, MinMeetings: p.MinMeetings, MaxGapDays: p.MaxGapDays}
+}
+
+func page(prog *program.Program, all []Row, f Filter) *Result {
+	res := &Result{Program: prog, Counts: map[string]int{}, AllPairs: len(all)}
+	for _, r := range all {
+		res.Counts[r.Health.Severity.String()]++
+	}
+	sev, _ := health.ParseSeverity(f.Severity)
+	search := strings.ToLower(strings.TrimSpace(f.Search))
+	rows := slices.DeleteFunc(all, func(r Row) bool {
+		return (f.State != "" && r.AgreementState != f.State) ||
+			(f.Severity != "" && r.Health.Severity != sev) ||
+			(f.Signal != "" && !r.Health.Has(f.Signal)) ||
+			(search != "" && !matches(r, search))
+	})
+	sortRows(rows, cmp.Or(f.Sort, SortHealth))
+	res.Total = len(rows)
+	res.Pages = max(1, (len(rows)+PerPage-1)/PerPage)
+	res.Page = min(max(f.Page, 1), res.Pages)
+	from := (res.Page - 1) * PerPage
+	res.Rows = rows[from:min(from+PerPage, len(rows))]
+	return res
+}
+
+func matches(r Row, search string) bool {
+	for _, n := range slices.Concat(r.Mentors, r.Mentees) {
+		if strings.Contains(strings.ToLower(n), search) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortRows(rows []Row, by string) {
+	byName := func(a, b Row) int {
+		return cmp.Or(cmp.Compare(strings.Join(a.Mentors, ", "), strings.Join(b.Mentors, ", ")),
+			cmp.Compare(strings.Join(a.Mentees, ", "), strings.Join(b.Mentees, ", ")), cmp.Compare(a.PairID, b.PairID))
+	}
+	// Pairs without the date sort last in either direction.
+	byTime := func(a, b *time.Time, desc bool) int {
+		switch {
+		case a == nil && b == nil:
+			return 0
+		case a == nil:
+			return 1
+		case b == nil:
+			return -1
+		case desc:
+			return b.Compare(*a)
+		}
+		return a.Compare(*b)
+	}
+	slices.SortFunc(rows, func(a, b Row) int {
+		switch by {
+		case SortName:
+			return byName(a, b)
+		case SortLast:
+			return cmp.Or(byTime(a.Facts.LastMeeting, b.Facts.LastMeeting, true), byName(a, b))
+		case SortNext:
+			return cmp.Or(byTime(a.Facts.NextMeeting, b.Facts.NextMeeting, false), byName(a, b))
+		}
+		return cmp.Or(cmp.Compare(b.Health.Severity, a.Health.Severity),
+			cmp.Compare(len(b.Health.Signals), len(a.Health.Signals)), byName(a, b))
+	})
+}
+
+// load reads the facts of every pair of the program in five queries and
+// judges each pair's health.
+func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) ([]Row, error) {
+	now = now.UTC()
+	rows, index, err := loadPairs(ctx, q, prog.ID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := loadMembers(ctx, q, prog.ID, rows, index)
+	if err != nil {
+		return nil, err
+	}
+	first, err := loadMeetings(ctx, q, prog.ID, now, rows, index)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadAgreements(ctx, q, prog.ID, rows, index); err != nil {
+		return nil, err
+	}
+	if err := loadCheckpoints(ctx, q, prog.ID, now, rows, index, members, first); err != nil {
+		return nil, err
+	}
+	rules := Rules(prog)
+	for i := range rows {
+		r := &rows[i]
+		if r.Status != program.PairActive {
+			r.AgreementState = agreement.StateEnded
+		}
+		r.Health = health.Check(r.Facts, rules, now)
+	}
+	return rows, nil
+}
+
+func loadPairs(ctx context.Context, q store.Q, programID int64) ([]Row, map[int64]int, error) {
+	res, err := q.Query(ctx, `SELECT p.id, p.status, p.created_at, p.ended_at, COALESCE(e.how, '')
+		FROM pairs p LEFT JOIN pair_endings e ON e.pair_id = p.id
+		WHERE p.program_id = ? ORDER BY p.id`, programID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer res.Close()
+	var rows []Row
+	index := map[int64]int{}
+	for res.Next() {
+		var r Row
+		var ended sql.NullTime
+		var how string
+		if err := res.Scan(&r.PairID, &r.Status, &r.Facts.Created, &ended, &how); err != nil {
+			return nil, nil, err
+		}
+		r.Facts.Created = r.Facts.Created.UTC()
+		if r.Status != program.PairActive {
+			t := ended.Time.UTC()
+			if !ended.Valid {
+				t = r.Facts.Created
+			}
+			r.Facts.Ended = &t
+			r.Facts.EndedOnPlan = how == "planned"
+		}
+		r.AgreementState = agreement.StateNotStarted
+		index[r.PairID] = len(rows)
+		rows = append(rows, r)
+	}
+	return rows, index, res.Err()
+}
+
+// loadMembers fills in the names and returns how many people each pair has.
+func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row, index map[int64]int) (map[int64]int, error) {
+	res, err := q.Query(ctx, `SELECT pm.pair_id, pm.side, u.name FROM pair_members pm
+		JOIN pairs p ON p.id = pm.pair_id JOIN users u ON u.id = pm.user_id
+		WHERE p.program_id = ? ORDER BY pm.pair_id, u.name`, programID)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	count := map[int64]int{}
+	for res.Next() {
+		var pairID int64
+		var side, name string
+		if err := res.Scan(&pairID, &side, &name); err != nil {
+			return nil, err
+		}
+		i, ok := index[pairID]
+		if !ok {
+			continue
+		}
+		if side == program.SideMentor {
+			rows[i].Mentors = append(rows[i].Mentors, name)
+		} else {
+			rows[i].Mentees = append(rows[i].Mentees, name)
+		}
+		count[pairID]++
+	}
+	return count, res.Err()
+}
+
+// loadMeetings fills in the meeting facts and returns each pair's first
+// held meeting, from which the chemistry check falls due.
+func loadMeetings(ctx context.Context, q store.Q, programID int64, now time.Time, rows []Row, index map[int64]int) (map[int64]time.Time, error) {
+	res, err := q.Query(ctx, `SELECT m.pair_id,
+		SUM(CASE WHEN m.status = 'confirmed' AND m.starts_at <= ? THEN 1 ELSE 0 END),
+		MAX(CASE WHEN m.status = 'confirmed' AND m.starts_at <= ? THEN m.starts_at END),
+		MIN(CASE WHEN m.status = 'confirmed' AND m.starts_at <= ? THEN m.starts_at END),
+		MIN(CASE WHEN m.status <> 'cancelled' AND m.starts_at > ? THEN m.starts_at END)
+		FROM meetings m JOIN pairs p ON p.id = m.pair_id
+		WHERE p.program_id = ? GROUP BY m.pair_id`, now, now, now, now, programID)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	first := map[int64]time.Time{}
+	for res.Next() {
+		var pairID int64
+		var held int
+		var last, firstHeld, next anyTime
+		if err := res.Scan(&pairID, &held, &last, &firstHeld, &next); err != nil {
+			return nil, err
+		}
+		i, ok := index[pairID]
+		if !ok {
+			continue
+		}
+		f := &rows[i].Facts
+		f.MeetingsHeld, f.LastMeeting, f.NextMeeting = held, last.t, next.t
+		if firstHeld.t != nil {
+			first[pairID] = *firstHeld.t
+		}
+	}
+	return first, res.Err()
+}
+
+// loadAgreements works out each pair's agreement state as the agreement
+// package does, and when it was first signed by both sides.
+func loadAgreements(ctx context.Context, q store.Q, programID int64, rows []Row, index map[int64]int) error {
+	res, err := q.Query(ctx, `SELECT v.pair_id, v.number, COALESCE(s.side, ''), s.signed_at
+		FROM agreement_versions v JOIN pairs p ON p.id = v.pair_id
+		LEFT JOIN agreement_signatures s ON s.version_id = v.id
+		WHERE p.program_id = ? ORDER BY v.pair_id, v.number`, programID)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	type version struct {
+		pair        int64
+		number      int
+		sides       map[string]time.Time
+		signedCount int
+	}
+	var cur *version
+	// flush runs per version in ascending order: the newest one seen sets
+	// the state, the first complete one the signing date.
+	flush := func() {
+		if cur == nil {
+			return
+		}
+		i, ok := index[cur.pair]
+		if !ok {
+			return
+		}
+		r := &rows[i]
+		mentor, okMentor := cur.sides[program.SideMentor]
+		mentee, okMentee := cur.sides[program.SideMentee]
+		switch {
+		case okMentor && okMentee:
+			if r.Facts.Signed == nil {
+				// In force from the second signature.
+				t := mentor.UTC()
+				if mentee.After(mentor) {
+					t = mentee.UTC()
+				}
+				r.Facts.Signed = &t
+			}
+			r.AgreementState = agreement.StateActive
+		case r.Facts.Signed != nil:
+			// Changes waiting for signatures leave the signed one in force.
+		case cur.signedCount > 0:
+			r.AgreementState = agreement.StateWaiting
+		default:
+			r.AgreementState = agreement.StateDrafting
+		}
+	}
+	for res.Next() {
+		var pairID int64
+		var number int
+		var side string
+		var signed sql.NullTime
+		if err := res.Scan(&pairID, &number, &side, &signed); err != nil {
+			return err
+		}
+		if cur == nil || cur.pair != pairID || cur.number != number {
+			flush()
+			cur = &version{pair: pairID, number: number, sides: map[string]time.Time{}}
+		}
+		if side != "" && signed.Valid {
+			cur.sides[side] = signed.Time
+			cur.signedCount++
+		}
+	}
+	flush()
+	return res.Err()
+}
+
+// loadCheckpoints finds each active pair's earliest check point that is
+// due and not yet answered by everyone in the pair, and any chemistry "no".
+// A chemistry check nobody has opened has no row yet; it is due a window
+// after the first meeting, as evaluation.DueFor counts it.
+func loadCheckpoints(ctx context.Context, q store.Q, programID int64, now time.Time, rows []Row, index map[int64]int,
+	members map[int64]int, first map[int64]time.Time) error {
+	res, err := q.Query(ctx, `SELECT c.pair_id, c.kind, c.due_at,
+		(SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id),
+		CASE WHEN EXISTS (SELECT 1 FROM chemistry_answers a WHERE a.checkpoint_id = c.id AND a.answer = 'no') THEN 1 ELSE 0 END
+		FROM checkpoints c JOIN pairs p ON p.id = c.pair_id
+		WHERE p.program_id = ? AND p.status = 'active'`, programID)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	hasChemistry := map[int64]bool{}
+	due := func(f *health.Facts, at time.Time) {
+		if f.EvalDue == nil || at.Before(*f.EvalDue) {
+			f.EvalDue = &at
+		}
+	}
+	for res.Next() {
+		var pairID int64
+		var kind string
+		var at time.Time
+		var answered, no int
+		if err := res.Scan(&pairID, &kind, &at, &answered, &no); err != nil {
+			return err
+		}
+		i, ok := index[pairID]
+		if !ok {
+			continue
+		}
+		f := &rows[i].Facts
+		if kind == evaluation.KindChemistry {
+			hasChemistry[pairID] = true
+			f.ChemistryNo = f.ChemistryNo || no == 1
+		}
+		if answered < members[pairID] && !at.After(now) {
+			due(f, at.UTC())
+		}
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for pairID, t := range first {
+		i, ok := index[pairID]
+		if !ok || hasChemistry[pairID] || rows[i].Status != program.PairActive {
+			continue
+		}
+		if at := t.Add(evaluation.ChemistryWindow); !at.After(now) {
+			due(&rows[i].Facts, at)
+		}
+	}
+	return nil
+}
+
+// anyTime scans a time that SQLite hands over as text: the result of an
+// aggregate has no declared column type, so the driver cannot tell it is a
+// time. PostgreSQL hands over a time.Time.
+type anyTime struct{ t *time.Time }
+
+// layouts are the text forms the SQLite driver writes times in.
+var layouts = []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999", time.RFC3339Nano}
+
+func (a *anyTime) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case nil:
+		a.t = nil
+		return nil
+	case time.Time:
+		t := v.UTC()
+		a.t = &t
+		return nil
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("dashboard: cannot scan %T as a time", src)
+	}
+	// The driver's own form may carry a monotonic clock suffix.
+	if i := strings.Index(s, " m="); i >= 0 {
+		s = s[:i]
+	}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, s); err == nil {
+			t = t.UTC()
+			a.t = &t
+			return nil
+		}
+	}
+	return fmt.Errorf("dashboard: cannot read time %q", s)
+}

@@ -1,0 +1,416 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"mentorskap/internal/agreement"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/meeting"
+	"mentorskap/internal/notify"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// Reminder kinds a person can turn off, in the order the settings page
+// shows them. KindDigest is the coordinator's weekly digest.
+const (
+	KindMeeting    = "meeting_tomorrow"
+	KindAgenda     = "agenda"
+	KindBookNext   = "book_next"
+	KindEvaluation = "evaluation"
+	KindUnsigned   = "unsigned"
+	KindGap        = "gap"
+	KindDigest     = "digest"
+)
+
+// Kinds lists every reminder kind.
+var Kinds = []string{KindMeeting, KindAgenda, KindBookNext, KindEvaluation, KindUnsigned, KindGap, KindDigest}
+
+// Job kinds.
+const (
+	JobScan   = "reminders.scan"   // periodic: find what is due, queue one send per reminder
+	JobSend   = "reminders.send"   // one email to one person
+	JobDigest = "reminders.digest" // periodic: queue one digest per coordinator and program
+	JobClose  = "pairs.close"      // periodic: close pairs past their planned end
+)
+
+// When reminders fall due. The gap warning comes this long before the
+// program's (or agreement's) longest gap between meetings runs out.
+const (
+	MeetingAhead    = 24 * time.Hour
+	AgendaAhead     = 48 * time.Hour
+	BookAfter       = 7 * 24 * time.Hour
+	EvaluationAhead = 3 * 24 * time.Hour
+	UnsignedAfter   = 14 * 24 * time.Hour
+	GapWarning      = 3 * 24 * time.Hour
+	ScanEvery       = 15 * time.Minute
+	DigestEvery     = 7 * 24 * time.Hour
+	CloseEvery      = time.Hour
+)
+
+// Reminders finds and sends reminders. Register it on a worker.
+type Reminders struct {
+	Outbox *notify.Outbox
+}
+
+// Register adds the reminder, digest and closing jobs to w. closer is the
+// agreement service that closes pairs at their planned end; nil leaves
+// closing out.
+func (r *Reminders) Register(w *Worker, closer *agreement.Service) {
+	w.Handle(JobScan, r.scan(w))
+	w.Handle(JobSend, r.send(w))
+	w.Handle(JobDigest, r.digest(w))
+	w.Every(JobScan, ScanEvery)
+	w.Every(JobDigest, DigestEvery)
+	if closer != nil {
+		w.Handle(JobClose, func(ctx context.Context, _ *store.DB, _ *Job) error {
+			n, err := closer.CloseDue(ctx)
+			if n > 0 {
+				w.Log.Info("closed pairs at their planned end", "count", n)
+			}
+			return err
+		})
+		w.Every(JobClose, CloseEvery)
+	}
+}
+
+// reminder is the payload of a send job: enough to write the email in the
+// recipient's language when it is sent.
+type reminder struct {
+	Kind      string    `json:"kind"`
+	UserID    int64     `json:"user_id"`
+	PairID    int64     `json:"pair_id,omitempty"`
+	ProgramID int64     `json:"program_id"`
+	MeetingID int64     `json:"meeting_id,omitempty"`
+	At        time.Time `json:"at"`                // the meeting's start, a deadline, a due date
+	TZ        string    `json:"tz,omitempty"`      // the meeting's time zone
+	Check     string    `json:"check,omitempty"`   // evaluation kind
+	Overdue   bool      `json:"overdue,omitempty"` // evaluation past due
+	Expires   time.Time `json:"expires,omitzero"`  // not sent after this
+}
+
+func (m reminder) key() string {
+	object := "pair-" + strconv.FormatInt(m.PairID, 10)
+	switch {
+	case m.MeetingID != 0:
+		object = "meeting-" + strconv.FormatInt(m.MeetingID, 10)
+	case m.Kind == KindDigest:
+		object = "program-" + strconv.FormatInt(m.ProgramID, 10)
+	}
+	kind := m.Kind
+	if m.Check != "" {
+		kind += "-" + m.Check
+		if m.Overdue {
+			kind += "-overdue"
+		}
+	}
+	return fmt.Sprintf("remind:%s:%d:%s:%s", kind, m.UserID, object, m.At.UTC().Format(time.DateOnly))
+}
+
+// optOuts reads, in one query, which kinds each person turned off, so
+// that a scan over every pair does not ask once per person.
+func optOuts(ctx context.Context, q store.Q) (map[int64]map[string]bool, error) {
+	rows, err := q.Query(ctx, `SELECT user_id, kind FROM reminder_optouts`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var kind string
+		if err := rows.Scan(&id, &kind); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]bool{}
+		}
+		out[id][kind] = true
+	}
+	return out, rows.Err()
+}
+
+// facts is what the reminders and the digest need to know about one
+// active pair at one moment.
+type facts struct {
+	pair     *program.Pair
+	terms    agreement.Terms
+	meetings []meeting.Meeting
+	upcoming bool             // a meeting not cancelled still lies ahead
+	last     *meeting.Meeting // the latest confirmed meeting that has started
+	status   *agreement.Status
+}
+
+func pairFacts(ctx context.Context, q store.Q, pairID int64, now time.Time) (*facts, error) {
+	f := &facts{}
+	var err error
+	if f.pair, err = program.GetPair(ctx, q, pairID); err != nil {
+		return nil, err
+	}
+	if f.terms, err = agreement.TermsFor(ctx, q, pairID); err != nil {
+		return nil, err
+	}
+	if f.meetings, err = meeting.ForPair(ctx, q, pairID); err != nil {
+		return nil, err
+	}
+	if f.status, err = agreement.StatusOf(ctx, q, pairID, false); err != nil {
+		return nil, err
+	}
+	for i := range f.meetings {
+		m := &f.meetings[i]
+		switch {
+		case m.Status == "cancelled":
+		case m.StartsAt.After(now):
+			f.upcoming = true
+		case m.Status == "confirmed" && (f.last == nil || m.StartsAt.After(f.last.StartsAt)):
+			f.last = m
+		}
+	}
+	return f, nil
+}
+
+// gapDeadline is when the pair has gone the longest allowed time without a
+// meeting, counted from its last meeting or, before the first, from when
+// it was formed. ok is false when no limit applies.
+func (f *facts) gapDeadline() (time.Time, bool) {
+	if f.terms.MaxGapDays <= 0 || f.upcoming {
+		return time.Time{}, false
+	}
+	base := f.pair.CreatedAt
+	if f.last != nil {
+		base = f.last.StartsAt
+	}
+	return base.AddDate(0, 0, f.terms.MaxGapDays), true
+}
+
+func members(p *program.Pair) []program.PairMember {
+	return append(append([]program.PairMember(nil), p.Mentors...), p.Mentees...)
+}
+
+// due lists the reminders this pair has due at now, for everyone.
+func (f *facts) due(ctx context.Context, q store.Q, now time.Time) ([]reminder, error) {
+	var out []reminder
+	p := f.pair
+	base := reminder{PairID: p.ID, ProgramID: p.ProgramID}
+	for _, m := range f.meetings {
+		if m.Status != "confirmed" || !m.StartsAt.After(now) {
+			continue
+		}
+		r := base
+		r.MeetingID, r.At, r.TZ, r.Expires = m.ID, m.StartsAt, m.Timezone, m.StartsAt
+		if !m.StartsAt.After(now.Add(MeetingAhead)) {
+			for _, u := range members(p) {
+				r.Kind, r.UserID = KindMeeting, u.UserID
+				out = append(out, r)
+			}
+		}
+		if !m.StartsAt.After(now.Add(AgendaAhead)) {
+			st, err := meeting.AgendaStatus(ctx, q, []int64{m.ID})
+			if err != nil {
+				return nil, err
+			}
+			if !st[m.ID].Prepared() {
+				for _, u := range p.Mentees {
+					r.Kind, r.UserID = KindAgenda, u.UserID
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	if !f.upcoming && f.last != nil && !now.Before(f.last.StartsAt.Add(BookAfter)) {
+		for _, u := range members(p) {
+			r := base
+			r.Kind, r.UserID, r.At = KindBookNext, u.UserID, f.last.StartsAt.Add(BookAfter)
+			out = append(out, r)
+		}
+	}
+	if end, ok := f.gapDeadline(); ok && !now.Before(end.Add(-GapWarning)) && now.Before(end) {
+		for _, u := range members(p) {
+			r := base
+			r.Kind, r.UserID, r.At, r.Expires = KindGap, u.UserID, end, end
+			out = append(out, r)
+		}
+	}
+	if f.status.InForce == nil && !now.Before(p.CreatedAt.Add(UnsignedAfter)) {
+		signed := map[int64]bool{}
+		if f.status.Current != nil {
+			for _, s := range f.status.Current.Signatures {
+				signed[s.UserID] = true
+			}
+		}
+		for _, u := range members(p) {
+			if !signed[u.UserID] {
+				r := base
+				r.Kind, r.UserID, r.At = KindUnsigned, u.UserID, p.CreatedAt.Add(UnsignedAfter)
+				out = append(out, r)
+			}
+		}
+	}
+	for _, u := range members(p) {
+		ds, err := evaluation.DueFor(ctx, q, p.ID, u.UserID, now)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			if now.Before(d.DueAt.Add(-EvaluationAhead)) {
+				continue
+			}
+			r := base
+			r.Kind, r.UserID, r.At, r.Check, r.Overdue = KindEvaluation, u.UserID, d.DueAt, d.Kind, d.Overdue
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Scan queues one send job per reminder due at now that its recipient has
+// not turned off. The keys make a second scan, on this or another
+// instance, queue nothing new. It returns how many it queued.
+func Scan(ctx context.Context, db *store.DB, now time.Time) (int, error) {
+	off, err := optOuts(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	ids, err := activePairs(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var errAll error
+	for _, id := range ids {
+		f, err := pairFacts(ctx, db, id, now)
+		var rs []reminder
+		if err == nil {
+			rs, err = f.due(ctx, db, now)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			if !errs.Is(err, errs.NotFound) {
+				errAll = errors.Join(errAll, fmt.Errorf("pair %d: %w", id, err))
+			}
+			continue
+		}
+		for _, r := range rs {
+			if off[r.UserID][r.Kind] {
+				continue
+			}
+			added, err := Enqueue(ctx, db, JobSend, r.key(), now, r)
+			if err != nil {
+				return n, err
+			}
+			if added {
+				n++
+			}
+		}
+	}
+	return n, errAll
+}
+
+func activePairs(ctx context.Context, q store.Q) ([]int64, error) {
+	rows, err := q.Query(ctx, `SELECT id FROM pairs WHERE status = 'active' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func (r *Reminders) scan(w *Worker) Handler {
+	return func(ctx context.Context, db *store.DB, _ *Job) error {
+		_, err := Scan(ctx, db, w.Clock.Now().UTC())
+		return err
+	}
+}
+
+// send writes one reminder, in the same transaction that marks its job
+// done, so that it is sent once even if two workers ever held the job.
+func (r *Reminders) send(w *Worker) Handler {
+	return func(ctx context.Context, db *store.DB, j *Job) error {
+		var m reminder
+		if err := j.Decode(&m); err != nil {
+			return err
+		}
+		return db.Tx(ctx, func(tx *store.Tx) error {
+			now := w.Clock.Now().UTC()
+			if err := Finish(ctx, tx, j, now); err != nil {
+				return err
+			}
+			if !m.Expires.IsZero() && now.After(m.Expires) {
+				return nil // too late to be useful
+			}
+			on, err := Enabled(ctx, tx, m.UserID)
+			if err != nil || !on[m.Kind] {
+				return err
+			}
+			return r.write(ctx, tx, now, m)
+		})
+	}
+}
+
+func (r *Reminders) write(ctx context.Context, tx *store.Tx, now time.Time, m reminder) error {
+	var email, name, lang string
+	err := tx.QueryRow(ctx, `SELECT email, name, language FROM users WHERE id = ?`, m.UserID).Scan(&email, &name, &lang)
+	if err != nil {
+		return store.NotFound(err, "error.not_found")
+	}
+	prog, err := program.Get(ctx, tx, m.ProgramID)
+	if err != nil {
+		return err
+	}
+	to := program.Recipient(email, name, lang, prog)
+	l := r.Outbox.Bundle.Locale(to.Lang)
+	if m.Kind == KindDigest {
+		return r.writeDigest(ctx, tx, now, to, prog, m)
+	}
+	p, err := program.GetPair(ctx, tx, m.PairID)
+	if err != nil {
+		return err
+	}
+	if p.Status != program.PairActive {
+		return nil
+	}
+	args := []any{"name", to.Name, "program", prog.Name, "others", p.OtherNames(m.UserID)}
+	pairPath := meeting.PairPath(p.ID)
+	kind := "reminder_" + m.Kind
+	switch m.Kind {
+	case KindMeeting:
+		args = append(args, "when", meeting.When(l, m.At, m.TZ), "link", r.Outbox.Link(meeting.MeetingPath(p.ID, m.MeetingID)))
+	case KindAgenda:
+		args = append(args, "when", meeting.When(l, m.At, m.TZ), "link", r.Outbox.Link(meeting.MeetingPath(p.ID, m.MeetingID)+"/agenda"))
+	case KindBookNext:
+		args = append(args, "link", r.Outbox.Link(pairPath+"/meetings/new"))
+	case KindGap:
+		args = append(args, "date", l.Date(m.At), "link", r.Outbox.Link(pairPath+"/meetings/new"))
+	case KindUnsigned:
+		args = append(args, "link", r.Outbox.Link(pairPath+"/agreement"))
+	case KindEvaluation:
+		kind = "reminder_evaluation_due"
+		if m.Overdue {
+			kind = "reminder_evaluation_overdue"
+		}
+		d := evaluation.Due{PairID: p.ID, Kind: m.Check}
+		args = append(args, "check", l.T("evaluation.kind."+m.Check), "date", l.Date(m.At), "link", r.Outbox.Link(d.Path()))
+	default:
+		return fmt.Errorf("unknown reminder kind %q", m.Kind)
+	}
+	args = append(args, "settings", r.Outbox.Link(SettingsPath))
+	return r.Outbox.Send(ctx, tx, now, to, kind, args...)
+}
+
+// SettingsPath is where a person turns reminders off.
+const SettingsPath = "/profile/reminders"

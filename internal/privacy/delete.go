@@ -1,0 +1,162 @@
+package privacy
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/notify"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// ownData are the rows that belong to the person alone: their profile,
+// their private writing and answers, and what lets them sign in. Deleting
+// the account removes them. Records the pair shares (messages, shared
+// notes, goals, signed agreements) stay: they are the other side's record
+// too, and the deleted person is shown in them as a former participant.
+var ownData = []string{
+	`DELETE FROM sessions WHERE user_id = ?`,
+	`DELETE FROM api_tokens WHERE user_id = ?`,
+	`DELETE FROM password_resets WHERE user_id = ?`,
+	`DELETE FROM calendar_feeds WHERE user_id = ?`,
+	`DELETE FROM totp_secrets WHERE user_id = ?`,
+	`DELETE FROM totp_recovery_codes WHERE user_id = ?`,
+	`DELETE FROM login_challenges WHERE user_id = ?`,
+	`DELETE FROM private_notes WHERE user_id = ?`,
+	`DELETE FROM agreement_preparations WHERE user_id = ?`,
+	`DELETE FROM pair_reflections WHERE user_id = ?`,
+	`DELETE FROM checkpoint_responses WHERE user_id = ?`,
+	`DELETE FROM message_reads WHERE user_id = ?`,
+	`DELETE FROM match_requests WHERE mentee_id = ?`,
+	`UPDATE match_requests SET status = 'closed' WHERE mentor_id = ? AND status = 'open'`,
+	`DELETE FROM matching_exclusions WHERE mentee_id = ? OR mentor_id = ?`,
+	`DELETE FROM participants WHERE user_id = ?`,
+	`DELETE FROM program_coordinators WHERE user_id = ?`,
+	`UPDATE pair_endings SET reason = '' WHERE ended_by = ?`,
+}
+
+// DeleteAccount removes the person's account after they confirm it with
+// their password. Their active pairs end first, as if they had ended them
+// without a reason, and the other side and the coordinators are told
+// neutrally. The users row stays as an anonymous tombstone (no name, an
+// address nobody can own, a password nothing matches) because pairs,
+// messages and signed agreements point at it; a signed agreement keeps its
+// text and hash, which the database refuses to change anyway. The last
+// administrator cannot leave: the installation would have nobody to run it.
+func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now time.Time, actor *account.User, password string) error {
+	if actor == nil {
+		return errs.E(errs.Unauthorized, "error.login_required")
+	}
+	now = now.UTC()
+	return db.Tx(ctx, func(tx *store.Tx) error {
+		var hash, role, email string
+		var deleted *time.Time
+		err := tx.QueryRow(ctx, `SELECT password_hash, role, email, deleted_at FROM users WHERE id = ?`, actor.ID).
+			Scan(&hash, &role, &email, &deleted)
+		if err != nil {
+			return store.NotFound(err, "error.not_found")
+		}
+		if deleted != nil {
+			return errs.E(errs.NotFound, "error.not_found")
+		}
+		if !account.CheckPassword(hash, password) {
+			return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
+				Fields: map[string]errs.Msg{"password": {Key: "error.password_wrong"}}}
+		}
+		if role == account.RoleAdmin {
+			var others int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL AND id <> ?`,
+				actor.ID).Scan(&others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return errs.E(errs.Conflict, "privacy.error.last_admin")
+			}
+		}
+		if err := endPairs(ctx, tx, out, now, actor.ID); err != nil {
+			return err
+		}
+		// Emails waiting for the person would go to an address that is about
+		// to disappear, and those already sent are theirs to delete.
+		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE to_email = ?`, email); err != nil {
+			return err
+		}
+		for _, q := range ownData {
+			args := make([]any, countMarks(q))
+			for i := range args {
+				args[i] = actor.ID
+			}
+			if _, err := tx.Exec(ctx, q, args...); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE users SET name = '', email = ?, password_hash = '!', role = 'member',
+			language = '', timezone = 'UTC', deleted_at = ? WHERE id = ?`,
+			Tombstone(actor.ID), now, actor.ID)
+		return err
+	})
+}
+
+// Tombstone is the address a deleted account keeps: unique, and in the
+// .invalid domain no mail can ever reach.
+func Tombstone(userID int64) string {
+	return "deleted-" + strconv.FormatInt(userID, 10) + "@deleted.invalid"
+}
+
+// endPairs ends the person's active pairs the way a member ends one, with
+// no reason given, and tells the others.
+func endPairs(ctx context.Context, tx *store.Tx, out *notify.Outbox, now time.Time, userID int64) error {
+	pairs, err := program.PairsForUser(ctx, tx, userID)
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if !p.Active() {
+			continue
+		}
+		res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, now, p.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, side, reason, ended_at)
+			VALUES (?, 'member', ?, ?, '', ?)`, p.ID, userID, p.SideOf(userID), now); err != nil {
+			return err
+		}
+		if out == nil {
+			continue
+		}
+		prog, err := program.Get(ctx, tx, p.ProgramID)
+		if err != nil {
+			return err
+		}
+		for _, m := range append(append([]program.PairMember{}, p.Mentors...), p.Mentees...) {
+			if m.UserID == userID {
+				continue
+			}
+			if err := out.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "privacy_pair_ended",
+				"name", m.Name, "program", prog.Name, "link", out.Link("/pairs/"+strconv.FormatInt(p.ID, 10))); err != nil {
+				return err
+			}
+		}
+		coords, err := program.CoordinatorRecipients(ctx, tx, prog)
+		if err != nil {
+			return err
+		}
+		for _, c := range coords {
+			if err := out.Send(ctx, tx, now, c, "privacy_pair_ended_coordinator", "name", c.Name, "program", prog.Name,
+				"mentors", program.Names(p.Mentors), "mentees", program.Names(p.Mentees)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
