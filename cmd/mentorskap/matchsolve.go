@@ -126,6 +126,9 @@ func (e *cellError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.line, e.col, e.msg)
 }
 
+// maxScore bounds a score's size, far beyond any real scale.
+const maxScore = 1e15
+
 func readScoreMatrix(r io.Reader) (*scoreMatrix, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1    // ragged rows get our own, clearer message
@@ -228,6 +231,11 @@ func readScoreMatrix(r io.Reader) (*scoreMatrix, error) {
 			}
 			if err != nil || math.IsNaN(s) || math.IsInf(s, 0) {
 				return nil, &cellError{lineOf(c + 1), c + 2, fmt.Sprintf("%q is not a finite number", cell)}
+			}
+			// The solver adds and subtracts scores; near the float64 limit
+			// that overflows to infinity and the result cannot be checked.
+			if math.Abs(s) > maxScore {
+				return nil, &cellError{lineOf(c + 1), c + 2, fmt.Sprintf("%q is outside ±%g", cell, maxScore)}
 			}
 			mat.score = append(mat.score, s)
 		}

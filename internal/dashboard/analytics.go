@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -41,6 +42,9 @@ type Analytics struct {
 	Chemistry    ChoiceCounts // the chemistry check's answers: yes, unsure, no
 	Checkpoints  []Completion
 	FirstMeeting FirstMeeting
+	// Evaluation pools the answers to the program's evaluation questions;
+	// free text stays out of the analytics whatever the program shares.
+	Evaluation evaluation.Results
 }
 
 // Month counts the meetings held and cancelled in one calendar month (UTC).
@@ -121,6 +125,14 @@ func ProgramAnalytics(ctx context.Context, q store.Q, programID int64, now time.
 	}
 	if a.FirstMeeting, err = firstMeetings(ctx, q, programID, now, a.Pairs); err != nil {
 		return nil, err
+	}
+	if a.Evaluation, err = evaluation.ProgramResults(ctx, q, programID); err != nil {
+		return nil, err
+	}
+	for i := range a.Evaluation.Kinds {
+		for j := range a.Evaluation.Kinds[i].Questions {
+			a.Evaluation.Kinds[i].Questions[j].Texts = nil
+		}
 	}
 	return a, nil
 }

@@ -270,6 +270,12 @@ func TestAnalyticsAccess(t *testing.T) {
 				}
 			}
 		}
+		// Two exports each by the coordinator and the administrator; the
+		// refused ones left nothing.
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND program_id = ?`, sc.prog).Scan(&n); err != nil || n != 4 {
+			t.Errorf("audit rows = %d (%v), want 4", n, err)
+		}
 	})
 }
 
@@ -366,4 +372,46 @@ func TestSafeCell(t *testing.T) {
 			t.Errorf("SafeCell(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+func TestProgramAnalyticsEvaluation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, sc := newAnScene(t, db)
+		s.exec(`INSERT INTO evaluation_settings (program_id, share_text, updated_at) VALUES (?, ?, ?)`, sc.prog, true, day(1, 1))
+		question := func(qtype string, pos int) int64 {
+			id := s.insert(`INSERT INTO evaluation_questions (program_id, kind, qtype, position, created_at) VALUES (?, 'followup', ?, ?, ?)`,
+				sc.prog, qtype, pos, day(1, 1))
+			s.exec(`INSERT INTO evaluation_question_texts (question_id, language, prompt) VALUES (?, 'en', ?)`, id, "Prompt "+qtype)
+			return id
+		}
+		scale, yesno, text := question("scale", 0), question("yesno", 1), question("text", 2)
+		cid := s.insert(`INSERT INTO checkpoints (pair_id, kind, due_at, created_at, updated_at) VALUES (?, 'followup', ?, ?, ?)`,
+			sc.a, day(2, 1), day(2, 1), day(2, 1))
+		for i, u := range []*account.User{sc.tricky, sc.trickyMentee} {
+			s.exec(`INSERT INTO checkpoint_responses (checkpoint_id, user_id, submitted_at) VALUES (?, ?, ?)`, cid, u.ID, day(2, 2))
+			s.exec(`INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, value) VALUES (?, ?, ?, ?)`, cid, u.ID, scale, 4-2*i)
+			s.exec(`INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, value) VALUES (?, ?, ?, ?)`, cid, u.ID, yesno, 1-i)
+			s.exec(`INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, text) VALUES (?, ?, ?, 'SECRET-TEXT')`, cid, u.ID, text)
+		}
+		a, err := ProgramAnalytics(context.Background(), db, sc.prog, anNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := a.Evaluation.Kind("followup")
+		if k == nil || k.Responses != 2 || len(k.Questions) != 3 {
+			t.Fatalf("followup results: %+v", k)
+		}
+		if q := k.Questions[0]; q.Average != 3 || q.Count != 2 {
+			t.Errorf("scale: %+v", q)
+		}
+		if q := k.Questions[1]; q.Yes() != 1 || q.No() != 1 {
+			t.Errorf("yes/no: %+v", q)
+		}
+		if q := k.Questions[2]; q.Texts != nil {
+			t.Errorf("free text reached the analytics: %+v", q)
+		}
+		if c := a.Checkpoints[1]; c.Kind != "followup" || c.Expected != 2 || c.Answered != 2 {
+			t.Errorf("followup completion: %+v", c)
+		}
+	})
 }

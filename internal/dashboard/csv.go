@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/audit"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -49,24 +50,39 @@ const (
 )
 
 // ExportPairs returns the pairs export of a program for its coordinators
-// and administrators.
+// and administrators, and records the export in the audit log in the same
+// transaction: no file leaves without its trace.
 func ExportPairs(ctx context.Context, db *store.DB, actor *account.User, programID int64, now time.Time) (*program.Program, []PairRow, error) {
-	prog, err := program.RequireCoordinatorTx(ctx, db, actor, programID)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := PairRows(ctx, db, programID, now)
+	var prog *program.Program
+	var rows []PairRow
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if prog, err = program.RequireCoordinatorTx(ctx, tx, actor, programID); err != nil {
+			return err
+		}
+		if rows, err = PairRows(ctx, tx, programID, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, actor.ID, audit.ActionExport, programID, 0, 0, "pairs.csv")
+	})
 	return prog, rows, err
 }
 
 // ExportMeetings returns the meetings export of a program for its
-// coordinators and administrators.
+// coordinators and administrators, recorded in the audit log.
 func ExportMeetings(ctx context.Context, db *store.DB, actor *account.User, programID int64, now time.Time) (*program.Program, []MeetingRow, error) {
-	prog, err := program.RequireCoordinatorTx(ctx, db, actor, programID)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := MeetingRows(ctx, db, programID, now)
+	var prog *program.Program
+	var rows []MeetingRow
+	err := db.Tx(ctx, func(tx *store.Tx) error {
+		var err error
+		if prog, err = program.RequireCoordinatorTx(ctx, tx, actor, programID); err != nil {
+			return err
+		}
+		if rows, err = MeetingRows(ctx, tx, programID, now); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, now, actor.ID, audit.ActionExport, programID, 0, 0, "meetings.csv")
+	})
 	return prog, rows, err
 }
 

@@ -159,9 +159,13 @@ func matches(r Row, search string) bool {
 }
 
 func sortRows(rows []Row, by string) {
+	// Names are joined once, not in every comparison.
+	names := make(map[int64]string, len(rows))
+	for _, r := range rows {
+		names[r.PairID] = strings.Join(r.Mentors, ", ") + "\x00" + strings.Join(r.Mentees, ", ")
+	}
 	byName := func(a, b Row) int {
-		return cmp.Or(cmp.Compare(strings.Join(a.Mentors, ", "), strings.Join(b.Mentors, ", ")),
-			cmp.Compare(strings.Join(a.Mentees, ", "), strings.Join(b.Mentees, ", ")), cmp.Compare(a.PairID, b.PairID))
+		return cmp.Or(cmp.Compare(names[a.PairID], names[b.PairID]), cmp.Compare(a.PairID, b.PairID))
 	}
 	// Pairs without the date sort last in either direction.
 	byTime := func(a, b *time.Time, desc bool) int {
@@ -191,43 +195,54 @@ func sortRows(rows []Row, by string) {
 	})
 }
 
-// load reads the facts of every pair of the program in five queries and
+// load reads the facts of every pair of the program in two queries and
 // judges each pair's health.
 func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) ([]Row, error) {
 	now = now.UTC()
-	rows, index, err := loadPairs(ctx, q, prog.ID)
+	rows, index, err := loadPairs(ctx, q, prog.ID, now)
 	if err != nil {
 		return nil, err
 	}
-	members, err := loadMembers(ctx, q, prog.ID, rows, index)
-	if err != nil {
-		return nil, err
-	}
-	first, err := loadMeetings(ctx, q, prog.ID, now, rows, index)
-	if err != nil {
-		return nil, err
-	}
-	if err := loadAgreements(ctx, q, prog.ID, rows, index); err != nil {
-		return nil, err
-	}
-	if err := loadCheckpoints(ctx, q, prog.ID, now, rows, index, members, first); err != nil {
+	if err := loadMembers(ctx, q, prog.ID, rows, index); err != nil {
 		return nil, err
 	}
 	rules := Rules(prog)
 	for i := range rows {
-		r := &rows[i]
-		if r.Status != program.PairActive {
-			r.AgreementState = agreement.StateEnded
-		}
-		r.Health = health.Check(r.Facts, rules, now)
+		rows[i].Health = health.Check(rows[i].Facts, rules, now)
 	}
 	return rows, nil
 }
 
-func loadPairs(ctx context.Context, q store.Q, programID int64) ([]Row, map[int64]int, error) {
-	res, err := q.Query(ctx, `SELECT p.id, p.status, p.created_at, p.ended_at, COALESCE(e.how, '')
+// loadPairs reads every pair with its facts in one query. Each fact is a
+// subquery that an index answers with a seek or a short range (meetings by
+// pair, status and start; versions by pair and number; signatures and
+// check point answers by their parent), so the work grows with the pairs,
+// not with their history, and only one row per pair comes back.
+//
+// The agreement columns follow agreement.StatusOf: the newest version and
+// how many signed it, and when a version was first signed by both sides.
+func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) ([]Row, map[int64]int, error) {
+	res, err := q.Query(ctx, `SELECT p.id, p.status, p.created_at, p.ended_at, COALESCE(e.how, ''),
+		(SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?),
+		(SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?),
+		(SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed'),
+		(SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status IN ('confirmed', 'proposed') AND m.starts_at > ?),
+		(SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = p.id),
+		(SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+			(SELECT v.id FROM agreement_versions v WHERE v.pair_id = p.id ORDER BY v.number DESC LIMIT 1)),
+		(SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+			FROM agreement_versions v
+			JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+			JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+			WHERE v.pair_id = p.id),
+		(SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = p.id AND c.due_at <= ?
+			AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+				< (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = p.id)),
+		CASE WHEN EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = p.id AND c.kind = 'chemistry') THEN 1 ELSE 0 END,
+		CASE WHEN EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+			WHERE c.pair_id = p.id AND c.kind = 'chemistry' AND a.answer = 'no') THEN 1 ELSE 0 END
 		FROM pairs p LEFT JOIN pair_endings e ON e.pair_id = p.id
-		WHERE p.program_id = ? ORDER BY p.id`, programID)
+		WHERE p.program_id = ? ORDER BY p.id`, now, now, now, now, programID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -238,40 +253,62 @@ func loadPairs(ctx context.Context, q store.Q, programID int64) ([]Row, map[int6
 		var r Row
 		var ended sql.NullTime
 		var how string
-		if err := res.Scan(&r.PairID, &r.Status, &r.Facts.Created, &ended, &how); err != nil {
+		var last, first, next, signed, evalDue anyTime
+		var versions, signatures, hasChemistry, chemistryNo int
+		if err := res.Scan(&r.PairID, &r.Status, &r.Facts.Created, &ended, &how,
+			&r.Facts.MeetingsHeld, &last, &first, &next,
+			&versions, &signatures, &signed, &evalDue, &hasChemistry, &chemistryNo); err != nil {
 			return nil, nil, err
 		}
-		r.Facts.Created = r.Facts.Created.UTC()
-		if r.Status != program.PairActive {
+		f := &r.Facts
+		f.Created = f.Created.UTC()
+		f.LastMeeting, f.NextMeeting, f.Signed, f.EvalDue = last.t, next.t, signed.t, evalDue.t
+		f.ChemistryNo = chemistryNo == 1
+		// A chemistry check nobody has opened has no row yet; it is due a
+		// window after the first meeting, as evaluation.DueFor counts it.
+		if hasChemistry == 0 && first.t != nil {
+			if at := first.t.Add(evaluation.ChemistryWindow); !at.After(now) && (f.EvalDue == nil || at.Before(*f.EvalDue)) {
+				f.EvalDue = &at
+			}
+		}
+		switch {
+		case r.Status != program.PairActive:
 			t := ended.Time.UTC()
 			if !ended.Valid {
-				t = r.Facts.Created
+				t = f.Created
 			}
-			r.Facts.Ended = &t
-			r.Facts.EndedOnPlan = how == "planned"
+			f.Ended, f.EndedOnPlan = &t, how == "planned"
+			f.EvalDue, f.ChemistryNo = nil, false
+			r.AgreementState = agreement.StateEnded
+		case f.Signed != nil:
+			r.AgreementState = agreement.StateActive
+		case versions == 0:
+			r.AgreementState = agreement.StateNotStarted
+		case signatures > 0:
+			r.AgreementState = agreement.StateWaiting
+		default:
+			r.AgreementState = agreement.StateDrafting
 		}
-		r.AgreementState = agreement.StateNotStarted
 		index[r.PairID] = len(rows)
 		rows = append(rows, r)
 	}
 	return rows, index, res.Err()
 }
 
-// loadMembers fills in the names and returns how many people each pair has.
-func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row, index map[int64]int) (map[int64]int, error) {
+// loadMembers fills in the names.
+func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row, index map[int64]int) error {
 	res, err := q.Query(ctx, `SELECT pm.pair_id, pm.side, u.name FROM pair_members pm
 		JOIN pairs p ON p.id = pm.pair_id JOIN users u ON u.id = pm.user_id
-		WHERE p.program_id = ? ORDER BY pm.pair_id, u.name`, programID)
+		WHERE p.program_id = ?`, programID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer res.Close()
-	count := map[int64]int{}
 	for res.Next() {
 		var pairID int64
 		var side, name string
 		if err := res.Scan(&pairID, &side, &name); err != nil {
-			return nil, err
+			return err
 		}
 		i, ok := index[pairID]
 		if !ok {
@@ -282,172 +319,14 @@ func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row, in
 		} else {
 			rows[i].Mentees = append(rows[i].Mentees, name)
 		}
-		count[pairID]++
 	}
-	return count, res.Err()
-}
-
-// loadMeetings fills in the meeting facts and returns each pair's first
-// held meeting, from which the chemistry check falls due.
-func loadMeetings(ctx context.Context, q store.Q, programID int64, now time.Time, rows []Row, index map[int64]int) (map[int64]time.Time, error) {
-	res, err := q.Query(ctx, `SELECT m.pair_id,
-		SUM(CASE WHEN m.status = 'confirmed' AND m.starts_at <= ? THEN 1 ELSE 0 END),
-		MAX(CASE WHEN m.status = 'confirmed' AND m.starts_at <= ? THEN m.starts_at END),
-		MIN(CASE WHEN m.status = 'confirmed' AND m.starts_at <= ? THEN m.starts_at END),
-		MIN(CASE WHEN m.status <> 'cancelled' AND m.starts_at > ? THEN m.starts_at END)
-		FROM meetings m JOIN pairs p ON p.id = m.pair_id
-		WHERE p.program_id = ? GROUP BY m.pair_id`, now, now, now, now, programID)
-	if err != nil {
-		return nil, err
+	// Sorting the few names of each pair here spares the database a sort
+	// of every member of the program.
+	for i := range rows {
+		slices.Sort(rows[i].Mentors)
+		slices.Sort(rows[i].Mentees)
 	}
-	defer res.Close()
-	first := map[int64]time.Time{}
-	for res.Next() {
-		var pairID int64
-		var held int
-		var last, firstHeld, next anyTime
-		if err := res.Scan(&pairID, &held, &last, &firstHeld, &next); err != nil {
-			return nil, err
-		}
-		i, ok := index[pairID]
-		if !ok {
-			continue
-		}
-		f := &rows[i].Facts
-		f.MeetingsHeld, f.LastMeeting, f.NextMeeting = held, last.t, next.t
-		if firstHeld.t != nil {
-			first[pairID] = *firstHeld.t
-		}
-	}
-	return first, res.Err()
-}
-
-// loadAgreements works out each pair's agreement state as the agreement
-// package does, and when it was first signed by both sides.
-func loadAgreements(ctx context.Context, q store.Q, programID int64, rows []Row, index map[int64]int) error {
-	res, err := q.Query(ctx, `SELECT v.pair_id, v.number, COALESCE(s.side, ''), s.signed_at
-		FROM agreement_versions v JOIN pairs p ON p.id = v.pair_id
-		LEFT JOIN agreement_signatures s ON s.version_id = v.id
-		WHERE p.program_id = ? ORDER BY v.pair_id, v.number`, programID)
-	if err != nil {
-		return err
-	}
-	defer res.Close()
-	type version struct {
-		pair        int64
-		number      int
-		sides       map[string]time.Time
-		signedCount int
-	}
-	var cur *version
-	// flush runs per version in ascending order: the newest one seen sets
-	// the state, the first complete one the signing date.
-	flush := func() {
-		if cur == nil {
-			return
-		}
-		i, ok := index[cur.pair]
-		if !ok {
-			return
-		}
-		r := &rows[i]
-		mentor, okMentor := cur.sides[program.SideMentor]
-		mentee, okMentee := cur.sides[program.SideMentee]
-		switch {
-		case okMentor && okMentee:
-			if r.Facts.Signed == nil {
-				// In force from the second signature.
-				t := mentor.UTC()
-				if mentee.After(mentor) {
-					t = mentee.UTC()
-				}
-				r.Facts.Signed = &t
-			}
-			r.AgreementState = agreement.StateActive
-		case r.Facts.Signed != nil:
-			// Changes waiting for signatures leave the signed one in force.
-		case cur.signedCount > 0:
-			r.AgreementState = agreement.StateWaiting
-		default:
-			r.AgreementState = agreement.StateDrafting
-		}
-	}
-	for res.Next() {
-		var pairID int64
-		var number int
-		var side string
-		var signed sql.NullTime
-		if err := res.Scan(&pairID, &number, &side, &signed); err != nil {
-			return err
-		}
-		if cur == nil || cur.pair != pairID || cur.number != number {
-			flush()
-			cur = &version{pair: pairID, number: number, sides: map[string]time.Time{}}
-		}
-		if side != "" && signed.Valid {
-			cur.sides[side] = signed.Time
-			cur.signedCount++
-		}
-	}
-	flush()
 	return res.Err()
-}
-
-// loadCheckpoints finds each active pair's earliest check point that is
-// due and not yet answered by everyone in the pair, and any chemistry "no".
-// A chemistry check nobody has opened has no row yet; it is due a window
-// after the first meeting, as evaluation.DueFor counts it.
-func loadCheckpoints(ctx context.Context, q store.Q, programID int64, now time.Time, rows []Row, index map[int64]int,
-	members map[int64]int, first map[int64]time.Time) error {
-	res, err := q.Query(ctx, `SELECT c.pair_id, c.kind, c.due_at,
-		(SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id),
-		CASE WHEN EXISTS (SELECT 1 FROM chemistry_answers a WHERE a.checkpoint_id = c.id AND a.answer = 'no') THEN 1 ELSE 0 END
-		FROM checkpoints c JOIN pairs p ON p.id = c.pair_id
-		WHERE p.program_id = ? AND p.status = 'active'`, programID)
-	if err != nil {
-		return err
-	}
-	defer res.Close()
-	hasChemistry := map[int64]bool{}
-	due := func(f *health.Facts, at time.Time) {
-		if f.EvalDue == nil || at.Before(*f.EvalDue) {
-			f.EvalDue = &at
-		}
-	}
-	for res.Next() {
-		var pairID int64
-		var kind string
-		var at time.Time
-		var answered, no int
-		if err := res.Scan(&pairID, &kind, &at, &answered, &no); err != nil {
-			return err
-		}
-		i, ok := index[pairID]
-		if !ok {
-			continue
-		}
-		f := &rows[i].Facts
-		if kind == evaluation.KindChemistry {
-			hasChemistry[pairID] = true
-			f.ChemistryNo = f.ChemistryNo || no == 1
-		}
-		if answered < members[pairID] && !at.After(now) {
-			due(f, at.UTC())
-		}
-	}
-	if err := res.Err(); err != nil {
-		return err
-	}
-	for pairID, t := range first {
-		i, ok := index[pairID]
-		if !ok || hasChemistry[pairID] || rows[i].Status != program.PairActive {
-			continue
-		}
-		if at := t.Add(evaluation.ChemistryWindow); !at.After(now) {
-			due(&rows[i].Facts, at)
-		}
-	}
-	return nil
 }
 
 // anyTime scans a time that SQLite hands over as text: the result of an

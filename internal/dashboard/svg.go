@@ -19,9 +19,11 @@ type Chart struct {
 	Format    func(float64) string // numbers as the viewer's locale writes them
 }
 
-// Bar is one column: its label and one value per series.
+// Bar is one column: its label and one value per series. Name, when set,
+// is a longer label for the data table, where there is room for it.
 type Bar struct {
 	Label  string
+	Name   string
 	Values []float64
 }
 
@@ -42,6 +44,7 @@ const (
 	chartLeft   = 8
 	slotWidth   = 56
 	legendRow   = 20
+	wideBars    = 8
 )
 
 // Palette colours the series; they keep a 3:1 contrast with white.
@@ -73,7 +76,15 @@ func (c Chart) SVG() template.HTML {
 	top := c.Max()
 
 	var b strings.Builder
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="100%"`)
+	// A chart with many columns keeps its size and scrolls sideways in its
+	// figure rather than shrinking its labels out of legibility.
+	if len(c.Bars) > wideBars {
+		b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart wide"`)
+		attr(&b, "width", itoa(width))
+		attr(&b, "height", itoa(height))
+	} else {
+		b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart" width="100%"`)
+	}
 	attr(&b, "viewBox", "0 0 "+itoa(width)+" "+itoa(height))
 	attr(&b, "aria-labelledby", c.ID+"-title "+c.ID+"-desc")
 	b.WriteString(`>`)

@@ -137,6 +137,7 @@ func location(tz string) *time.Location {
 // tzParam makes a TZID parameter value. IANA names never need quoting, but a
 // name with characters a parameter cannot hold is quoted rather than trusted.
 func tzParam(tz string) string {
+	tz = strings.ToValidUTF8(tz, "")
 	if tz == "" {
 		return "UTC"
 	}

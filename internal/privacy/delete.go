@@ -28,8 +28,9 @@ var ownData = []string{
 	`DELETE FROM private_notes WHERE user_id = ?`,
 	`DELETE FROM agreement_preparations WHERE user_id = ?`,
 	`DELETE FROM pair_reflections WHERE user_id = ?`,
-	`DELETE FROM checkpoint_responses WHERE user_id = ?`,
+	`DELETE FROM checkpoint_responses WHERE user_id = ?`, // with their evaluation and chemistry answers
 	`DELETE FROM message_reads WHERE user_id = ?`,
+	`DELETE FROM reminder_optouts WHERE user_id = ?`,
 	`DELETE FROM match_requests WHERE mentee_id = ?`,
 	`UPDATE match_requests SET status = 'closed' WHERE mentor_id = ? AND status = 'open'`,
 	`DELETE FROM matching_exclusions WHERE mentee_id = ? OR mentor_id = ?`,

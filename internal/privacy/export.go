@@ -83,6 +83,11 @@ var sections = []section{
 		JOIN checkpoints c ON c.id = r.checkpoint_id
 		LEFT JOIN chemistry_answers a ON a.checkpoint_id = r.checkpoint_id AND a.user_id = r.user_id
 		WHERE r.user_id = ? ORDER BY c.pair_id, c.kind`},
+	{"evaluation_answers", `SELECT c.pair_id, c.kind, a.question_id, a.value, a.text FROM evaluation_answers a
+		JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.user_id = ? ORDER BY c.pair_id, c.kind, a.question_id`},
+	{"evaluation_goal_reviews", `SELECT c.pair_id, c.kind, r.goal_title, r.status, r.comment FROM evaluation_goal_reviews r
+		JOIN checkpoints c ON c.id = r.checkpoint_id WHERE r.user_id = ? ORDER BY c.pair_id, c.kind, r.goal_id`},
+	{"reminder_optouts", `SELECT kind FROM reminder_optouts WHERE user_id = ? ORDER BY kind`},
 	{"sessions", `SELECT created_at, expires_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at`},
 	{"api_tokens", `SELECT name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id`},
 	{"access_log", `SELECT a.at, a.action, COALESCE(u.name, '') AS by_whom, a.program_id, a.pair_id, a.detail

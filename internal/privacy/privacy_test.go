@@ -25,7 +25,7 @@ import (
 // privEnv is a program with one pair (mentor, mentee), a second pair, a
 // coordinator, a coordinator of another program and an administrator.
 type privEnv struct {
-	t                                *testing.T
+	t                                testing.TB
 	ctx                              context.Context
 	db                               *store.DB
 	clk                              *clock.Fixed
@@ -41,7 +41,7 @@ type privEnv struct {
 	n                                int
 }
 
-func newPrivEnv(t *testing.T, db *store.DB) *privEnv {
+func newPrivEnv(t testing.TB, db *store.DB) *privEnv {
 	t.Helper()
 	b, err := i18n.Load()
 	if err != nil {
@@ -143,6 +143,20 @@ func (e *privEnv) content() {
 		e.meeting2, e.mentee2.ID, "CANARY-OTHER-PAIR-PRIVATE", now)
 	e.exec(`INSERT INTO goals (pair_id, title, created_at, updated_at) VALUES (?, ?, ?, ?)`,
 		e.pair.ID, "SHARED-GOAL", now, now)
+	e.exec(`INSERT INTO checkpoints (pair_id, kind, due_at, created_at, updated_at) VALUES (?, 'followup', ?, ?, ?)`,
+		e.pair.ID, now, now, now)
+	e.exec(`INSERT INTO evaluation_questions (program_id, kind, qtype, position, created_at) VALUES (?, 'followup', 'text', 1, ?)`,
+		e.prog.ID, now)
+	for _, a := range []struct {
+		u    *account.User
+		text string
+	}{{e.mentee, "CANARY-MENTEE-EVAL"}, {e.mentor, "CANARY-MENTOR-EVAL"}} {
+		e.exec(`INSERT INTO checkpoint_responses (checkpoint_id, user_id, submitted_at)
+			SELECT id, ?, ? FROM checkpoints WHERE pair_id = ?`, a.u.ID, now, e.pair.ID)
+		e.exec(`INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, text)
+			SELECT c.id, ?, q.id, ? FROM checkpoints c, evaluation_questions q WHERE c.pair_id = ? AND q.program_id = ?`,
+			a.u.ID, a.text, e.pair.ID, e.prog.ID)
+	}
 }
 
 // sign makes version 1 of the pair's agreement and has both sides sign it.
@@ -209,12 +223,12 @@ func TestExportHoldsOwnDataAndNoOneElsesPrivateData(t *testing.T) {
 			t.Errorf("account = %v", parsed.Account)
 		}
 		for _, want := range []string{"CANARY-MENTEE-PRIVATE", "CANARY-MENTEE-PREP", "SHARED-NOTE", "SHARED-MSG-FROM-MENTEE",
-			"SHARED-GOAL", "AGREED-GOAL", v.Hash, "About Name mentee", "Privacy cohort", "Library room 4"} {
+			"SHARED-GOAL", "AGREED-GOAL", v.Hash, "CANARY-MENTEE-EVAL", "About Name mentee", "Privacy cohort", "Library room 4"} {
 			if !strings.Contains(data, want) {
 				t.Errorf("export lacks %q", want)
 			}
 		}
-		for _, never := range []string{"CANARY-MENTOR-PRIVATE", "CANARY-MENTOR-PREP", "CANARY-OTHER-PAIR",
+		for _, never := range []string{"CANARY-MENTOR-PRIVATE", "CANARY-MENTOR-PREP", "CANARY-MENTOR-EVAL", "CANARY-OTHER-PAIR",
 			"About Name mentor", "password_hash", "token_hash", "argon2id"} {
 			if strings.Contains(data, never) {
 				t.Errorf("export leaks %q", never)
@@ -271,6 +285,7 @@ func TestDeleteAccount(t *testing.T) {
 			`SELECT COUNT(*) FROM participants WHERE user_id = ?`:           0,
 			`SELECT COUNT(*) FROM sessions WHERE user_id = ?`:               0,
 			`SELECT COUNT(*) FROM api_tokens WHERE user_id = ?`:             0,
+			`SELECT COUNT(*) FROM evaluation_answers WHERE user_id = ?`:     0,
 			`SELECT COUNT(*) FROM messages WHERE sender_id = ?`:             1, // the mentor's record
 			`SELECT COUNT(*) FROM pair_members WHERE user_id = ?`:           1,
 		} {
@@ -390,7 +405,7 @@ func TestPurgeExpired(t *testing.T) {
 		if err != nil || len(done) != 1 || done[0].ProgramID != e.prog.ID {
 			t.Fatalf("purge: %+v %v", done, err)
 		}
-		for _, table := range []string{"private_notes", "agreement_preparations", "meeting_notes", "messages", "goals"} {
+		for _, table := range []string{"private_notes", "agreement_preparations", "meeting_notes", "messages", "goals", "evaluation_answers"} {
 			if n := e.count(`SELECT COUNT(*) FROM ` + table); n != 0 {
 				t.Errorf("%s: %d rows left", table, n)
 			}

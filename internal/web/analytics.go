@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"mentorskap/internal/dashboard"
+	"mentorskap/internal/evaluation"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
@@ -106,15 +107,52 @@ func analyticsCharts(l *i18n.Locale, a *dashboard.Analytics) []analyticsChart {
 	}
 	charts = append(charts, first)
 
+	charts = append(charts, evaluationCharts(l, a.Evaluation)...)
+
 	out := make([]analyticsChart, len(charts))
 	for i, c := range charts {
 		out[i] = analyticsChart{Chart: c, SVGMarkup: c.SVG()}
 		for _, b := range c.Bars {
 			row := []string{b.Label}
+			if b.Name != "" {
+				row[0] = b.Label + ": " + b.Name
+			}
 			for _, v := range b.Values {
-				row = append(row, num(v))
+				row = append(row, c.Format(v))
 			}
 			out[i].Rows = append(out[i].Rows, row)
+		}
+	}
+	return out
+}
+
+// evaluationCharts draws, per check point, the average of each scale
+// question and the yes and no answers of each yes/no question. Questions
+// are numbered in the picture and written out in its table.
+func evaluationCharts(l *i18n.Locale, res evaluation.Results) []dashboard.Chart {
+	num := func(f float64) string { return l.Decimal(f, 0) }
+	avg := func(f float64) string { return l.Decimal(f, 1) }
+	var out []dashboard.Chart
+	for _, k := range res.Kinds {
+		kind := l.T("analytics.checkpoint." + k.Kind)
+		scale := dashboard.Chart{ID: "chart-eval-" + k.Kind + "-scale", Title: l.T("analytics.eval.scale_title", "checkpoint", kind),
+			Desc: l.T("analytics.eval.scale_desc"), Series: []string{l.T("analytics.eval.average")}, Format: avg}
+		yesNo := dashboard.Chart{ID: "chart-eval-" + k.Kind + "-yesno", Title: l.T("analytics.eval.yesno_title", "checkpoint", kind),
+			Desc: l.T("analytics.eval.yesno_desc"), Series: []string{l.T("analytics.chemistry.yes"), l.T("analytics.chemistry.no")}, Format: num}
+		for i, q := range k.Questions {
+			short := l.T("analytics.eval.question", "n", l.Int(i+1))
+			prompt := q.In(l.Lang()).Prompt
+			switch q.Type {
+			case evaluation.TypeScale:
+				scale.Bars = append(scale.Bars, dashboard.Bar{Label: short, Name: prompt, Values: []float64{q.Average}})
+			case evaluation.TypeYesNo:
+				yesNo.Bars = append(yesNo.Bars, dashboard.Bar{Label: short, Name: prompt, Values: []float64{float64(q.Yes()), float64(q.No())}})
+			}
+		}
+		for _, c := range []dashboard.Chart{scale, yesNo} {
+			if len(c.Bars) > 0 {
+				out = append(out, c)
+			}
 		}
 	}
 	return out

@@ -128,7 +128,7 @@ func TestAnalyticsPageCharts(t *testing.T) {
 	res.mustContain(t, `role="img"`, "<title id=\"chart-months-title\">Meetings per month</title>",
 		"Pairs by state", "Time to the first meeting", "<summary>Show the figures as a table</summary>",
 		`<th scope="row">Mar 26</th><td>2</td><td>1</td>`, // two held and one cancelled in March 2026
-		`<th scope="row">Reached</th><td>1</td>`)
+		`<th scope="row">Reached</th><td>1</td>`, `id="chart-eval-final-scale-h"`)
 	for _, secret := range []string{"Private", "secret"} {
 		if strings.Contains(res.Body, secret) {
 			t.Errorf("analytics page shows %q", secret)
@@ -152,6 +152,14 @@ func TestAnalyticsAPINumbers(t *testing.T) {
 		} `json:"meetings_by_month"`
 		PairsByState map[string]int `json:"pairs_by_state"`
 		Goals        map[string]int `json:"goals"`
+		Evaluations []struct {
+			Kind      string `json:"kind"`
+			Questions []struct {
+				Type    string   `json:"type"`
+				Prompt  string   `json:"prompt"`
+				Average *float64 `json:"average"`
+			} `json:"questions"`
+		} `json:"evaluations"`
 		FirstMeeting struct {
 			Met     int `json:"met"`
 			Buckets []struct {
@@ -168,6 +176,16 @@ func TestAnalyticsAPINumbers(t *testing.T) {
 	// that counts as day 0.
 	if len(r.FirstMeeting.Buckets) != 5 || r.FirstMeeting.Buckets[0].Pairs != 1 || r.FirstMeeting.Buckets[4].ToDays != nil {
 		t.Errorf("buckets %+v", r.FirstMeeting.Buckets)
+	}
+	if len(r.Evaluations) != 3 || r.Evaluations[0].Kind != "followup" || len(r.Evaluations[0].Questions) == 0 || r.Evaluations[0].Questions[0].Prompt == "" {
+		t.Errorf("evaluations %+v", r.Evaluations)
+	}
+	for _, e := range r.Evaluations {
+		for _, q := range e.Questions {
+			if (q.Type == "scale") != (q.Average != nil) {
+				t.Errorf("average on a %s question: %+v", q.Type, q)
+			}
+		}
 	}
 	if len(r.MeetingsByMonth) != 1 || r.MeetingsByMonth[0].Month != "2026-03" || r.MeetingsByMonth[0].Held != 2 || r.MeetingsByMonth[0].Cancelled != 1 {
 		t.Errorf("months %+v", r.MeetingsByMonth)

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"mentorskap/internal/dashboard"
+	"mentorskap/internal/evaluation"
 )
 
 func (s *Server) apiAnalyticsTable() []apiRoute {
@@ -32,6 +33,21 @@ type apiAnalyticsBucket struct {
 	Pairs    int  `json:"pairs"`
 }
 
+type apiAnalyticsQuestion struct {
+	ID      int64    `json:"id"`
+	Type    string   `json:"type"`
+	Prompt  string   `json:"prompt"`
+	Count   int      `json:"count"`
+	Average *float64 `json:"average"` // scale questions only
+	Counts  []int    `json:"counts"`
+}
+
+type apiAnalyticsEvaluation struct {
+	Kind      string                 `json:"kind"`
+	Responses int                    `json:"responses"`
+	Questions []apiAnalyticsQuestion `json:"questions"`
+}
+
 type apiAnalyticsResult struct {
 	Pairs           int                      `json:"pairs"`
 	MeetingsByMonth []apiAnalyticsMonth      `json:"meetings_by_month"`
@@ -45,13 +61,29 @@ type apiAnalyticsResult struct {
 		NotYet     int                  `json:"not_yet"`
 		Buckets    []apiAnalyticsBucket `json:"buckets"`
 	} `json:"first_meeting"`
+	Evaluations []apiAnalyticsEvaluation `json:"evaluations"`
 }
 
-func toAPIAnalytics(a *dashboard.Analytics) apiAnalyticsResult {
+// toAPIAnalytics writes the figures; lang picks the questions' wording.
+func toAPIAnalytics(a *dashboard.Analytics, lang string) apiAnalyticsResult {
 	out := apiAnalyticsResult{Pairs: a.Pairs, MeetingsByMonth: []apiAnalyticsMonth{}, PairsByState: map[string]int{},
 		Goals:       map[string]int{"reached": a.Goals.Reached, "open": a.Goals.Open, "dropped": a.Goals.Dropped},
 		Chemistry:   map[string]int{"yes": a.Chemistry.Yes, "unsure": a.Chemistry.Unsure, "no": a.Chemistry.No},
-		Checkpoints: []apiAnalyticsCompletion{}}
+		Checkpoints: []apiAnalyticsCompletion{}, Evaluations: []apiAnalyticsEvaluation{}}
+	for _, k := range a.Evaluation.Kinds {
+		ev := apiAnalyticsEvaluation{Kind: k.Kind, Responses: k.Responses, Questions: []apiAnalyticsQuestion{}}
+		for _, q := range k.Questions {
+			aq := apiAnalyticsQuestion{ID: q.ID, Type: q.Type, Prompt: q.In(lang).Prompt, Count: q.Count, Counts: q.Counts}
+			if aq.Counts == nil {
+				aq.Counts = []int{}
+			}
+			if q.Type == evaluation.TypeScale {
+				aq.Average = &q.Average
+			}
+			ev.Questions = append(ev.Questions, aq)
+		}
+		out.Evaluations = append(out.Evaluations, ev)
+	}
 	for _, m := range a.Months {
 		out.MeetingsByMonth = append(out.MeetingsByMonth, apiAnalyticsMonth(m))
 	}
@@ -87,7 +119,7 @@ func (s *Server) apiAnalytics(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIAnalytics(a))
+	writeJSON(w, http.StatusOK, toAPIAnalytics(a, s.locale(r).Lang()))
 }
 
 func (s *Server) apiExportPairs(w http.ResponseWriter, r *http.Request) {

@@ -134,15 +134,15 @@ func TestAuditExport(t *testing.T) {
 func TestAuditExportsEndToEnd(t *testing.T) {
 	f := newEndingFixture(t)
 	app := f.app
-	f.cCoord.get("/programs/" + pid(f.prog.ID) + "/export/pairs.csv").mustStatus(t, http.StatusOK)
-	f.cAdmin.get("/api/v1/programs/" + pid(f.prog.ID) + "/export/meetings.csv").mustStatus(t, http.StatusOK)
+	f.cCoord.get("/programs/"+pid(f.prog.ID)+"/export/pairs.csv").mustStatus(t, http.StatusOK)
+	f.cAdmin.get("/api/v1/programs/"+pid(f.prog.ID)+"/export/meetings.csv").mustStatus(t, http.StatusOK)
 	if n := auditRows(t, app, f.coord.ID, audit.ActionExport); n != 1 {
 		t.Fatalf("coordinator CSV export wrote %d rows, want 1", n)
 	}
 	if n := auditRows(t, app, f.admin.ID, audit.ActionExport); n != 1 {
 		t.Fatalf("administrator CSV export wrote %d rows, want 1", n)
 	}
-	f.cOtherCoord.get("/programs/" + pid(f.prog.ID) + "/export/pairs.csv").mustStatus(t, http.StatusNotFound)
+	f.cOtherCoord.get("/programs/"+pid(f.prog.ID)+"/export/pairs.csv").mustStatus(t, http.StatusNotFound)
 	if n := auditRows(t, app, f.otherCoord.ID, audit.ActionExport); n != 0 {
 		t.Fatalf("refused export wrote %d rows", n)
 	}

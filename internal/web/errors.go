@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -101,7 +103,12 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 // readJSON decodes a request body strictly: unknown fields are an error, so a
 // typo in a client does not silently do nothing.
 func readJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
+	data, err := io.ReadAll(r.Body)
+	// PostgreSQL cannot store NUL in text, and no one types it.
+	if err != nil || bytes.Contains(data, []byte(`\u0000`)) {
+		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}

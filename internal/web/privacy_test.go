@@ -134,6 +134,9 @@ func TestPrivacyDeleteAccountPage(t *testing.T) {
 	res := c.post("/profile/delete", url.Values{"password": {"not my password"}})
 	res.mustStatus(t, http.StatusUnprocessableEntity)
 	res.mustContain(t, app.tr("en", "error.password_wrong"))
+	if strings.Contains(res.Body, "not my password") {
+		t.Error("the typed password was written back into the page")
+	}
 	if app.count(`SELECT COUNT(*) FROM users WHERE id = ? AND deleted_at IS NULL`, s.mentee.ID) != 1 {
 		t.Fatal("a refused deletion deleted")
 	}

@@ -74,7 +74,7 @@ func TestReminderSettingsAPI(t *testing.T) {
 	if !got["agenda"] || got["gap"] {
 		t.Fatalf("after refused PUT %v", got)
 	}
-	c.apiSend("PUT", "/api/v1/me/reminders", `{"gap": "yes"}`).mustStatus(t, http.StatusBadRequest)
+	c.apiSend("PUT", "/api/v1/me/reminders", `{"gap": "yes"}`).mustStatus(t, http.StatusUnprocessableEntity)
 
 	other := apiDecode[map[string]bool](t, app.apiClient("ola@example.org").apiSend("GET", "/api/v1/me/reminders", nil), http.StatusOK)
 	if !other["gap"] {

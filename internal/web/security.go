@@ -169,10 +169,55 @@ func twoFactorExempt(path string) bool {
 	return path == "/logout" || path == "/language" || path == "/healthz"
 }
 
-// requireAdmin2FA holds administrators without two-factor login at the
-// enrolment page when the installation demands it.
-func (s *Server) requireAdmin2FA(next http.Handler) http.Handler {
+// cleanText makes typed text storable: invalid UTF-8 becomes U+FFFD and
+// control characters other than tab and line breaks are dropped, since
+// PostgreSQL refuses NUL and no one types the others on purpose.
+func cleanText(v string) string {
+	v = strings.ToValidUTF8(v, "\uFFFD")
+	if strings.IndexFunc(v, badControl) < 0 {
+		return v
+	}
+	return strings.Map(func(r rune) rune {
+		if badControl(r) {
+			return -1
+		}
+		return r
+	}, v)
+}
+
+func badControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f
+}
+
+// cleanForm parses a url-encoded form once for every handler and cleans
+// its values, so that no handler has to remember to.
+func cleanForm(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if r.Method == http.MethodGet || !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	for _, vals := range []url.Values{r.PostForm, r.Form} {
+		for k, vs := range vals {
+			for i, v := range vs {
+				vs[i] = cleanText(v)
+			}
+			vals[k] = vs
+		}
+	}
+	return nil
+}
+
+// securityGuard cleans form input, and holds administrators without
+// two-factor login at the enrolment page when the installation demands it.
+func (s *Server) securityGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := cleanForm(r); err != nil {
+			s.fail(w, r, &errs.Error{Kind: errs.Invalid, Key: "error.invalid", Err: err})
+			return
+		}
 		u := user(r)
 		if !s.RequireAdmin2FA || !u.IsAdmin() || twoFactorExempt(r.URL.Path) {
 			next.ServeHTTP(w, r)
@@ -194,4 +239,3 @@ func (s *Server) requireAdmin2FA(next http.Handler) http.Handler {
 		s.redirect(w, r, "/profile/security", "security.flash.admin_required")
 	})
 }
-

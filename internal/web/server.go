@@ -58,7 +58,7 @@ func New(s *Server) (*Server, error) {
 	s.pages = p
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.middleware(s.requireAdmin2FA(mux))
+	s.handler = s.middleware(s.securityGuard(mux))
 	return s, nil
 }
 
