@@ -54,7 +54,8 @@ func (s *Service) CheckReset(ctx context.Context, token string) error {
 }
 
 // ResetPassword sets a new password with a reset token, uses the token up,
-// ends every session of the person and opens a fresh one.
+// ends every session of the person and opens a fresh one, unless the person
+// has two-factor login (then the session is "").
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (string, error) {
 	var v errs.Validation
 	checkPassword(&v, "password", password)
@@ -80,6 +81,11 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = (SELECT 'email:' || email FROM users WHERE id = ?)`, userID); err != nil {
+			return err
+		}
+		// An emailed link must not stand in for the second factor: with
+		// two-factor login on, the person logs in again with their code.
+		if on, err := TOTPEnabled(ctx, tx, userID); err != nil || on {
 			return err
 		}
 		session, err = createSession(ctx, tx, now, userID)

@@ -20,7 +20,7 @@ import (
 // remindEnv is a database with a fixed clock and the services that set the
 // scene, and a worker with the reminder jobs registered.
 type remindEnv struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	clk   *clock.Fixed
 	out   *notify.Outbox
@@ -33,7 +33,7 @@ var envs atomic.Int32
 
 var start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func newRemindEnv(t *testing.T, db *store.DB) *remindEnv {
+func newRemindEnv(t testing.TB, db *store.DB) *remindEnv {
 	t.Helper()
 	bundle, err := i18n.Load()
 	if err != nil {

@@ -174,6 +174,10 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "reset", nil, err)
 		return
 	}
+	if token == "" {
+		s.redirect(w, r, "/login", "totp.flash.reset_login")
+		return
+	}
 	s.startSession(w, r, token)
 	s.redirect(w, r, "/", "reset.done")
 }

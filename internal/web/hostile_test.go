@@ -12,6 +12,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	ical "github.com/emersion/go-ical"
+
+	"mentorskap/internal/agreement"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -155,5 +159,58 @@ func TestHostileNameInEmailHeaders(t *testing.T) {
 	to, _ := mail.ParseAddress(msgs[0].Header.Get("To"))
 	if to.Address != "ana@example.org" || strings.ContainsAny(to.Name, "\r\n") {
 		t.Fatalf("To %+v", to)
+	}
+}
+
+// Agreement text reaches pages and the PDF, a meeting's place reaches the
+// calendar file: all as the text it is.
+func TestHostileAgreementPDFAndCalendar(t *testing.T) {
+	f := newGoalMsgFixture(t, storetest.Default(t))
+	app := f.app
+	script := `<script>alert("x")</script>`
+	f.signAgreement(t, func(c *agreement.Content) {
+		c.Places = script + " & café"
+		c.Mentor.Will = `"><img src=x onerror=alert(1)>`
+		c.Mentee.Will = "Bad \xff bytes"
+	})
+	mentee := app.login(f.mentee.Email)
+	page := mentee.get(f.path("/agreement"))
+	page.mustStatus(t, http.StatusOK)
+	hostileCheck(t, "agreement", page.Body)
+	page.mustContain(t, html.EscapeString(script))
+
+	res := mentee.get(f.path("/agreement/versions/1/pdf"))
+	res.mustStatus(t, http.StatusOK)
+	text := pdfText(t, []byte(res.Body))
+	if !strings.Contains(text, `alert("x")`) || !strings.Contains(text, "onerror=alert(1)") {
+		t.Fatalf("PDF lost the text as written:\n%s", text)
+	}
+
+	start := app.clock.Now().Add(96 * time.Hour).UTC()
+	m, err := app.srv.Meetings.Propose(context.Background(), f.mentee, f.pair.ID, meeting.Proposal{
+		Date: start.Format("2006-01-02"), Time: start.Format("15:04"), Timezone: "UTC", Minutes: 60,
+		Place: script + "\r\nATTENDEE:mailto:evil@example.org; x, y"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostileCheck(t, "meeting", mentee.get(f.path("/meetings/%d", m.ID)).Body)
+	res = mentee.get(f.path("/meetings/%d/ics", m.ID))
+	res.mustStatus(t, http.StatusOK)
+	cal, err := ical.NewDecoder(strings.NewReader(res.Body)).Decode()
+	if err != nil {
+		t.Fatalf("ics: %v\n%s", err, res.Body)
+	}
+	ev := cal.Events()
+	if len(ev) != 1 || len(ev[0].Props["ATTENDEE"]) != 0 {
+		t.Fatalf("calendar events %+v", ev)
+	}
+	place, _ := ev[0].Props.Text(ical.PropLocation)
+	if !strings.HasPrefix(place, script) || !strings.Contains(place, "; x, y") {
+		t.Fatalf("place read back as %q", place)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(res.Body, "\r\n"), "\r\n") {
+		if len(line) > 75 || strings.ContainsAny(line, "\r\n") {
+			t.Fatalf("bad line %q", line)
+		}
 	}
 }

@@ -138,6 +138,24 @@ func TestSecurityTwoFactorPages(t *testing.T) {
 	// No cookie at all: back to the login form.
 	app.client().get("/login/code").mustStatus(t, http.StatusSeeOther)
 
+	// A reset link does not stand in for the code.
+	token, hash := account.NewToken()
+	if _, err := app.db.Exec(context.Background(), `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+		hash, u.ID, app.clock.Now(), app.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	rc := app.client()
+	res = rc.post("/reset/"+token, url.Values{"password": {"password-ana@example.org"}, "confirm": {"password-ana@example.org"}})
+	res.mustStatus(t, http.StatusSeeOther)
+	if res.Header.Get("Location") != "/login" || sessionValue(t, app, rc) != "" {
+		t.Fatalf("reset with 2FA on went to %q with a session", res.Header.Get("Location"))
+	}
+	c2.get("/profile").mustStatus(t, http.StatusSeeOther)
+	c = app.client()
+	c.post("/login", url.Values{"email": {"ana@example.org"}, "password": {"password-ana@example.org"}}).mustStatus(t, http.StatusSeeOther)
+	app.clock.Advance(30 * time.Second)
+	c.post("/login/code", url.Values{"code": {securityCode(t, app, secret)}}).mustStatus(t, http.StatusSeeOther)
+
 	// Turning it off takes password and code.
 	res = c.post("/profile/security/totp/disable", url.Values{"password": {"nope"}, "code": {securityCode(t, app, secret)}})
 	res.mustStatus(t, http.StatusUnprocessableEntity)
