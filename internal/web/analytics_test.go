@@ -152,7 +152,7 @@ func TestAnalyticsAPINumbers(t *testing.T) {
 		} `json:"meetings_by_month"`
 		PairsByState map[string]int `json:"pairs_by_state"`
 		Goals        map[string]int `json:"goals"`
-		Evaluations []struct {
+		Evaluations  []struct {
 			Kind      string `json:"kind"`
 			Questions []struct {
 				Type    string   `json:"type"`
