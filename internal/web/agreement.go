@@ -502,7 +502,7 @@ func (s *Server) agreementPrepPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := s.newPage(w, r, agreementPrepData{Prep: prep, Others: vw.Pair.OtherNames(vw.Viewer.UserID), MentorPrompt: vw.MentorPrompt})
+	p := s.newPage(w, r, agreementPrepData{Prep: prep, Others: withFormerNames(s.locale(r), vw.Pair).OtherNames(vw.Viewer.UserID), MentorPrompt: vw.MentorPrompt})
 	p.Form = url.Values{}
 	for k, a := range prep.Answers {
 		p.Form.Set("q."+k, a)
@@ -541,7 +541,7 @@ func (s *Server) agreementPrepSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, perr)
 		return
 	}
-	s.renderForm(w, r, "agreement_prep", agreementPrepData{Prep: prep, Others: vw.Pair.OtherNames(vw.Viewer.UserID),
+	s.renderForm(w, r, "agreement_prep", agreementPrepData{Prep: prep, Others: withFormerNames(s.locale(r), vw.Pair).OtherNames(vw.Viewer.UserID),
 		MentorPrompt: vw.MentorPrompt}, prefixFields(err, "q."))
 }
 

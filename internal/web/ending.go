@@ -35,7 +35,7 @@ func (s *Server) endFormFor(w http.ResponseWriter, r *http.Request) (*http.Reque
 		var v program.PairViewer
 		if p, v, err = program.RequirePairMember(r.Context(), s.DB, user(r), id); err == nil {
 			r = s.endingLanguage(r, p)
-			return r, endFormData{Pair: p, Side: v.Side, Others: p.OtherNames(v.UserID)}, true
+			return r, endFormData{Pair: p, Side: v.Side, Others: withFormerNames(s.locale(r), p).OtherNames(v.UserID)}, true
 		}
 	}
 	s.fail(w, r, err)

@@ -164,6 +164,13 @@ func TestPrivacyDeleteAccountPage(t *testing.T) {
 	if strings.Contains(home.Body, s.mentee.Name) {
 		t.Error("the deleted person's name is still shown")
 	}
+	// Every page that names the other side does the same, not only the
+	// pair's home page.
+	for _, path := range []string{fmt.Sprintf("/pairs/%d/goals", s.pair.ID), fmt.Sprintf("/pairs/%d/closing", s.pair.ID)} {
+		res := m.get(path)
+		res.mustStatus(t, http.StatusOK)
+		res.mustContain(t, app.tr("nb", "privacy.former_participant"))
+	}
 	list := app.login(s.coord.Email).get(fmt.Sprintf("/programs/%d/pairs", s.prog.ID))
 	list.mustContain(t, app.tr("en", "privacy.former_participant"), s.mentor.Name)
 	if app.count(`SELECT COUNT(*) FROM messages WHERE body = 'HELLO-FROM-MENTEE'`) != 1 ||

@@ -15,6 +15,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/program"
 )
 
 //go:embed templates
@@ -106,6 +107,17 @@ func (p *Page) TZ() string {
 		return p.User.Timezone
 	}
 	return "UTC"
+}
+
+// Others names the people on the other side of a pair from the viewer, a
+// deleted account as a former participant.
+// It takes the pair by value so that templates may pass a pair or a
+// pointer to one.
+func (p *Page) Others(pair program.Pair) string {
+	if p.User == nil {
+		return ""
+	}
+	return withFormerNames(p.L, &pair).OtherNames(p.User.ID)
 }
 
 // When formats an instant in the viewer's language and time zone.
