@@ -171,3 +171,24 @@ func (s *Server) coordinatorInput(w http.ResponseWriter, r *http.Request, v any)
 	s.fail(w, r, err)
 	return nil, false
 }
+
+// memberInput authorizes the caller as a member of the pair in the path
+// ("pairID") before it decodes the JSON body into v (skipped when v is nil),
+// so that a stranger gets 404 and learns nothing from validation messages:
+// a pair's documents are its members' alone. It answers the error itself
+// and returns ok=false when the handler should stop.
+func (s *Server) memberInput(w http.ResponseWriter, r *http.Request, v any) (pairID int64, ok bool) {
+	pairID, err := pathID(r, "pairID")
+	if err == nil {
+		if _, _, err = program.RequirePairMember(r.Context(), s.DB, user(r), pairID); err == nil {
+			if v == nil {
+				return pairID, true
+			}
+			if err = readJSON(r, v); err == nil {
+				return pairID, true
+			}
+		}
+	}
+	s.fail(w, r, err)
+	return 0, false
+}

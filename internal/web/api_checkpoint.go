@@ -315,22 +315,13 @@ func (s *Server) writeQuestion(w http.ResponseWriter, r *http.Request, code int,
 }
 
 func (s *Server) apiAddQuestion(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ctx, u := r.Context(), user(r)
 	// Only the program's coordinators get as far as having their body read.
-	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var in questionInput
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	ctx, u, id := r.Context(), user(r), prog.ID
 	qid, err := s.Evals.AddQuestion(ctx, u, id, in.Kind, in.Language, in.domain())
 	if err != nil {
 		s.fail(w, r, err)
@@ -340,23 +331,15 @@ func (s *Server) apiAddQuestion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEditQuestion(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	// Only the program's coordinators get as far as having their body read.
+	var in questionInput
+	prog, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	ctx, u, id := r.Context(), user(r), prog.ID
 	qid, err := pathID(r, "questionID")
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ctx, u := r.Context(), user(r)
-	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in questionInput
-	if err := readJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -390,23 +373,15 @@ type moveInput struct {
 }
 
 func (s *Server) apiMoveQuestion(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	// Only the program's coordinators get as far as having their body read.
+	var in moveInput
+	prog, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	ctx, u, id := r.Context(), user(r), prog.ID
 	qid, err := pathID(r, "questionID")
 	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ctx, u := r.Context(), user(r)
-	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var in moveInput
-	if err := readJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -428,21 +403,13 @@ type evaluationSettings struct {
 }
 
 func (s *Server) apiEvaluationSettings(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ctx, u := r.Context(), user(r)
-	if _, err := s.Evals.Questions(ctx, u, id, evaluation.KindFollowup); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	// Only the program's coordinators get as far as having their body read.
 	var in evaluationSettings
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
 		return
 	}
+	ctx, u, id := r.Context(), user(r), prog.ID
 	if err := s.Evals.SetShareText(ctx, u, id, in.ShareText); err != nil {
 		s.fail(w, r, err)
 		return

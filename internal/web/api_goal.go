@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"mentorskap/internal/goal"
-	"mentorskap/internal/program"
 )
 
 func (s *Server) apiGoalTable() []apiRoute {
@@ -112,21 +111,6 @@ func toAPIGoalDetail(d *goal.Detail) apiGoalDetail {
 	return out
 }
 
-// pairMemberInput decodes a JSON body for one of the pair's members. A body
-// that does not decode is reported only to someone who may use the
-// endpoint, so that a stranger gets 404 and learns nothing.
-func (s *Server) pairMemberInput(w http.ResponseWriter, r *http.Request, pairID int64, v any) bool {
-	err := readJSON(r, v)
-	if err == nil {
-		return true
-	}
-	if _, _, aerr := program.RequirePairMember(r.Context(), s.DB, user(r), pairID); aerr != nil {
-		err = aerr
-	}
-	s.fail(w, r, err)
-	return false
-}
-
 // apiGoalIDs reads the pair and goal ids from the path.
 func apiGoalIDs(r *http.Request) (pairID, goalID int64, err error) {
 	if pairID, err = pathID(r, "pairID"); err != nil {
@@ -168,7 +152,7 @@ func (s *Server) apiCreateGoal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in apiGoalInput
-	if !s.pairMemberInput(w, r, pairID, &in) {
+	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
 	gi := goal.Input{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetDate}
@@ -216,7 +200,7 @@ func (s *Server) apiUpdateGoal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in apiGoalUpdate
-	if !s.pairMemberInput(w, r, pairID, &in) {
+	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
 	up := goal.Update{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetDate, Status: in.Status, Progress: in.Progress}
@@ -258,7 +242,7 @@ func (s *Server) apiLinkGoalMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in apiGoalMeetingInput
-	if !s.pairMemberInput(w, r, pairID, &in) {
+	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
 	if err := s.Goals.LinkMeeting(r.Context(), user(r), pairID, goalID, in.MeetingID); err != nil {

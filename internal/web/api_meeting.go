@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"mentorskap/internal/meeting"
-	"mentorskap/internal/program"
 )
 
 func (s *Server) apiMeetingTable() []apiRoute {
@@ -171,24 +170,13 @@ func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
 		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength}, nil
 }
 
-// requireMeetingMember answers for the caller when they may not plan the
-// pair's meetings, before the body is read, so that a stranger learns
-// nothing from validation messages.
-func (s *Server) requireMeetingMember(w http.ResponseWriter, r *http.Request, pairID int64) bool {
-	if _, _, err := program.RequirePairMember(r.Context(), s.DB, user(r), pairID); err != nil {
-		s.fail(w, r, err)
-		return false
-	}
-	return true
-}
-
 func (s *Server) apiProposeMeeting(w http.ResponseWriter, r *http.Request) {
 	pairID, err := pathID(r, "pairID")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !s.requireMeetingMember(w, r, pairID) {
+	if _, ok := s.memberInput(w, r, nil); !ok {
 		return
 	}
 	in, err := s.readProposal(r)
@@ -218,7 +206,7 @@ func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !s.requireMeetingMember(w, r, pairID) {
+	if _, ok := s.memberInput(w, r, nil); !ok {
 		return
 	}
 	seen := -1
@@ -247,7 +235,7 @@ func (s *Server) apiRescheduleMeeting(move bool) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		if !s.requireMeetingMember(w, r, pairID) {
+		if _, ok := s.memberInput(w, r, nil); !ok {
 			return
 		}
 		in, err := s.readProposal(r)
@@ -279,7 +267,7 @@ func (s *Server) apiCancelMeeting(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !s.requireMeetingMember(w, r, pairID) {
+	if _, ok := s.memberInput(w, r, nil); !ok {
 		return
 	}
 	var in apiCancelInput

@@ -77,7 +77,7 @@ func (s *Server) apiSendMessage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in apiMessageInput
-	if !s.pairMemberInput(w, r, pairID, &in) {
+	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
 	m, err := s.Meetings.Send(r.Context(), user(r), pairID, meeting.MessageInput{Body: in.Body, Urgent: in.Urgent})
@@ -99,7 +99,7 @@ func (s *Server) apiReadMessages(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in apiReadInput
-	if !s.pairMemberInput(w, r, pairID, &in) {
+	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
 	if err := s.Meetings.MarkRead(r.Context(), user(r), pairID, in.UpTo); err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/meeting"
-	"mentorskap/internal/program"
 )
 
 func (s *Server) apiNotesTable() []apiRoute {
@@ -36,22 +35,6 @@ func apiMeetingIDs(r *http.Request) (pairID, meetingID int64, err error) {
 	}
 	meetingID, err = pathID(r, "meetingID")
 	return pairID, meetingID, err
-}
-
-// notesMemberInput checks that the caller is on the pair in the path before
-// it decodes the body, so that nobody else learns anything from validation
-// messages. Every write to a pair's documents is the members' alone.
-func (s *Server) notesMemberInput(w http.ResponseWriter, r *http.Request, v any) (pairID int64, ok bool) {
-	pairID, err := pathID(r, "pairID")
-	if err == nil {
-		if _, _, err = program.RequirePairMember(r.Context(), s.DB, user(r), pairID); err == nil {
-			if err = readJSON(r, v); err == nil {
-				return pairID, true
-			}
-		}
-	}
-	s.fail(w, r, err)
-	return 0, false
 }
 
 // ---- Agenda ----
@@ -110,7 +93,7 @@ func (s *Server) apiGetAgenda(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPutAgenda(w http.ResponseWriter, r *http.Request) {
 	var in apiAgendaInput
-	pairID, ok := s.notesMemberInput(w, r, &in)
+	pairID, ok := s.memberInput(w, r, &in)
 	if !ok {
 		return
 	}
@@ -174,7 +157,7 @@ func (s *Server) apiGetMeetingNotes(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPutMeetingNotes(w http.ResponseWriter, r *http.Request) {
 	var in apiNotesInput
-	pairID, ok := s.notesMemberInput(w, r, &in)
+	pairID, ok := s.memberInput(w, r, &in)
 	if !ok {
 		return
 	}
@@ -220,7 +203,7 @@ func (s *Server) apiGetPrivateNote(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPutPrivateNote(w http.ResponseWriter, r *http.Request) {
 	var in apiPrivateNoteInput
-	pairID, ok := s.notesMemberInput(w, r, &in)
+	pairID, ok := s.memberInput(w, r, &in)
 	if !ok {
 		return
 	}
@@ -335,7 +318,7 @@ func (s *Server) apiListMeetingActionItems(w http.ResponseWriter, r *http.Reques
 
 func (s *Server) apiCreateActionItem(w http.ResponseWriter, r *http.Request) {
 	var in apiActionInput
-	pairID, ok := s.notesMemberInput(w, r, &in)
+	pairID, ok := s.memberInput(w, r, &in)
 	if !ok {
 		return
 	}
@@ -354,7 +337,7 @@ func (s *Server) apiCreateActionItem(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiUpdateActionItem(w http.ResponseWriter, r *http.Request) {
 	var in apiActionInput
-	pairID, ok := s.notesMemberInput(w, r, &in)
+	pairID, ok := s.memberInput(w, r, &in)
 	if !ok {
 		return
 	}
@@ -377,7 +360,7 @@ type apiReviewInput struct {
 
 func (s *Server) apiReviewActionItem(w http.ResponseWriter, r *http.Request) {
 	var in apiReviewInput
-	pairID, ok := s.notesMemberInput(w, r, &in)
+	pairID, ok := s.memberInput(w, r, &in)
 	if !ok {
 		return
 	}
