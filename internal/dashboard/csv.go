@@ -201,19 +201,11 @@ func addMeetingFacts(ctx context.Context, q store.Q, programID int64, now time.T
 // timeOf reads a timestamp that came out of an aggregate: PostgreSQL keeps
 // its type, SQLite hands back the stored text.
 func timeOf(v any) *time.Time {
-	switch x := v.(type) {
-	case time.Time:
-		return &x
-	case []byte:
-		return timeOf(string(x))
-	case string:
-		for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999"} {
-			if t, err := time.Parse(layout, x); err == nil {
-				return &t
-			}
-		}
+	var a anyTime
+	if a.Scan(v) != nil {
+		return nil
 	}
-	return nil
+	return a.t
 }
 
 // MeetingRows reads the meetings export of a program in date order. It
