@@ -75,7 +75,7 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 		if t, ok := part["tags"].([]any); ok {
 			tags = append(tags, t...)
 		}
-		if err := mergeInto(paths, part["paths"], name); err != nil {
+		if err := mergePaths(paths, part["paths"], name); err != nil {
 			return nil, err
 		}
 		if c, ok := part["components"].(map[string]any); ok {
@@ -102,6 +102,24 @@ func mergeInto(dst map[string]any, src any, file string) error {
 			return fmt.Errorf("%s: %q is already defined", file, k)
 		}
 		dst[k] = v
+	}
+	return nil
+}
+
+// mergePaths adds an area's paths. An area may add operations to a path
+// another file already describes (DELETE /api/v1/me beside the GET and
+// PATCH of "me"), never the same operation twice.
+func mergePaths(dst map[string]any, src any, file string) error {
+	m, _ := src.(map[string]any)
+	for path, v := range m {
+		have, ok := dst[path].(map[string]any)
+		if !ok {
+			dst[path] = v
+			continue
+		}
+		if err := mergeInto(have, v, file+" "+path); err != nil {
+			return err
+		}
 	}
 	return nil
 }

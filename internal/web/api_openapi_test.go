@@ -218,9 +218,9 @@ func TestOpenAPIServed(t *testing.T) {
 // TestOpenAPIMergeRefusesDuplicates keeps two area files from silently
 // overwriting each other's paths or schemas.
 func TestOpenAPIMergeRefusesDuplicates(t *testing.T) {
-	base := `{"openapi":"3.1.0","tags":[],"paths":{"/api/v1/a":{}},"components":{"schemas":{"A":{}}}}`
+	base := `{"openapi":"3.1.0","tags":[],"paths":{"/api/v1/a":{"get":{}}},"components":{"schemas":{"A":{}}}}`
 	for name, part := range map[string]string{
-		"path":   `{"paths":{"/api/v1/a":{}}}`,
+		"path":   `{"paths":{"/api/v1/a":{"get":{}}}}`,
 		"schema": `{"components":{"schemas":{"A":{}}}}`,
 		"key":    `{"info":{}}`,
 	} {
@@ -234,7 +234,7 @@ func TestOpenAPIMergeRefusesDuplicates(t *testing.T) {
 	}
 	ok := fstest.MapFS{
 		"openapi/base.json": {Data: []byte(base)},
-		"openapi/x.json":    {Data: []byte(`{"tags":[{"name":"x"}],"paths":{"/api/v1/b":{}},"components":{"schemas":{"B":{}}}}`)},
+		"openapi/x.json":    {Data: []byte(`{"tags":[{"name":"x"}],"paths":{"/api/v1/b":{},"/api/v1/a":{"delete":{}}},"components":{"schemas":{"B":{}}}}`)},
 	}
 	b, err := mergeOpenAPI(ok)
 	if err != nil {
@@ -246,6 +246,9 @@ func TestOpenAPIMergeRefusesDuplicates(t *testing.T) {
 	}
 	if _, ok := doc["paths"].(map[string]any)["/api/v1/b"]; !ok {
 		t.Error("area path missing after merge")
+	}
+	if _, ok := doc["paths"].(map[string]any)["/api/v1/a"].(map[string]any)["delete"]; !ok {
+		t.Error("an area's operation on an existing path was not merged")
 	}
 	if _, ok := doc["components"].(map[string]any)["schemas"].(map[string]any)["B"]; !ok {
 		t.Error("area schema missing after merge")
