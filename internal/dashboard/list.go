@@ -213,36 +213,30 @@ func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) 
 	return rows, nil
 }
 
-// loadPairs reads every pair with its facts in one query. Each fact is a
-// subquery that an index answers with a seek or a short range (meetings by
-// pair, status and start; versions by pair and number; signatures and
-// check point answers by their parent), so the work grows with the pairs,
-// not with their history, and only one row per pair comes back.
+// loadPairs reads every pair with its facts in one query. The facts that
+// only change when someone writes come from pair_facts, one row per pair
+// that triggers keep in step (migration 0020). Those that depend on the
+// time of reading are derived from it: while a pair's last confirmed
+// meeting is not in the future, every confirmed meeting has been held, and
+// while nothing is booked after now, there is no next meeting. Only the
+// pairs with a meeting ahead have their meetings read, one index seek each.
 //
 // The agreement columns follow agreement.StatusOf: the newest version and
 // how many signed it, and when a version was first signed by both sides.
 func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) ([]Row, map[int64]int, error) {
 	res, err := q.Query(ctx, `SELECT p.id, p.status, p.created_at, p.ended_at, COALESCE(e.how, ''),
-		(SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?),
-		(SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?),
-		(SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed'),
-		(SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status IN ('confirmed', 'proposed') AND m.starts_at > ?),
-		(SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = p.id),
-		(SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-			(SELECT v.id FROM agreement_versions v WHERE v.pair_id = p.id ORDER BY v.number DESC LIMIT 1)),
-		(SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-			FROM agreement_versions v
-			JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-			JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-			WHERE v.pair_id = p.id),
-		(SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = p.id AND c.due_at <= ?
-			AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-				< (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = p.id)),
-		CASE WHEN EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = p.id AND c.kind = 'chemistry') THEN 1 ELSE 0 END,
-		CASE WHEN EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-			WHERE c.pair_id = p.id AND c.kind = 'chemistry' AND a.answer = 'no') THEN 1 ELSE 0 END
-		FROM pairs p LEFT JOIN pair_endings e ON e.pair_id = p.id
-		WHERE p.program_id = ? ORDER BY p.id`, now, now, now, now, programID)
+		CASE WHEN f.last_confirmed IS NULL OR f.last_confirmed <= ? THEN f.confirmed_count
+			ELSE (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?) END,
+		CASE WHEN f.last_confirmed IS NULL OR f.last_confirmed <= ? THEN f.last_confirmed
+			ELSE (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?) END,
+		f.first_confirmed,
+		CASE WHEN f.last_booked IS NULL OR f.last_booked <= ? THEN NULL
+			ELSE (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status IN ('confirmed', 'proposed') AND m.starts_at > ?) END,
+		f.versions, f.latest_signatures, f.signed_at,
+		CASE WHEN f.open_due <= ? THEN f.open_due END,
+		f.has_chemistry, f.chemistry_no
+		FROM pairs p JOIN pair_facts f ON f.pair_id = p.id LEFT JOIN pair_endings e ON e.pair_id = p.id
+		WHERE p.program_id = ? ORDER BY p.id`, now, now, now, now, now, now, now, programID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -254,7 +248,8 @@ func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) (
 		var ended sql.NullTime
 		var how string
 		var last, first, next, signed, evalDue anyTime
-		var versions, signatures, hasChemistry, chemistryNo int
+		var versions, signatures int
+		var hasChemistry, chemistryNo bool
 		if err := res.Scan(&r.PairID, &r.Status, &r.Facts.Created, &ended, &how,
 			&r.Facts.MeetingsHeld, &last, &first, &next,
 			&versions, &signatures, &signed, &evalDue, &hasChemistry, &chemistryNo); err != nil {
@@ -263,10 +258,10 @@ func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) (
 		f := &r.Facts
 		f.Created = f.Created.UTC()
 		f.LastMeeting, f.NextMeeting, f.Signed, f.EvalDue = last.t, next.t, signed.t, evalDue.t
-		f.ChemistryNo = chemistryNo == 1
+		f.ChemistryNo = chemistryNo
 		// A chemistry check nobody has opened has no row yet; it is due a
 		// window after the first meeting, as evaluation.DueFor counts it.
-		if hasChemistry == 0 && first.t != nil {
+		if !hasChemistry && first.t != nil {
 			if at := first.t.Add(evaluation.ChemistryWindow); !at.After(now) && (f.EvalDue == nil || at.Before(*f.EvalDue)) {
 				f.EvalDue = &at
 			}

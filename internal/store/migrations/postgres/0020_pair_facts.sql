@@ -1,0 +1,177 @@
+-- pair_facts keeps, for each pair, the facts the dashboard judges health by
+-- that change only when someone writes: how many meetings are confirmed and
+-- when the first and last are, the newest agreement version and its
+-- signatures, and the earliest check point someone has not answered. Reading
+-- one row per pair instead of about twenty index seeks is what lets the
+-- dashboard of a 10,000-pair program load in well under 100 ms on SQLite.
+-- Facts that depend on the time of reading (meetings held so far, the next
+-- booked meeting) are derived from these at read time; only pairs with a
+-- meeting in the future need their meetings read.
+--
+-- Triggers keep the row in step on every write, whatever code path makes it,
+-- so no page can show a stale figure. Each trigger recomputes its group of
+-- columns for the one pair from the source tables instead of adding and
+-- subtracting, so a missed event cannot leave a lasting error.
+
+CREATE TABLE pair_facts (
+    pair_id           BIGINT PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+    confirmed_count   INTEGER NOT NULL DEFAULT 0,
+    first_confirmed   TIMESTAMPTZ,
+    last_confirmed    TIMESTAMPTZ,
+    last_booked       TIMESTAMPTZ,
+    versions          INTEGER NOT NULL DEFAULT 0,
+    latest_signatures INTEGER NOT NULL DEFAULT 0,
+    signed_at         TIMESTAMPTZ,
+    open_due          TIMESTAMPTZ,
+    has_chemistry     BOOLEAN NOT NULL DEFAULT FALSE,
+    chemistry_no      BOOLEAN NOT NULL DEFAULT FALSE
+);
+
+CREATE FUNCTION pairs_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO pair_facts (pair_id) VALUES (NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER pairs_facts AFTER INSERT ON pairs FOR EACH ROW EXECUTE FUNCTION pairs_facts();
+
+-- Each refresh first locks the pair's row, so that its UPDATE, a statement
+-- of its own with a fresh snapshot under READ COMMITTED, sees every write a
+-- concurrent transaction committed while this one waited.
+
+CREATE FUNCTION refresh_meeting_facts(p BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM pair_facts WHERE pair_id = p FOR UPDATE;
+    UPDATE pair_facts SET
+        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p AND m.status = 'confirmed'),
+        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p AND m.status = 'confirmed'),
+        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p AND m.status = 'confirmed'),
+        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p AND m.status IN ('confirmed', 'proposed'))
+    WHERE pair_id = p;
+END $$;
+
+CREATE FUNCTION refresh_agreement_facts(p BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM pair_facts WHERE pair_id = p FOR UPDATE;
+    UPDATE pair_facts SET
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = p),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = p ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = p)
+    WHERE pair_id = p;
+END $$;
+
+CREATE FUNCTION refresh_checkpoint_facts(p BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM 1 FROM pair_facts WHERE pair_id = p FOR UPDATE;
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = p
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = p)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = p AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = p AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = p;
+END $$;
+
+CREATE FUNCTION meetings_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_meeting_facts(OLD.pair_id);
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_meeting_facts(NEW.pair_id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER meetings_facts AFTER INSERT OR UPDATE OR DELETE ON meetings FOR EACH ROW EXECUTE FUNCTION meetings_facts();
+
+CREATE FUNCTION agreement_versions_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_agreement_facts(OLD.pair_id);
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_agreement_facts(NEW.pair_id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER agreement_versions_facts AFTER INSERT OR DELETE ON agreement_versions FOR EACH ROW EXECUTE FUNCTION agreement_versions_facts();
+
+CREATE FUNCTION agreement_signatures_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_agreement_facts((SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id));
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_agreement_facts((SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER agreement_signatures_facts AFTER INSERT OR DELETE ON agreement_signatures FOR EACH ROW EXECUTE FUNCTION agreement_signatures_facts();
+
+CREATE FUNCTION checkpoints_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_checkpoint_facts(OLD.pair_id);
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_checkpoint_facts(NEW.pair_id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER checkpoints_facts AFTER INSERT OR UPDATE OR DELETE ON checkpoints FOR EACH ROW EXECUTE FUNCTION checkpoints_facts();
+
+CREATE FUNCTION checkpoint_responses_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_checkpoint_facts((SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id));
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_checkpoint_facts((SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER checkpoint_responses_facts AFTER INSERT OR DELETE ON checkpoint_responses FOR EACH ROW EXECUTE FUNCTION checkpoint_responses_facts();
+
+CREATE FUNCTION chemistry_answers_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_checkpoint_facts((SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id));
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_checkpoint_facts((SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id));
+    RETURN NULL;
+END $$;
+CREATE TRIGGER chemistry_answers_facts AFTER INSERT OR UPDATE OR DELETE ON chemistry_answers FOR EACH ROW EXECUTE FUNCTION chemistry_answers_facts();
+
+CREATE FUNCTION pair_members_facts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM refresh_checkpoint_facts(OLD.pair_id);
+        RETURN NULL;
+    END IF;
+    PERFORM refresh_checkpoint_facts(NEW.pair_id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER pair_members_facts AFTER INSERT OR DELETE ON pair_members FOR EACH ROW EXECUTE FUNCTION pair_members_facts();
+
+-- Existing pairs get their row, then every group is computed once.
+INSERT INTO pair_facts (pair_id) SELECT id FROM pairs;
+UPDATE pair_facts SET
+        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
+        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
+        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
+        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status IN ('confirmed', 'proposed')),
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = pair_facts.pair_id),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = pair_facts.pair_id ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = pair_facts.pair_id),
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = pair_facts.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = pair_facts.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = pair_facts.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = pair_facts.pair_id AND c.kind = 'chemistry' AND a.answer = 'no');

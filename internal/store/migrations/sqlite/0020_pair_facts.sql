@@ -1,0 +1,261 @@
+-- pair_facts keeps, for each pair, the facts the dashboard judges health by
+-- that change only when someone writes: how many meetings are confirmed and
+-- when the first and last are, the newest agreement version and its
+-- signatures, and the earliest check point someone has not answered. Reading
+-- one row per pair instead of about twenty index seeks is what lets the
+-- dashboard of a 10,000-pair program load in well under 100 ms on SQLite.
+-- Facts that depend on the time of reading (meetings held so far, the next
+-- booked meeting) are derived from these at read time; only pairs with a
+-- meeting in the future need their meetings read.
+--
+-- Triggers keep the row in step on every write, whatever code path makes it,
+-- so no page can show a stale figure. Each trigger recomputes its group of
+-- columns for the one pair from the source tables instead of adding and
+-- subtracting, so a missed event cannot leave a lasting error.
+
+CREATE TABLE pair_facts (
+    pair_id           INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
+    confirmed_count   INTEGER NOT NULL DEFAULT 0,
+    first_confirmed   TIMESTAMP,
+    last_confirmed    TIMESTAMP,
+    last_booked       TIMESTAMP,
+    versions          INTEGER NOT NULL DEFAULT 0,
+    latest_signatures INTEGER NOT NULL DEFAULT 0,
+    signed_at         TIMESTAMP,
+    open_due          TIMESTAMP,
+    has_chemistry     INTEGER NOT NULL DEFAULT 0,
+    chemistry_no      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TRIGGER pairs_facts AFTER INSERT ON pairs
+BEGIN
+    INSERT INTO pair_facts (pair_id) VALUES (NEW.id);
+END;
+
+CREATE TRIGGER meetings_facts_insert AFTER INSERT ON meetings
+BEGIN
+    UPDATE pair_facts SET
+        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
+        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
+        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
+        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status IN ('confirmed', 'proposed'))
+    WHERE pair_id = NEW.pair_id;
+END;
+
+CREATE TRIGGER meetings_facts_update AFTER UPDATE ON meetings
+BEGIN
+    UPDATE pair_facts SET
+        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
+        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
+        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
+        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status IN ('confirmed', 'proposed'))
+    WHERE pair_id = NEW.pair_id;
+END;
+
+CREATE TRIGGER meetings_facts_delete AFTER DELETE ON meetings
+BEGIN
+    UPDATE pair_facts SET
+        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status = 'confirmed'),
+        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status = 'confirmed'),
+        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status = 'confirmed'),
+        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status IN ('confirmed', 'proposed'))
+    WHERE pair_id = OLD.pair_id;
+END;
+
+CREATE TRIGGER agreement_versions_facts_insert AFTER INSERT ON agreement_versions
+BEGIN
+    UPDATE pair_facts SET
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = NEW.pair_id),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = NEW.pair_id ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = NEW.pair_id)
+    WHERE pair_id = NEW.pair_id;
+END;
+
+CREATE TRIGGER agreement_versions_facts_delete AFTER DELETE ON agreement_versions
+BEGIN
+    UPDATE pair_facts SET
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = OLD.pair_id),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = OLD.pair_id ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = OLD.pair_id)
+    WHERE pair_id = OLD.pair_id;
+END;
+
+CREATE TRIGGER agreement_signatures_facts_insert AFTER INSERT ON agreement_signatures
+BEGIN
+    UPDATE pair_facts SET
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id)),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id) ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id))
+    WHERE pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id);
+END;
+
+CREATE TRIGGER agreement_signatures_facts_delete AFTER DELETE ON agreement_signatures
+BEGIN
+    UPDATE pair_facts SET
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id)),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id) ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id))
+    WHERE pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id);
+END;
+
+CREATE TRIGGER checkpoints_facts_insert AFTER INSERT ON checkpoints
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = NEW.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = NEW.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = NEW.pair_id;
+END;
+
+CREATE TRIGGER checkpoints_facts_update AFTER UPDATE ON checkpoints
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = NEW.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = NEW.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = NEW.pair_id;
+END;
+
+CREATE TRIGGER checkpoints_facts_delete AFTER DELETE ON checkpoints
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = OLD.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = OLD.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = OLD.pair_id;
+END;
+
+CREATE TRIGGER checkpoint_responses_facts_insert AFTER INSERT ON checkpoint_responses
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id)
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id))),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
+END;
+
+CREATE TRIGGER checkpoint_responses_facts_delete AFTER DELETE ON checkpoint_responses
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id)
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id))),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id);
+END;
+
+CREATE TRIGGER chemistry_answers_facts_insert AFTER INSERT ON chemistry_answers
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id)
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id))),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
+END;
+
+CREATE TRIGGER chemistry_answers_facts_update AFTER UPDATE ON chemistry_answers
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id)
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id))),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
+END;
+
+CREATE TRIGGER chemistry_answers_facts_delete AFTER DELETE ON chemistry_answers
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id)
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id))),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id);
+END;
+
+CREATE TRIGGER pair_members_facts_insert AFTER INSERT ON pair_members
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = NEW.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = NEW.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = NEW.pair_id;
+END;
+
+CREATE TRIGGER pair_members_facts_delete AFTER DELETE ON pair_members
+BEGIN
+    UPDATE pair_facts SET
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = OLD.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = OLD.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
+    WHERE pair_id = OLD.pair_id;
+END;
+
+-- Existing pairs get their row, then every group is computed once.
+INSERT INTO pair_facts (pair_id) SELECT id FROM pairs;
+UPDATE pair_facts SET
+        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
+        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
+        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
+        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status IN ('confirmed', 'proposed')),
+        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = pair_facts.pair_id),
+        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = pair_facts.pair_id ORDER BY v.number DESC LIMIT 1)),
+        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+            FROM agreement_versions v
+            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+            WHERE v.pair_id = pair_facts.pair_id),
+        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = pair_facts.pair_id
+            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = pair_facts.pair_id)),
+        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = pair_facts.pair_id AND c.kind = 'chemistry'),
+        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+            WHERE c.pair_id = pair_facts.pair_id AND c.kind = 'chemistry' AND a.answer = 'no');
