@@ -7,7 +7,6 @@ package dashboard
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -102,7 +101,21 @@ func ForCoordinator(ctx context.Context, q store.Q, actor *account.User, program
 	if err != nil {
 		return nil, err
 	}
-	return page(prog, rows, f), nil
+	// Names are read for every pair only when the filter or the order
+	// needs them; otherwise for the one page shown.
+	named := f.Search != "" || f.Sort == SortName
+	if named {
+		if err := loadMembers(ctx, q, prog.ID, rows); err != nil {
+			return nil, err
+		}
+	}
+	res := page(prog, rows, f)
+	if !named {
+		if err := loadMembers(ctx, q, prog.ID, res.Rows); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // NeedsAttention lists the pairs of a program whose health is a warning or
@@ -118,6 +131,10 @@ func NeedsAttention(ctx context.Context, q store.Q, programID int64, now time.Ti
 		return nil, err
 	}
 	rows = slices.DeleteFunc(rows, func(r Row) bool { return r.Health.Severity < health.Warning })
+	if err := loadMembers(ctx, q, programID, rows); err != nil {
+		return nil, err
+	}
+	sortRows(rows, SortName)
 	sortRows(rows, SortHealth)
 	return rows, nil
 }
@@ -158,14 +175,22 @@ func matches(r Row, search string) bool {
 	return false
 }
 
+// sortRows orders rows. Only SortName compares names; the other orders
+// break ties by pair, oldest first, so that they need no names and a page
+// stays where it was between visits. The sort is stable, so sorting by name
+// first and then by another order keeps names as the tie-break.
 func sortRows(rows []Row, by string) {
-	// Names are joined once, not in every comparison.
-	names := make(map[int64]string, len(rows))
-	for _, r := range rows {
-		names[r.PairID] = strings.Join(r.Mentors, ", ") + "\x00" + strings.Join(r.Mentees, ", ")
-	}
-	byName := func(a, b Row) int {
-		return cmp.Or(cmp.Compare(names[a.PairID], names[b.PairID]), cmp.Compare(a.PairID, b.PairID))
+	byID := func(a, b Row) int { return cmp.Compare(a.PairID, b.PairID) }
+	if by == SortName {
+		// Names are joined once, not in every comparison.
+		names := make(map[int64]string, len(rows))
+		for _, r := range rows {
+			names[r.PairID] = strings.Join(r.Mentors, ", ") + "\x00" + strings.Join(r.Mentees, ", ")
+		}
+		slices.SortStableFunc(rows, func(a, b Row) int {
+			return cmp.Or(cmp.Compare(names[a.PairID], names[b.PairID]), byID(a, b))
+		})
+		return
 	}
 	// Pairs without the date sort last in either direction.
 	byTime := func(a, b *time.Time, desc bool) int {
@@ -181,29 +206,24 @@ func sortRows(rows []Row, by string) {
 		}
 		return a.Compare(*b)
 	}
-	slices.SortFunc(rows, func(a, b Row) int {
+	slices.SortStableFunc(rows, func(a, b Row) int {
 		switch by {
-		case SortName:
-			return byName(a, b)
 		case SortLast:
-			return cmp.Or(byTime(a.Facts.LastMeeting, b.Facts.LastMeeting, true), byName(a, b))
+			return byTime(a.Facts.LastMeeting, b.Facts.LastMeeting, true)
 		case SortNext:
-			return cmp.Or(byTime(a.Facts.NextMeeting, b.Facts.NextMeeting, false), byName(a, b))
+			return byTime(a.Facts.NextMeeting, b.Facts.NextMeeting, false)
 		}
 		return cmp.Or(cmp.Compare(b.Health.Severity, a.Health.Severity),
-			cmp.Compare(len(b.Health.Signals), len(a.Health.Signals)), byName(a, b))
+			cmp.Compare(len(b.Health.Signals), len(a.Health.Signals)))
 	})
 }
 
-// load reads the facts of every pair of the program in two queries and
-// judges each pair's health.
+// load reads the facts of every pair of the program in one query and
+// judges each pair's health. The names are left to loadMembers.
 func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) ([]Row, error) {
 	now = now.UTC()
-	rows, index, err := loadPairs(ctx, q, prog.ID, now)
+	rows, err := loadPairs(ctx, q, prog.ID, now)
 	if err != nil {
-		return nil, err
-	}
-	if err := loadMembers(ctx, q, prog.ID, rows, index); err != nil {
 		return nil, err
 	}
 	rules := Rules(prog)
@@ -223,40 +243,44 @@ func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) 
 //
 // The agreement columns follow agreement.StatusOf: the newest version and
 // how many signed it, and when a version was first signed by both sides.
-func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) ([]Row, map[int64]int, error) {
-	res, err := q.Query(ctx, `SELECT p.id, p.status, p.created_at, p.ended_at, COALESCE(e.how, ''),
+//
+// COALESCE around a time column hides its declared type from the SQLite
+// driver, which would otherwise try two layouts on every time; anyTime
+// reads the one layout the driver writes.
+func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) ([]Row, error) {
+	res, err := q.Query(ctx, `SELECT p.id, p.status, COALESCE(p.created_at, NULL), COALESCE(p.ended_at, NULL), COALESCE(e.how, ''),
 		CASE WHEN f.last_confirmed IS NULL OR f.last_confirmed <= ? THEN f.confirmed_count
 			ELSE (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?) END,
 		CASE WHEN f.last_confirmed IS NULL OR f.last_confirmed <= ? THEN f.last_confirmed
 			ELSE (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?) END,
-		f.first_confirmed,
+		COALESCE(f.first_confirmed, NULL),
 		CASE WHEN f.last_booked IS NULL OR f.last_booked <= ? THEN NULL
 			ELSE (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status IN ('confirmed', 'proposed') AND m.starts_at > ?) END,
-		f.versions, f.latest_signatures, f.signed_at,
+		f.versions, f.latest_signatures, COALESCE(f.signed_at, NULL),
 		CASE WHEN f.open_due <= ? THEN f.open_due END,
 		f.has_chemistry, f.chemistry_no
 		FROM pairs p JOIN pair_facts f ON f.pair_id = p.id LEFT JOIN pair_endings e ON e.pair_id = p.id
 		WHERE p.program_id = ? ORDER BY p.id`, now, now, now, now, now, now, now, programID)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer res.Close()
 	var rows []Row
-	index := map[int64]int{}
 	for res.Next() {
 		var r Row
-		var ended sql.NullTime
 		var how string
-		var last, first, next, signed, evalDue anyTime
+		var created, ended, last, first, next, signed, evalDue anyTime
 		var versions, signatures int
 		var hasChemistry, chemistryNo bool
-		if err := res.Scan(&r.PairID, &r.Status, &r.Facts.Created, &ended, &how,
+		if err := res.Scan(&r.PairID, &r.Status, &created, &ended, &how,
 			&r.Facts.MeetingsHeld, &last, &first, &next,
 			&versions, &signatures, &signed, &evalDue, &hasChemistry, &chemistryNo); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		f := &r.Facts
-		f.Created = f.Created.UTC()
+		if created.t != nil {
+			f.Created = *created.t
+		}
 		f.LastMeeting, f.NextMeeting, f.Signed, f.EvalDue = last.t, next.t, signed.t, evalDue.t
 		f.ChemistryNo = chemistryNo
 		// A chemistry check nobody has opened has no row yet; it is due a
@@ -268,9 +292,9 @@ func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) (
 		}
 		switch {
 		case r.Status != program.PairActive:
-			t := ended.Time.UTC()
-			if !ended.Valid {
-				t = f.Created
+			t := f.Created
+			if ended.t != nil {
+				t = *ended.t
 			}
 			f.Ended, f.EndedOnPlan = &t, how == "planned"
 			f.EvalDue, f.ChemistryNo = nil, false
@@ -284,17 +308,32 @@ func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) (
 		default:
 			r.AgreementState = agreement.StateDrafting
 		}
-		index[r.PairID] = len(rows)
 		rows = append(rows, r)
 	}
-	return rows, index, res.Err()
+	return rows, res.Err()
 }
 
-// loadMembers fills in the names.
-func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row, index map[int64]int) error {
-	res, err := q.Query(ctx, `SELECT pm.pair_id, pm.side, u.name FROM pair_members pm
+// loadMembers fills in the names of the given pairs of a program: a page's
+// by their ids, many by reading the whole program's.
+func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	index := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		index[r.PairID] = i
+	}
+	query := `SELECT pm.pair_id, pm.side, u.name FROM pair_members pm
 		JOIN pairs p ON p.id = pm.pair_id JOIN users u ON u.id = pm.user_id
-		WHERE p.program_id = ?`, programID)
+		WHERE p.program_id = ?`
+	args := []any{programID}
+	if len(rows) <= PerPage {
+		query += ` AND pm.pair_id IN (?` + strings.Repeat(", ?", len(rows)-1) + `)`
+		for _, r := range rows {
+			args = append(args, r.PairID)
+		}
+	}
+	res, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -350,6 +389,10 @@ func (a *anyTime) Scan(src any) error {
 	default:
 		return fmt.Errorf("dashboard: cannot scan %T as a time", src)
 	}
+	if t, ok := parseWritten(s); ok {
+		a.t = &t
+		return nil
+	}
 	// The driver's own form may carry a monotonic clock suffix.
 	if i := strings.Index(s, " m="); i >= 0 {
 		s = s[:i]
@@ -362,4 +405,63 @@ func (a *anyTime) Scan(src any) error {
 		}
 	}
 	return fmt.Errorf("dashboard: cannot read time %q", s)
+}
+
+// parseWritten reads the layout the SQLite driver writes,
+// "2006-01-02 15:04:05.999999999-07:00", without time.Parse: a dashboard
+// reads tens of thousands of times per view and this is several times
+// faster. Anything else is left to the general layouts.
+func parseWritten(s string) (time.Time, bool) {
+	if len(s) < 25 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	num := func(from, to int) (int, bool) {
+		n := 0
+		for _, c := range []byte(s[from:to]) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 7)
+	day, ok3 := num(8, 10)
+	hour, ok4 := num(11, 13)
+	minute, ok5 := num(14, 16)
+	sec, ok6 := num(17, 19)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) {
+		return time.Time{}, false
+	}
+	rest, nsec := s[19:], 0
+	if rest[0] == '.' {
+		i := 1
+		for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+			i++
+		}
+		digits := rest[1:i]
+		if len(digits) == 0 || len(digits) > 9 {
+			return time.Time{}, false
+		}
+		nsec, _ = num(20, 19+i)
+		for range 9 - len(digits) {
+			nsec *= 10
+		}
+		rest = rest[i:]
+	}
+	if len(rest) != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':' {
+		return time.Time{}, false
+	}
+	zh, ok7 := num(len(s)-5, len(s)-3)
+	zm, ok8 := num(len(s)-2, len(s))
+	if !ok7 || !ok8 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	offset := time.Duration(zh)*time.Hour + time.Duration(zm)*time.Minute
+	if rest[0] == '-' {
+		offset = -offset
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC).Add(-offset)
+	return t, true
 }
