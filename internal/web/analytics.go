@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -127,8 +128,10 @@ func analyticsCharts(l *i18n.Locale, a *dashboard.Analytics) []analyticsChart {
 }
 
 // evaluationCharts draws, per check point, the average of each scale
-// question and the yes and no answers of each yes/no question. Questions
-// are numbered in the picture and written out in its table.
+// question, the yes and no answers of each yes/no question, the answers
+// chosen of each choice question and, for the final evaluation, how the
+// goals were judged. Scale and yes/no questions are numbered in the picture
+// and written out in its table.
 func evaluationCharts(l *i18n.Locale, res evaluation.Results) []dashboard.Chart {
 	num := func(f float64) string { return l.Decimal(f, 0) }
 	avg := func(f float64) string { return l.Decimal(f, 1) }
@@ -149,7 +152,34 @@ func evaluationCharts(l *i18n.Locale, res evaluation.Results) []dashboard.Chart 
 				yesNo.Bars = append(yesNo.Bars, dashboard.Bar{Label: short, Name: prompt, Values: []float64{float64(q.Yes()), float64(q.No())}})
 			}
 		}
-		for _, c := range []dashboard.Chart{scale, yesNo} {
+		charts := []dashboard.Chart{scale, yesNo}
+		// A choice question's options are its own, so each gets a chart.
+		for i, q := range k.Questions {
+			if q.Type != evaluation.TypeChoice || q.Count == 0 {
+				continue
+			}
+			text := q.In(l.Lang())
+			c := dashboard.Chart{ID: fmt.Sprintf("chart-eval-%s-choice-%d", k.Kind, i+1),
+				Title: l.T("analytics.eval.choice_title", "checkpoint", kind, "question", text.Prompt),
+				Desc:  l.T("analytics.eval.choice_desc"), Series: []string{l.T("analytics.eval.chosen")}, Format: num}
+			for j, n := range q.Counts {
+				label := l.Int(j + 1)
+				if j < len(text.Options) {
+					label = text.Options[j]
+				}
+				c.Bars = append(c.Bars, dashboard.Bar{Label: label, Values: []float64{float64(n)}})
+			}
+			charts = append(charts, c)
+		}
+		if k.Kind == evaluation.KindFinal && len(k.Goals) > 0 {
+			c := dashboard.Chart{ID: "chart-eval-final-goals", Title: l.T("analytics.eval.goals_title"),
+				Desc: l.T("analytics.eval.goals_desc"), Series: []string{l.T("analytics.eval.goals")}, Format: num}
+			for _, st := range []string{"reached", "partly", "not_reached"} {
+				c.Bars = append(c.Bars, dashboard.Bar{Label: l.T("checkpoint.goal_status." + st), Values: []float64{float64(k.Goals[st])}})
+			}
+			charts = append(charts, c)
+		}
+		for _, c := range charts {
 			if len(c.Bars) > 0 {
 				out = append(out, c)
 			}

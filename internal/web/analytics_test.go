@@ -11,6 +11,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/dashboard"
+	"mentorskap/internal/evaluation"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -271,5 +272,57 @@ func TestAnalyticsKeysExist(t *testing.T) {
 		if !app.bundle.Has(k) {
 			t.Errorf("catalog lacks %s", k)
 		}
+	}
+}
+
+// TestAnalyticsChoiceAndGoalCharts: a final evaluation answered by both
+// sides shows each choice question's answers and the goals' re-assessment
+// as charts with their tables, never the goal titles themselves.
+func TestAnalyticsChoiceAndGoalCharts(t *testing.T) {
+	app := newTestApp(t)
+	s := newAnalyticsScene(t, app)
+	ctx := context.Background()
+	now := app.clock.Now()
+	if err := app.db.Tx(ctx, func(tx *store.Tx) error { return evaluation.EnsureQuestions(ctx, tx, s.prog.ID, now) }); err != nil {
+		t.Fatal(err)
+	}
+	qs, err := evaluation.ListQuestions(ctx, app.db, s.prog.ID, evaluation.KindFinal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var choice int64
+	for _, q := range qs {
+		if q.Type == evaluation.TypeChoice {
+			choice = q.ID
+		}
+	}
+	if choice == 0 {
+		t.Fatal("the default final evaluation has no choice question")
+	}
+	var cp int64
+	err = app.db.Tx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO checkpoints (pair_id, kind, due_at, created_at, updated_at)
+			VALUES (?, 'final', ?, ?, ?) RETURNING id`, s.pair.ID, now, now, now).Scan(&cp)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range []*account.User{s.mentor, s.mentee} {
+		app.analyticsExec(`INSERT INTO checkpoint_responses (checkpoint_id, user_id, submitted_at) VALUES (?, ?, ?)`, cp, u.ID, now)
+		// The mentor chose "Now and then", the mentee "Yes, regularly".
+		app.analyticsExec(`INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, value) VALUES (?, ?, ?, ?)`,
+			cp, u.ID, choice, 1-i)
+		app.analyticsExec(`INSERT INTO evaluation_goal_reviews (checkpoint_id, user_id, goal_id, goal_title, status)
+			VALUES (?, ?, 1, 'Private goal title', ?)`, cp, u.ID, []string{"reached", "partly"}[i])
+	}
+	res := app.login(s.coord.Email).get("/programs/" + pid(s.prog.ID) + "/analytics")
+	res.mustStatus(t, http.StatusOK)
+	res.mustContain(t, "Final: Will you stay in touch after the program?",
+		`<th scope="row">Yes, regularly</th><td>1</td>`, `<th scope="row">Now and then</th><td>1</td>`,
+		`<th scope="row">Probably not</th><td>0</td>`,
+		"Final evaluation: goals re-assessed", `<th scope="row">Partly reached</th><td>1</td>`,
+		`<th scope="row">Not reached</th><td>0</td>`)
+	if strings.Contains(res.Body, "Private goal title") {
+		t.Error("analytics page shows a goal's title")
 	}
 }
