@@ -1,11 +1,18 @@
 // Package demo fills a database with a sample mentoring program so that a
 // newcomer can log in as each role and click through the product. It goes
 // through the same domain functions the web pages use (accounts, program,
-// join link, profile, approval, pairing), so the sample obeys every rule
-// real data does.
+// join link, profile, approval, pairing, agreements, meetings, notes,
+// goals, check points, endings), so the sample obeys every rule real data
+// does.
+//
+// The program started four months ago, and its pairs are at every stage a
+// coordinator meets: just matched, drafting the agreement, freshly signed,
+// well under way, fallen behind, ended early and finished (stories.go). The
+// past is played forward with a clock set back in time (story.go).
 //
 // Seeding is idempotent: people are found by email, the program by name and
-// pairs by their mentee, so running it again adds only what is missing.
+// pairs by their mentee, so running it again adds only what is missing. A
+// pair's history is played only in the run that matches the pair.
 package demo
 
 import (
@@ -15,10 +22,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/goal"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -44,43 +57,71 @@ type Result struct {
 
 // seeder carries one run's state.
 type seeder struct {
-	db       *store.DB
-	clk      clock.Clock
-	programs *program.Service
-	users    map[string]*account.User // by email
-	res      *Result
+	db    *store.DB
+	today time.Time    // when the demo runs: the story leads up to it
+	clk   *clock.Fixed // the story's clock, set to each event's moment
+	oslo  *time.Location
+	// The services get the story clock and no outbox: every demo address
+	// is fictional, so no email is queued.
+	programs   *program.Service
+	agreements *agreement.Service
+	meetings   *meeting.Service
+	goals      *goal.Service
+	evals      *evaluation.Service
+	bundle     *i18n.Bundle
+	users      map[string]*account.User // by email
+	prog       *program.Program
+	res        *Result
 }
 
-// Seed creates the sample program and its people, or completes it. No email
-// is queued: the program service gets no outbox, because every demo address
-// is fictional.
+// Seed creates the sample program, its people and its pairs' histories, or
+// completes them. clk gives today; the histories end before it.
 func Seed(ctx context.Context, db *store.DB, clk clock.Clock) (*Result, error) {
+	oslo, err := time.LoadLocation(zone)
+	if err != nil {
+		return nil, fmt.Errorf("demo needs the time zone database: %w", err)
+	}
+	bundle, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	today := clk.Now().UTC()
+	story := clock.NewFixed(today)
 	s := &seeder{
-		db:       db,
-		clk:      clk,
-		programs: &program.Service{DB: db, Clock: clk},
-		users:    map[string]*account.User{},
-		res:      &Result{},
+		db: db, today: today, clk: story, oslo: oslo,
+		programs:   &program.Service{DB: db, Clock: story},
+		agreements: &agreement.Service{DB: db, Clock: story},
+		meetings:   &meeting.Service{DB: db, Clock: story},
+		goals:      &goal.Service{DB: db, Clock: story},
+		evals:      &evaluation.Service{DB: db, Clock: story},
+		bundle:     bundle,
+		users:      map[string]*account.User{},
+		res:        &Result{},
+	}
+	if err := s.set(s.at(-140, "09:00")); err != nil {
+		return nil, err
 	}
 	if err := s.admin(ctx); err != nil {
 		return nil, err
 	}
+	s.set(s.at(-135, "10:30"))
 	coord, err := s.user(ctx, coordinator, account.RoleCoordinator)
 	if err != nil {
 		return nil, err
 	}
 	s.res.Logins = append(s.res.Logins, Login{Role: "coordinator", Name: coord.Name, Email: coord.Email})
+	s.set(s.at(-130, "13:00"))
 	prog, err := s.program(ctx, coord)
 	if err != nil {
 		return nil, err
 	}
-	s.res.Program = prog
+	s.res.Program, s.prog = prog, prog
 	for _, group := range []struct {
 		role   string
 		people []person
 	}{{"mentor", mentors}, {"mentee", mentees}} {
-		for _, p := range group.people {
-			if err := s.participant(ctx, coord, prog, group.role, p); err != nil {
+		for i, p := range group.people {
+			if err := s.participant(ctx, coord, prog, group.role, p, i); err != nil {
 				return nil, fmt.Errorf("demo participant %s: %w", p.Email, err)
 			}
 		}
@@ -137,9 +178,10 @@ func (s *seeder) admin(ctx context.Context) error {
 	return nil
 }
 
-// program finds the sample program by name or creates it. It started three
-// weeks ago so that the matched pairs are under way, and keeps the seed
-// documents' rhythm: five months, four meetings at least, once a month.
+// program finds the sample program by name or creates it. It started four
+// months ago, so that its first pairs have run their course while the rest
+// are under way, and keeps the seed documents' rhythm: five months, four
+// meetings at least, once a month.
 func (s *seeder) program(ctx context.Context, coord *account.User) (*program.Program, error) {
 	var id int64
 	switch err := s.db.QueryRow(ctx, `SELECT id FROM programs WHERE name = ? ORDER BY id LIMIT 1`, programName).Scan(&id); {
@@ -148,7 +190,7 @@ func (s *seeder) program(ctx context.Context, coord *account.User) (*program.Pro
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
-	d := program.Defaults(s.clk.Now().AddDate(0, 0, -21), "nb")
+	d := program.Defaults(s.at(programStart, "12:00"), "nb")
 	in := program.SettingsOf(d)
 	in.Name, in.Purpose, in.Goals, in.FocusAreas = programName, programPurpose, programGoals, programFocus
 	// The join link is how the sample participants enrol, as real
@@ -163,8 +205,17 @@ func (s *seeder) program(ctx context.Context, coord *account.User) (*program.Pro
 
 // participant enrols p through the join link, fills in the profile and has
 // the coordinator approve them. Someone already enrolled is left as they
-// are, so edits made while trying the demo survive a second run.
-func (s *seeder) participant(ctx context.Context, coord *account.User, prog *program.Program, role string, p person) error {
+// are, so edits made while trying the demo survive a second run. The i-th
+// person of a group applies in the weeks before the start; those still
+// pending applied in the last few days.
+func (s *seeder) participant(ctx context.Context, coord *account.User, prog *program.Program, role string, p person, i int) error {
+	joined := s.at(programStart-10+i%6, fmt.Sprintf("%02d:%02d", 18+i%4, 7*i%60))
+	if p.Pending {
+		joined = s.at(-1-3*(i%2), "21:10")
+	}
+	if err := s.set(joined); err != nil {
+		return err
+	}
 	u, err := s.user(ctx, p, account.RoleMember)
 	if err != nil {
 		return err
@@ -195,11 +246,13 @@ func (s *seeder) participant(ctx context.Context, coord *account.User, prog *pro
 	if p.Pending {
 		return nil
 	}
+	s.set(s.at(programStart-2, "09:30"))
 	return s.programs.Decide(ctx, coord, prog.ID, u.ID, true)
 }
 
-// pairs makes the sample matches. A mentee is in one active pair at most,
-// so a mentee already paired means that match exists.
+// pairs makes the sample matches and plays each new pair's history. A
+// mentee is in one pair of the story at most, so a pair with that mentee,
+// running or ended, means the match exists; it is left as it is.
 func (s *seeder) pairs(ctx context.Context, coord *account.User, prog *program.Program) error {
 	existing, err := program.Pairs(ctx, s.db, prog.ID)
 	if err != nil {
@@ -207,13 +260,11 @@ func (s *seeder) pairs(ctx context.Context, coord *account.User, prog *program.P
 	}
 	paired := map[int64]bool{}
 	for _, pr := range existing {
-		if pr.Active() {
-			for _, m := range pr.Mentees {
-				paired[m.UserID] = true
-			}
+		for _, m := range pr.Mentees {
+			paired[m.UserID] = true
 		}
 	}
-	for _, pr := range pairs {
+	for _, st := range stories {
 		ids := func(emails []string) []int64 {
 			out := make([]int64, len(emails))
 			for i, e := range emails {
@@ -221,29 +272,49 @@ func (s *seeder) pairs(ctx context.Context, coord *account.User, prog *program.P
 			}
 			return out
 		}
-		mentorIDs, menteeIDs := ids(pr.Mentors), ids(pr.Mentees)
+		mentorIDs, menteeIDs := ids(st.Mentors), ids(st.Mentees)
 		if paired[menteeIDs[0]] {
 			continue
 		}
-		if _, err := s.programs.CreatePair(ctx, coord, prog.ID, mentorIDs, menteeIDs); err != nil {
-			return fmt.Errorf("demo pair %v–%v: %w", pr.Mentors, pr.Mentees, err)
+		if err := s.set(s.at(st.Matched, "10:00")); err != nil {
+			return err
+		}
+		p, err := s.programs.CreatePair(ctx, coord, prog.ID, mentorIDs, menteeIDs)
+		if err != nil {
+			return fmt.Errorf("demo pair %v–%v: %w", st.Mentors, st.Mentees, err)
+		}
+		r := &storyline{s: s, ctx: ctx, pair: p, lang: st.Lang, items: map[string]int64{}}
+		if st.Play != nil {
+			st.Play(r)
+		}
+		if r.err != nil {
+			return fmt.Errorf("demo story of %v–%v: %w", st.Mentors, st.Mentees, r.err)
 		}
 	}
+	s.clk.Set(s.today)
 	s.notePairs()
 	return nil
 }
 
-// notePairs tells each paired login who is on the other side.
+// notePairs tells each paired login who is on the other side and where
+// the pair stands.
 func (s *seeder) notePairs() {
-	for _, pr := range pairs {
+	for _, st := range stories {
 		for i := range s.res.Logins {
 			l := &s.res.Logins[i]
+			note := ""
 			switch {
-			case slices.Contains(pr.Mentors, l.Email):
-				l.Note = "paired with " + s.names(pr.Mentees)
-			case slices.Contains(pr.Mentees, l.Email):
-				l.Note = "paired with " + s.names(pr.Mentors)
+			case slices.Contains(st.Mentors, l.Email):
+				note = "paired with " + s.names(st.Mentees) + " (" + st.Stage + ")"
+			case slices.Contains(st.Mentees, l.Email):
+				note = "paired with " + s.names(st.Mentors) + " (" + st.Stage + ")"
+			default:
+				continue
 			}
+			if l.Note != "" {
+				note = l.Note + "; " + note
+			}
+			l.Note = note
 		}
 	}
 }

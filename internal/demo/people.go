@@ -276,12 +276,3 @@ var mentees = []person{
 		About:        "Saya teknisi listrik. I have worked with electrical installations for eight years.",
 	},
 }
-
-// pairs are the matches already made: mentor emails on one side, mentee
-// emails on the other. The last one is association-to-association: two
-// people from one association mentor the leader of a newer one.
-var pairs = []struct{ Mentors, Mentees []string }{
-	{Mentors: []string{"kristian.lunde@example.org"}, Mentees: []string{"ahmad.rahimi@example.org"}},
-	{Mentors: []string{"dewi.lestari@example.org"}, Mentees: []string{"siti.rahmawati@example.org"}},
-	{Mentors: []string{"ragnhild.moen@example.org", "arild.strand@example.org"}, Mentees: []string{"leila.nasser@example.org"}},
-}

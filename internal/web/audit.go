@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,6 +40,10 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		}
 		now := s.Clock.Now()
 		detail := r.Method + " " + r.URL.Path
+		// The answer has gone out, so the access happened even if the
+		// client hung up before reading all of it: the row must not be
+		// lost with the request's cancelled context.
+		ctx = context.WithoutCancel(ctx)
 		var err error
 		if isExport(sw.Header()) {
 			err = audit.Record(ctx, s.DB, now, u.ID, audit.ActionExport, programInPath(r.URL.Path), pairID, u.ID, detail)

@@ -129,6 +129,23 @@ func TestAuditExport(t *testing.T) {
 	f.cAdmin.get("/admin/audit?action=export").mustContain(t, "pairs.csv", f.coord.Name)
 }
 
+// TestAuditSurvivesHangUp: a coordinator's client that disconnects while
+// the pair page is being sent has still been shown the page, so the access
+// is logged even though the request's context is cancelled by then.
+func TestAuditSurvivesHangUp(t *testing.T) {
+	f := newEndingFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	h := f.app.srv.auditAccess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("the pair's page"))
+		cancel() // the client hangs up
+	}))
+	r := httptest.NewRequestWithContext(ctx, "GET", f.pairPath, nil)
+	h.ServeHTTP(httptest.NewRecorder(), with(r, keyUser, f.coord))
+	if n := auditRows(t, f.app, f.coord.ID, audit.ActionPairView); n != 1 {
+		t.Fatalf("hung-up visit wrote %d audit rows, want 1", n)
+	}
+}
+
 // TestAuditExportsEndToEnd: the program's CSV exports and a person's data
 // download each leave exactly one row, whoever wrote it.
 func TestAuditExportsEndToEnd(t *testing.T) {
