@@ -30,6 +30,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	_ "modernc.org/sqlite"
+
+	"mentorskap/internal/i18n"
 )
 
 // binPath is the mentorskap binary built once by TestMain.
@@ -881,4 +883,79 @@ func mustSee(t *testing.T, ctx context.Context, texts ...string) {
 			t.Fatalf("%s does not show %q; it shows:\n%s%s", loc, s, abbreviate(body, 3000), saveFailure(t, ctx))
 		}
 	}
+}
+
+// The helpers below go beyond the contract; journeys share them.
+
+var (
+	catalogOnce sync.Once
+	catalog     *i18n.Bundle
+	catalogErr  error
+)
+
+// tr is the product's own text for key in lang, so assertions follow the
+// catalogs when their wording changes but still fail on the wrong language.
+func tr(t *testing.T, lang, key string, args ...any) string {
+	t.Helper()
+	catalogOnce.Do(func() { catalog, catalogErr = i18n.Load() })
+	if catalogErr != nil {
+		t.Fatal(catalogErr)
+	}
+	if !catalog.Has(key) {
+		t.Fatalf("catalog has no key %s", key)
+	}
+	return catalog.Locale(lang).T(key, args...)
+}
+
+// open loads the path in the person's browser and waits for the element.
+func open(t *testing.T, ctx context.Context, s *server, path, waitFor string) {
+	t.Helper()
+	run(t, ctx, chromedp.Navigate(s.URL+path), chromedp.WaitVisible(chromedp.CSS(waitFor)))
+}
+
+// mustNotSee fails if any of the texts is on the page.
+func mustNotSee(t *testing.T, ctx context.Context, texts ...string) {
+	t.Helper()
+	body := eval[string](t, ctx, `document.documentElement.outerHTML`)
+	for _, s := range texts {
+		if strings.Contains(body, s) {
+			loc := eval[string](t, ctx, `location.pathname`)
+			t.Errorf("%s shows %q, which it must not", loc, s)
+		}
+	}
+}
+
+// submit presses the form's button and fails if the next page reports a
+// problem with what was sent.
+func submit(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	press(t, ctx, sel)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if msg := eval[string](t, ctx, `[...document.querySelectorAll('main [role=alert], main .error')].map(e => e.innerText).join(' | ')`); msg != "" {
+		t.Fatalf("%s: the form was refused: %s%s", sel, msg, saveFailure(t, ctx))
+	}
+}
+
+// htmlLang is the page's declared language.
+func htmlLang(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return eval[string](t, ctx, `document.documentElement.lang`)
+}
+
+// TestHarnessSmoke proves the harness end to end: a server, a browser, a login by
+// keyboard and the page checks on the home page.
+func TestHarnessSmoke(t *testing.T) {
+	s := startServer(t)
+	s.addUser(t, "kari@example.org", "Kari Koordinator", "coordinator", "a long enough secret")
+	b := newBrowser(t)
+	login(t, b, s, "kari@example.org", "a long enough secret")
+	run(t, b, chromedp.WaitVisible(chromedp.CSS("main h1")))
+	mustSee(t, b, "Kari")
+	shot(t, b, "home")
+	checkPage(t, b, "home")
+	// Forms marked data-confirm ask first; the browser says yes.
+	if !eval[bool](t, b, `confirm('Sure?')`) {
+		t.Error("window.confirm was not accepted")
+	}
+	logout(t, b, s)
 }

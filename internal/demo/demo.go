@@ -41,7 +41,7 @@ type Login struct {
 	Role  string // admin, coordinator, mentor, mentee
 	Name  string
 	Email string
-	Note  string // pending, or who the person is paired with
+	Note  string // pending, or who the person is paired with and where the pair stands
 }
 
 // Result says what the sample holds after seeding.
@@ -211,7 +211,10 @@ func (s *seeder) program(ctx context.Context, coord *account.User) (*program.Pro
 func (s *seeder) participant(ctx context.Context, coord *account.User, prog *program.Program, role string, p person, i int) error {
 	joined := s.at(programStart-10+i%6, fmt.Sprintf("%02d:%02d", 18+i%4, 7*i%60))
 	if p.Pending {
-		joined = s.at(-1-3*(i%2), "21:10")
+		joined = s.at(-1, "21:10")
+		if role == program.SideMentor {
+			joined = s.at(-4, "08:25")
+		}
 	}
 	if err := s.set(joined); err != nil {
 		return err

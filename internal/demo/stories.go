@@ -190,7 +190,7 @@ func jamesAndYusuf(r *storyline) {
 	r.review(m2, "teori-les", meeting.OutcomeDone)
 	r.review(m2, "skiftleder", meeting.OutcomeDone)
 	r.notes(m2, james, meeting.Notes{
-		SinceLast:   "Yusuf passed the theory test. De praktiske timene starter neste uke.",
+		SinceLast:   "Yusuf har bestått teoriprøven. De praktiske timene starter neste uke.",
 		Today:       "Omvisning på Havnelager med skiftleder Tone, og hva som skal til for fast stilling.",
 		TimeMinutes: 75,
 		Theme: "Tone forklarte at de ser etter folk som kan kjøre truck, kan skanne og melde avvik, og som møter presist. " +
@@ -454,7 +454,7 @@ func kristianAndAhmad(r *storyline) {
 	})
 	m0 := r.meet(booking{By: kristian, Booked: -114, Day: -110, At: "16:30", Minutes: 60, Place: "Fjordteknikk AS, Tønsberg (møterommet i andre etasje)"})
 	r.agenda(m0, -111, "20:40",
-		theme("Bli kjent", "Jeg vil fortelle om jobben min med produksjonslinjer og hva jeg har gjort siden jeg kom til Norge"),
+		topic("Bli kjent", "Jeg vil fortelle om jobben min med produksjonslinjer og hva jeg har gjort siden jeg kom til Norge"),
 		topic("Godkjenning av utdanning", "Hvordan søker jeg hos HK-dir?"))
 	r.notes(m0, kristian, meeting.Notes{
 		SinceLast:   "Første møte.",
@@ -509,7 +509,7 @@ func kristianAndAhmad(r *storyline) {
 
 	m1 := r.meet(booking{By: ahmad, Booked: -104, Day: -84, At: "16:30", Minutes: 60, Place: "Fjordteknikk AS, Tønsberg"})
 	r.agenda(m1, -85, "21:00",
-		theme("Mål og forventninger", "Hvilke mål er realistiske på fem måneder?"),
+		topic("Mål og forventninger", "Hvilke mål er realistiske på fem måneder?"),
 		topic("CV", "Takk for kommentarene. Jeg har noen spørsmål."))
 	r.review(m1, "hkdir", meeting.OutcomeCarried)
 	r.review(m1, "cv", meeting.OutcomeDone)
@@ -540,7 +540,7 @@ func kristianAndAhmad(r *storyline) {
 	r.cancel(m2, ahmad, -61, "07:30", "Barnet mitt er sykt. Beklager! Kan vi ta det i neste uke?")
 	m3 := r.meet(booking{By: ahmad, Booked: -61, Day: -56, At: "16:30", Minutes: 90, Place: "Fjordteknikk AS, produksjonshallen"})
 	r.agenda(m3, -57, "20:30",
-		theme("Arbeidsmarkedet", "Hvilke bedrifter i Vestfold trenger folk innen vedlikehold?"),
+		topic("Arbeidsmarkedet", "Hvilke bedrifter i Vestfold trenger folk innen vedlikehold?"),
 		topic("Omvisning", "Jeg vil se hvordan dere planlegger stopp i produksjonen"))
 	r.review(m3, "hkdir", meeting.OutcomeDone)
 	r.review(m3, "oversettelse", meeting.OutcomeDone)
@@ -563,7 +563,7 @@ func kristianAndAhmad(r *storyline) {
 	r.progress(ahmad, -55, "19:00", "fagsprak", goal.StatusInProgress, 30)
 	r.progress(ahmad, -55, "19:01", "arbeidsgivere", goal.StatusInProgress, 33)
 	r.agenda(m4, -34, "21:10",
-		theme("Kompetanse og utdanning", "Trenger jeg kurs eller sertifikater i tillegg?"),
+		topic("Kompetanse og utdanning", "Trenger jeg kurs eller sertifikater i tillegg?"),
 		topic("Presentasjonen", "Jeg har laget en plan for vedlikehold av en pakkelinje"),
 		topic("Møtet med leverandøren", "Hvordan følger jeg opp?"))
 	r.answer(ahmad, -35, "20:00", evaluation.KindMidpoint, []string{"5", "1", "yes",
@@ -590,7 +590,7 @@ func kristianAndAhmad(r *storyline) {
 	r.progress(ahmad, -30, "20:00", "fagsprak", goal.StatusInProgress, 60)
 	r.progress(ahmad, -30, "20:01", "arbeidsgivere", goal.StatusInProgress, 67)
 	r.agenda(m5, -8, "21:00",
-		theme("Kulturen på arbeidsplassen", "Hvordan er det å være ny i et norsk team?"),
+		topic("Kulturen på arbeidsplassen", "Hvordan er det å være ny i et norsk team?"),
 		topic("Intervju hos Vestfold Emballasje", "Jeg er kalt inn til intervju om tre uker!"))
 	r.review(m5, "kurs", meeting.OutcomeCarried)
 	r.review(m5, "stilling", meeting.OutcomeDone)
@@ -786,7 +786,7 @@ func dewiAndSiti(r *storyline) {
 	})
 	m0 := r.meet(booking{By: dewi, Booked: -110, Day: -104, At: "10:00", Minutes: 60, Place: "Kafeen på Tønsberg helsehus"})
 	r.agenda(m0, -105, "20:00",
-		theme("Bli kjent", "Cerita tentang pengalaman saya sebagai perawat di Surabaya"),
+		theme("Saling mengenal", "Cerita tentang pengalaman saya sebagai perawat di Surabaya"),
 		topic("Autorisasjon", "Dokumen apa saja yang dibutuhkan Helsedirektoratet?"))
 	r.notes(m0, dewi, meeting.Notes{
 		SinceLast:   "Pertemuan pertama.",
@@ -974,7 +974,7 @@ func sofieAndAmira(r *storyline) {
 	})
 	m0 := r.meet(booking{By: sofie, Booked: -10, Day: -6, At: "11:30", Minutes: 60, Place: "Kafé Kaia, Sandefjord"})
 	r.agenda(m0, -7, "20:30",
-		theme("Bli kjent", "My background in hotel recruitment, and what I am looking for here"),
+		theme("Getting to know each other", "My background in hotel recruitment, and what I am looking for here"),
 		topic("Arbeidsmiljøloven", "What should every HR person in Norway know?"))
 	r.notes(m0, sofie, meeting.Notes{
 		SinceLast:   "Første møte.",

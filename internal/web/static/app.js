@@ -7,12 +7,9 @@
   if (tz) {
     document.querySelectorAll("input[data-detect-tz]").forEach(function (el) { el.value = tz; });
   }
-  // The language switcher submits on change; its button stays for keyboard
-  // and no-script users.
-  var sel = document.getElementById("lang-switch");
-  if (sel) {
-    sel.addEventListener("change", function () { sel.form.submit(); });
-  }
+  // The language switcher waits for its button: submitting on change would
+  // reload the page under a keyboard user's arrow keys at the first step
+  // through the list (WCAG 3.2.2, On Input).
   // Ask before destructive actions marked data-confirm.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (ev) {
