@@ -115,8 +115,9 @@ func TestJourney1(t *testing.T) {
 	checkPage(t, mentor, "mentor-profile")
 	join(mentee, menteeLink, menteeName, menteePass, "sv", "mentee")
 
-	// --- They fill in their profiles. Both read all three Scandinavian
-	// languages and can meet on weekday evenings. ---
+	// --- They fill in their profiles. Both speak Norwegian, Swedish and
+	// English, so matching finds a shared language, and both can meet at
+	// the first time slot offered. ---
 	profile := func(b context.Context, lang string, mentorSide bool) {
 		t.Helper()
 		for _, l := range []string{"nb", "sv", "en"} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -53,14 +54,63 @@ type Terms struct {
 // force (the newest version both sides signed), else the program's. Changes
 // waiting for signatures do not apply yet. It does not check who asks.
 func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
-	p, err := program.GetPair(ctx, q, pairID)
+	all, err := StandingOf(ctx, q, program.OnePair(pairID))
 	if err != nil {
 		return Terms{}, err
 	}
-	prog, err := program.Get(ctx, q, p.ProgramID)
-	if err != nil {
-		return Terms{}, err
+	s, ok := all[pairID]
+	if !ok {
+		return Terms{}, errs.E(errs.NotFound, "pair.error.not_found")
 	}
+	return s.Terms, nil
+}
+
+// Standing is where one pair's agreement stands and the terms the pair
+// works under because of it.
+type Standing struct {
+	Terms  Terms
+	Status *Status
+}
+
+// StandingOf reads, for every pair of the set, where its agreement stands
+// and its terms (see TermsFor), in a fixed number of queries however many
+// pairs the set holds. Pairs that no longer exist are absent from the map.
+// It does not check who asks.
+func StandingOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Standing, error) {
+	pairs, err := program.PairsIn(ctx, q, set)
+	if err != nil {
+		return nil, err
+	}
+	progs, err := program.ProgramsOf(ctx, q, set)
+	if err != nil {
+		return nil, err
+	}
+	cond, args := set.Cond("v.pair_id")
+	vs, err := loadVersions(ctx, q, cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	// loadVersions lists newest first; grouping keeps that order per pair.
+	byPair := map[int64][]Version{}
+	for _, v := range vs {
+		byPair[v.PairID] = append(byPair[v.PairID], v)
+	}
+	out := make(map[int64]Standing, len(pairs))
+	for i := range pairs {
+		p := &pairs[i]
+		prog := progs[p.ProgramID]
+		if prog == nil {
+			continue // the pair appeared after the programs were read
+		}
+		st := statusFrom(byPair[p.ID], !p.Active())
+		out[p.ID] = Standing{Terms: termsFrom(p.ID, prog, st), Status: st}
+	}
+	return out, nil
+}
+
+// termsFrom works out a pair's terms from its program and where its
+// agreement stands.
+func termsFrom(pairID int64, prog *program.Program, st *Status) Terms {
 	t := Terms{
 		PairID: pairID, State: StateNotStarted,
 		Start: prog.Start, End: prog.End,
@@ -68,10 +118,6 @@ func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
 		MeetingMinMinutes: prog.MeetingMinMinutes, MeetingMaxMinutes: prog.MeetingMaxMinutes,
 		TypicalMinutes:  (prog.MeetingMinMinutes + prog.MeetingMaxMinutes) / 2,
 		MessagesAllowed: prog.MessagesAllowed, CoordinatorSees: ShareNothing,
-	}
-	st, err := StatusOf(ctx, q, pairID, !p.Active())
-	if err != nil {
-		return Terms{}, err
 	}
 	t.State, t.Draft = st.State, st.Draft
 	if st.Current != nil {
@@ -100,5 +146,5 @@ func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
 		t.MessagesAllowed = prog.MessagesAllowed && c.InAppMessages
 		t.CoordinatorSees = c.CoordinatorSees
 	}
-	return t, nil
+	return t
 }

@@ -86,32 +86,45 @@ func (d Due) Path() string {
 // background job is needed). Only members of an active pair have anything
 // due. It reads in one query and does not check who asks.
 func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time) ([]Due, error) {
+	all, err := DueIn(ctx, q, program.OnePair(pairID), now)
+	return all[pairID][userID], err
+}
+
+// DueIn lists, as DueFor does, what each member of each pair of the set
+// still has to answer, by pair and then by person. It reads in one query
+// however many pairs the set holds and does not check who asks.
+func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]map[int64][]Due, error) {
+	inC, argsC := set.Cond("c.pair_id")
+	inM, argsM := set.Cond("pm.pair_id")
 	// The second arm stands for a chemistry check not yet written: it
-	// yields the first meeting's start, and the window is added below. On
-	// SQLite a compound select takes its column types from the first arm,
-	// so both arms return plain timestamp columns.
-	rows, err := q.Query(ctx, `SELECT c.kind, c.due_at, 0 FROM checkpoints c
+	// yields the first meeting's start, and the window is added below. It
+	// starts from the members so that the first meeting is looked up once
+	// per person rather than once per meeting. On SQLite a compound select
+	// takes its column types from the first arm, so both arms return plain
+	// timestamp columns.
+	rows, err := q.Query(ctx, `SELECT c.pair_id, pm.user_id, c.kind, c.due_at, 0 FROM checkpoints c
 		JOIN pairs p ON p.id = c.pair_id AND p.status = 'active'
-		JOIN pair_members pm ON pm.pair_id = c.pair_id AND pm.user_id = ?
-		WHERE c.pair_id = ?
-		AND NOT EXISTS (SELECT 1 FROM checkpoint_responses r WHERE r.checkpoint_id = c.id AND r.user_id = ?)
+		JOIN pair_members pm ON pm.pair_id = c.pair_id
+		WHERE `+inC+`
+		AND NOT EXISTS (SELECT 1 FROM checkpoint_responses r WHERE r.checkpoint_id = c.id AND r.user_id = pm.user_id)
 		UNION ALL
-		SELECT 'chemistry', m.starts_at, 1 FROM meetings m
-		JOIN pairs p ON p.id = m.pair_id AND p.status = 'active'
-		JOIN pair_members pm ON pm.pair_id = m.pair_id AND pm.user_id = ?
-		WHERE m.id = (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.status = 'confirmed' AND f.starts_at <= ?
+		SELECT pm.pair_id, pm.user_id, 'chemistry', m.starts_at, 1 FROM pair_members pm
+		JOIN pairs p ON p.id = pm.pair_id AND p.status = 'active'
+		JOIN meetings m ON m.id = (SELECT f.id FROM meetings f WHERE f.pair_id = pm.pair_id AND f.status = 'confirmed' AND f.starts_at <= ?
 			ORDER BY f.starts_at, f.id LIMIT 1)
-		AND NOT EXISTS (SELECT 1 FROM checkpoints x WHERE x.pair_id = ? AND x.kind = 'chemistry')`,
-		userID, pairID, userID, userID, pairID, now.UTC(), pairID)
+		WHERE `+inM+`
+		AND NOT EXISTS (SELECT 1 FROM checkpoints x WHERE x.pair_id = pm.pair_id AND x.kind = 'chemistry')`,
+		slices.Concat(argsC, []any{now.UTC()}, argsM)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Due
+	out := map[int64]map[int64][]Due{}
 	for rows.Next() {
-		d := Due{PairID: pairID}
+		var userID int64
+		var d Due
 		var virtual int
-		if err := rows.Scan(&d.Kind, &d.DueAt, &virtual); err != nil {
+		if err := rows.Scan(&d.PairID, &userID, &d.Kind, &d.DueAt, &virtual); err != nil {
 			return nil, err
 		}
 		if virtual == 1 {
@@ -119,17 +132,24 @@ func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time)
 		}
 		d.DueAt = d.DueAt.UTC()
 		d.Overdue = now.After(d.DueAt)
-		out = append(out, d)
+		if out[d.PairID] == nil {
+			out[d.PairID] = map[int64][]Due{}
+		}
+		out[d.PairID][userID] = append(out[d.PairID][userID], d)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b Due) int {
-		if c := a.DueAt.Compare(b.DueAt); c != 0 {
-			return c
+	for _, byUser := range out {
+		for _, list := range byUser {
+			slices.SortFunc(list, func(a, b Due) int {
+				if c := a.DueAt.Compare(b.DueAt); c != 0 {
+					return c
+				}
+				return slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind)
+			})
 		}
-		return slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind)
-	})
+	}
 	return out, nil
 }
 

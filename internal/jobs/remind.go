@@ -1,14 +1,15 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	"mentorskap/internal/agreement"
-	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
@@ -135,8 +136,8 @@ func optOuts(ctx context.Context, q store.Q) (map[int64]map[string]bool, error) 
 	return out, rows.Err()
 }
 
-// facts is what the reminders and the digest need to know about one
-// active pair at one moment.
+// facts is what the reminders need to know about one active pair at one
+// moment.
 type facts struct {
 	pair     *program.Pair
 	terms    agreement.Terms
@@ -144,23 +145,12 @@ type facts struct {
 	upcoming bool             // a meeting not cancelled still lies ahead
 	last     *meeting.Meeting // the latest confirmed meeting that has started
 	status   *agreement.Status
+	agendas  map[int64]meeting.AgendaState // of the meetings in the next AgendaAhead
+	dues     map[int64][]evaluation.Due    // check points each member has to answer
 }
 
-func pairFacts(ctx context.Context, q store.Q, pairID int64, now time.Time) (*facts, error) {
-	f := &facts{}
-	var err error
-	if f.pair, err = program.GetPair(ctx, q, pairID); err != nil {
-		return nil, err
-	}
-	if f.terms, err = agreement.TermsFor(ctx, q, pairID); err != nil {
-		return nil, err
-	}
-	if f.meetings, err = meeting.ForPair(ctx, q, pairID); err != nil {
-		return nil, err
-	}
-	if f.status, err = agreement.StatusOf(ctx, q, pairID, false); err != nil {
-		return nil, err
-	}
+func newFacts(p *program.Pair, st agreement.Standing, ms []meeting.Meeting, now time.Time) *facts {
+	f := &facts{pair: p, terms: st.Terms, status: st.Status, meetings: ms}
 	for i := range f.meetings {
 		m := &f.meetings[i]
 		switch {
@@ -171,7 +161,7 @@ func pairFacts(ctx context.Context, q store.Q, pairID int64, now time.Time) (*fa
 			f.last = m
 		}
 	}
-	return f, nil
+	return f
 }
 
 // gapDeadline is when the pair has gone the longest allowed time without a
@@ -193,7 +183,7 @@ func members(p *program.Pair) []program.PairMember {
 }
 
 // due lists the reminders this pair has due at now, for everyone.
-func (f *facts) due(ctx context.Context, q store.Q, now time.Time) ([]reminder, error) {
+func (f *facts) due(now time.Time) []reminder {
 	var out []reminder
 	p := f.pair
 	base := reminder{PairID: p.ID, ProgramID: p.ProgramID}
@@ -209,16 +199,10 @@ func (f *facts) due(ctx context.Context, q store.Q, now time.Time) ([]reminder, 
 				out = append(out, r)
 			}
 		}
-		if !m.StartsAt.After(now.Add(AgendaAhead)) {
-			st, err := meeting.AgendaStatus(ctx, q, []int64{m.ID})
-			if err != nil {
-				return nil, err
-			}
-			if !st[m.ID].Prepared() {
-				for _, u := range p.Mentees {
-					r.Kind, r.UserID = KindAgenda, u.UserID
-					out = append(out, r)
-				}
+		if !m.StartsAt.After(now.Add(AgendaAhead)) && !f.agendas[m.ID].Prepared() {
+			for _, u := range p.Mentees {
+				r.Kind, r.UserID = KindAgenda, u.UserID
+				out = append(out, r)
 			}
 		}
 	}
@@ -252,11 +236,7 @@ func (f *facts) due(ctx context.Context, q store.Q, now time.Time) ([]reminder, 
 		}
 	}
 	for _, u := range members(p) {
-		ds, err := evaluation.DueFor(ctx, q, p.ID, u.UserID, now)
-		if err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
+		for _, d := range f.dues[u.UserID] {
 			if now.Before(d.DueAt.Add(-EvaluationAhead)) {
 				continue
 			}
@@ -265,69 +245,128 @@ func (f *facts) due(ctx context.Context, q store.Q, now time.Time) ([]reminder, 
 			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Scan queues one send job per reminder due at now that its recipient has
 // not turned off. The keys make a second scan, on this or another
 // instance, queue nothing new. It returns how many it queued.
+//
+// It reads everything about every active pair in a fixed handful of
+// queries rather than a few per pair, and skips the reminders already
+// queued before writing, so that a scan of thousands of pairs is short and
+// the steady state, where nearly every reminder was queued by an earlier
+// scan, writes nothing. The reads are not one snapshot: a pair that
+// changes between them may get a reminder that its state a moment later
+// would not call for, as it could when the scan read one pair at a time;
+// sending checks again that the pair still runs and the kind is on.
 func Scan(ctx context.Context, db *store.DB, now time.Time) (int, error) {
-	off, err := optOuts(ctx, db)
+	rs, err := dueAll(ctx, db, now)
 	if err != nil {
 		return 0, err
 	}
-	ids, err := activePairs(ctx, db)
+	keys := make([]string, len(rs))
+	for i, r := range rs {
+		keys[i] = r.key()
+	}
+	queued, err := queuedKeys(ctx, db, keys)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
-	var errAll error
-	for _, id := range ids {
-		f, err := pairFacts(ctx, db, id, now)
-		var rs []reminder
-		if err == nil {
-			rs, err = f.due(ctx, db, now)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			if !errs.Is(err, errs.NotFound) {
-				errAll = errors.Join(errAll, fmt.Errorf("pair %d: %w", id, err))
-			}
+	for i, r := range rs {
+		if queued[keys[i]] {
 			continue
 		}
-		for _, r := range rs {
-			if off[r.UserID][r.Kind] {
-				continue
-			}
-			added, err := Enqueue(ctx, db, JobSend, r.key(), now, r)
-			if err != nil {
-				return n, err
-			}
-			if added {
-				n++
+		// Another instance may queue the same key meanwhile: the key's
+		// uniqueness, not the read above, keeps the reminder single.
+		added, err := Enqueue(ctx, db, JobSend, keys[i], now, r)
+		if err != nil {
+			return n, err
+		}
+		if added {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// dueAll lists the reminders due at now for every active pair, in pair
+// order, leaving out the kinds their recipients turned off.
+func dueAll(ctx context.Context, q store.Q, now time.Time) ([]reminder, error) {
+	off, err := optOuts(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	set := program.ActivePairs()
+	pairs, err := program.PairsIn(ctx, q, set)
+	if err != nil {
+		return nil, err
+	}
+	standing, err := agreement.StandingOf(ctx, q, set)
+	if err != nil {
+		return nil, err
+	}
+	meetings, err := meeting.ForPairs(ctx, q, set)
+	if err != nil {
+		return nil, err
+	}
+	agendas, err := meeting.AgendaStatusIn(ctx, q, set, now, now.Add(AgendaAhead))
+	if err != nil {
+		return nil, err
+	}
+	dues, err := evaluation.DueIn(ctx, q, set, now)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(pairs, func(a, b program.Pair) int { return cmp.Compare(a.ID, b.ID) })
+	var out []reminder
+	for i := range pairs {
+		p := &pairs[i]
+		st, ok := standing[p.ID]
+		if !ok || !p.Active() {
+			continue // changed between the reads; the next scan sees it whole
+		}
+		f := newFacts(p, st, meetings[p.ID], now)
+		f.agendas, f.dues = agendas, dues[p.ID]
+		for _, r := range f.due(now) {
+			if !off[r.UserID][r.Kind] {
+				out = append(out, r)
 			}
 		}
 	}
-	return n, errAll
+	return out, nil
 }
 
-func activePairs(ctx context.Context, q store.Q) ([]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id FROM pairs WHERE status = 'active' ORDER BY id`)
+// queuedKeys reports which of keys are taken by a job already, in one
+// query however many: the ids travel as one JSON array, which both
+// databases can unnest, rather than as thousands of parameters.
+func queuedKeys(ctx context.Context, q store.Q, keys []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(keys)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT key FROM jobs WHERE key IN (SELECT value FROM json_each(?))`
+	if q.Dialect() == store.Postgres {
+		query = `SELECT key FROM jobs WHERE key IN (SELECT json_array_elements_text(?::json))`
+	}
+	rows, err := q.Query(ctx, query, string(list))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var k string
+		if err := rows.Scan(&k); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		out[k] = true
 	}
-	return ids, rows.Err()
+	return out, rows.Err()
 }
 
 func (r *Reminders) scan(w *Worker) Handler {

@@ -73,23 +73,36 @@ func (s AgendaState) Prepared() bool { return s.Items > 0 }
 // It does not check who asks: it reveals only counts, for pages that have
 // already decided the viewer may see the meetings.
 func AgendaStatus(ctx context.Context, q store.Q, meetingIDs []int64) (map[int64]AgendaState, error) {
-	out := map[int64]AgendaState{}
 	if len(meetingIDs) == 0 {
-		return out, nil
+		return map[int64]AgendaState{}, nil
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(meetingIDs)), ", ")
 	args := make([]any, len(meetingIDs))
 	for i, id := range meetingIDs {
 		args[i] = id
 	}
+	return agendaStatus(ctx, q, `m.id IN (`+marks+`)`, args...)
+}
+
+// AgendaStatusIn is AgendaStatus for the meetings of the pairs of the set
+// that start after from and no later than to, in one query however many
+// pairs: the reminder scan asks it about the next days of every pair
+// rather than one meeting at a time. It does not check who asks.
+func AgendaStatusIn(ctx context.Context, q store.Q, set program.PairSet, from, to time.Time) (map[int64]AgendaState, error) {
+	cond, args := set.Cond("m.pair_id")
+	return agendaStatus(ctx, q, cond+` AND m.starts_at > ? AND m.starts_at <= ?`, append(args, from.UTC(), to.UTC())...)
+}
+
+func agendaStatus(ctx context.Context, q store.Q, where string, args ...any) (map[int64]AgendaState, error) {
 	rows, err := q.Query(ctx, `SELECT m.id, a.updated_at,
 		(SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id), n.meeting_id
 		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
-		WHERE m.id IN (`+marks+`) AND (a.meeting_id IS NOT NULL OR n.meeting_id IS NOT NULL)`, args...)
+		WHERE `+where+` AND (a.meeting_id IS NOT NULL OR n.meeting_id IS NOT NULL)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out := map[int64]AgendaState{}
 	for rows.Next() {
 		var id int64
 		var st AgendaState

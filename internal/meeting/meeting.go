@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
 
@@ -130,23 +131,35 @@ func InPair(ctx context.Context, q store.Q, pairID, id int64) (*Meeting, error) 
 // ForPair lists all of a pair's meetings, cancelled ones included, in order
 // of start, numbered. One query, however long the pair's history.
 func ForPair(ctx context.Context, q store.Q, pairID int64) ([]Meeting, error) {
-	rows, err := q.Query(ctx, `SELECT `+meetingCols+` FROM meetings m WHERE m.pair_id = ? ORDER BY m.starts_at, m.id`, pairID)
+	all, err := ForPairs(ctx, q, program.OnePair(pairID))
+	return all[pairID], err
+}
+
+// ForPairs lists the meetings of every pair of the set by pair, each list as
+// ForPair has it. One query, however many pairs.
+func ForPairs(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]Meeting, error) {
+	cond, args := set.Cond("m.pair_id")
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+` FROM meetings m WHERE `+cond+` ORDER BY m.pair_id, m.starts_at, m.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Meeting
+	out := map[int64][]Meeting{}
 	n := 0
 	for rows.Next() {
 		m, err := scanMeeting(rows)
 		if err != nil {
 			return nil, err
 		}
+		list := out[m.PairID]
+		if len(list) == 0 {
+			n = 0 // rows come pair by pair: a new pair counts from one
+		}
 		if !m.Cancelled() {
 			n++
 			m.Number = n
 		}
-		out = append(out, *m)
+		out[m.PairID] = append(list, *m)
 	}
 	return out, rows.Err()
 }
