@@ -184,6 +184,18 @@ func TestPairFactsFollowWrites(t *testing.T) {
 					}
 				}
 			}
+			// Deleting a pair cascades through every watched table; the
+			// triggers must not stand in the way or leave a row behind. (A
+			// pair with a signed agreement cannot be deleted at all.)
+			gone, people := s.pair(prog, "Mentor gone", "Mentee gone", jan1)
+			s.meeting(gone, "confirmed", when())
+			s.version(gone, 1, people)
+			s.checkpoint(gone, "chemistry", when(), people[:], "yes", "no")
+			s.exec(`DELETE FROM pairs WHERE id = ?`, gone)
+			var left int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM pair_facts WHERE pair_id = ?`, gone).Scan(&left); err != nil || left != 0 {
+				t.Fatalf("after deleting pair: %d facts rows left (%v)", left, err)
+			}
 			return nil
 		})
 		if err != nil {

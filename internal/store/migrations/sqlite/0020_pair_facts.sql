@@ -10,8 +10,8 @@
 --
 -- Triggers keep the row in step on every write, whatever code path makes it,
 -- so no page can show a stale figure. Each trigger recomputes its group of
--- columns for the one pair from the source tables instead of adding and
--- subtracting, so a missed event cannot leave a lasting error.
+-- columns for the one pair from a view over the source tables instead of
+-- adding and subtracting, so a missed event cannot leave a lasting error.
 
 CREATE TABLE pair_facts (
     pair_id           INTEGER PRIMARY KEY REFERENCES pairs(id) ON DELETE CASCADE,
@@ -27,6 +27,36 @@ CREATE TABLE pair_facts (
     chemistry_no      INTEGER NOT NULL DEFAULT 0
 );
 
+-- The meeting columns of pair_facts, worked out from scratch.
+CREATE VIEW pair_meeting_facts AS SELECT f.pair_id,
+    (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = f.pair_id AND m.status = 'confirmed') AS confirmed_count,
+    (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = f.pair_id AND m.status = 'confirmed') AS first_confirmed,
+    (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = f.pair_id AND m.status = 'confirmed') AS last_confirmed,
+    (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = f.pair_id AND m.status IN ('confirmed', 'proposed')) AS last_booked
+FROM pair_facts f;
+
+-- The agreement columns of pair_facts, worked out from scratch.
+CREATE VIEW pair_agreement_facts AS SELECT f.pair_id,
+    (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = f.pair_id) AS versions,
+    (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
+        (SELECT v.id FROM agreement_versions v WHERE v.pair_id = f.pair_id ORDER BY v.number DESC LIMIT 1)) AS latest_signatures,
+    (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
+        FROM agreement_versions v
+        JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
+        JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
+        WHERE v.pair_id = f.pair_id) AS signed_at
+FROM pair_facts f;
+
+-- The checkpoint columns of pair_facts, worked out from scratch.
+CREATE VIEW pair_checkpoint_facts AS SELECT f.pair_id,
+    (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = f.pair_id
+        AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
+            < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = f.pair_id)) AS open_due,
+    EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = f.pair_id AND c.kind = 'chemistry') AS has_chemistry,
+    EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
+        WHERE c.pair_id = f.pair_id AND c.kind = 'chemistry' AND a.answer = 'no') AS chemistry_no
+FROM pair_facts f;
+
 CREATE TRIGGER pairs_facts AFTER INSERT ON pairs
 BEGIN
     INSERT INTO pair_facts (pair_id) VALUES (NEW.id);
@@ -34,228 +64,115 @@ END;
 
 CREATE TRIGGER meetings_facts_insert AFTER INSERT ON meetings
 BEGIN
-    UPDATE pair_facts SET
-        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
-        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
-        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
-        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status IN ('confirmed', 'proposed'))
-    WHERE pair_id = NEW.pair_id;
+    UPDATE pair_facts SET (confirmed_count, first_confirmed, last_confirmed, last_booked) =
+        (SELECT confirmed_count, first_confirmed, last_confirmed, last_booked FROM pair_meeting_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = NEW.pair_id;
 END;
-
 CREATE TRIGGER meetings_facts_update AFTER UPDATE ON meetings
 BEGIN
-    UPDATE pair_facts SET
-        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
-        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
-        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status = 'confirmed'),
-        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = NEW.pair_id AND m.status IN ('confirmed', 'proposed'))
-    WHERE pair_id = NEW.pair_id;
+    UPDATE pair_facts SET (confirmed_count, first_confirmed, last_confirmed, last_booked) =
+        (SELECT confirmed_count, first_confirmed, last_confirmed, last_booked FROM pair_meeting_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = NEW.pair_id;
 END;
-
 CREATE TRIGGER meetings_facts_delete AFTER DELETE ON meetings
 BEGIN
-    UPDATE pair_facts SET
-        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status = 'confirmed'),
-        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status = 'confirmed'),
-        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status = 'confirmed'),
-        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = OLD.pair_id AND m.status IN ('confirmed', 'proposed'))
-    WHERE pair_id = OLD.pair_id;
+    UPDATE pair_facts SET (confirmed_count, first_confirmed, last_confirmed, last_booked) =
+        (SELECT confirmed_count, first_confirmed, last_confirmed, last_booked FROM pair_meeting_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = OLD.pair_id;
 END;
-
 CREATE TRIGGER agreement_versions_facts_insert AFTER INSERT ON agreement_versions
 BEGIN
-    UPDATE pair_facts SET
-        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = NEW.pair_id),
-        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = NEW.pair_id ORDER BY v.number DESC LIMIT 1)),
-        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-            FROM agreement_versions v
-            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-            WHERE v.pair_id = NEW.pair_id)
-    WHERE pair_id = NEW.pair_id;
+    UPDATE pair_facts SET (versions, latest_signatures, signed_at) =
+        (SELECT versions, latest_signatures, signed_at FROM pair_agreement_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = NEW.pair_id;
 END;
-
 CREATE TRIGGER agreement_versions_facts_delete AFTER DELETE ON agreement_versions
 BEGIN
-    UPDATE pair_facts SET
-        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = OLD.pair_id),
-        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = OLD.pair_id ORDER BY v.number DESC LIMIT 1)),
-        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-            FROM agreement_versions v
-            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-            WHERE v.pair_id = OLD.pair_id)
-    WHERE pair_id = OLD.pair_id;
+    UPDATE pair_facts SET (versions, latest_signatures, signed_at) =
+        (SELECT versions, latest_signatures, signed_at FROM pair_agreement_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = OLD.pair_id;
 END;
-
 CREATE TRIGGER agreement_signatures_facts_insert AFTER INSERT ON agreement_signatures
 BEGIN
-    UPDATE pair_facts SET
-        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id)),
-        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id) ORDER BY v.number DESC LIMIT 1)),
-        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-            FROM agreement_versions v
-            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-            WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id))
-    WHERE pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id);
+    UPDATE pair_facts SET (versions, latest_signatures, signed_at) =
+        (SELECT versions, latest_signatures, signed_at FROM pair_agreement_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM agreement_versions WHERE id = NEW.version_id);
 END;
-
 CREATE TRIGGER agreement_signatures_facts_delete AFTER DELETE ON agreement_signatures
 BEGIN
-    UPDATE pair_facts SET
-        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id)),
-        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id) ORDER BY v.number DESC LIMIT 1)),
-        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-            FROM agreement_versions v
-            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-            WHERE v.pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id))
-    WHERE pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id);
+    UPDATE pair_facts SET (versions, latest_signatures, signed_at) =
+        (SELECT versions, latest_signatures, signed_at FROM pair_agreement_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM agreement_versions WHERE id = OLD.version_id);
 END;
-
 CREATE TRIGGER checkpoints_facts_insert AFTER INSERT ON checkpoints
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = NEW.pair_id
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = NEW.pair_id)),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = NEW.pair_id;
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = NEW.pair_id;
 END;
-
 CREATE TRIGGER checkpoints_facts_update AFTER UPDATE ON checkpoints
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = NEW.pair_id
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = NEW.pair_id)),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = NEW.pair_id;
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = NEW.pair_id;
 END;
-
 CREATE TRIGGER checkpoints_facts_delete AFTER DELETE ON checkpoints
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = OLD.pair_id
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = OLD.pair_id)),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = OLD.pair_id;
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = OLD.pair_id;
 END;
-
 CREATE TRIGGER checkpoint_responses_facts_insert AFTER INSERT ON checkpoint_responses
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id)
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id))),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
 END;
-
 CREATE TRIGGER checkpoint_responses_facts_delete AFTER DELETE ON checkpoint_responses
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id)
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id))),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id);
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id);
 END;
-
 CREATE TRIGGER chemistry_answers_facts_insert AFTER INSERT ON chemistry_answers
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id)
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id))),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
 END;
-
 CREATE TRIGGER chemistry_answers_facts_update AFTER UPDATE ON chemistry_answers
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id)
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id))),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = NEW.checkpoint_id);
 END;
-
 CREATE TRIGGER chemistry_answers_facts_delete AFTER DELETE ON chemistry_answers
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id)
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id))),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id) AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id);
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = (SELECT pair_id FROM checkpoints WHERE id = OLD.checkpoint_id);
 END;
-
 CREATE TRIGGER pair_members_facts_insert AFTER INSERT ON pair_members
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = NEW.pair_id
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = NEW.pair_id)),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = NEW.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = NEW.pair_id;
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = NEW.pair_id;
 END;
-
 CREATE TRIGGER pair_members_facts_delete AFTER DELETE ON pair_members
 BEGIN
-    UPDATE pair_facts SET
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = OLD.pair_id
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = OLD.pair_id)),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = OLD.pair_id AND c.kind = 'chemistry' AND a.answer = 'no')
-    WHERE pair_id = OLD.pair_id;
+    UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE pair_id = OLD.pair_id;
 END;
 
 -- Existing pairs get their row, then every group is computed once.
 INSERT INTO pair_facts (pair_id) SELECT id FROM pairs;
-UPDATE pair_facts SET
-        confirmed_count = (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
-        first_confirmed = (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
-        last_confirmed = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status = 'confirmed'),
-        last_booked = (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = pair_facts.pair_id AND m.status IN ('confirmed', 'proposed')),
-        versions = (SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = pair_facts.pair_id),
-        latest_signatures = (SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-            (SELECT v.id FROM agreement_versions v WHERE v.pair_id = pair_facts.pair_id ORDER BY v.number DESC LIMIT 1)),
-        signed_at = (SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-            FROM agreement_versions v
-            JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-            JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-            WHERE v.pair_id = pair_facts.pair_id),
-        open_due = (SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = pair_facts.pair_id
-            AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-                < (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = pair_facts.pair_id)),
-        has_chemistry = EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = pair_facts.pair_id AND c.kind = 'chemistry'),
-        chemistry_no = EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-            WHERE c.pair_id = pair_facts.pair_id AND c.kind = 'chemistry' AND a.answer = 'no');
+UPDATE pair_facts SET (confirmed_count, first_confirmed, last_confirmed, last_booked) =
+        (SELECT confirmed_count, first_confirmed, last_confirmed, last_booked FROM pair_meeting_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE TRUE;
+UPDATE pair_facts SET (versions, latest_signatures, signed_at) =
+        (SELECT versions, latest_signatures, signed_at FROM pair_agreement_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE TRUE;
+UPDATE pair_facts SET (open_due, has_chemistry, chemistry_no) =
+        (SELECT open_due, has_chemistry, chemistry_no FROM pair_checkpoint_facts v WHERE v.pair_id = pair_facts.pair_id)
+        WHERE TRUE;
