@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // demoLogin is one account that `mentorskap demo` printed.
@@ -166,6 +167,7 @@ func TestA11yEveryPage(t *testing.T) {
 	logins, password := seedDemo(t, s)
 
 	everything := func(string) bool { return true }
+	pairPages := func(p string) bool { return p == "/" || strings.HasPrefix(p, "/pairs/") }
 	roles := []struct {
 		who     string
 		login   demoLogin
@@ -207,6 +209,33 @@ func TestA11yEveryPage(t *testing.T) {
 				"/pairs/N/meetings/N", "/pairs/N/meetings/N/agenda", "/pairs/N/goals", "/pairs/N/goals/N",
 				"/pairs/N/messages", "/pairs/N/evaluations/", "/pairs/N/preparation"},
 		},
+		{
+			// Pairs at other stages show other states of the same pages:
+			// a follow-up overdue, an agreement being written, a pair that
+			// ended early, and someone still waiting for approval.
+			who:     "mentee-behind",
+			login:   pickLogin(t, logins, "mentee", "paired with", "overdue"),
+			inScope: pairPages,
+			must:    []string{"/pairs/N", "/pairs/N/evaluations/"},
+		},
+		{
+			who:     "mentor-drafting",
+			login:   pickLogin(t, logins, "mentor", "paired with", "drafting"),
+			inScope: pairPages,
+			must:    []string{"/pairs/N", "/pairs/N/agreement"},
+		},
+		{
+			who:     "mentee-ended",
+			login:   pickLogin(t, logins, "mentee", "paired with", "ended early"),
+			inScope: pairPages,
+			must:    []string{"/pairs/N", "/pairs/N/closing"},
+		},
+		{
+			who:     "applicant",
+			login:   pickLogin(t, logins, "mentee", "pending"),
+			inScope: func(p string) bool { return p == "/" || strings.HasPrefix(p, "/programs") },
+			must:    []string{"/", "/programs/N"},
+		},
 	}
 	for _, r := range roles {
 		t.Run(r.who, func(t *testing.T) {
@@ -231,4 +260,132 @@ func TestA11yLoggedOut(t *testing.T) {
 		checkPage(t, b, name)
 		shot(t, b, name)
 	}
+}
+
+// focusProbeJS describes the focused element after a Tab: whether it shows
+// a focus indicator and whether it is on screen.
+const focusProbeJS = `(() => {
+	const s = document.getElementById('__e2e_start'); if (s) s.remove();
+	const a = document.activeElement;
+	if (!a || a === document.body || a === document.documentElement) return {state: 'none'};
+	let desc = a.tagName.toLowerCase() + (a.id ? '#' + a.id : '') + (a.getAttribute('name') ? '[name=' + a.getAttribute('name') + ']' : '');
+	const text = (a.innerText || a.value || a.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ').slice(0, 30);
+	if (text) desc += ' "' + text + '"';
+	const cs = getComputedStyle(a);
+	const visible = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || (cs.boxShadow && cs.boxShadow !== 'none');
+	const r = a.getBoundingClientRect();
+	const onScreen = r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+	return {state: 'match', desc, visible, kind: onScreen ? 'on' : 'off'};
+})()`
+
+// tabWalk goes through the whole page with the Tab key, as a keyboard user
+// would, and reports every element that takes focus without showing it or
+// while out of sight. It returns how many stops it made.
+func tabWalk(t *testing.T, ctx context.Context, name string) int {
+	t.Helper()
+	eval[chromedp.Void](t, ctx, `(() => {
+		if (document.activeElement) document.activeElement.blur();
+		const s = document.createElement('span');
+		s.id = '__e2e_start'; s.tabIndex = -1;
+		document.body.prepend(s); s.focus();
+	})()`)
+	stops := 0
+	for i := 0; i < 400; i++ {
+		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		st, err := chromedp.Run(tctx, func(ctx context.Context, tg *chromedp.Target) (focusState, error) {
+			if _, err := chromedp.KeyEvent(kb.Tab)(ctx, tg); err != nil {
+				return focusState{}, err
+			}
+			return chromedp.Evaluate[focusState](focusProbeJS)(ctx, tg)
+		})
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: Tab: %v%s", name, err, saveFailure(t, ctx))
+		}
+		if st.State == "none" {
+			if stops > 0 {
+				return stops
+			}
+			continue
+		}
+		stops++
+		if !st.Visible {
+			t.Errorf("%s: %s takes focus without a visible focus indicator", name, st.Desc)
+		}
+		if st.Kind != "on" {
+			t.Errorf("%s: %s takes focus out of sight", name, st.Desc)
+		}
+	}
+	t.Errorf("%s: focus never left the page after 400 Tab presses", name)
+	return stops
+}
+
+// TestA11yKeyboard walks with Tab through the pages where mentors and
+// mentees do most of their work, and the coordinator's busiest ones: every
+// stop shows where focus is.
+func TestA11yKeyboard(t *testing.T) {
+	s := startServer(t)
+	logins, password := seedDemo(t, s)
+	for _, who := range []struct {
+		role  string
+		words []string
+		pages []string // page kinds, reached through the site's own links
+	}{
+		{"mentee", []string{"paired with", "meetings"}, []string{"/", "/pairs/N", "/pairs/N/meetings/N/agenda", "/pairs/N/goals", "/pairs/N/messages", "/pairs/N/end"}},
+		{"mentor", []string{"paired with", "meetings"}, []string{"/pairs/N/meetings/N/notes", "/pairs/N/meetings/new", "/pairs/N/agreement/edit"}},
+		{"coordinator", nil, []string{"/programs/N", "/programs/N/pairs", "/programs/N/dashboard", "/programs/N/matching"}},
+	} {
+		t.Run(who.role, func(t *testing.T) {
+			l := pickLogin(t, logins, who.role, who.words...)
+			b := newBrowser(t)
+			login(t, b, s, l.Email, password)
+			urls := discover(t, b, s, who.pages)
+			for _, pat := range who.pages {
+				run(t, b, chromedp.Navigate(s.URL+urls[pat]), chromedp.WaitReady(chromedp.CSS("main")))
+				n := tabWalk(t, b, who.role+" "+urls[pat])
+				t.Logf("%s %s: %d focus stops", who.role, urls[pat], n)
+			}
+		})
+	}
+}
+
+// discover follows the site's links from the home page until it has a URL
+// for each of the page kinds.
+func discover(t *testing.T, ctx context.Context, s *server, kinds []string) map[string]string {
+	t.Helper()
+	want := map[string]bool{}
+	for _, k := range kinds {
+		want[k] = true
+	}
+	found := map[string]string{}
+	if want["/"] {
+		found["/"] = "/"
+	}
+	queue := []string{"/"}
+	visited := map[string]bool{}
+	for len(queue) > 0 && len(found) < len(kinds) && len(visited) < 80 {
+		u := queue[0]
+		queue = queue[1:]
+		if visited[pagePattern(u)] {
+			continue
+		}
+		visited[pagePattern(u)] = true
+		run(t, ctx, chromedp.Navigate(s.URL+u), chromedp.WaitReady(chromedp.CSS("main")))
+		for _, l := range eval[[]string](t, ctx, linksJS) {
+			p := pagePattern(l)
+			if notAPage.MatchString(l) || visited[p] {
+				continue
+			}
+			if want[p] && found[p] == "" {
+				found[p] = l
+			}
+			queue = append(queue, l)
+		}
+	}
+	for _, k := range kinds {
+		if found[k] == "" {
+			t.Fatalf("no link leads to a page like %s", k)
+		}
+	}
+	return found
 }

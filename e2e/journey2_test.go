@@ -68,7 +68,7 @@ func TestJourney2(t *testing.T) {
 	inEnglish(t, eb)
 	run(t, eb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	mustSee(t, eb, "Your mentoring pairs", mentor.Name)
-	press(t, eb, `main a[href^="/pairs/"]:not([href*="/programs"])`)
+	press(t, eb, `#h-pairs ~ ul a[href^="/pairs/"]`)
 	run(t, eb, chromedp.WaitVisible(chromedp.CSS(`main a[href$="/end"]`)))
 	loc := eval[string](t, eb, `location.pathname`)
 	m := pairPath.FindStringSubmatch(loc)
@@ -108,9 +108,18 @@ func TestJourney2(t *testing.T) {
 	mustSee(t, mb, mentee.Name)
 	shot(t, mb, "mentor-closing")
 	checkPage(t, mb, "mentor-closing")
-	run(t, mb, chromedp.Navigate(s.URL+"/pairs/"+pairID), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	// At home the pair has moved to the earlier ones, and its page says
+	// it has ended.
+	run(t, mb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	mustSee(t, mb, "Earlier pairs")
+	if eval[int](t, mb, `document.querySelectorAll('#h-pairs ~ ul a[href="/pairs/`+pairID+`"]').length`) != 0 {
+		t.Errorf("the ended pair is still among the mentor's current pairs")
+	}
+	press(t, mb, `#h-past-pairs ~ ul a[href="/pairs/`+pairID+`"]`)
+	run(t, mb, chromedp.WaitVisible(chromedp.CSS("main h1")))
 	mustSee(t, mb, "Ended", mentee.Name)
 	shot(t, mb, "mentor-pair-ended")
+	checkPage(t, mb, "mentor-pair-ended")
 
 	// The coordinator's email says no reason was given, and the program's
 	// pages show the pair as ended.
@@ -195,9 +204,9 @@ func TestJourney2(t *testing.T) {
 
 	// The mentee finds the new pair on the home page and opens it.
 	run(t, eb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
-	mustSee(t, eb, newMentorName)
+	mustSee(t, eb, newMentorName, "Earlier pairs", mentor.Name)
 	newLink := eval[string](t, eb, `(() => {
-		for (const a of document.querySelectorAll('main a[href^="/pairs/"]')) {
+		for (const a of document.querySelectorAll('#h-pairs ~ ul a[href^="/pairs/"]')) {
 			if (a.innerText.includes(`+jsString(newMentorName)+`)) return a.getAttribute('href');
 		}
 		return '';

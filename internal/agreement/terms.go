@@ -65,9 +65,10 @@ func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
 	return s.Terms, nil
 }
 
-// Standing is where one pair's agreement stands and the terms the pair
+// Standing is one pair, where its agreement stands and the terms the pair
 // works under because of it.
 type Standing struct {
+	Pair   *program.Pair
 	Terms  Terms
 	Status *Status
 }
@@ -103,7 +104,7 @@ func StandingOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]
 			continue // the pair appeared after the programs were read
 		}
 		st := statusFrom(byPair[p.ID], !p.Active())
-		out[p.ID] = Standing{Terms: termsFrom(p.ID, prog, st), Status: st}
+		out[p.ID] = Standing{Pair: p, Terms: termsFrom(p.ID, prog, st), Status: st}
 	}
 	return out, nil
 }

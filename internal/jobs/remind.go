@@ -1,10 +1,10 @@
 package jobs
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -149,8 +149,9 @@ type facts struct {
 	dues     map[int64][]evaluation.Due    // check points each member has to answer
 }
 
-func newFacts(p *program.Pair, st agreement.Standing, ms []meeting.Meeting, now time.Time) *facts {
-	f := &facts{pair: p, terms: st.Terms, status: st.Status, meetings: ms}
+func newFacts(st agreement.Standing, ms []meeting.Meeting, agendas map[int64]meeting.AgendaState,
+	dues map[int64][]evaluation.Due, now time.Time) *facts {
+	f := &facts{pair: st.Pair, terms: st.Terms, status: st.Status, meetings: ms, agendas: agendas, dues: dues}
 	for i := range f.meetings {
 		m := &f.meetings[i]
 		switch {
@@ -299,10 +300,6 @@ func dueAll(ctx context.Context, q store.Q, now time.Time) ([]reminder, error) {
 		return nil, err
 	}
 	set := program.ActivePairs()
-	pairs, err := program.PairsIn(ctx, q, set)
-	if err != nil {
-		return nil, err
-	}
 	standing, err := agreement.StandingOf(ctx, q, set)
 	if err != nil {
 		return nil, err
@@ -319,17 +316,15 @@ func dueAll(ctx context.Context, q store.Q, now time.Time) ([]reminder, error) {
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(pairs, func(a, b program.Pair) int { return cmp.Compare(a.ID, b.ID) })
+	// In pair order, as the scan has always queued them.
+	ids := slices.Sorted(maps.Keys(standing))
 	var out []reminder
-	for i := range pairs {
-		p := &pairs[i]
-		st, ok := standing[p.ID]
-		if !ok || !p.Active() {
-			continue // changed between the reads; the next scan sees it whole
+	for _, id := range ids {
+		st := standing[id]
+		if !st.Pair.Active() {
+			continue
 		}
-		f := newFacts(p, st, meetings[p.ID], now)
-		f.agendas, f.dues = agendas, dues[p.ID]
-		for _, r := range f.due(now) {
+		for _, r := range newFacts(st, meetings[id], agendas, dues[id], now).due(now) {
 			if !off[r.UserID][r.Kind] {
 				out = append(out, r)
 			}
@@ -339,7 +334,7 @@ func dueAll(ctx context.Context, q store.Q, now time.Time) ([]reminder, error) {
 }
 
 // queuedKeys reports which of keys are taken by a job already, in one
-// query however many: the ids travel as one JSON array, which both
+// query however many: they travel as one JSON array, which both
 // databases can unnest, rather than as thousands of parameters.
 func queuedKeys(ctx context.Context, q store.Q, keys []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(keys))

@@ -207,6 +207,14 @@ func TestEndingByMenteeWithoutReasonAndReflection(t *testing.T) {
 		t.Fatalf("coordinator's email: %q", cm)
 	}
 
+	// The ended pair leaves the mentor's current pairs but stays reachable
+	// from the home page, under the earlier ones.
+	home := f.cMentor.get("/")
+	home.mustContain(t, f.app.tr("nb", "home.past_pairs"), `href="`+f.pairPath+`"`)
+	if strings.Contains(home.Body, f.app.tr("nb", "home.my_pairs")) {
+		t.Errorf("the ended pair is still listed among the mentor's current pairs")
+	}
+
 	// A reflection is the writer's alone.
 	refl := f.pairPath + "/closing/reflection"
 	const text = "Jeg lærte å stille bedre spørsmål."

@@ -12,7 +12,10 @@ type homeData struct {
 	Coordinated   []program.Summary
 	Participating []program.Summary
 	Pairs         []program.Pair // active pairs only
-	CanCreate     bool
+	// Ended pairs stay readable; without a link here their pages could be
+	// found only through the email that said they had ended.
+	Ended     []program.Pair
+	CanCreate bool
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +42,8 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	for _, p := range pairs {
 		if p.Active() {
 			d.Pairs = append(d.Pairs, p)
+		} else {
+			d.Ended = append(d.Ended, p)
 		}
 	}
 	s.render(w, r, http.StatusOK, "home", d)
