@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -233,13 +234,11 @@ func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) 
 	return rows, nil
 }
 
-// loadPairs reads every pair with its facts in one query. The facts that
-// only change when someone writes come from pair_facts, one row per pair
-// that triggers keep in step (migration 0020). Those that depend on the
-// time of reading are derived from it: while a pair's last confirmed
-// meeting is not in the future, every confirmed meeting has been held, and
-// while nothing is booked after now, there is no next meeting. Only the
-// pairs with a meeting ahead have their meetings read, one index seek each.
+// loadPairs reads every pair with its facts in one query, from pair_facts:
+// one row per pair that triggers keep in step (migration 0020), so the
+// work grows with the pairs, not with their history. Which meetings have
+// been held and which is next depend on now, so they are worked out here
+// from the pair's list of booked meetings.
 //
 // The agreement columns follow agreement.StatusOf: the newest version and
 // how many signed it, and when a version was first signed by both sides.
@@ -248,32 +247,33 @@ func load(ctx context.Context, q store.Q, prog *program.Program, now time.Time) 
 // driver, which would otherwise try two layouts on every time; anyTime
 // reads the one layout the driver writes.
 func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) ([]Row, error) {
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM pairs WHERE program_id = ?`, programID).Scan(&n); err != nil {
+		return nil, err
+	}
 	res, err := q.Query(ctx, `SELECT p.id, p.status, COALESCE(p.created_at, NULL), COALESCE(p.ended_at, NULL), COALESCE(e.how, ''),
-		CASE WHEN f.last_confirmed IS NULL OR f.last_confirmed <= ? THEN f.confirmed_count
-			ELSE (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?) END,
-		CASE WHEN f.last_confirmed IS NULL OR f.last_confirmed <= ? THEN f.last_confirmed
-			ELSE (SELECT MAX(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status = 'confirmed' AND m.starts_at <= ?) END,
-		COALESCE(f.first_confirmed, NULL),
-		CASE WHEN f.last_booked IS NULL OR f.last_booked <= ? THEN NULL
-			ELSE (SELECT MIN(m.starts_at) FROM meetings m WHERE m.pair_id = p.id AND m.status IN ('confirmed', 'proposed') AND m.starts_at > ?) END,
-		f.versions, f.latest_signatures, COALESCE(f.signed_at, NULL),
-		CASE WHEN f.open_due <= ? THEN f.open_due END,
-		f.has_chemistry, f.chemistry_no
+		f.meetings, f.versions, f.latest_signatures, COALESCE(f.signed_at, NULL),
+		CASE WHEN f.open_due <= ? THEN f.open_due END, f.has_chemistry, f.chemistry_no
 		FROM pairs p JOIN pair_facts f ON f.pair_id = p.id LEFT JOIN pair_endings e ON e.pair_id = p.id
-		WHERE p.program_id = ? ORDER BY p.id`, now, now, now, now, now, now, now, programID)
+		WHERE p.program_id = ? ORDER BY p.id`, now, programID)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
-	var rows []Row
+	rows := make([]Row, 0, n)
+	// The times of all pairs live in one slice, not one allocation each.
+	times := make([]time.Time, 0, 4*n)
+	at := func(t time.Time) *time.Time {
+		times = append(times, t)
+		return &times[len(times)-1]
+	}
 	for res.Next() {
 		var r Row
-		var how string
-		var created, ended, last, first, next, signed, evalDue anyTime
+		var how, meetings string
+		var created, ended, signed, evalDue anyTime
 		var versions, signatures int
 		var hasChemistry, chemistryNo bool
-		if err := res.Scan(&r.PairID, &r.Status, &created, &ended, &how,
-			&r.Facts.MeetingsHeld, &last, &first, &next,
+		if err := res.Scan(&r.PairID, &r.Status, &created, &ended, &how, &meetings,
 			&versions, &signatures, &signed, &evalDue, &hasChemistry, &chemistryNo); err != nil {
 			return nil, err
 		}
@@ -281,13 +281,28 @@ func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) (
 		if created.t != nil {
 			f.Created = *created.t
 		}
-		f.LastMeeting, f.NextMeeting, f.Signed, f.EvalDue = last.t, next.t, signed.t, evalDue.t
+		b, err := readBooked(meetings, now)
+		if err != nil {
+			return nil, fmt.Errorf("pair %d: %w", r.PairID, err)
+		}
+		f.MeetingsHeld = b.held
+		if b.last != 0 {
+			f.LastMeeting = at(time.Unix(b.last, 0).UTC())
+		}
+		if b.next != 0 {
+			f.NextMeeting = at(time.Unix(b.next, 0).UTC())
+		}
+		var first *time.Time
+		if b.first != 0 {
+			first = at(time.Unix(b.first, 0).UTC())
+		}
+		f.Signed, f.EvalDue = signed.t, evalDue.t
 		f.ChemistryNo = chemistryNo
 		// A chemistry check nobody has opened has no row yet; it is due a
 		// window after the first meeting, as evaluation.DueFor counts it.
-		if !hasChemistry && first.t != nil {
-			if at := first.t.Add(evaluation.ChemistryWindow); !at.After(now) && (f.EvalDue == nil || at.Before(*f.EvalDue)) {
-				f.EvalDue = &at
+		if !hasChemistry && first != nil {
+			if due := first.Add(evaluation.ChemistryWindow); !due.After(now) && (f.EvalDue == nil || due.Before(*f.EvalDue)) {
+				f.EvalDue = at(due)
 			}
 		}
 		switch {
@@ -361,6 +376,45 @@ func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row) er
 		slices.Sort(rows[i].Mentees)
 	}
 	return res.Err()
+}
+
+// booked is what a pair's list of booked meetings says at one moment.
+type booked struct {
+	held              int   // confirmed meetings that have started
+	first, last, next int64 // Unix seconds of the first confirmed, the latest held and the next booked meeting; 0 for none
+}
+
+// readBooked reads pair_facts.meetings, "c1767261600 p1769940000": a
+// confirmed or proposed meeting and its start in Unix seconds per word.
+// A meeting counts as held from the second it starts, as everywhere else.
+func readBooked(list string, now time.Time) (booked, error) {
+	var b booked
+	cut := now.Unix()
+	for list != "" {
+		var word string
+		word, list, _ = strings.Cut(list, " ")
+		if len(word) < 2 || (word[0] != 'c' && word[0] != 'p') {
+			return b, fmt.Errorf("dashboard: bad meeting %q in pair facts", word)
+		}
+		at, err := strconv.ParseInt(word[1:], 10, 64)
+		if err != nil {
+			return b, fmt.Errorf("dashboard: bad meeting %q in pair facts", word)
+		}
+		confirmed := word[0] == 'c'
+		switch {
+		case at > cut:
+			if b.next == 0 || at < b.next {
+				b.next = at
+			}
+		case confirmed:
+			b.held++
+			b.last = max(b.last, at)
+		}
+		if confirmed && (b.first == 0 || at < b.first) {
+			b.first = at
+		}
+	}
+	return b, nil
 }
 
 // anyTime scans a time that SQLite hands over as text: the result of an
