@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -165,10 +166,20 @@ func ClosingPath(pairID int64) string {
 // listing the pairs that closed, rather than one per pair on the day a whole
 // cohort ends.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	return s.CloseDueIn(ctx, program.ActivePairs())
+}
+
+// CloseDueIn is CloseDue for the pairs of one set, such as one program's.
+func (s *Service) CloseDueIn(ctx context.Context, set program.PairSet) (int, error) {
 	now := s.Clock.Now().UTC()
-	// One pair or program that cannot be read must not keep every other
-	// pair open: the failures are collected and reported together.
-	due, errAll := duePairs(ctx, s.DB, now)
+	due, err := duePairs(ctx, s.DB, set, now)
+	if err != nil {
+		return 0, err
+	}
+	// One program that cannot be closed must not keep every other
+	// program's pairs open: the failures are collected and reported
+	// together.
+	var errAll error
 	total := 0
 	for programID, ids := range due {
 		n, err := s.closeProgramDue(ctx, programID, ids, now)
@@ -181,46 +192,25 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	return total, errAll
 }
 
-// duePairs finds the active pairs past their planned end, by program. It
-// reads outside any transaction so that the hourly scan never holds the
-// SQLite write lock; closeProgramDue checks again under the lock. Pairs
-// whose terms cannot be read are left out and reported in the error.
-func duePairs(ctx context.Context, q store.Q, now time.Time) (map[int64][]int64, error) {
-	rows, err := q.Query(ctx, `SELECT id, program_id FROM pairs WHERE status = 'active' ORDER BY id`)
+// duePairs finds the active pairs of the set past their planned end, by
+// program, in a fixed number of queries. It reads outside any transaction
+// so that the hourly scan never holds the SQLite write lock;
+// closeProgramDue checks again under the lock.
+func duePairs(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64][]int64, error) {
+	standings, err := StandingOf(ctx, q, set)
 	if err != nil {
 		return nil, err
 	}
-	type pp struct{ id, program int64 }
-	var active []pp
-	for rows.Next() {
-		var x pp
-		if err := rows.Scan(&x.id, &x.program); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		active = append(active, x)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
 	due := map[int64][]int64{}
-	var errAll error
-	for _, x := range active {
-		ok, err := pastPlannedEnd(ctx, q, x.id, now)
-		switch {
-		case errs.Is(err, errs.NotFound):
-			// deleted meanwhile
-		case err != nil:
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			errAll = errors.Join(errAll, fmt.Errorf("pair %d: %w", x.id, err))
-		case ok:
-			due[x.program] = append(due[x.program], x.id)
+	for id, st := range standings {
+		if st.Pair.Active() && !now.Before(PlannedClose(st.Terms.End)) {
+			due[st.Pair.ProgramID] = append(due[st.Pair.ProgramID], id)
 		}
 	}
-	return due, errAll
+	for _, ids := range due {
+		slices.Sort(ids)
+	}
+	return due, nil
 }
 
 func pastPlannedEnd(ctx context.Context, q store.Q, pairID int64, now time.Time) (bool, error) {

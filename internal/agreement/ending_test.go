@@ -267,7 +267,11 @@ func TestCloseDue(t *testing.T) {
 			t.Fatalf("closed %d before the end (%v)", n, err)
 		}
 		e.clk.Set(time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC))
-		n, err := e.svc.CloseDue(ctx)
+		// Closing another program's pairs leaves these alone.
+		if n, err := e.svc.CloseDueIn(ctx, program.ActivePairsOf(pairs[0].ProgramID+1000)); err != nil || n != 0 {
+			t.Fatalf("another program's closing closed %d (%v)", n, err)
+		}
+		n, err := e.svc.CloseDueIn(ctx, program.ActivePairsOf(pairs[0].ProgramID))
 		if err != nil || n != 2 {
 			t.Fatalf("closed %d (%v), want 2", n, err)
 		}

@@ -447,13 +447,14 @@ func (r *storyline) end(who string, day int, hhmm, reason string) {
 	r.fail("ending", r.s.agreements.End(r.ctx, u, r.pair.ID, reason))
 }
 
-// closeDue runs the planned-end closing as the server's hourly job would.
-// Only the demo's own pair is past its planned end at that moment.
+// closeDue runs the planned-end closing as the server's hourly job would,
+// for the demo's program only: other programs' pairs are not the demo's to
+// close.
 func (r *storyline) closeDue(day int, hhmm string) {
 	if !r.on(day, hhmm) {
 		return
 	}
-	_, err := r.s.agreements.CloseDue(r.ctx)
+	_, err := r.s.agreements.CloseDueIn(r.ctx, program.ActivePairsOf(r.pair.ProgramID))
 	r.fail("closing at the planned end", err)
 }
 

@@ -11,8 +11,9 @@ import (
 // writes its own SQL against it, so the page and the scan go through the
 // same query and the rules in it cannot drift apart.
 type PairSet struct {
-	id     int64 // one pair; 0 when the set is every active pair
-	active bool
+	id      int64 // one pair; 0 when the set is every active pair
+	active  bool
+	program int64 // with active: only that program's; 0 for every program
 }
 
 // OnePair is the set of just that pair.
@@ -21,10 +22,16 @@ func OnePair(id int64) PairSet { return PairSet{id: id} }
 // ActivePairs is the set of every pair that still runs.
 func ActivePairs() PairSet { return PairSet{active: true} }
 
+// ActivePairsOf is the set of the pairs of one program that still run.
+func ActivePairsOf(programID int64) PairSet { return PairSet{active: true, program: programID} }
+
 // Cond is the SQL condition that col, a pair id column, is in the set, with
 // its arguments. A set of every active pair stays a subquery rather than a
 // list of ids, so that it costs one query whatever the number of pairs.
 func (s PairSet) Cond(col string) (string, []any) {
+	if s.active && s.program != 0 {
+		return col + ` IN (SELECT id FROM pairs WHERE status = 'active' AND program_id = ?)`, []any{s.program}
+	}
 	if s.active {
 		return col + ` IN (SELECT id FROM pairs WHERE status = 'active')`, nil
 	}
