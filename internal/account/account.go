@@ -240,21 +240,27 @@ func (s *Service) SetLanguage(ctx context.Context, userID int64, lang string) er
 }
 
 // ChangePassword replaces the password after checking the current one, and
-// ends every other session of the person.
+// ends every other session of the person. Wrong current passwords count
+// against the login throttle (see ConfirmPassword).
 func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession, current, next string) error {
 	var v errs.Validation
 	checkPassword(&v, "new_password", next)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+	now := s.Clock.Now()
+	if err := ConfirmThrottled(ctx, s.DB, now, userID, "current_password"); err != nil {
+		return err
+	}
+	wrong := false
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		var hash string
 		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
 			return store.NotFound(err, "error.not_found")
 		}
 		if !CheckPassword(hash, current) {
-			return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
-				Fields: map[string]errs.Msg{"current_password": {Key: "error.password_wrong"}}}
+			wrong = true
+			return WrongPassword("current_password")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, HashPassword(next), userID); err != nil {
 			return err
@@ -262,20 +268,18 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession,
 		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, HashToken(keepSession))
 		return err
 	})
+	if wrong {
+		if ferr := ConfirmFailed(ctx, s.DB, now, userID); ferr != nil {
+			return ferr
+		}
+	}
+	return err
 }
 
 // VerifyPassword checks a person's password, for actions that ask for it
-// again (signing, deleting).
+// again, under the login throttle (see ConfirmPassword).
 func (s *Service) VerifyPassword(ctx context.Context, userID int64, password string) error {
-	var hash string
-	if err := s.DB.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
-		return store.NotFound(err, "error.not_found")
-	}
-	if !CheckPassword(hash, password) {
-		return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
-			Fields: map[string]errs.Msg{"password": {Key: "error.password_wrong"}}}
-	}
-	return nil
+	return ConfirmPassword(ctx, s.DB, s.Clock.Now(), userID, password, "password")
 }
 
 // List returns every account, for the administrator.

@@ -71,10 +71,20 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 }
 
 func (s *Service) recordFailure(ctx context.Context, now time.Time, email, ip string) error {
-	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?), (?, ?)`,
-			"email:"+email, now, "ip:"+ip, now); err != nil {
+	return recordFailure(ctx, s.DB, now, email, ip)
+}
+
+func recordFailure(ctx context.Context, db *store.DB, now time.Time, email, ip string) error {
+	return db.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?)`, "email:"+email, now); err != nil {
 			return err
+		}
+		// Without an address (a use case called outside a request) only
+		// the account counts.
+		if ip != "" {
+			if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?)`, "ip:"+ip, now); err != nil {
+				return err
+			}
 		}
 		// Old rows are useless once outside the window; pruning here keeps
 		// the table small without a separate job.
@@ -84,9 +94,13 @@ func (s *Service) recordFailure(ctx context.Context, now time.Time, email, ip st
 }
 
 func (s *Service) throttled(ctx context.Context, now time.Time, email, ip string) error {
+	return throttled(ctx, s.DB, now, email, ip)
+}
+
+func throttled(ctx context.Context, q store.Q, now time.Time, email, ip string) error {
 	var perEmail, perIP int
 	since := now.Add(-ThrottleWindow)
-	err := s.DB.QueryRow(ctx, `SELECT
+	err := q.QueryRow(ctx, `SELECT
 		(SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at >= ?),
 		(SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at >= ?)`,
 		"email:"+email, since, "ip:"+ip, since).Scan(&perEmail, &perIP)

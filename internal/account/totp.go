@@ -237,9 +237,14 @@ func useSecondFactor(ctx context.Context, tx store.Q, now time.Time, userID int6
 
 // DisableTOTP turns two-factor login off; it asks for both the password and
 // a code so that neither a borrowed session nor a stolen phone alone can.
+// Wrong passwords and codes count against the login throttle, as at login.
 func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code string) error {
-	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		now := s.Clock.Now()
+	now := s.Clock.Now()
+	if err := ConfirmThrottled(ctx, s.DB, now, userID, "password"); err != nil {
+		return err
+	}
+	wrong := false
+	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		var hash string
 		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
 			return store.NotFound(err, "error.not_found")
@@ -263,6 +268,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code 
 			v["code"] = errs.Msg{Key: "totp.error.code_wrong"}
 		}
 		if len(v) > 0 {
+			wrong = true
 			return &errs.Error{Kind: errs.Invalid, Key: "error.invalid", Fields: v}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM totp_recovery_codes WHERE user_id = ?`, userID); err != nil {
@@ -271,6 +277,12 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code 
 		_, err = tx.Exec(ctx, `DELETE FROM totp_secrets WHERE user_id = ?`, userID)
 		return err
 	})
+	if wrong {
+		if ferr := ConfirmFailed(ctx, s.DB, now, userID); ferr != nil {
+			return ferr
+		}
+	}
+	return err
 }
 
 func createChallenge(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {

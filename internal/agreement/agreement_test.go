@@ -611,3 +611,38 @@ func BenchmarkLineDiff(b *testing.B) {
 		LineDiff(a, c)
 	}
 }
+
+// Wrong passwords on the signing form count against the login throttle:
+// after account.MaxFailsPerKey of them the right password signs nothing
+// until the window passes, the draft stays as it was, and the other side
+// is not held up.
+func TestSignThrottled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := account.WithClientIP(context.Background(), "198.51.100.9")
+		f := newFixture(t, db)
+		v1, err := f.svc.SaveDraft(ctx, f.mentee, f.pair.ID, 0, sampleContent(), f.l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < account.MaxFailsPerKey; i++ {
+			_, err := f.svc.Sign(ctx, f.mentee, f.pair.ID, 1, "nope", f.mentee.Name)
+			if e, ok := errs.As(err); !ok || e.Kind != errs.Invalid || e.Fields["password"].Key != "error.password_wrong" {
+				t.Fatalf("wrong password %d: %v", i+1, err)
+			}
+		}
+		_, err = f.svc.Sign(ctx, f.mentee, f.pair.ID, 1, "password-"+f.mentee.Email, f.mentee.Name)
+		if e, ok := errs.As(err); !ok || e.Kind != errs.TooMany || e.Fields["password"].Key != "password.error.throttled" {
+			t.Fatalf("right password while throttled: %v", err)
+		}
+		vs, err := Versions(ctx, db, f.pair.ID)
+		if err != nil || len(vs) != 1 || len(vs[0].Signatures) != 0 || vs[0].Hash != v1.Hash {
+			t.Fatalf("throttled signing touched the agreement: %v %+v", err, vs)
+		}
+		// The other side signs as usual.
+		f.sign(t, f.mentor, 1)
+		f.clk.Advance(account.ThrottleWindow + time.Second)
+		if v := f.sign(t, f.mentee, 1); !v.Complete() {
+			t.Fatal("signing after the window did not complete the agreement")
+		}
+	})
+}

@@ -43,9 +43,11 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 	}
 	var v errs.Validation
 	v.Check(SameName(typedName, actor.Name), "typed_name", "agreement.error.name_mismatch", "name", actor.Name)
-	if err := (&account.Service{DB: s.DB}).VerifyPassword(ctx, actor.ID, password); err != nil {
+	// Wrong passwords count against the login throttle; while it refuses,
+	// nothing is signed even with the right password.
+	if err := account.ConfirmPassword(ctx, s.DB, s.Clock.Now(), actor.ID, password, "password"); err != nil {
 		e, ok := errs.As(err)
-		if !ok || len(e.Fields) == 0 {
+		if !ok || e.Kind != errs.Invalid || len(e.Fields) == 0 {
 			return nil, err
 		}
 		for f, m := range e.Fields {

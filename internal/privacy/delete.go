@@ -52,7 +52,13 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 		return errs.E(errs.Unauthorized, "error.login_required")
 	}
 	now = now.UTC()
-	return db.Tx(ctx, func(tx *store.Tx) error {
+	// Wrong passwords count against the login throttle, or a borrowed
+	// session could guess the password here without limit.
+	if err := account.ConfirmThrottled(ctx, db, now, actor.ID, "password"); err != nil {
+		return err
+	}
+	wrong := false
+	err := db.Tx(ctx, func(tx *store.Tx) error {
 		var hash, role, email string
 		var deleted *time.Time
 		err := tx.QueryRow(ctx, `SELECT password_hash, role, email, deleted_at FROM users WHERE id = ?`, actor.ID).
@@ -64,8 +70,8 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 			return errs.E(errs.NotFound, "error.not_found")
 		}
 		if !account.CheckPassword(hash, password) {
-			return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
-				Fields: map[string]errs.Msg{"password": {Key: "error.password_wrong"}}}
+			wrong = true
+			return account.WrongPassword("password")
 		}
 		if role == account.RoleAdmin {
 			var others int
@@ -99,6 +105,12 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 			Tombstone(actor.ID), now, actor.ID)
 		return err
 	})
+	if wrong {
+		if ferr := account.ConfirmFailed(ctx, db, now, actor.ID); ferr != nil {
+			return ferr
+		}
+	}
+	return err
 }
 
 // Tombstone is the address a deleted account keeps: unique, and in the

@@ -441,3 +441,28 @@ func TestPurgeExpired(t *testing.T) {
 		}
 	})
 }
+
+// Wrong passwords on the deletion form count against the login throttle:
+// after MaxFailsPerKey of them even the right password deletes nothing
+// until the window passes.
+func TestDeleteAccountThrottled(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newPrivEnv(t, db)
+		for i := 0; i < account.MaxFailsPerKey; i++ {
+			if err := DeleteAccount(e.ctx, db, e.out, e.clk.Now(), e.mentee, "wrong password"); errs.KindOf(err) != errs.Invalid {
+				t.Fatalf("wrong password %d: %v", i+1, err)
+			}
+		}
+		err := DeleteAccount(e.ctx, db, e.out, e.clk.Now(), e.mentee, "password-mentee")
+		if e2, ok := errs.As(err); !ok || e2.Kind != errs.TooMany || e2.Fields["password"].Key != "password.error.throttled" {
+			t.Fatalf("right password while throttled: %v", err)
+		}
+		if e.count(`SELECT COUNT(*) FROM users WHERE id = ? AND deleted_at IS NULL`, e.mentee.ID) != 1 {
+			t.Fatal("a throttled deletion removed the account")
+		}
+		e.clk.Advance(account.ThrottleWindow + time.Second)
+		if err := DeleteAccount(e.ctx, db, e.out, e.clk.Now(), e.mentee, "password-mentee"); err != nil {
+			t.Fatalf("after the window: %v", err)
+		}
+	})
+}

@@ -104,10 +104,11 @@ func (s *Server) agreementSign(w http.ResponseWriter, r *http.Request) {
 	v, err := s.Agreements.Sign(r.Context(), user(r), id, number, r.PostForm.Get("password"), r.PostForm.Get("typed_name"))
 	if err != nil {
 		kind := errs.KindOf(err)
-		if kind != errs.Invalid && kind != errs.Conflict {
+		if kind != errs.Invalid && kind != errs.Conflict && kind != errs.TooMany {
 			s.fail(w, r, err)
 			return
 		}
+		r.PostForm.Del("password") // never written back into the page
 		r, vw, ok := s.agreementView(w, r)
 		if !ok {
 			return

@@ -2,15 +2,20 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"strconv"
+	"time"
 
+	"mentorskap/internal/account"
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
+	"mentorskap/internal/store"
 )
 
 func (s *Server) analyticsRoutes(mux *http.ServeMux) {
@@ -221,35 +226,24 @@ func (s *Server) exportMeetings(w http.ResponseWriter, r *http.Request) {
 // sendPairsCSV answers with the pairs export; codes says whether columns
 // and values stay as codes (the API) or are translated (the pages).
 func (s *Server) sendPairsCSV(w http.ResponseWriter, r *http.Request, codes bool) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	prog, rows, err := dashboard.ExportPairs(r.Context(), s.DB, user(r), id, s.Clock.Now())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	labels := dashboard.Codes
-	if !codes {
-		labels = exportLabels(s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
-	}
-	var buf bytes.Buffer
-	if err := dashboard.WritePairsCSV(&buf, rows, labels); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendCSV(w, "program-"+strconv.FormatInt(id, 10)+"-pairs.csv", buf.Bytes())
+	sendExport(s, w, r, codes, "pairs", dashboard.ExportPairs, dashboard.WritePairsCSV)
 }
 
 func (s *Server) sendMeetingsCSV(w http.ResponseWriter, r *http.Request, codes bool) {
+	sendExport(s, w, r, codes, "meetings", dashboard.ExportMeetings, dashboard.WriteMeetingsCSV)
+}
+
+// sendExport answers with the export named name of the program in the
+// path: export reads its rows (and records that it did), write writes them.
+func sendExport[Row any](s *Server, w http.ResponseWriter, r *http.Request, codes bool, name string,
+	export func(context.Context, *store.DB, *account.User, int64, time.Time) (*program.Program, []Row, error),
+	write func(io.Writer, []Row, dashboard.Labels) error) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, rows, err := dashboard.ExportMeetings(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	prog, rows, err := export(r.Context(), s.DB, user(r), id, s.Clock.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -259,11 +253,11 @@ func (s *Server) sendMeetingsCSV(w http.ResponseWriter, r *http.Request, codes b
 		labels = exportLabels(s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
 	}
 	var buf bytes.Buffer
-	if err := dashboard.WriteMeetingsCSV(&buf, rows, labels); err != nil {
+	if err := write(&buf, rows, labels); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	sendCSV(w, "program-"+strconv.FormatInt(id, 10)+"-meetings.csv", buf.Bytes())
+	sendCSV(w, "program-"+strconv.FormatInt(id, 10)+"-"+name+".csv", buf.Bytes())
 }
 
 // sendCSV writes a finished export. It is built in memory first so that a

@@ -46,16 +46,7 @@ func newAnalyticsScene(t *testing.T, app *testApp) analyticsScene {
 	s.mentor = app.addUser("an-mentor@example.org", "=cmd|' /C calc'!A0", account.RoleMember, "en")
 	s.mentee = app.addUser("an-mentee@example.org", "Lee, \"Quoted\"\nNewline", account.RoleMember, "en")
 	s.other = app.addUser("an-other@example.org", "Ola Other", account.RoleMember, "en")
-	s.prog = app.newProgramAs(s.coord, "Analytics cohort")
-	app.newProgramAs(s.alien, "Someone else's cohort")
-	app.enrol(s.prog.ID, s.mentor, "mentor", "approved")
-	app.enrol(s.prog.ID, s.mentee, "mentee", "approved")
-	app.enrol(s.prog.ID, s.other, "mentee", "approved")
-	p, err := app.srv.Programs.CreatePair(context.Background(), s.coord, s.prog.ID, []int64{s.mentor.ID}, []int64{s.mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.pair = p
+	s.prog, s.pair = app.pairedProgram("Analytics cohort", s.coord, s.mentor, s.mentee, s.other, "Someone else's cohort", s.alien)
 	now := app.clock.Now()
 	for i, m := range []struct {
 		status string
@@ -68,10 +59,10 @@ func newAnalyticsScene(t *testing.T, app *testApp) analyticsScene {
 	} {
 		app.analyticsExec(`INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
 			cancel_reason, created_at, updated_at) VALUES (?, ?, ?, ?, 'UTC', 45, 'Private café', 'https://meet.example/secret',
-			'Private reason', ?, ?)`, p.ID, fmt.Sprintf("an-%d@test", i), m.status, m.at, now, now)
+			'Private reason', ?, ?)`, s.pair.ID, fmt.Sprintf("an-%d@test", i), m.status, m.at, now, now)
 	}
 	app.analyticsExec(`INSERT INTO goals (pair_id, title, status, created_at, updated_at) VALUES (?, 'Private goal', 'reached', ?, ?)`,
-		p.ID, now, now)
+		s.pair.ID, now, now)
 	return s
 }
 

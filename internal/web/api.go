@@ -120,6 +120,17 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// pathIDs reads two ids from the path, the first before the second, so a
+// path wrong in both answers for the first as it always has.
+func pathIDs(r *http.Request, first, second string) (int64, int64, error) {
+	a, err := pathID(r, first)
+	if err != nil {
+		return 0, 0, err
+	}
+	b, err := pathID(r, second)
+	return a, b, err
+}
+
 // list wraps a collection so that it is always an object with an array,
 // never null, and can grow fields (paging) later.
 type apiList[T any] struct {
@@ -155,14 +166,18 @@ func renameFields(err error, names map[string]string) error {
 func apiItoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // coordinatorInput authorizes the caller as a coordinator of the program in
-// the path before it decodes the JSON body into v, so that a stranger gets
-// 404 and learns nothing from validation messages. It answers the error
-// itself and returns ok=false when the handler should stop.
+// the path before it decodes the JSON body into v (skipped when v is nil),
+// so that a stranger gets 404 and learns nothing from validation messages.
+// It answers the error itself and returns ok=false when the handler should
+// stop.
 func (s *Server) coordinatorInput(w http.ResponseWriter, r *http.Request, v any) (*program.Program, bool) {
 	id, err := pathID(r, "id")
 	if err == nil {
 		var p *program.Program
 		if p, err = s.Programs.RequireCoordinator(r.Context(), user(r), id); err == nil {
+			if v == nil {
+				return p, true
+			}
 			if err = readJSON(r, v); err == nil {
 				return p, true
 			}
@@ -191,4 +206,33 @@ func (s *Server) memberInput(w http.ResponseWriter, r *http.Request, v any) (pai
 	}
 	s.fail(w, r, err)
 	return 0, false
+}
+
+// memberInputAt is memberInput followed by the id of one thing of the pair
+// that the path names, read after the body as the handlers always have.
+func (s *Server) memberInputAt(w http.ResponseWriter, r *http.Request, v any, name string) (pairID, id int64, ok bool) {
+	if pairID, ok = s.memberInput(w, r, v); !ok {
+		return 0, 0, false
+	}
+	id, err := pathID(r, name)
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, 0, false
+	}
+	return pairID, id, true
+}
+
+// coordinatorInputAt is coordinatorInput followed by the id of one thing of
+// the program that the path names.
+func (s *Server) coordinatorInputAt(w http.ResponseWriter, r *http.Request, v any, name string) (*program.Program, int64, bool) {
+	p, ok := s.coordinatorInput(w, r, v)
+	if !ok {
+		return nil, 0, false
+	}
+	id, err := pathID(r, name)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, 0, false
+	}
+	return p, id, true
 }

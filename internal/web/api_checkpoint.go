@@ -333,16 +333,11 @@ func (s *Server) apiAddQuestion(w http.ResponseWriter, r *http.Request) {
 func (s *Server) apiEditQuestion(w http.ResponseWriter, r *http.Request) {
 	// Only the program's coordinators get as far as having their body read.
 	var in questionInput
-	prog, ok := s.coordinatorInput(w, r, &in)
+	prog, qid, ok := s.coordinatorInputAt(w, r, &in, "questionID")
 	if !ok {
 		return
 	}
 	ctx, u, id := r.Context(), user(r), prog.ID
-	qid, err := pathID(r, "questionID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if err := s.Evals.EditQuestion(ctx, u, id, qid, in.Language, in.domain()); err != nil {
 		s.fail(w, r, err)
 		return
@@ -351,12 +346,7 @@ func (s *Server) apiEditQuestion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRemoveQuestion(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	qid, err := pathID(r, "questionID")
+	id, qid, err := pathIDs(r, "id", "questionID")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -375,16 +365,11 @@ type moveInput struct {
 func (s *Server) apiMoveQuestion(w http.ResponseWriter, r *http.Request) {
 	// Only the program's coordinators get as far as having their body read.
 	var in moveInput
-	prog, ok := s.coordinatorInput(w, r, &in)
+	prog, qid, ok := s.coordinatorInputAt(w, r, &in, "questionID")
 	if !ok {
 		return
 	}
 	ctx, u, id := r.Context(), user(r), prog.ID
-	qid, err := pathID(r, "questionID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if in.Direction != "up" && in.Direction != "down" {
 		var v errs.Validation
 		v.Add("direction", "checkpoint.error.direction")

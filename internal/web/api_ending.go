@@ -114,15 +114,10 @@ func endingOptionalJSON(r *http.Request, v any) error {
 }
 
 func (s *Server) apiEndPairAsMember(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "pairID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	// Who may end it is settled before the body is read, so that a
 	// stranger learns nothing from how the body is judged.
-	if _, _, err := program.RequirePairMember(r.Context(), s.DB, user(r), id); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.memberInput(w, r, nil)
+	if !ok {
 		return
 	}
 	var in apiEndInput
@@ -151,18 +146,9 @@ type apiReflectionInput struct {
 }
 
 func (s *Server) apiPutReflection(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "pairID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, _, err := program.RequirePairMember(r.Context(), s.DB, user(r), id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	var in apiReflectionInput
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
+	id, ok := s.memberInput(w, r, &in)
+	if !ok {
 		return
 	}
 	if err := s.Agreements.SaveReflection(r.Context(), user(r), id, in.Body); err != nil {

@@ -73,12 +73,7 @@ func (s *Server) apiCreateInvitation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRevokeInvitation(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	invID, err := pathID(r, "invitationID")
+	id, invID, err := pathIDs(r, "id", "invitationID")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"mentorskap/internal/evaluation"
-	"mentorskap/internal/program"
 )
 
 func (s *Server) apiEvaluationTable() []apiRoute {
@@ -153,24 +152,5 @@ func (s *Server) apiChemistryOverview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiChemistryRematch(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pairID, err := pathID(r, "pairID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.Evals.Rematch(r.Context(), user(r), id, pairID); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := program.GetPair(r.Context(), s.DB, pairID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPIPair(p))
+	s.apiChangePair(w, r, s.Evals.Rematch)
 }

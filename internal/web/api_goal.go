@@ -113,11 +113,7 @@ func toAPIGoalDetail(d *goal.Detail) apiGoalDetail {
 
 // apiGoalIDs reads the pair and goal ids from the path.
 func apiGoalIDs(r *http.Request) (pairID, goalID int64, err error) {
-	if pairID, err = pathID(r, "pairID"); err != nil {
-		return
-	}
-	goalID, err = pathID(r, "goalID")
-	return
+	return pathIDs(r, "pairID", "goalID")
 }
 
 func (s *Server) apiListGoals(w http.ResponseWriter, r *http.Request) {

@@ -164,11 +164,7 @@ func (s *Server) apiMatchingRun(w http.ResponseWriter, r *http.Request) {
 
 // apiMatchingRow reads the program and the mentee from the path.
 func apiMatchingRow(r *http.Request) (id, mentee int64, err error) {
-	if id, err = pathID(r, "id"); err != nil {
-		return 0, 0, err
-	}
-	mentee, err = pathID(r, "menteeID")
-	return id, mentee, err
+	return pathIDs(r, "id", "menteeID")
 }
 
 func (s *Server) apiMatchingLock(locked bool) http.HandlerFunc {
@@ -226,21 +222,13 @@ type apiMatchPublishInput struct {
 // since; one that sends nothing publishes the draft as it stands.
 func (s *Server) apiMatchingPublish(w http.ResponseWriter, r *http.Request) {
 	var in apiMatchPublishInput
-	var p *program.Program
-	if r.ContentLength == 0 {
-		id, err := pathID(r, "id")
-		if err == nil {
-			p, err = s.Programs.RequireCoordinator(r.Context(), user(r), id)
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	} else {
-		var ok bool
-		if p, ok = s.coordinatorInput(w, r, &in); !ok {
-			return
-		}
+	var body any // nil: nothing to read
+	if r.ContentLength != 0 {
+		body = &in
+	}
+	p, ok := s.coordinatorInput(w, r, body)
+	if !ok {
+		return
 	}
 	ids, err := s.Matching.Publish(r.Context(), user(r), p.ID, in.Version)
 	if err != nil {

@@ -20,7 +20,7 @@ func (s *Server) apiMeetingTable() []apiRoute {
 		{Method: "POST", Pattern: m + "/counter", Handler: s.apiRescheduleMeeting(false)},
 		{Method: "POST", Pattern: m + "/move", Handler: s.apiRescheduleMeeting(true)},
 		{Method: "POST", Pattern: m + "/cancel", Handler: s.apiCancelMeeting},
-		{Method: "GET", Pattern: m + "/ics", Handler: s.apiMeetingICS},
+		{Method: "GET", Pattern: m + "/ics", Handler: s.meetingICS("pairID", "meetingID")},
 		{Method: "GET", Pattern: "/api/v1/calendar/feed", Handler: s.apiFeedStatus},
 		{Method: "POST", Pattern: "/api/v1/calendar/feed", Handler: s.apiRenewFeed},
 		{Method: "DELETE", Pattern: "/api/v1/calendar/feed", Handler: s.apiRevokeFeed},
@@ -104,13 +104,24 @@ func toAPIDetail(d *meeting.Detail, now time.Time) apiMeetingDetail {
 	return out
 }
 
+// apiPairMeeting reads the {pairID} and {meetingID} path values.
 func apiPairMeeting(r *http.Request) (int64, int64, error) {
-	pairID, err := pathID(r, "pairID")
+	return pathIDs(r, "pairID", "meetingID")
+}
+
+// apiMemberMeeting reads the pair and the meeting of the path and makes sure
+// the caller is on the pair before anything reads the body. It answers the
+// error itself and returns ok=false when the handler should stop.
+func (s *Server) apiMemberMeeting(w http.ResponseWriter, r *http.Request) (pairID, mid int64, ok bool) {
+	pairID, mid, err := apiPairMeeting(r)
 	if err != nil {
-		return 0, 0, err
+		s.fail(w, r, err)
+		return 0, 0, false
 	}
-	mid, err := pathID(r, "meetingID")
-	return pairID, mid, err
+	if _, ok := s.memberInput(w, r, nil); !ok {
+		return 0, 0, false
+	}
+	return pairID, mid, true
 }
 
 func (s *Server) apiListMeetings(w http.ResponseWriter, r *http.Request) {
@@ -171,12 +182,8 @@ func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
 }
 
 func (s *Server) apiProposeMeeting(w http.ResponseWriter, r *http.Request) {
-	pairID, err := pathID(r, "pairID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, ok := s.memberInput(w, r, nil); !ok {
+	pairID, ok := s.memberInput(w, r, nil)
+	if !ok {
 		return
 	}
 	in, err := s.readProposal(r)
@@ -201,12 +208,8 @@ type apiAcceptInput struct {
 }
 
 func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
-	pairID, mid, err := apiPairMeeting(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, ok := s.memberInput(w, r, nil); !ok {
+	pairID, mid, ok := s.apiMemberMeeting(w, r)
+	if !ok {
 		return
 	}
 	seen := -1
@@ -221,21 +224,13 @@ func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	m, err := s.Meetings.Accept(r.Context(), user(r), pairID, mid, seen)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
+	s.writeMeetingChange(w, r, m, err)
 }
 
 func (s *Server) apiRescheduleMeeting(move bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		pairID, mid, err := apiPairMeeting(r)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if _, ok := s.memberInput(w, r, nil); !ok {
+		pairID, mid, ok := s.apiMemberMeeting(w, r)
+		if !ok {
 			return
 		}
 		in, err := s.readProposal(r)
@@ -249,12 +244,18 @@ func (s *Server) apiRescheduleMeeting(move bool) http.HandlerFunc {
 		} else {
 			m, err = s.Meetings.Counter(r.Context(), user(r), pairID, mid, in)
 		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
+		s.writeMeetingChange(w, r, m, err)
 	}
+}
+
+// writeMeetingChange answers a member's change to a meeting with the
+// meeting as the change left it.
+func (s *Server) writeMeetingChange(w http.ResponseWriter, r *http.Request, m *meeting.Meeting, err error) {
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
 }
 
 type apiCancelInput struct {
@@ -262,12 +263,8 @@ type apiCancelInput struct {
 }
 
 func (s *Server) apiCancelMeeting(w http.ResponseWriter, r *http.Request) {
-	pairID, mid, err := apiPairMeeting(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if _, ok := s.memberInput(w, r, nil); !ok {
+	pairID, mid, ok := s.apiMemberMeeting(w, r)
+	if !ok {
 		return
 	}
 	var in apiCancelInput
@@ -276,25 +273,7 @@ func (s *Server) apiCancelMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, err := s.Meetings.Cancel(r.Context(), user(r), pairID, mid, in.Reason)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
-}
-
-func (s *Server) apiMeetingICS(w http.ResponseWriter, r *http.Request) {
-	pairID, mid, err := apiPairMeeting(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	data, m, err := s.Meetings.ICS(r.Context(), user(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeICS(w, data, meeting.ICSName(m), true)
+	s.writeMeetingChange(w, r, m, err)
 }
 
 type apiFeed struct {

@@ -28,15 +28,6 @@ func (s *Server) apiNotesTable() []apiRoute {
 	}
 }
 
-// apiMeetingIDs reads the pair and meeting ids of a meeting document path.
-func apiMeetingIDs(r *http.Request) (pairID, meetingID int64, err error) {
-	if pairID, err = pathID(r, "pairID"); err != nil {
-		return 0, 0, err
-	}
-	meetingID, err = pathID(r, "meetingID")
-	return pairID, meetingID, err
-}
-
 // ---- Agenda ----
 
 type apiAgendaItem struct {
@@ -78,7 +69,7 @@ func toAPIAgenda(a *meeting.Agenda) apiAgenda {
 }
 
 func (s *Server) apiGetAgenda(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := apiMeetingIDs(r)
+	pairID, meetingID, err := apiPairMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -93,13 +84,8 @@ func (s *Server) apiGetAgenda(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPutAgenda(w http.ResponseWriter, r *http.Request) {
 	var in apiAgendaInput
-	pairID, ok := s.memberInput(w, r, &in)
+	pairID, meetingID, ok := s.memberInputAt(w, r, &in, "meetingID")
 	if !ok {
-		return
-	}
-	meetingID, err := pathID(r, "meetingID")
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	items := make([]meeting.AgendaItem, 0, len(in.Items))
@@ -140,7 +126,7 @@ type apiNotesInput struct {
 }
 
 func (s *Server) apiGetMeetingNotes(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := apiMeetingIDs(r)
+	pairID, meetingID, err := apiPairMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -157,13 +143,8 @@ func (s *Server) apiGetMeetingNotes(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPutMeetingNotes(w http.ResponseWriter, r *http.Request) {
 	var in apiNotesInput
-	pairID, ok := s.memberInput(w, r, &in)
+	pairID, meetingID, ok := s.memberInputAt(w, r, &in, "meetingID")
 	if !ok {
-		return
-	}
-	meetingID, err := pathID(r, "meetingID")
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	n := meeting.Notes{SinceLast: in.SinceLast, Today: in.Today, TimeMinutes: in.TimeMinutes, Theme: in.Theme,
@@ -188,7 +169,7 @@ type apiPrivateNoteInput struct {
 }
 
 func (s *Server) apiGetPrivateNote(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := apiMeetingIDs(r)
+	pairID, meetingID, err := apiPairMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -203,13 +184,8 @@ func (s *Server) apiGetPrivateNote(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiPutPrivateNote(w http.ResponseWriter, r *http.Request) {
 	var in apiPrivateNoteInput
-	pairID, ok := s.memberInput(w, r, &in)
+	pairID, meetingID, ok := s.memberInputAt(w, r, &in, "meetingID")
 	if !ok {
-		return
-	}
-	meetingID, err := pathID(r, "meetingID")
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	if _, err := s.Meetings.SavePrivateNote(r.Context(), user(r), pairID, meetingID, in.Version, in.Body); err != nil {
@@ -303,7 +279,7 @@ type apiMeetingActions struct {
 }
 
 func (s *Server) apiListMeetingActionItems(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := apiMeetingIDs(r)
+	pairID, meetingID, err := apiPairMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -318,40 +294,32 @@ func (s *Server) apiListMeetingActionItems(w http.ResponseWriter, r *http.Reques
 
 func (s *Server) apiCreateActionItem(w http.ResponseWriter, r *http.Request) {
 	var in apiActionInput
-	pairID, ok := s.memberInput(w, r, &in)
+	pairID, meetingID, ok := s.memberInputAt(w, r, &in, "meetingID")
 	if !ok {
 		return
 	}
-	meetingID, err := pathID(r, "meetingID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	a, err := s.Meetings.AddActionItem(r.Context(), user(r), pairID, meetingID, in.domain())
-	if err != nil {
-		s.fail(w, r, renameFields(err, map[string]string{"owner": "owner_id", "goal": "goal_id"}))
-		return
-	}
-	writeJSON(w, http.StatusCreated, toAPIAction(*a, false))
+	s.writeActionItem(w, r, http.StatusCreated, a, err)
 }
 
 func (s *Server) apiUpdateActionItem(w http.ResponseWriter, r *http.Request) {
 	var in apiActionInput
-	pairID, ok := s.memberInput(w, r, &in)
+	pairID, itemID, ok := s.memberInputAt(w, r, &in, "itemID")
 	if !ok {
 		return
 	}
-	itemID, err := pathID(r, "itemID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	a, err := s.Meetings.UpdateActionItem(r.Context(), user(r), pairID, itemID, in.domain())
+	s.writeActionItem(w, r, http.StatusOK, a, err)
+}
+
+// writeActionItem answers a create or an update of an action item with the
+// item, or with the error in the API's field names.
+func (s *Server) writeActionItem(w http.ResponseWriter, r *http.Request, code int, a *meeting.ActionItem, err error) {
 	if err != nil {
 		s.fail(w, r, renameFields(err, map[string]string{"owner": "owner_id", "goal": "goal_id"}))
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIAction(*a, false))
+	writeJSON(w, code, toAPIAction(*a, false))
 }
 
 type apiReviewInput struct {
@@ -360,13 +328,8 @@ type apiReviewInput struct {
 
 func (s *Server) apiReviewActionItem(w http.ResponseWriter, r *http.Request) {
 	var in apiReviewInput
-	pairID, ok := s.memberInput(w, r, &in)
+	pairID, meetingID, ok := s.memberInputAt(w, r, &in, "meetingID")
 	if !ok {
-		return
-	}
-	meetingID, err := pathID(r, "meetingID")
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	itemID, err := pathID(r, "itemID")

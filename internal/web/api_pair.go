@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
+	"mentorskap/internal/account"
 	"mentorskap/internal/program"
 )
 
@@ -75,17 +77,18 @@ func (s *Server) apiCreatePair(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiEndPair(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	s.apiChangePair(w, r, s.Programs.EndPair)
+}
+
+// apiChangePair runs a coordinator's change to a pair of the program in the
+// path and answers with the pair as the change left it.
+func (s *Server) apiChangePair(w http.ResponseWriter, r *http.Request, change func(ctx context.Context, actor *account.User, programID, pairID int64) error) {
+	id, pairID, err := pathIDs(r, "id", "pairID")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	pairID, err := pathID(r, "pairID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := s.Programs.EndPair(r.Context(), user(r), id, pairID); err != nil {
+	if err := change(r.Context(), user(r), id, pairID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -245,16 +245,12 @@ func toAPIParticipant(p *program.Participant) apiParticipant {
 }
 
 func (s *Server) apiListParticipants(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	// Authorize first: strangers get 404 and never learn the filter rules.
-	if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
-		s.fail(w, r, err)
+	p, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
 		return
 	}
+	id := p.ID
 	q := r.URL.Query()
 	f := program.ParticipantFilter{Search: q.Get("q"), Role: q.Get("role"), Status: q.Get("status")}
 	// An unknown filter value is a mistake in the client, not "match
@@ -289,12 +285,7 @@ func (s *Server) apiDeclineParticipant(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, approve bool) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	userID, err := pathID(r, "userID")
+	id, userID, err := pathIDs(r, "id", "userID")
 	if err != nil {
 		s.fail(w, r, err)
 		return

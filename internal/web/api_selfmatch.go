@@ -153,12 +153,7 @@ func (s *Server) apiCreateMatchRequest(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiAnswerMatchRequest(a matchAnswer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rid, err := pathID(r, "requestID")
+		id, rid, err := pathIDs(r, "id", "requestID")
 		if err != nil {
 			s.fail(w, r, err)
 			return

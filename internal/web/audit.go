@@ -20,9 +20,10 @@ func (s *Server) auditRoutes(mux *http.ServeMux) {
 }
 
 // auditAccess writes the trail centrally, so that no pair page or endpoint
-// can forget to: a successful request under /pairs/{id} or
-// /api/v1/pairs/{pairID} by someone outside the pair, and every answer sent
-// as a file download (CSV, data export), is recorded after the handler ran.
+// can forget to: a successful request about one pair by someone outside it
+// (under /pairs/{id} or /api/v1/pairs/{pairID}, or a program-level action
+// on one pair, see pairInPath), and every answer sent as a file download
+// (CSV, data export), is recorded after the handler ran.
 // Refused requests leave no row: nothing was seen.
 func (s *Server) auditAccess(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -75,9 +76,26 @@ func isExport(h http.Header) bool {
 	return false
 }
 
+// programPairSegments name the program-level routes that act on one pair,
+// /programs/{id}/<segment>/{pair}/...: a coordinator ending a pair from the
+// program's list or rematching it from the chemistry alerts reaches that
+// pair as surely as opening its page does, and its members must see it.
+var programPairSegments = []string{"/pairs/", "/chemistry/"}
+
 // pairInPath returns the pair a path is about, or 0.
 func pairInPath(path string) int64 {
-	return idAfter(path, "/pairs/", "/api/v1/pairs/")
+	if id := idAfter(path, "/pairs/", "/api/v1/pairs/"); id > 0 {
+		return id
+	}
+	for _, prefix := range []string{"/programs/", "/api/v1/programs/"} {
+		rest, ok := strings.CutPrefix(path, prefix)
+		if !ok {
+			continue
+		}
+		_, rest, _ = strings.Cut(rest, "/") // past the program's id
+		return idAfter("/"+rest, programPairSegments...)
+	}
+	return 0
 }
 
 // programInPath returns the program a path is about, or 0.

@@ -15,48 +15,15 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
-	"mentorskap/internal/program"
 )
 
-// endingFixture is one program with a pair, and everyone the role matrix
-// needs: both sides, another participant, the coordinator, a coordinator
-// of another program and an administrator.
-type endingFixture struct {
-	app                                      *testApp
-	prog                                     *program.Program
-	pair                                     *program.Pair
-	coord, admin, otherCoord, mentor, mentee *account.User
-	other                                    *account.User
-	anon, cMentor, cMentee, cOther, cCoord   *client
-	cOtherCoord, cAdmin                      *client
-	pairPath                                 string
-}
+// endingFixture is a role matrix around one pair whose two sides write
+// Norwegian and Indonesian.
+type endingFixture struct{ roleMatrix }
 
 func newEndingFixture(t *testing.T) *endingFixture {
 	t.Helper()
-	app := newTestApp(t)
-	f := &endingFixture{app: app}
-	f.coord = app.addUser("coord@example.org", "Kari Koordinator", account.RoleCoordinator, "nb")
-	f.admin = app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
-	f.otherCoord = app.addUser("coord2@example.org", "Olle Samordnare", account.RoleCoordinator, "sv")
-	f.mentor = app.addUser("mentor@example.org", "Åse Ødegård Bækken", account.RoleMember, "nb")
-	f.mentee = app.addUser("mentee@example.org", "Dewi Lestari", account.RoleMember, "id")
-	f.other = app.addUser("other@example.org", "Per Persson", account.RoleMember, "sv")
-	f.prog = app.newProgramAs(f.coord, "Ny i arbeidslivet")
-	app.newProgramAs(f.otherCoord, "Ett annat program")
-	app.enrol(f.prog.ID, f.mentor, "mentor", "approved")
-	app.enrol(f.prog.ID, f.mentee, "mentee", "approved")
-	app.enrol(f.prog.ID, f.other, "mentee", "approved")
-	var err error
-	f.pair, err = app.srv.Programs.CreatePair(context.Background(), f.coord, f.prog.ID, []int64{f.mentor.ID}, []int64{f.mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.pairPath = "/pairs/" + pid(f.pair.ID)
-	f.anon = app.client()
-	f.cMentor, f.cMentee, f.cOther = app.login(f.mentor.Email), app.login(f.mentee.Email), app.login(f.other.Email)
-	f.cCoord, f.cOtherCoord, f.cAdmin = app.login(f.coord.Email), app.login(f.otherCoord.Email), app.login(f.admin.Email)
-	return f
+	return &endingFixture{newRoleMatrix(t, "Åse Ødegård Bækken", "nb", "id")}
 }
 
 // outboxTo returns the subjects and bodies queued for an address.

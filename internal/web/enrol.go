@@ -133,12 +133,7 @@ func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) invitationAction(do func(*http.Request, int64, int64) error, flash string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		inv, err := pathID(r, "inv")
+		id, inv, err := pathIDs(r, "id", "inv")
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -405,12 +400,7 @@ type participantViewData struct {
 }
 
 func (s *Server) participantView(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	uid, err := pathID(r, "uid")
+	id, uid, err := pathIDs(r, "id", "uid")
 	if err != nil {
 		s.fail(w, r, err)
 		return

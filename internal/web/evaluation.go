@@ -97,12 +97,7 @@ func (s *Server) chemistryOverview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chemistryRematch(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pairID, err := pathID(r, "pair")
+	id, pairID, err := pathIDs(r, "id", "pair")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -10,42 +10,20 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
-	"mentorskap/internal/program"
 )
 
-// chemScene is a program with one pair, another participant, the
-// program's coordinator, a coordinator of another program and an
-// administrator.
+// chemScene is a scene with the paths of its chemistry pages.
 type chemScene struct {
-	prog                        *program.Program
-	coord, alien, admin         *account.User
-	mentor, mentee, other       *account.User
-	pair                        *program.Pair
+	scene
 	pairPath, progPath, apiPair string
 }
 
 func newChemScene(t *testing.T, app *testApp) chemScene {
 	t.Helper()
-	var s chemScene
-	s.coord = app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
-	s.alien = app.addUser("alien@example.org", "Al Alien", account.RoleCoordinator, "en")
-	s.admin = app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
-	s.mentor = app.addUser("mentor@example.org", "Max Mentor", account.RoleMember, "en")
-	s.mentee = app.addUser("mentee@example.org", "Mia Mentee", account.RoleMember, "en")
-	s.other = app.addUser("other@example.org", "Ola Other", account.RoleMember, "en")
-	s.prog = app.newProgramAs(s.coord, "Spring cohort")
-	app.newProgramAs(s.alien, "Other cohort")
-	app.enrol(s.prog.ID, s.mentor, "mentor", "approved")
-	app.enrol(s.prog.ID, s.mentee, "mentee", "approved")
-	app.enrol(s.prog.ID, s.other, "mentee", "approved")
-	p, err := app.srv.Programs.CreatePair(context.Background(), s.coord, s.prog.ID, []int64{s.mentor.ID}, []int64{s.mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.pair = p
-	s.pairPath = fmt.Sprintf("/pairs/%d/chemistry", p.ID)
+	s := chemScene{scene: newScene(t, app, "Spring cohort", "en")}
+	s.pairPath = fmt.Sprintf("/pairs/%d/chemistry", s.pair.ID)
 	s.progPath = fmt.Sprintf("/programs/%d/chemistry", s.prog.ID)
-	s.apiPair = fmt.Sprintf("/api/v1/pairs/%d", p.ID)
+	s.apiPair = fmt.Sprintf("/api/v1/pairs/%d", s.pair.ID)
 	return s
 }
 

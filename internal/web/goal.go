@@ -30,13 +30,7 @@ func goalsPath(pairID int64) string { return fmt.Sprintf("/pairs/%d/goals", pair
 func goalPath(pairID, goalID int64) string { return fmt.Sprintf("/pairs/%d/goals/%d", pairID, goalID) }
 
 // goalIDs reads the pair and goal ids from the path.
-func goalIDs(r *http.Request) (pairID, goalID int64, err error) {
-	if pairID, err = pathID(r, "id"); err != nil {
-		return
-	}
-	goalID, err = pathID(r, "goal")
-	return
-}
+func goalIDs(r *http.Request) (pairID, goalID int64, err error) { return pathIDs(r, "id", "goal") }
 
 type goalListData struct {
 	Pair     *program.Pair
@@ -217,13 +211,23 @@ func (s *Server) goalFormError(w http.ResponseWriter, r *http.Request, pairID, g
 	s.renderForm(w, r, "goal_show", d, err)
 }
 
-func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
+// goalForm reads the pair and the goal a form posts to and parses the form;
+// it answers a bad path itself.
+func (s *Server) goalForm(w http.ResponseWriter, r *http.Request) (pairID, goalID int64, ok bool) {
 	pairID, goalID, err := goalIDs(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return 0, 0, false
 	}
 	r.ParseForm()
+	return pairID, goalID, true
+}
+
+func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
+	pairID, goalID, ok := s.goalForm(w, r)
+	if !ok {
+		return
+	}
 	f := r.PostForm
 	version, _ := strconv.Atoi(f.Get("version"))
 	in := goal.Update{Version: version}
@@ -250,12 +254,10 @@ func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalCreateSub(w http.ResponseWriter, r *http.Request) {
-	pairID, goalID, err := goalIDs(r)
-	if err != nil {
-		s.fail(w, r, err)
+	pairID, goalID, ok := s.goalForm(w, r)
+	if !ok {
 		return
 	}
-	r.ParseForm()
 	f := r.PostForm
 	in := goal.Input{ParentID: goalID, Title: f.Get("sub_title"), Measure: f.Get("sub_measure"), TargetDate: f.Get("sub_target_date")}
 	if _, err := s.Goals.Create(r.Context(), user(r), pairID, in); err != nil {
@@ -267,12 +269,10 @@ func (s *Server) goalCreateSub(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
-	pairID, goalID, err := goalIDs(r)
-	if err != nil {
-		s.fail(w, r, err)
+	pairID, goalID, ok := s.goalForm(w, r)
+	if !ok {
 		return
 	}
-	r.ParseForm()
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	if err := s.Goals.Delete(r.Context(), user(r), pairID, goalID, version); err != nil {
 		s.goalFormError(w, r, pairID, goalID, err)
@@ -282,12 +282,10 @@ func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalLinkMeeting(w http.ResponseWriter, r *http.Request) {
-	pairID, goalID, err := goalIDs(r)
-	if err != nil {
-		s.fail(w, r, err)
+	pairID, goalID, ok := s.goalForm(w, r)
+	if !ok {
 		return
 	}
-	r.ParseForm()
 	meetingID, _ := strconv.ParseInt(r.PostForm.Get("meeting_id"), 10, 64)
 	if err := s.Goals.LinkMeeting(r.Context(), user(r), pairID, goalID, meetingID); err != nil {
 		s.goalFormError(w, r, pairID, goalID, err)

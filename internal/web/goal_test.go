@@ -41,16 +41,7 @@ func newGoalMsgFixture(t *testing.T, db *store.DB) *goalMsgFixture {
 	f.mentor = app.addUser("mentor@example.org", "Mona Mentor", account.RoleMember, "nb")
 	f.mentee = app.addUser("mentee@example.org", "Mats Mentee", account.RoleMember, "en")
 	f.outsider = app.addUser("outsider@example.org", "Siv Outsider", account.RoleMember, "sv")
-	f.prog = app.newProgramAs(f.coord, "Spring cohort")
-	app.newProgramAs(f.otherCoord, "Other cohort")
-	app.enrol(f.prog.ID, f.mentor, "mentor", program.StatusApproved)
-	app.enrol(f.prog.ID, f.mentee, "mentee", program.StatusApproved)
-	app.enrol(f.prog.ID, f.outsider, "mentee", program.StatusApproved)
-	var err error
-	f.pair, err = app.srv.Programs.CreatePair(context.Background(), f.coord, f.prog.ID, []int64{f.mentor.ID}, []int64{f.mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.prog, f.pair = app.pairedProgram("Spring cohort", f.coord, f.mentor, f.mentee, f.outsider, "Other cohort", f.otherCoord)
 	if _, err := db.Exec(context.Background(), `DELETE FROM outbox`); err != nil {
 		t.Fatal(err)
 	}

@@ -81,6 +81,80 @@ func (a *testApp) addUser(email, name, role, lang string) *account.User {
 	return u
 }
 
+// pairedProgram gives coord a program with mentor and mentee paired and
+// other enrolled beside them, and gives otherCoord a program of their own:
+// the people a role matrix asks about around one pair.
+func (a *testApp) pairedProgram(name string, coord, mentor, mentee, other *account.User, otherName string, otherCoord *account.User) (*program.Program, *program.Pair) {
+	a.t.Helper()
+	prog := a.newProgramAs(coord, name)
+	a.newProgramAs(otherCoord, otherName)
+	a.enrol(prog.ID, mentor, "mentor", program.StatusApproved)
+	a.enrol(prog.ID, mentee, "mentee", program.StatusApproved)
+	a.enrol(prog.ID, other, "mentee", program.StatusApproved)
+	pair, err := a.srv.Programs.CreatePair(context.Background(), coord, prog.ID, []int64{mentor.ID}, []int64{mentee.ID})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return prog, pair
+}
+
+// roleMatrix is one program with a pair and everyone a role matrix needs,
+// each with a logged-in client: both sides, another participant, the
+// coordinator, a coordinator of another program and an administrator.
+type roleMatrix struct {
+	app                                             *testApp
+	prog                                            *program.Program
+	pair                                            *program.Pair
+	coord, admin, otherCoord, mentor, mentee, other *account.User
+	anon, cMentor, cMentee, cOther, cCoord          *client
+	cOtherCoord, cAdmin                             *client
+	pairPath                                        string // /pairs/{id}
+}
+
+// newRoleMatrix sets one up; the mentor's name and the two sides'
+// languages are what the tests that use it read back.
+func newRoleMatrix(t *testing.T, mentorName, mentorLang, menteeLang string) roleMatrix {
+	t.Helper()
+	app := newTestApp(t)
+	f := roleMatrix{app: app}
+	f.coord = app.addUser("coord@example.org", "Kari Koordinator", account.RoleCoordinator, "nb")
+	f.admin = app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
+	f.otherCoord = app.addUser("coord2@example.org", "Olle Samordnare", account.RoleCoordinator, "sv")
+	f.mentor = app.addUser("mentor@example.org", mentorName, account.RoleMember, mentorLang)
+	f.mentee = app.addUser("mentee@example.org", "Dewi Lestari", account.RoleMember, menteeLang)
+	f.other = app.addUser("other@example.org", "Per Persson", account.RoleMember, "sv")
+	f.prog, f.pair = app.pairedProgram("Ny i arbeidslivet", f.coord, f.mentor, f.mentee, f.other, "Ett annat program", f.otherCoord)
+	f.pairPath = "/pairs/" + pid(f.pair.ID)
+	f.anon = app.client()
+	f.cMentor, f.cMentee, f.cOther = app.login(f.mentor.Email), app.login(f.mentee.Email), app.login(f.other.Email)
+	f.cCoord, f.cOtherCoord, f.cAdmin = app.login(f.coord.Email), app.login(f.otherCoord.Email), app.login(f.admin.Email)
+	return f
+}
+
+// scene is a program with one pair, another participant, the program's
+// coordinator, a coordinator of another program ("alien") and an
+// administrator, all writing English but the mentor, who writes
+// mentorLang.
+type scene struct {
+	prog                  *program.Program
+	coord, alien, admin   *account.User
+	mentor, mentee, other *account.User
+	pair                  *program.Pair
+}
+
+func newScene(t *testing.T, app *testApp, name, mentorLang string) scene {
+	t.Helper()
+	var s scene
+	s.coord = app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
+	s.alien = app.addUser("alien@example.org", "Al Alien", account.RoleCoordinator, "en")
+	s.admin = app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
+	s.mentor = app.addUser("mentor@example.org", "Max Mentor", account.RoleMember, mentorLang)
+	s.mentee = app.addUser("mentee@example.org", "Mia Mentee", account.RoleMember, "en")
+	s.other = app.addUser("other@example.org", "Ola Other", account.RoleMember, "en")
+	s.prog, s.pair = app.pairedProgram(name, s.coord, s.mentor, s.mentee, s.other, "Other cohort", s.alien)
+	return s
+}
+
 // client is a browser: a cookie jar and no automatic redirects, so tests
 // see each 303.
 type client struct {

@@ -23,7 +23,7 @@ func (s *Server) meetingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /pairs/{id}/meetings/{mid}/move", s.requireUser(s.meetingReschedule(true)))
 	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}/cancel", s.requireUser(s.meetingCancelForm))
 	mux.HandleFunc("POST /pairs/{id}/meetings/{mid}/cancel", s.requireUser(s.meetingCancel))
-	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}/ics", s.requireUser(s.meetingICS))
+	mux.HandleFunc("GET /pairs/{id}/meetings/{mid}/ics", s.requireUser(s.meetingICS("id", "mid")))
 
 	mux.HandleFunc("GET /calendar", s.requireUser(s.calendarPage))
 	mux.HandleFunc("POST /calendar/renew", s.requireUser(s.calendarRenew))
@@ -40,14 +40,7 @@ func meetingsPath(pairID int64) string { return meeting.PairPath(pairID) + "/mee
 func (s *Server) siteLink(path string) string { return strings.TrimRight(s.BaseURL, "/") + path }
 
 // pairAndMeeting reads the {id} and {mid} path values.
-func pairAndMeeting(r *http.Request) (int64, int64, error) {
-	pairID, err := pathID(r, "id")
-	if err != nil {
-		return 0, 0, err
-	}
-	mid, err := pathID(r, "mid")
-	return pairID, mid, err
-}
+func pairAndMeeting(r *http.Request) (int64, int64, error) { return pathIDs(r, "id", "mid") }
 
 // pairNames names a pair for the person looking: the people they meet, or
 // both sides for a coordinator.
@@ -414,18 +407,22 @@ func (s *Server) meetingCancel(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, meeting.MeetingPath(pairID, mid), flash)
 }
 
-func (s *Server) meetingICS(w http.ResponseWriter, r *http.Request) {
-	pairID, mid, err := pairAndMeeting(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// meetingICS answers with a meeting's calendar file, for the page and the
+// API routes, which name the pair and the meeting differently.
+func (s *Server) meetingICS(pair, meetingName string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		pairID, mid, err := pathIDs(r, pair, meetingName)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data, m, err := s.Meetings.ICS(r.Context(), user(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeICS(w, data, meeting.ICSName(m), true)
 	}
-	data, m, err := s.Meetings.ICS(r.Context(), user(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeICS(w, data, meeting.ICSName(m), true)
 }
 
 // writeICS answers with a calendar file; attachment asks the browser to

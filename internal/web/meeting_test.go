@@ -46,16 +46,7 @@ func newMeetFixture(t *testing.T, db *store.DB) *meetFixture {
 			t.Fatal(err)
 		}
 	}
-	f.prog = app.newProgramAs(f.coord, "Ny i arbeidslivet")
-	app.newProgramAs(f.otherCoord, "Another cohort")
-	app.enrol(f.prog.ID, f.mentor, "mentor", "approved")
-	app.enrol(f.prog.ID, f.mentee, "mentee", "approved")
-	app.enrol(f.prog.ID, f.outsider, "mentee", "approved")
-	var err error
-	f.pair, err = app.srv.Programs.CreatePair(context.Background(), f.coord, f.prog.ID, []int64{f.mentor.ID}, []int64{f.mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.prog, f.pair = app.pairedProgram("Ny i arbeidslivet", f.coord, f.mentor, f.mentee, f.outsider, "Another cohort", f.otherCoord)
 	return f
 }
 

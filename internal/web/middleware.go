@@ -121,11 +121,14 @@ func (s *Server) headers(next http.Handler) http.Handler {
 // to the program's default language (see programLocale).
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
 		if strings.HasPrefix(r.URL.Path, "/static/") {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Forms that ask for the password again count wrong ones per
+		// address too, as the login does.
+		r = r.WithContext(account.WithClientIP(r.Context(), s.clientIP(r)))
+		ctx := r.Context()
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			u, err := s.Accounts.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
 			if err != nil {

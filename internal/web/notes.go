@@ -36,15 +36,6 @@ func notesMeetingPath(pairID, meetingID int64, doc string) string {
 	return fmt.Sprintf("/pairs/%d/meetings/%d/%s", pairID, meetingID, doc)
 }
 
-// notesIDs reads the pair and meeting ids from the path.
-func notesIDs(r *http.Request) (pairID, meetingID int64, err error) {
-	if pairID, err = pathID(r, "id"); err != nil {
-		return 0, 0, err
-	}
-	meetingID, err = pathID(r, "mid")
-	return pairID, meetingID, err
-}
-
 // notesFormInt reads a whole number from a form; anything else reads as -1,
 // which the domain's range checks refuse with a clear message.
 func notesFormInt(f url.Values, name string) int {
@@ -203,7 +194,7 @@ func (s *Server) notesAgendaData(a *meeting.Agenda) *notesAgendaData {
 }
 
 func (s *Server) notesAgendaPage(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
+	pairID, meetingID, err := pairAndMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -217,7 +208,7 @@ func (s *Server) notesAgendaPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
+	pairID, meetingID, err := pairAndMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -434,7 +425,7 @@ func timeLocation(tz string) *time.Location {
 // notesShow renders the notes page; after a failed form, formErr says what
 // went wrong and adjust puts the submitted values back.
 func (s *Server) notesShow(w http.ResponseWriter, r *http.Request, formErr error, adjust func(p *Page, d *notesPageData)) {
-	pairID, meetingID, err := notesIDs(r)
+	pairID, meetingID, err := pairAndMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -462,7 +453,7 @@ func (s *Server) notesShow(w http.ResponseWriter, r *http.Request, formErr error
 func (s *Server) notesPage(w http.ResponseWriter, r *http.Request) { s.notesShow(w, r, nil, nil) }
 
 func (s *Server) notesSave(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
+	pairID, meetingID, err := pairAndMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -492,7 +483,7 @@ func (s *Server) notesSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) notesPrivateSave(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
+	pairID, meetingID, err := pairAndMeeting(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -521,59 +512,58 @@ func notesActionFrom(f url.Values) meeting.ActionInput {
 	return meeting.ActionInput{Text: f.Get("text"), OwnerID: id("owner"), Due: f.Get("due"), GoalID: id("goal")}
 }
 
-func (s *Server) notesActionAdd(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
+// notesActionForm reads the pair, the meeting and, withItem, the action
+// item a form posts to, and parses the form; it answers a bad path itself.
+func (s *Server) notesActionForm(w http.ResponseWriter, r *http.Request, withItem bool) (pairID, meetingID, itemID int64, ok bool) {
+	pairID, meetingID, err := pairAndMeeting(r)
+	if err == nil && withItem {
+		itemID, err = pathID(r, "aid")
+	}
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return 0, 0, 0, false
 	}
 	r.ParseForm()
-	_, err = s.Meetings.AddActionItem(r.Context(), user(r), pairID, meetingID, notesActionFrom(r.PostForm))
+	return pairID, meetingID, itemID, true
+}
+
+// notesActionDone sends the user back to the meeting's notes at anchor, or
+// shows them again with the problem and the form as again leaves it.
+func (s *Server) notesActionDone(w http.ResponseWriter, r *http.Request, err error, pairID, meetingID int64, anchor, flash string, again func(*Page, *notesPageData)) {
 	if err == nil {
-		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "notes")+"#actions", "actions.added")
+		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "notes")+anchor, flash)
 		return
 	}
-	s.notesShow(w, r, err, func(p *Page, d *notesPageData) { d.actionFormAgain(p, r.PostForm, 0) })
+	s.notesShow(w, r, err, again)
+}
+
+func (s *Server) notesActionAdd(w http.ResponseWriter, r *http.Request) {
+	pairID, meetingID, _, ok := s.notesActionForm(w, r, false)
+	if !ok {
+		return
+	}
+	_, err := s.Meetings.AddActionItem(r.Context(), user(r), pairID, meetingID, notesActionFrom(r.PostForm))
+	s.notesActionDone(w, r, err, pairID, meetingID, "#actions", "actions.added",
+		func(p *Page, d *notesPageData) { d.actionFormAgain(p, r.PostForm, 0) })
 }
 
 func (s *Server) notesActionUpdate(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
-	if err != nil {
-		s.fail(w, r, err)
+	pairID, meetingID, itemID, ok := s.notesActionForm(w, r, true)
+	if !ok {
 		return
 	}
-	itemID, err := pathID(r, "aid")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	r.ParseForm()
-	_, err = s.Meetings.UpdateActionItem(r.Context(), user(r), pairID, itemID, notesActionFrom(r.PostForm))
-	if err == nil {
-		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "notes")+"#actions", "actions.saved")
-		return
-	}
-	s.notesShow(w, r, err, func(p *Page, d *notesPageData) { d.actionFormAgain(p, r.PostForm, itemID) })
+	_, err := s.Meetings.UpdateActionItem(r.Context(), user(r), pairID, itemID, notesActionFrom(r.PostForm))
+	s.notesActionDone(w, r, err, pairID, meetingID, "#actions", "actions.saved",
+		func(p *Page, d *notesPageData) { d.actionFormAgain(p, r.PostForm, itemID) })
 }
 
 func (s *Server) notesActionReview(w http.ResponseWriter, r *http.Request) {
-	pairID, meetingID, err := notesIDs(r)
-	if err != nil {
-		s.fail(w, r, err)
+	pairID, meetingID, itemID, ok := s.notesActionForm(w, r, true)
+	if !ok {
 		return
 	}
-	itemID, err := pathID(r, "aid")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	r.ParseForm()
-	_, err = s.Meetings.ReviewActionItem(r.Context(), user(r), pairID, meetingID, itemID, r.PostForm.Get("outcome"))
-	if err == nil {
-		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "notes")+"#review", "actions.reviewed")
-		return
-	}
-	s.notesShow(w, r, err, func(*Page, *notesPageData) {})
+	_, err := s.Meetings.ReviewActionItem(r.Context(), user(r), pairID, meetingID, itemID, r.PostForm.Get("outcome"))
+	s.notesActionDone(w, r, err, pairID, meetingID, "#review", "actions.reviewed", func(*Page, *notesPageData) {})
 }
 
 // ---- Meeting plan and libraries ----
@@ -620,16 +610,11 @@ func notesPlanLang(r *http.Request, prog *program.Program) string {
 }
 
 func (s *Server) notesPlanPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
 		return
 	}
-	prog, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := prog.ID
 	_, plan, err := s.Meetings.Plan(r.Context(), user(r), id, notesPlanLang(r, prog))
 	if err != nil {
 		s.fail(w, r, err)
@@ -639,16 +624,11 @@ func (s *Server) notesPlanPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) notesPlanSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
 		return
 	}
-	prog, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := prog.ID
 	r.ParseForm()
 	f := r.PostForm
 	lang, kind := notesPlanLang(r, prog), f.Get("kind")
@@ -657,7 +637,7 @@ func (s *Server) notesPlanSave(w http.ResponseWriter, r *http.Request) {
 	for _, row := range kept {
 		items = append(items, meeting.PlanItem{Title: row.Title, Description: row.Text})
 	}
-	_, err = s.Meetings.SavePlan(r.Context(), user(r), id, lang, notesFormInt(f, "version"), map[string][]meeting.PlanItem{kind: items})
+	_, err := s.Meetings.SavePlan(r.Context(), user(r), id, lang, notesFormInt(f, "version"), map[string][]meeting.PlanItem{kind: items})
 	if err == nil {
 		s.redirect(w, r, notesPlanPath(id, lang)+"#plan-"+kind, "plan.saved")
 		return
@@ -690,16 +670,11 @@ func (s *Server) notesPlanSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) notesPlanReset(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	prog, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
 		return
 	}
-	prog, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := prog.ID
 	r.ParseForm()
 	lang := notesPlanLang(r, prog)
 	if err := s.Meetings.ResetPlan(r.Context(), user(r), id, lang); err != nil {

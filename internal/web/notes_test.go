@@ -36,15 +36,7 @@ func notesSetup(t *testing.T, app *testApp) *notesFixture {
 	f.mentor = app.addUser("mentor@example.org", "Marit Mentor", account.RoleMember, "nb")
 	f.mentee = app.addUser("mentee@example.org", "Ola Mentee", account.RoleMember, "en")
 	f.other = app.addUser("other@example.org", "Oscar Other", account.RoleMember, "en")
-	f.prog = app.newProgramAs(f.coord, "Into work")
-	app.newProgramAs(f.foreign, "Elsewhere")
-	app.enrol(f.prog.ID, f.mentor, "mentor", "approved")
-	app.enrol(f.prog.ID, f.mentee, "mentee", "approved")
-	app.enrol(f.prog.ID, f.other, "mentee", "approved")
-	var err error
-	if f.pair, err = app.srv.Programs.CreatePair(context.Background(), f.coord, f.prog.ID, []int64{f.mentor.ID}, []int64{f.mentee.ID}); err != nil {
-		t.Fatal(err)
-	}
+	f.prog, f.pair = app.pairedProgram("Into work", f.coord, f.mentor, f.mentee, f.other, "Elsewhere", f.foreign)
 	now := app.clock.Now()
 	f.m1 = notesMeeting(t, app.db, f.pair.ID, now.AddDate(0, 0, 1))
 	f.m2 = notesMeeting(t, app.db, f.pair.ID, now.AddDate(0, 0, 8))

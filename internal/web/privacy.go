@@ -53,7 +53,7 @@ func (s *Server) privacyDeleteForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) privacyDelete(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	err := privacy.DeleteAccount(r.Context(), s.DB, s.Outbox, s.Clock.Now(), user(r), r.PostForm.Get("password"))
-	if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict {
+	if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict || k == errs.TooMany {
 		r.PostForm.Del("password") // never written back into the page
 		s.renderForm(w, r, "privacy_delete", nil, err)
 		return

@@ -13,38 +13,17 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
-	"mentorskap/internal/program"
 )
 
-// privacyScene is a program with one pair, another participant, its
-// coordinator, a coordinator of another program and an administrator.
+// privacyScene is a scene with the paths of its retention settings.
 type privacyScene struct {
-	prog                        *program.Program
-	coord, alien, admin         *account.User
-	mentor, mentee, other       *account.User
-	pair                        *program.Pair
+	scene
 	retentionPath, apiRetention string
 }
 
 func newPrivacyScene(t *testing.T, app *testApp) privacyScene {
 	t.Helper()
-	var s privacyScene
-	s.coord = app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
-	s.alien = app.addUser("alien@example.org", "Al Alien", account.RoleCoordinator, "en")
-	s.admin = app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
-	s.mentor = app.addUser("mentor@example.org", "Max Mentor", account.RoleMember, "nb")
-	s.mentee = app.addUser("mentee@example.org", "Mia Mentee", account.RoleMember, "en")
-	s.other = app.addUser("other@example.org", "Ola Other", account.RoleMember, "en")
-	s.prog = app.newProgramAs(s.coord, "Privacy cohort")
-	app.newProgramAs(s.alien, "Other cohort")
-	app.enrol(s.prog.ID, s.mentor, "mentor", "approved")
-	app.enrol(s.prog.ID, s.mentee, "mentee", "approved")
-	app.enrol(s.prog.ID, s.other, "mentee", "approved")
-	p, err := app.srv.Programs.CreatePair(context.Background(), s.coord, s.prog.ID, []int64{s.mentor.ID}, []int64{s.mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.pair = p
+	s := privacyScene{scene: newScene(t, app, "Privacy cohort", "nb")}
 	s.retentionPath = fmt.Sprintf("/programs/%d/retention", s.prog.ID)
 	s.apiRetention = fmt.Sprintf("/api/v1/programs/%d/retention", s.prog.ID)
 	now := app.clock.Now()
@@ -54,12 +33,12 @@ func newPrivacyScene(t *testing.T, app *testApp) privacyScene {
 		args []any
 	}{
 		{`INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, created_at, updated_at)
-			VALUES (?, 'privacy-1@test', 'confirmed', ?, 'UTC', 60, ?, ?)`, []any{p.ID, now.Add(-time.Hour), now, now}},
+			VALUES (?, 'privacy-1@test', 'confirmed', ?, 'UTC', 60, ?, ?)`, []any{s.pair.ID, now.Add(-time.Hour), now, now}},
 		{`INSERT INTO private_notes (meeting_id, user_id, body, version, updated_at)
 			SELECT id, ?, 'CANARY-MENTOR-PRIVATE', 1, ? FROM meetings WHERE uid = 'privacy-1@test'`, []any{s.mentor.ID, now}},
 		{`INSERT INTO private_notes (meeting_id, user_id, body, version, updated_at)
 			SELECT id, ?, 'MENTEE-OWN-PRIVATE', 1, ? FROM meetings WHERE uid = 'privacy-1@test'`, []any{s.mentee.ID, now}},
-		{`INSERT INTO messages (pair_id, sender_id, body, created_at) VALUES (?, ?, 'HELLO-FROM-MENTEE', ?)`, []any{p.ID, s.mentee.ID, now}},
+		{`INSERT INTO messages (pair_id, sender_id, body, created_at) VALUES (?, ?, 'HELLO-FROM-MENTEE', ?)`, []any{s.pair.ID, s.mentee.ID, now}},
 	} {
 		if _, err := app.db.Exec(ctx, q.sql, q.args...); err != nil {
 			t.Fatal(err)

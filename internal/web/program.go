@@ -117,14 +117,8 @@ func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) programEditForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
-	if err != nil {
-		s.fail(w, r, err)
+	p, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
 		return
 	}
 	s.renderSettings(w, r, programFormData{Program: p, JoinRoles: joinRoles}, program.SettingsOf(*p))
@@ -267,18 +261,11 @@ type participantListData struct {
 }
 
 func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
+	p, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
 		return
 	}
-	ctx := r.Context()
-	u := user(r)
-	p, err := s.Programs.RequireCoordinator(ctx, u, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	ctx, id := r.Context(), p.ID
 	q := r.URL.Query()
 	f := program.ParticipantFilter{Search: strings.TrimSpace(q.Get("q"))}
 	// Unknown filter values are ignored rather than refused: they come from
@@ -309,12 +296,7 @@ func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) participantDecide(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		uid, err := pathID(r, "user")
+		id, uid, err := pathIDs(r, "id", "user")
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -409,12 +391,7 @@ func (s *Server) pairCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pairEnd(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pid, err := pathID(r, "pair")
+	id, pid, err := pathIDs(r, "id", "pair")
 	if err != nil {
 		s.fail(w, r, err)
 		return

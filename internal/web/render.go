@@ -190,7 +190,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string,
 	for f, m := range e.Fields {
 		p.Errors[f] = p.L.Msg(m.Key, m.Args)
 	}
-	if len(e.Fields) > 0 {
+	if len(e.Fields) > 0 && e.Kind != errs.TooMany {
 		p.Error = p.L.T("error.invalid")
 	} else {
 		p.Error = p.L.Msg(e.Key, e.Args)

@@ -107,12 +107,7 @@ func (a matchAnswer) do(ctx context.Context, m *matching.Service, u *account.Use
 
 func (s *Server) requestAnswer(a matchAnswer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		rid, err := pathID(r, "request")
+		id, rid, err := pathIDs(r, "id", "request")
 		if err != nil {
 			s.fail(w, r, err)
 			return
