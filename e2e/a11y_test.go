@@ -283,12 +283,7 @@ const focusProbeJS = `(() => {
 // while out of sight. It returns how many stops it made.
 func tabWalk(t *testing.T, ctx context.Context, name string) int {
 	t.Helper()
-	eval[chromedp.Void](t, ctx, `(() => {
-		if (document.activeElement) document.activeElement.blur();
-		const s = document.createElement('span');
-		s.id = '__e2e_start'; s.tabIndex = -1;
-		document.body.prepend(s); s.focus();
-	})()`)
+	focusStart(t, ctx)
 	stops := 0
 	for i := 0; i < 400; i++ {
 		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)

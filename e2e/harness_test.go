@@ -696,6 +696,18 @@ type focusState struct {
 	Kind    string `json:"kind"` // checkbox, radio, navigating or other
 }
 
+// focusStart focuses a throwaway element before everything else, so the
+// next Tab lands on the page's first focusable element whatever had focus.
+func focusStart(t *testing.T, ctx context.Context) {
+	t.Helper()
+	eval[chromedp.Void](t, ctx, `(() => {
+		if (document.activeElement) document.activeElement.blur();
+		const s = document.createElement('span');
+		s.id = '__e2e_start'; s.tabIndex = -1;
+		document.body.prepend(s); s.focus();
+	})()`)
+}
+
 // press reaches sel with Tab from the top of the page, checks that focus is
 // visible there and activates it with Enter (Space for checkboxes and radios).
 // When the element submits a form or follows a link it waits for the next
@@ -706,14 +718,7 @@ func press(t *testing.T, ctx context.Context, sel string) {
 	if eval[int](t, ctx, `document.querySelectorAll(`+string(selJSON)+`).length`) == 0 {
 		t.Fatalf("press: nothing matches %s%s", sel, saveFailure(t, ctx))
 	}
-	// Focus a throwaway element before everything else, so the first Tab
-	// lands on the page's first focusable element whatever had focus.
-	eval[chromedp.Void](t, ctx, `(() => {
-		if (document.activeElement) document.activeElement.blur();
-		const s = document.createElement('span');
-		s.id = '__e2e_start'; s.tabIndex = -1;
-		document.body.prepend(s); s.focus();
-	})()`)
+	focusStart(t, ctx)
 	probe := `(() => {
 		const s = document.getElementById('__e2e_start'); if (s) s.remove();
 		const a = document.activeElement;

@@ -248,32 +248,16 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession,
 	if err := v.Err(); err != nil {
 		return err
 	}
-	now := s.Clock.Now()
-	if err := ConfirmThrottled(ctx, s.DB, now, userID, "current_password"); err != nil {
+	if err := ConfirmPassword(ctx, s.DB, s.Clock.Now(), userID, current, "current_password"); err != nil {
 		return err
 	}
-	wrong := false
-	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		var hash string
-		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
-			return store.NotFound(err, "error.not_found")
-		}
-		if !CheckPassword(hash, current) {
-			wrong = true
-			return WrongPassword("current_password")
-		}
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, HashPassword(next), userID); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, HashToken(keepSession))
 		return err
 	})
-	if wrong {
-		if ferr := ConfirmFailed(ctx, s.DB, now, userID); ferr != nil {
-			return ferr
-		}
-	}
-	return err
 }
 
 // VerifyPassword checks a person's password, for actions that ask for it

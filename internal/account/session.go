@@ -27,7 +27,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*User,
 func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*User, string, string, error) {
 	email = NormalizeEmail(email)
 	now := s.Clock.Now()
-	if err := s.throttled(ctx, now, email, ip); err != nil {
+	if err := throttled(ctx, s.DB, now, email, ip); err != nil {
 		return nil, "", "", err
 	}
 	var hash string
@@ -40,7 +40,7 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 		CheckPassword(dummyHash, password)
 	}
 	if !ok {
-		if err := s.recordFailure(ctx, now, email, ip); err != nil {
+		if err := recordFailure(ctx, s.DB, now, email, ip); err != nil {
 			return nil, "", "", err
 		}
 		return nil, "", "", errs.E(errs.Unauthorized, "login.error.failed")
@@ -70,10 +70,6 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 	return u, token, challenge, err
 }
 
-func (s *Service) recordFailure(ctx context.Context, now time.Time, email, ip string) error {
-	return recordFailure(ctx, s.DB, now, email, ip)
-}
-
 func recordFailure(ctx context.Context, db *store.DB, now time.Time, email, ip string) error {
 	return db.Tx(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?)`, "email:"+email, now); err != nil {
@@ -91,10 +87,6 @@ func recordFailure(ctx context.Context, db *store.DB, now time.Time, email, ip s
 		_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < ?`, now.Add(-ThrottleWindow))
 		return err
 	})
-}
-
-func (s *Service) throttled(ctx context.Context, now time.Time, email, ip string) error {
-	return throttled(ctx, s.DB, now, email, ip)
 }
 
 func throttled(ctx context.Context, q store.Q, now time.Time, email, ip string) error {

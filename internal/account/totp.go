@@ -321,7 +321,7 @@ func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*U
 		}
 		return nil, "", err
 	}
-	if err := s.throttled(ctx, now, email, ip); err != nil {
+	if err := throttled(ctx, s.DB, now, email, ip); err != nil {
 		return nil, "", err
 	}
 	var session string
@@ -344,7 +344,7 @@ func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*U
 		return nil, "", err
 	}
 	if !ok {
-		if err := s.recordFailure(ctx, now, email, ip); err != nil {
+		if err := recordFailure(ctx, s.DB, now, email, ip); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errs.E(errs.Unauthorized, "totp.error.code_wrong")

@@ -10,6 +10,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/goal"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -109,22 +110,18 @@ func (s *Service) Closing(ctx context.Context, actor *account.User, pairID int64
 }
 
 // closingGoals lists the pair's goals (not their sub-goals) in the pair's
-// own order.
+// own order, with the progress the goals page shows: a goal with sub-goals
+// shows theirs, not the number stored on the goal itself.
 func closingGoals(ctx context.Context, q store.Q, pairID int64) ([]ClosingGoal, error) {
-	rows, err := q.Query(ctx, `SELECT title, status, progress FROM goals WHERE pair_id = ? AND parent_id IS NULL ORDER BY position, id`, pairID)
+	gs, err := goal.List(ctx, q, pairID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []ClosingGoal
-	for rows.Next() {
-		var g ClosingGoal
-		if err := rows.Scan(&g.Title, &g.Status, &g.Progress); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
+	for _, g := range gs {
+		out = append(out, ClosingGoal{Title: g.Title, Status: g.Status, Progress: g.Progress})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SaveReflection keeps what a member writes for themselves once their pair

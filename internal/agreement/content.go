@@ -95,6 +95,7 @@ type Signature struct {
 // Version is one saved state of a pair's agreement. Versions are never
 // changed once written (the store refuses it); a change is a new version.
 type Version struct {
+	id         int64 // the row signatures point at
 	PairID     int64
 	Number     int
 	Content    Content

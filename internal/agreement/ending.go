@@ -76,7 +76,7 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 		if err := val.Err(); err != nil {
 			return err
 		}
-		closed, err := closePair(ctx, tx, Ending{PairID: p.ID, How: EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now})
+		closed, err := ClosePair(ctx, tx, Ending{PairID: p.ID, How: EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now})
 		if err != nil {
 			return err
 		}
@@ -119,11 +119,11 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 	})
 }
 
-// closePair marks the pair ended and records how, unless it has ended
-// already. The conditional UPDATE is what makes two people (or two server
+// ClosePair marks the pair ended and records how, unless it has ended
+// already; it reports whether this call ended it. The conditional UPDATE is what makes two people (or two server
 // instances) ending the same pair at once safe: on PostgreSQL the second
 // waits for the first's row lock and then finds nothing left to update.
-func closePair(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
+func ClosePair(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
 	res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, e.EndedAt, e.PairID)
 	if err != nil {
 		return false, err
@@ -152,7 +152,7 @@ func pairMembers(p *program.Pair) []program.PairMember {
 
 // ClosingPath is the site path of a pair's closing summary.
 func ClosingPath(pairID int64) string {
-	return "/pairs/" + strconv.FormatInt(pairID, 10) + "/closing"
+	return pairPath(pairID) + "/closing"
 }
 
 // CloseDue closes every active pair whose planned end date (the agreement's
@@ -213,14 +213,6 @@ func duePairs(ctx context.Context, q store.Q, set program.PairSet, now time.Time
 	return due, nil
 }
 
-func pastPlannedEnd(ctx context.Context, q store.Q, pairID int64, now time.Time) (bool, error) {
-	t, err := TermsFor(ctx, q, pairID)
-	if err != nil {
-		return false, err
-	}
-	return !now.Before(PlannedClose(t.End)), nil
-}
-
 // PlannedClose is the instant a pair with the given planned end date
 // closes: the end of that day in UTC.
 func PlannedClose(end time.Time) time.Time {
@@ -235,26 +227,26 @@ func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs 
 		if err != nil {
 			return err
 		}
+		// Checked again under the lock, for the whole program in a fixed
+		// number of queries: the planned end may have moved, or the pair
+		// may be gone.
+		standings, err := StandingOf(ctx, tx, program.ActivePairsOf(programID))
+		if err != nil {
+			return err
+		}
 		for _, id := range pairIDs {
-			// Checked again under the lock: the planned end may have moved.
-			ok, err := pastPlannedEnd(ctx, tx, id, now)
-			if errs.Is(err, errs.NotFound) || (err == nil && !ok) {
+			st, ok := standings[id]
+			if !ok || now.Before(PlannedClose(st.Terms.End)) {
 				continue
 			}
-			if err != nil {
-				return err
-			}
-			ok, err = closePair(ctx, tx, Ending{PairID: id, How: EndedAsPlanned, EndedAt: now})
+			ok, err = ClosePair(ctx, tx, Ending{PairID: id, How: EndedAsPlanned, EndedAt: now})
 			if err != nil {
 				return err
 			}
 			if !ok {
 				continue // closed by someone else meanwhile
 			}
-			p, err := program.GetPair(ctx, tx, id)
-			if err != nil {
-				return err
-			}
+			p := st.Pair
 			closed = append(closed, p)
 			if s.Outbox == nil {
 				continue

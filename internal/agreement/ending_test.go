@@ -454,3 +454,40 @@ func BenchmarkCloseDueScan(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/pairs, "µs/pair")
 }
+
+// The closing summary shows a goal's progress as the goals page does: a
+// goal with sub-goals shows theirs, not the number stored on it.
+func TestClosingGoalProgress(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEndEnv(t, db)
+		ctx := context.Background()
+		mentor := e.participant("mentor", "en")
+		mentee := e.participant("mentee", "en")
+		p := e.pair(mentor, mentee)
+		now := e.clk.Now()
+		var parent int64
+		if _, err := db.Exec(ctx, `INSERT INTO goals (pair_id, title, status, progress, position, created_at, updated_at)
+			VALUES (?, 'Lead a project', 'in_progress', 0, 1, ?, ?)`, p.ID, now, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT id FROM goals WHERE pair_id = ?`, p.ID).Scan(&parent); err != nil {
+			t.Fatal(err)
+		}
+		for i, progress := range []int{50, 100} {
+			if _, err := db.Exec(ctx, `INSERT INTO goals (pair_id, parent_id, title, status, progress, position, created_at, updated_at)
+				VALUES (?, ?, ?, 'in_progress', ?, ?, ?, ?)`, p.ID, parent, "step "+strconv.Itoa(i), progress, i+1, now, now); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := e.svc.End(ctx, mentee, p.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.svc.Closing(ctx, mentee, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Goals) != 1 || c.Goals[0].Title != "Lead a project" || c.Goals[0].Progress != 75 {
+			t.Fatalf("closing goals: %+v", c.Goals)
+		}
+	})
+}

@@ -93,12 +93,8 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		for i := 1; i < len(vs); i++ {
 			wasInForce = wasInForce || vs[i].Complete()
 		}
-		var versionID int64
-		if err := tx.QueryRow(ctx, `SELECT id FROM agreement_versions WHERE pair_id = ? AND number = ?`, pairID, number).Scan(&versionID); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO agreement_signatures (version_id, user_id, name, side, typed_name, hash, signed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, versionID, actor.ID, actor.Name, viewer.Side, strings.TrimSpace(typedName), cur.Hash, now); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, cur.id, actor.ID, actor.Name, viewer.Side, strings.TrimSpace(typedName), cur.Hash, now); err != nil {
 			return err
 		}
 		cur.Signatures = append(cur.Signatures, Signature{UserID: actor.ID, Name: actor.Name, Side: viewer.Side,
@@ -164,7 +160,7 @@ func (s *Service) tellAll(ctx context.Context, tx *store.Tx, now time.Time, p *p
 		return nil
 	}
 	link := s.Outbox.Link(pairPath(p.ID) + "/agreement")
-	for _, m := range append(append([]program.PairMember(nil), p.Mentors...), p.Mentees...) {
+	for _, m := range pairMembers(p) {
 		if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), kind,
 			"name", m.Name, "others", p.OtherNames(m.UserID), "version", version, "program", prog.Name, "link", link); err != nil {
 			return err

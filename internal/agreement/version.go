@@ -24,9 +24,8 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 	ids := map[int64]int{}
 	for rows.Next() {
 		var v Version
-		var id int64
 		var raw string
-		if err := rows.Scan(&id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt); err != nil {
+		if err := rows.Scan(&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -35,7 +34,7 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 			return nil, err
 		}
 		v.Intact = hashBytes([]byte(raw)) == v.Hash
-		ids[id] = len(out)
+		ids[v.id] = len(out)
 		out = append(out, v)
 	}
 	rows.Close()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/program"
@@ -15,10 +16,10 @@ import (
 // Pair states as the analytics count them: the agreement's state for
 // running pairs, and how the pair ended for ended ones.
 const (
-	PairNotStarted   = "not_started"
-	PairDrafting     = "drafting"
-	PairWaiting      = "waiting"
-	PairActive       = "active"
+	PairNotStarted   = agreement.StateNotStarted
+	PairDrafting     = agreement.StateDrafting
+	PairWaiting      = agreement.StateWaiting
+	PairActive       = agreement.StateActive
 	PairEndedEarly   = "ended_early"
 	PairEndedPlanned = "ended_planned"
 )
@@ -258,7 +259,7 @@ func chemistryCounts(ctx context.Context, q store.Q, programID int64) (ChoiceCou
 }
 
 // CheckpointKinds are the check points in the order of a pair's life.
-var CheckpointKinds = []string{"chemistry", "followup", "midpoint", "final"}
+var CheckpointKinds = evaluation.Kinds
 
 // checkpointCompletion counts, per kind of check point that has come due,
 // the answers owed by the pairs' members and those given.

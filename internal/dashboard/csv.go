@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -119,31 +120,22 @@ func PairRows(ctx context.Context, q store.Q, programID int64, now time.Time) ([
 	return out, addMeetingFacts(ctx, q, programID, now, out, index)
 }
 
+// addMembers fills in the names of the program's pairs, each side's in
+// name order.
 func addMembers(ctx context.Context, q store.Q, programID int64, out []PairRow, index map[int64]int) error {
-	rows, err := q.Query(ctx, `SELECT pm.pair_id, pm.side, u.name
-		FROM pair_members pm JOIN pairs p ON p.id = pm.pair_id JOIN users u ON u.id = pm.user_id
-		WHERE p.program_id = ? ORDER BY pm.pair_id, u.name, u.id`, programID)
+	err := eachMember(ctx, q, programID, nil, func(pairID int64, mentor bool, name string) {
+		if i, ok := index[pairID]; ok {
+			addName(&out[i].Mentors, &out[i].Mentees, mentor, name)
+		}
+	})
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var side, name string
-		if err := rows.Scan(&id, &side, &name); err != nil {
-			return err
-		}
-		i, ok := index[id]
-		if !ok {
-			continue
-		}
-		if side == program.SideMentor {
-			out[i].Mentors = append(out[i].Mentors, name)
-		} else {
-			out[i].Mentees = append(out[i].Mentees, name)
-		}
+	for i := range out {
+		slices.Sort(out[i].Mentors)
+		slices.Sort(out[i].Mentees)
 	}
-	return rows.Err()
+	return nil
 }
 
 // addSigned sets when each pair's agreement in force was signed: the last

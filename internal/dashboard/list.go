@@ -335,17 +335,42 @@ func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row) er
 		return nil
 	}
 	index := make(map[int64]int, len(rows))
+	ids := make([]int64, 0, len(rows))
 	for i, r := range rows {
 		index[r.PairID] = i
+		ids = append(ids, r.PairID)
 	}
+	if len(ids) > PerPage {
+		ids = nil
+	}
+	err := eachMember(ctx, q, programID, ids, func(pairID int64, mentor bool, name string) {
+		if i, ok := index[pairID]; ok {
+			addName(&rows[i].Mentors, &rows[i].Mentees, mentor, name)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	// Sorting the few names of each pair here spares the database a sort
+	// of every member of the program.
+	for i := range rows {
+		slices.Sort(rows[i].Mentors)
+		slices.Sort(rows[i].Mentees)
+	}
+	return nil
+}
+
+// eachMember calls add for every member of the program's pairs, or of the
+// pairs in ids only when ids is not empty, in no particular order.
+func eachMember(ctx context.Context, q store.Q, programID int64, ids []int64, add func(pairID int64, mentor bool, name string)) error {
 	query := `SELECT pm.pair_id, pm.side, u.name FROM pair_members pm
 		JOIN pairs p ON p.id = pm.pair_id JOIN users u ON u.id = pm.user_id
 		WHERE p.program_id = ?`
 	args := []any{programID}
-	if len(rows) <= PerPage {
-		query += ` AND pm.pair_id IN (?` + strings.Repeat(", ?", len(rows)-1) + `)`
-		for _, r := range rows {
-			args = append(args, r.PairID)
+	if len(ids) > 0 {
+		query += ` AND pm.pair_id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		for _, id := range ids {
+			args = append(args, id)
 		}
 	}
 	res, err := q.Query(ctx, query, args...)
@@ -359,23 +384,17 @@ func loadMembers(ctx context.Context, q store.Q, programID int64, rows []Row) er
 		if err := res.Scan(&pairID, &side, &name); err != nil {
 			return err
 		}
-		i, ok := index[pairID]
-		if !ok {
-			continue
-		}
-		if side == program.SideMentor {
-			rows[i].Mentors = append(rows[i].Mentors, name)
-		} else {
-			rows[i].Mentees = append(rows[i].Mentees, name)
-		}
-	}
-	// Sorting the few names of each pair here spares the database a sort
-	// of every member of the program.
-	for i := range rows {
-		slices.Sort(rows[i].Mentors)
-		slices.Sort(rows[i].Mentees)
+		add(pairID, side == program.SideMentor, name)
 	}
 	return res.Err()
+}
+
+func addName(mentors, mentees *[]string, mentor bool, name string) {
+	if mentor {
+		*mentors = append(*mentors, name)
+	} else {
+		*mentees = append(*mentees, name)
+	}
 }
 
 // booked is what a pair's list of booked meetings says at one moment.

@@ -331,25 +331,6 @@ func (r *storyline) progress(who string, day int, hhmm, ref, status string, pct 
 	r.fail("progress of "+ref, err)
 }
 
-// ownGoal adds a goal the pair wrote on the goals page, outside the
-// agreement, under parent ("" for a top-level goal).
-func (r *storyline) ownGoal(who string, day int, hhmm, parent, title, measure string, target int) {
-	u := r.user(who)
-	if !r.on(day, hhmm) {
-		return
-	}
-	in := goal.Input{Title: title, Measure: measure, TargetDate: r.s.date(target)}
-	if parent != "" {
-		p := r.goal(parent)
-		if p == nil {
-			return
-		}
-		in.ParentID = p.ID
-	}
-	_, err := r.s.goals.Create(r.ctx, u, r.pair.ID, in)
-	r.fail("goal "+title, err)
-}
-
 // link ties a goal to the meeting that worked on it.
 func (r *storyline) link(ref string, i int) {
 	u, m := r.firstOf(program.SideMentee), r.meeting(i)

@@ -84,11 +84,7 @@ func EnsureQuestions(ctx context.Context, q store.Q, programID int64, now time.T
 	}
 	for _, kind := range QuestionKinds {
 		for i, d := range defaultQuestions[kind] {
-			texts := make(map[string]Text, len(d.Prompt))
-			for _, lang := range i18n.Languages {
-				texts[lang] = Text{Prompt: d.Prompt[lang], Options: d.Options[lang]}
-			}
-			if _, err := insertQuestion(ctx, q, programID, kind, d.Type, len(d.Options["en"]), i+1, texts, now); err != nil {
+			if _, err := insertQuestion(ctx, q, programID, kind, d.Type, len(d.Options["en"]), i+1, d.texts(), now); err != nil {
 				return err
 			}
 		}
@@ -125,11 +121,7 @@ func ListQuestions(ctx context.Context, q store.Q, programID int64, kind string)
 		return qs, err
 	}
 	for i, d := range defaultQuestions[kind] {
-		texts := make(map[string]Text, len(d.Prompt))
-		for lang, p := range d.Prompt {
-			texts[lang] = Text{Prompt: p, Options: d.Options[lang]}
-		}
-		qs = append(qs, Question{Kind: kind, Type: d.Type, OptionCount: len(d.Options["en"]), Position: i + 1, Texts: texts})
+		qs = append(qs, Question{Kind: kind, Type: d.Type, OptionCount: len(d.Options["en"]), Position: i + 1, Texts: d.texts()})
 	}
 	return qs, nil
 }

@@ -9,6 +9,15 @@ type defaultQuestion struct {
 	Options map[string][]string
 }
 
+// texts are the question's wording per language, as a stored question has it.
+func (d defaultQuestion) texts() map[string]Text {
+	texts := make(map[string]Text, len(d.Prompt))
+	for lang, p := range d.Prompt {
+		texts[lang] = Text{Prompt: p, Options: d.Options[lang]}
+	}
+	return texts
+}
+
 // defaultQuestions are the questions each program starts with per check
 // point. The coordinator changes them per program; these stay as written.
 var defaultQuestions = map[string][]defaultQuestion{

@@ -68,6 +68,8 @@ func TestTranslateAndPlural(t *testing.T) {
 		{id.N("items", 1), "1 barang"},
 		{en.T("no.such.key"), "no.such.key"},
 		{b.Locale("xx").T("hello", "name", "A"), "Hello A"},
+		{nb.T("hello", "name", langName{}), "Hei norsk"}, // a Localizer renders in the reader's language
+		{en.T("hello", "name", langName{}), "Hello English"},
 	}
 	for i, c := range cases {
 		if c.got != c.want {
@@ -89,6 +91,9 @@ func TestFormat(t *testing.T) {
 		{b.Locale("id").Date(d), "7 Mei 2026"},
 		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "7. mai 2026 15:05"},
 		{b.Locale("id").DateTime(d, "Asia/Jakarta"), "7 Mei 2026 20.05"},
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "7. mai 2026 15:05"}, // again, from the zone cache
+		{b.Locale("en").DateTime(d, "No/Such_Zone"), "7 May 2026 13:05"},
+		{b.Locale("en").DateTime(d, ""), "7 May 2026 13:05"},
 		{b.Locale("en").Decimal(1234.5, 1), "1,234.5"},
 		{b.Locale("sv").Decimal(1234.5, 1), "1234,5"},
 		{b.Locale("sv").Decimal(-0.5, 2), "-0,50"},
@@ -116,4 +121,14 @@ func TestMatch(t *testing.T) {
 			t.Errorf("Match(%q) = %q, want %q", h, got, want)
 		}
 	}
+}
+
+// langName is a Localizer whose text depends on the reader's language.
+type langName struct{}
+
+func (langName) Localize(l *Locale) string {
+	if l.Lang() == "nb" {
+		return "norsk"
+	}
+	return "English"
 }

@@ -187,6 +187,7 @@ func members(p *program.Pair) []program.PairMember {
 func (f *facts) due(now time.Time) []reminder {
 	var out []reminder
 	p := f.pair
+	everyone := members(p)
 	base := reminder{PairID: p.ID, ProgramID: p.ProgramID}
 	for _, m := range f.meetings {
 		if m.Status != "confirmed" || !m.StartsAt.After(now) {
@@ -195,7 +196,7 @@ func (f *facts) due(now time.Time) []reminder {
 		r := base
 		r.MeetingID, r.At, r.TZ, r.Expires = m.ID, m.StartsAt, m.Timezone, m.StartsAt
 		if !m.StartsAt.After(now.Add(MeetingAhead)) {
-			for _, u := range members(p) {
+			for _, u := range everyone {
 				r.Kind, r.UserID = KindMeeting, u.UserID
 				out = append(out, r)
 			}
@@ -208,14 +209,14 @@ func (f *facts) due(now time.Time) []reminder {
 		}
 	}
 	if !f.upcoming && f.last != nil && !now.Before(f.last.StartsAt.Add(BookAfter)) {
-		for _, u := range members(p) {
+		for _, u := range everyone {
 			r := base
 			r.Kind, r.UserID, r.At = KindBookNext, u.UserID, f.last.StartsAt.Add(BookAfter)
 			out = append(out, r)
 		}
 	}
 	if end, ok := f.gapDeadline(); ok && !now.Before(end.Add(-GapWarning)) && now.Before(end) {
-		for _, u := range members(p) {
+		for _, u := range everyone {
 			r := base
 			r.Kind, r.UserID, r.At, r.Expires = KindGap, u.UserID, end, end
 			out = append(out, r)
@@ -228,7 +229,7 @@ func (f *facts) due(now time.Time) []reminder {
 				signed[s.UserID] = true
 			}
 		}
-		for _, u := range members(p) {
+		for _, u := range everyone {
 			if !signed[u.UserID] {
 				r := base
 				r.Kind, r.UserID, r.At = KindUnsigned, u.UserID, p.CreatedAt.Add(UnsignedAfter)
@@ -236,7 +237,7 @@ func (f *facts) due(now time.Time) []reminder {
 			}
 		}
 	}
-	for _, u := range members(p) {
+	for _, u := range everyone {
 		for _, d := range f.dues[u.UserID] {
 			if now.Before(d.DueAt.Add(-EvaluationAhead)) {
 				continue

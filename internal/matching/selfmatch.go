@@ -216,12 +216,14 @@ func suggest(ctx context.Context, q store.Q, me *program.Participant, set Settin
 	}
 	sc := NewScorer([]program.Participant{*me}, open, set)
 	var out []Suggestion
+	col := map[int64]int{} // mentor's column in sc, for Explain below
 	for j, m := range open {
 		score, ok := sc.Score(0, j)
 		if !ok {
 			continue
 		}
-		out = append(out, Suggestion{Mentor: m, Score: score, Percent: sc.Percent(score), Reasons: sc.Explain(0, j), Places: m.Capacity - counts[m.UserID]})
+		col[m.UserID] = j
+		out = append(out, Suggestion{Mentor: m, Score: score, Percent: sc.Percent(score), Places: m.Capacity - counts[m.UserID]})
 	}
 	slices.SortStableFunc(out, func(a, b Suggestion) int {
 		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(b.Places, a.Places),
@@ -229,6 +231,11 @@ func suggest(ctx context.Context, q store.Q, me *program.Participant, set Settin
 	})
 	if len(out) > set.Suggestions {
 		out = out[:set.Suggestions]
+	}
+	// Reasons only for the mentors shown: explaining is far dearer than
+	// scoring, and most candidates fall past the cut.
+	for k := range out {
+		out[k].Reasons = sc.Explain(0, col[out[k].Mentor.UserID])
 	}
 	return out, nil
 }

@@ -256,6 +256,17 @@ func validateSettings(ctx context.Context, q store.Q, programID int64, set *Sett
 	v.Check(set.Suggestions >= MinSuggestions && set.Suggestions <= MaxSuggestions, "suggestions",
 		"score.error.range", "min", MinSuggestions, "max", MaxSuggestions)
 
+	// One query for everyone's role, not two per exclusion.
+	roles := map[int64]string{}
+	if len(set.Excluded) > 0 {
+		all, err := program.ListParticipants(ctx, q, programID, program.ParticipantFilter{})
+		if err != nil {
+			return err
+		}
+		for _, p := range all {
+			roles[p.UserID] = p.Role
+		}
+	}
 	var kept []Exclusion
 	seen := map[[2]int64]bool{}
 	for _, e := range set.Excluded {
@@ -264,17 +275,7 @@ func validateSettings(ctx context.Context, q store.Q, programID int64, set *Sett
 			continue
 		}
 		seen[key] = true
-		ok, err := hasRole(ctx, q, programID, e.MenteeID, program.RoleMentee)
-		if err != nil {
-			return err
-		}
-		if ok {
-			ok, err = hasRole(ctx, q, programID, e.MentorID, program.RoleMentor)
-			if err != nil {
-				return err
-			}
-		}
-		if !ok {
+		if roles[e.MenteeID] != string(program.RoleMentee) || roles[e.MentorID] != string(program.RoleMentor) {
 			v.Add("excluded", "score.error.exclusion_people")
 			continue
 		}
@@ -282,12 +283,4 @@ func validateSettings(ctx context.Context, q store.Q, programID int64, set *Sett
 	}
 	set.Excluded = kept
 	return v.Err()
-}
-
-func hasRole(ctx context.Context, q store.Q, programID, userID int64, role program.Role) (bool, error) {
-	p, err := program.GetParticipant(ctx, q, programID, userID)
-	if errs.Is(err, errs.NotFound) {
-		return false, nil
-	}
-	return err == nil && p.Role == string(role), err
 }

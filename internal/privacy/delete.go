@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
@@ -130,19 +131,13 @@ func endPairs(ctx context.Context, tx *store.Tx, out *notify.Outbox, now time.Ti
 		if !p.Active() {
 			continue
 		}
-		res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, now, p.ID)
+		closed, err := agreement.ClosePair(ctx, tx, agreement.Ending{PairID: p.ID, How: agreement.EndedByMember,
+			EndedBy: userID, Side: p.SideOf(userID), EndedAt: now})
 		if err != nil {
 			return err
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err != nil {
-				return err
-			}
+		if !closed {
 			continue
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, side, reason, ended_at)
-			VALUES (?, 'member', ?, ?, '', ?)`, p.ID, userID, p.SideOf(userID), now); err != nil {
-			return err
 		}
 		if out == nil {
 			continue

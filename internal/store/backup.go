@@ -9,11 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -60,11 +57,9 @@ func (db *DB) Backup(ctx context.Context, out string, force bool) error {
 // LatestMigration is the newest schema version this binary knows.
 func LatestMigration() int {
 	latest := 0
-	entries, _ := fs.ReadDir(migrations, "migrations/"+string(SQLite))
-	for _, e := range entries {
-		if v, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0]); err == nil && v > latest {
-			latest = v
-		}
+	files, _ := migrationFiles(SQLite)
+	for _, f := range files {
+		latest = max(latest, f.version)
 	}
 	return latest
 }

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -20,28 +19,16 @@ var migrations embed.FS
 // transaction. On PostgreSQL an advisory lock keeps several instances that
 // start together from racing.
 func (db *DB) Migrate(ctx context.Context) error {
-	dir := "migrations/" + string(db.dialect)
-	entries, err := fs.ReadDir(migrations, dir)
+	files, err := migrationFiles(db.dialect)
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".sql") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
 
 	if _, err := db.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	for _, name := range names {
-		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", name)
-		}
-		body, err := fs.ReadFile(migrations, dir+"/"+name)
+	for _, f := range files {
+		body, err := fs.ReadFile(migrations, migrationDir(db.dialect)+"/"+f.name)
 		if err != nil {
 			return err
 		}
@@ -52,7 +39,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 				}
 			}
 			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, f.version).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -61,12 +48,42 @@ func (db *DB) Migrate(ctx context.Context) error {
 			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, version, name)
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, f.version, f.name)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
+			return fmt.Errorf("migration %s: %w", f.name, err)
 		}
 	}
 	return nil
+}
+
+// migrationFile is one migration of a dialect: its number and file name.
+type migrationFile struct {
+	version int
+	name    string
+}
+
+func migrationDir(d Dialect) string { return "migrations/" + string(d) }
+
+// migrationFiles lists a dialect's migrations in the order they apply:
+// fs.ReadDir sorts by name, and names start with their zero-padded number.
+func migrationFiles(d Dialect) ([]migrationFile, error) {
+	entries, err := fs.ReadDir(migrations, migrationDir(d))
+	if err != nil {
+		return nil, err
+	}
+	var out []migrationFile
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number", name)
+		}
+		out = append(out, migrationFile{version, name})
+	}
+	return out, nil
 }

@@ -428,9 +428,9 @@ func (s *Server) agreementVersionPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if err != nil || n < 1 {
-		s.fail(w, r, errs.E(errs.NotFound, "agreement.error.no_version"))
+	n, err := agreementVersionNumber(r.PathValue("n"))
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	v, vw, err := agreement.ReadVersion(r.Context(), s.DB, user(r), id, n)
@@ -466,9 +466,7 @@ func (s *Server) agreementComparePage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if prog, err := program.Get(r.Context(), s.DB, p.ProgramID); err == nil {
-		r = s.agreementLanguage(r, prog)
-	}
+	r = s.pairLanguage(r, p)
 	cmp, err := s.Agreements.Compare(r.Context(), u, id, from, to, s.locale(r))
 	if err != nil {
 		s.fail(w, r, err)

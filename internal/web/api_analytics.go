@@ -73,10 +73,7 @@ func toAPIAnalytics(a *dashboard.Analytics, lang string) apiAnalyticsResult {
 	for _, k := range a.Evaluation.Kinds {
 		ev := apiAnalyticsEvaluation{Kind: k.Kind, Responses: k.Responses, Questions: []apiAnalyticsQuestion{}}
 		for _, q := range k.Questions {
-			aq := apiAnalyticsQuestion{ID: q.ID, Type: q.Type, Prompt: q.In(lang).Prompt, Count: q.Count, Counts: q.Counts}
-			if aq.Counts == nil {
-				aq.Counts = []int{}
-			}
+			aq := apiAnalyticsQuestion{ID: q.ID, Type: q.Type, Prompt: q.In(lang).Prompt, Count: q.Count, Counts: nonNil(q.Counts)}
 			if q.Type == evaluation.TypeScale {
 				aq.Average = &q.Average
 			}

@@ -37,11 +37,7 @@ type apiQuestion struct {
 
 func toAPIQuestion(q evaluation.Question, lang string) apiQuestion {
 	t := q.In(lang)
-	opts := t.Options
-	if opts == nil {
-		opts = []string{}
-	}
-	return apiQuestion{ID: q.ID, Kind: q.Kind, Type: q.Type, Position: q.Position, Language: lang, Prompt: t.Prompt, Options: opts}
+	return apiQuestion{ID: q.ID, Kind: q.Kind, Type: q.Type, Position: q.Position, Language: lang, Prompt: t.Prompt, Options: nonNil(t.Options)}
 }
 
 type apiAnswer struct {
@@ -219,16 +215,10 @@ func (s *Server) apiEvaluationOverview(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, q := range k.Questions {
-			qr := apiQuestionResult{apiQuestion: toAPIQuestion(q.Question, lang), Count: q.Count, Counts: q.Counts, Texts: q.Texts}
+			qr := apiQuestionResult{apiQuestion: toAPIQuestion(q.Question, lang), Count: q.Count, Counts: nonNil(q.Counts), Texts: nonNil(q.Texts)}
 			if q.Type == evaluation.TypeScale && q.Count > 0 {
 				avg := q.Average
 				qr.Average = &avg
-			}
-			if qr.Counts == nil {
-				qr.Counts = []int{}
-			}
-			if qr.Texts == nil {
-				qr.Texts = []string{}
 			}
 			kr.Questions = append(kr.Questions, qr)
 		}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -96,7 +95,8 @@ type apiEndInput struct {
 }
 
 // endingOptionalJSON decodes a body that may be left out altogether; an
-// empty body leaves v as it is.
+// empty body leaves v as it is. A body there is goes through readJSON, so
+// it is judged by the same rules as every other.
 func endingOptionalJSON(r *http.Request, v any) error {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -105,12 +105,8 @@ func endingOptionalJSON(r *http.Request, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}
-	}
-	return nil
+	r.Body = io.NopCloser(bytes.NewReader(b))
+	return readJSON(r, v)
 }
 
 func (s *Server) apiEndPairAsMember(w http.ResponseWriter, r *http.Request) {

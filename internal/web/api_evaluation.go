@@ -141,12 +141,8 @@ func (s *Server) apiChemistryOverview(w http.ResponseWriter, r *http.Request) {
 	out := make([]apiPairChemistry, 0, len(pairs))
 	for i := range pairs {
 		c := &pairs[i]
-		comments := c.Comments
-		if comments == nil {
-			comments = []string{}
-		}
 		out = append(out, apiPairChemistry{Pair: toAPIPair(&c.Pair), Yes: c.Yes, Unsure: c.Unsure, No: c.No,
-			Alert: c.Alert(), Comments: comments, LastAnswerAt: c.LastAnswerAt.UTC()})
+			Alert: c.Alert(), Comments: nonNil(c.Comments), LastAnswerAt: c.LastAnswerAt.UTC()})
 	}
 	writeJSON(w, http.StatusOK, newAPIList(out))
 }

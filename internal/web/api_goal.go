@@ -42,10 +42,7 @@ func toAPIGoal(g *goal.Goal) apiGoal {
 	out := apiGoal{ID: g.ID, Title: g.Title, Measure: g.Measure, Status: g.Status, Progress: g.Progress,
 		OwnProgress: g.OwnProgress, ProgressFromSubGoals: g.Derived(), FromAgreement: g.AgreementKey != "",
 		InAgreement: g.InAgreement, Version: g.Version, CreatedAt: g.CreatedAt.UTC(), UpdatedAt: g.UpdatedAt.UTC(),
-		SubGoals: []apiGoal{}}
-	if g.ParentID != 0 {
-		out.ParentID = &g.ParentID
-	}
+		SubGoals: []apiGoal{}, ParentID: apiOptID(g.ParentID)}
 	if g.TargetDate != "" {
 		out.TargetDate = &g.TargetDate
 	}
@@ -92,11 +89,8 @@ func toAPIGoalDetail(d *goal.Detail) apiGoalDetail {
 	out := apiGoalDetail{apiGoal: toAPIGoal(d.Goal), History: []apiGoalEvent{}, Meetings: []apiGoalMeeting{},
 		ActionItems: []apiGoalItem{}}
 	for _, e := range d.History {
-		ev := apiGoalEvent{At: e.At.UTC(), UserName: e.UserName, ByAgreement: e.ByAgreement, Field: e.Field, Old: e.Old, New: e.New}
-		if e.UserID != 0 {
-			ev.UserID = &e.UserID
-		}
-		out.History = append(out.History, ev)
+		out.History = append(out.History, apiGoalEvent{At: e.At.UTC(), UserID: apiOptID(e.UserID), UserName: e.UserName,
+			ByAgreement: e.ByAgreement, Field: e.Field, Old: e.Old, New: e.New})
 	}
 	for _, m := range d.Meetings {
 		out.Meetings = append(out.Meetings, apiGoalMeeting{ID: m.ID, StartsAt: m.StartsAt.UTC(), Minutes: m.Minutes, Status: m.Status})

@@ -58,11 +58,7 @@ func toAPIMeeting(m *meeting.Meeting, details bool, now time.Time) apiMeeting {
 		StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt().UTC(), Timezone: m.Timezone, Minutes: m.Minutes,
 		Place: m.Place, OnlineURL: m.OnlineURL, Sequence: m.Sequence, CancelReason: m.CancelReason,
 		CancelledAt: apiUTC(m.CancelledAt), LateCancel: m.LateCancel, Details: details, UID: m.UID,
-		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC()}
-	if m.ProposedBy != 0 {
-		id := m.ProposedBy
-		out.ProposedBy = &id
-	}
+		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), ProposedBy: apiOptID(m.ProposedBy)}
 	return out
 }
 
@@ -93,13 +89,8 @@ func toAPIDetail(d *meeting.Detail, now time.Time) apiMeetingDetail {
 	out := apiMeetingDetail{apiMeeting: toAPIMeeting(d.Meeting, d.Details, now), CanAccept: d.CanAccept,
 		CanCounter: d.CanCounter, CanMove: d.CanMove, CanCancel: d.CanCancel, LateNow: d.LateNow, History: []apiChange{}}
 	for _, c := range d.History {
-		ch := apiChange{Kind: c.Kind, Name: c.Name, StartsAt: c.StartsAt.UTC(), PreviousStartsAt: apiUTC(c.Previous),
-			Reason: c.Reason, Late: c.Late, At: c.At.UTC()}
-		if c.UserID != 0 {
-			id := c.UserID
-			ch.UserID = &id
-		}
-		out.History = append(out.History, ch)
+		out.History = append(out.History, apiChange{Kind: c.Kind, UserID: apiOptID(c.UserID), Name: c.Name,
+			StartsAt: c.StartsAt.UTC(), PreviousStartsAt: apiUTC(c.Previous), Reason: c.Reason, Late: c.Late, At: c.At.UTC()})
 	}
 	return out
 }
@@ -411,12 +402,7 @@ func (s *Server) apiPairHome(w http.ResponseWriter, r *http.Request) {
 		out.Timeline = append(out.Timeline, toAPIMeeting(&h.Timeline[i], a.Details, now))
 	}
 	for _, c := range h.Late {
-		lc := apiLateCount{Name: c.Name, Count: c.Count}
-		if c.UserID != 0 {
-			id := c.UserID
-			lc.UserID = &id
-		}
-		out.LateChanges = append(out.LateChanges, lc)
+		out.LateChanges = append(out.LateChanges, apiLateCount{UserID: apiOptID(c.UserID), Name: c.Name, Count: c.Count})
 	}
 	out.OpenActions = append(out.OpenActions, toAPIActions(h.Actions, false)...)
 	for i := range h.Goals {

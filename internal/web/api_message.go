@@ -30,10 +30,7 @@ type apiMessage struct {
 
 func toAPIMessage(m *meeting.Message) apiMessage {
 	out := apiMessage{ID: m.ID, SenderName: m.SenderName, Body: m.Body, Urgent: m.Urgent,
-		CreatedAt: m.CreatedAt.UTC(), Mine: m.Mine, Seen: m.Seen, Unread: m.New}
-	if m.SenderID != 0 {
-		out.SenderID = &m.SenderID
-	}
+		CreatedAt: m.CreatedAt.UTC(), Mine: m.Mine, Seen: m.Seen, Unread: m.New, SenderID: apiOptID(m.SenderID)}
 	return out
 }
 

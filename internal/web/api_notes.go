@@ -229,17 +229,19 @@ func (in apiActionInput) domain() meeting.ActionInput {
 	return out
 }
 
+// apiOptID writes an id that may be missing (0 in the domain) as null.
+func apiOptID(n int64) *int64 {
+	if n == 0 {
+		return nil
+	}
+	return &n
+}
+
 // toAPIAction writes an item; withOutcome adds what the meeting being read
 // decided about it.
 func toAPIAction(a meeting.ActionItem, withOutcome bool) apiActionItem {
-	id := func(n int64) *int64 {
-		if n == 0 {
-			return nil
-		}
-		return &n
-	}
-	out := apiActionItem{ID: a.ID, MeetingID: a.MeetingID, Text: a.Text, OwnerID: id(a.OwnerID), OwnerName: a.OwnerName,
-		GoalID: id(a.GoalID), GoalTitle: a.GoalTitle, Status: a.Status, ClosedMeetingID: id(a.ClosedMeetingID),
+	out := apiActionItem{ID: a.ID, MeetingID: a.MeetingID, Text: a.Text, OwnerID: apiOptID(a.OwnerID), OwnerName: a.OwnerName,
+		GoalID: apiOptID(a.GoalID), GoalTitle: a.GoalTitle, Status: a.Status, ClosedMeetingID: apiOptID(a.ClosedMeetingID),
 		CarriedOver: a.Carried, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
 	if a.Due != "" {
 		out.Due = &a.Due

@@ -228,13 +228,9 @@ type apiWishes struct {
 }
 
 func toAPIParticipant(p *program.Participant) apiParticipant {
-	langs := p.Languages
-	if langs == nil {
-		langs = []string{}
-	}
 	return apiParticipant{
 		UserID: p.UserID, Name: p.Name, Email: p.Email, Role: p.Role, Status: p.Status,
-		Languages: langs, Location: p.Location, OnlineOK: p.OnlineOK, Field: p.Field,
+		Languages: nonNil(p.Languages), Location: p.Location, OnlineOK: p.OnlineOK, Field: p.Field,
 		Skills: p.Skills, Needs: p.Needs, Goals: p.Goals, Interests: p.Interests,
 		Education: p.Education, CareerStage: p.CareerStage, Availability: p.Availability,
 		Organisation: p.Organisation, Capacity: p.Capacity, About: p.About,

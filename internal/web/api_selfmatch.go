@@ -96,12 +96,8 @@ func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) {
 		for _, rs := range sg.Reasons {
 			reasons = append(reasons, rs.Localize(l))
 		}
-		langs := m.Languages
-		if langs == nil {
-			langs = []string{}
-		}
 		out.Suggestions = append(out.Suggestions, apiSuggestion{MentorID: m.UserID, Name: m.Name, Score: sg.Score, Percent: sg.Percent,
-			Reasons: reasons, Places: sg.Places, Field: m.Field, Languages: langs, Location: m.Location,
+			Reasons: reasons, Places: sg.Places, Field: m.Field, Languages: nonNil(m.Languages), Location: m.Location,
 			Organisation: m.Organisation, Skills: m.Skills, About: m.About})
 	}
 	writeJSON(w, http.StatusOK, out)

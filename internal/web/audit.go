@@ -175,13 +175,13 @@ func (s *Server) auditAccessLogPage(w http.ResponseWriter, r *http.Request) {
 type apiAuditEntry struct {
 	ID          int64     `json:"id"`
 	At          time.Time `json:"at"`
-	ActorID     int64     `json:"actorId,omitempty"`
-	ActorName   string    `json:"actorName"`
+	ActorID     int64     `json:"actor_id,omitempty"`
+	ActorName   string    `json:"actor_name"`
 	Action      string    `json:"action"`
-	ProgramID   int64     `json:"programId,omitempty"`
-	ProgramName string    `json:"programName,omitempty"`
-	PairID      int64     `json:"pairId,omitempty"`
-	SubjectID   int64     `json:"subjectUserId,omitempty"`
+	ProgramID   int64     `json:"program_id,omitempty"`
+	ProgramName string    `json:"program_name,omitempty"`
+	PairID      int64     `json:"pair_id,omitempty"`
+	SubjectID   int64     `json:"subject_user_id,omitempty"`
 	Detail      string    `json:"detail"`
 }
 

@@ -34,7 +34,7 @@ func (s *Server) endFormFor(w http.ResponseWriter, r *http.Request) (*http.Reque
 		var p *program.Pair
 		var v program.PairViewer
 		if p, v, err = program.RequirePairMember(r.Context(), s.DB, user(r), id); err == nil {
-			r = s.endingLanguage(r, p)
+			r = s.pairLanguage(r, p)
 			return r, endFormData{Pair: p, Side: v.Side, Others: withFormerNames(s.locale(r), p).OtherNames(v.UserID)}, true
 		}
 	}
@@ -42,9 +42,9 @@ func (s *Server) endFormFor(w http.ResponseWriter, r *http.Request) (*http.Reque
 	return r, endFormData{}, false
 }
 
-// endingLanguage makes the program's default language the fallback on a
+// pairLanguage makes the program's default language the fallback on a
 // pair's pages, as on the program's own pages.
-func (s *Server) endingLanguage(r *http.Request, p *program.Pair) *http.Request {
+func (s *Server) pairLanguage(r *http.Request, p *program.Pair) *http.Request {
 	if prog, err := program.Get(r.Context(), s.DB, p.ProgramID); err == nil {
 		return s.withProgramLanguage(r, prog.DefaultLanguage)
 	}
@@ -102,7 +102,7 @@ func (s *Server) showClosing(w http.ResponseWriter, r *http.Request, formErr err
 		s.fail(w, r, err)
 		return
 	}
-	r = s.endingLanguage(r, c.Pair)
+	r = s.pairLanguage(r, c.Pair)
 	if formErr != nil {
 		s.renderForm(w, r, "ending_closing", c, formErr)
 		return
@@ -133,22 +133,13 @@ func (s *Server) closingReflection(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, agreement.ClosingPath(id)+"#reflection", "ending.reflection_saved")
 }
 
-// copyVersionNumber reads an agreement version number from the path.
-func copyVersionNumber(r *http.Request, name string) (int, error) {
-	n, err := strconv.Atoi(r.PathValue(name))
-	if err != nil || n <= 0 {
-		return 0, errs.E(errs.NotFound, "error.not_found")
-	}
-	return n, nil
-}
-
 // signedCopy loads the copy the path names for the person asking.
 func (s *Server) signedCopy(r *http.Request, pairParam string) (*agreement.Copy, error) {
 	id, err := pathID(r, pairParam)
 	if err != nil {
 		return nil, err
 	}
-	n, err := copyVersionNumber(r, "n")
+	n, err := agreementVersionNumber(r.PathValue("n"))
 	if err != nil {
 		return nil, err
 	}

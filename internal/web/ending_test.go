@@ -237,6 +237,8 @@ func TestEndingAPI(t *testing.T) {
 	mustProblem(t, otherCoord.apiSend("POST", end, map[string]string{"reason": "x"}), http.StatusNotFound)
 	mustProblem(t, coord.apiSend("POST", end, nil), http.StatusForbidden)
 	mustProblem(t, mentee.apiSend("POST", end, `{"reason": 7}`), http.StatusUnprocessableEntity)
+	// A NUL PostgreSQL cannot store is refused as every API body refuses it.
+	mustProblem(t, mentee.apiSend("POST", end, `{"reason": "a\u0000b"}`), http.StatusUnprocessableEntity)
 	mustProblem(t, mentee.apiSend("POST", end, map[string]string{"why": "x"}), http.StatusUnprocessableEntity)
 	p := mustProblem(t, mentee.apiSend("POST", end, map[string]string{"reason": strings.Repeat("a", agreement.MaxReasonLen+1)}), http.StatusUnprocessableEntity)
 	if p.Errors["reason"] == "" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,7 +55,6 @@ func pairNames(l *i18n.Locale, p *program.Pair, v program.PairViewer) string {
 
 type meetingListData struct {
 	Names    string
-	Clock    localClock
 	Access   *meeting.Access
 	Upcoming []meeting.Meeting
 	Past     []meeting.Meeting // newest first
@@ -73,15 +73,15 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer),
-		Clock: newLocalClock(s.locale(r), user(r).Timezone)}
+	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].Upcoming(d.Now) {
-			d.Upcoming = append([]meeting.Meeting{ms[i]}, d.Upcoming...)
+			d.Upcoming = append(d.Upcoming, ms[i])
 		} else {
 			d.Past = append(d.Past, ms[i])
 		}
 	}
+	slices.Reverse(d.Upcoming) // soonest first
 	if a.Member() {
 		if d.Late, err = meeting.LateChanges(r.Context(), s.DB, pairID); err != nil {
 			s.fail(w, r, err)
@@ -128,17 +128,12 @@ func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meetin
 	if m == nil {
 		// A week from now at the same hour is a fair first guess; the
 		// person changes it anyway.
-		start := s.Clock.Now().Add(7 * 24 * time.Hour)
-		loc, _ := time.LoadLocation(tz)
-		if loc == nil {
-			loc = time.UTC
-		}
-		start = start.In(loc).Truncate(time.Hour)
+		start := i18n.In(s.Clock.Now().Add(7*24*time.Hour), tz).Truncate(time.Hour)
 		minutes := a.Terms.TypicalMinutes
 		if minutes < d.MinLen || (d.MaxLen > 0 && minutes > d.MaxLen) {
 			minutes = d.MinLen
 		}
-		d.Defaults = meeting.Proposal{Date: start.Format("2006-01-02"), Time: start.Format("15:04"), Timezone: tz, Minutes: minutes}
+		d.Defaults = meeting.Proposal{Date: start.Format(program.DateLayout), Time: start.Format("15:04"), Timezone: tz, Minutes: minutes}
 		return d, nil
 	}
 	d.Defaults = meeting.ProposalOf(m)

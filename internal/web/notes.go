@@ -226,10 +226,11 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 	// unless the same topic is already on it.
 	for _, pick := range f["pick"] {
 		kind, title, ok := strings.Cut(pick, ":")
-		if !ok || have[strings.ToLower(strings.TrimSpace(title))] {
+		key := strings.ToLower(strings.TrimSpace(title))
+		if !ok || have[key] {
 			continue
 		}
-		have[strings.ToLower(strings.TrimSpace(title))] = true
+		have[key] = true
 		items = append(items, meeting.AgendaItem{Source: kind, Title: title})
 	}
 	_, err = s.Meetings.SaveAgenda(r.Context(), user(r), pairID, meetingID, notesFormInt(f, "version"), items)
@@ -385,19 +386,20 @@ func notesFromForm(f url.Values) meeting.Notes {
 
 func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes) *notesPageData {
 	d := &notesPageData{N: n, Version: n.Version,
-		Today:      s.Clock.Now().In(timeLocation(p.TZ())).Format(program.DateLayout),
+		Today:      i18n.In(s.Clock.Now(), p.TZ()).Format(program.DateLayout),
 		PairPath:   fmt.Sprintf("/pairs/%d", n.Pair.ID),
 		BookPath:   fmt.Sprintf("/pairs/%d/meetings/new", n.Pair.ID),
 		AgendaPath: notesMeetingPath(n.Pair.ID, n.Meeting.ID, "agenda"),
 		Path:       notesMeetingPath(n.Pair.ID, n.Meeting.ID, "notes"),
 		Agenda:     notesAgendaRows(n.Agenda)}
-	values := notesValues(n.Notes)
+	// values is what the form starts from, saved what the page shows.
+	values, saved := notesValues(n.Notes), notesValues(n.Notes)
 	if n.Notes.Empty() && n.Theme != nil {
 		values["theme"] = n.Theme.Title
 	}
 	for _, c := range notesChecklist {
 		d.Fields = append(d.Fields, notesField{Name: c.name, Label: p.L.T(c.label), Hint: p.L.T(c.hint),
-			Value: values[c.name], Rendered: meeting.Markdown(notesValues(n.Notes)[c.name])})
+			Value: values[c.name], Rendered: meeting.Markdown(saved[c.name])})
 	}
 	switch {
 	case n.Notes.TimeMinutes > 0:
@@ -412,14 +414,6 @@ func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes
 		d.PrivText, d.PrivVer = n.Private.Body, n.Private.Version
 	}
 	return d
-}
-
-// timeLocation loads a zone, UTC when unknown.
-func timeLocation(tz string) *time.Location {
-	if loc, err := time.LoadLocation(tz); err == nil {
-		return loc
-	}
-	return time.UTC
 }
 
 // notesShow renders the notes page; after a failed form, formErr says what

@@ -3,12 +3,12 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
-	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -26,28 +26,6 @@ const homeActions = 20
 // first; the meetings page lists them all.
 const homeTimeline = 50
 
-// localClock writes instants in one reader's language and time zone. Pages
-// that list hundreds of meetings use it instead of Page.When, which looks
-// the zone up again for every line.
-type localClock struct {
-	l   *i18n.Locale
-	loc *time.Location
-}
-
-func newLocalClock(l *i18n.Locale, tz string) localClock {
-	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "" {
-		loc = time.UTC
-	}
-	return localClock{l: l, loc: loc}
-}
-
-// At is the date and time of t for the reader.
-func (c localClock) At(t time.Time) string {
-	t = t.In(c.loc)
-	return c.l.Date(t) + " " + c.l.Time(t)
-}
-
 // pairHome is everything the pair's home page shows. It is read with a
 // fixed number of queries however long the pair's history is: each part
 // comes from one query in the package that owns it.
@@ -55,7 +33,6 @@ type pairHome struct {
 	Access *meeting.Access
 	Names  string
 	Now    time.Time
-	Clock  localClock
 	// Next is the first meeting still ahead, confirmed or proposed; nil
 	// means no next meeting is booked.
 	Next     *meeting.Meeting
@@ -112,7 +89,7 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 		ids = append(ids, m.ID)
 		switch {
 		case m.Upcoming(now):
-			h.Later = append([]meeting.Meeting{m}, h.Later...)
+			h.Later = append(h.Later, m)
 		case !m.StartsAt.After(now):
 			if h.Past++; h.Past <= homeTimeline {
 				h.Timeline = append(h.Timeline, m)
@@ -122,6 +99,7 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 			}
 		}
 	}
+	slices.Reverse(h.Later) // soonest first
 	if len(h.Later) > 0 {
 		h.Next, h.Later = &h.Later[0], h.Later[1:]
 	}
@@ -171,6 +149,5 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
-	h.Clock = newLocalClock(s.locale(r), user(r).Timezone)
 	s.render(w, r, http.StatusOK, "pair_home", h)
 }

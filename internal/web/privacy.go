@@ -15,7 +15,7 @@ import (
 
 func (s *Server) privacyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /profile/data", s.requireUser(s.privacyDataPage))
-	mux.HandleFunc("GET /profile/data/download", s.requireUser(s.privacyDownload))
+	mux.HandleFunc("GET /profile/data/download", s.requireUser(s.writeExport))
 	mux.HandleFunc("GET /profile/delete", s.requireUser(s.privacyDeleteForm))
 	mux.HandleFunc("POST /profile/delete", s.requireUser(s.privacyDelete))
 	mux.HandleFunc("GET /programs/{id}/retention", s.requireUser(s.retentionPage))
@@ -26,12 +26,9 @@ func (s *Server) privacyDataPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "privacy_data", nil)
 }
 
-// privacyDownload sends the ZIP. It is built in memory first so that a
-// failure half-way gives an error page rather than a truncated file.
-func (s *Server) privacyDownload(w http.ResponseWriter, r *http.Request) {
-	s.writeExport(w, r)
-}
-
+// writeExport sends the ZIP, for the page and the API alike. It is built
+// in memory first so that a failure half-way gives an error page rather
+// than a truncated file.
 func (s *Server) writeExport(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	now := s.Clock.Now()
