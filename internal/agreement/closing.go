@@ -24,8 +24,8 @@ const MaxReflectionLen = 4000
 type Closing struct {
 	Pair         *program.Pair
 	Viewer       program.PairViewer
-	Ending       Ending    // Reason is blank unless the viewer may read it
-	PlannedEnd   time.Time // calendar date
+	Ending       program.Ending // Reason is blank unless the viewer may read it
+	PlannedEnd   time.Time      // calendar date
 	MeetingsHeld int
 	MinMeetings  int
 	Goals        []ClosingGoal // for members only: goals are the pair's own
@@ -34,7 +34,7 @@ type Closing struct {
 
 // ByViewer reports whether the person looking ended the pair themselves.
 func (c *Closing) ByViewer() bool {
-	return c.Ending.How == EndedByMember && c.Ending.EndedBy == c.Viewer.UserID
+	return c.Ending.How == program.EndedByMember && c.Ending.EndedBy == c.Viewer.UserID
 }
 
 // ClosingGoal is where one of the pair's goals stood when it ended.
@@ -64,11 +64,11 @@ func (s *Service) Closing(ctx context.Context, actor *account.User, pairID int64
 		return nil, errs.E(errs.Conflict, "ending.error.not_ended")
 	}
 	c := &Closing{Pair: p, Viewer: v}
-	e, err := GetEnding(ctx, s.DB, pairID)
+	e, err := program.GetEnding(ctx, s.DB, pairID)
 	switch {
 	case errs.Is(err, errs.NotFound):
 		// Ended before endings were recorded: only the date is known.
-		c.Ending = Ending{PairID: pairID}
+		c.Ending = program.Ending{PairID: pairID}
 		if p.EndedAt != nil {
 			c.Ending.EndedAt = *p.EndedAt
 		}

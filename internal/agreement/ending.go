@@ -18,43 +18,9 @@ import (
 	"mentorskap/internal/store"
 )
 
-// How a pair ended. The relationship is voluntary: a member may end it at
-// any moment and owes nobody a reason.
-const (
-	EndedByMember      = "member"
-	EndedByCoordinator = "coordinator"
-	EndedAsPlanned     = "planned"
-)
-
 // MaxReasonLen bounds the optional note a member leaves for the
 // coordinators when ending a pair.
 const MaxReasonLen = 2000
-
-// Ending is how and when a pair ended.
-type Ending struct {
-	PairID  int64
-	How     string // EndedByMember, EndedByCoordinator or EndedAsPlanned
-	EndedBy int64  // 0 for a planned end, or when the account is gone
-	Side    string // the side of the member who ended it, for EndedByMember
-	Reason  string // the member's note, meant for the coordinators only
-	EndedAt time.Time
-}
-
-// GetEnding reads the record of a pair's ending. It does not check who asks
-// and returns the reason: callers decide who may see it.
-func GetEnding(ctx context.Context, q store.Q, pairID int64) (*Ending, error) {
-	e := Ending{PairID: pairID}
-	var by *int64
-	err := q.QueryRow(ctx, `SELECT how, ended_by, side, reason, ended_at FROM pair_endings WHERE pair_id = ?`, pairID).
-		Scan(&e.How, &by, &e.Side, &e.Reason, &e.EndedAt)
-	if err != nil {
-		return nil, store.NotFound(err, "ending.error.not_ended")
-	}
-	if by != nil {
-		e.EndedBy = *by
-	}
-	return &e, nil
-}
 
 // End ends the pair on behalf of one of its members. The other side and
 // the program's coordinators are told by email, each in their own language;
@@ -76,7 +42,7 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 		if err := val.Err(); err != nil {
 			return err
 		}
-		closed, err := ClosePair(ctx, tx, Ending{PairID: p.ID, How: EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now})
+		closed, err := program.Close(ctx, tx, program.Ending{PairID: p.ID, How: program.EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now})
 		if err != nil {
 			return err
 		}
@@ -117,28 +83,6 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 		}
 		return nil
 	})
-}
-
-// ClosePair marks the pair ended and records how, unless it has ended
-// already; it reports whether this call ended it. The conditional UPDATE is what makes two people (or two server
-// instances) ending the same pair at once safe: on PostgreSQL the second
-// waits for the first's row lock and then finds nothing left to update.
-func ClosePair(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
-	res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, e.EndedAt, e.PairID)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	if err != nil || n == 0 {
-		return false, err
-	}
-	var by *int64
-	if e.EndedBy != 0 {
-		by = &e.EndedBy
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, side, reason, ended_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.PairID, e.How, by, e.Side, e.Reason, e.EndedAt)
-	return err == nil, err
 }
 
 // endingSide names a side in the email reader's language.
@@ -239,7 +183,7 @@ func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs 
 			if !ok || now.Before(PlannedClose(st.Terms.End)) {
 				continue
 			}
-			ok, err = ClosePair(ctx, tx, Ending{PairID: id, How: EndedAsPlanned, EndedAt: now})
+			ok, err = program.Close(ctx, tx, program.Ending{PairID: id, How: program.EndedAsPlanned, EndedAt: now})
 			if err != nil {
 				return err
 			}

@@ -150,11 +150,11 @@ func TestEndByMember(t *testing.T) {
 		if err := e.svc.End(ctx, mentor, p.ID, "  "+reason+"\n"); err != nil {
 			t.Fatal(err)
 		}
-		got, err := GetEnding(ctx, db, p.ID)
+		got, err := program.GetEnding(ctx, db, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.How != EndedByMember || got.Side != program.SideMentor || got.EndedBy != mentor.ID ||
+		if got.How != program.EndedByMember || got.Side != program.SideMentor || got.EndedBy != mentor.ID ||
 			got.Reason != reason || !got.EndedAt.Equal(e.clk.Now()) {
 			t.Fatalf("ending %+v", got)
 		}
@@ -184,7 +184,7 @@ func TestEndByMember(t *testing.T) {
 			t.Fatalf("%d emails for one ending", n)
 		}
 
-		// Ending twice is refused and sends nothing.
+		// program.Ending twice is refused and sends nothing.
 		wantErr(t, e.svc.End(ctx, mentee, p.ID, ""), errs.Conflict, "ending.error.already_ended")
 		if n := e.count(`SELECT COUNT(*) FROM outbox`) - before; n != 2 {
 			t.Fatalf("second ending sent email")
@@ -216,7 +216,7 @@ func TestEndWithoutReason(t *testing.T) {
 		if len(cm) != 1 || !strings.Contains(cm[0], "adepten") || !strings.Contains(cm[0], "Inget skäl") {
 			t.Fatalf("coordinator email: %q", cm)
 		}
-		got, _ := GetEnding(ctx, db, p.ID)
+		got, _ := program.GetEnding(ctx, db, p.ID)
 		if got.Side != program.SideMentee || got.Reason != "" {
 			t.Fatalf("ending %+v", got)
 		}
@@ -234,11 +234,11 @@ func TestCoordinatorEndRecordsEnding(t *testing.T) {
 		if err := e.progs.EndPair(ctx, e.coord, e.prog.ID, p.ID); err != nil {
 			t.Fatal(err)
 		}
-		got, err := GetEnding(ctx, db, p.ID)
+		got, err := program.GetEnding(ctx, db, p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.How != EndedByCoordinator || got.EndedBy != e.coord.ID || got.Side != "" {
+		if got.How != program.EndedByCoordinator || got.EndedBy != e.coord.ID || got.Side != "" {
 			t.Fatalf("ending %+v", got)
 		}
 	})
@@ -276,12 +276,12 @@ func TestCloseDue(t *testing.T) {
 			t.Fatalf("closed %d (%v), want 2", n, err)
 		}
 		for _, p := range pairs[:2] {
-			got, err := GetEnding(ctx, db, p.ID)
-			if err != nil || got.How != EndedAsPlanned || got.EndedBy != 0 || got.Reason != "" {
+			got, err := program.GetEnding(ctx, db, p.ID)
+			if err != nil || got.How != program.EndedAsPlanned || got.EndedBy != 0 || got.Reason != "" {
 				t.Fatalf("ending %+v (%v)", got, err)
 			}
 		}
-		if got, _ := GetEnding(ctx, db, pairs[2].ID); got.How != EndedByMember {
+		if got, _ := program.GetEnding(ctx, db, pairs[2].ID); got.How != program.EndedByMember {
 			t.Fatalf("early ending rewritten: %+v", got)
 		}
 		// Each member is thanked; the coordinator gets one list for the program.

@@ -127,13 +127,13 @@ func checkStages(t *testing.T, db *store.DB, today time.Time) {
 	if r := row(putu); r.AgreementState != agreement.StateEnded || !r.Health.Has(health.EndedEarly) {
 		t.Errorf("ended early: state %s, signals %v", r.AgreementState, signals(r))
 	}
-	if e, err := agreement.GetEnding(ctx, db, row(putu).PairID); err != nil || e.How != agreement.EndedByMember || e.Side != program.SideMentee {
+	if e, err := program.GetEnding(ctx, db, row(putu).PairID); err != nil || e.How != program.EndedByMember || e.Side != program.SideMentee {
 		t.Errorf("early ending: %+v, %v", e, err)
 	}
 	if r := row(yusuf); r.AgreementState != agreement.StateEnded || !r.Facts.EndedOnPlan || len(r.Health.Signals) != 0 {
 		t.Errorf("finished: state %s, on plan %v, signals %v", r.AgreementState, r.Facts.EndedOnPlan, signals(r))
 	}
-	if e, err := agreement.GetEnding(ctx, db, row(yusuf).PairID); err != nil || e.How != agreement.EndedAsPlanned || !e.EndedAt.Before(today) {
+	if e, err := program.GetEnding(ctx, db, row(yusuf).PairID); err != nil || e.How != program.EndedAsPlanned || !e.EndedAt.Before(today) {
 		t.Errorf("planned ending: %+v, %v", e, err)
 	}
 	for _, email := range []string{putu, yusuf} {

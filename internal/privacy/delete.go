@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
-	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
@@ -131,7 +130,7 @@ func endPairs(ctx context.Context, tx *store.Tx, out *notify.Outbox, now time.Ti
 		if !p.Active() {
 			continue
 		}
-		closed, err := agreement.ClosePair(ctx, tx, agreement.Ending{PairID: p.ID, How: agreement.EndedByMember,
+		closed, err := program.Close(ctx, tx, program.Ending{PairID: p.ID, How: program.EndedByMember,
 			EndedBy: userID, Side: p.SideOf(userID), EndedAt: now})
 		if err != nil {
 			return err

@@ -305,8 +305,8 @@ func TestDeleteAccount(t *testing.T) {
 		if p.Active() {
 			t.Error("the pair still runs")
 		}
-		end, err := agreement.GetEnding(e.ctx, db, e.pair.ID)
-		if err != nil || end.How != agreement.EndedByMember || end.Reason != "" {
+		end, err := program.GetEnding(e.ctx, db, e.pair.ID)
+		if err != nil || end.How != program.EndedByMember || end.Reason != "" {
 			t.Errorf("ending = %+v, %v", end, err)
 		}
 		if e.mailsTo(e.mentor, "has ended") != 1 || e.mailsTo(e.coord, "account was deleted") != 1 {

@@ -37,6 +37,7 @@ type Pair struct {
 	Status           string
 	CreatedAt        time.Time
 	EndedAt          *time.Time
+	Life             Life // what its stage is worked out from
 	Mentors, Mentees []PairMember
 }
 
@@ -258,8 +259,10 @@ func activePairs(ctx context.Context, q store.Q, programID, userID int64) (int, 
 }
 
 const pairSelect = `SELECT p.id, p.program_id, g.name, p.status, p.created_at, p.ended_at,
+	COALESCE(e.how, ''), COALESCE(f.versions, 0), f.signed_at, COALESCE(f.meetings, ''),
 	u.id, u.name, u.email, u.language, m.side
 	FROM pairs p JOIN programs g ON g.id = p.program_id
+	LEFT JOIN pair_endings e ON e.pair_id = p.id LEFT JOIN pair_facts f ON f.pair_id = p.id
 	JOIN pair_members m ON m.pair_id = p.id JOIN users u ON u.id = m.user_id`
 
 // loadPairs reads pairs with their members, in the query's order (one row
@@ -275,6 +278,7 @@ func loadPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pai
 		var p Pair
 		var m PairMember
 		if err := rows.Scan(&p.ID, &p.ProgramID, &p.ProgramName, &p.Status, &p.CreatedAt, &p.EndedAt,
+			&p.Life.EndedHow, &p.Life.Versions, &p.Life.SignedAt, &p.Life.Meetings,
 			&m.UserID, &m.Name, &m.Email, &m.Lang, &m.Side); err != nil {
 			return nil, err
 		}
@@ -341,7 +345,7 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		if !p.Active() {
 			return nil
 		}
-		ended, err := EndPairTx(ctx, tx, pairID, actor.ID, now)
+		ended, err := Close(ctx, tx, Ending{PairID: pairID, How: EndedByCoordinator, EndedBy: actor.ID, EndedAt: now})
 		if err != nil || !ended {
 			return err // !ended: someone else ended it meanwhile
 		}
@@ -356,24 +360,6 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		}
 		return nil
 	})
-}
-
-// EndPairTx ends an active pair on a coordinator's decision inside the
-// caller's transaction, and reports false when it had already ended. It
-// writes the same record a member's or the planned ending writes (package
-// agreement), so the closing summary and pair health read one table. It
-// neither checks who asks nor sends email.
-func EndPairTx(ctx context.Context, tx *store.Tx, pairID, coordinatorID int64, now time.Time) (bool, error) {
-	res, err := tx.Exec(ctx, `UPDATE pairs SET status = 'ended', ended_at = ? WHERE id = ? AND status = 'active'`, now, pairID)
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, ended_at) VALUES (?, 'coordinator', ?, ?)`,
-		pairID, coordinatorID, now)
-	return err == nil, err
 }
 
 // Candidate is an approved participant who could be placed in a new pair,

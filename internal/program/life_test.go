@@ -1,0 +1,53 @@
+package program
+
+import (
+	"strconv"
+	"testing"
+	"time"
+)
+
+func TestStageAt(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	signed := now.AddDate(0, 0, -7)
+	past, future := "c"+itoa(now.Add(-time.Hour).Unix()), "c"+itoa(now.Add(time.Hour).Unix())
+	for _, c := range []struct {
+		name string
+		p    Pair
+		want Stage
+	}{
+		{"just matched", Pair{Status: PairActive}, StageMatched},
+		{"a draft", Pair{Status: PairActive, Life: Life{Versions: 2}}, StageDrafting},
+		{"signed, meeting still ahead", Pair{Status: PairActive, Life: Life{Versions: 2, SignedAt: &signed, Meetings: future}}, StageSigned},
+		{"signed, a proposal in the past does not count", Pair{Status: PairActive, Life: Life{Versions: 1, SignedAt: &signed, Meetings: "p" + itoa(now.Add(-time.Hour).Unix())}}, StageSigned},
+		{"signed and met", Pair{Status: PairActive, Life: Life{Versions: 1, SignedAt: &signed, Meetings: past + " " + future}}, StageActive},
+		{"ended by a member", Pair{Status: PairEnded, Life: Life{EndedHow: EndedByMember, SignedAt: &signed, Meetings: past}}, StageEnded},
+		{"ended by a coordinator", Pair{Status: PairEnded, Life: Life{EndedHow: EndedByCoordinator}}, StageEnded},
+		{"reached its planned end", Pair{Status: PairEnded, Life: Life{EndedHow: EndedAsPlanned}}, StageFinished},
+	} {
+		if got := c.p.StageAt(now); got != c.want {
+			t.Errorf("%s: stage %s, want %s", c.name, got, c.want)
+		}
+	}
+}
+
+// A closed pair allows nothing but each member's own reflection; a running
+// one never allows the reflection and always allows ending.
+func TestClosedStagesAllowOnlyReflection(t *testing.T) {
+	actions := []Action{ActBook, ActReschedule, ActDraft, ActSign, ActFollowUp, ActNotes, ActGoals, ActMessage, ActAnswer, ActEnd, ActRematch, ActReflect}
+	for _, s := range Stages {
+		for _, a := range actions {
+			got := s.Allows(a)
+			switch {
+			case s.Closed() && got != (a == ActReflect):
+				t.Errorf("%s allows %s: %v", s, a, got)
+			case !s.Closed() && (a == ActReflect || a == ActEnd || a == ActBook) && got != (a != ActReflect):
+				t.Errorf("%s allows %s: %v", s, a, got)
+			}
+		}
+	}
+	if StageMatched.Allows(ActSign) || StageDrafting.Allows(ActFollowUp) || !StageSigned.Allows(ActFollowUp) {
+		t.Error("signing needs a draft; the 30-day review needs an agreement in force")
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
