@@ -193,11 +193,11 @@ func addMeetingFacts(ctx context.Context, q store.Q, programID int64, now time.T
 // timeOf reads a timestamp that came out of an aggregate: PostgreSQL keeps
 // its type, SQLite hands back the stored text.
 func timeOf(v any) *time.Time {
-	var a anyTime
+	var a store.AnyTime
 	if a.Scan(v) != nil {
 		return nil
 	}
-	return a.t
+	return a.T
 }
 
 // MeetingRows reads the meetings export of a program in date order. It

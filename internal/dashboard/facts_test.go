@@ -9,88 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"mentorskap/internal/dashboard/factstest"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
 )
-
-// facts is one pair_facts row, or the same columns worked out from the
-// source tables.
-type facts struct {
-	meetings               string
-	versions, signatures   int
-	signed, openDue        anyTime
-	chemistry, chemistryNo bool
-}
-
-func (f facts) String() string {
-	ts := func(a anyTime) string {
-		if a.t == nil {
-			return "-"
-		}
-		return a.t.Format(time.RFC3339)
-	}
-	return fmt.Sprintf("meetings=%q versions=%d signatures=%d signed=%s due=%s chem=%v no=%v",
-		f.meetings, f.versions, f.signatures, ts(f.signed), ts(f.openDue), f.chemistry, f.chemistryNo)
-}
-
-func storedFacts(t *testing.T, q store.Q, pair int64) facts {
-	t.Helper()
-	var f facts
-	err := q.QueryRow(context.Background(), `SELECT meetings,
-		versions, latest_signatures, signed_at, open_due, has_chemistry, chemistry_no
-		FROM pair_facts WHERE pair_id = ?`, pair).Scan(&f.meetings,
-		&f.versions, &f.signatures, &f.signed, &f.openDue, &f.chemistry, &f.chemistryNo)
-	if err != nil {
-		t.Fatalf("pair_facts of pair %d: %v", pair, err)
-	}
-	return f
-}
-
-// recomputedFacts works the facts out from the source tables, the way the
-// dashboard read them before pair_facts existed, and writes the meeting
-// list in Go.
-func recomputedFacts(t *testing.T, q store.Q, pair int64) facts {
-	t.Helper()
-	var f facts
-	rows, err := q.Query(context.Background(), `SELECT status, starts_at FROM meetings
-		WHERE pair_id = ? AND status IN ('confirmed', 'proposed') ORDER BY starts_at, status`, pair)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var words []string
-	for rows.Next() {
-		var status string
-		var at time.Time
-		if err := rows.Scan(&status, &at); err != nil {
-			t.Fatal(err)
-		}
-		words = append(words, fmt.Sprintf("%c%d", status[0], at.Unix()))
-	}
-	rows.Close()
-	f.meetings = strings.Join(words, " ")
-	var chem, no int
-	err = q.QueryRow(context.Background(), `SELECT
-		(SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = p.id),
-		(SELECT COUNT(*) FROM agreement_signatures s WHERE s.version_id =
-			(SELECT v.id FROM agreement_versions v WHERE v.pair_id = p.id ORDER BY v.number DESC LIMIT 1)),
-		(SELECT MIN(CASE WHEN a.signed_at > b.signed_at THEN a.signed_at ELSE b.signed_at END)
-			FROM agreement_versions v
-			JOIN agreement_signatures a ON a.version_id = v.id AND a.side = 'mentor'
-			JOIN agreement_signatures b ON b.version_id = v.id AND b.side = 'mentee'
-			WHERE v.pair_id = p.id),
-		(SELECT MIN(c.due_at) FROM checkpoints c WHERE c.pair_id = p.id
-			AND (SELECT COUNT(*) FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
-				< (SELECT COUNT(*) FROM pair_members pm WHERE pm.pair_id = p.id)),
-		CASE WHEN EXISTS (SELECT 1 FROM checkpoints c WHERE c.pair_id = p.id AND c.kind = 'chemistry') THEN 1 ELSE 0 END,
-		CASE WHEN EXISTS (SELECT 1 FROM checkpoints c JOIN chemistry_answers a ON a.checkpoint_id = c.id
-			WHERE c.pair_id = p.id AND c.kind = 'chemistry' AND a.answer = 'no') THEN 1 ELSE 0 END
-		FROM pairs p WHERE p.id = ?`, pair).Scan(&f.versions, &f.signatures, &f.signed, &f.openDue, &chem, &no)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.chemistry, f.chemistryNo = chem == 1, no == 1
-	return f
-}
 
 // TestPairFactsFollowWrites makes a few hundred random writes of every
 // kind the triggers watch and checks after each that every pair's stored
@@ -194,7 +116,7 @@ func TestPairFactsFollowWrites(t *testing.T) {
 					}
 				}
 				for _, q := range pairs {
-					if got, want := storedFacts(t, tx, q.id), recomputedFacts(t, tx, q.id); got.String() != want.String() {
+					if got, want := factstest.Stored(t, tx, q.id), factstest.Recomputed(t, tx, q.id); got.String() != want.String() {
 						t.Fatalf("step %d (%s on pair %d): pair %d has\n%s\nwant\n%s", step, did, p.id, q.id, got, want)
 					}
 				}
@@ -273,7 +195,7 @@ func TestPairFactsConcurrentWrites(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := storedFacts(t, db, pair); strings.Count(got.meetings, "c") != 2 {
+	if got := factstest.Stored(t, db, pair); strings.Count(got.Meetings, "c") != 2 {
 		t.Fatalf("after two concurrent meetings: %s, want two confirmed", got)
 	}
 }
