@@ -275,8 +275,8 @@ func (s *Service) SaveDraft(ctx context.Context, actor *account.User, pairID int
 		if err != nil {
 			return err
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "agreement.error.pair_ended")
+		if err := p.Require(now, program.ActDraft, "agreement.error.pair_ended"); err != nil {
+			return err
 		}
 		prog, err := program.Get(ctx, tx, p.ProgramID)
 		if err != nil {

@@ -135,8 +135,8 @@ func (s *Service) SavePreparation(ctx context.Context, actor *account.User, pair
 		if err != nil {
 			return err
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "agreement.error.pair_ended")
+		if err := p.Require(now, program.ActDraft, "agreement.error.pair_ended"); err != nil {
+			return err
 		}
 		prep, err := loadPreparation(ctx, tx, p, actor.ID, l)
 		if err != nil {

@@ -66,8 +66,8 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		if err != nil {
 			return err
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "agreement.error.pair_ended")
+		if err := p.Require(now, program.ActSign, "agreement.error.pair_ended"); err != nil {
+			return err
 		}
 		vs, err := Versions(ctx, tx, pairID)
 		if err != nil {

@@ -228,8 +228,8 @@ func (s *Service) Send(ctx context.Context, actor *account.User, pairID int64, i
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "message.error.pair_ended")
+		if err := p.Require(now, program.ActMessage, "message.error.pair_ended"); err != nil {
+			return err
 		}
 		terms, err := agreement.TermsFor(ctx, tx, pairID)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"mentorskap/internal/errs"
 	"mentorskap/internal/store"
 )
 
@@ -71,6 +72,21 @@ func (s Stage) Allows(a Action) bool {
 		}
 	}
 	return false
+}
+
+// Require returns nil when the pair's stage allows the action. Otherwise it
+// returns the Conflict the person sees: endedKey, the caller's own words
+// for "this pair has ended", or, for a running pair that has not reached
+// the step yet, the model's words for what comes first.
+func (p *Pair) Require(now time.Time, a Action, endedKey string) error {
+	st := p.StageAt(now)
+	switch {
+	case st.Allows(a):
+		return nil
+	case st.Closed():
+		return errs.E(errs.Conflict, endedKey)
+	}
+	return errs.E(errs.Conflict, "life.error.not_yet."+string(a))
 }
 
 // Closed reports whether the pair's life is over.

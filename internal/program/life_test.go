@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"mentorskap/internal/errs"
 )
 
 func TestStageAt(t *testing.T) {
@@ -51,3 +53,24 @@ func TestClosedStagesAllowOnlyReflection(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Require names the ending when the pair has closed and what comes first
+// when a running pair has not reached the step.
+func TestRequire(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	matched := Pair{Status: PairActive}
+	ended := Pair{Status: PairEnded, Life: Life{EndedHow: EndedByMember}}
+	if err := matched.Require(now, ActBook, "x.ended"); err != nil {
+		t.Fatalf("booking a matched pair: %v", err)
+	}
+	for _, c := range []struct {
+		p    Pair
+		a    Action
+		want string
+	}{{matched, ActSign, "life.error.not_yet.sign"}, {matched, ActFollowUp, "life.error.not_yet.follow_up"}, {ended, ActBook, "x.ended"}, {ended, ActSign, "x.ended"}} {
+		e, ok := errs.As(c.p.Require(now, c.a, "x.ended"))
+		if !ok || e.Kind != errs.Conflict || e.Key != c.want {
+			t.Errorf("%s on %s: %v, want conflict %s", c.a, c.p.StageAt(now), e, c.want)
+		}
+	}
+}
