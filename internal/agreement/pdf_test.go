@@ -272,3 +272,31 @@ func TestWritePDFShowsWhatItCannotDraw(t *testing.T) {
 		t.Error("the note shows on a copy with nothing replaced")
 	}
 }
+
+// FuzzWritePDF: whatever the text, pdfText hands fpdf only characters the
+// fonts draw (and line breaks), and the PDF is made.
+func FuzzWritePDF(f *testing.F) {
+	for _, h := range hostileTexts {
+		f.Add(h.s)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	l := b.Locale("id")
+	f.Fuzz(func(t *testing.T, s string) {
+		out, _ := pdfText(s)
+		for _, r := range out {
+			if r != '\n' && !drawable(r) {
+				t.Fatalf("pdfText(%+q) keeps %U", s, r)
+			}
+		}
+		p := &Printed{Title: "Perjanjian", Program: s, Footer: s, MadeFor: s,
+			Sections:   []Section{{Title: "Pihak", Items: []Item{{Label: "Mentor", Text: s}}}},
+			Signatures: []PrintedSignature{{Side: "Mentor", Name: s, TypedName: s, SignedAt: "2 Mar 2026"}}}
+		var buf bytes.Buffer
+		if err := WritePDF(&buf, p, l, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatalf("WritePDF with %+q: %v", s, err)
+		}
+	})
+}

@@ -129,6 +129,15 @@ func invisible(r rune) bool {
 	return unicode.In(r, unicode.Cc, unicode.Cf, unicode.Variation_Selector)
 }
 
+func anyVisible(rs []rune) bool {
+	for _, r := range rs {
+		if !invisible(r) {
+			return true
+		}
+	}
+	return false
+}
+
 // writeCluster writes one visible character c fitted to the fonts and
 // reports whether something visible was dropped or replaced.
 func writeCluster(b *strings.Builder, c []rune) (changed bool) {
@@ -148,17 +157,12 @@ func writeCluster(b *strings.Builder, c []rune) (changed bool) {
 		}
 		return changed
 	case invisible(base):
-		for _, r := range c[1:] {
-			if !invisible(r) {
-				changed = true // marks on nothing
-			}
-		}
-		return changed
+		return anyVisible(c[1:]) // marks on nothing
 	case unicode.Is(unicode.Zs, base):
 		// Spaces the fonts lack (ideographic, em, narrow no-break) are
 		// still spaces.
 		b.WriteByte(' ')
-		return len(c) > 1
+		return anyVisible(c[1:])
 	case unicode.In(base, unicode.M):
 		return true // a mark with nothing to sit on
 	}
