@@ -173,7 +173,7 @@ const (
 // a page number on every page, and the title in the document's metadata.
 // fpdf escapes all text itself; nothing here builds PDF syntax by hand.
 // Any text can be printed: what the fonts cannot draw is replaced visibly
-// (see pdfText) and the copy ends with a note saying so.
+// (see pdfText) and the copy says so at the top.
 func WritePDF(w io.Writer, p *Printed, l *i18n.Locale, created time.Time) (err error) {
 	defer func() {
 		// fpdf indexes past the end of text it does not expect instead of
