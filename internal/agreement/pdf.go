@@ -2,8 +2,11 @@ package agreement
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
@@ -53,8 +56,12 @@ func (s *Service) SignedCopy(ctx context.Context, actor *account.User, pairID in
 
 // FileName is an ASCII-only name for the PDF, safe in any
 // Content-Disposition header and file system.
-func (c *Copy) FileName() string {
-	return "mentoring-agreement-" + strconv.FormatInt(c.View.Pair.ID, 10) + "-v" + strconv.Itoa(c.Version.Number) + ".pdf"
+func (c *Copy) FileName() string { return CopyFileName(c.View.Pair.ID, c.Version.Number) }
+
+// CopyFileName is the file name of the PDF of version number of the pair's
+// agreement, also for naming a copy that could not be made.
+func CopyFileName(pairID int64, number int) string {
+	return "mentoring-agreement-" + strconv.FormatInt(pairID, 10) + "-v" + strconv.Itoa(number) + ".pdf"
 }
 
 // Printed is a copy with every text in the reader's language and every
@@ -74,6 +81,9 @@ type Printed struct {
 	HashNote    string
 	MadeFor     string // whom the copy was made for, and when
 	Footer      string
+	// Unprintable is said at the top of a PDF in which some characters
+	// could not be drawn (see pdfText).
+	Unprintable string
 }
 
 // PrintedSignature is one signature as printed.
@@ -90,15 +100,16 @@ func (c *Copy) Print(l *i18n.Locale, tz string, reader *account.User, now time.T
 		Program: c.View.Pair.ProgramName,
 		VersionLine: l.T("copy.version_line", "version", v.Number,
 			"when", l.DateTime(v.ActiveSince(), tz)),
-		NotBinding: l.T("copy.not_binding"),
-		Sections:   Sections(v.Content, l),
-		Empty:      l.T("copy.empty"),
-		SignTitle:  l.T("copy.signatures"),
-		HashTitle:  l.T("copy.hash_title"),
-		Hash:       v.Hash,
-		HashNote:   l.T("copy.hash_note"),
-		MadeFor:    l.T("copy.made_for", "name", reader.Name, "when", l.DateTime(now, tz)),
-		Footer:     l.T("copy.footer", "program", c.View.Pair.ProgramName, "version", v.Number),
+		NotBinding:  l.T("copy.not_binding"),
+		Sections:    Sections(v.Content, l),
+		Empty:       l.T("copy.empty"),
+		SignTitle:   l.T("copy.signatures"),
+		HashTitle:   l.T("copy.hash_title"),
+		Hash:        v.Hash,
+		HashNote:    l.T("copy.hash_note"),
+		MadeFor:     l.T("copy.made_for", "name", reader.Name, "when", l.DateTime(now, tz)),
+		Footer:      l.T("copy.footer", "program", c.View.Pair.ProgramName, "version", v.Number),
+		Unprintable: l.T("copy.unprintable"),
 	}
 	for _, s := range v.Signatures {
 		p.Signatures = append(p.Signatures, PrintedSignature{
@@ -113,8 +124,44 @@ func (c *Copy) Print(l *i18n.Locale, tz string, reader *account.User, now time.T
 
 // pdfFont is the family name the Go fonts are registered under. They cover
 // the Latin letters of all four languages (æ ø å ä ö é and the rest), and
-// being embedded they print the same on every reader's machine.
+// being embedded they print the same on every reader's machine. Other
+// scripts and emoji are fitted to them by pdfText.
 const pdfFont = "go"
+
+// fitted is the copy with every text fitted to the fonts, and whether any
+// of them lost something on the way.
+func (p *Printed) fitted() (*Printed, bool) {
+	q := *p
+	changed := false
+	fit := func(s *string) {
+		var c bool
+		*s, c = pdfText(*s)
+		changed = changed || c
+	}
+	for _, s := range []*string{&q.Title, &q.Program, &q.VersionLine, &q.NotBinding, &q.Empty, &q.SignTitle,
+		&q.HashTitle, &q.Hash, &q.HashNote, &q.MadeFor, &q.Footer, &q.Unprintable} {
+		fit(s)
+	}
+	q.Footer = strings.ReplaceAll(q.Footer, "\n", " ") // the footer is one line
+	q.Sections = make([]Section, len(p.Sections))
+	for i, s := range p.Sections {
+		fit(&s.Title)
+		s.Items = slices.Clone(s.Items)
+		for j := range s.Items {
+			fit(&s.Items[j].Label)
+			fit(&s.Items[j].Text)
+		}
+		q.Sections[i] = s
+	}
+	q.Signatures = slices.Clone(p.Signatures)
+	for i := range q.Signatures {
+		s := &q.Signatures[i]
+		for _, t := range []*string{&s.Side, &s.Name, &s.TypedName, &s.SignedAt} {
+			fit(t)
+		}
+	}
+	return &q, changed
+}
 
 // A4 in millimetres, with the margins the copy uses.
 const (
@@ -125,9 +172,30 @@ const (
 // WritePDF writes the printed copy as an A4 PDF: text wrapped to the page,
 // a page number on every page, and the title in the document's metadata.
 // fpdf escapes all text itself; nothing here builds PDF syntax by hand.
-func WritePDF(w io.Writer, p *Printed, l *i18n.Locale, created time.Time) error {
+// Any text can be printed: what the fonts cannot draw is replaced visibly
+// (see pdfText) and the copy says so at the top.
+func WritePDF(w io.Writer, p *Printed, l *i18n.Locale, created time.Time) (err error) {
+	defer func() {
+		// fpdf indexes past the end of text it does not expect instead of
+		// returning an error; that must be a failed copy, not a crash.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("agreement: PDF: %v", r)
+		}
+	}()
+	p, replaced := p.fitted()
+	// The footer counts the pages, known only once they are laid out: lay
+	// out once to count, then again to write. fpdf's page-count alias
+	// would also replace the same letters typed into a clause ("{nb}").
+	f := layoutPDF(p, replaced, l, created, 0)
+	if err := f.Error(); err != nil {
+		return err
+	}
+	return layoutPDF(p, replaced, l, created, f.PageNo()).Output(w)
+}
+
+// layoutPDF lays the fitted copy out on pages, numbering them "of pages".
+func layoutPDF(p *Printed, replaced bool, l *i18n.Locale, created time.Time, pages int) *fpdf.Fpdf {
 	f := fpdf.New("P", "mm", "A4", "")
-	f.AliasNbPages("{nb}") // before the fonts: it changes how they are subset
 	f.AddUTF8FontFromBytes(pdfFont, "", goregular.TTF)
 	f.AddUTF8FontFromBytes(pdfFont, "B", gobold.TTF)
 	f.SetMargins(pdfMargin, pdfMargin, pdfMargin)
@@ -138,14 +206,18 @@ func WritePDF(w io.Writer, p *Printed, l *i18n.Locale, created time.Time) error 
 	f.SetLang(l.Lang())
 	f.SetCreationDate(created)
 	f.SetModificationDate(created)
-	_, pageH := f.GetPageSize()
+	pageW, pageH := f.GetPageSize()
 	f.SetFooterFunc(func() {
 		f.SetY(-15)
 		f.SetFont(pdfFont, "", 8)
 		f.SetTextColor(110, 110, 110)
-		f.CellFormat(0, 5, p.Footer, "", 0, "L", false, 0, "")
+		page, _ := pdfText(l.T("copy.page", "page", f.PageNo(), "pages", pages))
+		// The footer is one line: a long program name is shortened
+		// rather than run into the page number.
+		room := pageW - 2*pdfMargin - f.GetStringWidth(page) - 4
+		f.CellFormat(0, 5, shorten(f, p.Footer, room), "", 0, "L", false, 0, "")
 		f.SetX(pdfMargin)
-		f.CellFormat(0, 5, l.T("copy.page", "page", f.PageNo(), "pages", "{nb}"), "", 0, "R", false, 0, "")
+		f.CellFormat(0, 5, page, "", 0, "R", false, 0, "")
 	})
 	// keep starts a new page unless h millimetres fit, so that a heading
 	// never ends a page alone.
@@ -166,6 +238,10 @@ func WritePDF(w io.Writer, p *Printed, l *i18n.Locale, created time.Time) error 
 	text("", 10, 5, 60, p.VersionLine)
 	f.Ln(2)
 	text("", 9, 4.5, 100, p.NotBinding)
+	if replaced { // said before the first replacement, not after the last
+		f.Ln(2)
+		text("", 9, 4.5, 100, p.Unprintable)
+	}
 	f.Ln(4)
 	for _, s := range p.Sections {
 		keep(24)
@@ -202,5 +278,22 @@ func WritePDF(w io.Writer, p *Printed, l *i18n.Locale, created time.Time) error 
 	text("", 8.5, 4.3, 100, p.HashNote)
 	f.Ln(4)
 	text("", 8.5, 4.3, 100, p.MadeFor)
-	return f.Output(w)
+	return f
+}
+
+// shorten cuts s to at most width millimetres in the current font, ending
+// it with "…" when cut.
+func shorten(f *fpdf.Fpdf, s string, width float64) string {
+	if f.GetStringWidth(s) <= width {
+		return s
+	}
+	width -= f.GetStringWidth("…")
+	used := 0.0
+	for i, r := range s {
+		used += f.GetStringWidth(string(r))
+		if used > width {
+			return s[:i] + "…"
+		}
+	}
+	return s
 }

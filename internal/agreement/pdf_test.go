@@ -2,8 +2,10 @@ package agreement
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,20 +53,7 @@ func TestWritePDF(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("MENTORSKAP_CI") != "" {
-			t.Fatal("pdftotext (Debian package poppler-utils) is required in CI")
-		}
-		t.Skip("pdftotext not installed (Debian package poppler-utils)")
-	}
-	cmd := exec.Command(tool, "-enc", "UTF-8", "-", "-")
-	cmd.Stdin = &buf
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Join(strings.Fields(string(out)), " ")
+	text := pdfToText(t, buf.Bytes())
 	for _, want := range []string{
 		"Åsa Öberg", "Élodie Næss", "Online (Teams) eller C:\\kontoret\\rum 2", ") ( \\ unmatched",
 		"Vi träffas på ett café nära Göteborgs central", p.Hash,
@@ -81,6 +70,26 @@ func TestWritePDF(t *testing.T) {
 	}
 }
 
+// pdfToText reads a PDF's text back with poppler's pdftotext, whitespace
+// collapsed so that wrapped lines read as one.
+func pdfToText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	tool, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("MENTORSKAP_CI") != "" {
+			t.Fatal("pdftotext (Debian package poppler-utils) is required in CI")
+		}
+		t.Skip("pdftotext not installed (Debian package poppler-utils)")
+	}
+	cmd := exec.Command(tool, "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
 func BenchmarkWritePDF(b *testing.B) {
 	p, l := samplePrinted(b)
 	now := time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)
@@ -93,4 +102,201 @@ func BenchmarkWritePDF(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
+
+// hostileTexts are things a person can type (or paste) that the embedded
+// fonts cannot draw as they are, or that are no text at all.
+var hostileTexts = []struct{ name, s string }{
+	{"emoji", "😀"},
+	{"zwj family", "👩\u200d👩\u200d👧"},
+	{"flag", "🇳🇴"},
+	{"skin tone", "👍🏽"},
+	{"keycap", "1\ufe0f\u20e3"},
+	{"arabic", "مرحبا بالعالم"},
+	{"hebrew", "שלום עולם"},
+	{"chinese", "你好"},
+	{"japanese", "日本語のテキスト"},
+	{"korean", "한국어"},
+	{"devanagari", "नमस्ते"},
+	{"combining acute", "Cafe\u0301"},
+	{"zalgo", "Z\u0337\u0322\u0353\u0308a\u0338\u0324\u035dl\u0335\u0330\u0308g\u0337\u0349\u0308o\u0335"},
+	{"orphan mark", "\u0301\u0302"},
+	{"controls", "a\x00b\x07c\x1bd\x7fe"},
+	{"rtl override", "\u202eabc\u202c"},
+	{"invisible", "\ufeff\u200b\u00ad\u2060"},
+	{"line separators", "one\u2028two\u2029three\u0085four"},
+	{"tab and cr", "a\tb\r\nc\rd"},
+	{"other spaces", "a\u3000b\u2003c\u202fd"},
+	{"invalid utf-8", "x\xff\xe0\x80y\xe0"},
+	{"astral letters", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𓀀"},
+	{"private use", "\ue000\U000f0000"},
+	{"long word", strings.Repeat("Donaudampfschifffahrtsgesellschaftskapitän", 60)},
+}
+
+// hostileContent puts s into every text of an agreement, each between
+// markers (f00æøå … f00ÆØÅ) that must come through untouched. Every string
+// field of Content is filled by reflection, so a field added later is
+// covered too.
+func hostileContent(s string) (Content, []string) {
+	var markers []string
+	wrap := func() string {
+		n := len(markers) / 2
+		a, b := fmt.Sprintf("f%02dæøå", n), fmt.Sprintf("f%02dÆØÅ", n)
+		markers = append(markers, a, b)
+		return a + " " + s + " " + b
+	}
+	var c Content
+	var fill func(v reflect.Value)
+	fill = func(v reflect.Value) {
+		for i := 0; i < v.NumField(); i++ {
+			switch f := v.Field(i); f.Kind() {
+			case reflect.String:
+				f.SetString(wrap())
+			case reflect.Struct:
+				fill(f)
+			}
+		}
+	}
+	fill(reflect.ValueOf(&c).Elem())
+	c.Parties = []Party{{Name: wrap(), Side: program.SideMentor}, {Name: wrap(), Side: program.SideMentee}}
+	c.Goals = []Goal{{Key: "g1", Title: wrap(), Measure: wrap(), TargetDate: wrap(),
+		SubGoals: []Goal{{Key: "g2", Title: wrap(), Measure: wrap(), TargetDate: wrap()}}}}
+	c.MeetingCount, c.TypicalMinutes, c.MaxMinutes, c.CancelNoticeHours = 6, 60, 90, 24
+	return c, markers
+}
+
+// TestWritePDFHostileText: no text a person can type makes the PDF fail,
+// and the text around it still reads.
+func TestWritePDFHostileText(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := ""
+	for _, h := range hostileTexts {
+		all += h.s + " "
+	}
+	cases := append(hostileTexts, struct{ name, s string }{"everything at once", all})
+	for _, h := range cases {
+		t.Run(h.name, func(t *testing.T) {
+			l := b.Locale("nb")
+			c, markers := hostileContent(h.s)
+			name := func() string {
+				n := len(markers) / 2
+				a, b := fmt.Sprintf("f%02dæøå", n), fmt.Sprintf("f%02dÆØÅ", n)
+				markers = append(markers, a, b)
+				return a + " " + h.s + " " + b
+			}
+			signed := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+			v := &Version{Number: 1, Content: c, Hash: Hash(c), Intact: true, Signatures: []Signature{
+				{Name: name(), Side: program.SideMentor, TypedName: name(), SignedAt: signed, Hash: Hash(c)},
+				{Name: name(), Side: program.SideMentee, TypedName: name(), SignedAt: signed, Hash: Hash(c)},
+			}}
+			cp := &Copy{View: &View{Pair: &program.Pair{ID: 7, ProgramName: name()}}, Version: v}
+			p := cp.Print(l, "Europe/Oslo", &account.User{Name: name()}, signed)
+			var buf bytes.Buffer
+			if err := WritePDF(&buf, p, l, signed); err != nil {
+				t.Fatalf("WritePDF: %v", err)
+			}
+			text := pdfToText(t, buf.Bytes())
+			for _, m := range markers {
+				if !strings.Contains(text, m) {
+					t.Errorf("PDF text lacks the marker %q", m)
+				}
+			}
+			if !strings.Contains(text, v.Hash) {
+				t.Error("PDF text lacks the fingerprint")
+			}
+			if t.Failed() {
+				t.Logf("PDF text:\n%s", text)
+			}
+		})
+	}
+}
+
+// TestWritePDFShowsWhatItCannotDraw: a character the fonts lack becomes a
+// visible mark, one per character as a reader sees it, and the copy says
+// so; what the fonts can draw is kept, composed where Unicode allows.
+func TestWritePDFShowsWhatItCannotDraw(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := b.Locale("en")
+	for _, tc := range []struct {
+		in, want string
+		note     bool
+	}{
+		{"Åsa Öberg", "Åsa Öberg", false},
+		{"Cafe\u0301 Ha\u030agen", "Café Hågen", false},
+		{"a😀b", "a\ufffdb", true},
+		{"a👩\u200d👩\u200d👧b", "a\ufffdb", true},
+		{"a🇳🇴🇸🇪b", "a\ufffd\ufffdb", true},
+		{"a👍🏽b", "a\ufffdb", true},
+		{"1\ufe0f\u20e3", "1", true},
+		{"你好", "\ufffd\ufffd", true},
+		{"Z\u0337\u0322a\u0338l", "Zal", true},
+		{"a\x00b\x07c\u202ed\u200be\ufeff", "abcde", false},
+		{"a\tb", "a    b", false},
+		{"a\u2028b", "a\nb", false},
+		{"a\u3000b", "a b", false},
+		{"x\xffy", "x\ufffdy", false},
+	} {
+		got, changed := pdfText(tc.in)
+		if got != tc.want || changed != tc.note {
+			t.Errorf("pdfText(%+q) = %+q, %v; want %+q, %v", tc.in, got, changed, tc.want, tc.note)
+		}
+	}
+
+	p, _ := samplePrinted(t)
+	p.Sections[0].Items[0].Text = "Åsa 😀 Öberg"
+	p.Sections[0].Items[1].Text = "Élodie {nb} Næss" // fpdf's page-count alias
+	var buf bytes.Buffer
+	if err := WritePDF(&buf, p, l, time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfToText(t, buf.Bytes())
+	if !strings.Contains(text, "Åsa \ufffd Öberg") || !strings.Contains(text, strings.Join(strings.Fields(p.Unprintable), " ")) {
+		t.Errorf("no visible replacement or no note; text:\n%s", text)
+	}
+	if !strings.Contains(text, "Élodie {nb} Næss") {
+		t.Errorf("typed text taken for the page count; text:\n%s", text)
+	}
+	// A copy the fonts can print in full says nothing about it.
+	p, _ = samplePrinted(t)
+	buf.Reset()
+	if err := WritePDF(&buf, p, l, time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfToText(t, buf.Bytes()); strings.Contains(text, strings.Join(strings.Fields(p.Unprintable), " ")) {
+		t.Error("the note shows on a copy with nothing replaced")
+	}
+}
+
+// FuzzWritePDF: whatever the text, pdfText hands fpdf only characters the
+// fonts draw (and line breaks), and the PDF is made.
+func FuzzWritePDF(f *testing.F) {
+	for _, h := range hostileTexts {
+		f.Add(h.s)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	l := b.Locale("id")
+	f.Fuzz(func(t *testing.T, s string) {
+		out, _ := pdfText(s)
+		for _, r := range out {
+			if r != '\n' && !drawable(r) {
+				t.Fatalf("pdfText(%+q) keeps %U", s, r)
+			}
+		}
+		p := &Printed{Title: "Perjanjian", Program: s, Footer: s, MadeFor: s,
+			Sections:   []Section{{Title: "Pihak", Items: []Item{{Label: "Mentor", Text: s}}}},
+			Signatures: []PrintedSignature{{Side: "Mentor", Name: s, TypedName: s, SignedAt: "2 Mar 2026"}}}
+		var buf bytes.Buffer
+		if err := WritePDF(&buf, p, l, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatalf("WritePDF with %+q: %v", s, err)
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strings"
 	"time"
 
 	"mentorskap/internal/account"
@@ -176,9 +177,25 @@ func queryRows(ctx context.Context, q store.Q, query string, args ...any) ([]Row
 // WriteZIP collects the person's data and writes it as a ZIP archive:
 // data.json and one PDF for every agreement version both sides signed,
 // laid out in the person's language l and time zone.
+//
+// A file that cannot be made does not cost the person the rest: it is
+// left out and README.txt, in their language, names it and says why. Only
+// reading the data or writing to w fails the whole download.
 func WriteZIP(ctx context.Context, db *store.DB, w io.Writer, u *account.User, l *i18n.Locale, now time.Time) error {
+	return writeZIP(ctx, db, w, u, l, now, agreement.WritePDF)
+}
+
+// pdfWriter writes one agreement copy, as agreement.WritePDF does.
+type pdfWriter func(io.Writer, *agreement.Printed, *i18n.Locale, time.Time) error
+
+// missingFile is a file of the download that could not be made.
+type missingFile struct {
+	name string
+	err  error
+}
+
+func writeZIP(ctx context.Context, db *store.DB, w io.Writer, u *account.User, l *i18n.Locale, now time.Time, writePDF pdfWriter) error {
 	var e *Export
-	var copies []*agreement.Copy
 	var refs []versionRef
 	err := db.Tx(ctx, func(tx *store.Tx) (err error) {
 		if e, err = Collect(ctx, tx, u.ID, now); err != nil {
@@ -192,37 +209,70 @@ func WriteZIP(ctx context.Context, db *store.DB, w io.Writer, u *account.User, l
 	if err != nil {
 		return err
 	}
-	// The copies go through the same checks as a download from the pair's
-	// page; a half-signed or altered version has none to give.
-	ag := &agreement.Service{DB: db}
-	for _, r := range refs {
-		c, err := ag.SignedCopy(ctx, u, r.pair, r.n)
-		if errs.KindOf(err) == errs.Conflict {
-			continue
+	zw := zip.NewWriter(w)
+	var missing []missingFile
+	// add writes the file build makes, or notes it as missing.
+	add := func(name string, build func(io.Writer) error) error {
+		var buf bytes.Buffer
+		if err := build(&buf); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err() // no one is waiting for the rest
+			}
+			missing = append(missing, missingFile{name, err})
+			return nil
 		}
+		return addFile(zw, name, now, buf.Bytes())
+	}
+	if err := add("data.json", func(w io.Writer) error {
+		data, err := json.MarshalIndent(e, "", "  ")
 		if err != nil {
 			return err
 		}
-		copies = append(copies, c)
-	}
-	data, err := json.MarshalIndent(e, "", "  ")
-	if err != nil {
+		_, err = w.Write(data)
+		return err
+	}); err != nil {
 		return err
 	}
-	zw := zip.NewWriter(w)
-	if err := addFile(zw, "data.json", now, data); err != nil {
-		return err
-	}
-	for _, c := range copies {
-		var buf bytes.Buffer
-		if err := agreement.WritePDF(&buf, c.Print(l, u.Timezone, u, now), l, now); err != nil {
+	// The copies go through the same checks as a download from the pair's
+	// page; a half-signed version has none to give.
+	ag := &agreement.Service{DB: db}
+	for _, r := range refs {
+		c, cerr := ag.SignedCopy(ctx, u, r.pair, r.n)
+		if ce, ok := errs.As(cerr); ok && ce.Key == "copy.error.not_signed" {
+			continue
+		}
+		err := add("agreements/"+agreement.CopyFileName(r.pair, r.n), func(w io.Writer) error {
+			if cerr != nil {
+				return cerr
+			}
+			return writePDF(w, c.Print(l, u.Timezone, u, now), l, now)
+		})
+		if err != nil {
 			return err
 		}
-		if err := addFile(zw, "agreements/"+c.FileName(), now, buf.Bytes()); err != nil {
+	}
+	if len(missing) > 0 {
+		if err := addFile(zw, "README.txt", now, missingNote(missing, l)); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
+}
+
+// missingNote says, in the person's language, which files are missing and
+// why: the message of a coded error as the page would show it, the detail
+// of any other so that the person can pass it on.
+func missingNote(missing []missingFile, l *i18n.Locale) []byte {
+	var b strings.Builder
+	b.WriteString(l.T("privacy.export.missing_title") + "\n\n" + l.T("privacy.export.missing_intro") + "\n")
+	for _, m := range missing {
+		why := l.T("privacy.export.missing_internal", "detail", m.err.Error())
+		if ce, ok := errs.As(m.err); ok && ce.Kind != errs.Internal {
+			why = l.Msg(ce.Key, ce.Args)
+		}
+		b.WriteString("\n" + m.name + "\n    " + why + "\n")
+	}
+	return []byte(b.String())
 }
 
 func addFile(zw *zip.Writer, name string, now time.Time, b []byte) error {

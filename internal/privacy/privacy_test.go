@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -463,6 +464,172 @@ func TestDeleteAccountThrottled(t *testing.T) {
 		e.clk.Advance(account.ThrottleWindow + time.Second)
 		if err := DeleteAccount(e.ctx, db, e.out, e.clk.Now(), e.mentee, "password-mentee"); err != nil {
 			t.Fatalf("after the window: %v", err)
+		}
+	})
+}
+
+// unzip reads every file of an archive.
+func unzip(t *testing.T, b []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	return files
+}
+
+// hostile is text the PDF fonts cannot draw: emoji (one joined into a
+// family, a flag), Arabic, Hebrew, Chinese, Japanese, a combining accent,
+// Zalgo, control characters and a right-to-left override.
+const hostile = "😀 👩\u200d👩\u200d👧 🇳🇴 مرحبا שלום 你好 日本語 Cafe\u0301 Z\u0337\u0322a\u0338l\u0335g\u0337o \x07\x1b \u202eevil\u202c"
+
+// TestExportWithTextTheFontsLack: an agreement written and signed in
+// emoji and other scripts still gives both members a data download with
+// its PDF, and the exact text in data.json.
+func TestExportWithTextTheFontsLack(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newPrivEnv(t, db)
+		e.mentor.Name, e.mentee.Name = "Åse 😀 Ødegård", "Dewi 👩\u200d👩\u200d👧 مرحبا Lestari"
+		for _, u := range []*account.User{e.mentor, e.mentee} {
+			e.exec(`UPDATE users SET name = ? WHERE id = ?`, u.Name, u.ID)
+		}
+		e.exec(`UPDATE programs SET name = ? WHERE id = ?`, "Vår 🇳🇴 你好 kull", e.prog.ID)
+		c := agreement.Content{StartDate: "2026-03-02", EndDate: "2026-08-02", MeetingCount: 5, TypicalMinutes: 60,
+			MaxMinutes: 90, CancelNoticeHours: 24, Relationship: agreement.RelationProfessional,
+			CoordinatorSees: agreement.ShareNothing, Goals: []agreement.Goal{{Key: "g1", Title: "Mål " + hostile, Measure: hostile}}}
+		for _, s := range []*string{&c.Frequency, &c.Places, &c.Communication, &c.ResponseTime, &c.CancelRule,
+			&c.UrgentRule, &c.MentorRole, &c.MenteeRole, &c.Mentor.Will, &c.Mentor.WillNot, &c.Mentor.Can,
+			&c.Mentor.Cannot, &c.Mentee.Will, &c.Mentee.WillNot, &c.Mentee.Can, &c.Mentee.Cannot, &c.TopicsIn,
+			&c.TopicsOut, &c.Confidentiality, &c.Costs, &c.Unmet} {
+			*s = "før-æøå " + hostile + " etter-ÆØÅ"
+		}
+		v, err := e.agreements.SaveDraft(e.ctx, e.mentor, e.pair.ID, 0, c, e.l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*account.User{e.mentor, e.mentee} {
+			if v, err = e.agreements.Sign(e.ctx, u, e.pair.ID, v.Number, "password-"+strings.TrimSuffix(u.Email, "@example.org"), u.Name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, u := range []*account.User{e.mentor, e.mentee} {
+			var buf bytes.Buffer
+			if err := WriteZIP(e.ctx, db, &buf, u, e.l, e.clk.Now()); err != nil {
+				t.Fatalf("%s's download: %v", u.Name, err)
+			}
+			files := unzip(t, buf.Bytes())
+			if pdf := files["agreements/"+agreement.CopyFileName(e.pair.ID, v.Number)]; !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+				t.Errorf("%s's download has no PDF: %d files", u.Name, len(files))
+			}
+			if _, ok := files["README.txt"]; ok {
+				t.Errorf("%s's download says something is missing:\n%s", u.Name, files["README.txt"])
+			}
+			var parsed Export
+			if err := json.Unmarshal(files["data.json"], &parsed); err != nil {
+				t.Fatal(err)
+			}
+			var got agreement.Content
+			if versions := parsed.Sections["agreement_versions"]; len(versions) == 1 {
+				json.Unmarshal([]byte(versions[0]["content"].(string)), &got)
+			}
+			if got.Frequency != c.Frequency || len(got.Parties) != 2 || got.Parties[1].Name != e.mentee.Name {
+				t.Errorf("data.json lacks the exact text: %+q", got.Frequency)
+			}
+		}
+	})
+}
+
+// TestExportLeavesOutWhatItCannotMake: a copy that cannot be made costs
+// the person that copy only; the archive says which and why, in their
+// language.
+func TestExportLeavesOutWhatItCannotMake(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newPrivEnv(t, db)
+		e.content()
+		v := e.sign()
+		// A second signed version, whose stored text has been altered.
+		c := v.Content
+		c.Frequency = "Weekly"
+		v2, err := e.agreements.SaveDraft(e.ctx, e.mentor, e.pair.ID, v.Number, c, e.l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range []*account.User{e.mentor, e.mentee} {
+			if _, err = e.agreements.Sign(e.ctx, u, e.pair.ID, v2.Number, "password-"+strings.TrimSuffix(u.Email, "@example.org"), u.Name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The store refuses to change a version; only someone at the
+		// database itself could.
+		if db.Dialect() == store.Postgres {
+			e.exec(`ALTER TABLE agreement_versions DISABLE TRIGGER agreement_versions_frozen`)
+		} else {
+			e.exec(`DROP TRIGGER agreement_versions_no_update`)
+		}
+		e.exec(`UPDATE agreement_versions SET content = REPLACE(content, 'Weekly', 'Daily') WHERE pair_id = ? AND number = ?`,
+			e.pair.ID, v2.Number)
+		// A third, signed by one side only: no copy, and nothing to say.
+		c.Frequency = "Fortnightly"
+		v3, err := e.agreements.SaveDraft(e.ctx, e.mentor, e.pair.ID, v2.Number, c, e.l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err = e.agreements.Sign(e.ctx, e.mentor, e.pair.ID, v3.Number, "password-mentor", e.mentor.Name); err != nil {
+			t.Fatal(err)
+		}
+
+		b, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nb := b.Locale("nb")
+		failing := func(io.Writer, *agreement.Printed, *i18n.Locale, time.Time) error {
+			return errors.New("the printer is on fire")
+		}
+		var buf bytes.Buffer
+		if err := writeZIP(e.ctx, db, &buf, e.mentee, nb, e.clk.Now(), failing); err != nil {
+			t.Fatalf("the download fails with its copies: %v", err)
+		}
+		files := unzip(t, buf.Bytes())
+		if !strings.Contains(string(files["data.json"]), "CANARY-MENTEE-PRIVATE") {
+			t.Error("data.json is missing or incomplete")
+		}
+		if len(files) != 2 {
+			t.Errorf("archive holds %d files, want data.json and README.txt", len(files))
+		}
+		note := string(files["README.txt"])
+		v1Name, v2Name := agreement.CopyFileName(e.pair.ID, v.Number), agreement.CopyFileName(e.pair.ID, v2.Number)
+		for _, want := range []string{
+			nb.T("privacy.export.missing_title"), nb.T("privacy.export.missing_intro"),
+			"agreements/" + v1Name + "\n    " + nb.T("privacy.export.missing_internal", "detail", "the printer is on fire"),
+			"agreements/" + v2Name + "\n    " + nb.T("copy.error.not_intact", "version", v2.Number),
+		} {
+			if !strings.Contains(note, want) {
+				t.Errorf("README.txt lacks %q:\n%s", want, note)
+			}
+		}
+		if strings.Contains(note, agreement.CopyFileName(e.pair.ID, v3.Number)) {
+			t.Errorf("README.txt names the half-signed version:\n%s", note)
+		}
+
+		// With a working printer only the altered version is missing.
+		buf.Reset()
+		if err := WriteZIP(e.ctx, db, &buf, e.mentee, nb, e.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		files = unzip(t, buf.Bytes())
+		if !bytes.HasPrefix(files["agreements/"+v1Name], []byte("%PDF-")) || files["agreements/"+v2Name] != nil ||
+			!strings.Contains(string(files["README.txt"]), v2Name) || strings.Contains(string(files["README.txt"]), v1Name) {
+			t.Errorf("archive with one altered version: %d files; README.txt:\n%s", len(files), files["README.txt"])
 		}
 	})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -441,4 +442,68 @@ func TestAgreementCopies(t *testing.T) {
 		t.Fatalf("API answer is not a PDF: %q", res.Header.Get("Content-Type"))
 	}
 	f.cMentor.get(printPath(v1)).mustStatus(t, http.StatusOK)
+}
+
+// TestAgreementCopyWithTextTheFontsLack: an agreement saved and signed in
+// emoji (joined ones and flags too), Arabic, Hebrew, Chinese, combining
+// accents, Zalgo and control characters, by people whose names hold some of
+// them, in a program named with them, still gives its PDF and both
+// members' data downloads, with everything the fonts can draw as written.
+func TestAgreementCopyWithTextTheFontsLack(t *testing.T) {
+	const hostile = "😀 👩\u200d👩\u200d👧 🇳🇴 مرحبا שלום 你好 日本語 Cafe\u0301 Z\u0337\u0322a\u0338l\u0335g\u0337o \x07\x1b \u202eevil\u202c"
+	f := &endingFixture{newRoleMatrix(t, "Åse 😀 Ødegård", "nb", "id")}
+	ctx := context.Background()
+	f.mentee.Name = "Dewi 👩\u200d👩\u200d👧 مرحبا Lestari"
+	if _, err := f.app.db.Exec(ctx, `UPDATE users SET name = ? WHERE id = ?`, f.mentee.Name, f.mentee.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.app.db.Exec(ctx, `UPDATE programs SET name = ? WHERE id = ?`, "Ny i arbeidslivet 🇳🇴 你好", f.prog.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := copyContent(agreement.ShareNothing)
+	var markers []string
+	for i, s := range []*string{&c.Frequency, &c.Places, &c.Communication, &c.ResponseTime, &c.CancelRule,
+		&c.UrgentRule, &c.MentorRole, &c.MenteeRole, &c.Mentor.Will, &c.Mentor.WillNot, &c.Mentor.Can,
+		&c.Mentor.Cannot, &c.Mentee.Will, &c.Mentee.WillNot, &c.Mentee.Can, &c.Mentee.Cannot, &c.TopicsIn,
+		&c.TopicsOut, &c.Confidentiality, &c.Costs, &c.Unmet, &c.Goals[0].Measure, &c.Goals[0].SubGoals[0].Measure} {
+		a, b := fmt.Sprintf("f%02dæøå", i), fmt.Sprintf("f%02dÆØÅ", i)
+		markers = append(markers, a, b)
+		*s = a + " " + hostile + " " + b
+	}
+	c.Goals[0].Title = "Søke 😀 stillinger"
+	n := f.signVersion(t, 0, c, f.mentor, f.mentee)
+	pdfPath := f.pairPath + "/agreement/versions/" + strconv.Itoa(n) + "/pdf"
+
+	nb := f.app.bundle.Locale("nb")
+	check := func(who string, pdf []byte) {
+		t.Helper()
+		text := pdfText(t, pdf)
+		for _, want := range append(markers, "Åse \ufffd Ødegård", "Dewi \ufffd \ufffd\ufffd\ufffd\ufffd\ufffd Lestari",
+			"Søke \ufffd stillinger", "Café Zalgo", "Ny i arbeidslivet \ufffd \ufffd\ufffd") {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s's PDF lacks %q", who, want)
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("PDF text:\n%s", text)
+		}
+	}
+	res := f.cMentor.get(pdfPath)
+	res.mustStatus(t, http.StatusOK)
+	check("the mentor", []byte(res.Body))
+	if text := pdfText(t, []byte(res.Body)); !strings.Contains(text, strings.Join(strings.Fields(nb.T("copy.unprintable")), " ")) {
+		t.Error("the PDF does not say that characters were replaced")
+	}
+	f.cMentor.get(f.pairPath+"/agreement/versions/"+strconv.Itoa(n)+"/print").mustContain(t, "Åse 😀 Ødegård", "👩\u200d👩\u200d👧 مرحبا")
+
+	for who, cl := range map[string]*client{"the mentor": f.cMentor, "the mentee": f.cMentee} {
+		files := zipFiles(t, cl.get("/profile/data/download"))
+		check(who, []byte(files["agreements/"+agreement.CopyFileName(f.pair.ID, n)]))
+		if note, ok := files["README.txt"]; ok {
+			t.Errorf("%s's download says something is missing:\n%s", who, note)
+		}
+		if !strings.Contains(files["data.json"], "👩\u200d👩\u200d👧 مرحبا") {
+			t.Errorf("%s's data.json lacks the exact text", who)
+		}
+	}
 }
