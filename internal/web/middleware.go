@@ -7,9 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
@@ -35,8 +39,59 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	}))
 	h := s.authenticate(s.auditAccess(next))
 	h = cop.Handler(h)
+	h = s.onlyCanonical(h)
 	h = s.headers(h)
 	return s.recoverAndLog(h)
+}
+
+// onlyCanonical answers a request whose path is not spelt the one way the
+// routes and the access log read it, before anything looks at who asks.
+// ServeMux would route "/pairs/4/./messages" or "//pairs/4" on its own
+// (with a redirect that the layers above saw as a success), and a "%2e" or
+// an encoded slash means one thing to the router and another to code that
+// reads the decoded path. GET and HEAD are sent to the canonical path;
+// anything else, and any path with an encoded slash or backslash, is
+// refused: no page or client of ours writes them.
+func (s *Server) onlyCanonical(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, esc := r.URL.Path, strings.ToLower(r.URL.EscapedPath())
+		encodedDot := strings.Contains(esc, "%2e")
+		if canonicalPath(p) && !encodedDot && !strings.Contains(esc, "%2f") && !strings.Contains(esc, "%5c") &&
+			strings.IndexFunc(p, unsafePathRune) < 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(p, "/") &&
+			!strings.Contains(esc, "%2f") && !strings.Contains(esc, "%5c") && strings.IndexFunc(p, unsafePathRune) < 0 {
+			to := url.URL{Path: cleanPath(p), RawQuery: r.URL.RawQuery}
+			http.Redirect(w, r, to.String(), http.StatusMovedPermanently)
+			return
+		}
+		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+		s.fail(w, r, errNotFound)
+	})
+}
+
+// canonicalPath reports whether p is an absolute path with no empty, "."
+// or ".." segment; a trailing slash is allowed.
+func canonicalPath(p string) bool {
+	return strings.HasPrefix(p, "/") && cleanPath(p) == p
+}
+
+// cleanPath is path.Clean keeping a trailing slash, as ServeMux cleans.
+func cleanPath(p string) string {
+	np := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && np != "/" {
+		np += "/"
+	}
+	return np
+}
+
+// unsafePathRune tells characters that never belong in a path of ours:
+// controls and white space, which browsers strip or mangle, and the
+// backslash, which they read as a slash.
+func unsafePathRune(r rune) bool {
+	return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError
 }
 
 type statusWriter struct {

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/audit"
+)
+
+// hostileNext are return paths that a browser would follow off the site, or
+// that are not plain paths on it.
+var hostileNext = []string{
+	"/\t/evil.example",
+	"/\n/evil.example",
+	"/\r\n/evil.example",
+	"//evil.example",
+	"///evil.example",
+	"/\\evil.example",
+	"\\\\evil.example",
+	"/\\/evil.example",
+	"https://evil.example/",
+	"http:/evil.example",
+	"javascript:alert(1)",
+	"evil.example",
+	" /pairs",
+	"/%2F/evil.example",
+	"/%2f%2fevil.example",
+	"/%5Cevil.example",
+	"/%09/evil.example",
+	"/.//evil.example",
+	"/pairs/../../evil",
+	"/\x7f/evil.example",
+	"/\u3000/evil.example",
+	"/\u2028/evil.example",
+	"https:evil.example",
+	"",
+}
+
+func TestSafeNextTable(t *testing.T) {
+	for _, v := range append(hostileNext, "/x\x00y") {
+		if got := safeNext(v); got != "/" {
+			t.Errorf("safeNext(%q) = %q, want /", v, got)
+		}
+	}
+	for _, v := range []string{"/", "/pairs/4", "/pairs/4/meetings?tab=past#m-3", "/programs/2/", "/join/abc-DEF_1", "/search?q=a%2Fb"} {
+		if got := safeNext(v); got != v {
+			t.Errorf("safeNext(%q) = %q, want it kept", v, got)
+		}
+	}
+}
+
+// Every place that takes a return path sends hostile ones home: the login
+// page for someone already logged in, the login form, and the language
+// switch.
+func TestOpenRedirectRefused(t *testing.T) {
+	app := newTestApp(t)
+	app.addUser("ana@example.org", "Ana", "member", "en")
+	in := app.login("ana@example.org")
+	anon := app.client()
+	for _, v := range append(hostileNext, "/\t/evil.example") {
+		checks := map[string]*response{
+			"GET /login":     in.get("/login?next=" + url.QueryEscape(v)),
+			"POST /language": anon.post("/language", url.Values{"lang": {"nb"}, "next": {v}}),
+			"POST /login": app.client().post("/login", url.Values{"email": {"ana@example.org"},
+				"password": {"password-ana@example.org"}, "next": {v}}),
+		}
+		for where, res := range checks {
+			if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/" {
+				t.Errorf("%s next=%q: %d Location %q, want 303 to /", where, v, res.StatusCode, res.Header.Get("Location"))
+			}
+		}
+		// The login form does not carry the hostile value on.
+		res := anon.get("/login?next=" + url.QueryEscape(v))
+		if !strings.Contains(res.Body, `name="next" value="/"`) {
+			t.Errorf("login form keeps next=%q", v)
+		}
+	}
+	// The raw probe: a tab, percent-encoded in the query.
+	res := in.get("/login?next=/%09/evil.example")
+	if loc := res.Header.Get("Location"); loc != "/" {
+		t.Fatalf("next=/%%09/evil.example: Location %q", loc)
+	}
+	// A plain path on the site still works.
+	res = in.get("/login?next=" + url.QueryEscape("/profile?x=1"))
+	if loc := res.Header.Get("Location"); loc != "/profile?x=1" {
+		t.Fatalf("Location %q, want /profile?x=1", loc)
+	}
+}
+
+// rawGet sends path exactly as written, as curl --path-as-is does.
+func (c *client) rawGet(path string) *response {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, c.app.ts.URL, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.URL.Opaque = path // sent on the request line untouched
+	return c.do(req)
+}
+
+// A path that is not in its canonical form is never routed: it is
+// redirected to the canonical path (GET) or refused, and no access-log
+// row is written for it, whoever asks.
+func TestNonCanonicalPathsNotAudited(t *testing.T) {
+	f := newEndingFixture(t)
+	app := f.app
+	id := pid(f.pair.ID)
+	other := app.apiClient(f.other.Email)
+	variants := []string{
+		"/pairs/" + id + "/./messages",
+		"/pairs/" + id + "/%2e/messages",
+		"/pairs/" + id + "/%2E/messages",
+		"//pairs/" + id + "/messages",
+		"/pairs//" + id + "/messages",
+		"/pairs/" + id + "/x/../messages",
+		"/pairs/" + id + "/x/%2e%2e/messages",
+		"/pairs%2F" + id + "/messages",
+		"/api/v1/pairs/" + id + "/./messages",
+		"/api/v1/pairs/" + id + "/%2e/home",
+		"/api/v1//pairs/" + id + "/home",
+		"/pairs/" + id + "/.",
+	}
+	for _, c := range []*client{other, f.cOther, f.cOtherCoord, f.cCoord, f.cAdmin} {
+		for _, p := range variants {
+			res := c.rawGet(p)
+			switch res.StatusCode {
+			case http.StatusMovedPermanently, http.StatusPermanentRedirect:
+				loc := res.Header.Get("Location")
+				if strings.Contains(loc, "/.") || strings.Contains(loc, "//") || strings.Contains(strings.ToLower(loc), "%2") {
+					t.Errorf("%s redirected to %q", p, loc)
+				}
+			case http.StatusNotFound, http.StatusBadRequest:
+			default:
+				t.Errorf("%s: status %d, want a redirect or a refusal", p, res.StatusCode)
+			}
+		}
+	}
+	var n int
+	app.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("non-canonical paths wrote %d access-log rows", n)
+	}
+
+	// Following the redirect, the coordinator's visit is logged once, for
+	// the canonical path.
+	res := f.cCoord.rawGet("/pairs/" + id + "/.")
+	loc := res.Header.Get("Location")
+	if loc != "/pairs/"+id {
+		t.Fatalf("Location %q", loc)
+	}
+	f.cCoord.get(loc).mustStatus(t, http.StatusOK)
+	if n := auditRows(t, app, f.coord.ID, audit.ActionPairView); n != 1 {
+		t.Fatalf("%d rows, want 1", n)
+	}
+	var detail string
+	app.db.QueryRow(context.Background(), `SELECT detail FROM audit_log`).Scan(&detail)
+	if detail != "GET /pairs/"+id {
+		t.Fatalf("detail %q", detail)
+	}
+}
+
+// An answer that is not a success (a redirect that shows nothing) writes
+// no row, and neither does a success for someone who may not see the pair.
+func TestAuditOnlyAfterAuthorization(t *testing.T) {
+	f := newEndingFixture(t)
+	app := f.app
+	id := f.pair.ID
+	serve := func(code int, u *account.User, path string) {
+		h := app.srv.auditAccess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(code)
+		}))
+		h.ServeHTTP(httptest.NewRecorder(), with(httptest.NewRequest("GET", path, nil), keyUser, u))
+	}
+	// A redirect is not an access.
+	serve(http.StatusTemporaryRedirect, f.coord, "/pairs/"+pid(id))
+	serve(http.StatusMovedPermanently, f.coord, "/pairs/"+pid(id))
+	// Strangers to the pair did not see it, whatever the status says.
+	serve(http.StatusOK, f.other, "/pairs/"+pid(id))
+	serve(http.StatusOK, f.otherCoord, "/api/v1/pairs/"+pid(id)+"/home")
+	var n int
+	app.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d rows written", n)
+	}
+	serve(http.StatusOK, f.coord, "/pairs/"+pid(id))
+	if n := auditRows(t, app, f.coord.ID, audit.ActionPairView); n != 1 {
+		t.Fatalf("%d rows, want 1", n)
+	}
+}
