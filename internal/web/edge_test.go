@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -191,4 +192,59 @@ func TestAuditOnlyAfterAuthorization(t *testing.T) {
 	if n := auditRows(t, app, f.coord.ID, audit.ActionPairView); n != 1 {
 		t.Fatalf("%d rows, want 1", n)
 	}
+}
+
+// What is wrong with a request body decides the status: too large 413,
+// not JSON at all 400, declared as something else 415, JSON that does not
+// fit 422 naming the field. Each is a translated problem document, and
+// nothing changes.
+func TestAPIBodyErrors(t *testing.T) {
+	app := newTestApp(t)
+	ana := app.addUser("ana@example.org", "Ana", "member", "nb")
+	api := app.apiClient(ana.Email)
+	nb := func(key string, args ...any) string { return app.tr("nb", key, args...) }
+	patch := func(ct, body string) *response {
+		return api.send("PATCH", "/api/v1/me", ct, strings.NewReader(body))
+	}
+
+	p := mustProblem(t, patch("application/json", `{"name":"`+strings.Repeat("a", 2<<20)+`"}`), http.StatusRequestEntityTooLarge)
+	if p.Detail != nb("error.too_large", "max", 1024) {
+		t.Errorf("413 detail %q", p.Detail)
+	}
+	for _, body := range []string{`{"name":`, `{"name" "x"}`, `nonsense`, `{"name":"a"}{"name":"b"}`, ``} {
+		p := mustProblem(t, patch("application/json", body), http.StatusBadRequest)
+		if p.Detail != nb("error.bad_json") {
+			t.Errorf("%q: detail %q", body, p.Detail)
+		}
+	}
+	for _, ct := range []string{"application/x-www-form-urlencoded", "text/plain", "", "multipart/form-data; boundary=x"} {
+		p := mustProblem(t, patch(ct, `{"name":"Changed"}`), http.StatusUnsupportedMediaType)
+		if p.Detail != nb("api.error.content_type") {
+			t.Errorf("%q: detail %q", ct, p.Detail)
+		}
+	}
+	p = mustProblem(t, patch("application/json", `{"nme":"Changed"}`), http.StatusUnprocessableEntity)
+	if p.Detail != nb("api.error.unknown_field", "field", "nme") || p.Errors["nme"] == "" {
+		t.Errorf("unknown field: %+v", p)
+	}
+	p = mustProblem(t, patch("application/json", `{"name":1}`), http.StatusUnprocessableEntity)
+	if p.Errors["name"] != nb("api.error.json_type", "type", "string") {
+		t.Errorf("wrong type: %+v", p)
+	}
+	mustProblem(t, patch("application/json", `["Changed"]`), http.StatusUnprocessableEntity)
+
+	var name string
+	app.db.QueryRow(context.Background(), `SELECT name FROM users WHERE id = ?`, ana.ID).Scan(&name)
+	if name != "Ana" {
+		t.Fatalf("a refused request changed the name to %q", name)
+	}
+	// A JSON media type with parameters or a +json suffix is JSON.
+	apiDecode[map[string]any](t, patch("application/json; charset=utf-8", `{"name":"Ana B"}`), http.StatusOK)
+	apiDecode[map[string]any](t, patch("application/merge-patch+json", `{"name":"Ana C"}`), http.StatusOK)
+
+	// An oversized form post is 413 too, on a translated page.
+	c := app.login(ana.Email)
+	res := c.post("/profile", url.Values{"name": {strings.Repeat("a", 2<<20)}, "language": {"nb"}, "timezone": {"UTC"}})
+	res.mustStatus(t, http.StatusRequestEntityTooLarge)
+	res.mustContain(t, html.EscapeString(nb("error.too_large", "max", 1024)))
 }
