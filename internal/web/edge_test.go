@@ -248,3 +248,88 @@ func TestAPIBodyErrors(t *testing.T) {
 	res.mustStatus(t, http.StatusRequestEntityTooLarge)
 	res.mustContain(t, html.EscapeString(nb("error.too_large", "max", 1024)))
 }
+
+// Behind trusted proxies the client is the address the proxies appended,
+// counted from the right; what the client wrote to the left is ignored.
+func TestTrustProxyHops(t *testing.T) {
+	app := newTestApp(t)
+	req := func(remote string, xff ...string) *http.Request {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = remote
+		for _, v := range xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		return r
+	}
+	cases := []struct {
+		trust bool
+		hops  int
+		r     *http.Request
+		want  string
+	}{
+		{false, 0, req("10.0.0.1:5000", "1.2.3.4"), "10.0.0.1"},
+		{true, 0, req("10.0.0.1:5000"), "10.0.0.1"},
+		{true, 0, req("10.0.0.1:5000", "203.0.113.7"), "203.0.113.7"},
+		// The client forged the first entry; the proxy appended the truth.
+		{true, 0, req("10.0.0.1:5000", "6.6.6.6, 203.0.113.7"), "203.0.113.7"},
+		{true, 1, req("10.0.0.1:5000", "6.6.6.6", "203.0.113.7"), "203.0.113.7"},
+		// Two proxies: a CDN wrote the client, our proxy wrote the CDN.
+		{true, 2, req("10.0.0.1:5000", "6.6.6.6, 203.0.113.7, 198.51.100.2"), "203.0.113.7"},
+		{true, 2, req("10.0.0.1:5000", "203.0.113.7"), "203.0.113.7"},
+		{true, 1, req("[2001:db8::1]:5000", "2001:db8::7"), "2001:db8::7"},
+		{true, 1, req("10.0.0.1:5000", "203.0.113.7:41000"), "203.0.113.7"},
+		{true, 1, req("10.0.0.1:5000", "6.6.6.6, not-an-address"), "10.0.0.1"},
+	}
+	for i, c := range cases {
+		s := *app.srv
+		s.TrustProxy, s.TrustProxyHops = c.trust, c.hops
+		if got := s.clientIP(c.r); got != c.want {
+			t.Errorf("case %d: %q, want %q", i, got, c.want)
+		}
+	}
+
+	// Through the router: a failed login behind the proxy counts against
+	// the address the proxy appended, not the one the client wrote.
+	app.addUser("ana@example.org", "Ana", "member", "en")
+	proxied := securityVariant(t, app, func(s *Server) { s.TrustProxy = true })
+	c := proxied.client()
+	c.Header.Set("X-Forwarded-For", "6.6.6.6, 203.0.113.7")
+	c.post("/login", url.Values{"email": {"ana@example.org"}, "password": {"wrong"}}).mustStatus(t, http.StatusUnauthorized)
+	var forged, real int
+	app.db.QueryRow(context.Background(), `SELECT
+		(SELECT COUNT(*) FROM login_failures WHERE key LIKE '%6.6.6.6%'),
+		(SELECT COUNT(*) FROM login_failures WHERE key LIKE '%203.0.113.7%')`).Scan(&forged, &real)
+	if forged != 0 || real != 1 {
+		t.Fatalf("failures counted: forged %d, appended %d", forged, real)
+	}
+}
+
+// Every answer turns off the browser features the site never uses, and
+// the static folder serves files but lists nothing.
+func TestPermissionsPolicyAndStaticListing(t *testing.T) {
+	app := newTestApp(t)
+	app.addUser("ana@example.org", "Ana", "member", "en")
+	c := app.login("ana@example.org")
+	api := app.apiClient("ana@example.org")
+	for name, res := range map[string]*response{
+		"page": c.get("/profile"), "login": app.client().get("/login"), "error": c.get("/no/such/page"),
+		"api": api.send("GET", "/api/v1/me", "", nil), "static": c.get("/static/app.css"),
+	} {
+		pp := res.Header.Get("Permissions-Policy")
+		for _, f := range []string{"camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()"} {
+			if !strings.Contains(pp, f) {
+				t.Errorf("%s: Permissions-Policy %q lacks %s", name, pp, f)
+			}
+		}
+	}
+	c.get("/static/app.css").mustStatus(t, http.StatusOK)
+	c.get("/static/app.js").mustStatus(t, http.StatusOK)
+	for _, p := range []string{"/static/", "/static/css/", "/static/css", "/static/app.css/"} {
+		for _, cl := range []*client{c, app.client()} {
+			res := cl.get(p)
+			if res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, `href="app.js"`) {
+				t.Errorf("%s: status %d:\n%s", p, res.StatusCode, res.Body)
+			}
+		}
+	}
+}
