@@ -44,7 +44,7 @@ type Server struct {
 	// X-Forwarded-For: the client is the address that many entries from
 	// the right. Zero counts as one.
 	TrustProxyHops int
-	Version    string
+	Version        string
 
 	// RequireAdmin2FA makes administrators enrol in two-factor login
 	// before they can use anything else.
