@@ -11,6 +11,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/audit"
+	"mentorskap/internal/notify"
 )
 
 // hostileNext are return paths that a browser would follow off the site, or
@@ -329,6 +330,70 @@ func TestPermissionsPolicyAndStaticListing(t *testing.T) {
 			res := cl.get(p)
 			if res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, `href="app.js"`) {
 				t.Errorf("%s: status %d:\n%s", p, res.StatusCode, res.Body)
+			}
+		}
+	}
+}
+
+// The administrator's outbox shows envelopes: who, subject, kind, state,
+// attempts and the delivery error, never what an email says, so neither
+// a pair's agenda nor a working password-reset link reaches an
+// administrator.
+func TestAdminOutboxShowsEnvelopesOnly(t *testing.T) {
+	app := newTestApp(t)
+	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
+	ana := app.addUser("ana@example.org", "Ana", account.RoleMember, "en")
+	ctx := context.Background()
+	if err := app.srv.Outbox.Send(ctx, app.db, app.clock.Now(), notify.Recipient{Email: "mentor@example.org", Name: "Max", Lang: "en"},
+		"agenda_ready", "name", "Max", "mentee", "Mia", "when", "Monday", "program", "Cohort",
+		"topics", "SECRET-AGENDA-TOPIC", "link", "http://mentorskap.test/pairs/1"); err != nil {
+		t.Fatal(err)
+	}
+	// A real reset request, whose link would log the administrator in as Ana.
+	app.client().post("/forgot", url.Values{"email": {ana.Email}}).mustStatus(t, http.StatusSeeOther)
+	var token string
+	app.db.QueryRow(ctx, `SELECT body FROM outbox WHERE to_email = ?`, ana.Email).Scan(&token)
+	m := linkRE.FindStringSubmatch(token)
+	if m == nil {
+		t.Fatalf("no reset link queued: %q", token)
+	}
+	secrets := []string{"SECRET-AGENDA-TOPIC", m[1], "/reset/"}
+
+	c := app.login("admin@example.org")
+	res := c.get("/admin/outbox")
+	res.mustStatus(t, http.StatusOK)
+	res.mustContain(t, "mentor@example.org", "ana@example.org", "agenda_ready", "password_reset")
+	pages := []*response{res}
+	rows, err := app.db.Query(ctx, `SELECT id FROM outbox`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		res := c.get("/admin/outbox/" + pid(id))
+		res.mustStatus(t, http.StatusOK)
+		pages = append(pages, res)
+	}
+	for _, p := range pages {
+		for _, s := range secrets {
+			if strings.Contains(p.Body, s) {
+				t.Fatalf("the outbox shows %q:\n%s", s, p.Body)
+			}
+		}
+	}
+	// Nor does any API answer an administrator can ask for.
+	api := app.apiClient("admin@example.org")
+	for _, p := range []string{"/api/v1/audit", "/api/v1/me", "/api/v1/programs"} {
+		res := api.send("GET", p, "", nil)
+		for _, s := range secrets {
+			if strings.Contains(res.Body, s) {
+				t.Fatalf("%s shows %q", p, s)
 			}
 		}
 	}
