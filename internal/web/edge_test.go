@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"html"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"mentorskap/internal/account"
@@ -397,4 +399,45 @@ func TestAdminOutboxShowsEnvelopesOnly(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The request log names a secret link's route, never its token: whoever
+// reads the log could otherwise open the reset link or the calendar feed.
+func TestRequestLogHidesSecretLinks(t *testing.T) {
+	base := newTestApp(t)
+	logs := &lockedLog{}
+	app := securityVariant(t, base, func(s *Server) { s.Log = slog.New(slog.NewTextHandler(logs, nil)) })
+	c := app.client()
+	for _, p := range []string{"/reset/RESET-SECRET-1", "/invite/INVITE-SECRET-2", "/join/JOIN-SECRET-3", "/calendar/FEED-SECRET-4.ics"} {
+		c.get(p)
+	}
+	c.post("/reset/RESET-SECRET-5", url.Values{"password": {"x"}, "confirm": {"x"}})
+	// The request line is logged after the answer went out; closing the
+	// server waits for the handlers, and so for their log lines.
+	app.ts.Close()
+	if !strings.Contains(logs.String(), "/reset/…") {
+		t.Fatalf("requests not logged:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), "SECRET") {
+		t.Fatalf("the log holds a secret link:\n%s", logs.String())
+	}
+}
+
+// lockedLog is a log destination shared by the server's goroutines and the
+// test.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -55,7 +55,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e, ok := errs.As(err); ok && kind != errs.Internal {
 		detail = l.Msg(e.Key, e.Args)
 	} else {
-		s.Log.Error("internal error", "request_id", requestID(r), "method", r.Method, "path", r.URL.Path, "err", err)
+		s.Log.Error("internal error", "request_id", requestID(r), "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		detail = l.T("error.internal", "id", requestID(r))
 	}
 	if isAPI(r) {

@@ -137,7 +137,7 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 				}
 			}
 			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
 				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
 		}()
 		raw := r.Body
@@ -145,6 +145,28 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		r = with(r, keyRawBody, raw)
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// secretPaths begin the paths whose next segment is a secret: a password
+// reset or invitation token, a join link, a calendar feed's key. Logs are
+// read by more people than the link was meant for, so they name the route
+// and not the key.
+var secretPaths = []string{"/reset/", "/invite/", "/join/", "/calendar/"}
+
+// loggedPath is the path as the log may show it.
+func loggedPath(p string) string {
+	for _, prefix := range secretPaths {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		_, tail, more := strings.Cut(rest, "/")
+		if more {
+			return prefix + "…/" + tail
+		}
+		return prefix + "…"
+	}
+	return p
 }
 
 // raiseBodyLimit lets an upload handler accept up to n bytes instead of
