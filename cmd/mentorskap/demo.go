@@ -45,5 +45,7 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout, "\nNow start the server on the same database (mentorskap serve) and log in as any of them.")
+	fmt.Fprintln(stdout, "Without an SMTP server no email is sent; to read what they say while you try it, start it as")
+	fmt.Fprintln(stdout, "mentorskap serve --log-mail-bodies (development only: emails hold private text and login links).")
 	return 0
 }

@@ -42,7 +42,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dsn := fs.String("db", envOr("MENTORSKAP_DB", "mentorskap.db"), "SQLite file, or a postgres:// URL (env MENTORSKAP_DB)")
 	baseURL := fs.String("base-url", envOr("MENTORSKAP_BASE_URL", ""), "public URL of the site, used in emails (env MENTORSKAP_BASE_URL; default http://localhost<addr>)")
 	trustProxy := fs.Bool("trust-proxy", envOr("MENTORSKAP_TRUST_PROXY", "") == "true", "take client address and scheme from X-Forwarded-* headers (env MENTORSKAP_TRUST_PROXY=true)")
-	smtpHost := fs.String("smtp-host", envOr("MENTORSKAP_SMTP_HOST", ""), "SMTP server; without it emails are only logged and shown on /admin/outbox (env MENTORSKAP_SMTP_HOST)")
+	defHops, hopsErr := envInt("MENTORSKAP_TRUST_PROXY_HOPS", 1)
+	trustHops := fs.Int("trust-proxy-hops", defHops, "with --trust-proxy: how many proxies append to X-Forwarded-For; the client is that many entries from the right (env MENTORSKAP_TRUST_PROXY_HOPS)")
+	logMailBodies := fs.Bool("log-mail-bodies", envOr("MENTORSKAP_LOG_MAIL_BODIES", "") == "true", "without --smtp-host, also write each email's text to the log; for development only, as emails hold private text and login links (env MENTORSKAP_LOG_MAIL_BODIES=true)")
+	smtpHost := fs.String("smtp-host", envOr("MENTORSKAP_SMTP_HOST", ""), "SMTP server; without it emails are not sent, only listed in the log and on /admin/outbox (env MENTORSKAP_SMTP_HOST)")
 	defPort, portErr := envInt("MENTORSKAP_SMTP_PORT", 587)
 	smtpPort := fs.Int("smtp-port", defPort, "SMTP port (env MENTORSKAP_SMTP_PORT)")
 	smtpUser := fs.String("smtp-user", envOr("MENTORSKAP_SMTP_USER", ""), "SMTP user name; the password is read from MENTORSKAP_SMTP_PASSWORD only (env MENTORSKAP_SMTP_USER)")
@@ -52,15 +55,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if portErr != nil {
-		fmt.Fprintln(stderr, "mentorskap:", portErr)
+	for _, err := range []error{portErr, hopsErr} {
+		if err != nil {
+			fmt.Fprintln(stderr, "mentorskap:", err)
+			return 2
+		}
+	}
+	if *trustHops < 1 {
+		fmt.Fprintln(stderr, "mentorskap: --trust-proxy-hops must be 1 or more")
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	var sender notify.Sender = notify.LogSender{Log: log}
+	var sender notify.Sender = notify.LogSender{Log: log, Bodies: *logMailBodies}
 	if *smtpHost != "" {
 		// The password comes from the environment only, so that it never
 		// shows in the process list.
@@ -94,6 +103,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		defer inUse.Close()
 	}
 	app.web.TrustProxy = *trustProxy
+	app.web.TrustProxyHops = *trustHops
 	app.web.RequireAdmin2FA = *requireAdmin2FA
 
 	// The worker gets its own context: it stops after the HTTP server has
@@ -113,8 +123,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); jobWorker.Run(workerCtx) }()
 	defer func() { stopWorker(); <-jobsDone }()
-	if *smtpHost == "" {
-		log.Info("no SMTP server configured: emails are written to the log and shown on /admin/outbox")
+	switch {
+	case *smtpHost != "":
+	case *logMailBodies:
+		log.Warn("no SMTP server configured: emails are written to the log with their text (--log-mail-bodies); for development only")
+	default:
+		log.Info("no SMTP server configured: emails are not sent; the log and /admin/outbox show who each is for and its subject, and --log-mail-bodies adds the text for development")
 	}
 
 	srv := &http.Server{

@@ -246,3 +246,43 @@ func TestServeDeliversMailOverSMTP(t *testing.T) {
 	cancel()
 	waitExit(t, done, logs)
 }
+
+// Without an SMTP server the log lists each email without its text (which
+// holds a working reset link here) unless --log-mail-bodies asks for it.
+func TestServeLogsMailBodiesOnlyWhenAsked(t *testing.T) {
+	clearServeEnv(t)
+	t.Setenv("MENTORSKAP_LOG_MAIL_BODIES", "")
+	for _, bodies := range []bool{false, true} {
+		db := tempDB(t)
+		if code := runUser([]string{"add", "--db", db, "--email", "ana@example.org", "--name", "Ana", "--role", "coordinator", "--password-stdin"},
+			strings.NewReader("a-long-enough-password\n"), io.Discard, io.Discard); code != 0 {
+			t.Fatalf("user add: exit %d", code)
+		}
+		extra := []string{"--db", db}
+		if bodies {
+			extra = append(extra, "--log-mail-bodies")
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		base, done, logs := startServe(t, ctx, serve, extra...)
+		res, err := http.PostForm(base+"/forgot", url.Values{"email": {"ana@example.org"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		for !strings.Contains(logs.String(), "email (SMTP not configured)") {
+			select {
+			case code := <-done:
+				t.Fatalf("serve exited with %d:\n%s", code, logs)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		cancel()
+		waitExit(t, done, logs)
+		if got := strings.Contains(logs.String(), "/reset/"); got != bodies {
+			t.Fatalf("--log-mail-bodies=%v: reset link in the log %v:\n%s", bodies, got, logs)
+		}
+		if !strings.Contains(logs.String(), "to=ana@example.org") {
+			t.Fatalf("the envelope is not logged:\n%s", logs)
+		}
+	}
+}

@@ -22,6 +22,9 @@ const (
 	Forbidden         // the caller is known but may not do this
 	Unauthorized      // the caller must log in first
 	TooMany           // throttled
+	Malformed         // the request cannot be read at all (broken JSON); nothing was changed
+	TooLarge          // the request body is over the limit; nothing was read
+	Unsupported       // the body is in a format the endpoint does not take
 )
 
 // Msg is a translatable message: a catalog key and its arguments.

@@ -14,12 +14,15 @@ const (
 	StatusFailed  = "failed"  // the last try failed; it will be tried again
 )
 
-// Email is an outbox row.
+// Email is an outbox row as administrators see it: the envelope only. The
+// body is not read at all, because it may hold what a pair wrote (an
+// agenda, a message) or a link that logs the recipient in (a password
+// reset, a welcome), and an administrator must see neither.
 type Email struct {
 	ID            int64
 	To            Recipient
+	Kind          string // the catalog name of the email, e.g. password_reset; empty on old rows
 	Subject       string
-	Body          string
 	CreatedAt     time.Time
 	Attempts      int
 	NextAttemptAt time.Time
@@ -39,11 +42,11 @@ func (e *Email) Status() string {
 	}
 }
 
-const emailCols = `id, to_email, to_name, language, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error`
+const emailCols = `id, to_email, to_name, language, kind, subject, created_at, attempts, next_attempt_at, sent_at, last_error`
 
 func scanEmail(row interface{ Scan(...any) error }) (*Email, error) {
 	var e Email
-	err := row.Scan(&e.ID, &e.To.Email, &e.To.Name, &e.To.Lang, &e.Subject, &e.Body, &e.CreatedAt,
+	err := row.Scan(&e.ID, &e.To.Email, &e.To.Name, &e.To.Lang, &e.Kind, &e.Subject, &e.CreatedAt,
 		&e.Attempts, &e.NextAttemptAt, &e.SentAt, &e.LastError)
 	if err != nil {
 		return nil, err
@@ -51,9 +54,9 @@ func scanEmail(row interface{ Scan(...any) error }) (*Email, error) {
 	return &e, nil
 }
 
-// Emails lists the outbox newest first, limit rows from offset, and the
-// total number of rows. Callers check that the reader is an administrator:
-// emails hold private links.
+// Emails lists the outbox's envelopes newest first, limit rows from
+// offset, and the total number of rows. Callers check that the reader is
+// an administrator: even the envelope says who is written to and why.
 func Emails(ctx context.Context, q store.Q, offset, limit int) ([]Email, int, error) {
 	var total int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM outbox`).Scan(&total); err != nil {
@@ -75,7 +78,7 @@ func Emails(ctx context.Context, q store.Q, offset, limit int) ([]Email, int, er
 	return out, total, rows.Err()
 }
 
-// EmailByID loads one outbox row.
+// EmailByID loads one outbox row's envelope.
 func EmailByID(ctx context.Context, q store.Q, id int64) (*Email, error) {
 	e, err := scanEmail(q.QueryRow(ctx, `SELECT `+emailCols+` FROM outbox WHERE id = ?`, id))
 	return e, store.NotFound(err, "error.not_found")

@@ -52,8 +52,8 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	subject := l.T("email."+kind+".subject", args...)
 	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + l.T("email.footer")
 	var id int64
-	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, subject, body, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, to.Email, to.Name, l.Lang(), subject, body, now, now).Scan(&id)
+	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, to.Email, to.Name, l.Lang(), kind, subject, body, now, now).Scan(&id)
 	if err == nil {
 		err = saveAttachments(ctx, q, id, files)
 	}

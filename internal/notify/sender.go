@@ -24,15 +24,22 @@ type Sender interface {
 }
 
 // LogSender writes each email to the log instead of sending it. It is used
-// when no SMTP server is configured: the outbox table keeps every email, and
-// the administrator reads them on /admin/outbox.
+// when no SMTP server is configured: the outbox table keeps every email,
+// and the administrator sees its envelope on /admin/outbox. The body is
+// logged only when Bodies is set, for development: it may hold what a
+// pair wrote or a link that logs the recipient in, and a server log is
+// read by more people, and kept longer, than anyone's inbox.
 type LogSender struct {
-	Log *slog.Logger
+	Log    *slog.Logger
+	Bodies bool
 }
 
 func (s LogSender) Send(ctx context.Context, m Message) error {
-	s.Log.LogAttrs(ctx, slog.LevelInfo, "email (SMTP not configured)",
-		slog.Int64("outbox_id", m.ID), slog.String("to", m.To.Email), slog.String("language", m.To.Lang),
-		slog.String("subject", m.Subject), slog.String("body", m.Body))
+	attrs := []slog.Attr{slog.Int64("outbox_id", m.ID), slog.String("to", m.To.Email), slog.String("language", m.To.Lang),
+		slog.String("subject", m.Subject)}
+	if s.Bodies {
+		attrs = append(attrs, slog.String("body", m.Body))
+	}
+	s.Log.LogAttrs(ctx, slog.LevelInfo, "email (SMTP not configured)", attrs...)
 	return nil
 }

@@ -157,4 +157,23 @@ func TestLogSenderMarksEmailsSent(t *testing.T) {
 	if r := f.row(t); r.SentAt == nil {
 		t.Fatal("logged email not marked sent")
 	}
+	// The body, with its working reset link, stays out of the log unless
+	// development asked for it.
+	if strings.Contains(logs.String(), "/reset/abc") || strings.Contains(logs.String(), "Noen ba om") {
+		t.Fatalf("log holds the body: %s", logs.String())
+	}
+}
+
+func TestLogSenderBodiesOnlyWhenAsked(t *testing.T) {
+	f := newFixture(t, storetest.SQLite(t))
+	f.queueNorwegian(t)
+	var logs strings.Builder
+	w := notify.NewWorker(f.db, notify.LogSender{Log: slog.New(slog.NewTextHandler(&logs, nil)), Bodies: true}, f.clock,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if n, err := w.RunOnce(context.Background()); n != 1 || err != nil {
+		t.Fatalf("RunOnce = %d, %v", n, err)
+	}
+	if !strings.Contains(logs.String(), "/reset/abc") {
+		t.Fatalf("log lacks the body: %s", logs.String())
+	}
 }

@@ -2,7 +2,9 @@ package privacy
 
 import (
 	"context"
+	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"mentorskap/internal/account"
@@ -87,9 +89,22 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 			return err
 		}
 		// Emails waiting for the person would go to an address that is about
-		// to disappear, and those already sent are theirs to delete.
-		if _, err := tx.Exec(ctx, `DELETE FROM outbox WHERE to_email = ?`, email); err != nil {
-			return err
+		// to disappear, and those already sent are theirs to delete; so are
+		// emails about them that quote the address (a coordinator's "wants
+		// to join"). The address is also the key of their failed logins and
+		// of the invitations they were sent.
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`DELETE FROM outbox WHERE to_email = ? OR body LIKE ? ESCAPE '\' OR subject LIKE ? ESCAPE '\'`,
+				[]any{email, likeAny(email), likeAny(email)}},
+			{`DELETE FROM login_failures WHERE key = ?`, []any{"email:" + email}},
+			{`DELETE FROM invitations WHERE email = ? OR used_by = ?`, []any{email, actor.ID}},
+		} {
+			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+				return err
+			}
 		}
 		for _, q := range ownData {
 			args := make([]any, countMarks(q))
@@ -110,7 +125,23 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 			return ferr
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	// The deletion is committed; the old rows may still sit in SQLite's
+	// write-ahead log. A reader holding the log makes the checkpoint wait
+	// for the next one, which is no reason to tell the person their
+	// account was not deleted.
+	if err := db.Checkpoint(ctx); err != nil && !errors.Is(err, store.ErrCheckpointBusy) {
+		return err
+	}
+	return nil
+}
+
+// likeAny is a LIKE pattern matching text that contains s anywhere, with
+// LIKE's own wildcards in s taken literally (an address may hold "_").
+func likeAny(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
 }
 
 // Tombstone is the address a deleted account keeps: unique, and in the

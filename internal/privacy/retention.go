@@ -2,6 +2,7 @@ package privacy
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"mentorskap/internal/account"
@@ -142,6 +143,13 @@ func PurgeExpired(ctx context.Context, db *store.DB, out *notify.Outbox, now tim
 		}
 		if p.Total() > 0 {
 			done = append(done, p)
+		}
+	}
+	// As after an account deletion: the purged text must not live on in
+	// SQLite's write-ahead log.
+	if len(done) > 0 {
+		if err := db.Checkpoint(ctx); err != nil && !errors.Is(err, store.ErrCheckpointBusy) {
+			return done, err
 		}
 	}
 	return done, nil

@@ -75,6 +75,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Deleted rows are overwritten with zeros instead of lingering in free
+	// space, so that a deleted account's data is gone from the file and
+	// not only from the queries (see Checkpoint for the WAL).
+	q.Add("_pragma", "secure_delete(1)")
 	q.Set("_time_format", "sqlite")
 	base := "file:" + path + "?"
 
@@ -114,6 +118,28 @@ func (db *DB) Close() error {
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// ErrCheckpointBusy says a checkpoint could not finish because a reader
+// still needed older pages; the next one will.
+var ErrCheckpointBusy = errors.New("wal checkpoint: readers still active")
+
+// Checkpoint copies SQLite's write-ahead log into the database file and
+// truncates the log to zero bytes. Without it the log keeps the page images
+// written before a deletion, data included, until it happens to be
+// overwritten. PostgreSQL has no such file to clean: it does nothing there.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	var busy, logFrames, done int
+	if err := db.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &done); err != nil {
+		return fmt.Errorf("wal checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return ErrCheckpointBusy
+	}
+	return nil
 }
 
 // Exec runs a single write outside an explicit transaction.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -45,9 +46,19 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token stri
 	s.setCookie(w, r, sessionCookie, token, account.SessionTTL)
 }
 
-// safeNext keeps redirects after login on this site.
+// safeNext is the one judge of every return path the site is handed (after
+// logging in, the two-factor code, the language switch): it keeps next only
+// when it is a plain path on this site, and answers "/" otherwise. Browsers
+// drop tabs and line breaks from a URL and read a backslash as a slash, so
+// "/\t/evil.example" or "/\evil.example" would leave the site; a path that
+// is only canonical once decoded ("/%2F/evil.example") is refused too.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.IndexFunc(next, unsafePathRune) >= 0 {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		strings.IndexFunc(u.Path, unsafePathRune) >= 0 || !canonicalPath(u.Path) {
 		return "/"
 	}
 	return next
@@ -97,7 +108,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", loginData{Next: r.URL.Query().Get("next")})
+	s.render(w, r, http.StatusOK, "login", loginData{Next: safeNext(r.URL.Query().Get("next"))})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"mentorskap/internal/agreement"
-	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
 )
 
@@ -100,7 +99,7 @@ type apiEndInput struct {
 func endingOptionalJSON(r *http.Request, v any) error {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
-		return &errs.Error{Kind: errs.Invalid, Key: "error.bad_json", Err: err}
+		return bodyError(err)
 	}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil

@@ -173,7 +173,7 @@ func TestAPITokenWrongPasswordIsTranslated(t *testing.T) {
 		t.Fatalf("%d tokens after a failed attempt", n)
 	}
 	// Malformed and incomplete bodies are refused with a message too.
-	mustProblem(t, c.apiSend("POST", "/api/v1/tokens", `{"email": "kari@example.org", "password": `), http.StatusUnprocessableEntity)
+	mustProblem(t, c.apiSend("POST", "/api/v1/tokens", `{"email": "kari@example.org", "password": `), http.StatusBadRequest)
 	mustProblem(t, c.apiSend("POST", "/api/v1/tokens", `{"mail": "kari@example.org"}`), http.StatusUnprocessableEntity)
 }
 

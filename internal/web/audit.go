@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"mentorskap/internal/audit"
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
 )
 
 // auditPageSize is how many rows one page of the log lists.
@@ -24,7 +26,10 @@ func (s *Server) auditRoutes(mux *http.ServeMux) {
 // (under /pairs/{id} or /api/v1/pairs/{pairID}, or a program-level action
 // on one pair, see pairInPath), and every answer sent as a file download
 // (CSV, data export), is recorded after the handler ran.
-// Refused requests leave no row: nothing was seen.
+// Refused requests leave no row: nothing was seen. Neither do redirects,
+// nor answers about a pair the person may not view (see succeeded), and
+// paths are canonical by the time they get here (see onlyCanonical), so
+// the row names the path that was served.
 func (s *Server) auditAccess(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := user(r)
@@ -36,7 +41,7 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		ctx, watch := audit.WithWatch(r.Context())
 		next.ServeHTTP(sw, r.WithContext(ctx))
-		if sw.status >= 400 || sw.status == 0 || watch.Recorded() {
+		if !succeeded(r.Method, sw.status) || watch.Recorded() {
 			return
 		}
 		now := s.Clock.Now()
@@ -49,6 +54,15 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		if isExport(sw.Header()) {
 			err = audit.Record(ctx, s.DB, now, u.ID, audit.ActionExport, programInPath(r.URL.Path), pairID, u.ID, detail)
 		} else if pairID > 0 {
+			// The status is the handler's word; the pair's own rule says
+			// whether this person could have seen it at all. A row for
+			// someone who could not would tell the members a falsehood.
+			if _, v, verr := program.ViewPair(ctx, s.DB, u, pairID); verr != nil || v.Member() {
+				if errs.KindOf(verr) == errs.Internal && verr != nil {
+					s.Log.Error("audit", "request_id", requestID(r), "err", verr)
+				}
+				return
+			}
 			action := audit.ActionPairView
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				action = audit.ActionPairChange
@@ -60,6 +74,17 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 			s.Log.Error("audit", "request_id", requestID(r), "err", err)
 		}
 	})
+}
+
+// succeeded tells an answer that gave the person what they asked for: a
+// 2xx, or the See Other that ends a form post which did its work. Any other
+// redirect shows nothing, and ServeMux's own redirects come before any
+// handler has asked who is there.
+func succeeded(method string, status int) bool {
+	if status >= 200 && status < 300 {
+		return true
+	}
+	return status == http.StatusSeeOther && method != http.MethodGet && method != http.MethodHead
 }
 
 // isExport tells a data file apart from other downloads: a calendar entry

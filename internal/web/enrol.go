@@ -101,7 +101,8 @@ func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseMultipartForm(program.MaxCSVBytes + uploadOverhead); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			err = fileErr("enrol.csv.too_large", "max", program.MaxCSVBytes>>20)
+			err = &errs.Error{Kind: errs.TooLarge, Key: "error.invalid",
+				Fields: map[string]errs.Msg{"file": {Key: "enrol.csv.too_large", Args: []any{"max", program.MaxCSVBytes >> 20}}}}
 		} else {
 			err = fileErr("enrol.csv.missing")
 		}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -49,6 +50,9 @@ func FuzzAgreementForm(f *testing.F) {
 	})
 }
 
+// readJSONKeys are the messages readJSON answers a readable body with.
+var readJSONKeys = []string{"error.bad_json", "error.invalid", "api.error.unknown_field", "api.error.json_shape"}
+
 // FuzzReadJSON decodes arbitrary bodies into an API input: refused with
 // the one translated problem, or decoded into storable text.
 func FuzzReadJSON(f *testing.F) {
@@ -61,9 +65,14 @@ func FuzzReadJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r := httptest.NewRequest(http.MethodPatch, "/api/v1/me", strings.NewReader(string(body)))
+		r.Header.Set("Content-Type", "application/json")
 		var in meUpdate
 		if err := readJSON(r, &in); err != nil {
-			if e, ok := errs.As(err); !ok || e.Kind != errs.Invalid || e.Key != "error.bad_json" {
+			// Broken JSON is malformed (400); JSON of the wrong shape, an
+			// unknown field or unstorable text is invalid (422), and
+			// always with a message the catalog has.
+			e, ok := errs.As(err)
+			if !ok || (e.Kind != errs.Malformed && e.Kind != errs.Invalid) || !slices.Contains(readJSONKeys, e.Key) {
 				t.Fatalf("error %v", err)
 			}
 			return

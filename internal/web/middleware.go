@@ -7,9 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
@@ -35,8 +39,59 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	}))
 	h := s.authenticate(s.auditAccess(next))
 	h = cop.Handler(h)
+	h = s.onlyCanonical(h)
 	h = s.headers(h)
 	return s.recoverAndLog(h)
+}
+
+// onlyCanonical answers a request whose path is not spelt the one way the
+// routes and the access log read it, before anything looks at who asks.
+// ServeMux would route "/pairs/4/./messages" or "//pairs/4" on its own
+// (with a redirect that the layers above saw as a success), and a "%2e" or
+// an encoded slash means one thing to the router and another to code that
+// reads the decoded path. GET and HEAD are sent to the canonical path;
+// anything else, and any path with an encoded slash or backslash, is
+// refused: no page or client of ours writes them.
+func (s *Server) onlyCanonical(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, esc := r.URL.Path, strings.ToLower(r.URL.EscapedPath())
+		encodedDot := strings.Contains(esc, "%2e")
+		if canonicalPath(p) && !encodedDot && !strings.Contains(esc, "%2f") && !strings.Contains(esc, "%5c") &&
+			strings.IndexFunc(p, unsafePathRune) < 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(p, "/") &&
+			!strings.Contains(esc, "%2f") && !strings.Contains(esc, "%5c") && strings.IndexFunc(p, unsafePathRune) < 0 {
+			to := url.URL{Path: cleanPath(p), RawQuery: r.URL.RawQuery}
+			http.Redirect(w, r, to.String(), http.StatusMovedPermanently)
+			return
+		}
+		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+		s.fail(w, r, errNotFound)
+	})
+}
+
+// canonicalPath reports whether p is an absolute path with no empty, "."
+// or ".." segment; a trailing slash is allowed.
+func canonicalPath(p string) bool {
+	return strings.HasPrefix(p, "/") && cleanPath(p) == p
+}
+
+// cleanPath is path.Clean keeping a trailing slash, as ServeMux cleans.
+func cleanPath(p string) string {
+	np := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && np != "/" {
+		np += "/"
+	}
+	return np
+}
+
+// unsafePathRune tells characters that never belong in a path of ours:
+// controls and white space, which browsers strip or mangle, and the
+// backslash, which they read as a slash.
+func unsafePathRune(r rune) bool {
+	return r == '\\' || unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError
 }
 
 type statusWriter struct {
@@ -82,7 +137,7 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 				}
 			}
 			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
 				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
 		}()
 		raw := r.Body
@@ -90,6 +145,28 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		r = with(r, keyRawBody, raw)
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// secretPaths begin the paths whose next segment is a secret: a password
+// reset or invitation token, a join link, a calendar feed's key. Logs are
+// read by more people than the link was meant for, so they name the route
+// and not the key.
+var secretPaths = []string{"/reset/", "/invite/", "/join/", "/calendar/"}
+
+// loggedPath is the path as the log may show it.
+func loggedPath(p string) string {
+	for _, prefix := range secretPaths {
+		rest, ok := strings.CutPrefix(p, prefix)
+		if !ok || rest == "" {
+			continue
+		}
+		_, tail, more := strings.Cut(rest, "/")
+		if more {
+			return prefix + "…/" + tail
+		}
+		return prefix + "…"
+	}
+	return p
 }
 
 // raiseBodyLimit lets an upload handler accept up to n bytes instead of
@@ -101,6 +178,14 @@ func raiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) {
 	}
 }
 
+// permissionsPolicy turns off every powerful browser feature: the site uses
+// none of them, so a script that got in somehow cannot reach the camera,
+// the microphone, the person's location or a payment sheet.
+const permissionsPolicy = "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), camera=(), " +
+	"display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), " +
+	"idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), " +
+	"publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), web-share=(), xr-spatial-tracking=()"
+
 func (s *Server) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -108,6 +193,7 @@ func (s *Server) headers(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("Permissions-Policy", permissionsPolicy)
 		if s.secure(r) {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}

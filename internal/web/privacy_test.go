@@ -170,7 +170,7 @@ func TestPrivacyDeleteAccountAPI(t *testing.T) {
 	if p.Errors["password"] == "" {
 		t.Errorf("no field error: %+v", p)
 	}
-	mustProblem(t, c.apiSend("DELETE", "/api/v1/me", `{"password":`), http.StatusUnprocessableEntity)
+	mustProblem(t, c.apiSend("DELETE", "/api/v1/me", `{"password":`), http.StatusBadRequest)
 	c.apiSend("DELETE", "/api/v1/me", map[string]string{"password": "password-" + s.mentor.Email}).mustStatus(t, http.StatusNoContent)
 	mustProblem(t, c.send("GET", "/api/v1/me", "", nil), http.StatusUnauthorized)
 	// The only administrator is refused.

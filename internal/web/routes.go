@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 //go:embed static
@@ -13,7 +14,7 @@ var staticFS embed.FS
 // method and path patterns are Go 1.22 ServeMux patterns.
 func (s *Server) routes(mux *http.ServeMux) {
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", s.staticFiles(static))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /{$}", s.home)
 
@@ -46,9 +47,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	})
 }
 
-func cacheStatic(h http.Handler) http.Handler {
+// staticFiles serves the files under static/ and nothing else: a folder
+// is not found rather than listed, so the tree's layout is nobody's
+// business.
+func (s *Server) staticFiles(files fs.FS) http.Handler {
+	serve := http.StripPrefix("/static/", http.FileServerFS(files))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if st, err := fs.Stat(files, name); err != nil || st.IsDir() {
+			s.fail(w, r, errNotFound)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
+		serve.ServeHTTP(w, r)
 	})
 }

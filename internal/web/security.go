@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -215,7 +216,13 @@ func cleanForm(r *http.Request) error {
 func (s *Server) securityGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := cleanForm(r); err != nil {
-			s.fail(w, r, &errs.Error{Kind: errs.Invalid, Key: "error.invalid", Err: err})
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				err = bodyError(err)
+			} else {
+				err = &errs.Error{Kind: errs.Invalid, Key: "error.invalid", Err: err}
+			}
+			s.fail(w, r, err)
 			return
 		}
 		u := user(r)

@@ -236,7 +236,7 @@ func TestSelfMatchAPI(t *testing.T) {
 	}
 
 	// Refusals: bad JSON, unknown field, too long, not a suggestion.
-	mustProblem(t, mentee.apiSend("POST", api+"/match-requests", `{"mentor_user_id":`), http.StatusUnprocessableEntity)
+	mustProblem(t, mentee.apiSend("POST", api+"/match-requests", `{"mentor_user_id":`), http.StatusBadRequest)
 	mustProblem(t, mentee.apiSend("POST", api+"/match-requests", map[string]any{"mentor": s.mentor.ID}), http.StatusUnprocessableEntity)
 	p := mustProblem(t, mentee.apiSend("POST", api+"/match-requests",
 		map[string]any{"mentor_user_id": s.mentor.ID, "note": strings.Repeat("x", 501)}), http.StatusUnprocessableEntity)

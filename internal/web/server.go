@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"mentorskap/internal/account"
@@ -39,7 +40,11 @@ type Server struct {
 	Outbox     *notify.Outbox
 	BaseURL    string
 	TrustProxy bool // take the client address from X-Forwarded-For
-	Version    string
+	// TrustProxyHops is how many proxies in front of the site append to
+	// X-Forwarded-For: the client is the address that many entries from
+	// the right. Zero counts as one.
+	TrustProxyHops int
+	Version        string
 
 	// RequireAdmin2FA makes administrators enrol in two-factor login
 	// before they can use anything else.
@@ -71,12 +76,26 @@ func (s *Server) secure(r *http.Request) bool {
 		(s.TrustProxy && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
-// clientIP is the address login throttling counts against.
+// clientIP is the address login throttling counts against. Behind trusted
+// proxies it is read from X-Forwarded-For counting from the right: each
+// proxy appends the address it was reached from, while everything to the
+// left of what our own proxies wrote came from the client, who can write
+// anything there. With one proxy (the default) that is the last entry.
 func (s *Server) clientIP(r *http.Request) string {
 	if s.TrustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			first, _, _ := strings.Cut(f, ",")
-			return strings.TrimSpace(first)
+		var hops []string
+		for _, h := range r.Header.Values("X-Forwarded-For") {
+			for _, a := range strings.Split(h, ",") {
+				hops = append(hops, strings.TrimSpace(a))
+			}
+		}
+		if len(hops) > 0 {
+			// Fewer entries than proxies means the request skipped the
+			// outer ones; the leftmost is then the one the first proxy saw.
+			n := max(s.TrustProxyHops, 1)
+			if ip, ok := parseHop(hops[max(len(hops)-n, 0)]); ok {
+				return ip
+			}
 		}
 	}
 	host := r.RemoteAddr
@@ -84,6 +103,18 @@ func (s *Server) clientIP(r *http.Request) string {
 		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
+}
+
+// parseHop reads one X-Forwarded-For entry, which some proxies write with
+// a port.
+func parseHop(s string) (string, bool) {
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap().String(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap().String(), true
+	}
+	return "", false
 }
 
 type ctxKey int
