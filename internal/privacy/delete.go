@@ -54,25 +54,22 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 	}
 	now = now.UTC()
 	// Wrong passwords count against the login throttle, or a borrowed
-	// session could guess the password here without limit.
-	if err := account.ConfirmThrottled(ctx, db, now, actor.ID, "password"); err != nil {
+	// session could guess the password here without limit. The hash is
+	// checked before the transaction, so that no write lock is held while
+	// it waits for a slot.
+	if err := account.ConfirmPassword(ctx, db, now, actor.ID, password, "password"); err != nil {
 		return err
 	}
-	wrong := false
 	err := db.Tx(ctx, func(tx *store.Tx) error {
-		var hash, role, email string
+		var role, email string
 		var deleted *time.Time
-		err := tx.QueryRow(ctx, `SELECT password_hash, role, email, deleted_at FROM users WHERE id = ?`, actor.ID).
-			Scan(&hash, &role, &email, &deleted)
+		err := tx.QueryRow(ctx, `SELECT role, email, deleted_at FROM users WHERE id = ?`, actor.ID).
+			Scan(&role, &email, &deleted)
 		if err != nil {
 			return store.NotFound(err, "error.not_found")
 		}
 		if deleted != nil {
 			return errs.E(errs.NotFound, "error.not_found")
-		}
-		if !account.CheckPassword(hash, password) {
-			wrong = true
-			return account.WrongPassword("password")
 		}
 		if role == account.RoleAdmin {
 			var others int
@@ -106,11 +103,6 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 			Tombstone(actor.ID), now, actor.ID)
 		return err
 	})
-	if wrong {
-		if ferr := account.ConfirmFailed(ctx, db, now, actor.ID); ferr != nil {
-			return ferr
-		}
-	}
 	return err
 }
 
