@@ -39,6 +39,7 @@ type HashGate struct {
 	mu      sync.Mutex
 	running int
 	peak    int
+	waiting int
 
 	// hold runs while a slot is held, before the hash: tests park hashes
 	// there to see the bound hold.
@@ -66,11 +67,12 @@ func (g *HashGate) Peak() int {
 	return g.peak
 }
 
-// Running is how many hashes run now.
-func (g *HashGate) Running() int {
+// Running is how many hashes run now, and Waiting how many wait for a
+// slot.
+func (g *HashGate) Running() (running, waiting int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.running
+	return g.running, g.waiting
 }
 
 func (g *HashGate) enter(ctx context.Context) error {
@@ -80,14 +82,8 @@ func (g *HashGate) enter(ctx context.Context) error {
 	select {
 	case g.slots <- struct{}{}:
 	default:
-		t := time.NewTimer(g.wait)
-		defer t.Stop()
-		select {
-		case g.slots <- struct{}{}:
-		case <-t.C:
-			return &errs.Error{Kind: errs.TooMany, Key: "login.error.busy", RetryAfter: hashRetryAfter}
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := g.await(ctx); err != nil {
+			return err
 		}
 	}
 	g.mu.Lock()
@@ -98,6 +94,27 @@ func (g *HashGate) enter(ctx context.Context) error {
 		g.hold()
 	}
 	return nil
+}
+
+func (g *HashGate) await(ctx context.Context) error {
+	g.mu.Lock()
+	g.waiting++
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		g.waiting--
+		g.mu.Unlock()
+	}()
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return &errs.Error{Kind: errs.TooMany, Key: "login.error.busy", RetryAfter: hashRetryAfter}
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (g *HashGate) leave() {
