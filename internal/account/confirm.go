@@ -55,7 +55,7 @@ func reserveConfirm(ctx context.Context, db *store.DB, now time.Time, userID int
 func confirmRefused(field string) error {
 	minutes := int(ThrottleWindow / time.Minute)
 	return &errs.Error{Kind: errs.TooMany, Key: "password.error.throttled", Args: []any{"minutes", minutes},
-		Fields: map[string]errs.Msg{field: {Key: "password.error.throttled", Args: []any{"minutes", minutes}}},
+		Fields:     map[string]errs.Msg{field: {Key: "password.error.throttled", Args: []any{"minutes", minutes}}},
 		RetryAfter: ThrottleWindow}
 }
 
