@@ -148,14 +148,20 @@ func ValidTimezone(tz string) bool {
 	return err == nil && tz != "Local"
 }
 
-// CreateUser adds an account inside tx. A taken email is a conflict.
+// CreateUser adds an account inside tx. A taken email is a conflict. The
+// password is hashed within the gate the request carries (WithHashGate):
+// sign-ups through a program's join link hash as logins do.
 func CreateUser(ctx context.Context, tx store.Q, now time.Time, n NewUser) (*User, error) {
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
+	hash, err := hashGateOf(ctx).Hash(ctx, n.Password)
+	if err != nil {
+		return nil, err
+	}
 	row := tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role, language, timezone, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+userCols,
-		n.Email, n.Name, HashPassword(n.Password), n.Role, n.Language, n.Timezone, now)
+		n.Email, n.Name, hash, n.Role, n.Language, n.Timezone, now)
 	u, err := scanUser(row)
 	if store.IsUnique(err) {
 		return nil, &errs.Error{Kind: errs.Conflict, Key: "error.email_taken",
