@@ -52,10 +52,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpTLS := fs.String("smtp-tls", envOr("MENTORSKAP_SMTP_TLS", notify.TLSStartTLS), "SMTP encryption: starttls, tls (implicit, port 465) or none (env MENTORSKAP_SMTP_TLS)")
 	requireAdmin2FA := fs.Bool("require-admin-2fa", envOr("MENTORSKAP_REQUIRE_ADMIN_2FA", "") == "true", "administrators must turn on two-factor login before using anything else (env MENTORSKAP_REQUIRE_ADMIN_2FA=true)")
 	smtpFrom := fs.String("smtp-from", envOr("MENTORSKAP_SMTP_FROM", ""), `sender, e.g. "Mentorskap <noreply@example.org>" (env MENTORSKAP_SMTP_FROM)`)
+	defIdle, idleErr := envDuration("MENTORSKAP_SESSION_IDLE", account.DefaultSessionIdle)
+	sessionIdle := fs.Duration("session-idle", defIdle, "a session nobody uses for this long ends (env MENTORSKAP_SESSION_IDLE)")
+	defLifetime, lifetimeErr := envDuration("MENTORSKAP_SESSION_LIFETIME", account.DefaultSessionLifetime)
+	sessionLifetime := fs.Duration("session-lifetime", defLifetime, "every session ends this long after login (env MENTORSKAP_SESSION_LIFETIME)")
+	defHashMem, hashMemErr := envInt("MENTORSKAP_HASH_MEMORY", account.DefaultHashMemory>>20)
+	hashMemory := fs.Int("hash-memory", defHashMem, fmt.Sprintf("MiB that password hashing may use at once, %d MiB per login checked (env MENTORSKAP_HASH_MEMORY)", account.HashCost>>20))
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	for _, err := range []error{portErr, hopsErr} {
+	for _, err := range []error{portErr, hopsErr, idleErr, lifetimeErr, hashMemErr} {
 		if err != nil {
 			fmt.Fprintln(stderr, "mentorskap:", err)
 			return 2
@@ -63,6 +69,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *trustHops < 1 {
 		fmt.Fprintln(stderr, "mentorskap: --trust-proxy-hops must be 1 or more")
+		return 2
+	}
+	if *sessionIdle <= 0 || *sessionLifetime <= 0 || *sessionIdle > *sessionLifetime {
+		fmt.Fprintln(stderr, "mentorskap: --session-idle and --session-lifetime must be positive, and the idle timeout no longer than the lifetime")
+		return 2
+	}
+	if *hashMemory < account.HashCost>>20 {
+		fmt.Fprintf(stderr, "mentorskap: --hash-memory must be at least %d (MiB), what one password hash needs\n", account.HashCost>>20)
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -105,6 +119,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.web.TrustProxy = *trustProxy
 	app.web.TrustProxyHops = *trustHops
 	app.web.RequireAdmin2FA = *requireAdmin2FA
+	app.accounts.SessionIdle = *sessionIdle
+	app.accounts.SessionLifetime = *sessionLifetime
+	app.accounts.Hashing = account.NewHashGate(int64(*hashMemory)<<20, account.HashWait)
+	log.Info("password hashing", "memory_mib", *hashMemory, "at_once", app.accounts.Hashing.Slots())
 
 	// The worker gets its own context: it stops after the HTTP server has
 	// drained, so that emails queued by the last requests are still tried.
@@ -221,6 +239,20 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// envDuration reads a duration ("12h", "30m") from the environment, or def
+// when it is unset.
+func envDuration(name string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q is not a duration such as 12h or 30m", name, v)
+	}
+	return d, nil
 }
 
 // envInt reads a whole number from the environment, or def when it is unset.

@@ -30,7 +30,6 @@ const (
 	MaxName        = 200
 	MinPassword    = 10
 	MaxPassword    = 1000
-	SessionTTL     = 30 * 24 * time.Hour
 	ResetTTL       = time.Hour
 	ThrottleWindow = 15 * time.Minute
 	MaxFailsPerKey = 5  // per account within the window
@@ -61,6 +60,21 @@ type Service struct {
 	DB     *store.DB
 	Clock  clock.Clock
 	Outbox *notify.Outbox
+	// Hashing bounds how many password hashes run at once; nil bounds
+	// nothing (commands, most tests).
+	Hashing *HashGate
+	// SessionIdle and SessionLifetime end sessions unused for that long and
+	// that long after login; zero means DefaultSessionIdle and
+	// DefaultSessionLifetime.
+	SessionIdle, SessionLifetime time.Duration
+}
+
+// gate is the service's hashing bound, or the one the request carries.
+func (s *Service) gate(ctx context.Context) *HashGate {
+	if s.Hashing != nil {
+		return s.Hashing
+	}
+	return hashGateOf(ctx)
 }
 
 const userCols = `id, email, name, role, language, timezone, created_at`
@@ -134,14 +148,20 @@ func ValidTimezone(tz string) bool {
 	return err == nil && tz != "Local"
 }
 
-// CreateUser adds an account inside tx. A taken email is a conflict.
+// CreateUser adds an account inside tx. A taken email is a conflict. The
+// password is hashed within the gate the request carries (WithHashGate):
+// sign-ups through a program's join link hash as logins do.
 func CreateUser(ctx context.Context, tx store.Q, now time.Time, n NewUser) (*User, error) {
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
+	hash, err := hashGateOf(ctx).Hash(ctx, n.Password)
+	if err != nil {
+		return nil, err
+	}
 	row := tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role, language, timezone, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING `+userCols,
-		n.Email, n.Name, HashPassword(n.Password), n.Role, n.Language, n.Timezone, now)
+		n.Email, n.Name, hash, n.Role, n.Language, n.Timezone, now)
 	u, err := scanUser(row)
 	if store.IsUnique(err) {
 		return nil, &errs.Error{Kind: errs.Conflict, Key: "error.email_taken",
@@ -239,31 +259,58 @@ func (s *Service) SetLanguage(ctx context.Context, userID int64, lang string) er
 	return err
 }
 
-// ChangePassword replaces the password after checking the current one, and
-// ends every other session of the person. Wrong current passwords count
-// against the login throttle (see ConfirmPassword).
+// ChangePassword replaces the password after checking the current one.
+// Every other way into the account ends with the old password: other
+// sessions, API tokens, pending two-factor logins and reset links. Wrong
+// current passwords count against the login throttle (see
+// ConfirmPassword).
 func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession, current, next string) error {
 	var v errs.Validation
 	checkPassword(&v, "new_password", next)
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if err := ConfirmPassword(ctx, s.DB, s.Clock.Now(), userID, current, "current_password"); err != nil {
+	now := s.Clock.Now()
+	if err := confirmPassword(ctx, s.DB, s.gate(ctx), now, userID, current, "current_password"); err != nil {
+		return err
+	}
+	hash, err := s.gate(ctx).Hash(ctx, next)
+	if err != nil {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, HashPassword(next), userID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, HashToken(keepSession))
-		return err
+		return endWaysIn(ctx, tx, now, userID, HashToken(keepSession))
 	})
+}
+
+// endWaysIn ends every way into an account but the session keepHash names
+// ("" keeps none): sessions, API tokens, pending two-factor logins and
+// unused reset links. A new password must shut out whoever knew the old
+// one, or had found a way round it.
+func endWaysIn(ctx context.Context, tx store.Q, now time.Time, userID int64, keepHash string) error {
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, []any{userID, keepHash}},
+		{`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, []any{now, userID}},
+		{`DELETE FROM login_challenges WHERE user_id = ?`, []any{userID}},
+		{`UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, []any{now, userID}},
+	} {
+		if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // VerifyPassword checks a person's password, for actions that ask for it
 // again, under the login throttle (see ConfirmPassword).
 func (s *Service) VerifyPassword(ctx context.Context, userID int64, password string) error {
-	return ConfirmPassword(ctx, s.DB, s.Clock.Now(), userID, password, "password")
+	return confirmPassword(ctx, s.DB, s.gate(ctx), s.Clock.Now(), userID, password, "password")
 }
 
 // List returns every account, for the administrator.

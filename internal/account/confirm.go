@@ -12,10 +12,11 @@ import (
 // cannot be taken back: signing an agreement, changing the password,
 // turning two-factor login off, deleting the account. Whoever holds a
 // stolen session could otherwise use those forms to guess the password
-// without limit, so wrong answers there count against the same throttle as
-// failed logins (the same account and address keys in login_failures): the
-// guesses add up wherever they are made, and a refused account is refused
-// everywhere until the window passes.
+// without limit, so answers there count against the same throttle as
+// failed logins (the same account and address keys in login_failures),
+// reserved before the hash as at login: the guesses add up wherever they
+// are made, and a refused account is refused everywhere until the window
+// passes.
 
 type clientIPKey struct{}
 
@@ -33,56 +34,68 @@ func ClientIP(ctx context.Context) string {
 	return ip
 }
 
-// ConfirmThrottled refuses a password confirmation while the person's
-// account or address has too many recent failures. It is checked before
-// the password, so that once refused even the right password is turned
+// reserveConfirm counts a confirmation before the password is checked
+// (see reserve). While the account or address is throttled it is refused
+// before anything is checked, so that even the right password is turned
 // away until the window passes: the answer must not tell a guesser that a
 // guess was right. field names the form's password input, so that the
 // message appears next to it.
-func ConfirmThrottled(ctx context.Context, q store.Q, now time.Time, userID int64, field string) error {
-	email, err := emailOf(ctx, q, userID)
+func reserveConfirm(ctx context.Context, db *store.DB, now time.Time, userID int64, field string) (*attempt, error) {
+	email, err := emailOf(ctx, db, userID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	err = throttled(ctx, q, now, email, ClientIP(ctx))
+	a, err := reserve(ctx, db, now, loginLimits(email, ClientIP(ctx))...)
 	if errs.Is(err, errs.TooMany) {
-		return confirmRefused(field)
+		return nil, confirmRefused(field)
 	}
-	return err
+	return a, err
 }
 
 func confirmRefused(field string) error {
 	minutes := int(ThrottleWindow / time.Minute)
 	return &errs.Error{Kind: errs.TooMany, Key: "password.error.throttled", Args: []any{"minutes", minutes},
-		Fields: map[string]errs.Msg{field: {Key: "password.error.throttled", Args: []any{"minutes", minutes}}}}
-}
-
-// ConfirmFailed counts a wrong password (or code) given to confirm an
-// action. It writes in its own transaction: the caller's transaction rolls
-// back on the failure it is about to report, and the count must survive
-// that.
-func ConfirmFailed(ctx context.Context, db *store.DB, now time.Time, userID int64) error {
-	email, err := emailOf(ctx, db, userID)
-	if err != nil {
-		return err
-	}
-	return recordFailure(ctx, db, now, email, ClientIP(ctx))
+		Fields:     map[string]errs.Msg{field: {Key: "password.error.throttled", Args: []any{"minutes", minutes}}},
+		RetryAfter: ThrottleWindow}
 }
 
 // ConfirmPassword checks a signed-in person's password under the throttle:
-// refused while throttled, and a wrong password is counted.
+// refused while throttled, a wrong password is counted, and the hash waits
+// for a slot in the gate the request carries (WithHashGate).
 func ConfirmPassword(ctx context.Context, db *store.DB, now time.Time, userID int64, password, field string) error {
-	if err := ConfirmThrottled(ctx, db, now, userID, field); err != nil {
+	return confirmPassword(ctx, db, hashGateOf(ctx), now, userID, password, field)
+}
+
+func confirmPassword(ctx context.Context, db *store.DB, g *HashGate, now time.Time, userID int64, password, field string) error {
+	a, err := reserveConfirm(ctx, db, now, userID, field)
+	if err != nil {
 		return err
 	}
+	ok, err := checkUserPassword(ctx, db, g, userID, password, field)
+	return a.settle(ctx, err == nil && !ok, confirmResult(ok, err, field))
+}
+
+// checkUserPassword hashes password against the person's. A refusal for
+// want of a slot is shown next to the form's password input.
+func checkUserPassword(ctx context.Context, q store.Q, g *HashGate, userID int64, password, field string) (bool, error) {
 	var hash string
-	if err := db.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
-		return store.NotFound(err, "error.not_found")
+	if err := q.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
+		return false, store.NotFound(err, "error.not_found")
 	}
-	if !CheckPassword(hash, password) {
-		if err := ConfirmFailed(ctx, db, now, userID); err != nil {
-			return err
-		}
+	ok, err := g.Check(ctx, hash, password)
+	if e, isCoded := errs.As(err); isCoded && e.Kind == errs.TooMany {
+		busy := *e
+		busy.Fields = map[string]errs.Msg{field: {Key: e.Key, Args: e.Args}}
+		return false, &busy
+	}
+	return ok, err
+}
+
+func confirmResult(ok bool, err error, field string) error {
+	if err != nil {
+		return err
+	}
+	if !ok {
 		return WrongPassword(field)
 	}
 	return nil

@@ -12,13 +12,29 @@ import (
 
 // RequestReset emails a single-use reset link when the address belongs to an
 // account. It answers the same either way so that the form cannot be used to
-// find out who has an account. fallbackLang is used when the person has not
-// chosen a language.
-func (s *Service) RequestReset(ctx context.Context, email, fallbackLang string) error {
+// find out who has an account: requests are counted per address typed and
+// per client address whether or not an account has it, and refused alike
+// past MaxResetsPerKey and MaxResetsPerIP within ThrottleWindow, so that the
+// form cannot flood a mailbox either. fallbackLang is used when the person
+// has not chosen a language.
+func (s *Service) RequestReset(ctx context.Context, email, ip, fallbackLang string) error {
 	email = NormalizeEmail(email)
 	if !ValidEmail(email) {
 		return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
 			Fields: map[string]errs.Msg{"email": {Key: "error.email_invalid"}}}
+	}
+	now := s.Clock.Now()
+	limits := []limit{{"reset:email:" + email, MaxResetsPerKey}}
+	if ip != "" {
+		limits = append(limits, limit{"reset:ip:" + ip, MaxResetsPerIP})
+	}
+	if _, err := reserve(ctx, s.DB, now, limits...); err != nil {
+		if e, ok := errs.As(err); ok && e.Kind == errs.TooMany {
+			msg := errs.Msg{Key: "forgot.error.throttled", Args: e.Args}
+			return &errs.Error{Kind: errs.TooMany, Key: msg.Key, Args: msg.Args, RetryAfter: e.RetryAfter,
+				Fields: map[string]errs.Msg{"email": msg}}
+		}
+		return err
 	}
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
 		u, err := ByEmail(ctx, tx, email)
@@ -28,7 +44,6 @@ func (s *Service) RequestReset(ctx context.Context, email, fallbackLang string) 
 		if err != nil {
 			return err
 		}
-		now := s.Clock.Now()
 		token, hash := NewToken()
 		if _, err := tx.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			hash, u.ID, now, now.Add(ResetTTL)); err != nil {
@@ -53,17 +68,26 @@ func (s *Service) CheckReset(ctx context.Context, token string) error {
 	return nil
 }
 
-// ResetPassword sets a new password with a reset token, uses the token up,
-// ends every session of the person and opens a fresh one, unless the person
-// has two-factor login (then the session is "").
+// ResetPassword sets a new password with a reset token and ends every way
+// into the account (sessions, API tokens, pending two-factor logins, the
+// other reset links: see endWaysIn), then opens a fresh session, unless the
+// person has two-factor login (then the session is "").
 func (s *Service) ResetPassword(ctx context.Context, token, password string) (string, error) {
 	var v errs.Validation
 	checkPassword(&v, "password", password)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
+	// A made-up link must not cost a hash.
+	if err := s.CheckReset(ctx, token); err != nil {
+		return "", err
+	}
+	newHash, err := s.gate(ctx).Hash(ctx, password)
+	if err != nil {
+		return "", err
+	}
 	var session string
-	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		now := s.Clock.Now()
 		var userID int64
 		// The used_at condition in the UPDATE makes the token single-use even
@@ -74,10 +98,10 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 		if err != nil {
 			return store.NotFound(err, "reset.error.invalid_link")
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, HashPassword(password), userID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, userID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		if err := endWaysIn(ctx, tx, now, userID, ""); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = (SELECT 'email:' || email FROM users WHERE id = ?)`, userID); err != nil {
@@ -88,7 +112,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 		if on, err := TOTPEnabled(ctx, tx, userID); err != nil || on {
 			return err
 		}
-		session, err = createSession(ctx, tx, now, userID)
+		session, err = s.createSession(ctx, tx, now, userID)
 		return err
 	})
 	return session, err

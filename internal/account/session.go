@@ -21,32 +21,39 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*User,
 
 // BeginLogin checks email and password and opens a session, or, when the
 // person has two-factor login, a short-lived challenge for LoginCode.
-// Failures are counted per account and per IP address in the database, so
-// throttling survives restarts and holds across instances. The error never
-// says whether the email exists.
+// Attempts are counted per account and per IP address before the password
+// is hashed (see reserve), and hashing waits for a slot in the gate. The
+// error never says whether the email exists.
 func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*User, string, string, error) {
 	email = NormalizeEmail(email)
 	now := s.Clock.Now()
-	if err := throttled(ctx, s.DB, now, email, ip); err != nil {
+	a, err := reserve(ctx, s.DB, now, loginLimits(email, ip)...)
+	if err != nil {
 		return nil, "", "", err
 	}
 	var hash string
 	var id int64
-	err := s.DB.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = ?`, email).Scan(&id, &hash)
-	ok := false
-	if err == nil {
-		ok = CheckPassword(hash, password)
-	} else {
-		CheckPassword(dummyHash, password)
-	}
-	if !ok {
-		if err := recordFailure(ctx, s.DB, now, email, ip); err != nil {
-			return nil, "", "", err
+	err = s.DB.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = ?`, email).Scan(&id, &hash)
+	known := err == nil
+	if err != nil {
+		if store.NotFound(err, "") == err {
+			return nil, "", "", a.settle(ctx, false, err)
 		}
+		// A missing account costs the same hash as a wrong password.
+		hash = dummyHash
+	}
+	ok, err := s.gate(ctx).Check(ctx, hash, password)
+	if err != nil {
+		return nil, "", "", a.settle(ctx, false, err)
+	}
+	if !ok || !known {
 		return nil, "", "", errs.E(errs.Unauthorized, "login.error.failed")
 	}
 	var token, challenge string
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if err := a.release(ctx, tx); err != nil {
+			return err
+		}
 		on, err := TOTPEnabled(ctx, tx, id)
 		if err != nil {
 			return err
@@ -60,49 +67,14 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
 			return err
 		}
-		token, err = createSession(ctx, tx, now, id)
+		token, err = s.createSession(ctx, tx, now, id)
 		return err
 	})
 	if err != nil {
-		return nil, "", "", err
+		return nil, "", "", a.settle(ctx, false, err)
 	}
 	u, err := s.ByID(ctx, id)
 	return u, token, challenge, err
-}
-
-func recordFailure(ctx context.Context, db *store.DB, now time.Time, email, ip string) error {
-	return db.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?)`, "email:"+email, now); err != nil {
-			return err
-		}
-		// Without an address (a use case called outside a request) only
-		// the account counts.
-		if ip != "" {
-			if _, err := tx.Exec(ctx, `INSERT INTO login_failures (key, failed_at) VALUES (?, ?)`, "ip:"+ip, now); err != nil {
-				return err
-			}
-		}
-		// Old rows are useless once outside the window; pruning here keeps
-		// the table small without a separate job.
-		_, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < ?`, now.Add(-ThrottleWindow))
-		return err
-	})
-}
-
-func throttled(ctx context.Context, q store.Q, now time.Time, email, ip string) error {
-	var perEmail, perIP int
-	since := now.Add(-ThrottleWindow)
-	err := q.QueryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at >= ?),
-		(SELECT COUNT(*) FROM login_failures WHERE key = ? AND failed_at >= ?)`,
-		"email:"+email, since, "ip:"+ip, since).Scan(&perEmail, &perIP)
-	if err != nil {
-		return err
-	}
-	if perEmail >= MaxFailsPerKey || perIP >= MaxFailsPerIP {
-		return errs.E(errs.TooMany, "login.error.throttled", "minutes", int(ThrottleWindow/time.Minute))
-	}
-	return nil
 }
 
 // StartSession opens a session for a user who just proved who they are some
@@ -110,7 +82,7 @@ func throttled(ctx context.Context, q store.Q, now time.Time, email, ip string) 
 func (s *Service) StartSession(ctx context.Context, userID int64) (string, error) {
 	var token string
 	err := s.DB.Tx(ctx, func(tx *store.Tx) (err error) {
-		token, err = createSession(ctx, tx, s.Clock.Now(), userID)
+		token, err = s.createSession(ctx, tx, s.Clock.Now(), userID)
 		return err
 	})
 	return token, err
@@ -118,48 +90,95 @@ func (s *Service) StartSession(ctx context.Context, userID int64) (string, error
 
 // CreateSession opens a session inside the caller's transaction, for use
 // cases that create or identify the person in the same step (accepting an
-// invitation).
+// invitation). Its stored expiry follows the default lifetimes; lookups
+// judge every session by the configured ones.
 func CreateSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
-	return createSession(ctx, tx, now, userID)
+	return insertSession(ctx, tx, now, userID, DefaultSessionIdle, DefaultSessionLifetime)
 }
 
-func createSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+func (s *Service) createSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+	idle, life := s.SessionLimits()
+	return insertSession(ctx, tx, now, userID, idle, life)
+}
+
+func insertSession(ctx context.Context, tx store.Q, now time.Time, userID int64, idle, life time.Duration) (string, error) {
 	token, hash := NewToken()
 	_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
-		hash, userID, now, now.Add(SessionTTL), now)
+		hash, userID, now, sessionEnd(now, now, idle, life), now)
 	return token, err
 }
 
+// Sessions end after DefaultSessionIdle without a request, and
+// DefaultSessionLifetime after login however busy they are, unless the
+// operator chooses other limits. The pages hold confidential notes: a
+// browser left logged in on a shared computer should not stay so for a
+// month, and a stolen cookie should not work for ever.
+const (
+	DefaultSessionIdle     = 12 * time.Hour
+	DefaultSessionLifetime = 30 * 24 * time.Hour
+)
+
+// SessionLimits returns the idle timeout and the absolute lifetime of
+// sessions.
+func (s *Service) SessionLimits() (idle, lifetime time.Duration) {
+	idle, lifetime = s.SessionIdle, s.SessionLifetime
+	if idle <= 0 {
+		idle = DefaultSessionIdle
+	}
+	if lifetime <= 0 {
+		lifetime = DefaultSessionLifetime
+	}
+	return idle, lifetime
+}
+
+// sessionEnd is when a session seen last at lastSeen ends, kept in
+// expires_at for the person's data export.
+func sessionEnd(created, lastSeen time.Time, idle, life time.Duration) time.Time {
+	end := lastSeen.Add(idle)
+	if abs := created.Add(life); abs.Before(end) {
+		end = abs
+	}
+	return end
+}
+
 // sessionTouchEvery limits how often a session's last-seen time is written:
-// every request would turn reads into writes.
+// every request would turn reads into writes. With a short idle timeout it
+// is written more often, so that the timeout is kept to within a
+// twenty-fourth.
 const sessionTouchEvery = time.Hour
 
 // UserBySession returns the person behind a session cookie, or an
-// Unauthorized error when it is unknown or expired. Active sessions slide
-// forward so that people who use the app are not logged out.
+// Unauthorized error when it is unknown, idle for too long or past its
+// lifetime. The limits are judged from the creation and last-seen times
+// with the limits configured now, so a change of configuration holds for
+// sessions already open.
 func (s *Service) UserBySession(ctx context.Context, token string) (*User, error) {
 	if token == "" {
 		return nil, errs.E(errs.Unauthorized, "error.login_required")
 	}
 	now := s.Clock.Now()
 	hash := HashToken(token)
-	var lastSeen, expires time.Time
-	row := s.DB.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.language, u.timezone, u.created_at, s.last_seen_at, s.expires_at
+	var created, lastSeen time.Time
+	row := s.DB.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.language, u.timezone, u.created_at, s.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash)
 	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.Timezone, &u.CreatedAt, &lastSeen, &expires)
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.Timezone, &u.CreatedAt, &created, &lastSeen)
 	if err != nil {
 		if store.NotFound(err, "") != err {
 			return nil, errs.E(errs.Unauthorized, "error.login_required")
 		}
 		return nil, err
 	}
-	if !now.Before(expires) {
+	idle, life := s.SessionLimits()
+	if !now.Before(sessionEnd(created, lastSeen, idle, life)) {
+		if _, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
+			return nil, err
+		}
 		return nil, errs.E(errs.Unauthorized, "error.login_required")
 	}
-	if now.Sub(lastSeen) > sessionTouchEvery {
+	if now.Sub(lastSeen) > min(sessionTouchEvery, idle/24) {
 		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
-			now, now.Add(SessionTTL), hash); err != nil {
+			now, sessionEnd(created, now, idle, life), hash); err != nil {
 			return nil, err
 		}
 	}

@@ -237,27 +237,30 @@ func useSecondFactor(ctx context.Context, tx store.Q, now time.Time, userID int6
 
 // DisableTOTP turns two-factor login off; it asks for both the password and
 // a code so that neither a borrowed session nor a stolen phone alone can.
-// Wrong passwords and codes count against the login throttle, as at login.
+// The attempt counts against the login throttle before anything is
+// checked, as at login, and stays counted when the password or the code is
+// wrong.
 func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code string) error {
 	now := s.Clock.Now()
-	if err := ConfirmThrottled(ctx, s.DB, now, userID, "password"); err != nil {
+	a, err := reserveConfirm(ctx, s.DB, now, userID, "password")
+	if err != nil {
 		return err
 	}
+	on, err := TOTPEnabled(ctx, s.DB, userID)
+	if err == nil && !on {
+		err = errs.E(errs.Conflict, "totp.error.not_on")
+	}
+	if err != nil {
+		return a.settle(ctx, false, err)
+	}
+	pwOK, err := checkUserPassword(ctx, s.DB, s.gate(ctx), userID, password, "password")
+	if err != nil {
+		return a.settle(ctx, false, err)
+	}
 	wrong := false
-	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		var hash string
-		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, userID).Scan(&hash); err != nil {
-			return store.NotFound(err, "error.not_found")
-		}
-		on, err := TOTPEnabled(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		if !on {
-			return errs.E(errs.Conflict, "totp.error.not_on")
-		}
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
 		v := map[string]errs.Msg{}
-		if !CheckPassword(hash, password) {
+		if !pwOK {
 			v["password"] = errs.Msg{Key: "error.password_wrong"}
 		}
 		ok, err := useSecondFactor(ctx, tx, now, userID, code)
@@ -277,12 +280,7 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code 
 		_, err = tx.Exec(ctx, `DELETE FROM totp_secrets WHERE user_id = ?`, userID)
 		return err
 	})
-	if wrong {
-		if ferr := ConfirmFailed(ctx, s.DB, now, userID); ferr != nil {
-			return ferr
-		}
-	}
-	return err
+	return a.settle(ctx, wrong, err)
 }
 
 func createChallenge(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
@@ -307,7 +305,8 @@ func (s *Service) CheckChallenge(ctx context.Context, challenge string) error {
 }
 
 // LoginCode finishes a login that passed the password: a right code opens
-// a session; wrong codes count against the same throttle as passwords.
+// a session; codes count against the same throttle as passwords, reserved
+// before the code is checked so that parallel guesses cannot slip past it.
 func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*User, string, error) {
 	now := s.Clock.Now()
 	hash := HashToken(challenge)
@@ -321,7 +320,8 @@ func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*U
 		}
 		return nil, "", err
 	}
-	if err := throttled(ctx, s.DB, now, email, ip); err != nil {
+	a, err := reserve(ctx, s.DB, now, loginLimits(email, ip)...)
+	if err != nil {
 		return nil, "", err
 	}
 	var session string
@@ -331,22 +331,29 @@ func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*U
 		if ok, err = useSecondFactor(ctx, tx, now, userID, code); err != nil || !ok {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM login_challenges WHERE token_hash = ?`, hash); err != nil {
+		// The challenge may have ended meanwhile (a password reset): only
+		// the request that deletes it goes on.
+		res, err := tx.Exec(ctx, `DELETE FROM login_challenges WHERE token_hash = ?`, hash)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			ok = false
+			return errs.E(errs.Unauthorized, "totp.error.expired")
+		}
+		if err := a.release(ctx, tx); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
 			return err
 		}
-		session, err = createSession(ctx, tx, now, userID)
+		session, err = s.createSession(ctx, tx, now, userID)
 		return err
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, "", a.settle(ctx, false, err)
 	}
 	if !ok {
-		if err := recordFailure(ctx, s.DB, now, email, ip); err != nil {
-			return nil, "", err
-		}
 		return nil, "", errs.E(errs.Unauthorized, "totp.error.code_wrong")
 	}
 	u, err := s.ByID(ctx, userID)

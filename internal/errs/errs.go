@@ -9,6 +9,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind says what went wrong from the caller's point of view.
@@ -41,6 +42,9 @@ type Error struct {
 	Args   []any
 	Fields map[string]Msg
 	Err    error // the cause, for logs only
+	// RetryAfter is how long a throttled caller should wait (TooMany); the
+	// web layer sends it as the Retry-After header.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

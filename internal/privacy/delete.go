@@ -55,25 +55,22 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 	}
 	now = now.UTC()
 	// Wrong passwords count against the login throttle, or a borrowed
-	// session could guess the password here without limit.
-	if err := account.ConfirmThrottled(ctx, db, now, actor.ID, "password"); err != nil {
+	// session could guess the password here without limit. The hash is
+	// checked before the transaction, so that no write lock is held while
+	// it waits for a slot.
+	if err := account.ConfirmPassword(ctx, db, now, actor.ID, password, "password"); err != nil {
 		return err
 	}
-	wrong := false
 	err := db.Tx(ctx, func(tx *store.Tx) error {
-		var hash, role, email string
+		var role, email string
 		var deleted *time.Time
-		err := tx.QueryRow(ctx, `SELECT password_hash, role, email, deleted_at FROM users WHERE id = ?`, actor.ID).
-			Scan(&hash, &role, &email, &deleted)
+		err := tx.QueryRow(ctx, `SELECT role, email, deleted_at FROM users WHERE id = ?`, actor.ID).
+			Scan(&role, &email, &deleted)
 		if err != nil {
 			return store.NotFound(err, "error.not_found")
 		}
 		if deleted != nil {
 			return errs.E(errs.NotFound, "error.not_found")
-		}
-		if !account.CheckPassword(hash, password) {
-			wrong = true
-			return account.WrongPassword("password")
 		}
 		if role == account.RoleAdmin {
 			var others int
@@ -88,6 +85,9 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 		if err := endPairs(ctx, tx, out, now, actor.ID); err != nil {
 			return err
 		}
+		if err := account.ForgetAddress(ctx, tx, email); err != nil {
+			return err
+		}
 		// Emails waiting for the person would go to an address that is about
 		// to disappear, and those already sent are theirs to delete; so are
 		// emails about them that quote the address (a coordinator's "wants
@@ -99,7 +99,6 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 		}{
 			{`DELETE FROM outbox WHERE to_email = ? OR body LIKE ? ESCAPE '\' OR subject LIKE ? ESCAPE '\'`,
 				[]any{email, likeAny(email), likeAny(email)}},
-			{`DELETE FROM login_failures WHERE key = ?`, []any{"email:" + email}},
 			{`DELETE FROM invitations WHERE email = ? OR used_by = ?`, []any{email, actor.ID}},
 		} {
 			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
@@ -120,11 +119,6 @@ func DeleteAccount(ctx context.Context, db *store.DB, out *notify.Outbox, now ti
 			Tombstone(actor.ID), now, actor.ID)
 		return err
 	})
-	if wrong {
-		if ferr := account.ConfirmFailed(ctx, db, now, actor.ID); ferr != nil {
-			return ferr
-		}
-	}
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,7 @@ func TestDeletedAccountLeavesNoCopyOfTheEmail(t *testing.T) {
 		zed := acc.User
 		// A mistyped password and a reset request.
 		e.accounts.Login(e.ctx, email, "wrong", "192.0.2.9")
-		if err := e.accounts.RequestReset(e.ctx, email, "en"); err != nil {
+		if err := e.accounts.RequestReset(e.ctx, email, "192.0.2.9", "en"); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(copiesIn(t, db, email)); n < 4 {

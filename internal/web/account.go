@@ -41,9 +41,23 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.DB.Dialect())})
 }
 
-// startSession sets the session cookie after a successful login.
+// startSession sets the session cookie after a successful login. It lives
+// as long as a session may; the server ends idle sessions sooner.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token string) {
-	s.setCookie(w, r, sessionCookie, token, account.SessionTTL)
+	_, lifetime := s.Accounts.SessionLimits()
+	s.setCookie(w, r, s.sessionCookie(r), token, lifetime)
+}
+
+// sessionCookie names the session cookie. Over HTTPS it carries the
+// __Host- prefix, with which browsers accept it only when Secure, for
+// Path=/ and without Domain: a neighbouring subdomain, or a page over plain
+// HTTP, cannot plant a session of its choosing (session fixation) or
+// overwrite ours.
+func (s *Server) sessionCookie(r *http.Request) string {
+	if s.secure(r) {
+		return "__Host-" + sessionCookie
+	}
+	return sessionCookie
 }
 
 // safeNext is the one judge of every return path the site is handed (after
@@ -126,6 +140,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			code := http.StatusUnauthorized
 			if e.Kind == errs.TooMany {
 				code = http.StatusTooManyRequests
+				setRetryAfter(w, err)
 			}
 			s.renderPage(w, r, code, "login", p)
 			return
@@ -142,13 +157,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.sessionCookie(r)); err == nil {
 		if err := s.Accounts.Logout(r.Context(), c.Value); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	s.clearCookie(w, r, sessionCookie)
+	s.clearCookie(w, r, s.sessionCookie(r))
 	s.redirect(w, r, "/login", "logout.done")
 }
 
@@ -158,7 +173,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	if err := s.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), s.locale(r).Lang()); err != nil {
+	if err := s.Accounts.RequestReset(r.Context(), r.PostForm.Get("email"), s.clientIP(r), s.locale(r).Lang()); err != nil {
 		s.renderForm(w, r, "forgot", nil, err)
 		return
 	}

@@ -219,6 +219,7 @@ func TestInvitationExpiredOrForeignIsRefused(t *testing.T) {
 	if app.enrolCount(`SELECT COUNT(*) FROM users`) != 2 || app.enrolCount(`SELECT COUNT(*) FROM participants`) != 0 {
 		t.Fatal("an expired invitation changed something")
 	}
+	coord = app.login("coord@example.org") // the session ended while idle
 	res = coord.get(fx.base + "/invitations")
 	res.mustContain(t, app.enrolT("nb", "enrol.status.expired"))
 

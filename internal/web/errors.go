@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"mentorskap/internal/errs"
 )
@@ -41,6 +42,13 @@ func status(k errs.Kind) int {
 	}
 }
 
+// setRetryAfter tells a throttled client when to come back (RFC 9110).
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if e, ok := errs.As(err); ok && e.Kind == errs.TooMany && e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
+	}
+}
+
 // isAPI reports whether the request wants JSON answers.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
@@ -58,6 +66,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.Log.Error("internal error", "request_id", requestID(r), "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		detail = l.T("error.internal", "id", requestID(r))
 	}
+	setRetryAfter(w, err)
 	if isAPI(r) {
 		s.problem(w, r, code, detail, err)
 		return

@@ -212,8 +212,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		// Forms that ask for the password again count wrong ones per
-		// address too, as the login does.
-		r = r.WithContext(account.WithClientIP(r.Context(), s.clientIP(r)))
+		// address too, as the login does, and hash within the same bound.
+		r = r.WithContext(account.WithHashGate(account.WithClientIP(r.Context(), s.clientIP(r)), s.Accounts.Hashing))
 		ctx := r.Context()
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			u, err := s.Accounts.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
@@ -223,14 +223,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			r = with(r, keyUser, u)
-		} else if c, err := r.Cookie(sessionCookie); err == nil {
+		} else if c, err := r.Cookie(s.sessionCookie(r)); err == nil {
 			u, err := s.Accounts.UserBySession(ctx, c.Value)
 			switch {
 			case err == nil:
 				r = with(r, keyUser, u)
 				r = with(r, keySession, c.Value)
 			case errs.Is(err, errs.Unauthorized):
-				s.clearCookie(w, r, sessionCookie)
+				s.clearCookie(w, r, s.sessionCookie(r))
 			default:
 				s.fail(w, r, err)
 				return

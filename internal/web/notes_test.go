@@ -239,6 +239,7 @@ func TestNotesActionItemsThroughPages(t *testing.T) {
 
 	// Meeting 2 reviews both: the CV carried over, Kari done.
 	app.clock.Advance(8 * 24 * time.Hour)
+	f.menteeC = app.login(f.mentee.Email) // the session ended while idle
 	res = f.menteeC.get(f.path(f.m2, "notes"))
 	res.mustContain(t, en.T("actions.review_title"), "Rewrite the CV", "Ask Kari and Per", en.T("actions.overdue"))
 	f.menteeC.post(f.path(f.m2, "notes/actions/"+pid(cv.ID)+"/review"), url.Values{"outcome": {"carried"}}).mustStatus(t, http.StatusSeeOther)

@@ -59,7 +59,7 @@ func (s *Server) privacyDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.clearCookie(w, r, sessionCookie)
+	s.clearCookie(w, r, s.sessionCookie(r))
 	s.redirect(w, r, "/login", "privacy.deleted_flash")
 }
 

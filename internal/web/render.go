@@ -184,6 +184,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string,
 		s.fail(w, r, err)
 		return
 	}
+	setRetryAfter(w, err)
 	p := s.newPage(w, r, data)
 	p.Form = r.PostForm
 	p.Errors = map[string]string{}

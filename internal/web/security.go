@@ -63,6 +63,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 			code := http.StatusUnauthorized
 			if e.Kind == errs.TooMany {
 				code = http.StatusTooManyRequests
+				setRetryAfter(w, err)
 			}
 			s.renderPage(w, r, code, "security_code", p)
 		default:

@@ -137,6 +137,7 @@ func TestSelfMatchPages(t *testing.T) {
 	}
 	other.post(base+"/suggestions", url.Values{"mentor": {pid(s.mentor2.ID)}}).mustStatus(t, http.StatusSeeOther)
 	app.clock.Advance(5*24*time.Hour + time.Minute)
+	other = app.login(s.other.Email) // the session ended while idle
 	res = other.get(base + "/suggestions")
 	res.mustContain(t, "Expired", "Ask Nina Second")
 	mentor2 := app.login(s.mentor2.Email)
