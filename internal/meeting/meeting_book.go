@@ -12,6 +12,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -43,7 +44,7 @@ type Proposal struct {
 
 // ProposalOf fills the form that moves m, in the meeting's own zone.
 func ProposalOf(m *Meeting) Proposal {
-	t := m.StartsAt.In(location(m.Timezone))
+	t := i18n.In(m.StartsAt, m.Timezone)
 	return Proposal{Date: t.Format("2006-01-02"), Time: t.Format("15:04"), Timezone: m.Timezone,
 		Minutes: m.Minutes, Place: m.Place, OnlineURL: m.OnlineURL}
 }
@@ -57,6 +58,8 @@ const LengthWarning = "meeting.warning.length"
 func oneLineText(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || isControl(r) }), " ")
 }
+
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
 
 // validOnlineURL accepts only absolute http and https links, so a
 // "javascript:" or "file:" link can never reach a page or a calendar.

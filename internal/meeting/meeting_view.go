@@ -7,6 +7,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting/ics"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -185,7 +186,7 @@ func (s *Service) ICS(ctx context.Context, actor *account.User, pairID, meetingI
 	if err != nil {
 		return nil, nil, err
 	}
-	return Calendar("", []CalendarEvent{EventFor(m, l, p.OtherNames(actor.ID), link)}), m, nil
+	return ics.Calendar("", []ics.CalendarEvent{EventFor(m, l, p.OtherNames(actor.ID), link)}), m, nil
 }
 
 // NextByProgram gives, for each pair of the program that has one, its next

@@ -10,6 +10,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
+	"mentorskap/internal/meeting/ics"
 	"mentorskap/internal/program"
 )
 
@@ -485,10 +486,10 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := s.Bundle.Locale(f.User.Language)
-	events := make([]meeting.CalendarEvent, 0, len(f.Items))
+	events := make([]ics.CalendarEvent, 0, len(f.Items))
 	for _, it := range f.Items {
 		m := it.Meeting
 		events = append(events, meeting.EventFor(&m, l, it.Others, s.siteLink(meeting.MeetingPath(m.PairID, m.ID))))
 	}
-	writeICS(w, meeting.Calendar(l.T("calendar.feed_name"), events), "mentorskap.ics", false)
+	writeICS(w, ics.Calendar(l.T("calendar.feed_name"), events), "mentorskap.ics", false)
 }
