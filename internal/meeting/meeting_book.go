@@ -124,14 +124,15 @@ func newUID() string {
 	return hex.EncodeToString(b) + "@mentorskap"
 }
 
-// memberOf loads the pair for one of its members and refuses an ended pair:
-// its meetings are history and stay as they are.
-func memberOf(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*program.Pair, program.PairViewer, error) {
+// memberOf loads the pair for one of its members and refuses what the
+// pair's stage does not allow at now: an ended pair's meetings are history
+// (its ending called off those still ahead) and stay as they are.
+func memberOf(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, act program.Action) (*program.Pair, program.PairViewer, error) {
 	p, v, err := program.RequirePairMember(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, v, err
 	}
-	if !p.Active() {
+	if !p.Allows(now, act) {
 		return nil, v, errs.E(errs.Conflict, "meeting.error.pair_ended")
 	}
 	return p, v, nil
@@ -158,7 +159,7 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 	now := s.Clock.Now().UTC()
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, _, err := memberOf(ctx, tx, actor, pairID)
+		p, _, err := memberOf(ctx, tx, actor, pairID, now, program.ActBook)
 		if err != nil {
 			return err
 		}
@@ -191,8 +192,8 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 }
 
 // loadForChange reads a meeting of an active pair for one of its members.
-func loadForChange(ctx context.Context, tx *store.Tx, actor *account.User, pairID, meetingID int64) (*program.Pair, *Meeting, error) {
-	p, _, err := memberOf(ctx, tx, actor, pairID)
+func loadForChange(ctx context.Context, tx *store.Tx, actor *account.User, pairID, meetingID int64, now time.Time) (*program.Pair, *Meeting, error) {
+	p, _, err := memberOf(ctx, tx, actor, pairID, now, program.ActReschedule)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -227,7 +228,7 @@ func update(ctx context.Context, tx *store.Tx, m *Meeting, set string, args ...a
 func (s *Service) Accept(ctx context.Context, actor *account.User, pairID, meetingID int64, seen int) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID)
+		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
 		if err != nil {
 			return err
 		}
@@ -276,7 +277,7 @@ func (s *Service) Move(ctx context.Context, actor *account.User, pairID, meeting
 func (s *Service) reschedule(ctx context.Context, actor *account.User, pairID, meetingID int64, in Proposal, move bool) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID)
+		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
 		if err != nil {
 			return err
 		}
@@ -332,7 +333,7 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, pairID, meeti
 	now := s.Clock.Now().UTC()
 	reason = strings.TrimSpace(strings.ToValidUTF8(reason, ""))
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID)
+		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
 		if err != nil {
 			return err
 		}
