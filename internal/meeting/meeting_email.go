@@ -79,10 +79,7 @@ func EventFor(m *Meeting, l *i18n.Locale, others, link string) ics.CalendarEvent
 }
 
 // ICSName is the file name of a meeting's calendar file.
-func ICSName(m *Meeting) string { return fmt.Sprintf("meeting-%d.ics", m.ID) }
-
-// ICSContentType is what a calendar file is sent as.
-const ICSContentType = "text/calendar; charset=utf-8; method=PUBLISH"
+func ICSName(m *Meeting) string { return ics.FileName(m.ID) }
 
 // timezones reads the time zones people chose, to write each email's times
 // in the reader's own zone.
@@ -139,7 +136,7 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 		l := s.Outbox.Bundle.Locale(to.Lang)
 		tz := zones[o.UserID]
 		ev := EventFor(m, l, program.Names(p.Others(o.UserID)), link)
-		file := notify.Attachment{Name: ICSName(m), ContentType: ICSContentType, Data: ics.Calendar("", []ics.CalendarEvent{ev})}
+		file := notify.Attachment{Name: ICSName(m), ContentType: ics.ContentType, Data: ics.Calendar("", []ics.CalendarEvent{ev})}
 		args := []any{"name", o.Name, "by", actor.Name, "program", prog.Name, "when", When(l, m.StartsAt, tz),
 			"minutes", m.Minutes, "where", Where(m), "reason", reason, "link", link}
 		if prev != nil {

@@ -120,22 +120,22 @@ func (c *CalledOff) Send(ctx context.Context, q store.Q, now time.Time, to notif
 	files := make([]notify.Attachment, 0, len(c.Meetings))
 	for _, m := range c.Meetings {
 		list.WriteString("\n- " + l.DateTime(m.StartsAt, tz) + " (" + tz + ")")
-		ev := m.event(l, others, c.out.Link(fmt.Sprintf("/pairs/%d/meetings/%d", m.PairID, m.ID)))
-		files = append(files, notify.Attachment{Name: fmt.Sprintf("meeting-%d.ics", m.ID),
-			ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: ics.Calendar("", []ics.CalendarEvent{ev})})
+		ev := m.Event(l, others, c.out.Link(fmt.Sprintf("/pairs/%d/meetings/%d", m.PairID, m.ID)))
+		files = append(files, notify.Attachment{Name: ics.FileName(m.ID), ContentType: ics.ContentType,
+			Data: ics.Calendar("", []ics.CalendarEvent{ev})})
 	}
 	text := "\n\n" + l.N("ending.called_off", len(c.Meetings), "list", list.String())
 	return c.out.SendWith(ctx, q, now, to, kind, files, append(args, "meetings", text)...)
 }
 
-// event is the meeting's calendar entry for one reader, cancelled: the
+// Event is the meeting's calendar entry for one reader, cancelled: the
 // same entry meeting.EventFor makes of a cancelled meeting (a test holds
 // the two together), so the attached file and the one the meeting's page
 // serves say the same. A cancelled .ics is sent as METHOD:PUBLISH with
 // STATUS:CANCELLED and the raised SEQUENCE, as a cancellation by hand is:
 // METHOD:CANCEL belongs to iTIP scheduling, which wants an ORGANIZER the
 // files do not have.
-func (m CalledOffMeeting) event(l *i18n.Locale, others, link string) ics.CalendarEvent {
+func (m CalledOffMeeting) Event(l *i18n.Locale, others, link string) ics.CalendarEvent {
 	desc := l.T("calendar.description", "link", link)
 	if m.OnlineURL != "" {
 		desc = l.T("calendar.online", "url", m.OnlineURL) + "\n\n" + desc

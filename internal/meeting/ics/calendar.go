@@ -36,6 +36,13 @@ type CalendarEvent struct {
 	Modified    time.Time // also the DTSTAMP: when this version came to be
 }
 
+// ContentType is what a calendar file is sent as, in an email or a
+// download.
+const ContentType = "text/calendar; charset=utf-8; method=PUBLISH"
+
+// FileName names the calendar file of one meeting.
+func FileName(meetingID int64) string { return fmt.Sprintf("meeting-%d.ics", meetingID) }
+
 // iCalendar event statuses.
 const (
 	EventTentative = "TENTATIVE"
