@@ -62,7 +62,8 @@ type CalledOff struct {
 }
 
 // ReadCalledOff reads the meetings that p's ending called off, after
-// Close, in the same transaction, for the ending emails sent through out.
+// Close, in the same transaction, for the ending emails sent through out
+// (which Send needs; reading alone takes nil).
 func ReadCalledOff(ctx context.Context, q store.Q, out *notify.Outbox, p *Pair) (*CalledOff, error) {
 	c := &CalledOff{Pair: p, out: out, zones: map[int64]string{}}
 	rows, err := q.Query(ctx, `SELECT id, pair_id, uid, sequence, starts_at, timezone, minutes, place, online_url,
