@@ -56,12 +56,22 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 		if err != nil {
 			return err
 		}
+		off, err := program.ReadCalledOff(ctx, tx, s.Outbox, p)
+		if err != nil {
+			return err
+		}
 		link := s.Outbox.Link(ClosingPath(p.ID))
 		for _, m := range pairMembers(p) {
+			kind := "ending_notice_" + m.Side
 			if m.UserID == actor.ID {
-				continue
+				// The one who ended it needs no notice, only the
+				// cancelled meetings' files for their calendar.
+				if len(off.Meetings) == 0 {
+					continue
+				}
+				kind = "ending_called_off"
 			}
-			if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "ending_notice_"+m.Side,
+			if err := off.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), m.UserID, kind,
 				"name", m.Name, "program", prog.Name, "others", p.OtherNames(m.UserID), "link", link); err != nil {
 				return err
 			}
@@ -195,9 +205,13 @@ func (s *Service) closeProgramDue(ctx context.Context, programID int64, pairIDs 
 			if s.Outbox == nil {
 				continue
 			}
+			off, err := program.ReadCalledOff(ctx, tx, s.Outbox, p)
+			if err != nil {
+				return err
+			}
 			link := s.Outbox.Link(ClosingPath(id))
 			for _, m := range pairMembers(p) {
-				if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "ending_planned",
+				if err := off.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), m.UserID, "ending_planned",
 					"name", m.Name, "program", prog.Name, "others", p.OtherNames(m.UserID), "link", link); err != nil {
 					return err
 				}

@@ -82,6 +82,16 @@ func TestSeedTwice(t *testing.T) {
 		if got != want {
 			t.Fatalf("after first run: %+v, want %+v", got, want)
 		}
+		// An ended or finished pair has no meeting left to come: its
+		// ending called off whatever was booked after it.
+		var live int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM meetings m JOIN pairs p ON p.id = m.pair_id
+			WHERE p.status = 'ended' AND m.status <> 'cancelled' AND m.starts_at > p.ended_at`).Scan(&live); err != nil {
+			t.Fatal(err)
+		}
+		if live != 0 {
+			t.Fatalf("%d meetings still live after their pair ended", live)
+		}
 		if first.Created != want.users || first.AdminSkipped {
 			t.Fatalf("first run created %d accounts (admin skipped %v), want %d", first.Created, first.AdminSkipped, want.users)
 		}

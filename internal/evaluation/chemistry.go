@@ -348,9 +348,13 @@ func (s *Service) Rematch(ctx context.Context, actor *account.User, programID, p
 		if s.Outbox == nil {
 			return nil
 		}
+		off, err := program.ReadCalledOff(ctx, tx, s.Outbox, p)
+		if err != nil {
+			return err
+		}
 		link := s.Outbox.Link("/programs/" + strconv.FormatInt(programID, 10))
 		for _, m := range append(slices.Clone(p.Mentors), p.Mentees...) {
-			if err := s.Outbox.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "chemistry_rematch_"+m.Side,
+			if err := off.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), m.UserID, "chemistry_rematch_"+m.Side,
 				"name", m.Name, "program", prog.Name, "others", p.OtherNames(m.UserID), "link", link); err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
@@ -416,8 +417,19 @@ func (r *Reminders) write(ctx context.Context, tx *store.Tx, now time.Time, m re
 	if err != nil {
 		return err
 	}
-	if p.Status != program.PairActive {
-		return nil
+	if p.StageAt(now).Closed() {
+		return nil // the ending called its meetings off too
+	}
+	if m.MeetingID != 0 {
+		// Queued while the meeting was confirmed; it may have been
+		// cancelled, or become a proposal again, since.
+		mt, err := meeting.Get(ctx, tx, m.MeetingID)
+		if errs.KindOf(err) == errs.NotFound || (err == nil && !mt.Confirmed()) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
 	args := []any{"name", to.Name, "program", prog.Name, "others", p.OtherNames(m.UserID)}
 	pairPath := meeting.PairPath(p.ID)

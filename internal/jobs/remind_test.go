@@ -400,3 +400,50 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestQueuedRemindersStopWithTheMeeting queues meeting reminders and then
+// calls the meetings off, one by the pair's ending and one by hand: neither
+// reminder is sent, and a later scan queues nothing for them, while the
+// meeting that still stands is reminded of.
+func TestQueuedRemindersStopWithTheMeeting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newRemindEnv(t, db)
+		ended, cancelled, stands := e.scene(), e.scene(), e.scene()
+		at := start.Add(3 * 24 * time.Hour)
+		endedM := e.meeting(ended.pair.ID, "confirmed", at)
+		cancelledM := e.meeting(cancelled.pair.ID, "confirmed", at)
+		e.meeting(stands.pair.ID, "confirmed", at)
+		e.clk.Set(at.Add(-MeetingAhead))
+		if n, err := Scan(ctx, db, e.clk.Now()); err != nil || n != 9 {
+			t.Fatalf("queued %d reminders, want 9 (3 pairs × 2 meeting + 1 agenda): %v", n, err)
+		}
+		if err := e.progs.EndPair(ctx, ended.coord, ended.prog.ID, ended.pair.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e.count(`SELECT COUNT(*) FROM meetings WHERE id = ? AND status = 'cancelled' AND ended_with_pair = ?`, endedM, true) != 1 {
+			t.Fatal("the ending did not call the meeting off")
+		}
+		if _, err := db.Exec(ctx, `UPDATE meetings SET status = 'cancelled', sequence = sequence + 1 WHERE id = ?`, cancelledM); err != nil {
+			t.Fatal(err)
+		}
+		before := len(e.mails(db))
+		drain(t, e.worker(db, "w"))
+		sent := map[string]int{}
+		for _, m := range e.mails(db)[before:] {
+			sent[m.To]++
+		}
+		for _, u := range []*account.User{ended.mentor, ended.mentee, cancelled.mentor, cancelled.mentee} {
+			if sent[u.Email] != 0 {
+				t.Fatalf("%s was reminded of a meeting called off", u.Email)
+			}
+		}
+		if sent[stands.mentor.Email] != 1 || sent[stands.mentee.Email] != 2 {
+			t.Fatalf("the meeting that stands was not reminded of: %v", sent)
+		}
+		e.clk.Advance(time.Hour)
+		if n, err := Scan(ctx, db, e.clk.Now()); err != nil || n != 0 {
+			t.Fatalf("a later scan queued %d: %v", n, err)
+		}
+	})
+}

@@ -39,8 +39,11 @@ type Meeting struct {
 	CancelledBy  int64
 	CancelledAt  *time.Time
 	LateCancel   bool
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// EndedWithPair marks a meeting called off because its pair ended
+	// (program.Close): nobody cancelled it and it has no reason.
+	EndedWithPair bool
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // EndsAt is when the meeting is planned to end.
@@ -82,13 +85,13 @@ func (m *Meeting) State(now time.Time) string {
 
 const meetingCols = `m.id, m.pair_id, m.uid, m.status, m.starts_at, m.timezone, m.minutes, m.place, m.online_url,
 	COALESCE(m.proposed_by, 0), m.sequence, m.cancel_reason, COALESCE(m.cancelled_by, 0), m.cancelled_at,
-	m.late_cancel, m.created_at, m.updated_at`
+	m.late_cancel, m.ended_with_pair, m.created_at, m.updated_at`
 
 func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*Meeting, error) {
 	var m Meeting
 	dest := append([]any{&m.ID, &m.PairID, &m.UID, &m.Status, &m.StartsAt, &m.Timezone, &m.Minutes,
 		&m.Place, &m.OnlineURL, &m.ProposedBy, &m.Sequence, &m.CancelReason, &m.CancelledBy, &m.CancelledAt,
-		&m.LateCancel, &m.CreatedAt, &m.UpdatedAt}, extra...)
+		&m.LateCancel, &m.EndedWithPair, &m.CreatedAt, &m.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -43,7 +44,7 @@ type Proposal struct {
 
 // ProposalOf fills the form that moves m, in the meeting's own zone.
 func ProposalOf(m *Meeting) Proposal {
-	t := m.StartsAt.In(location(m.Timezone))
+	t := i18n.In(m.StartsAt, m.Timezone)
 	return Proposal{Date: t.Format("2006-01-02"), Time: t.Format("15:04"), Timezone: m.Timezone,
 		Minutes: m.Minutes, Place: m.Place, OnlineURL: m.OnlineURL}
 }
@@ -57,6 +58,8 @@ const LengthWarning = "meeting.warning.length"
 func oneLineText(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || isControl(r) }), " ")
 }
+
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }
 
 // validOnlineURL accepts only absolute http and https links, so a
 // "javascript:" or "file:" link can never reach a page or a calendar.
@@ -121,14 +124,15 @@ func newUID() string {
 	return hex.EncodeToString(b) + "@mentorskap"
 }
 
-// memberOf loads the pair for one of its members and refuses an ended pair:
-// its meetings are history and stay as they are.
-func memberOf(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*program.Pair, program.PairViewer, error) {
+// memberOf loads the pair for one of its members and refuses what the
+// pair's stage does not allow at now: an ended pair's meetings are history
+// (its ending called off those still ahead) and stay as they are.
+func memberOf(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, act program.Action) (*program.Pair, program.PairViewer, error) {
 	p, v, err := program.RequirePairMember(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, v, err
 	}
-	if !p.Active() {
+	if !p.Allows(now, act) {
 		return nil, v, errs.E(errs.Conflict, "meeting.error.pair_ended")
 	}
 	return p, v, nil
@@ -155,7 +159,7 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 	now := s.Clock.Now().UTC()
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, _, err := memberOf(ctx, tx, actor, pairID)
+		p, _, err := memberOf(ctx, tx, actor, pairID, now, program.ActBook)
 		if err != nil {
 			return err
 		}
@@ -188,8 +192,8 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 }
 
 // loadForChange reads a meeting of an active pair for one of its members.
-func loadForChange(ctx context.Context, tx *store.Tx, actor *account.User, pairID, meetingID int64) (*program.Pair, *Meeting, error) {
-	p, _, err := memberOf(ctx, tx, actor, pairID)
+func loadForChange(ctx context.Context, tx *store.Tx, actor *account.User, pairID, meetingID int64, now time.Time) (*program.Pair, *Meeting, error) {
+	p, _, err := memberOf(ctx, tx, actor, pairID, now, program.ActReschedule)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -224,7 +228,7 @@ func update(ctx context.Context, tx *store.Tx, m *Meeting, set string, args ...a
 func (s *Service) Accept(ctx context.Context, actor *account.User, pairID, meetingID int64, seen int) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID)
+		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
 		if err != nil {
 			return err
 		}
@@ -273,7 +277,7 @@ func (s *Service) Move(ctx context.Context, actor *account.User, pairID, meeting
 func (s *Service) reschedule(ctx context.Context, actor *account.User, pairID, meetingID int64, in Proposal, move bool) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID)
+		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
 		if err != nil {
 			return err
 		}
@@ -329,7 +333,7 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, pairID, meeti
 	now := s.Clock.Now().UTC()
 	reason = strings.TrimSpace(strings.ToValidUTF8(reason, ""))
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID)
+		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
 		if err != nil {
 			return err
 		}

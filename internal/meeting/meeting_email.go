@@ -8,6 +8,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting/ics"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -41,10 +42,22 @@ func Where(m *Meeting) string {
 	return m.OnlineURL
 }
 
+// eventStatus maps a meeting's status to the iCalendar one: a proposal is
+// tentative until the other side says yes.
+func eventStatus(status string) string {
+	switch status {
+	case StatusConfirmed:
+		return ics.EventConfirmed
+	case StatusCancelled:
+		return ics.EventCancelled
+	}
+	return ics.EventTentative
+}
+
 // EventFor turns a meeting into a calendar event for one reader, whose
 // language writes the summary and description. others names the people the
 // reader meets; link is the meeting's page.
-func EventFor(m *Meeting, l *i18n.Locale, others, link string) CalendarEvent {
+func EventFor(m *Meeting, l *i18n.Locale, others, link string) ics.CalendarEvent {
 	desc := l.T("calendar.description", "link", link)
 	if m.OnlineURL != "" {
 		desc = l.T("calendar.online", "url", m.OnlineURL) + "\n\n" + desc
@@ -56,7 +69,7 @@ func EventFor(m *Meeting, l *i18n.Locale, others, link string) CalendarEvent {
 	if loc == "" {
 		loc = m.OnlineURL
 	}
-	return CalendarEvent{
+	return ics.CalendarEvent{
 		UID: m.UID, Sequence: m.Sequence, Status: eventStatus(m.Status),
 		Start: m.StartsAt, Minutes: m.Minutes, TZID: m.Timezone,
 		Summary:  l.T("calendar.summary", "names", others),
@@ -66,10 +79,7 @@ func EventFor(m *Meeting, l *i18n.Locale, others, link string) CalendarEvent {
 }
 
 // ICSName is the file name of a meeting's calendar file.
-func ICSName(m *Meeting) string { return fmt.Sprintf("meeting-%d.ics", m.ID) }
-
-// ICSContentType is what a calendar file is sent as.
-const ICSContentType = "text/calendar; charset=utf-8; method=PUBLISH"
+func ICSName(m *Meeting) string { return ics.FileName(m.ID) }
 
 // timezones reads the time zones people chose, to write each email's times
 // in the reader's own zone.
@@ -126,7 +136,7 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 		l := s.Outbox.Bundle.Locale(to.Lang)
 		tz := zones[o.UserID]
 		ev := EventFor(m, l, program.Names(p.Others(o.UserID)), link)
-		file := notify.Attachment{Name: ICSName(m), ContentType: ICSContentType, Data: Calendar("", []CalendarEvent{ev})}
+		file := notify.Attachment{Name: ICSName(m), ContentType: ics.ContentType, Data: ics.Calendar("", []ics.CalendarEvent{ev})}
 		args := []any{"name", o.Name, "by", actor.Name, "program", prog.Name, "when", When(l, m.StartsAt, tz),
 			"minutes", m.Minutes, "where", Where(m), "reason", reason, "link", link}
 		if prev != nil {

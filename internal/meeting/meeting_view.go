@@ -7,6 +7,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting/ics"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -70,7 +71,7 @@ func (s *Service) List(ctx context.Context, actor *account.User, pairID int64) (
 
 // Change is one entry in a meeting's history.
 type Change struct {
-	Kind     string // proposed, countered, accepted, moved, cancelled
+	Kind     string // proposed, countered, accepted, moved, cancelled, pair_ended
 	UserID   int64
 	Name     string // who did it; "" when the account is gone
 	StartsAt time.Time
@@ -113,7 +114,7 @@ func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingI
 		}
 	}
 	now := s.Clock.Now()
-	if a.Member() && a.Pair.Active() && m.StartsAt.After(now) {
+	if a.Member() && a.Pair.Allows(now, program.ActReschedule) && m.StartsAt.After(now) {
 		mine := m.ProposedBy != 0 && a.Pair.SideOf(m.ProposedBy) == a.Viewer.Side
 		d.CanAccept = m.Proposed() && !mine
 		d.WaitingForOther = m.Proposed() && mine
@@ -125,10 +126,15 @@ func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingI
 	return d, nil
 }
 
+// history reads a meeting's changes. A meeting is cancelled at most once,
+// so the cancellation of a meeting called off by its pair's ending is the
+// one to show as pair_ended.
 func history(ctx context.Context, q store.Q, meetingID int64) ([]Change, error) {
-	rows, err := q.Query(ctx, `SELECT e.kind, COALESCE(e.user_id, 0), COALESCE(u.name, ''), e.starts_at, e.previous_starts_at,
-		e.reason, e.late, e.created_at FROM meeting_events e LEFT JOIN users u ON u.id = e.user_id
-		WHERE e.meeting_id = ? ORDER BY e.id`, meetingID)
+	rows, err := q.Query(ctx, `SELECT CASE WHEN e.kind = 'cancelled' AND m.ended_with_pair = ? THEN 'pair_ended' ELSE e.kind END,
+		COALESCE(e.user_id, 0), COALESCE(u.name, ''), e.starts_at, e.previous_starts_at,
+		e.reason, e.late, e.created_at FROM meeting_events e JOIN meetings m ON m.id = e.meeting_id
+		LEFT JOIN users u ON u.id = e.user_id
+		WHERE e.meeting_id = ? ORDER BY e.id`, true, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +191,7 @@ func (s *Service) ICS(ctx context.Context, actor *account.User, pairID, meetingI
 	if err != nil {
 		return nil, nil, err
 	}
-	return Calendar("", []CalendarEvent{EventFor(m, l, p.OtherNames(actor.ID), link)}), m, nil
+	return ics.Calendar("", []ics.CalendarEvent{EventFor(m, l, p.OtherNames(actor.ID), link)}), m, nil
 }
 
 // NextByProgram gives, for each pair of the program that has one, its next

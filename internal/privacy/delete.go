@@ -170,11 +170,19 @@ func endPairs(ctx context.Context, tx *store.Tx, out *notify.Outbox, now time.Ti
 		if err != nil {
 			return err
 		}
+		// The calendar files of the cancelled meetings call the person
+		// who is leaving a former participant, as the pages will.
+		gone := p
+		gone.Mentors, gone.Mentees = formerName(p.Mentors, userID), formerName(p.Mentees, userID)
+		off, err := program.ReadCalledOff(ctx, tx, out, &gone)
+		if err != nil {
+			return err
+		}
 		for _, m := range append(append([]program.PairMember{}, p.Mentors...), p.Mentees...) {
 			if m.UserID == userID {
 				continue
 			}
-			if err := out.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), "privacy_pair_ended",
+			if err := off.Send(ctx, tx, now, program.Recipient(m.Email, m.Name, m.Lang, prog), m.UserID, "privacy_pair_ended",
 				"name", m.Name, "program", prog.Name, "link", out.Link("/pairs/"+strconv.FormatInt(p.ID, 10))); err != nil {
 				return err
 			}
@@ -191,4 +199,16 @@ func endPairs(ctx context.Context, tx *store.Tx, out *notify.Outbox, now time.Ti
 		}
 	}
 	return nil
+}
+
+// formerName copies a side of a pair with the leaving person's name taken
+// out.
+func formerName(ms []program.PairMember, userID int64) []program.PairMember {
+	out := append([]program.PairMember(nil), ms...)
+	for i := range out {
+		if out[i].UserID == userID {
+			out[i].Name = ""
+		}
+	}
+	return out
 }

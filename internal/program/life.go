@@ -174,7 +174,9 @@ func GetEnding(ctx context.Context, q store.Q, pairID int64) (*Ending, error) {
 
 // Close is the one way a pair ends, whoever or whatever ends it: it marks
 // the pair ended and records how, unless it has ended already, and reports
-// whether this call ended it. Callers send their own emails. The
+// whether this call ended it. The pair's meetings still ahead are called
+// off with it (callOffMeetings); callers send their own emails, listing
+// those meetings through ReadCalledOff. The
 // conditional UPDATE is what makes two people (or two server instances)
 // ending the same pair at once safe: on PostgreSQL the second waits for the
 // first's row lock and then finds nothing left to update.
@@ -193,5 +195,13 @@ func Close(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO pair_endings (pair_id, how, ended_by, side, reason, ended_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		e.PairID, e.How, by, e.Side, e.Reason, e.EndedAt)
-	return err == nil, err
+	if err != nil {
+		return false, err
+	}
+	// Nothing can be booked once the pair has ended, and nothing booked
+	// before stays live after it.
+	if err := callOffMeetings(ctx, tx, e.PairID, e.EndedAt); err != nil {
+		return false, err
+	}
+	return true, nil
 }

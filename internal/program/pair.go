@@ -352,8 +352,12 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		if s.Outbox == nil {
 			return nil
 		}
+		off, err := ReadCalledOff(ctx, tx, s.Outbox, p)
+		if err != nil {
+			return err
+		}
 		for _, m := range append(slices.Clone(p.Mentors), p.Mentees...) {
-			if err := s.Outbox.Send(ctx, tx, now, Recipient(m.Email, m.Name, m.Lang, prog), "pair_ended",
+			if err := off.Send(ctx, tx, now, Recipient(m.Email, m.Name, m.Lang, prog), m.UserID, "pair_ended",
 				"name", m.Name, "program", prog.Name, "others", Names(p.Others(m.UserID))); err != nil {
 				return err
 			}

@@ -31,33 +31,34 @@ func (s *Server) apiMeetingTable() []apiRoute {
 // pair whose agreement does not share its meetings, place, online_url and
 // cancel_reason are empty and details is false.
 type apiMeeting struct {
-	ID           int64      `json:"id"`
-	PairID       int64      `json:"pair_id"`
-	Number       int        `json:"number"`
-	Status       string     `json:"status"`
-	State        string     `json:"state"`
-	StartsAt     time.Time  `json:"starts_at"`
-	EndsAt       time.Time  `json:"ends_at"`
-	Timezone     string     `json:"timezone"`
-	Minutes      int        `json:"minutes"`
-	Place        string     `json:"place"`
-	OnlineURL    string     `json:"online_url"`
-	ProposedBy   *int64     `json:"proposed_by"`
-	Sequence     int        `json:"sequence"`
-	CancelReason string     `json:"cancel_reason"`
-	CancelledAt  *time.Time `json:"cancelled_at"`
-	LateCancel   bool       `json:"late_cancel"`
-	Details      bool       `json:"details"`
-	UID          string     `json:"uid"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	ID            int64      `json:"id"`
+	PairID        int64      `json:"pair_id"`
+	Number        int        `json:"number"`
+	Status        string     `json:"status"`
+	State         string     `json:"state"`
+	StartsAt      time.Time  `json:"starts_at"`
+	EndsAt        time.Time  `json:"ends_at"`
+	Timezone      string     `json:"timezone"`
+	Minutes       int        `json:"minutes"`
+	Place         string     `json:"place"`
+	OnlineURL     string     `json:"online_url"`
+	ProposedBy    *int64     `json:"proposed_by"`
+	Sequence      int        `json:"sequence"`
+	CancelReason  string     `json:"cancel_reason"`
+	CancelledAt   *time.Time `json:"cancelled_at"`
+	LateCancel    bool       `json:"late_cancel"`
+	EndedWithPair bool       `json:"ended_with_pair"`
+	Details       bool       `json:"details"`
+	UID           string     `json:"uid"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
 }
 
 func toAPIMeeting(m *meeting.Meeting, details bool, now time.Time) apiMeeting {
 	out := apiMeeting{ID: m.ID, PairID: m.PairID, Number: m.Number, Status: m.Status, State: m.State(now),
 		StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt().UTC(), Timezone: m.Timezone, Minutes: m.Minutes,
 		Place: m.Place, OnlineURL: m.OnlineURL, Sequence: m.Sequence, CancelReason: m.CancelReason,
-		CancelledAt: apiUTC(m.CancelledAt), LateCancel: m.LateCancel, Details: details, UID: m.UID,
+		CancelledAt: apiUTC(m.CancelledAt), LateCancel: m.LateCancel, EndedWithPair: m.EndedWithPair, Details: details, UID: m.UID,
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), ProposedBy: apiOptID(m.ProposedBy)}
 	return out
 }

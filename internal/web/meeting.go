@@ -10,6 +10,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
+	"mentorskap/internal/meeting/ics"
 	"mentorskap/internal/program"
 )
 
@@ -56,6 +57,7 @@ func pairNames(l *i18n.Locale, p *program.Pair, v program.PairViewer) string {
 type meetingListData struct {
 	Names    string
 	Access   *meeting.Access
+	CanBook  bool // a member of a pair whose stage allows booking
 	Upcoming []meeting.Meeting
 	Past     []meeting.Meeting // newest first
 	Late     []meeting.LateCount
@@ -74,6 +76,7 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
+	d.CanBook = a.Member() && a.Pair.Allows(d.Now, program.ActBook)
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].Upcoming(d.Now) {
 			d.Upcoming = append(d.Upcoming, ms[i])
@@ -116,7 +119,11 @@ func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meetin
 	if !a.Member() {
 		return nil, errs.E(errs.Forbidden, "pair.error.members_only")
 	}
-	if !a.Pair.Active() {
+	act := program.ActBook
+	if m != nil {
+		act = program.ActReschedule
+	}
+	if !a.Pair.Allows(s.Clock.Now(), act) {
 		return nil, errs.E(errs.Conflict, "meeting.error.pair_ended")
 	}
 	d := &meetingFormData{Pair: a.Pair, Meeting: m, Mode: "new", Action: meetingsPath(pairID),
@@ -221,6 +228,7 @@ type meetingShowData struct {
 	// LaterBooked is set when the pair already has another meeting after
 	// this one, so the page need not ask to book the next.
 	LaterBooked bool
+	CanBook     bool // a member of a pair whose stage allows booking
 	Now         time.Time
 }
 
@@ -236,6 +244,7 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := meetingShowData{Detail: d, Now: s.Clock.Now(), Names: pairNames(s.locale(r), d.Pair, d.Viewer)}
+	data.CanBook = d.Member() && d.Pair.Allows(data.Now, program.ActBook)
 	if d.Member() {
 		ms, err := meeting.ForPair(r.Context(), s.DB, pairID)
 		if err != nil {
@@ -485,10 +494,10 @@ func (s *Server) calendarFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	l := s.Bundle.Locale(f.User.Language)
-	events := make([]meeting.CalendarEvent, 0, len(f.Items))
+	events := make([]ics.CalendarEvent, 0, len(f.Items))
 	for _, it := range f.Items {
 		m := it.Meeting
 		events = append(events, meeting.EventFor(&m, l, it.Others, s.siteLink(meeting.MeetingPath(m.PairID, m.ID))))
 	}
-	writeICS(w, meeting.Calendar(l.T("calendar.feed_name"), events), "mentorskap.ics", false)
+	writeICS(w, ics.Calendar(l.T("calendar.feed_name"), events), "mentorskap.ics", false)
 }

@@ -51,6 +51,10 @@ type pairHome struct {
 	// ShowAgenda is set when the viewer may see agenda and notes status:
 	// members, and coordinators of a pair whose agreement shares meetings.
 	ShowAgenda bool
+	// CanBook is set for a member while the pair's stage allows booking.
+	CanBook bool
+	// Closed is set once the pair has ended or finished.
+	Closed bool
 }
 
 // NextAgenda is the agenda state of the next meeting.
@@ -77,7 +81,8 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	if err != nil {
 		return nil, err
 	}
-	h := &pairHome{Access: a, Now: now, ShowAgenda: a.Details}
+	h := &pairHome{Access: a, Now: now, ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
+	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
 	ms, err := meeting.ForPair(ctx, q, pairID)
 	if err != nil {
 		return nil, err

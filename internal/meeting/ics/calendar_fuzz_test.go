@@ -1,4 +1,4 @@
-package meeting
+package ics
 
 import (
 	"bytes"

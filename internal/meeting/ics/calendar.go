@@ -1,4 +1,8 @@
-package meeting
+// Package ics writes iCalendar files (RFC 5545): pure, with no project
+// imports, so that every package that sends a meeting to a calendar can
+// use it. The meeting package decides what an event says; program uses it
+// to attach the calendar files of the meetings a pair's ending calls off.
+package ics
 
 import (
 	"bytes"
@@ -32,24 +36,19 @@ type CalendarEvent struct {
 	Modified    time.Time // also the DTSTAMP: when this version came to be
 }
 
+// ContentType is what a calendar file is sent as, in an email or a
+// download.
+const ContentType = "text/calendar; charset=utf-8; method=PUBLISH"
+
+// FileName names the calendar file of one meeting.
+func FileName(meetingID int64) string { return fmt.Sprintf("meeting-%d.ics", meetingID) }
+
 // iCalendar event statuses.
 const (
 	EventTentative = "TENTATIVE"
 	EventConfirmed = "CONFIRMED"
 	EventCancelled = "CANCELLED"
 )
-
-// eventStatus maps a meeting's status to the iCalendar one: a proposal is
-// tentative until the other side says yes.
-func eventStatus(status string) string {
-	switch status {
-	case StatusConfirmed:
-		return EventConfirmed
-	case StatusCancelled:
-		return EventCancelled
-	}
-	return EventTentative
-}
 
 // Calendar writes a VCALENDAR holding events and a VTIMEZONE for each zone
 // they use, covering the years they fall in. name becomes the calendar's
