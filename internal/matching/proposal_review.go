@@ -233,8 +233,19 @@ func (c *cohort) review(d *Proposal, last *Proposal) *Review {
 	return rv
 }
 
+// nameList renders names joined, or says "former participant" when every
+// account is gone.
+type nameList []string
+
+func (n nameList) Localize(l *i18n.Locale) string {
+	if len(n) == 0 {
+		return l.T("privacy.former_participant")
+	}
+	return strings.Join(n, ", ")
+}
+
 // formerMentors names the mentors of a closed pair, for the review.
-func (c *cohort) formerMentors(pairID int64) string {
+func (c *cohort) formerMentors(pairID int64) nameList {
 	if c.mentorsOf == nil {
 		c.mentorsOf = map[int64][]int64{}
 		for _, f := range c.history.Former {
@@ -243,13 +254,13 @@ func (c *cohort) formerMentors(pairID int64) string {
 			}
 		}
 	}
-	var names []string
+	var names nameList
 	for _, id := range c.mentorsOf[pairID] {
 		if n := c.name(id); n != "" {
 			names = append(names, n)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // leftNote says how a left-out mentee's last pair closed and that nobody
