@@ -89,7 +89,9 @@ func loadHistory(ctx context.Context, q store.Q, programID, menteeID int64) (*Hi
 	// Every mentee–mentor combination of each pair of the program,
 	// running pairs included so that a mentee's newest pair decides
 	// whether they have moved on.
-	query := `SELECT p.id, p.status, COALESCE(p.ended_at, p.created_at), COALESCE(e.how, ''), COALESCE(e.side, ''),
+	// ended_at is read bare: SQLite gives COALESCE of two timestamps back
+	// as text.
+	query := `SELECT p.id, p.status, p.ended_at, COALESCE(e.how, ''), COALESCE(e.side, ''),
 		a.user_id, COALESCE(b.user_id, 0)
 		FROM pairs p JOIN pair_members a ON a.pair_id = p.id AND a.side = 'mentee'
 		LEFT JOIN pair_members b ON b.pair_id = p.id AND b.side = 'mentor'
@@ -110,14 +112,18 @@ func loadHistory(ctx context.Context, q store.Q, programID, menteeID int64) (*Hi
 	for rows.Next() {
 		var pairID, mentee, mentor int64
 		var status, how, side string
-		var at time.Time
-		if err := rows.Scan(&pairID, &status, &at, &how, &side, &mentee, &mentor); err != nil {
+		var ended *time.Time
+		if err := rows.Scan(&pairID, &status, &ended, &how, &side, &mentee, &mentor); err != nil {
 			return nil, err
 		}
 		if status == PairActive {
 			running[mentee] = true
 			continue
 		}
+		if ended == nil {
+			continue // not possible for a closed pair; nothing to go by
+		}
+		at := *ended
 		if mentor != 0 {
 			h.Former = append(h.Former, FormerPair{MenteeID: mentee, MentorID: mentor, PairID: pairID, EndedAt: at})
 		}
