@@ -27,7 +27,18 @@ const MaxReasonLen = 2000
 // only the coordinators' email carries the reason. Coordinators end pairs
 // through program.Service.EndPair instead.
 func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, reason string) error {
-	reason = strings.TrimSpace(reason)
+	return s.EndWith(ctx, actor, pairID, EndRequest{Reason: reason})
+}
+
+// EndRequest is what a member may say when ending a pair.
+type EndRequest struct {
+	Reason    string // for the coordinators only
+	NewMentor bool   // a mentee asks to wait for a new mentor; mentors cannot
+}
+
+// EndWith is End with the member's whole request.
+func (s *Service) EndWith(ctx context.Context, actor *account.User, pairID int64, req EndRequest) error {
+	reason := strings.TrimSpace(req.Reason)
 	now := s.Clock.Now().UTC()
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
 		p, v, err := program.RequirePairMember(ctx, tx, actor, pairID)
@@ -39,10 +50,15 @@ func (s *Service) End(ctx context.Context, actor *account.User, pairID int64, re
 		}
 		var val errs.Validation
 		val.Check(utf8.RuneCountInString(reason) <= MaxReasonLen, "reason", "error.too_long", "max", MaxReasonLen)
+		val.Check(!req.NewMentor || v.Side == program.SideMentee, "new_mentor", "ending.error.new_mentor_mentees")
 		if err := val.Err(); err != nil {
 			return err
 		}
-		closed, err := program.Close(ctx, tx, program.Ending{PairID: p.ID, How: program.EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now})
+		ret := ""
+		if req.NewMentor {
+			ret = program.ReturnAsked
+		}
+		closed, err := program.Close(ctx, tx, program.Ending{PairID: p.ID, How: program.EndedByMember, EndedBy: actor.ID, Side: v.Side, Reason: reason, EndedAt: now, Return: ret})
 		if err != nil {
 			return err
 		}

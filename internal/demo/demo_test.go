@@ -7,6 +7,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/clock"
+	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -205,6 +206,101 @@ func TestSeedKeepsExistingAdmin(t *testing.T) {
 			if l.Role == "admin" {
 				t.Fatalf("demo listed an admin login: %+v", l)
 			}
+		}
+	})
+}
+
+// TestDemoMatchingAfterEndings runs the coordinator's matching over the
+// demo: the mentees of the finished and the ended-early pair did not ask
+// for a new mentor, so they are left out (and the review says why); once
+// returned they are placed, but never with their former mentors.
+func TestDemoMatchingAfterEndings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		res, err := Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var coordEmail string
+		for _, l := range res.Logins {
+			if l.Role == "coordinator" {
+				coordEmail = l.Email
+			}
+		}
+		coord, _, err := (&account.Service{DB: db, Clock: clk}).Login(ctx, coordEmail, Password, "192.0.2.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := func(email string) int64 {
+			var n int64
+			if err := db.QueryRow(ctx, `SELECT id FROM users WHERE email = ?`, email).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		former := map[int64]int64{id(yusuf): id(james), id(putu): id(johan)}
+		svc := &matching.Service{DB: db, Clock: clk}
+		progs := &program.Service{DB: db, Clock: clk}
+		prog := res.Program.ID
+
+		p, err := svc.Run(ctx, coord, prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range p.Rows {
+			if _, ok := former[r.MenteeID]; ok {
+				t.Fatalf("%s proposed although their pair ended without asking for a new mentor", r.MenteeName)
+			}
+		}
+		rv, err := svc.Review(ctx, coord, prog)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := map[int64]string{}
+		for _, l := range rv.Left {
+			left[l.Mentee.UserID] = l.Why.Key
+		}
+		if left[id(yusuf)] != "matching.left.planned" || left[id(putu)] != "matching.left.member_mentee" || len(left) != 2 {
+			t.Fatalf("left out %v", left)
+		}
+
+		for mentee := range former {
+			if err := progs.ReturnToPool(ctx, coord, prog, mentee); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if p, err = svc.Run(ctx, coord, prog); err != nil {
+			t.Fatal(err)
+		}
+		placed := 0
+		for _, r := range p.Rows {
+			if mentor, ok := former[r.MenteeID]; ok {
+				placed++
+				if r.MentorID == mentor {
+					t.Fatalf("%s proposed with their former mentor %s", r.MenteeName, r.MentorName)
+				}
+			}
+		}
+		if rv, err = svc.Review(ctx, coord, prog); err != nil {
+			t.Fatal(err)
+		}
+		for _, pr := range rv.Pairs {
+			for _, a := range pr.Alternatives {
+				if m, ok := former[pr.Mentee.UserID]; ok && a.Mentor.UserID == m {
+					t.Fatalf("%s offered their former mentor as an alternative", pr.Mentee.Name)
+				}
+			}
+		}
+		for _, u := range rv.Unmatched {
+			for _, a := range u.Alternatives {
+				if m, ok := former[u.Mentee.UserID]; ok && a.Mentor.UserID == m {
+					t.Fatalf("%s offered their former mentor", u.Mentee.Name)
+				}
+			}
+		}
+		if placed != 2 {
+			t.Fatalf("%d of the 2 returned mentees placed", placed)
 		}
 	})
 }

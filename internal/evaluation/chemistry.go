@@ -331,7 +331,7 @@ func (s *Service) Rematch(ctx context.Context, actor *account.User, programID, p
 			return errs.E(errs.Conflict, "chemistry.error.no_concern")
 		}
 		// Ending, exclusions and emails commit together.
-		ended, err := program.Close(ctx, tx, program.Ending{PairID: pairID, How: program.EndedByCoordinator, EndedBy: actor.ID, EndedAt: now})
+		ended, err := program.Close(ctx, tx, program.Ending{PairID: pairID, How: program.EndedByCoordinator, EndedBy: actor.ID, EndedAt: now, Return: program.ReturnRematch})
 		if err != nil {
 			return err
 		}

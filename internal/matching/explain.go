@@ -193,7 +193,12 @@ func (s *Scorer) rulesBroken(i, j int) []Reason {
 		out = append(out, Reason{Key: "score.rule.organisation", Rule: true,
 			Args: []any{"organisation", strings.TrimSpace(s.mentors[j].Organisation)}})
 	}
-	if s.excluded != nil && s.isExcluded(i, j) {
+	switch {
+	case s.isFormer(i, j):
+		// Said alone: a chemistry rematch also excludes the pair, and
+		// "they were a pair" is the reason the coordinator knows.
+		out = append(out, Reason{Key: "matching.rule.former_pair", Rule: true})
+	case s.excluded != nil && s.isExcluded(i, j):
 		out = append(out, Reason{Key: "score.rule.excluded", Rule: true})
 	}
 	var pt points
@@ -297,6 +302,7 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 	msgs := map[string][2]string{
 		"organisation": {"score.unmatchable.all_organisation", "score.unmatchable.some_organisation"},
 		"excluded":     {"score.unmatchable.all_excluded", "score.unmatchable.some_excluded"},
+		"former":       {"matching.unmatchable.all_former", "matching.unmatchable.some_former"},
 		"language":     {"score.unmatchable.all_language", "score.unmatchable.some_language"},
 		"must":         {"score.unmatchable.all_must", "score.unmatchable.some_must"},
 	}
@@ -309,6 +315,8 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 		switch s.forbiddenByRule(i, j) {
 		case ruleOrganisation:
 			c = cause{key: "organisation", args: []any{"organisation", strings.TrimSpace(s.mentees[i].Organisation)}}
+		case ruleFormer:
+			c = cause{key: "former"}
 		case ruleExcluded:
 			c = cause{key: "excluded"}
 		case ruleLanguage:

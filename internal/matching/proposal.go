@@ -137,8 +137,11 @@ func (p *Proposal) load() map[int64]int {
 }
 
 // cohort is who can be matched in a program right now, scored under the
-// program's current settings: approved mentees not in an active pair, and
-// approved mentors with room left (capacity minus active pairs).
+// program's current settings: approved mentees in the pool (not in an
+// active pair and, if their last pair closed, asked back: see
+// program.LoadHistory), and approved mentors with room left (capacity
+// minus active pairs). No mentee is scored against a mentor they shared a
+// pair with.
 type cohort struct {
 	prog      *program.Program
 	mentees   []program.Participant
@@ -148,6 +151,9 @@ type cohort struct {
 	mentorIdx map[int64]int
 	people    map[int64]*program.Participant // everyone in the program, any status
 	active    map[int64]int                  // active pairs per person
+	history   *program.History
+	left      []program.Participant // approved mentees out of the pool after their pair closed
+	mentorsOf map[int64][]int64     // closed pair id → its mentors, made when the review needs it
 	settings  Settings
 	hash      string
 	sc        *Scorer
@@ -166,8 +172,12 @@ func loadCohort(ctx context.Context, q store.Q, prog *program.Program) (*cohort,
 	if err != nil {
 		return nil, err
 	}
+	h, err := program.LoadHistory(ctx, q, prog.ID)
+	if err != nil {
+		return nil, err
+	}
 	c := &cohort{prog: prog, menteeIdx: map[int64]int{}, mentorIdx: map[int64]int{},
-		people: make(map[int64]*program.Participant, len(all)), active: active, settings: set}
+		people: make(map[int64]*program.Participant, len(all)), active: active, history: h, settings: set}
 	for i := range all {
 		p := &all[i]
 		c.people[p.UserID] = p
@@ -175,6 +185,8 @@ func loadCohort(ctx context.Context, q store.Q, prog *program.Program) (*cohort,
 			continue
 		}
 		switch {
+		case p.Role == program.SideMentee && active[p.UserID] == 0 && !c.inPool(p.UserID):
+			c.left = append(c.left, *p)
 		case p.Role == program.SideMentee && active[p.UserID] == 0:
 			c.menteeIdx[p.UserID] = len(c.mentees)
 			c.mentees = append(c.mentees, *p)
@@ -185,8 +197,16 @@ func loadCohort(ctx context.Context, q store.Q, prog *program.Program) (*cohort,
 		}
 	}
 	c.sc = NewScorer(c.mentees, c.mentors, set)
+	c.sc.ExcludeFormer(h.Former)
 	c.hash = settingsHash(set)
 	return c, nil
+}
+
+// inPool reports whether a mentee without a running pair waits for a
+// mentor: never paired, or asked back after their last pair closed.
+func (c *cohort) inPool(menteeID int64) bool {
+	l, ok := c.history.Left[menteeID]
+	return !ok || l.InPool()
 }
 
 // settingsHash fingerprints what in the settings changes scores or the
@@ -252,8 +272,13 @@ func (c *cohort) menteeProblem(id int64, name string) *errs.Msg {
 	if _, ok := c.menteeIdx[id]; ok {
 		return nil
 	}
-	if p, ok := c.people[id]; ok && p.Status == program.StatusApproved && p.Role == program.SideMentee && c.active[id] > 0 {
-		return &errs.Msg{Key: "matching.problem.mentee_paired", Args: []any{"name", name}}
+	if p, ok := c.people[id]; ok && p.Status == program.StatusApproved && p.Role == program.SideMentee {
+		if c.active[id] > 0 {
+			return &errs.Msg{Key: "matching.problem.mentee_paired", Args: []any{"name", name}}
+		}
+		if l, ok := c.history.Left[id]; ok {
+			return &errs.Msg{Key: "matching.problem.mentee_left", Args: []any{"name", name, "date", l.EndedAt}}
+		}
 	}
 	return &errs.Msg{Key: "matching.problem.mentee_gone", Args: []any{"name", name}}
 }

@@ -2,6 +2,9 @@ package matching
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"time"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/i18n"
@@ -29,7 +32,18 @@ type Review struct {
 	Unmatched       []Unmatched
 	Open            []OpenMentor // mentors with a free place in the draft
 	CohortMentees   []Person     // mentees who can be matched, for the manual form
+	Left            []LeftOut    // mentees out of the pool since their pair closed
 	scorer          *Scorer
+}
+
+// LeftOut is an approved mentee whose last pair closed without anyone
+// asking for a new mentor: they are not matched until a coordinator
+// returns them to the pool.
+type LeftOut struct {
+	Mentee  Person
+	PairID  int64
+	EndedAt time.Time
+	Why     Note // how the pair closed, with the former mentors' names
 }
 
 // Person names someone in the review.
@@ -47,6 +61,7 @@ type ReviewPair struct {
 	Locked, Manual bool
 	Why            []Reason
 	Problem        *Note // why it cannot be published as it stands
+	Returned       *Note // why a mentee whose pair closed is matched again
 	Alternatives   []Alternative
 }
 
@@ -76,6 +91,7 @@ func (a Alternative) Points() int {
 type Unmatched struct {
 	Mentee       Person
 	Why          []Reason
+	Returned     *Note // why a mentee whose pair closed is matched again
 	Alternatives []Alternative
 }
 
@@ -142,6 +158,11 @@ func (c *cohort) review(d *Proposal, last *Proposal) *Review {
 	for _, m := range c.mentees {
 		rv.CohortMentees = append(rv.CohortMentees, Person{m.UserID, m.Name})
 	}
+	for _, m := range c.left {
+		l := c.history.Left[m.UserID]
+		rv.Left = append(rv.Left, LeftOut{Mentee: Person{m.UserID, m.Name}, PairID: l.PairID, EndedAt: l.EndedAt,
+			Why: c.leftNote(l)})
+	}
 	if d == nil {
 		return rv
 	}
@@ -172,7 +193,7 @@ func (c *cohort) review(d *Proposal, last *Proposal) *Review {
 	for _, r := range d.Rows {
 		placed[r.MenteeID] = true
 		p := ReviewPair{Mentee: Person{r.MenteeID, r.MenteeName}, Mentor: Person{r.MentorID, r.MentorName},
-			Score: r.Score, Locked: r.Locked, Manual: r.Manual}
+			Score: r.Score, Locked: r.Locked, Manual: r.Manual, Returned: c.returnedNote(r.MenteeID)}
 		if m := c.rowProblem(r, load); m != nil {
 			p.Problem = &Note{m.Key, m.Args}
 			rv.Problems++
@@ -194,7 +215,7 @@ func (c *cohort) review(d *Proposal, last *Proposal) *Review {
 		if placed[m.UserID] {
 			continue
 		}
-		u := Unmatched{Mentee: Person{m.UserID, m.Name}, Alternatives: alternatives(i, -1, 0)}
+		u := Unmatched{Mentee: Person{m.UserID, m.Name}, Alternatives: alternatives(i, -1, 0), Returned: c.returnedNote(m.UserID)}
 		// Someone the solver could still place has a mentor with a free
 		// place: they were removed by hand, or joined after the run, or
 		// the penalty made leaving them out worth it.
@@ -210,4 +231,62 @@ func (c *cohort) review(d *Proposal, last *Proposal) *Review {
 		rv.Unmatched = append(rv.Unmatched, u)
 	}
 	return rv
+}
+
+// nameList renders names joined, or says "former participant" when every
+// account is gone.
+type nameList []string
+
+func (n nameList) Localize(l *i18n.Locale) string {
+	if len(n) == 0 {
+		return l.T("privacy.former_participant")
+	}
+	return strings.Join(n, ", ")
+}
+
+// formerMentors names the mentors of a closed pair, for the review.
+func (c *cohort) formerMentors(pairID int64) nameList {
+	if c.mentorsOf == nil {
+		c.mentorsOf = map[int64][]int64{}
+		for _, f := range c.history.Former {
+			if !slices.Contains(c.mentorsOf[f.PairID], f.MentorID) { // once per mentee of a group pair
+				c.mentorsOf[f.PairID] = append(c.mentorsOf[f.PairID], f.MentorID)
+			}
+		}
+	}
+	var names nameList
+	for _, id := range c.mentorsOf[pairID] {
+		if n := c.name(id); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// leftNote says how a left-out mentee's last pair closed and that nobody
+// asked for a new mentor.
+func (c *cohort) leftNote(l program.Left) Note {
+	how := "other"
+	switch {
+	case l.EndedHow == program.EndedByMember && l.EndedSide == program.SideMentee:
+		how = "member_mentee"
+	case l.EndedHow == program.EndedByMember:
+		how = "member_mentor"
+	case l.EndedHow == program.EndedByCoordinator:
+		how = "coordinator"
+	case l.EndedHow == program.EndedAsPlanned:
+		how = "planned"
+	}
+	return Note{Key: "matching.left." + how, Args: []any{"mentors", c.formerMentors(l.PairID), "date", l.EndedAt}}
+}
+
+// returnedNote says why a mentee whose last pair closed is in the pool
+// again, or nil for a mentee who never had a pair.
+func (c *cohort) returnedNote(menteeID int64) *Note {
+	l, ok := c.history.Left[menteeID]
+	if !ok || !l.InPool() {
+		return nil
+	}
+	return &Note{Key: "matching.returned." + l.Return, Args: []any{"date", l.EndedAt, "returned", *l.ReturnedAt,
+		"mentors", c.formerMentors(l.PairID)}}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -79,7 +80,11 @@ type Scorer struct {
 	offLang, offNeed, offInt, offF int
 	langs, needs, interests, field vocab
 
-	excluded [][]int32 // per mentee, mentor indices; nil when nobody is excluded
+	// Per mentee, the mentor indices never to be proposed: the
+	// coordinator's exclusions and former pairs together, so Score checks
+	// one short list; nil when there are none. former holds the former
+	// pairs alone, for explanations.
+	excluded, former [][]int32
 }
 
 type mentorRec struct {
@@ -231,23 +236,53 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 	}
 
 	if len(set.Excluded) > 0 {
-		menteeAt, mentorAt := map[int64][]int{}, map[int64][]int{}
-		for i, p := range mentees {
-			menteeAt[p.UserID] = append(menteeAt[p.UserID], i)
+		pairs := make([][2]int64, len(set.Excluded))
+		for k, e := range set.Excluded {
+			pairs[k] = [2]int64{e.MenteeID, e.MentorID}
 		}
-		for j, p := range mentors {
-			mentorAt[p.UserID] = append(mentorAt[p.UserID], j)
-		}
-		s.excluded = make([][]int32, n)
-		for _, e := range set.Excluded {
-			for _, i := range menteeAt[e.MenteeID] {
-				for _, j := range mentorAt[e.MentorID] {
-					s.excluded[i] = append(s.excluded[i], int32(j))
+		s.excluded = s.indexPairs(pairs, s.excluded)
+	}
+	return s
+}
+
+// ExcludeFormer rules out every mentee and mentor of the cohort who shared
+// a pair before: a former pair is never proposed again, however well it
+// scores. Call it before scoring.
+func (s *Scorer) ExcludeFormer(former []program.FormerPair) {
+	if len(former) == 0 {
+		return
+	}
+	pairs := make([][2]int64, len(former))
+	for k, f := range former {
+		pairs[k] = [2]int64{f.MenteeID, f.MentorID}
+	}
+	s.former = s.indexPairs(pairs, s.former)
+	s.excluded = s.indexPairs(pairs, s.excluded)
+}
+
+// indexPairs adds (mentee, mentor) user id pairs to a per-mentee list of
+// mentor indices, leaving out people outside the cohort; into may be nil.
+func (s *Scorer) indexPairs(pairs [][2]int64, into [][]int32) [][]int32 {
+	menteeAt, mentorAt := map[int64][]int{}, map[int64][]int{}
+	for i, p := range s.mentees {
+		menteeAt[p.UserID] = append(menteeAt[p.UserID], i)
+	}
+	for j, p := range s.mentors {
+		mentorAt[p.UserID] = append(mentorAt[p.UserID], j)
+	}
+	if into == nil {
+		into = make([][]int32, len(s.mentees))
+	}
+	for _, pr := range pairs {
+		for _, i := range menteeAt[pr[0]] {
+			for _, j := range mentorAt[pr[1]] {
+				if !slices.Contains(into[i], int32(j)) {
+					into[i] = append(into[i], int32(j))
 				}
 			}
 		}
 	}
-	return s
+	return into
 }
 
 func bit(b bool) uint8 {
@@ -385,12 +420,12 @@ func (s *Scorer) judged(a *menteeRec, b *mentorRec) (j [len8]bool) {
 }
 
 func (s *Scorer) isExcluded(i, j int) bool {
-	for _, x := range s.excluded[i] {
-		if int(x) == j {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(s.excluded[i], int32(j))
+}
+
+// isFormer reports whether mentee i and mentor j shared a pair before.
+func (s *Scorer) isFormer(i, j int) bool {
+	return s.former != nil && slices.Contains(s.former[i], int32(j))
 }
 
 // The hard rules, in the order they are checked and explained.
@@ -399,6 +434,7 @@ type rule int
 const (
 	ruleNone rule = iota
 	ruleOrganisation
+	ruleFormer
 	ruleExcluded
 	ruleLanguage
 )
@@ -407,6 +443,9 @@ func (s *Scorer) forbiddenByRule(i, j int) rule {
 	a, b := &s.a[i], &s.b[j]
 	if s.set.SeparateOrganisations && a.org != 0 && a.org == b.org {
 		return ruleOrganisation
+	}
+	if s.isFormer(i, j) {
+		return ruleFormer
 	}
 	if s.excluded != nil && s.isExcluded(i, j) {
 		return ruleExcluded

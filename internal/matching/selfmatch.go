@@ -101,14 +101,15 @@ type SelfMatch struct {
 	Settings    Settings
 	Me          *program.Participant
 	Paired      bool
-	Open        *Request // the request waiting for an answer, if any
+	Left        *program.Left // set when their last pair closed and nobody asked for a new mentor
+	Open        *Request      // the request waiting for an answer, if any
 	Suggestions []Suggestion
 	History     []Request // every request, newest first, the open one included
 }
 
 // CanRequest reports whether the mentee may ask a mentor now.
 func (v *SelfMatch) CanRequest() bool {
-	return v.Settings.SelfMatch && v.Me.Status == program.StatusApproved && !v.Paired && v.Open == nil
+	return v.Settings.SelfMatch && v.Me.Status == program.StatusApproved && !v.Paired && v.Left == nil && v.Open == nil
 }
 
 // menteeFor loads the acting person's participation as a mentee.
@@ -177,15 +178,27 @@ func selfMatchFor(ctx context.Context, q store.Q, actor *account.User, programID
 	if !v.Settings.SelfMatch || me.Status != program.StatusApproved || v.Paired {
 		return v, nil
 	}
-	v.Suggestions, err = suggest(ctx, q, me, v.Settings, counts)
+	// The same pool as the coordinator's proposals: after a pair closes,
+	// only a mentee someone asked back gets suggestions, and never a
+	// former mentor.
+	h, err := program.LoadMenteeHistory(ctx, q, programID, me.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if l, ok := h.Left[me.UserID]; ok && !l.InPool() {
+		v.Left = &l
+		return v, nil
+	}
+	v.Suggestions, err = suggest(ctx, q, me, v.Settings, counts, h.Former)
 	return v, err
 }
 
 // suggest ranks the mentors the mentee may be paired with: approved, with
-// a free place, allowed by the program's hard rules, not excluded and not
-// having declined this mentee before. Ties go to the mentor with more free
+// a free place, allowed by the program's hard rules, not excluded, not a
+// former mentor (former lists the mentee's closed pairs) and not having
+// declined this mentee before. Ties go to the mentor with more free
 // places, then by name, so the list is stable.
-func suggest(ctx context.Context, q store.Q, me *program.Participant, set Settings, counts map[int64]int) ([]Suggestion, error) {
+func suggest(ctx context.Context, q store.Q, me *program.Participant, set Settings, counts map[int64]int, former []program.FormerPair) ([]Suggestion, error) {
 	mentors, err := program.ListParticipants(ctx, q, me.ProgramID, program.ParticipantFilter{Role: program.SideMentor, Status: program.StatusApproved})
 	if err != nil {
 		return nil, err
@@ -207,6 +220,9 @@ func suggest(ctx context.Context, q store.Q, me *program.Participant, set Settin
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	for _, f := range former {
+		barred[f.MentorID] = true
 	}
 	open := mentors[:0]
 	for _, m := range mentors {
@@ -290,6 +306,8 @@ func (s *Service) RequestMentor(ctx context.Context, actor *account.User, progra
 			return errs.E(errs.Forbidden, "selfmatch.error.not_approved")
 		case v.Paired:
 			return errs.E(errs.Conflict, "selfmatch.error.paired")
+		case v.Left != nil:
+			return errs.E(errs.Conflict, "matching.error.selfmatch_left")
 		case v.Open != nil:
 			return errs.E(errs.Conflict, "selfmatch.error.open_request", "name", v.Open.MentorName)
 		}

@@ -154,6 +154,10 @@ type Ending struct {
 	Side    string // the side of the member who ended it, for EndedByMember
 	Reason  string // the member's note, meant for the coordinators only
 	EndedAt time.Time
+	// Return puts mentees back among those waiting for a mentor (pool.go):
+	// ReturnAsked for the mentee who ended it, ReturnCoordinator or
+	// ReturnRematch for every mentee; "" for none.
+	Return string
 }
 
 // GetEnding reads the record of a pair's ending. It does not check who asks
@@ -188,6 +192,14 @@ func Close(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
 	n, err := res.RowsAffected()
 	if err != nil || n == 0 {
 		return false, err
+	}
+	// The matching pool: that the two sides never meet again in a
+	// proposal needs nothing recorded (LoadHistory reads it from the
+	// pair); whether the mentees wait for a new mentor does.
+	if e.Return != "" {
+		if err := returnMentees(ctx, tx, e); err != nil {
+			return false, err
+		}
 	}
 	var by *int64
 	if e.EndedBy != 0 {

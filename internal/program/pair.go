@@ -94,8 +94,21 @@ func Names(ms []PairMember) string {
 // CreatePair pairs mentors with mentees by hand. Every person must be an
 // approved participant of the program in the role of their side, nobody may
 // be on both sides, a mentor must have room left in their capacity and a
-// mentee may be in only one active pair at a time.
+// mentee may be in only one active pair at a time. A mentor and a mentee
+// who were a pair before are refused with a warning on the "again" field:
+// matching never proposes them, and a coordinator who means it says so
+// with CreatePairAgain.
 func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID int64, mentorUserIDs, menteeUserIDs []int64) (*Pair, error) {
+	return s.createPair(ctx, actor, programID, mentorUserIDs, menteeUserIDs, false)
+}
+
+// CreatePairAgain is CreatePair for a coordinator who knows that some of
+// these people were a pair before and pairs them again all the same.
+func (s *Service) CreatePairAgain(ctx context.Context, actor *account.User, programID int64, mentorUserIDs, menteeUserIDs []int64) (*Pair, error) {
+	return s.createPair(ctx, actor, programID, mentorUserIDs, menteeUserIDs, true)
+}
+
+func (s *Service) createPair(ctx context.Context, actor *account.User, programID int64, mentorUserIDs, menteeUserIDs []int64, again bool) (*Pair, error) {
 	now := s.Clock.Now().UTC()
 	var pairID int64
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
@@ -104,7 +117,13 @@ func (s *Service) CreatePair(ctx context.Context, actor *account.User, programID
 			return err
 		}
 		pairID, err = CreatePairTx(ctx, tx, s.Outbox, actor, prog, mentorUserIDs, menteeUserIDs, now)
-		return err
+		if err != nil || again {
+			return err
+		}
+		// Checked after the other rules, so that ticking "again" is
+		// the last thing the coordinator has to do; the new pair rolls
+		// back with the refusal.
+		return refuseFormer(ctx, tx, programID, mentorUserIDs, menteeUserIDs)
 	})
 	if err != nil {
 		return nil, err
@@ -327,8 +346,19 @@ func (s *Service) ProgramPairs(ctx context.Context, actor *account.User, program
 }
 
 // EndPair ends a pair on behalf of the program's coordinator and tells both
-// sides neutrally. Ending an ended pair changes nothing.
+// sides neutrally. Ending an ended pair changes nothing. The mentees stay
+// out of the matching pool until a coordinator returns them.
 func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, pairID int64) error {
+	return s.endPair(ctx, actor, programID, pairID, "")
+}
+
+// EndPairReturning is EndPair that also puts the pair's mentees back among
+// those waiting for a new mentor.
+func (s *Service) EndPairReturning(ctx context.Context, actor *account.User, programID, pairID int64) error {
+	return s.endPair(ctx, actor, programID, pairID, ReturnCoordinator)
+}
+
+func (s *Service) endPair(ctx context.Context, actor *account.User, programID, pairID int64, ret string) error {
 	now := s.Clock.Now().UTC()
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
 		prog, err := requireCoordinator(ctx, tx, actor, programID)
@@ -345,7 +375,7 @@ func (s *Service) EndPair(ctx context.Context, actor *account.User, programID, p
 		if !p.Active() {
 			return nil
 		}
-		ended, err := Close(ctx, tx, Ending{PairID: pairID, How: EndedByCoordinator, EndedBy: actor.ID, EndedAt: now})
+		ended, err := Close(ctx, tx, Ending{PairID: pairID, How: EndedByCoordinator, EndedBy: actor.ID, EndedAt: now, Return: ret})
 		if err != nil || !ended {
 			return err // !ended: someone else ended it meanwhile
 		}

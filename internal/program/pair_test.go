@@ -125,7 +125,15 @@ func TestCreatePairRules(t *testing.T) {
 		if ended.Active() || ended.EndedAt == nil {
 			t.Fatalf("ended pair: %+v", ended)
 		}
-		if _, err := e.svc.CreatePair(ctx, coord, p.ID, ids(mentor), ids(mentee)); err != nil {
+		// The same two again only when the coordinator says they mean it.
+		_, err = e.svc.CreatePair(ctx, coord, p.ID, ids(mentor), ids(mentee))
+		if x, ok := errs.As(err); !ok || x.Kind != errs.Invalid || x.Fields["again"].Key != "matching.error.former_pair" {
+			t.Fatalf("re-pairing a former pair without saying so: %v", err)
+		}
+		if mine, _ := PairsForUser(ctx, db, mentee.ID); len(mine) != 1 {
+			t.Fatalf("the refused pair was made: %d pairs", len(mine))
+		}
+		if _, err := e.svc.CreatePairAgain(ctx, coord, p.ID, ids(mentor), ids(mentee)); err != nil {
 			t.Fatalf("re-pairing after end: %v", err)
 		}
 		mine, _ := PairsForUser(ctx, db, mentee.ID)

@@ -90,7 +90,8 @@ func (s *Server) writeClosing(w http.ResponseWriter, r *http.Request, pairID int
 }
 
 type apiEndInput struct {
-	Reason string `json:"reason"`
+	Reason    string `json:"reason"`
+	NewMentor bool   `json:"new_mentor"`
 }
 
 // endingOptionalJSON decodes a body that may be left out altogether; an
@@ -120,7 +121,7 @@ func (s *Server) apiEndPairAsMember(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Agreements.End(r.Context(), user(r), id, in.Reason); err != nil {
+	if err := s.Agreements.EndWith(r.Context(), user(r), id, agreement.EndRequest{Reason: in.Reason, NewMentor: in.NewMentor}); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -24,6 +24,7 @@ func (s *Server) apiMatchingTable() []apiRoute {
 		{Method: "POST", Pattern: base + "/rows/{menteeID}/unlock", Handler: s.apiMatchingLock(false)},
 		{Method: "POST", Pattern: base + "/swap", Handler: s.apiMatchingSwap},
 		{Method: "POST", Pattern: base + "/publish", Handler: s.apiMatchingPublish},
+		{Method: "POST", Pattern: "/api/v1/programs/{id}/participants/{userID}/return", Handler: s.apiReturnToPool},
 	}
 }
 
@@ -57,13 +58,23 @@ type apiMatchPair struct {
 	Manual       bool                  `json:"manual"`
 	Explanation  []string              `json:"explanation"`
 	Problem      *string               `json:"problem"`
+	Returned     *string               `json:"returned"`
 	Alternatives []apiMatchAlternative `json:"alternatives"`
 }
 
 type apiMatchUnmatched struct {
 	Mentee       apiMatchPerson        `json:"mentee"`
 	Reasons      []string              `json:"reasons"`
+	Returned     *string               `json:"returned"`
 	Alternatives []apiMatchAlternative `json:"alternatives"`
+}
+
+// apiMatchLeftOut is a mentee out of the pool since their pair closed.
+type apiMatchLeftOut struct {
+	Mentee  apiMatchPerson `json:"mentee"`
+	PairID  int64          `json:"pair_id"`
+	EndedAt time.Time      `json:"ended_at"`
+	Reason  string         `json:"reason"`
 }
 
 type apiMatchReview struct {
@@ -78,6 +89,7 @@ type apiMatchReview struct {
 	Problems        int                 `json:"problems"`
 	Pairs           []apiMatchPair      `json:"pairs"`
 	Unmatched       []apiMatchUnmatched `json:"unmatched"`
+	LeftOut         []apiMatchLeftOut   `json:"left_out"`
 }
 
 func toAPIMatchReview(rv *matching.Review, l *i18n.Locale) apiMatchReview {
@@ -103,7 +115,14 @@ func toAPIMatchReview(rv *matching.Review, l *i18n.Locale) apiMatchReview {
 	}
 	out := apiMatchReview{SettingsChanged: rv.SettingsChanged, Mentees: rv.Mentees, Places: rv.Places,
 		Total: rv.Total, MaxScore: rv.Max, AveragePercent: rv.Average(), Problems: rv.Problems,
-		Pairs: []apiMatchPair{}, Unmatched: []apiMatchUnmatched{}}
+		Pairs: []apiMatchPair{}, Unmatched: []apiMatchUnmatched{}, LeftOut: []apiMatchLeftOut{}}
+	note := func(n *matching.Note) *string {
+		if n == nil {
+			return nil
+		}
+		msg := n.Localize(l)
+		return &msg
+	}
 	if d := rv.Draft; d != nil {
 		out.Proposal = &apiMatchProposal{ID: d.ID, Version: d.Version, RunAt: d.RunAt.UTC(), UpdatedAt: d.UpdatedAt.UTC()}
 		if d.RunBy != 0 {
@@ -115,16 +134,17 @@ func toAPIMatchReview(rv *matching.Review, l *i18n.Locale) apiMatchReview {
 	}
 	for _, p := range rv.Pairs {
 		x := apiMatchPair{Mentee: person(p.Mentee), Mentor: person(p.Mentor), Score: p.Score, Percent: p.Percent,
-			Locked: p.Locked, Manual: p.Manual, Explanation: texts(p.Why), Alternatives: alts(p.Alternatives, true)}
-		if p.Problem != nil {
-			msg := p.Problem.Localize(l)
-			x.Problem = &msg
-		}
+			Locked: p.Locked, Manual: p.Manual, Explanation: texts(p.Why), Alternatives: alts(p.Alternatives, true),
+			Problem: note(p.Problem), Returned: note(p.Returned)}
 		out.Pairs = append(out.Pairs, x)
 	}
 	for _, u := range rv.Unmatched {
 		out.Unmatched = append(out.Unmatched, apiMatchUnmatched{Mentee: person(u.Mentee), Reasons: texts(u.Why),
-			Alternatives: alts(u.Alternatives, false)})
+			Returned: note(u.Returned), Alternatives: alts(u.Alternatives, false)})
+	}
+	for _, x := range rv.Left {
+		out.LeftOut = append(out.LeftOut, apiMatchLeftOut{Mentee: person(x.Mentee), PairID: x.PairID,
+			EndedAt: x.EndedAt.UTC(), Reason: x.Why.Localize(l)})
 	}
 	return out
 }
@@ -251,4 +271,14 @@ func (s *Server) apiMatchingPublish(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, newAPIList(pairs))
+}
+
+// apiReturnToPool puts a mentee whose pair closed back among those waiting
+// for a mentor and answers with the review, in which they now count.
+func (s *Server) apiReturnToPool(w http.ResponseWriter, r *http.Request) {
+	id, mentee, err := pathIDs(r, "id", "userID")
+	if err == nil {
+		err = s.Programs.ReturnToPool(r.Context(), user(r), id, mentee)
+	}
+	s.apiMatchingAnswer(w, r, id, err)
 }

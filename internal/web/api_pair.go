@@ -41,6 +41,7 @@ func toAPIPair(p *program.Pair) apiPair {
 type pairInput struct {
 	Mentors []int64 `json:"mentors"`
 	Mentees []int64 `json:"mentees"`
+	Again   bool    `json:"again"` // pair people who were a pair before all the same
 }
 
 func (s *Server) apiListPairs(w http.ResponseWriter, r *http.Request) {
@@ -67,8 +68,11 @@ func (s *Server) apiCreatePair(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	id := prog.ID
-	p, err := s.Programs.CreatePair(r.Context(), user(r), id, in.Mentors, in.Mentees)
+	create := s.Programs.CreatePair
+	if in.Again {
+		create = s.Programs.CreatePairAgain
+	}
+	p, err := create(r.Context(), user(r), prog.ID, in.Mentors, in.Mentees)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -76,8 +80,26 @@ func (s *Server) apiCreatePair(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, toAPIPair(p))
 }
 
+type apiEndPairInput struct {
+	ReturnMentees bool `json:"return_mentees"`
+}
+
 func (s *Server) apiEndPair(w http.ResponseWriter, r *http.Request) {
-	s.apiChangePair(w, r, s.Programs.EndPair)
+	// The body is optional and read only once the caller is known to run
+	// the program.
+	if _, ok := s.coordinatorInput(w, r, nil); !ok {
+		return
+	}
+	var in apiEndPairInput
+	if err := endingOptionalJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	end := s.Programs.EndPair
+	if in.ReturnMentees {
+		end = s.Programs.EndPairReturning
+	}
+	s.apiChangePair(w, r, end)
 }
 
 // apiChangePair runs a coordinator's change to a pair of the program in the

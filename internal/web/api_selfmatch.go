@@ -66,6 +66,7 @@ type apiSelfMatch struct {
 	RequestDays int               `json:"request_days"`
 	Status      string            `json:"participant_status"`
 	Paired      bool              `json:"paired"`
+	LeftOut     bool              `json:"left_out"`
 	CanRequest  bool              `json:"can_request"`
 	OpenRequest *apiMatchRequest  `json:"open_request"`
 	Suggestions []apiSuggestion   `json:"suggestions"`
@@ -85,7 +86,7 @@ func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) {
 	}
 	l := s.locale(r)
 	out := apiSelfMatch{SelfMatch: v.Settings.SelfMatch, RequestDays: v.Settings.RequestDays, Status: v.Me.Status,
-		Paired: v.Paired, CanRequest: v.CanRequest(), Suggestions: []apiSuggestion{}, Requests: toAPIMatchRequests(v.History)}
+		Paired: v.Paired, LeftOut: v.Left != nil, CanRequest: v.CanRequest(), Suggestions: []apiSuggestion{}, Requests: toAPIMatchRequests(v.History)}
 	if v.Open != nil {
 		o := toAPIMatchRequest(v.Open)
 		out.OpenRequest = &o

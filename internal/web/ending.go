@@ -70,7 +70,8 @@ func (s *Server) endPair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	err = s.Agreements.End(r.Context(), user(r), id, r.PostForm.Get("reason"))
+	err = s.Agreements.EndWith(r.Context(), user(r), id, agreement.EndRequest{
+		Reason: r.PostForm.Get("reason"), NewMentor: r.PostForm.Get("new_mentor") != ""})
 	if errs.KindOf(err) == errs.Invalid {
 		r, d, ok := s.endFormFor(w, r)
 		if ok {

@@ -20,6 +20,36 @@ func (s *Server) matchingRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /programs/{id}/matching/swap", s.requireUser(s.matchingAction("matching.swapped_flash", s.matchingSwap)))
 	mux.HandleFunc("POST /programs/{id}/matching/manual", s.requireUser(s.matchingAction("matching.manual_flash", s.matchingManual)))
 	mux.HandleFunc("POST /programs/{id}/matching/publish", s.requireUser(s.matchingPublish))
+	mux.HandleFunc("POST /programs/{id}/participants/{user}/return", s.requireUser(s.returnToPool))
+}
+
+// returnToPool puts a mentee whose pair closed back among those waiting
+// for a mentor, from the matching review or the pair list ("from"), and
+// goes back there; a refusal shows that page with the reason.
+func (s *Server) returnToPool(w http.ResponseWriter, r *http.Request) {
+	id, mentee, err := pathIDs(r, "id", "user")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.ParseForm()
+	fromPairs := r.PostForm.Get("from") == "pairs"
+	err = s.Programs.ReturnToPool(r.Context(), user(r), id, mentee)
+	switch {
+	case err == nil && fromPairs:
+		s.redirect(w, r, programPath(id)+"/pairs", "matching.returned_flash")
+	case err == nil:
+		s.redirect(w, r, matchingPath(id), "matching.returned_flash")
+	case fromPairs && (errs.KindOf(err) == errs.Invalid || errs.KindOf(err) == errs.Conflict):
+		d, derr := s.pairData(r, id)
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		s.renderForm(w, r, "program_pairs", d, err)
+	default:
+		s.matchingRefused(w, r, id, err)
+	}
 }
 
 func matchingPath(id int64) string { return programPath(id) + "/matching" }

@@ -320,6 +320,16 @@ type pairListData struct {
 	// Next holds each pair's next booked meeting; a pair missing from it
 	// has no next meeting booked.
 	Next map[int64]*meeting.Meeting
+	// Left holds, by closed pair, its approved mentees for whom it was
+	// their latest pair: the coordinator may return them to the pool.
+	Left map[int64][]leftMentee
+}
+
+// leftMentee is a mentee of a closed pair, in or out of the pool.
+type leftMentee struct {
+	UserID int64
+	Name   string
+	InPool bool
 }
 
 func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
@@ -336,8 +346,20 @@ func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
 	if d.Next, err = meeting.NextByProgram(ctx, s.DB, id, s.Clock.Now()); err != nil {
 		return d, err
 	}
-	d.Mentors, d.Mentees, err = s.Programs.PairCandidates(ctx, u, id)
-	return d, err
+	if d.Mentors, d.Mentees, err = s.Programs.PairCandidates(ctx, u, id); err != nil {
+		return d, err
+	}
+	h, err := program.LoadHistory(ctx, s.DB, id)
+	if err != nil {
+		return d, err
+	}
+	d.Left = map[int64][]leftMentee{}
+	for _, m := range d.Mentees {
+		if l, ok := h.Left[m.UserID]; ok {
+			d.Left[l.PairID] = append(d.Left[l.PairID], leftMentee{UserID: m.UserID, Name: m.Name, InPool: l.InPool()})
+		}
+	}
+	return d, nil
 }
 
 func (s *Server) pairList(w http.ResponseWriter, r *http.Request) {
@@ -373,7 +395,11 @@ func (s *Server) pairCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	_, err = s.Programs.CreatePair(r.Context(), user(r), id, formIDs(r.PostForm["mentor"]), formIDs(r.PostForm["mentee"]))
+	create := s.Programs.CreatePair
+	if r.PostForm.Get("again") != "" {
+		create = s.Programs.CreatePairAgain
+	}
+	_, err = create(r.Context(), user(r), id, formIDs(r.PostForm["mentor"]), formIDs(r.PostForm["mentee"]))
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
@@ -396,7 +422,12 @@ func (s *Server) pairEnd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Programs.EndPair(r.Context(), user(r), id, pid); err != nil {
+	r.ParseForm()
+	end := s.Programs.EndPair
+	if r.PostForm.Get("return") != "" {
+		end = s.Programs.EndPairReturning
+	}
+	if err := end(r.Context(), user(r), id, pid); err != nil {
 		s.fail(w, r, err)
 		return
 	}
