@@ -95,13 +95,16 @@ func (s *anSeed) end(pairID int64, how string, at time.Time) {
 	s.exec(`INSERT INTO pair_endings (pair_id, how, reason, ended_at) VALUES (?, ?, 'SECRET-END', ?)`, pairID, how, at)
 }
 
+// goal adds a goal stored as the goal package stores it: its progress
+// agrees with its status.
 func (s *anSeed) goal(pairID int64, status string, parent int64) int64 {
 	var p any
 	if parent != 0 {
 		p = parent
 	}
-	return s.insert(`INSERT INTO goals (pair_id, parent_id, title, status, created_at, updated_at)
-		VALUES (?, ?, 'SECRET-GOAL', ?, ?, ?)`, pairID, p, status, day(1, 1), day(1, 1))
+	progress := map[string]int{"reached": 100, "in_progress": 50}[status]
+	return s.insert(`INSERT INTO goals (pair_id, parent_id, title, status, progress, created_at, updated_at)
+		VALUES (?, ?, 'SECRET-GOAL', ?, ?, ?, ?)`, pairID, p, status, progress, day(1, 1), day(1, 1))
 }
 
 func (s *anSeed) chemistry(pairID int64, due time.Time, answers map[*account.User]string) {
@@ -154,7 +157,13 @@ func newAnScene(t testing.TB, db *store.DB) (*anSeed, anScene) {
 	s.goal(sc.a, "reached", 0)
 	s.goal(sc.a, "open", 0)
 	parent := s.goal(sc.a, "in_progress", 0)
-	s.goal(sc.a, "reached", parent) // a sub-goal: not counted
+	s.goal(sc.a, "reached", parent) // sub-goals are not counted themselves
+	s.goal(sc.a, "open", parent)    // but make their goal 50 %: in progress
+	// A goal whose sub-goals are all reached is reached, as its page says,
+	// whatever its own stored status.
+	done := s.goal(sc.a, "open", 0)
+	s.goal(sc.a, "reached", done)
+	s.goal(sc.a, "reached", done)
 	s.goal(sc.a, "dropped", 0)
 	s.chemistry(sc.a, day(1, 10), map[*account.User]string{sc.tricky: "yes"})
 
@@ -210,7 +219,7 @@ func TestProgramAnalyticsCounts(t *testing.T) {
 		if a.Pairs != 6 {
 			t.Errorf("pairs = %d, want 6", a.Pairs)
 		}
-		if a.Goals != (GoalCounts{Reached: 1, Open: 2, Dropped: 1}) {
+		if a.Goals != (GoalCounts{Reached: 2, Open: 2, Dropped: 1}) {
 			t.Errorf("goals = %+v", a.Goals)
 		}
 		if a.Chemistry != (ChoiceCounts{Yes: 1, No: 1}) {

@@ -245,6 +245,18 @@ func checkStages(t *testing.T, db *store.DB, today time.Time) {
 		if g.Progress > 0 && g.Progress < 100 {
 			moving++
 		}
+		if g.Status != goal.StatusDropped && g.Status != goal.StatusFor(g.Progress) {
+			t.Errorf("goal %q shows %s at %d%%", g.Title, g.Status, g.Progress)
+		}
+	}
+	// Every goal the story wrote is stored with a status its progress agrees with.
+	var disagree int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM goals WHERE status <> 'dropped' AND status <>
+		CASE WHEN progress >= 100 THEN 'reached' WHEN progress <= 0 THEN 'open' ELSE 'in_progress' END`).Scan(&disagree); err != nil {
+		t.Fatal(err)
+	}
+	if disagree != 0 {
+		t.Errorf("%d demo goals stored with a status their progress contradicts", disagree)
 	}
 	if len(gs) < 3 || moving < 2 {
 		t.Errorf("pair under way has %d goals, %d in progress", len(gs), moving)

@@ -14,7 +14,9 @@ import (
 	"mentorskap/internal/store"
 )
 
-// Goal statuses.
+// Goal statuses. Open ("not started"), in progress and reached only say how
+// far a goal has come, so they follow its progress (see StatusFor); dropped
+// is a decision the pair made and keeps its meaning whatever the progress.
 const (
 	StatusOpen       = "open"
 	StatusInProgress = "in_progress"
@@ -46,11 +48,13 @@ type Goal struct {
 	Title       string
 	Measure     string // how the pair will know the goal is reached
 	TargetDate  string // YYYY-MM-DD or ""
+	// Status is what the goal shows: dropped when the pair dropped it, else
+	// StatusFor(Progress), so that the two never disagree.
 	Status      string
-	OwnProgress int // as set on the goal itself
+	OwnStatus   string // as stored on the goal itself
+	OwnProgress int    // as set on the goal itself
 	// Progress is what the goal shows: the mean of its sub-goals when it has
-	// any that are not dropped (a reached sub-goal counts as 100), else its
-	// own.
+	// any that are not dropped, else its own.
 	Progress  int
 	Position  int
 	Version   int // raised on every change, so stale edits are refused
@@ -73,6 +77,40 @@ func (g Goal) Derived() bool {
 	return false
 }
 
+// StatusFor is the one rule between a goal's progress and its status, for a
+// goal the pair has not dropped: 0 % is not started, 1–99 % in progress and
+// 100 % reached. Pages, the API, the closing summary and the program's
+// counts all show a goal's status through it, and every change to a goal
+// is stored so that its row agrees with it (see settle).
+func StatusFor(progress int) string {
+	switch {
+	case progress >= 100:
+		return StatusReached
+	case progress <= 0:
+		return StatusOpen
+	}
+	return StatusInProgress
+}
+
+// shownStatus is the status a goal shows: a dropped goal stays dropped,
+// any other follows its progress.
+func shownStatus(stored string, progress int) string {
+	if stored == StatusDropped {
+		return StatusDropped
+	}
+	return StatusFor(progress)
+}
+
+// Choices are the statuses the pair may pick for the goal. A goal whose
+// progress comes from its sub-goals can only be dropped or taken up again
+// at the status its sub-goals give it.
+func (g Goal) Choices() []string {
+	if g.Derived() {
+		return []string{StatusFor(g.Progress), StatusDropped}
+	}
+	return Statuses
+}
+
 // Overdue reports whether the target date has passed on a goal still open.
 func (g Goal) Overdue(today time.Time) bool {
 	if g.TargetDate == "" || g.Status == StatusReached || g.Status == StatusDropped {
@@ -88,19 +126,31 @@ func (g Goal) Target() time.Time {
 	return d
 }
 
+// derive sets what the goal shows from its sub-goals, or from itself when
+// it has none that count.
 func (g *Goal) derive() {
 	g.Progress = g.OwnProgress
-	if !g.Derived() {
-		return
-	}
-	sum, n := 0, 0
-	for _, s := range g.SubGoals {
-		if s.Status != StatusDropped {
-			sum += s.Progress
-			n++
+	if g.Derived() {
+		sum, n, started, done := 0, 0, false, true
+		for _, s := range g.SubGoals {
+			if s.Status != StatusDropped {
+				sum += s.Progress
+				n++
+				started = started || s.Progress > 0
+				done = done && s.Progress >= 100
+			}
+		}
+		g.Progress = (sum + n/2) / n
+		// Rounding must not call a goal reached while a sub-goal is not,
+		// nor not started while one is under way.
+		switch {
+		case g.Progress >= 100 && !done:
+			g.Progress = 99
+		case g.Progress <= 0 && started:
+			g.Progress = 1
 		}
 	}
-	g.Progress = (sum + n/2) / n
+	g.Status = shownStatus(g.OwnStatus, g.Progress)
 }
 
 const goalCols = `g.id, g.pair_id, COALESCE(g.parent_id, 0), g.agreement_key, g.in_agreement, g.title,
@@ -110,9 +160,9 @@ const goalCols = `g.id, g.pair_id, COALESCE(g.parent_id, 0), g.agreement_key, g.
 func scanGoal(row interface{ Scan(...any) error }) (Goal, error) {
 	var g Goal
 	err := row.Scan(&g.ID, &g.PairID, &g.ParentID, &g.AgreementKey, &g.InAgreement, &g.Title,
-		&g.Measure, &g.TargetDate, &g.Status, &g.OwnProgress, &g.Position, &g.Version, &g.CreatedBy,
+		&g.Measure, &g.TargetDate, &g.OwnStatus, &g.OwnProgress, &g.Position, &g.Version, &g.CreatedBy,
 		&g.CreatedAt, &g.UpdatedAt)
-	g.Progress = g.OwnProgress
+	g.Progress, g.Status = g.OwnProgress, shownStatus(g.OwnStatus, g.OwnProgress)
 	return g, err
 }
 
@@ -193,18 +243,57 @@ type Counts struct {
 	Dropped int
 }
 
-// ProgramCounts counts the top-level goals of a program's pairs. It reveals
-// no goal's wording, so coordinators' reports may use it; it does not check
-// who asks.
+// ProgramCounts counts the top-level goals of a program's pairs by the
+// status the pair sees: a goal with sub-goals counts as reached when they
+// are, just as its page shows it. It reads every goal's status and progress
+// in one query and reveals no goal's wording, so coordinators' reports may
+// use it; it does not check who asks.
 func ProgramCounts(ctx context.Context, q store.Q, programID int64) (Counts, error) {
+	rows, err := q.Query(ctx, `SELECT g.id, COALESCE(g.parent_id, 0), g.status, g.progress
+		FROM goals g JOIN pairs p ON p.id = g.pair_id WHERE p.program_id = ?`, programID)
+	if err != nil {
+		return Counts{}, err
+	}
+	defer rows.Close()
+	var top []Goal
+	var subs []Goal
+	for rows.Next() {
+		var g Goal
+		if err := rows.Scan(&g.ID, &g.ParentID, &g.OwnStatus, &g.OwnProgress); err != nil {
+			return Counts{}, err
+		}
+		g.Progress, g.Status = g.OwnProgress, shownStatus(g.OwnStatus, g.OwnProgress)
+		if g.ParentID == 0 {
+			top = append(top, g)
+		} else {
+			subs = append(subs, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return Counts{}, err
+	}
+	index := make(map[int64]int, len(top))
+	for i, g := range top {
+		index[g.ID] = i
+	}
+	for _, s := range subs {
+		if i, ok := index[s.ParentID]; ok {
+			top[i].SubGoals = append(top[i].SubGoals, s)
+		}
+	}
 	var c Counts
-	err := q.QueryRow(ctx, `SELECT
-		COALESCE(SUM(CASE WHEN g.status <> 'dropped' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN g.status = 'reached' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN g.status = 'dropped' THEN 1 ELSE 0 END), 0)
-		FROM goals g JOIN pairs p ON p.id = g.pair_id
-		WHERE p.program_id = ? AND g.parent_id IS NULL`, programID).Scan(&c.Total, &c.Reached, &c.Dropped)
-	return c, err
+	for i := range top {
+		top[i].derive()
+		switch top[i].Status {
+		case StatusDropped:
+			c.Dropped++
+			continue
+		case StatusReached:
+			c.Reached++
+		}
+		c.Total++
+	}
+	return c, nil
 }
 
 // Draft is a goal as the agreement writes it. Key identifies the goal across
@@ -280,7 +369,8 @@ func flatten(drafts []Draft) ([]flatDraft, error) {
 // added, changed wording, target dates and order are updated, and each
 // change is written to the goal's history as coming from the agreement.
 //
-// Nothing the pair recorded is lost: status and progress are never touched,
+// Nothing the pair recorded is lost: status and progress are never touched
+// (a goal that gains sub-goals here shows theirs, as on every other path),
 // and a goal left out of the new version is kept with its history and marked
 // as no longer in the agreement (the pair may then edit, drop or delete it);
 // if a later version brings the key back it is part of the agreement again.

@@ -111,12 +111,12 @@ func (in *Input) clean() {
 
 // editable loads the pair for a member who wants to change its goals: an
 // ended pair's goals are a record and stay as they were.
-func editable(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*program.Pair, error) {
+func editable(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*program.Pair, error) {
 	p, _, err := program.RequirePairMember(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
 	}
-	if !p.Active() {
+	if !p.Allows(now, program.ActGoals) {
 		return nil, errs.E(errs.Conflict, "goal.error.pair_ended")
 	}
 	return p, nil
@@ -131,7 +131,7 @@ func (s *Service) Create(ctx context.Context, actor *account.User, pairID int64,
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		// Who asks comes first, so that a stranger learns nothing from
 		// validation messages.
-		if _, err := editable(ctx, tx, actor, pairID); err != nil {
+		if _, err := editable(ctx, tx, actor, pairID, now); err != nil {
 			return err
 		}
 		var v errs.Validation
@@ -203,12 +203,12 @@ type Update struct {
 // Update changes a goal for a member of the pair and writes each changed
 // field to its history. The wording of a goal in the active agreement is
 // changed through the agreement; a goal whose progress comes from its
-// sub-goals takes no progress of its own. Marking a goal reached sets its
-// progress to 100.
+// sub-goals takes no progress of its own. Status and progress are kept in
+// agreement by settle.
 func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalID int64, in Update) (*Goal, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := editable(ctx, tx, actor, pairID); err != nil {
+		if _, err := editable(ctx, tx, actor, pairID, now); err != nil {
 			return err
 		}
 		g, err := get(ctx, tx, pairID, goalID)
@@ -237,21 +237,11 @@ func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalI
 		text("measure", in.Measure, &next.Measure)
 		text("target_date", in.TargetDate, &next.TargetDate)
 		checkFields(&v, "", next.Title, next.Measure, next.TargetDate)
-		if in.Status != nil {
-			next.Status = *in.Status
-			v.Check(slices.Contains(Statuses, next.Status), "status", "goal.error.bad_status")
-		}
-		if in.Progress != nil && *in.Progress != g.OwnProgress {
-			next.OwnProgress = *in.Progress
-			v.Check(next.OwnProgress >= 0 && next.OwnProgress <= 100, "progress", "goal.error.bad_progress")
-			v.Check(!g.Derived(), "progress", "goal.error.progress_derived")
-		}
-		if next.Status == StatusReached && g.Status != StatusReached && !g.Derived() {
-			next.OwnProgress = 100
-		}
+		next.OwnStatus, next.OwnProgress = settle(&v, g, in.Status, in.Progress)
 		if err := v.Err(); err != nil {
 			return err
 		}
+		next.derive()
 		var changes []change
 		for _, c := range []change{
 			{fieldTitle, g.Title, next.Title},
@@ -264,7 +254,7 @@ func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalI
 				changes = append(changes, c)
 			}
 		}
-		if len(changes) == 0 {
+		if len(changes) == 0 && next.OwnStatus == g.OwnStatus {
 			return nil
 		}
 		// The version in the WHERE clause refuses a change that raced past
@@ -272,7 +262,7 @@ func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalI
 		// the same version at once.
 		res, err := tx.Exec(ctx, `UPDATE goals SET title = ?, measure = ?, target_date = ?, status = ?, progress = ?,
 			version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-			next.Title, next.Measure, next.TargetDate, next.Status, next.OwnProgress, now, g.ID, g.Version)
+			next.Title, next.Measure, next.TargetDate, next.OwnStatus, next.OwnProgress, now, g.ID, g.Version)
 		if err != nil {
 			return err
 		}
@@ -292,6 +282,67 @@ func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalI
 	return get(ctx, s.DB, pairID, goalID)
 }
 
+// settle applies a change of status and progress to goal g and returns the
+// status and own progress to store, so that what the goal shows agrees with
+// StatusFor by construction:
+//
+//   - progress alone moves the status with it (a dropped goal stays dropped);
+//   - reached sets progress to 100 and not started sets it to 0; in progress
+//     needs a progress between 1 and 99, which cannot be made up;
+//   - dropped keeps the progress the pair got to;
+//   - a goal whose progress comes from its sub-goals takes its status from
+//     them too: it can only be dropped, or taken up again at theirs.
+//
+// A status and a progress sent together must agree; problems go to v. A
+// value equal to the goal's current one counts as not sent, so that a form
+// (or client) sending the whole goal back with one of them changed is read
+// as that one change.
+func settle(v *errs.Validation, g *Goal, status *string, progress *int) (string, int) {
+	dropped, pct := g.OwnStatus == StatusDropped, g.OwnProgress
+	newStatus := status != nil && *status != g.Status
+	newProgress := progress != nil && *progress != g.OwnProgress
+	if newStatus && !slices.Contains(Statuses, *status) {
+		v.Add("status", "goal.error.bad_status")
+		newStatus = false
+	}
+	if newProgress {
+		switch {
+		case *progress < 0 || *progress > 100:
+			v.Add("progress", "goal.error.bad_progress")
+		case g.Derived():
+			v.Add("progress", "goal.error.progress_derived")
+		default:
+			pct = *progress
+		}
+	}
+	if newStatus {
+		dropped = *status == StatusDropped
+		switch {
+		case dropped:
+		case g.Derived():
+			if *status != StatusFor(g.Progress) {
+				v.Add("status", "goal.error.status_from_sub_goals")
+			}
+		case *status == StatusReached:
+			if newProgress && pct != 100 {
+				v.Add("progress", "goal.error.reached_is_100")
+			}
+			pct = 100
+		case *status == StatusOpen:
+			if newProgress && pct != 0 {
+				v.Add("progress", "goal.error.not_started_is_0")
+			}
+			pct = 0
+		case pct <= 0 || pct >= 100:
+			v.Add("progress", "goal.error.in_progress_range")
+		}
+	}
+	if dropped {
+		return StatusDropped, pct
+	}
+	return StatusFor(pct), pct
+}
+
 // Delete removes a goal the pair wrote here, with its sub-goals and history;
 // meetings and action items that pointed at it stay and point at nothing.
 // Goals still in the agreement cannot be deleted: drop them instead, or
@@ -299,7 +350,7 @@ func (s *Service) Update(ctx context.Context, actor *account.User, pairID, goalI
 func (s *Service) Delete(ctx context.Context, actor *account.User, pairID, goalID int64, version int) error {
 	now := s.Clock.Now().UTC()
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := editable(ctx, tx, actor, pairID); err != nil {
+		if _, err := editable(ctx, tx, actor, pairID, now); err != nil {
 			return err
 		}
 		g, err := get(ctx, tx, pairID, goalID)
@@ -349,8 +400,9 @@ func oneRow(res sql.Result) error {
 // LinkMeeting points one of the pair's meetings at one of its goals; a
 // meeting pointing at another goal is moved to this one.
 func (s *Service) LinkMeeting(ctx context.Context, actor *account.User, pairID, goalID, meetingID int64) error {
+	now := s.Clock.Now().UTC()
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := editable(ctx, tx, actor, pairID); err != nil {
+		if _, err := editable(ctx, tx, actor, pairID, now); err != nil {
 			return err
 		}
 		if err := InPair(ctx, tx, pairID, goalID); err != nil {
@@ -371,8 +423,9 @@ func (s *Service) LinkMeeting(ctx context.Context, actor *account.User, pairID, 
 
 // UnlinkMeeting stops a meeting from pointing at the goal.
 func (s *Service) UnlinkMeeting(ctx context.Context, actor *account.User, pairID, goalID, meetingID int64) error {
+	now := s.Clock.Now().UTC()
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := editable(ctx, tx, actor, pairID); err != nil {
+		if _, err := editable(ctx, tx, actor, pairID, now); err != nil {
 			return err
 		}
 		if err := InPair(ctx, tx, pairID, goalID); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -58,14 +59,23 @@ type ActionItem struct {
 // Open reports whether the item still waits to be done.
 func (a ActionItem) Open() bool { return a.Status == ActionOpen }
 
-// Overdue reports whether an open item's due date is before today's date
-// in the given time zone.
-func (a ActionItem) Overdue(now time.Time, loc *time.Location) bool {
-	if !a.Open() || a.Due == "" {
-		return false
-	}
-	return a.Due < now.In(loc).Format(program.DateLayout)
+// Today is the calendar date (YYYY-MM-DD) at now in time zone tz, the
+// viewer's: the day due dates are compared with. An item due today is not
+// yet overdue anywhere on the viewer's pages or in their API answers.
+func Today(now time.Time, tz string) string {
+	return i18n.In(now, tz).Format(program.DateLayout)
 }
+
+// ActionOverdue is the one rule for an overdue action item: still open,
+// with a due date before today (see Today). An item without a due date is
+// never overdue. It takes the item's fields so that lists reading items
+// through other packages (a goal's page) apply the same rule.
+func ActionOverdue(status, due, today string) bool {
+	return status == ActionOpen && due != "" && due < today
+}
+
+// Overdue reports whether the item is overdue on the day today.
+func (a ActionItem) Overdue(today string) bool { return ActionOverdue(a.Status, a.Due, today) }
 
 // ActionInput is what a person writes for an action item.
 type ActionInput struct {
@@ -114,6 +124,31 @@ func queryActions(ctx context.Context, q store.Q, reviewAt int64, where string, 
 func OpenActionItems(ctx context.Context, q store.Q, pairID int64) ([]ActionItem, error) {
 	return queryActions(ctx, q, 0, `a.pair_id = ? AND a.status = 'open'
 		ORDER BY a.due_date = '', a.due_date, a.id`, pairID)
+}
+
+// OwnedOpenActionItems lists the open action items a person owns in the
+// given pairs, nearest due date first and undated ones last, at most limit,
+// with how many there are in all, in one query. It does not check who asks:
+// the home page passes the viewer's own pairs.
+func OwnedOpenActionItems(ctx context.Context, q store.Q, ownerID int64, pairIDs []int64, limit int) ([]ActionItem, int, error) {
+	if len(pairIDs) == 0 {
+		return nil, 0, nil
+	}
+	args := []any{ownerID}
+	for _, id := range pairIDs {
+		args = append(args, id)
+	}
+	items, err := queryActions(ctx, q, 0, `a.owner_id = ? AND a.status = 'open'
+		AND a.pair_id IN (?`+strings.Repeat(", ?", len(pairIDs)-1)+`)
+		ORDER BY a.due_date = '', a.due_date, a.id`, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	n := len(items)
+	if n > limit {
+		items = items[:limit]
+	}
+	return items, n, nil
 }
 
 // meetingActions reads the items agreed at meeting m and the items up for

@@ -138,8 +138,7 @@ func TestActionItemRules(t *testing.T) {
 		if err != nil || upd.Text != "Call Kari on Monday" || upd.OwnerID != f.mentor.ID || upd.Due != "2026-03-09" {
 			t.Fatalf("update: %+v %v", upd, err)
 		}
-		oslo, _ := time.LoadLocation("Europe/Oslo")
-		if upd.Overdue(f.clock.Now(), oslo) || !upd.Overdue(f.clock.Now().AddDate(0, 0, 8), oslo) {
+		if upd.Overdue(Today(f.clock.Now(), "Europe/Oslo")) || !upd.Overdue(Today(f.clock.Now().AddDate(0, 0, 8), "Europe/Oslo")) {
 			t.Fatal("overdue is about the due date")
 		}
 		if _, err := f.svc.ReviewActionItem(ctx, f.mentee, f.pair.ID, m2, item.ID, OutcomeDone); err != nil {

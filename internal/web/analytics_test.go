@@ -61,7 +61,7 @@ func newAnalyticsScene(t *testing.T, app *testApp) analyticsScene {
 			cancel_reason, created_at, updated_at) VALUES (?, ?, ?, ?, 'UTC', 45, 'Private café', 'https://meet.example/secret',
 			'Private reason', ?, ?)`, s.pair.ID, fmt.Sprintf("an-%d@test", i), m.status, m.at, now, now)
 	}
-	app.analyticsExec(`INSERT INTO goals (pair_id, title, status, created_at, updated_at) VALUES (?, 'Private goal', 'reached', ?, ?)`,
+	app.analyticsExec(`INSERT INTO goals (pair_id, title, status, progress, created_at, updated_at) VALUES (?, 'Private goal', 'reached', 100, ?, ?)`,
 		s.pair.ID, now, now)
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mentorskap/internal/goal"
+	"mentorskap/internal/meeting"
 )
 
 func (s *Server) apiGoalTable() []apiRoute {
@@ -76,6 +77,7 @@ type apiGoalItem struct {
 	OwnerName string  `json:"owner_name"`
 	Due       *string `json:"due_date"`
 	Status    string  `json:"status"`
+	Overdue   bool    `json:"overdue"`
 }
 
 type apiGoalDetail struct {
@@ -85,7 +87,9 @@ type apiGoalDetail struct {
 	ActionItems []apiGoalItem    `json:"action_items"`
 }
 
-func toAPIGoalDetail(d *goal.Detail) apiGoalDetail {
+// toAPIGoalDetail writes a goal's page as seen on the day today (see
+// meeting.Today).
+func toAPIGoalDetail(d *goal.Detail, today string) apiGoalDetail {
 	out := apiGoalDetail{apiGoal: toAPIGoal(d.Goal), History: []apiGoalEvent{}, Meetings: []apiGoalMeeting{},
 		ActionItems: []apiGoalItem{}}
 	for _, e := range d.History {
@@ -96,7 +100,8 @@ func toAPIGoalDetail(d *goal.Detail) apiGoalDetail {
 		out.Meetings = append(out.Meetings, apiGoalMeeting{ID: m.ID, StartsAt: m.StartsAt.UTC(), Minutes: m.Minutes, Status: m.Status})
 	}
 	for _, i := range d.Items {
-		it := apiGoalItem{ID: i.ID, MeetingID: i.MeetingID, Text: i.Text, OwnerName: i.OwnerName, Status: i.Status}
+		it := apiGoalItem{ID: i.ID, MeetingID: i.MeetingID, Text: i.Text, OwnerName: i.OwnerName, Status: i.Status,
+			Overdue: meeting.ActionOverdue(i.Status, i.Due, today)}
 		if i.Due != "" {
 			it.Due = &i.Due
 		}
@@ -171,7 +176,7 @@ func (s *Server) apiGetGoal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIGoalDetail(d))
+	writeJSON(w, http.StatusOK, toAPIGoalDetail(d, s.today(r)))
 }
 
 type apiGoalUpdate struct {

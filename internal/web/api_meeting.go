@@ -405,7 +405,7 @@ func (s *Server) apiPairHome(w http.ResponseWriter, r *http.Request) {
 	for _, c := range h.Late {
 		out.LateChanges = append(out.LateChanges, apiLateCount{UserID: apiOptID(c.UserID), Name: c.Name, Count: c.Count})
 	}
-	out.OpenActions = append(out.OpenActions, toAPIActions(h.Actions, false)...)
+	out.OpenActions = append(out.OpenActions, toAPIActions(h.Actions, false, h.Today)...)
 	for i := range h.Goals {
 		out.Goals = append(out.Goals, toAPIGoal(&h.Goals[i]))
 	}

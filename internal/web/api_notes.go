@@ -209,6 +209,7 @@ type apiActionItem struct {
 	Status          string    `json:"status"`
 	ClosedMeetingID *int64    `json:"closed_meeting_id"`
 	CarriedOver     int       `json:"carried_over"`
+	Overdue         bool      `json:"overdue"`
 	Outcome         *string   `json:"outcome,omitempty"`
 	CreatedAt       time.Time `json:"created_at"`
 	UpdatedAt       time.Time `json:"updated_at"`
@@ -237,12 +238,12 @@ func apiOptID(n int64) *int64 {
 	return &n
 }
 
-// toAPIAction writes an item; withOutcome adds what the meeting being read
-// decided about it.
-func toAPIAction(a meeting.ActionItem, withOutcome bool) apiActionItem {
+// toAPIAction writes an item as seen on the day today (see meeting.Today);
+// withOutcome adds what the meeting being read decided about it.
+func toAPIAction(a meeting.ActionItem, withOutcome bool, today string) apiActionItem {
 	out := apiActionItem{ID: a.ID, MeetingID: a.MeetingID, Text: a.Text, OwnerID: apiOptID(a.OwnerID), OwnerName: a.OwnerName,
 		GoalID: apiOptID(a.GoalID), GoalTitle: a.GoalTitle, Status: a.Status, ClosedMeetingID: apiOptID(a.ClosedMeetingID),
-		CarriedOver: a.Carried, CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
+		CarriedOver: a.Carried, Overdue: a.Overdue(today), CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
 	if a.Due != "" {
 		out.Due = &a.Due
 	}
@@ -253,10 +254,10 @@ func toAPIAction(a meeting.ActionItem, withOutcome bool) apiActionItem {
 	return out
 }
 
-func toAPIActions(items []meeting.ActionItem, withOutcome bool) []apiActionItem {
+func toAPIActions(items []meeting.ActionItem, withOutcome bool, today string) []apiActionItem {
 	out := make([]apiActionItem, 0, len(items))
 	for _, a := range items {
-		out = append(out, toAPIAction(a, withOutcome))
+		out = append(out, toAPIAction(a, withOutcome, today))
 	}
 	return out
 }
@@ -272,7 +273,7 @@ func (s *Server) apiListActionItems(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newAPIList(toAPIActions(items, false)))
+	writeJSON(w, http.StatusOK, newAPIList(toAPIActions(items, false, s.today(r))))
 }
 
 type apiMeetingActions struct {
@@ -291,7 +292,8 @@ func (s *Server) apiListMeetingActionItems(w http.ResponseWriter, r *http.Reques
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, apiMeetingActions{Agreed: toAPIActions(agreed, false), Review: toAPIActions(review, true)})
+	today := s.today(r)
+	writeJSON(w, http.StatusOK, apiMeetingActions{Agreed: toAPIActions(agreed, false, today), Review: toAPIActions(review, true, today)})
 }
 
 func (s *Server) apiCreateActionItem(w http.ResponseWriter, r *http.Request) {
@@ -321,7 +323,7 @@ func (s *Server) writeActionItem(w http.ResponseWriter, r *http.Request, code in
 		s.fail(w, r, renameFields(err, map[string]string{"owner": "owner_id", "goal": "goal_id"}))
 		return
 	}
-	writeJSON(w, code, toAPIAction(*a, false))
+	writeJSON(w, code, toAPIAction(*a, false, s.today(r)))
 }
 
 type apiReviewInput struct {
@@ -344,7 +346,7 @@ func (s *Server) apiReviewActionItem(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIAction(*a, true))
+	writeJSON(w, http.StatusOK, toAPIAction(*a, true, s.today(r)))
 }
 
 // ---- Meeting plan ----

@@ -11,6 +11,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
 
@@ -33,10 +34,9 @@ func goalPath(pairID, goalID int64) string { return fmt.Sprintf("/pairs/%d/goals
 func goalIDs(r *http.Request) (pairID, goalID int64, err error) { return pathIDs(r, "id", "goal") }
 
 type goalListData struct {
-	Pair     *program.Pair
-	Goals    []goal.Goal
-	Statuses []string
-	Today    time.Time
+	Pair  *program.Pair
+	Goals []goal.Goal
+	Today time.Time
 }
 
 // goalRow is what the goal_summary template shows for one goal.
@@ -57,7 +57,7 @@ func (s *Server) goalListData(r *http.Request, pairID int64) (*goalListData, err
 	if err != nil {
 		return nil, err
 	}
-	return &goalListData{Pair: p, Goals: gs, Statuses: goal.Statuses, Today: s.Clock.Now()}, nil
+	return &goalListData{Pair: p, Goals: gs, Today: s.Clock.Now()}, nil
 }
 
 func (s *Server) goalList(w http.ResponseWriter, r *http.Request) {
@@ -104,8 +104,14 @@ func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
 // goalPageData is the goal page: the goal, what points at it, its history.
 type goalPageData struct {
 	*goal.Detail
-	Statuses []string
 	Today    time.Time
+	TodayISO string // the viewer's date, for overdue action items
+}
+
+// ItemOverdue reports whether a linked action item is overdue, by the rule
+// the notes and the pair's home page use.
+func (d goalPageData) ItemOverdue(i goal.LinkedItem) bool {
+	return meeting.ActionOverdue(i.Status, i.Due, d.TodayISO)
 }
 
 // Change describes one history event as a sentence in the reader's language.
@@ -163,7 +169,7 @@ func (s *Server) goalPageData(r *http.Request, pairID, goalID int64) (*goalPageD
 	if err != nil {
 		return nil, err
 	}
-	return &goalPageData{Detail: d, Statuses: goal.Statuses, Today: s.Clock.Now()}, nil
+	return &goalPageData{Detail: d, Today: s.Clock.Now(), TodayISO: s.today(r)}, nil
 }
 
 // goalValues fills the goal form with the goal as it is now.

@@ -2,9 +2,15 @@ package web
 
 import (
 	"net/http"
+	"time"
 
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
+
+// startActions is how many of the viewer's open action items the start page
+// lists; each pair's page lists the rest.
+const startActions = 10
 
 // homeData is the start page of a logged-in person: what they run, what
 // they take part in, and who they are paired with.
@@ -16,6 +22,31 @@ type homeData struct {
 	// found only through the email that said they had ended.
 	Ended     []program.Pair
 	CanCreate bool
+	// Actions are the viewer's own open action items in their active
+	// pairs, the first startActions of ActionsAll; Today marks the overdue.
+	Actions    []meeting.ActionItem
+	ActionsAll int
+	Today      string
+}
+
+// Pair is the viewer's active pair with the id, for naming it beside an
+// action item.
+func (d homeData) Pair(id int64) program.Pair {
+	for _, p := range d.Pairs {
+		if p.ID == id {
+			return p
+		}
+	}
+	return program.Pair{}
+}
+
+// MoreActions counts the viewer's open items not listed.
+func (d homeData) MoreActions() int { return d.ActionsAll - len(d.Actions) }
+
+// Date reads a due date for display in the reader's locale.
+func (d homeData) Date(s string) time.Time {
+	t, _ := program.ParseDate(s)
+	return t
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -46,5 +77,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			d.Ended = append(d.Ended, p)
 		}
 	}
+	ids := make([]int64, 0, len(d.Pairs))
+	for _, p := range d.Pairs {
+		ids = append(ids, p.ID)
+	}
+	if d.Actions, d.ActionsAll, err = meeting.OwnedOpenActionItems(r.Context(), s.DB, u.ID, ids, startActions); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d.Today = s.today(r)
 	s.render(w, r, http.StatusOK, "home", d)
 }

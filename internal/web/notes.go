@@ -299,9 +299,7 @@ type notesPageData struct {
 }
 
 // Overdue reports whether an action item is past its due date.
-func (d *notesPageData) Overdue(a meeting.ActionItem) bool {
-	return a.Open() && a.Due != "" && a.Due < d.Today
-}
+func (d *notesPageData) Overdue(a meeting.ActionItem) bool { return a.Overdue(d.Today) }
 
 // DueDate turns a due date into a time the locale can format.
 func (d *notesPageData) DueDate(due string) time.Time {
@@ -386,7 +384,7 @@ func notesFromForm(f url.Values) meeting.Notes {
 
 func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes) *notesPageData {
 	d := &notesPageData{N: n, Version: n.Version,
-		Today:      i18n.In(s.Clock.Now(), p.TZ()).Format(program.DateLayout),
+		Today:      meeting.Today(s.Clock.Now(), p.TZ()),
 		PairPath:   fmt.Sprintf("/pairs/%d", n.Pair.ID),
 		BookPath:   fmt.Sprintf("/pairs/%d/meetings/new", n.Pair.ID),
 		AgendaPath: notesMeetingPath(n.Pair.ID, n.Meeting.ID, "agenda"),

@@ -33,6 +33,7 @@ type pairHome struct {
 	Access *meeting.Access
 	Names  string
 	Now    time.Time
+	Today  string // in the viewer's zone, for overdue action items
 	// Next is the first meeting still ahead, confirmed or proposed; nil
 	// means no next meeting is booked.
 	Next     *meeting.Meeting
@@ -81,7 +82,7 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	if err != nil {
 		return nil, err
 	}
-	h := &pairHome{Access: a, Now: now, ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
+	h := &pairHome{Access: a, Now: now, Today: meeting.Today(now, actor.Timezone), ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
 	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
 	ms, err := meeting.ForPair(ctx, q, pairID)
 	if err != nil {

@@ -133,6 +133,16 @@ func user(r *http.Request) *account.User {
 	return u
 }
 
+// today is the date in the viewer's time zone that due dates are compared
+// with, the same on every page and API answer (see meeting.Today).
+func (s *Server) today(r *http.Request) string {
+	tz := "UTC"
+	if u := user(r); u != nil {
+		tz = u.Timezone
+	}
+	return meeting.Today(s.Clock.Now(), tz)
+}
+
 // locale returns the visitor's locale, chosen by the middleware.
 func (s *Server) locale(r *http.Request) *i18n.Locale {
 	if l, ok := r.Context().Value(keyLocale).(*i18n.Locale); ok {
