@@ -296,6 +296,9 @@ type notesPageData struct {
 	BookPath   string
 	AgendaPath string
 	Path       string
+	// EditAgreement opens the agreement editor from a held agreement
+	// review meeting; empty for any other meeting.
+	EditAgreement string
 }
 
 // Overdue reports whether an action item is past its due date.
@@ -408,6 +411,9 @@ func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes
 		d.Time = strconv.Itoa(n.Meeting.Minutes)
 	}
 	d.Edit = n.CanWrite && (r.URL.Query().Get("edit") != "" || n.Notes.Empty())
+	if now := s.Clock.Now(); n.Meeting.Review() && n.Meeting.Held(now) && n.Viewer.Member() && n.Pair.Allows(now, program.ActDraft) {
+		d.EditAgreement = agreementEditFromReview(n.Pair.ID, n.Meeting.ID)
+	}
 	d.actionForms(p.L)
 	if n.Private != nil {
 		d.Private = meeting.Markdown(n.Private.Body)
