@@ -75,10 +75,11 @@ func day(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 //
 // The result is always in order: follow-up before mid-point before final,
 // each at least OpenBefore before the next, so that two forms are never
-// open in the same week. A follow-up that no longer fits before the
-// mid-point is merged into it (its questions are asked there, while there
-// is still time to change the agreement); one that no longer fits before
-// the final evaluation is dropped, as is a mid-point too close to the end.
+// open in the same week. A follow-up that no longer fits before the final
+// evaluation is dropped, as is a mid-point too close to the end; one that
+// still fits before the end but not before the mid-point is merged into
+// the mid-point (its questions are asked there, while there is still time
+// to change the agreement).
 // Check points someone has answered are never merged or dropped: a date
 // of theirs that falls out of order moves back instead, which changes
 // nothing for anyone. Kinds the program does not ask are left out.
@@ -120,10 +121,10 @@ func Plan(t Timeline) []Planned {
 			if p.DueAt.After(next) {
 				p.DueAt = next
 			}
-		case midOwn && mid.Sub(natural) < OpenBefore:
-			p.DueAt, p.Into, p.Reason = mid, KindMidpoint, ReasonFollowupMerged
 		case fin.Sub(natural) < OpenBefore:
 			p.DueAt, p.Dropped, p.Reason = time.Time{}, true, ReasonFollowupDropped
+		case midOwn && mid.Sub(natural) < OpenBefore:
+			p.DueAt, p.Into, p.Reason = mid, KindMidpoint, ReasonFollowupMerged
 		}
 		out = append(out, p)
 	}
