@@ -176,14 +176,17 @@ func Replan(ctx context.Context, tx *store.Tx, pairID int64, t Timeline) error {
 		return err
 	}
 	if t.FirstMeeting == nil {
-		var first sql.NullTime
-		if err := tx.QueryRow(ctx, `SELECT MIN(starts_at) FROM meetings WHERE pair_id = ? AND status = 'confirmed'`,
-			pairID).Scan(&first); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		// ORDER BY rather than MIN: SQLite gives an aggregate no column
+		// type, so the driver could not read it as a time.
+		var first time.Time
+		err := tx.QueryRow(ctx, `SELECT starts_at FROM meetings WHERE pair_id = ? AND status = 'confirmed'
+			ORDER BY starts_at LIMIT 1`, pairID).Scan(&first)
+		switch {
+		case err == nil:
+			first = first.UTC()
+			t.FirstMeeting = &first
+		case !errors.Is(err, sql.ErrNoRows):
 			return err
-		}
-		if first.Valid {
-			at := first.Time.UTC()
-			t.FirstMeeting = &at
 		}
 	}
 	for _, p := range Plan(t) {
