@@ -397,7 +397,12 @@ func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes
 		Agenda:     notesAgendaRows(n.Agenda)}
 	// values is what the form starts from, saved what the page shows.
 	values, saved := notesValues(n.Notes), notesValues(n.Notes)
-	if n.Notes.Empty() && n.Theme != nil {
+	switch {
+	case n.Notes.Empty() && n.Meeting.Review():
+		// The review's theme is the agreement, whatever meeting number
+		// the plan would suggest a theme for.
+		values["theme"] = p.L.T("meeting.purpose.agreement_review")
+	case n.Notes.Empty() && n.Theme != nil:
 		values["theme"] = n.Theme.Title
 	}
 	for _, c := range notesChecklist {
