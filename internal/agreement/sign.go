@@ -108,14 +108,17 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		// Every version that comes into force may move the planned dates,
 		// so the check points are planned again, in order, from the day an
 		// agreement first came into force; answers already given stay.
-		signed := now
+		signed, wasInForce := now, false
 		for i := 1; i < len(vs); i++ {
 			if at := vs[i].ActiveSince(); vs[i].Complete() && at.Before(signed) {
-				signed = at
+				signed, wasInForce = at, true
 			}
 		}
+		// The follow-up is new only the first time; after that Replan
+		// keeps planning the one the pair has (or had merged or dropped),
+		// rather than starting one long after its month is over.
 		t := evaluation.Timeline{Signed: signed, Start: prog.Start, End: prog.End,
-			Followup: prog.EvalFollowup, Midpoint: prog.EvalMidpoint, Final: prog.EvalFinal}
+			Followup: prog.EvalFollowup && !wasInForce, Midpoint: prog.EvalMidpoint, Final: prog.EvalFinal}
 		if d, err := program.ParseDate(cur.Content.StartDate); err == nil {
 			t.Start = d
 		}

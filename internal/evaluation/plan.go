@@ -145,8 +145,9 @@ func Plan(t Timeline) []Planned {
 // changed its dates): it reads what somebody has answered and which check
 // points exist, works the dates out with Plan and stores them, with the
 // reason for each check point merged or dropped. A check point that
-// exists keeps being planned even if the program has switched its kind
-// off since. It does not check who asks: the use case that calls it has.
+// exists, or was merged or dropped, keeps being planned even if the
+// program has switched its kind off since. It does not check who asks:
+// the use case that calls it has.
 func Replan(ctx context.Context, tx *store.Tx, pairID int64, t Timeline) error {
 	rows, err := tx.Query(ctx, `SELECT c.kind, EXISTS (SELECT 1 FROM checkpoint_responses r WHERE r.checkpoint_id = c.id)
 		FROM checkpoints c WHERE c.pair_id = ? AND c.kind <> 'chemistry'`, pairID)
@@ -175,6 +176,12 @@ func Replan(ctx context.Context, tx *store.Tx, pairID int64, t Timeline) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	var adjusted int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM checkpoint_adjustments WHERE pair_id = ? AND kind = 'followup'`,
+		pairID).Scan(&adjusted); err != nil {
+		return err
+	}
+	t.Followup = t.Followup || adjusted > 0
 	if t.FirstMeeting == nil {
 		// ORDER BY rather than MIN: SQLite gives an aggregate no column
 		// type, so the driver could not read it as a time.
