@@ -106,6 +106,10 @@ type Version struct {
 	Signatures []Signature
 	// Intact reports whether the stored canonical bytes still hash to Hash.
 	Intact bool
+	// Review is the agreement review meeting the version was saved from,
+	// with ReviewAt its start; 0 for a version saved any other way.
+	Review   int64
+	ReviewAt time.Time
 }
 
 // SignedBy reports whether someone on side has signed the version.

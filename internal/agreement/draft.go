@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"mentorskap/internal/account"
@@ -265,6 +266,13 @@ func lockPair(ctx context.Context, tx *store.Tx, pairID int64) error {
 // l is the actor's language; the first version takes the template's
 // no-fault clause in it, as the prefilled form showed.
 func (s *Service) SaveDraft(ctx context.Context, actor *account.User, pairID int64, base int, c Content, l *i18n.Locale) (*Version, error) {
+	return s.SaveDraftFrom(ctx, actor, pairID, base, c, l, 0)
+}
+
+// SaveDraftFrom is SaveDraft for a change agreed at an agreement review
+// meeting: a new version it saves names the meeting, which must be the
+// pair's own review meeting and held. review 0 is plain SaveDraft.
+func (s *Service) SaveDraftFrom(ctx context.Context, actor *account.User, pairID int64, base int, c Content, l *i18n.Locale, review int64) (*Version, error) {
 	now := s.Clock.Now().UTC()
 	var saved int
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
@@ -277,6 +285,11 @@ func (s *Service) SaveDraft(ctx context.Context, actor *account.User, pairID int
 		}
 		if err := p.Require(now, program.ActDraft, "agreement.error.pair_ended"); err != nil {
 			return err
+		}
+		if review != 0 {
+			if err := heldReview(ctx, tx, pairID, review, now); err != nil {
+				return err
+			}
 		}
 		prog, err := program.Get(ctx, tx, p.ProgramID)
 		if err != nil {
@@ -328,6 +341,12 @@ func (s *Service) SaveDraft(ctx context.Context, actor *account.User, pairID int
 		if err != nil {
 			return err
 		}
+		if review != 0 {
+			if _, err := tx.Exec(ctx, `INSERT INTO agreement_version_reviews (version_id, meeting_id)
+				SELECT id, ? FROM agreement_versions WHERE pair_id = ? AND number = ?`, review, pairID, saved); err != nil {
+				return err
+			}
+		}
 		if prev != nil && len(prev.Signatures) > 0 {
 			return s.tellOthers(ctx, tx, now, p, prog, actor, "agreement_changed", saved)
 		}
@@ -337,6 +356,23 @@ func (s *Service) SaveDraft(ctx context.Context, actor *account.User, pairID int
 		return nil, err
 	}
 	return GetVersion(ctx, s.DB, pairID, saved)
+}
+
+// heldReview checks that meetingID is the pair's agreement review meeting
+// and has taken place. The purpose is the meeting package's
+// meeting.PurposeReview, spelt out here because that package builds on
+// this one.
+func heldReview(ctx context.Context, tx *store.Tx, pairID, meetingID int64, now time.Time) error {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM meetings WHERE id = ? AND pair_id = ? AND purpose = 'agreement_review'
+		AND status = 'confirmed' AND starts_at <= ?`, meetingID, pairID, now).Scan(&n)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errs.E(errs.Conflict, "meeting.error.review_not_held")
+	}
+	return nil
 }
 
 // validate checks content against the program's rules. Field names are the

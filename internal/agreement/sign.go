@@ -13,9 +13,9 @@ import (
 	"mentorskap/internal/store"
 )
 
-// FollowupAfter is when the first check point falls due after an agreement
-// comes into force: a month in, both sides say whether it works for them.
-const FollowupAfter = 30 * 24 * time.Hour
+// FollowupAfter is when the follow-up falls due after an agreement first
+// comes into force; the rule lives with the check points.
+const FollowupAfter = evaluation.FollowupAfter
 
 // SameName reports whether a typed name matches the account name, ignoring
 // case and how the spaces fall.
@@ -29,8 +29,8 @@ func SameName(typed, name string) bool {
 // version can be signed: if the other side changed the agreement meanwhile
 // the signature fails with a Conflict and nothing is signed. The signature
 // stores the version's hash. When both sides have signed, the version is in
-// force: its goals become the pair's goals and, the first time, the 30-day
-// follow-up is scheduled. The other side is told when one side signs, and
+// force: its goals become the pair's goals and the check points are
+// planned from its dates (evaluation.Plan). The other side is told when one side signs, and
 // everyone when the agreement is in force.
 func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, number int, password, typedName string) (*Version, error) {
 	if actor == nil {
@@ -89,10 +89,6 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		if cur.SignedByUser(actor.ID) != nil {
 			return errs.E(errs.Conflict, "agreement.error.already_signed")
 		}
-		wasInForce := false
-		for i := 1; i < len(vs); i++ {
-			wasInForce = wasInForce || vs[i].Complete()
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO agreement_signatures (version_id, user_id, name, side, typed_name, hash, signed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, cur.id, actor.ID, actor.Name, viewer.Side, strings.TrimSpace(typedName), cur.Hash, now); err != nil {
 			return err
@@ -109,15 +105,27 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		if err := goal.SyncFromAgreement(ctx, tx, pairID, goalDrafts(cur.Content.Goals), now); err != nil {
 			return err
 		}
-		if !wasInForce && prog.EvalFollowup {
-			if err := evaluation.Schedule(ctx, tx, pairID, evaluation.KindFollowup, now.Add(FollowupAfter)); err != nil {
-				return err
+		// Every version that comes into force may move the planned dates,
+		// so the check points are planned again, in order, from the day an
+		// agreement first came into force; answers already given stay.
+		signed, wasInForce := now, false
+		for i := 1; i < len(vs); i++ {
+			if at := vs[i].ActiveSince(); vs[i].Complete() && at.Before(signed) {
+				signed, wasInForce = at, true
 			}
 		}
-		// Every version that comes into force may move the planned dates,
-		// so the later check points follow it; answers already given stay.
-		if err := evaluation.ScheduleLater(ctx, tx, pairID, prog.Start, prog.End,
-			cur.Content.StartDate, cur.Content.EndDate, prog.EvalMidpoint, prog.EvalFinal); err != nil {
+		// The follow-up is new only the first time; after that Replan
+		// keeps planning the one the pair has (or had merged or dropped),
+		// rather than starting one long after its month is over.
+		t := evaluation.Timeline{Signed: signed, Start: prog.Start, End: prog.End,
+			Followup: prog.EvalFollowup && !wasInForce, Midpoint: prog.EvalMidpoint, Final: prog.EvalFinal}
+		if d, err := program.ParseDate(cur.Content.StartDate); err == nil {
+			t.Start = d
+		}
+		if d, err := program.ParseDate(cur.Content.EndDate); err == nil {
+			t.End = d
+		}
+		if err := evaluation.Replan(ctx, tx, pairID, t); err != nil {
 			return err
 		}
 		return s.tellAll(ctx, tx, now, p, prog, "agreement_active", number)

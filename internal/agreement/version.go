@@ -11,8 +11,9 @@ import (
 )
 
 const versionSelect = `SELECT v.id, v.pair_id, v.number, v.content, v.hash, COALESCE(v.created_by, 0),
-	COALESCE(u.name, ''), v.created_at
-	FROM agreement_versions v LEFT JOIN users u ON u.id = v.created_by`
+	COALESCE(u.name, ''), v.created_at, COALESCE(r.meeting_id, 0), m.starts_at
+	FROM agreement_versions v LEFT JOIN users u ON u.id = v.created_by
+	LEFT JOIN agreement_version_reviews r ON r.version_id = v.id LEFT JOIN meetings m ON m.id = r.meeting_id`
 
 // loadVersions reads versions (newest first) with their signatures.
 func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]Version, error) {
@@ -25,7 +26,9 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 	for rows.Next() {
 		var v Version
 		var raw string
-		if err := rows.Scan(&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt); err != nil {
+		var reviewAt sql.NullTime
+		if err := rows.Scan(&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt,
+			&v.Review, &reviewAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -34,6 +37,7 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 			return nil, err
 		}
 		v.Intact = hashBytes([]byte(raw)) == v.Hash
+		v.ReviewAt = reviewAt.Time.UTC()
 		ids[v.id] = len(out)
 		out = append(out, v)
 	}

@@ -36,33 +36,6 @@ const (
 // GoalStatuses lists the re-assessments in the order the form offers them.
 var GoalStatuses = []string{GoalReached, GoalPartly, GoalNotReached}
 
-// ScheduleLater schedules the mid-point (half-way through the planned
-// duration) and the final evaluation (at the planned end) of a pair whose
-// agreement came into force. The agreement's dates win over the program's;
-// a check point the program has switched off is not scheduled.
-func ScheduleLater(ctx context.Context, q store.Q, pairID int64, progStart, progEnd time.Time, startDate, endDate string, midpoint, final bool) error {
-	start, end := progStart, progEnd
-	if d, err := program.ParseDate(startDate); err == nil {
-		start = d
-	}
-	if d, err := program.ParseDate(endDate); err == nil {
-		end = d
-	}
-	if !end.After(start) {
-		return nil // no duration to measure from
-	}
-	if midpoint {
-		mid := start.Add(end.Sub(start) / 2).Truncate(24 * time.Hour)
-		if err := Schedule(ctx, q, pairID, KindMidpoint, mid); err != nil {
-			return err
-		}
-	}
-	if final {
-		return Schedule(ctx, q, pairID, KindFinal, end)
-	}
-	return nil
-}
-
 // Answer is one person's own answer to one question.
 type Answer struct {
 	Value *int // scale 1-5, yes 1 / no 0, or the option's index
@@ -89,10 +62,34 @@ type Form struct {
 	Scheduled bool
 	Now       time.Time
 	Submitted *time.Time
+	// Sections are the questions the form asks, one section per check
+	// point: those merged into this one first, in the order a pair meets
+	// them, then its own. Questions holds them all, in the same order.
+	Sections  []Section
 	Questions []Question
 	Mine      map[int64]Answer
 	Goals     []goal.Goal // the pair's top-level goals, final evaluation only
 	Reviews   map[int64]GoalReview
+	// Adjustment says why this check point is not asked on its own, nil
+	// when it is; IntoDue is when the one it was merged into falls due.
+	Adjustment *Adjustment
+	IntoDue    time.Time
+}
+
+// Section is the questions of one check point within a form.
+type Section struct {
+	Kind      string
+	Questions []Question
+}
+
+// Carries reports whether the form asks the questions of kind.
+func (f *Form) Carries(kind string) bool {
+	for _, s := range f.Sections {
+		if s.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // OpensAt is the first moment the check point can be answered.
@@ -100,7 +97,7 @@ func (f *Form) OpensAt() time.Time { return f.DueAt.Add(-OpenBefore) }
 
 // Open reports whether the person can answer now.
 func (f *Form) Open() bool {
-	return f.Scheduled && f.Pair.Active() && !f.Now.Before(f.OpensAt())
+	return f.Scheduled && f.Adjustment == nil && f.Pair.Allows(f.Now, program.ActAnswer) && !f.Now.Before(f.OpensAt())
 }
 
 // checkpointID finds the pair's check point of kind, or 0 when it has not
@@ -113,6 +110,45 @@ func checkpointID(ctx context.Context, q store.Q, pairID int64, kind string) (in
 		return 0, time.Time{}, nil
 	}
 	return id, due.UTC(), err
+}
+
+// part is one check point a form answers: its row and its questions.
+type part struct {
+	kind string
+	cpID int64
+	qs   []Question
+}
+
+// formParts reads what answering kind for the pair covers: the check
+// points merged into it, then itself; and the adjustment of kind, if any.
+// A part whose check point is not scheduled has cpID 0.
+func formParts(ctx context.Context, q store.Q, programID, pairID int64, kind string) ([]part, *Adjustment, error) {
+	adj, err := Adjustments(ctx, q, pairID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var parts []part
+	for _, k := range QuestionKinds {
+		a, ok := adj[k]
+		if k != kind && !(ok && a.Merged() && a.Into == kind) {
+			continue
+		}
+		p := part{kind: k}
+		if p.cpID, _, err = checkpointID(ctx, q, pairID, k); err != nil {
+			return nil, nil, err
+		}
+		if p.qs, err = ListQuestions(ctx, q, programID, k); err != nil {
+			return nil, nil, err
+		}
+		parts = append(parts, p)
+	}
+	// The check point itself goes last: the merged ones come earlier in a
+	// pair's life, and QuestionKinds is in that order.
+	var own *Adjustment
+	if a, ok := adj[kind]; ok {
+		own = &a
+	}
+	return parts, own, nil
 }
 
 // answerLang is the language a person answers in: their own when the
@@ -139,11 +175,6 @@ func (s *Service) Form(ctx context.Context, actor *account.User, pairID int64, k
 		return nil, err
 	}
 	f.Lang = answerLang(actor, f.Program)
-	cpID, due, err := checkpointID(ctx, s.DB, pairID, kind)
-	if err != nil {
-		return nil, err
-	}
-	f.Scheduled, f.DueAt = cpID != 0, due
 	// The form names its fields by question id, so the defaults are
 	// written out before they are shown.
 	written, err := questionsWritten(ctx, s.DB, p.ProgramID)
@@ -155,9 +186,30 @@ func (s *Service) Form(ctx context.Context, actor *account.User, pairID int64, k
 			return nil, err
 		}
 	}
-	if f.Questions, err = ListQuestions(ctx, s.DB, p.ProgramID, kind); err != nil {
+	parts, adj, err := formParts(ctx, s.DB, p.ProgramID, pairID, kind)
+	if err != nil {
 		return nil, err
 	}
+	f.Adjustment = adj
+	if adj != nil && adj.Merged() {
+		if _, f.IntoDue, err = checkpointID(ctx, s.DB, pairID, adj.Into); err != nil {
+			return nil, err
+		}
+	}
+	var cpID int64
+	for _, pt := range parts {
+		f.Sections = append(f.Sections, Section{Kind: pt.kind, Questions: pt.qs})
+		f.Questions = append(f.Questions, pt.qs...)
+		if pt.kind == kind {
+			cpID = pt.cpID
+		}
+	}
+	if cpID != 0 {
+		if _, f.DueAt, err = checkpointID(ctx, s.DB, pairID, kind); err != nil {
+			return nil, err
+		}
+	}
+	f.Scheduled = cpID != 0
 	if kind == KindFinal {
 		if f.Goals, err = goal.List(ctx, s.DB, pairID); err != nil {
 			return nil, err
@@ -177,8 +229,13 @@ func (s *Service) Form(ctx context.Context, actor *account.User, pairID int64, k
 	}
 	at = at.UTC()
 	f.Submitted = &at
-	if err := readMine(ctx, s.DB, cpID, actor.ID, f); err != nil {
-		return nil, err
+	for _, pt := range parts {
+		if pt.cpID == 0 {
+			continue
+		}
+		if err := readMine(ctx, s.DB, pt.cpID, actor.ID, f); err != nil {
+			return nil, err
+		}
 	}
 	return f, nil
 }
@@ -281,8 +338,21 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, pairID int64,
 		if err != nil {
 			return err
 		}
-		if !p.Active() {
+		if !p.Allows(now, program.ActAnswer) {
 			return errs.E(errs.Conflict, "checkpoint.error.ended")
+		}
+		if err := EnsureQuestions(ctx, tx, p.ProgramID, now); err != nil {
+			return err
+		}
+		parts, adj, err := formParts(ctx, tx, p.ProgramID, pairID, kind)
+		if err != nil {
+			return err
+		}
+		if adj != nil {
+			if adj.Merged() {
+				return errs.E(errs.Conflict, "checkpoint.error.merged")
+			}
+			return errs.E(errs.Conflict, "checkpoint.error.dropped")
 		}
 		cpID, due, err := checkpointID(ctx, tx, pairID, kind)
 		if err != nil {
@@ -294,12 +364,9 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, pairID int64,
 		if now.Before(due.Add(-OpenBefore)) {
 			return errs.E(errs.Conflict, "checkpoint.error.not_open")
 		}
-		if err := EnsureQuestions(ctx, tx, p.ProgramID, now); err != nil {
-			return err
-		}
-		qs, err := ListQuestions(ctx, tx, p.ProgramID, kind)
-		if err != nil {
-			return err
+		var qs []Question
+		for _, pt := range parts {
+			qs = append(qs, pt.qs...)
 		}
 		var v errs.Validation
 		answers := make(map[int64]*Answer, len(qs))
@@ -324,25 +391,31 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, pairID int64,
 		if err := v.Err(); err != nil {
 			return err
 		}
-		// A new submission replaces the person's earlier one as a whole.
-		for _, table := range []string{"evaluation_answers", "evaluation_goal_reviews"} {
-			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE checkpoint_id = ? AND user_id = ?`, cpID, actor.ID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO checkpoint_responses (checkpoint_id, user_id, submitted_at) VALUES (?, ?, ?)
-			ON CONFLICT (checkpoint_id, user_id) DO UPDATE SET submitted_at = excluded.submitted_at`,
-			cpID, actor.ID, now); err != nil {
-			return err
-		}
-		for _, qu := range qs {
-			a := answers[qu.ID]
-			if a == nil {
+		// A new submission replaces the person's earlier one as a whole,
+		// for every check point the form answers.
+		for _, pt := range parts {
+			if pt.cpID == 0 {
 				continue
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, value, text) VALUES (?, ?, ?, ?, ?)`,
-				cpID, actor.ID, qu.ID, a.Value, a.Text); err != nil {
+			for _, table := range []string{"evaluation_answers", "evaluation_goal_reviews"} {
+				if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE checkpoint_id = ? AND user_id = ?`, pt.cpID, actor.ID); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO checkpoint_responses (checkpoint_id, user_id, submitted_at) VALUES (?, ?, ?)
+				ON CONFLICT (checkpoint_id, user_id) DO UPDATE SET submitted_at = excluded.submitted_at`,
+				pt.cpID, actor.ID, now); err != nil {
 				return err
+			}
+			for _, qu := range pt.qs {
+				a := answers[qu.ID]
+				if a == nil {
+					continue
+				}
+				if _, err := tx.Exec(ctx, `INSERT INTO evaluation_answers (checkpoint_id, user_id, question_id, value, text) VALUES (?, ?, ?, ?, ?)`,
+					pt.cpID, actor.ID, qu.ID, a.Value, a.Text); err != nil {
+					return err
+				}
 			}
 		}
 		for _, r := range reviews {

@@ -35,14 +35,20 @@ func TestDefaultQuestionsInEveryLanguage(t *testing.T) {
 	}
 }
 
-func TestScheduleLaterFollowsTheAgreement(t *testing.T) {
+func TestReplanFollowsTheAgreement(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
 		ctx := context.Background()
-		if err := ScheduleLater(ctx, db, s.pair.ID, s.prog.Start, s.prog.End, "2026-03-01", "2026-09-01", true, true); err != nil {
-			t.Fatal(err)
+		replan := func(pairID int64, tl Timeline) {
+			t.Helper()
+			if err := db.Tx(ctx, func(tx *store.Tx) error { return Replan(ctx, tx, pairID, tl) }); err != nil {
+				t.Fatal(err)
+			}
 		}
+		agreed := Timeline{Signed: e.clk.Now(), Start: time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC),
+			End: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), Midpoint: true, Final: true}
+		replan(s.pair.ID, agreed)
 		var mid, final time.Time
 		if err := db.QueryRow(ctx, `SELECT due_at FROM checkpoints WHERE pair_id = ? AND kind = 'midpoint'`, s.pair.ID).Scan(&mid); err != nil {
 			t.Fatal(err)
@@ -50,21 +56,17 @@ func TestScheduleLaterFollowsTheAgreement(t *testing.T) {
 		if err := db.QueryRow(ctx, `SELECT due_at FROM checkpoints WHERE pair_id = ? AND kind = 'final'`, s.pair.ID).Scan(&final); err != nil {
 			t.Fatal(err)
 		}
+		// Half-way from the day it came into force (2 March) to 1 September.
 		if !mid.UTC().Equal(time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)) || !final.UTC().Equal(time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)) {
 			t.Fatalf("mid-point %v, final %v", mid, final)
 		}
 		// Switched off in the program: nothing is scheduled.
 		other := e.scene()
-		if err := ScheduleLater(ctx, db, other.pair.ID, other.prog.Start, other.prog.End, "", "", false, false); err != nil {
-			t.Fatal(err)
-		}
+		replan(other.pair.ID, Timeline{Signed: e.clk.Now(), Start: other.prog.Start, End: other.prog.End})
 		if n := e.count(`SELECT COUNT(*) FROM checkpoints WHERE pair_id = ?`, other.pair.ID); n != 0 {
 			t.Fatalf("%d check points scheduled although switched off", n)
 		}
-		// Without agreed dates the program's apply.
-		if err := ScheduleLater(ctx, db, other.pair.ID, other.prog.Start, other.prog.End, "", "", false, true); err != nil {
-			t.Fatal(err)
-		}
+		replan(other.pair.ID, Timeline{Signed: e.clk.Now(), Start: other.prog.Start, End: other.prog.End, Final: true})
 		if err := db.QueryRow(ctx, `SELECT due_at FROM checkpoints WHERE pair_id = ? AND kind = 'final'`, other.pair.ID).Scan(&final); err != nil {
 			t.Fatal(err)
 		}
@@ -252,9 +254,10 @@ func TestAnsweringPrivatelyAndResults(t *testing.T) {
 		if _, ok := f.Mine[better]; ok {
 			t.Fatal("mentee sees the mentor's text")
 		}
-		due, _ := DueFor(ctx, db, s.pair.ID, s.mentee.ID, e.clk.Now())
-		if len(due) != 1 || due[0].Kind != KindFinal || due[0].Path() != "/pairs/"+strconv.FormatInt(s.pair.ID, 10)+"/evaluations/final" {
-			t.Fatalf("mentee still due %+v", due)
+		c, _ := DueFor(ctx, db, s.pair.ID, s.mentee.ID, e.clk.Now())
+		if due := c.Waiting; len(due) != 1 || len(c.Upcoming) != 0 || due[0].Kind != KindFinal ||
+			due[0].Path() != "/pairs/"+strconv.FormatInt(s.pair.ID, 10)+"/evaluations/final" {
+			t.Fatalf("mentee still due %+v", c)
 		}
 
 		// Results pool both; text stays hidden until the program shares it.
@@ -278,8 +281,8 @@ func TestAnsweringPrivatelyAndResults(t *testing.T) {
 		if txt := o.Results.Kind(KindFollowup).Questions[3].Texts; len(txt) != 1 || txt[0] != "Mentor secret gripe" {
 			t.Fatalf("shared texts %v", txt)
 		}
-		c := o.Completion[0].Checks[0]
-		if c.Kind != KindFollowup || c.Done() != 2 || o.Completion[0].Checks[2].Done() != 0 {
+		cc := o.Completion[0].Checks[0]
+		if cc.Kind != KindFollowup || cc.Done() != 2 || o.Completion[0].Checks[2].Done() != 0 {
 			t.Fatalf("completion %+v", o.Completion)
 		}
 		_, err = e.svc.Overview(ctx, s.mentor, s.prog.ID)

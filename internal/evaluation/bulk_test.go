@@ -65,12 +65,12 @@ func TestDueInMatchesDueFor(t *testing.T) {
 				if !reflect.DeepEqual(alone, all[s.pair.ID][u]) {
 					t.Errorf("pair %d, person %d: alone %+v, in bulk %+v", s.pair.ID, u, alone, all[s.pair.ID][u])
 				}
-				counts[u] = len(alone)
+				counts[u] = len(alone.Waiting) + len(alone.Upcoming)
 			}
 		}
 		want := map[int64]int{
 			a.mentor.ID: 1, a.mentee.ID: 2, // chemistry; chemistry and mid-point
-			b.mentor.ID: 3, b.mentee.ID: 3, // chemistry, follow-up, final
+			b.mentor.ID: 3, b.mentee.ID: 3, // chemistry, follow-up; final to come
 		}
 		for _, s := range []scene{a, b, c} {
 			for _, u := range []int64{s.mentor.ID, s.mentee.ID, s.other.ID} {
@@ -79,9 +79,12 @@ func TestDueInMatchesDueFor(t *testing.T) {
 				}
 			}
 		}
-		if d := all[a.pair.ID][a.mentee.ID]; len(d) != 2 || d[0].Kind != KindChemistry || d[1].Kind != KindMidpoint ||
+		if d := all[a.pair.ID][a.mentee.ID].Waiting; len(d) != 2 || d[0].Kind != KindChemistry || d[1].Kind != KindMidpoint ||
 			!d[0].DueAt.Equal(now.Add(-10*day+ChemistryWindow)) || !d[0].Overdue || d[1].Overdue {
 			t.Errorf("a's mentee: %+v", d)
+		}
+		if d := all[b.pair.ID][b.mentee.ID]; len(d.Waiting) != 2 || len(d.Upcoming) != 1 || d.Upcoming[0].Kind != KindFinal {
+			t.Errorf("b's mentee: %+v", d)
 		}
 		if _, ok := all[c.pair.ID]; ok || len(all) != 2 {
 			t.Errorf("bulk read %d pairs, ended pair included: %v", len(all), ok)

@@ -63,12 +63,16 @@ func ensure(ctx context.Context, q store.Q, pairID int64, kind string, due time.
 	return id, err
 }
 
-// Due is a check point a person still has to answer.
+// Due is a check point one member of a pair has not answered yet.
 type Due struct {
 	PairID  int64
 	Kind    string
 	DueAt   time.Time
+	OpensAt time.Time // the first moment it can be answered
 	Overdue bool
+	// With names the check points merged into this one: their questions
+	// are asked in the same form.
+	With []string
 }
 
 // Path is where the person answers it.
@@ -79,21 +83,53 @@ func (d Due) Path() string {
 	return "/pairs/" + strconv.FormatInt(d.PairID, 10) + "/" + d.Kind
 }
 
-// DueFor lists what userID still has to answer for the pair, earliest
-// first: the scheduled check points they have not answered and, once the
-// pair's first meeting has taken place, the chemistry check even before
-// anyone has opened it (its row is written with the first answer, so no
-// background job is needed). Only members of an active pair have anything
-// due. It reads in one query and does not check who asks.
-func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time) ([]Due, error) {
+// Carries reports whether the check point asks the questions of kind,
+// its own or merged into it.
+func (d Due) Carries(kind string) bool { return d.Kind == kind || slices.Contains(d.With, kind) }
+
+// opensAt is when a check point due at due can first be answered: the
+// chemistry check from the first meeting, the others OpenBefore their date.
+func opensAt(kind string, due time.Time) time.Time {
+	if kind == KindChemistry {
+		return due.Add(-ChemistryWindow)
+	}
+	return due.Add(-OpenBefore)
+}
+
+// Checks is what one member of a pair has not answered yet, split at now.
+type Checks struct {
+	Waiting  []Due // open now: this is what waits for their answer
+	Upcoming []Due // not open yet, each with the moment it opens
+}
+
+// Find returns the check point, waiting or upcoming, that asks the
+// questions of kind.
+func (c Checks) Find(kind string) (Due, bool) {
+	for _, d := range slices.Concat(c.Waiting, c.Upcoming) {
+		if d.Carries(kind) {
+			return d, true
+		}
+	}
+	return Due{}, false
+}
+
+// DueFor lists what userID has not answered for the pair: the check
+// points open now (waiting) and those scheduled but not open yet
+// (upcoming), each earliest first. Once the pair's first meeting has
+// taken place the chemistry check waits even before anyone has opened it
+// (its row is written with the first answer, so no background job is
+// needed). A check point merged into another is listed with it, never on
+// its own. Only members of an active pair have anything due. It reads in
+// one query and does not check who asks.
+func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time) (Checks, error) {
 	all, err := DueIn(ctx, q, program.OnePair(pairID), now)
 	return all[pairID][userID], err
 }
 
 // DueIn lists, as DueFor does, what each member of each pair of the set
-// still has to answer, by pair and then by person. It reads in one query
+// has not answered, by pair and then by person. It reads in one query
 // however many pairs the set holds and does not check who asks.
-func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]map[int64][]Due, error) {
+func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]map[int64]Checks, error) {
 	inC, argsC := set.Cond("c.pair_id")
 	inM, argsM := set.Cond("pm.pair_id")
 	// The second arm stands for a chemistry check not yet written: it
@@ -102,13 +138,14 @@ func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (
 	// per person rather than once per meeting. On SQLite a compound select
 	// takes its column types from the first arm, so both arms return plain
 	// timestamp columns.
-	rows, err := q.Query(ctx, `SELECT c.pair_id, pm.user_id, c.kind, c.due_at, 0 FROM checkpoints c
+	rows, err := q.Query(ctx, `SELECT c.pair_id, pm.user_id, c.kind, c.due_at, 0, COALESCE(a.into_kind, '') FROM checkpoints c
 		JOIN pairs p ON p.id = c.pair_id AND p.status = 'active'
 		JOIN pair_members pm ON pm.pair_id = c.pair_id
+		LEFT JOIN checkpoint_adjustments a ON a.pair_id = c.pair_id AND a.kind = c.kind AND a.outcome = 'merged'
 		WHERE `+inC+`
 		AND NOT EXISTS (SELECT 1 FROM checkpoint_responses r WHERE r.checkpoint_id = c.id AND r.user_id = pm.user_id)
 		UNION ALL
-		SELECT pm.pair_id, pm.user_id, 'chemistry', m.starts_at, 1 FROM pair_members pm
+		SELECT pm.pair_id, pm.user_id, 'chemistry', m.starts_at, 1, '' FROM pair_members pm
 		JOIN pairs p ON p.id = pm.pair_id AND p.status = 'active'
 		JOIN meetings m ON m.id = (SELECT f.id FROM meetings f WHERE f.pair_id = pm.pair_id AND f.status = 'confirmed' AND f.starts_at <= ?
 			ORDER BY f.starts_at, f.id LIMIT 1)
@@ -119,45 +156,80 @@ func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[int64]map[int64][]Due{}
+	type key struct{ pair, user int64 }
+	own := map[key][]Due{}
+	merged := map[key][]Due{} // Kind is the merged one, With[0] the one it joined
 	for rows.Next() {
-		var userID int64
+		var k key
 		var d Due
 		var virtual int
-		if err := rows.Scan(&d.PairID, &userID, &d.Kind, &d.DueAt, &virtual); err != nil {
+		var into string
+		if err := rows.Scan(&k.pair, &k.user, &d.Kind, &d.DueAt, &virtual, &into); err != nil {
 			return nil, err
 		}
+		d.PairID = k.pair
 		if virtual == 1 {
 			d.DueAt = d.DueAt.Add(ChemistryWindow)
 		}
 		d.DueAt = d.DueAt.UTC()
-		d.Overdue = now.After(d.DueAt)
-		if out[d.PairID] == nil {
-			out[d.PairID] = map[int64][]Due{}
+		if into != "" {
+			d.With = []string{into}
+			merged[k] = append(merged[k], d)
+			continue
 		}
-		out[d.PairID][userID] = append(out[d.PairID][userID], d)
+		own[k] = append(own[k], d)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for _, byUser := range out {
-		for _, list := range byUser {
-			slices.SortFunc(list, func(a, b Due) int {
-				if c := a.DueAt.Compare(b.DueAt); c != 0 {
-					return c
+	// A merged check point rides with the one it joined; if the person
+	// has answered that one already, the merged questions still wait
+	// there, so it is listed under the other's name.
+	for k, ms := range merged {
+	next:
+		for _, m := range ms {
+			list := own[k]
+			for i := range list {
+				if list[i].Kind == m.With[0] {
+					list[i].With = append(list[i].With, m.Kind)
+					continue next
 				}
-				return slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind)
-			})
+			}
+			own[k] = append(list, Due{PairID: m.PairID, Kind: m.With[0], DueAt: m.DueAt, With: []string{m.Kind}})
 		}
+	}
+	out := map[int64]map[int64]Checks{}
+	for k, list := range own {
+		slices.SortFunc(list, func(a, b Due) int {
+			if c := a.DueAt.Compare(b.DueAt); c != 0 {
+				return c
+			}
+			return slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind)
+		})
+		var c Checks
+		for _, d := range list {
+			d.OpensAt = opensAt(d.Kind, d.DueAt)
+			d.Overdue = now.After(d.DueAt)
+			if now.Before(d.OpensAt) {
+				c.Upcoming = append(c.Upcoming, d)
+			} else {
+				c.Waiting = append(c.Waiting, d)
+			}
+		}
+		if out[k.pair] == nil {
+			out[k.pair] = map[int64]Checks{}
+		}
+		out[k.pair][k.user] = c
 	}
 	return out, nil
 }
 
-// Due lists what the acting member of the pair still has to answer.
-// Coordinators get Forbidden: check points are answered by the pair.
-func (s *Service) Due(ctx context.Context, actor *account.User, pairID int64) ([]Due, error) {
+// Due lists what the acting member of the pair has not answered, open now
+// and still to come. Coordinators get Forbidden: check points are answered
+// by the pair.
+func (s *Service) Due(ctx context.Context, actor *account.User, pairID int64) (Checks, error) {
 	if _, _, err := program.RequirePairMember(ctx, s.DB, actor, pairID); err != nil {
-		return nil, err
+		return Checks{}, err
 	}
 	return DueFor(ctx, s.DB, pairID, actor.ID, s.Clock.Now())
 }

@@ -27,12 +27,14 @@ func TestScheduleMovesTheDate(t *testing.T) {
 		if n := e.count(`SELECT COUNT(*) FROM checkpoints WHERE pair_id = ?`, s.pair.ID); n != 1 {
 			t.Fatalf("%d check points after scheduling one twice", n)
 		}
-		due, err := DueFor(ctx, db, s.pair.ID, s.mentee.ID, e.clk.Now())
+		c, err := DueFor(ctx, db, s.pair.ID, s.mentee.ID, e.clk.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(due) != 1 || due[0].Kind != KindFollowup || !due[0].DueAt.Equal(later) || due[0].Overdue {
-			t.Fatalf("due after moving: %+v", due)
+		// A month and more away: still to come, not waiting.
+		if due := c.Upcoming; len(due) != 1 || len(c.Waiting) != 0 || due[0].Kind != KindFollowup || !due[0].DueAt.Equal(later) ||
+			due[0].Overdue || !due[0].OpensAt.Equal(later.Add(-OpenBefore)) {
+			t.Fatalf("due after moving: %+v", c)
 		}
 
 		wantErr(t, Schedule(ctx, db, s.pair.ID, "party", first), errs.Invalid, "evaluation.error.kind")
@@ -48,13 +50,14 @@ func TestDueFor(t *testing.T) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
 		ctx := context.Background()
+		// Everything not answered, open or to come, in date order.
 		due := func(userID int64) []Due {
 			t.Helper()
-			d, err := DueFor(ctx, db, s.pair.ID, userID, e.clk.Now())
+			c, err := DueFor(ctx, db, s.pair.ID, userID, e.clk.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
-			return d
+			return append(c.Waiting, c.Upcoming...)
 		}
 		if d := due(s.mentee.ID); len(d) != 0 {
 			t.Fatalf("due before anything happened: %+v", d)

@@ -199,6 +199,9 @@ type CheckCompletion struct {
 	Scheduled  bool
 	DueAt      time.Time
 	Responders []Responder
+	// Adjustment says why the check point is merged into another or left
+	// out of the pair's calendar; nil when it is asked on its own.
+	Adjustment *Adjustment
 }
 
 // Done counts the members who answered.
@@ -259,6 +262,10 @@ func ProgramCompletion(ctx context.Context, q store.Q, programID int64) ([]PairC
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	adj, err := adjustments(ctx, q, `a.pair_id IN (SELECT id FROM pairs WHERE program_id = ?)`, programID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PairCompletion, 0, len(pairs))
 	for _, p := range pairs {
 		pc := PairCompletion{Pair: p, Label: program.Names(p.Mentors) + " – " + program.Names(p.Mentees)}
@@ -266,6 +273,9 @@ func ProgramCompletion(ctx context.Context, q store.Q, programID int64) ([]PairC
 			k := key{p.ID, kind}
 			d, ok := due[k]
 			c := CheckCompletion{Kind: kind, Scheduled: ok, DueAt: d}
+			if a, ok := adj[p.ID][kind]; ok {
+				c.Adjustment = &a
+			}
 			for _, m := range slices.Concat(p.Mentors, p.Mentees) {
 				r := Responder{UserID: m.UserID, Name: m.Name, Side: m.Side}
 				if t, ok := at[k][m.UserID]; ok {

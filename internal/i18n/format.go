@@ -10,6 +10,8 @@ import (
 // format holds the locale conventions for dates and numbers.
 type format struct {
 	months    [12]string // abbreviated month names
+	weekdays  [7]string  // day names, Sunday first as time.Weekday counts
+	weekday   string     // "WWW" (the day's name) and "DATE" (Date) in the order the locale writes them
 	date      string     // layout with MMM standing in for the month name
 	timeOnly  string
 	decimal   string
@@ -18,20 +20,28 @@ type format struct {
 
 var formats = map[string]format{
 	"en": {
-		months: [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
-		date:   "2 MMM 2006", timeOnly: "15:04", decimal: ".", thousands: ",",
+		months:   [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+		weekdays: [7]string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
+		weekday:  "WWW DATE",
+		date:     "2 MMM 2006", timeOnly: "15:04", decimal: ".", thousands: ",",
 	},
 	"nb": {
-		months: [12]string{"jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."},
-		date:   "2. MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
+		months:   [12]string{"jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."},
+		weekdays: [7]string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"},
+		weekday:  "WWW DATE",
+		date:     "2. MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
 	},
 	"sv": {
-		months: [12]string{"jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."},
-		date:   "2 MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
+		months:   [12]string{"jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."},
+		weekdays: [7]string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"},
+		weekday:  "WWW DATE",
+		date:     "2 MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
 	},
 	"id": {
-		months: [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"},
-		date:   "2 MMM 2006", timeOnly: "15.04", decimal: ",", thousands: ".",
+		months:   [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"},
+		weekdays: [7]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"},
+		weekday:  "WWW, DATE",
+		date:     "2 MMM 2006", timeOnly: "15.04", decimal: ",", thousands: ".",
 	},
 }
 
@@ -43,6 +53,16 @@ func (l *Locale) Date(t time.Time) string {
 	layout := strings.Replace(l.fmt.date, "MMM", "\x00", 1)
 	s := t.Format(layout)
 	return strings.Replace(s, "\x00", l.fmt.months[t.Month()-1], 1)
+}
+
+// WeekdayDate formats the calendar date of t with the day's name, for a
+// date a reader plans around ("Monday 9 Mar 2026").
+func (l *Locale) WeekdayDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	s := strings.Replace(l.fmt.weekday, "WWW", l.fmt.weekdays[t.Weekday()], 1)
+	return strings.Replace(s, "DATE", l.Date(t), 1)
 }
 
 // Time formats the clock time of t.

@@ -147,11 +147,11 @@ type facts struct {
 	last     *meeting.Meeting // the latest confirmed meeting that has started
 	status   *agreement.Status
 	agendas  map[int64]meeting.AgendaState // of the meetings in the next AgendaAhead
-	dues     map[int64][]evaluation.Due    // check points each member has to answer
+	dues     map[int64]evaluation.Checks   // check points each member has not answered
 }
 
 func newFacts(st agreement.Standing, ms []meeting.Meeting, agendas map[int64]meeting.AgendaState,
-	dues map[int64][]evaluation.Due, now time.Time) *facts {
+	dues map[int64]evaluation.Checks, now time.Time) *facts {
 	f := &facts{pair: st.Pair, terms: st.Terms, status: st.Status, meetings: ms, agendas: agendas, dues: dues}
 	for i := range f.meetings {
 		m := &f.meetings[i]
@@ -238,8 +238,10 @@ func (f *facts) due(now time.Time) []reminder {
 			}
 		}
 	}
+	// Only what is open can be answered, so only that is reminded of: a
+	// check point still to come is never nagged about, whatever its date.
 	for _, u := range everyone {
-		for _, d := range f.dues[u.UserID] {
+		for _, d := range f.dues[u.UserID].Waiting {
 			if now.Before(d.DueAt.Add(-EvaluationAhead)) {
 				continue
 			}

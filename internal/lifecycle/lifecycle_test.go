@@ -507,6 +507,25 @@ func (w *world) check(i int) {
 		}
 		w.checkCheckpoints(&p, fail)
 		w.checkGoals(&p, fail)
+		for _, m := range append(slices.Clone(p.Mentors), p.Mentees...) {
+			due, err := w.evals.Due(w.ctx, w.users[m.UserID], p.ID)
+			if err != nil {
+				w.t.Fatal(err)
+			}
+			if stage.Closed() && len(due.Waiting)+len(due.Upcoming) > 0 {
+				fail("ended pair %d has check points due for %s: %+v", p.ID, m.Name, due)
+			}
+			for _, d := range due.Waiting {
+				if now.Before(d.OpensAt) {
+					fail("pair %d: %s waits for %s but opens only %s", p.ID, d.Kind, m.Name, d.OpensAt)
+				}
+			}
+			for _, d := range due.Upcoming {
+				if !now.Before(d.OpensAt) {
+					fail("pair %d: %s is upcoming for %s but opened %s", p.ID, d.Kind, m.Name, d.OpensAt)
+				}
+			}
+		}
 		if !stage.Closed() {
 			continue
 		}
@@ -517,15 +536,6 @@ func (w *world) check(i int) {
 		}
 		if live > 0 && os.Getenv("SKIP1") == "" {
 			fail("ended pair %d keeps %d live meetings after its end", p.ID, live)
-		}
-		for _, m := range append(slices.Clone(p.Mentors), p.Mentees...) {
-			due, err := w.evals.Due(w.ctx, w.users[m.UserID], p.ID)
-			if err != nil {
-				w.t.Fatal(err)
-			}
-			if len(due) > 0 {
-				fail("ended pair %d has check points due for %s: %+v", p.ID, m.Name, due)
-			}
 		}
 		w.checkReminders(&p, fail)
 	}

@@ -42,8 +42,30 @@ type Meeting struct {
 	// EndedWithPair marks a meeting called off because its pair ended
 	// (program.Close): nobody cancelled it and it has no reason.
 	EndedWithPair bool
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Purpose is "" for an ordinary meeting, PurposeReview for the meeting
+	// where the pair goes through its agreement a month in.
+	Purpose   string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// PurposeReview marks the agreement review meeting: the seeds ask a pair
+// to meet a month after signing to see whether the agreement works for
+// both, and to change it if not.
+const PurposeReview = "agreement_review"
+
+// Review reports whether the meeting is the pair's agreement review.
+func (m *Meeting) Review() bool { return m.Purpose == PurposeReview }
+
+// ReviewOf finds the pair's agreement review meeting among its meetings:
+// the latest one not cancelled, or nil when none is booked.
+func ReviewOf(ms []Meeting) *Meeting {
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Review() && !ms[i].Cancelled() {
+			return &ms[i]
+		}
+	}
+	return nil
 }
 
 // EndsAt is when the meeting is planned to end.
@@ -85,13 +107,13 @@ func (m *Meeting) State(now time.Time) string {
 
 const meetingCols = `m.id, m.pair_id, m.uid, m.status, m.starts_at, m.timezone, m.minutes, m.place, m.online_url,
 	COALESCE(m.proposed_by, 0), m.sequence, m.cancel_reason, COALESCE(m.cancelled_by, 0), m.cancelled_at,
-	m.late_cancel, m.ended_with_pair, m.created_at, m.updated_at`
+	m.late_cancel, m.ended_with_pair, m.purpose, m.created_at, m.updated_at`
 
 func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*Meeting, error) {
 	var m Meeting
 	dest := append([]any{&m.ID, &m.PairID, &m.UID, &m.Status, &m.StartsAt, &m.Timezone, &m.Minutes,
 		&m.Place, &m.OnlineURL, &m.ProposedBy, &m.Sequence, &m.CancelReason, &m.CancelledBy, &m.CancelledAt,
-		&m.LateCancel, &m.EndedWithPair, &m.CreatedAt, &m.UpdatedAt}, extra...)
+		&m.LateCancel, &m.EndedWithPair, &m.Purpose, &m.CreatedAt, &m.UpdatedAt}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -40,6 +40,9 @@ type Proposal struct {
 	// ConfirmLength accepts a length outside the agreement's range: it is a
 	// warning the person confirms, not a rule.
 	ConfirmLength bool
+	// Purpose is what a new meeting is for: "" or PurposeReview, which
+	// books the agreement review with its agenda prefilled.
+	Purpose string
 }
 
 // ProposalOf fills the form that moves m, in the meeting's own zone.
@@ -155,6 +158,8 @@ func addEvent(ctx context.Context, tx *store.Tx, m *Meeting, kind string, userID
 
 // Propose plans a new meeting for the pair. Either side may propose; the
 // other side is emailed and answers by accepting or proposing another time.
+// A proposal with PurposeReview books the agreement review meeting, with
+// its agenda written in the pair's language.
 func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64, in Proposal) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
 	var id int64
@@ -167,13 +172,21 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 		if err != nil {
 			return err
 		}
+		if in.Purpose != "" && in.Purpose != PurposeReview {
+			return errs.E(errs.Invalid, "meeting.error.purpose")
+		}
+		if in.Purpose == PurposeReview {
+			if err := checkReview(ctx, tx, p, now); err != nil {
+				return err
+			}
+		}
 		start, err := in.check(now, terms, false)
 		if err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
-			proposed_by, sequence, created_at, updated_at) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, 0, ?, ?) RETURNING id`,
-			pairID, newUID(), start, in.Timezone, in.Minutes, in.Place, in.OnlineURL, actor.ID, now, now).Scan(&id); err != nil {
+			proposed_by, sequence, purpose, created_at, updated_at) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
+			pairID, newUID(), start, in.Timezone, in.Minutes, in.Place, in.OnlineURL, actor.ID, in.Purpose, now, now).Scan(&id); err != nil {
 			return err
 		}
 		m, err := Get(ctx, tx, id)
@@ -183,7 +196,14 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 		if err := addEvent(ctx, tx, m, evProposed, actor.ID, nil, "", false, now); err != nil {
 			return err
 		}
-		return s.tell(ctx, tx, now, p, actor, m, "meeting_proposed", nil, "")
+		email := "meeting_proposed"
+		if m.Review() {
+			if err := prefillReview(ctx, tx, p, actor, m.ID, now); err != nil {
+				return err
+			}
+			email = "meeting_proposed_review"
+		}
+		return s.tell(ctx, tx, now, p, actor, m, email, nil, "")
 	})
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
 
@@ -144,6 +145,9 @@ type agreementEditData struct {
 	Voluntary string                 // the no-fault clause, which the pair does not edit
 	Shares    []string
 	Relations []string
+	// Review is the agreement review meeting the change comes from, when
+	// the editor was opened from its notes.
+	Review *meeting.Meeting
 }
 
 var (
@@ -178,6 +182,9 @@ func (s *Server) agreementEditPage(w http.ResponseWriter, r *http.Request) {
 	}
 	form := agreementValues(d.Content)
 	form.Set("base_version", strconv.Itoa(d.Base))
+	if rv := r.URL.Query().Get("review"); rv != "" {
+		form.Set("review_meeting", rv)
+	}
 	data := s.agreementEditDataFor(r, d.View, form)
 	data.Fresh, data.Voluntary = d.Fresh, d.Content.Voluntary
 	p := s.newPage(w, r, data)
@@ -195,6 +202,13 @@ func (s *Server) agreementEditDataFor(r *http.Request, vw *agreement.View, form 
 	if prep, err := s.Agreements.Preparation(r.Context(), user(r), vw.Pair.ID, s.locale(r)); err == nil {
 		d.Prep = prep
 	}
+	// A link to a meeting that is not the pair's review is shown as a
+	// plain edit; saving with it is refused by the agreement service.
+	if id, err := strconv.ParseInt(form.Get("review_meeting"), 10, 64); err == nil && id > 0 {
+		if m, err := meeting.InPair(r.Context(), s.DB, vw.Pair.ID, id); err == nil && m.Review() {
+			d.Review = m
+		}
+	}
 	return d
 }
 
@@ -207,7 +221,8 @@ func (s *Server) agreementSave(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	base, _ := strconv.Atoi(r.PostForm.Get("base_version"))
 	c := agreementContentFrom(r.PostForm)
-	v, err := s.Agreements.SaveDraft(r.Context(), user(r), id, base, c, s.locale(r))
+	review, _ := strconv.ParseInt(r.PostForm.Get("review_meeting"), 10, 64)
+	v, err := s.Agreements.SaveDraftFrom(r.Context(), user(r), id, base, c, s.locale(r), review)
 	if err == nil {
 		flash := "agreement.saved"
 		if v.Number == base {

@@ -112,6 +112,9 @@ type apiAgreementVersion struct {
 	CreatedBy  *apiPairMember     `json:"created_by,omitempty"`
 	Signatures []apiSignature     `json:"signatures"`
 	Content    *agreement.Content `json:"content,omitempty"`
+	// ReviewMeeting is the agreement review meeting the version was saved
+	// from; null for any other version.
+	ReviewMeeting *int64 `json:"review_meeting_id"`
 }
 
 // toAPIVersion shows a version. Who saved it, typed names and the content
@@ -119,7 +122,7 @@ type apiAgreementVersion struct {
 // pair shares it.
 func toAPIVersion(v *agreement.Version, withContent, member bool) apiAgreementVersion {
 	out := apiAgreementVersion{Number: v.Number, Hash: v.Hash, Intact: v.Intact, Complete: v.Complete(),
-		CreatedAt: v.CreatedAt.UTC(), Signatures: []apiSignature{}}
+		CreatedAt: v.CreatedAt.UTC(), Signatures: []apiSignature{}, ReviewMeeting: apiOptID(v.Review)}
 	for _, sg := range v.Signatures {
 		a := apiSignature{UserID: sg.UserID, Name: sg.Name, Side: sg.Side, SignedAt: sg.SignedAt.UTC(), Hash: sg.Hash}
 		if member {

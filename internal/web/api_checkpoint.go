@@ -64,11 +64,33 @@ type apiEvaluation struct {
 	Questions   []apiQuestion   `json:"questions"`
 	Answers     []apiAnswer     `json:"answers"`
 	Goals       []apiGoalReview `json:"goals"`
+	// With names the check points merged into this one, whose questions
+	// are among Questions; Adjustment says why this one is not asked on
+	// its own.
+	With       []string       `json:"with"`
+	Adjustment *apiAdjustment `json:"adjustment"`
 }
 
-func toAPIEvaluation(f *evaluation.Form) apiEvaluation {
+// apiAdjustment is why a check point is merged into another or left out.
+type apiAdjustment struct {
+	Outcome   string    `json:"outcome"`
+	Into      string    `json:"into"`
+	NaturalAt time.Time `json:"natural_at"`
+	Reason    string    `json:"reason"` // in the caller's language
+}
+
+func toAPIEvaluation(f *evaluation.Form, l *i18n.Locale, tz string) apiEvaluation {
 	out := apiEvaluation{Kind: f.Kind, Scheduled: f.Scheduled, Open: f.Open(), SubmittedAt: apiUTC(f.Submitted),
-		Questions: []apiQuestion{}, Answers: []apiAnswer{}, Goals: []apiGoalReview{}}
+		Questions: []apiQuestion{}, Answers: []apiAnswer{}, Goals: []apiGoalReview{}, With: []string{}}
+	for _, sec := range f.Sections {
+		if sec.Kind != f.Kind {
+			out.With = append(out.With, sec.Kind)
+		}
+	}
+	if a := f.Adjustment; a != nil {
+		out.Adjustment = &apiAdjustment{Outcome: a.Outcome, Into: a.Into, NaturalAt: a.Natural.UTC(),
+			Reason: l.T(a.Reason, "date", l.Date(i18n.In(a.Natural, tz)))}
+	}
 	if f.Scheduled {
 		out.DueAt = apiUTC(&f.DueAt)
 	}
@@ -97,7 +119,7 @@ func (s *Server) apiGetEvaluation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIEvaluation(f))
+	writeJSON(w, http.StatusOK, toAPIEvaluation(f, s.locale(r), user(r).Timezone))
 }
 
 type evaluationInput struct {
@@ -151,7 +173,7 @@ func (s *Server) apiAnswerEvaluation(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, toAPIEvaluation(f))
+	writeJSON(w, http.StatusOK, toAPIEvaluation(f, s.locale(r), user(r).Timezone))
 }
 
 type apiResponder struct {

@@ -9,7 +9,8 @@ import (
 
 func (s *Server) apiEvaluationTable() []apiRoute {
 	return []apiRoute{
-		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/due", Handler: s.apiPairDue},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/due", Handler: s.apiPairDue(false)},
+		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/due/upcoming", Handler: s.apiPairDue(true)},
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiGetChemistry},
 		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiPutChemistry},
 		{Method: "GET", Pattern: "/api/v1/programs/{id}/chemistry", Handler: s.apiChemistryOverview},
@@ -20,26 +21,45 @@ func (s *Server) apiEvaluationTable() []apiRoute {
 type apiDue struct {
 	Kind    string    `json:"kind"`
 	DueAt   time.Time `json:"due_at"`
+	OpensAt time.Time `json:"opens_at"`
 	Overdue bool      `json:"overdue"`
 	Path    string    `json:"path"`
+	With    []string  `json:"with"`
 }
 
-func (s *Server) apiPairDue(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "pairID")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+func toAPIDue(ds []evaluation.Due) []apiDue {
+	out := make([]apiDue, 0, len(ds))
+	for _, d := range ds {
+		with := d.With
+		if with == nil {
+			with = []string{}
+		}
+		out = append(out, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), OpensAt: d.OpensAt.UTC(), Overdue: d.Overdue,
+			Path: d.Path(), With: with})
 	}
-	due, err := s.Evals.Due(r.Context(), user(r), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	return out
+}
+
+// apiPairDue lists what waits for the caller's answer now or, for
+// upcoming, what is scheduled but not open yet.
+func (s *Server) apiPairDue(upcoming bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "pairID")
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		c, err := s.Evals.Due(r.Context(), user(r), id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		list := c.Waiting
+		if upcoming {
+			list = c.Upcoming
+		}
+		writeJSON(w, http.StatusOK, newAPIList(toAPIDue(list)))
 	}
-	out := make([]apiDue, 0, len(due))
-	for _, d := range due {
-		out = append(out, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), Overdue: d.Overdue, Path: d.Path()})
-	}
-	writeJSON(w, http.StatusOK, newAPIList(out))
 }
 
 type apiChemistryAnswer struct {

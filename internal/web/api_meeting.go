@@ -48,6 +48,7 @@ type apiMeeting struct {
 	CancelledAt   *time.Time `json:"cancelled_at"`
 	LateCancel    bool       `json:"late_cancel"`
 	EndedWithPair bool       `json:"ended_with_pair"`
+	Purpose       string     `json:"purpose"`
 	Details       bool       `json:"details"`
 	UID           string     `json:"uid"`
 	CreatedAt     time.Time  `json:"created_at"`
@@ -58,7 +59,7 @@ func toAPIMeeting(m *meeting.Meeting, details bool, now time.Time) apiMeeting {
 	out := apiMeeting{ID: m.ID, PairID: m.PairID, Number: m.Number, Status: m.Status, State: m.State(now),
 		StartsAt: m.StartsAt.UTC(), EndsAt: m.EndsAt().UTC(), Timezone: m.Timezone, Minutes: m.Minutes,
 		Place: m.Place, OnlineURL: m.OnlineURL, Sequence: m.Sequence, CancelReason: m.CancelReason,
-		CancelledAt: apiUTC(m.CancelledAt), LateCancel: m.LateCancel, EndedWithPair: m.EndedWithPair, Details: details, UID: m.UID,
+		CancelledAt: apiUTC(m.CancelledAt), LateCancel: m.LateCancel, EndedWithPair: m.EndedWithPair, Purpose: m.Purpose, Details: details, UID: m.UID,
 		CreatedAt: m.CreatedAt.UTC(), UpdatedAt: m.UpdatedAt.UTC(), ProposedBy: apiOptID(m.ProposedBy)}
 	return out
 }
@@ -159,6 +160,7 @@ type apiProposal struct {
 	OnlineURL     string `json:"online_url"`
 	Reason        string `json:"reason"`
 	ConfirmLength bool   `json:"confirm_length"`
+	Purpose       string `json:"purpose"` // a new meeting only
 }
 
 func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
@@ -170,7 +172,7 @@ func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
 		in.Timezone = user(r).Timezone
 	}
 	return meeting.Proposal{Date: in.Date, Time: in.Time, Timezone: in.Timezone, Minutes: in.Minutes,
-		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength}, nil
+		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength, Purpose: in.Purpose}, nil
 }
 
 func (s *Server) apiProposeMeeting(w http.ResponseWriter, r *http.Request) {
@@ -318,6 +320,7 @@ type apiPairHome struct {
 	OpenActionsAll int                 `json:"open_action_items_total"`
 	Goals          []apiGoal           `json:"goals"`
 	Due            []apiDue            `json:"due"`
+	DueUpcoming    []apiDue            `json:"due_upcoming"`
 	UnreadMessages int                 `json:"unread_messages"`
 	Members        []apiPairHomeMember `json:"members"`
 }
@@ -409,8 +412,6 @@ func (s *Server) apiPairHome(w http.ResponseWriter, r *http.Request) {
 	for i := range h.Goals {
 		out.Goals = append(out.Goals, toAPIGoal(&h.Goals[i]))
 	}
-	for _, d := range h.Due {
-		out.Due = append(out.Due, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), Overdue: d.Overdue, Path: d.Path()})
-	}
+	out.Due, out.DueUpcoming = toAPIDue(h.Due.Waiting), toAPIDue(h.Due.Upcoming)
 	writeJSON(w, http.StatusOK, out)
 }

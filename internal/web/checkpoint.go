@@ -7,6 +7,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/meeting"
 )
 
 func (s *Server) checkpointRoutes(mux *http.ServeMux) {
@@ -27,6 +28,9 @@ type checkpointFormData struct {
 	Statuses []string
 	Scale    []int
 	MaxLen   int
+	// Review offers the agreement review meeting beside the follow-up's
+	// questions (or the questions it was merged into); nil elsewhere.
+	Review *reviewOffer
 }
 
 func (s *Server) checkpointFormFor(r *http.Request) (checkpointFormData, *http.Request, error) {
@@ -39,7 +43,17 @@ func (s *Server) checkpointFormFor(r *http.Request) (checkpointFormData, *http.R
 		return checkpointFormData{}, r, err
 	}
 	r = s.withProgramLanguage(r, f.Program.DefaultLanguage)
-	return checkpointFormData{Form: f, Statuses: evaluation.GoalStatuses, Scale: []int{1, 2, 3, 4, 5}, MaxLen: evaluation.MaxAnswerLen}, r, nil
+	d := checkpointFormData{Form: f, Statuses: evaluation.GoalStatuses, Scale: []int{1, 2, 3, 4, 5}, MaxLen: evaluation.MaxAnswerLen}
+	if f.Open() && f.Carries(evaluation.KindFollowup) {
+		ms, err := meeting.ForPair(r.Context(), s.DB, id)
+		if err != nil {
+			return d, r, err
+		}
+		if d.Review, err = loadReviewOffer(r.Context(), s.DB, f.Pair, ms, f.Now, true); err != nil {
+			return d, r, err
+		}
+	}
+	return d, r, nil
 }
 
 // answerValue is how the form shows a stored answer.

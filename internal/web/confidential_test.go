@@ -610,7 +610,7 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/programs/{id}/agreement-template":          "coord", "PUT /api/v1/programs/{id}/agreement-template": "coord",
 	"POST /api/v1/pairs/{pairID}/end": "member", "GET /api/v1/pairs/{pairID}/closing": "pair",
 	"PUT /api/v1/pairs/{pairID}/closing/reflection": "member",
-	"GET /api/v1/pairs/{pairID}/due":                "member", "GET /api/v1/pairs/{pairID}/chemistry": "member",
+	"GET /api/v1/pairs/{pairID}/due":                "member", "GET /api/v1/pairs/{pairID}/due/upcoming": "member", "GET /api/v1/pairs/{pairID}/chemistry": "member",
 	"PUT /api/v1/pairs/{pairID}/chemistry": "member", "GET /api/v1/programs/{id}/chemistry": "coord",
 	"POST /api/v1/programs/{id}/chemistry/{pairID}/rematch": "coord",
 	"GET /api/v1/pairs/{pairID}/goals":                      "member", "POST /api/v1/pairs/{pairID}/goals": "member",

@@ -107,6 +107,10 @@ type meetingFormData struct {
 	// AskLength shows the box that accepts a length outside the agreed
 	// range, after the person was warned.
 	AskLength bool
+	// Purpose is meeting.PurposeReview when booking the agreement review;
+	// Agenda is then the agenda it starts with.
+	Purpose string
+	Agenda  []meeting.AgendaItem
 }
 
 // newMeetingForm builds the form for a member of the pair; coordinators and
@@ -131,6 +135,26 @@ func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meetin
 	tz := user(r).Timezone
 	if tz == "" {
 		tz = "UTC"
+	}
+	if m == nil && r.FormValue("purpose") == meeting.PurposeReview {
+		// The same rule the booking itself obeys, so that a form that
+		// cannot be sent is never shown.
+		now := s.Clock.Now()
+		if !a.Pair.Allows(now, program.ActFollowUp) {
+			return nil, errs.E(errs.Conflict, "meeting.error.review_not_now")
+		}
+		ms, err := meeting.ForPair(r.Context(), s.DB, pairID)
+		if err != nil {
+			return nil, err
+		}
+		if meeting.ReviewOf(ms) != nil {
+			return nil, errs.E(errs.Conflict, "meeting.error.review_booked")
+		}
+		prog, err := program.Get(r.Context(), s.DB, a.Pair.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		d.Mode, d.Purpose, d.Agenda = "review", meeting.PurposeReview, meeting.ReviewAgenda(meeting.PairLanguage(a.Pair, prog))
 	}
 	if m == nil {
 		// A week from now at the same hour is a fair first guess; the
@@ -163,7 +187,7 @@ func proposalForm(r *http.Request) meeting.Proposal {
 	}
 	return meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
 		Place: f.Get("place"), OnlineURL: f.Get("online_url"), Reason: f.Get("reason"),
-		ConfirmLength: f.Get("confirm_length") != ""}
+		ConfirmLength: f.Get("confirm_length") != "", Purpose: f.Get("purpose")}
 }
 
 // lengthWarned reports whether err is only about a length outside the

@@ -296,6 +296,9 @@ type notesPageData struct {
 	BookPath   string
 	AgendaPath string
 	Path       string
+	// EditAgreement opens the agreement editor from a held agreement
+	// review meeting; empty for any other meeting.
+	EditAgreement string
 }
 
 // Overdue reports whether an action item is past its due date.
@@ -392,7 +395,12 @@ func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes
 		Agenda:     notesAgendaRows(n.Agenda)}
 	// values is what the form starts from, saved what the page shows.
 	values, saved := notesValues(n.Notes), notesValues(n.Notes)
-	if n.Notes.Empty() && n.Theme != nil {
+	switch {
+	case n.Notes.Empty() && n.Meeting.Review():
+		// The review's theme is the agreement, whatever meeting number
+		// the plan would suggest a theme for.
+		values["theme"] = p.L.T("meeting.purpose.agreement_review")
+	case n.Notes.Empty() && n.Theme != nil:
 		values["theme"] = n.Theme.Title
 	}
 	for _, c := range notesChecklist {
@@ -406,6 +414,9 @@ func (s *Server) notesPageData(r *http.Request, p *Page, n *meeting.MeetingNotes
 		d.Time = strconv.Itoa(n.Meeting.Minutes)
 	}
 	d.Edit = n.CanWrite && (r.URL.Query().Get("edit") != "" || n.Notes.Empty())
+	if now := s.Clock.Now(); n.Meeting.Review() && n.Meeting.Held(now) && n.Viewer.Member() && n.Pair.Allows(now, program.ActDraft) {
+		d.EditAgreement = agreementEditFromReview(n.Pair.ID, n.Meeting.ID)
+	}
 	d.actionForms(p.L)
 	if n.Private != nil {
 		d.Private = meeting.Markdown(n.Private.Body)

@@ -47,8 +47,12 @@ type pairHome struct {
 	// MoreActions counts the open items not listed.
 	MoreActions int
 	Goals       []goal.Goal
-	Due         []evaluation.Due
-	Unread      int
+	// Due is what the viewer has not answered: open now, and to come.
+	Due    evaluation.Checks
+	Unread int
+	// Review offers the agreement review meeting while the follow-up is
+	// open; nil otherwise.
+	Review *reviewOffer
 	// ShowAgenda is set when the viewer may see agenda and notes status:
 	// members, and coordinators of a pair whose agreement shares meetings.
 	ShowAgenda bool
@@ -133,6 +137,9 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 		return nil, err
 	}
 	if h.Due, err = evaluation.DueFor(ctx, q, pairID, actor.ID, now); err != nil {
+		return nil, err
+	}
+	if h.Review, err = loadReviewOffer(ctx, q, a.Pair, ms, now, false); err != nil {
 		return nil, err
 	}
 	if a.Terms.MessagesAllowed {

@@ -126,6 +126,10 @@ func (p *Page) When(t time.Time) string { return p.L.DateTime(t, p.TZ()) }
 // Day formats an instant's date in the viewer's time zone.
 func (p *Page) Day(t time.Time) string { return p.L.Date(i18n.In(t, p.TZ())) }
 
+// Weekday formats an instant's date with the day's name, in the viewer's
+// time zone: for a date someone plans around, such as when a form opens.
+func (p *Page) Weekday(t time.Time) string { return p.L.WeekdayDate(i18n.In(t, p.TZ())) }
+
 // newPage builds the shared part of every page.
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page {
 	p := &Page{

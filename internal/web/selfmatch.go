@@ -173,7 +173,7 @@ func (s *Server) overviewExtras(r *http.Request, d *overviewData) (programExtras
 		if err != nil {
 			return x, err
 		}
-		for _, dd := range due {
+		for _, dd := range due.Waiting {
 			if dd.Kind == evaluation.KindChemistry {
 				if x.ChemistryDue == nil {
 					x.ChemistryDue = map[int64]*evaluation.Due{}
