@@ -58,7 +58,7 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 			// whether this person could have seen it at all. A row for
 			// someone who could not would tell the members a falsehood.
 			if _, v, verr := program.ViewPair(ctx, s.DB, u, pairID); verr != nil || v.Member() {
-				if errs.KindOf(verr) == errs.Internal && verr != nil {
+				if verr != nil && errs.KindOf(verr) == errs.Internal {
 					s.Log.Error("audit", "request_id", requestID(r), "err", verr)
 				}
 				return

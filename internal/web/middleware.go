@@ -55,20 +55,18 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 func (s *Server) onlyCanonical(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, esc := r.URL.Path, strings.ToLower(r.URL.EscapedPath())
-		encodedDot := strings.Contains(esc, "%2e")
-		if canonicalPath(p) && !encodedDot && !strings.Contains(esc, "%2f") && !strings.Contains(esc, "%5c") &&
-			strings.IndexFunc(p, unsafePathRune) < 0 {
+		refuse := !strings.HasPrefix(p, "/") || strings.Contains(esc, "%2f") || strings.Contains(esc, "%5c") ||
+			strings.IndexFunc(p, unsafePathRune) >= 0
+		switch {
+		case !refuse && canonicalPath(p) && !strings.Contains(esc, "%2e"):
 			next.ServeHTTP(w, r)
-			return
-		}
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(p, "/") &&
-			!strings.Contains(esc, "%2f") && !strings.Contains(esc, "%5c") && strings.IndexFunc(p, unsafePathRune) < 0 {
+		case !refuse && (r.Method == http.MethodGet || r.Method == http.MethodHead):
 			to := url.URL{Path: cleanPath(p), RawQuery: r.URL.RawQuery}
 			http.Redirect(w, r, to.String(), http.StatusMovedPermanently)
-			return
+		default:
+			r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+			s.fail(w, r, errNotFound)
 		}
-		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
-		s.fail(w, r, errNotFound)
 	})
 }
 
