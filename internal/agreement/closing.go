@@ -134,7 +134,7 @@ func (s *Service) SaveReflection(ctx context.Context, actor *account.User, pairI
 		if err != nil {
 			return err
 		}
-		if p.Active() {
+		if !p.Allows(now, program.ActReflect) {
 			return errs.E(errs.Conflict, "ending.error.not_ended")
 		}
 		var v errs.Validation

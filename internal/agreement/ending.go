@@ -45,8 +45,8 @@ func (s *Service) EndWith(ctx context.Context, actor *account.User, pairID int64
 		if err != nil {
 			return err
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "ending.error.already_ended")
+		if err := p.Require(now, program.ActEnd, "ending.error.already_ended"); err != nil {
+			return err
 		}
 		var val errs.Validation
 		val.Check(utf8.RuneCountInString(reason) <= MaxReasonLen, "reason", "error.too_long", "max", MaxReasonLen)

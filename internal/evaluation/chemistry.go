@@ -126,8 +126,8 @@ func (s *Service) AnswerChemistry(ctx context.Context, actor *account.User, pair
 		if err != nil {
 			return err
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "chemistry.error.ended")
+		if err := p.Require(now, program.ActAnswer, "chemistry.error.ended"); err != nil {
+			return err
 		}
 		var v errs.Validation
 		v.Check(slices.Contains(Answers, answer), "answer", "chemistry.error.answer")
@@ -319,8 +319,8 @@ func (s *Service) Rematch(ctx context.Context, actor *account.User, programID, p
 		if p.ProgramID != programID {
 			return errs.E(errs.NotFound, "pair.error.not_found")
 		}
-		if !p.Active() {
-			return errs.E(errs.Conflict, "chemistry.error.ended")
+		if err := p.Require(now, program.ActRematch, "chemistry.error.ended"); err != nil {
+			return err
 		}
 		var concerns int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM chemistry_answers a JOIN checkpoints c ON c.id = a.checkpoint_id

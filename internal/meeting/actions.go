@@ -180,7 +180,7 @@ func getAction(ctx context.Context, q store.Q, pairID, id, reviewAt int64) (*Act
 // ActionItems lists a pair's action items for someone who may read its
 // notes: all of them, or only the open ones.
 func (s *Service) ActionItems(ctx context.Context, actor *account.User, pairID int64, onlyOpen bool) ([]ActionItem, error) {
-	if _, err := openDocs(ctx, s.DB, actor, pairID, 0); err != nil {
+	if _, err := openDocs(ctx, s.DB, s.Clock.Now(), actor, pairID, 0); err != nil {
 		return nil, err
 	}
 	if onlyOpen {
@@ -192,7 +192,7 @@ func (s *Service) ActionItems(ctx context.Context, actor *account.User, pairID i
 // MeetingActionItems reads the items agreed at a meeting and those up for
 // review at it.
 func (s *Service) MeetingActionItems(ctx context.Context, actor *account.User, pairID, meetingID int64) (agreed, review []ActionItem, err error) {
-	a, err := openDocs(ctx, s.DB, actor, pairID, meetingID)
+	a, err := openDocs(ctx, s.DB, s.Clock.Now(), actor, pairID, meetingID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -229,7 +229,7 @@ func (s *Service) AddActionItem(ctx context.Context, actor *account.User, pairID
 	now := s.Clock.Now().UTC()
 	var id int64
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		a, err := openForWriting(ctx, tx, actor, pairID, meetingID)
+		a, err := openForWriting(ctx, tx, now, actor, pairID, meetingID)
 		if err != nil {
 			return err
 		}
@@ -258,7 +258,7 @@ func (s *Service) AddActionItem(ctx context.Context, actor *account.User, pairID
 func (s *Service) UpdateActionItem(ctx context.Context, actor *account.User, pairID, itemID int64, in ActionInput) (*ActionItem, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		a, err := openForWriting(ctx, tx, actor, pairID, 0)
+		a, err := openForWriting(ctx, tx, now, actor, pairID, 0)
 		if err != nil {
 			return err
 		}
@@ -290,7 +290,7 @@ func (s *Service) UpdateActionItem(ctx context.Context, actor *account.User, pai
 func (s *Service) ReviewActionItem(ctx context.Context, actor *account.User, pairID, meetingID, itemID int64, outcome string) (*ActionItem, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		a, err := openForWriting(ctx, tx, actor, pairID, meetingID)
+		a, err := openForWriting(ctx, tx, now, actor, pairID, meetingID)
 		if err != nil {
 			return err
 		}

@@ -145,7 +145,7 @@ func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (items []Agenda
 // Agenda loads a meeting's agenda for actor, with the plan's suggestions in
 // lang for the mentee who prepares it.
 func (s *Service) Agenda(ctx context.Context, actor *account.User, pairID, meetingID int64, lang string) (*Agenda, error) {
-	a, err := openDocs(ctx, s.DB, actor, pairID, meetingID)
+	a, err := openDocs(ctx, s.DB, s.Clock.Now(), actor, pairID, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, m
 	clean, verr := cleanAgenda(items)
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		a, err := openForWriting(ctx, tx, actor, pairID, meetingID)
+		a, err := openForWriting(ctx, tx, now, actor, pairID, meetingID)
 		if err != nil {
 			return err
 		}

@@ -88,7 +88,7 @@ func (s *Service) Messages(ctx context.Context, actor *account.User, pairID, bef
 	if err != nil {
 		return nil, err
 	}
-	t := &Thread{Pair: p, Ended: !p.Active(), Allowed: terms.MessagesAllowed && p.Active(),
+	t := &Thread{Pair: p, Ended: !p.Active(), Allowed: terms.MessagesAllowed && p.Allows(s.Clock.Now(), program.ActMessage),
 		UrgentRule: strings.TrimSpace(terms.UrgentRule)}
 	reads, err := readState(ctx, s.DB, pairID)
 	if err != nil {

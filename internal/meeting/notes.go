@@ -28,19 +28,20 @@ type docAccess struct {
 	Pair    *program.Pair
 	Viewer  program.PairViewer
 	Meeting *Meeting // nil when the use is about the pair, not one meeting
+	Now     time.Time
 }
 
 // CanWrite reports whether the viewer may change the pair's documents of
 // this meeting: a member of a running pair, for a meeting that happens.
 func (a *docAccess) CanWrite() bool {
-	return a.Viewer.Member() && a.Pair.Active() && (a.Meeting == nil || !a.Meeting.Cancelled())
+	return a.Viewer.Member() && a.Pair.Allows(a.Now, program.ActNotes) && (a.Meeting == nil || !a.Meeting.Cancelled())
 }
 
 // openDocs decides whether actor may read a meeting's agenda, shared notes
 // and action items: the pair's own members always; the program's
 // coordinators only when the pair's agreement shares its meetings with them;
 // everyone else is refused by program.ViewPair (NotFound).
-func openDocs(ctx context.Context, q store.Q, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
+func openDocs(ctx context.Context, q store.Q, now time.Time, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
 	p, v, err := program.ViewPair(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
@@ -50,7 +51,7 @@ func openDocs(ctx context.Context, q store.Q, actor *account.User, pairID, meeti
 			return nil, err
 		}
 	}
-	a := &docAccess{Pair: p, Viewer: v}
+	a := &docAccess{Pair: p, Viewer: v, Now: now}
 	if meetingID != 0 {
 		if a.Meeting, err = InPair(ctx, q, pairID, meetingID); err != nil {
 			return nil, err
@@ -74,8 +75,8 @@ func coordinatorMaySee(ctx context.Context, q store.Q, pairID int64) error {
 
 // openForWriting is openDocs for a change: only a member of a running pair,
 // and only for a meeting that was not cancelled.
-func openForWriting(ctx context.Context, q store.Q, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
-	a, err := openDocs(ctx, q, actor, pairID, meetingID)
+func openForWriting(ctx context.Context, q store.Q, now time.Time, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
+	a, err := openDocs(ctx, q, now, actor, pairID, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +90,7 @@ func (a *docAccess) writable() error {
 	switch {
 	case !a.Viewer.Member():
 		return errs.E(errs.Forbidden, "pair.error.members_only")
-	case !a.Pair.Active():
+	case !a.Pair.Allows(a.Now, program.ActNotes):
 		return errs.E(errs.Forbidden, "notes.error.pair_ended")
 	case a.Meeting != nil && a.Meeting.Cancelled():
 		return errs.E(errs.Invalid, "notes.error.cancelled")
@@ -166,7 +167,7 @@ type GoalRef struct {
 // MeetingNotes loads a meeting's notes page for actor; lang picks the
 // language of the plan's suggested theme.
 func (s *Service) MeetingNotes(ctx context.Context, actor *account.User, pairID, meetingID int64, lang string) (*MeetingNotes, error) {
-	a, err := openDocs(ctx, s.DB, actor, pairID, meetingID)
+	a, err := openDocs(ctx, s.DB, s.Clock.Now(), actor, pairID, meetingID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +228,7 @@ func (s *Service) SaveNotes(ctx context.Context, actor *account.User, pairID, me
 	n, verr := in.clean()
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := openForWriting(ctx, tx, actor, pairID, meetingID); err != nil {
+		if _, err := openForWriting(ctx, tx, now, actor, pairID, meetingID); err != nil {
 			return err
 		}
 		if verr != nil {
@@ -278,7 +279,7 @@ func saveVersioned(ctx context.Context, tx *store.Tx, version int, staleKey, ins
 
 // SharedNotes reads the shared notes for the API.
 func (s *Service) SharedNotes(ctx context.Context, actor *account.User, pairID, meetingID int64) (Notes, int, *time.Time, error) {
-	if _, err := openDocs(ctx, s.DB, actor, pairID, meetingID); err != nil {
+	if _, err := openDocs(ctx, s.DB, s.Clock.Now(), actor, pairID, meetingID); err != nil {
 		return Notes{}, 0, nil, err
 	}
 	n, v, at, _, err := loadNotes(ctx, s.DB, meetingID)
@@ -302,12 +303,12 @@ func loadPrivate(ctx context.Context, q store.Q, meetingID, userID int64) (*Priv
 
 // openPrivate lets only the pair's members near their own private notes:
 // coordinators are refused whatever the agreement shares.
-func openPrivate(ctx context.Context, q store.Q, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
+func openPrivate(ctx context.Context, q store.Q, now time.Time, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
 	p, v, err := program.RequirePairMember(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
 	}
-	a := &docAccess{Pair: p, Viewer: v}
+	a := &docAccess{Pair: p, Viewer: v, Now: now}
 	if a.Meeting, err = InPair(ctx, q, pairID, meetingID); err != nil {
 		return nil, err
 	}
@@ -316,7 +317,7 @@ func openPrivate(ctx context.Context, q store.Q, actor *account.User, pairID, me
 
 // PrivateNote reads actor's own note of a meeting.
 func (s *Service) PrivateNote(ctx context.Context, actor *account.User, pairID, meetingID int64) (*PrivateNote, error) {
-	if _, err := openPrivate(ctx, s.DB, actor, pairID, meetingID); err != nil {
+	if _, err := openPrivate(ctx, s.DB, s.Clock.Now(), actor, pairID, meetingID); err != nil {
 		return nil, err
 	}
 	return loadPrivate(ctx, s.DB, meetingID, actor.ID)
@@ -330,7 +331,7 @@ func (s *Service) SavePrivateNote(ctx context.Context, actor *account.User, pair
 	body = strings.TrimSpace(strings.ToValidUTF8(body, "\uFFFD"))
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := openPrivate(ctx, tx, actor, pairID, meetingID); err != nil {
+		if _, err := openPrivate(ctx, tx, now, actor, pairID, meetingID); err != nil {
 			return err
 		}
 		if utf8.RuneCountInString(body) > MaxNoteText {

@@ -372,8 +372,8 @@ func (s *Service) endPair(ctx context.Context, actor *account.User, programID, p
 		if p.ProgramID != programID {
 			return errs.E(errs.NotFound, "pair.error.not_found")
 		}
-		if !p.Active() {
-			return nil
+		if !p.Allows(now, ActEnd) {
+			return nil // ending an ended pair changes nothing
 		}
 		ended, err := Close(ctx, tx, Ending{PairID: pairID, How: EndedByCoordinator, EndedBy: actor.ID, EndedAt: now, Return: ret})
 		if err != nil || !ended {

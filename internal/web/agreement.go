@@ -80,7 +80,7 @@ func (s *Server) agreementPageDataFor(r *http.Request, vw *agreement.View) agree
 		d.Sections = agreement.Sections(d.Shown.Content, s.locale(r))
 		if vw.Viewer.Member() {
 			d.Mine = d.Shown.SignedByUser(vw.Viewer.UserID)
-			d.Signable = d.Mine == nil && vw.Pair.Active() && d.Shown.Intact
+			d.Signable = d.Mine == nil && vw.Pair.Allows(s.Clock.Now(), program.ActSign) && d.Shown.Intact
 		}
 	}
 	return d
@@ -176,8 +176,8 @@ func (s *Server) agreementEditPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !d.View.Pair.Active() {
-		s.fail(w, r, errs.E(errs.Conflict, "agreement.error.pair_ended"))
+	if err := d.View.Pair.Require(s.Clock.Now(), program.ActDraft, "agreement.error.pair_ended"); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	form := agreementValues(d.Content)

@@ -56,7 +56,7 @@ func (s *Server) endForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !d.Pair.Active() {
+	if !d.Pair.Allows(s.Clock.Now(), program.ActEnd) {
 		http.Redirect(w, r, agreement.ClosingPath(d.Pair.ID), http.StatusSeeOther)
 		return
 	}
