@@ -49,6 +49,8 @@ type Analytics struct {
 }
 
 // Month counts the meetings held and cancelled in one calendar month (UTC).
+// A meeting called off by its pair's ending is not a cancellation anyone
+// made, and is not counted.
 type Month struct {
 	Month     string // YYYY-MM
 	Held      int
@@ -151,9 +153,9 @@ func meetingMonths(ctx context.Context, q store.Q, programID int64, now time.Tim
 	}
 	rows, err := q.Query(ctx, `SELECT `+month+`,
 		SUM(CASE WHEN `+heldSQL+` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN m.status = 'cancelled' THEN 1 ELSE 0 END)
+		SUM(CASE WHEN m.status = 'cancelled' AND m.ended_with_pair = ? THEN 1 ELSE 0 END)
 		FROM meetings m JOIN pairs p ON p.id = m.pair_id
-		WHERE p.program_id = ? GROUP BY 1 ORDER BY 1`, now, programID)
+		WHERE p.program_id = ? GROUP BY 1 ORDER BY 1`, now, false, programID)
 	if err != nil {
 		return nil, err
 	}
