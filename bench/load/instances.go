@@ -118,7 +118,7 @@ func checkOnce(ctx context.Context, dsn string, logs []string) error {
 	fmt.Printf("  reminders: %d emails, %d queued twice for the same person and occasion\n", reminders, dupReminders)
 
 	jrows, err := db.Query(ctx, `SELECT kind, COUNT(*), COUNT(done_at), SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END),
-		COUNT(DISTINCT locked_by), SUM(CASE WHEN done_at IS NULL AND gave_up_at IS NULL AND run_at <= ? THEN 1 ELSE 0 END)
+		SUM(CASE WHEN done_at IS NULL AND gave_up_at IS NULL AND run_at <= ? THEN 1 ELSE 0 END)
 		FROM jobs GROUP BY kind ORDER BY kind`, time.Now().UTC())
 	if err != nil {
 		return err
@@ -126,13 +126,13 @@ func checkOnce(ctx context.Context, dsn string, logs []string) error {
 	rerun, undone := 0, 0
 	for jrows.Next() {
 		var kind string
-		var all, done, again, workers, due int
-		if err := jrows.Scan(&kind, &all, &done, &again, &workers, &due); err != nil {
+		var all, done, again, due int
+		if err := jrows.Scan(&kind, &all, &done, &again, &due); err != nil {
 			jrows.Close()
 			return err
 		}
-		fmt.Printf("  jobs %-18s %5d queued, %5d done, %d claimed more than once, by %d workers, %d due and not done\n",
-			kind, all, done, again, workers, due)
+		fmt.Printf("  jobs %-18s %5d queued, %5d done, %d claimed more than once, %d due and not done\n",
+			kind, all, done, again, due)
 		rerun += again
 		undone += due
 	}
