@@ -47,15 +47,46 @@ func main() {
 	bin := flag.String("bin", "", "mentorskap binary to start; default: build ./cmd/mentorskap")
 	people := flag.Int("people", 200, "participants (half mentors, half mentees, one pair each)")
 	duration := flag.Duration("duration", 60*time.Second, "how long to apply load")
-	baseline := flag.Duration("baseline", 15*time.Second, "how long to measure the bare net/http handler")
+	baseline := flag.Duration("baseline", 15*time.Second, "how long to measure the bare net/http handler; 0 skips it")
+	instances := flag.Int("instances", 1, "serve processes on the one database; people are split between them")
+	confirmed := flag.Bool("confirmed", false, "have the mentors accept the seeded meetings, so that reminders fall due")
+	settle := flag.Duration("settle", 0, "after the load, let the mail and job workers run this long before stopping serve")
+	fresh := flag.Bool("fresh", false, "with a postgres:// URL: create a new database on that server for this run and drop it afterwards")
 	flag.Parse()
-	if *dsn == "" || *people < 2 {
+	if *dsn == "" || *people < 2 || *instances < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*dsn, *bin, *people/2, *duration, *baseline); err != nil {
+	cfg := config{dsn: *dsn, bin: *bin, pairs: *people / 2, duration: *duration, baseline: *baseline,
+		instances: *instances, confirmed: *confirmed, settle: *settle}
+	if *fresh {
+		if dialectOf(*dsn) != "PostgreSQL" {
+			log.Fatal("-fresh needs a postgres:// URL")
+		}
+		url, drop, err := freshDatabase(*dsn)
+		if err != nil {
+			log.Fatal(err)
+		}
+		cfg.dsn = url
+		err = run(cfg)
+		drop()
+		if err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
+	if err := run(cfg); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// config is one run's settings, from the flags.
+type config struct {
+	dsn, bin           string
+	pairs, instances   int
+	duration, baseline time.Duration
+	settle             time.Duration
+	confirmed          bool
 }
 
 // person is one simulated browser.
@@ -65,9 +96,11 @@ type person struct {
 	pairID  int64
 	meeting int64 // the meeting whose agenda and notes they keep saving
 	client  *http.Client
+	base    string // the serve instance this person's browser talks to
 }
 
-func run(dsn, bin string, pairs int, duration, baseline time.Duration) error {
+func run(cfg config) error {
+	dsn, bin, duration, baseline := cfg.dsn, cfg.bin, cfg.duration, cfg.baseline
 	ctx := context.Background()
 	if bin == "" {
 		dir, err := os.MkdirTemp("", "mentorskap-load")
@@ -82,47 +115,93 @@ func run(dsn, bin string, pairs int, duration, baseline time.Duration) error {
 		}
 	}
 
-	log.Printf("creating a program with %d pairs", pairs)
+	log.Printf("creating a program with %d pairs", cfg.pairs)
 	start := time.Now()
-	people, err := seed(ctx, dsn, pairs)
+	people, err := seed(ctx, dsn, cfg.pairs, cfg.confirmed)
 	if err != nil {
 		return err
 	}
 	log.Printf("seeded in %s", time.Since(start).Round(time.Millisecond))
 
-	addr, err := freeAddr()
-	if err != nil {
-		return err
+	// Several instances share the database as they would behind a load
+	// balancer; each person keeps to one of them, as a sticky balancer
+	// would do (sessions live in the database, so any instance would do).
+	var servers []*exec.Cmd
+	var logs []string
+	stopped := false
+	stopAll := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		for _, srv := range servers {
+			srv.Process.Signal(os.Interrupt)
+		}
+		for _, srv := range servers {
+			srv.Wait()
+		}
 	}
-	base := "http://" + addr
-	srv := exec.Command(bin, "serve", "--addr", addr, "--db", dsn)
-	srv.Env = append(os.Environ(), "MENTORSKAP_SMTP_HOST=")
-	logFile, err := os.CreateTemp("", "mentorskap-load-*.log")
-	if err != nil {
-		return err
+	defer stopAll()
+	var bases []string
+	for i := range cfg.instances {
+		addr, err := freeAddr()
+		if err != nil {
+			return err
+		}
+		srv := exec.Command(bin, "serve", "--addr", addr, "--db", dsn)
+		srv.Env = append(os.Environ(), "MENTORSKAP_SMTP_HOST=")
+		logFile, err := os.CreateTemp("", fmt.Sprintf("mentorskap-load-%d-*.log", i+1))
+		if err != nil {
+			return err
+		}
+		defer logFile.Close()
+		srv.Stdout, srv.Stderr = logFile, logFile
+		if err := srv.Start(); err != nil {
+			return err
+		}
+		servers = append(servers, srv)
+		logs = append(logs, logFile.Name())
+		base := "http://" + addr
+		if err := waitUp(base); err != nil {
+			return fmt.Errorf("%w (serve log: %s)", err, logFile.Name())
+		}
+		bases = append(bases, base)
 	}
-	defer logFile.Close()
-	srv.Stdout, srv.Stderr = logFile, logFile
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	if err := waitUp(base); err != nil {
-		return fmt.Errorf("%w (serve log: %s)", err, logFile.Name())
+	for i, p := range people {
+		// Both people of a pair on different instances when there are
+		// two, so that one's writes are the other's reads elsewhere.
+		p.base = bases[i%len(bases)]
 	}
 
 	transport := &http.Transport{MaxIdleConns: 1000, MaxIdleConnsPerHost: 1000, IdleConnTimeout: time.Minute}
 	log.Printf("logging in %d people", len(people))
-	if err := loginAll(base, transport, people); err != nil {
+	if err := loginAll(transport, people); err != nil {
 		return err
 	}
 
-	log.Printf("load for %s against serve on %s", duration, dialectOf(dsn))
-	app := drive(people, duration, func(p *person, rng *rand.Rand, rec *recorder) { step(base, p, rng, rec) })
-	app.print("mentorskap serve ("+dialectOf(dsn)+")", duration)
+	where := dialectOf(dsn)
+	if cfg.instances > 1 {
+		where = fmt.Sprintf("%s, %d instances", where, cfg.instances)
+	}
+	log.Printf("load for %s against serve on %s", duration, where)
+	app := drive(people, duration, func(p *person, rng *rand.Rand, rec *recorder) { step(p.base, p, rng, rec) })
+	app.print("mentorskap serve ("+where+")", duration)
+	if cfg.settle > 0 {
+		log.Printf("letting the workers run for %s", cfg.settle)
+		time.Sleep(cfg.settle)
+	}
+	if cfg.instances > 1 {
+		stopAll()
+		if err := checkOnce(ctx, dsn, logs); err != nil {
+			return err
+		}
+	}
+	if baseline <= 0 {
+		if app.errors() > 0 {
+			return fmt.Errorf("%d errors (serve logs: %s)", app.errors(), strings.Join(logs, ", "))
+		}
+		return nil
+	}
 
 	size := app.meanPage()
 	log.Printf("bare net/http handler serving %d bytes for %s", size, baseline)
@@ -136,7 +215,7 @@ func run(dsn, bin string, pairs int, duration, baseline time.Duration) error {
 	fmt.Printf("\nratio: mentorskap serves %.1f%% of the bare handler's requests per second (%.0f vs %.0f)\n",
 		100*appRate/bareRate, appRate, bareRate)
 	if app.errors() > 0 {
-		return fmt.Errorf("%d errors (serve log: %s)", app.errors(), logFile.Name())
+		return fmt.Errorf("%d errors (serve logs: %s)", app.errors(), strings.Join(logs, ", "))
 	}
 	return nil
 }
@@ -152,7 +231,7 @@ func dialectOf(dsn string) string {
 // mentor and one proposed meeting per pair, through the domain services as
 // the web pages would. Emails are made unique per run so that a database
 // can be reused.
-func seed(ctx context.Context, dsn string, pairs int) ([]*person, error) {
+func seed(ctx context.Context, dsn string, pairs int, confirmed bool) ([]*person, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
@@ -221,6 +300,11 @@ func seed(ctx context.Context, dsn string, pairs int) ([]*person, error) {
 		if err != nil {
 			return nil, err
 		}
+		if confirmed {
+			if _, err := meetings.Accept(ctx, mentor, pair.ID, m.ID, -1); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, &person{email: mentor.Email, pairID: pair.ID, meeting: m.ID},
 			&person{email: mentee.Email, mentee: true, pairID: pair.ID, meeting: m.ID})
 	}
@@ -250,7 +334,7 @@ func waitUp(base string) error {
 
 // loginAll logs everyone in, a few at a time: each login costs an Argon2id
 // verification on purpose.
-func loginAll(base string, transport http.RoundTripper, people []*person) error {
+func loginAll(transport http.RoundTripper, people []*person) error {
 	var wg sync.WaitGroup
 	errc := make(chan error, len(people))
 	sem := make(chan struct{}, 4)
@@ -263,7 +347,7 @@ func loginAll(base string, transport http.RoundTripper, people []*person) error 
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			res, err := p.client.PostForm(base+"/login", url.Values{"email": {p.email}, "password": {password}})
+			res, err := p.client.PostForm(p.base+"/login", url.Values{"email": {p.email}, "password": {password}})
 			if err != nil {
 				errc <- err
 				return

@@ -21,6 +21,7 @@ Commands:
   serve         run the web application
   user add      create an administrator or coordinator account
   demo          fill the database with a sample program
+  migrate       apply pending database migrations (--status lists them)
   backup        copy the SQLite database to a file, safely while serve runs
   restore       replace the SQLite database with a backup (serve stopped)
   match-solve   solve a mentor/mentee score matrix (CSV) optimally
@@ -45,6 +46,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runUser(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return runDemo(args[1:], stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdout, stderr)
 	case "backup":
 		return runBackup(args[1:], stdout, stderr)
 	case "restore":

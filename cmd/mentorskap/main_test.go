@@ -32,7 +32,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"help"},
 		{"serve", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
-		{"demo", "--help"}, {"match-solve", "--help"},
+		{"demo", "--help"}, {"match-solve", "--help"}, {"migrate", "--help"},
 	} {
 		code, out, errOut := runCLI(t, "", args...)
 		if code != 0 || !strings.Contains(out, "Usage") {
