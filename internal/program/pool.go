@@ -43,7 +43,7 @@ type Left struct {
 	EndedAt    time.Time
 	EndedHow   string     // EndedBy…, "" for a pair ended before endings were recorded
 	EndedSide  string     // the side of the member who ended it, for EndedByMember
-	Return     string     // Return…, "" while they wait for nobody
+	Return     string     // Return…; "" when nobody asked
 	ReturnedAt *time.Time // when Return was set
 }
 
@@ -56,7 +56,7 @@ func (l Left) InPool() bool {
 // History is what a program's closed pairs say about matching.
 type History struct {
 	Former []FormerPair
-	Left   map[int64]Left // by mentee user id; mentees with no closed pair are absent
+	Left   map[int64]Left // by mentee user id; absent: never paired, or in a running pair
 }
 
 // FormerOf finds the latest pair the mentee and mentor shared, if any.
