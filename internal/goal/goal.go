@@ -131,26 +131,36 @@ func (g Goal) Target() time.Time {
 func (g *Goal) derive() {
 	g.Progress = g.OwnProgress
 	if g.Derived() {
-		sum, n, started, done := 0, 0, false, true
+		var sum, n, started, done int
 		for _, s := range g.SubGoals {
 			if s.Status != StatusDropped {
-				sum += s.Progress
-				n++
-				started = started || s.Progress > 0
-				done = done && s.Progress >= 100
+				sum, n = sum+s.Progress, n+1
+				if s.Progress > 0 {
+					started++
+				}
+				if s.Progress >= 100 {
+					done++
+				}
 			}
 		}
-		g.Progress = (sum + n/2) / n
-		// Rounding must not call a goal reached while a sub-goal is not,
-		// nor not started while one is under way.
-		switch {
-		case g.Progress >= 100 && !done:
-			g.Progress = 99
-		case g.Progress <= 0 && started:
-			g.Progress = 1
-		}
+		g.Progress = fromSubGoals(sum, n, started, done)
 	}
 	g.Status = shownStatus(g.OwnStatus, g.Progress)
+}
+
+// fromSubGoals is the progress of a goal whose n sub-goals that count (not
+// dropped) add up to sum, started of them above 0 % and done at 100 %: their
+// mean, except that rounding must not call a goal reached while a sub-goal
+// is not, nor not started while one is under way.
+func fromSubGoals(sum, n, started, done int) int {
+	p := (sum + n/2) / n
+	switch {
+	case p >= 100 && done < n:
+		return 99
+	case p <= 0 && started > 0:
+		return 1
+	}
+	return p
 }
 
 const goalCols = `g.id, g.pair_id, COALESCE(g.parent_id, 0), g.agreement_key, g.in_agreement, g.title,
@@ -244,47 +254,38 @@ type Counts struct {
 }
 
 // ProgramCounts counts the top-level goals of a program's pairs by the
-// status the pair sees: a goal with sub-goals counts as reached when they
-// are, just as its page shows it. It reads every goal's status and progress
-// in one query and reveals no goal's wording, so coordinators' reports may
-// use it; it does not check who asks.
+// status the pair sees, by the rule its page uses (derive): a goal with
+// sub-goals counts as reached when they are. It reads them in one query and
+// reveals no goal's wording, so coordinators' reports may use it; it does
+// not check who asks.
 func ProgramCounts(ctx context.Context, q store.Q, programID int64) (Counts, error) {
-	rows, err := q.Query(ctx, `SELECT g.id, COALESCE(g.parent_id, 0), g.status, g.progress
-		FROM goals g JOIN pairs p ON p.id = g.pair_id WHERE p.program_id = ?`, programID)
+	// The sub-goals that count are summed up in SQL, so that a program of
+	// thousands of pairs is read as one row per goal, not per sub-goal.
+	rows, err := q.Query(ctx, `SELECT g.status, g.progress, COALESCE(s.n, 0), COALESCE(s.total, 0),
+		COALESCE(s.started, 0), COALESCE(s.done, 0)
+		FROM goals g JOIN pairs p ON p.id = g.pair_id
+		LEFT JOIN (SELECT c.parent_id, COUNT(*) AS n, SUM(c.progress) AS total,
+				SUM(CASE WHEN c.progress > 0 THEN 1 ELSE 0 END) AS started,
+				SUM(CASE WHEN c.progress >= 100 THEN 1 ELSE 0 END) AS done
+			FROM goals c JOIN pairs cp ON cp.id = c.pair_id
+			WHERE cp.program_id = ? AND c.parent_id IS NOT NULL AND c.status <> 'dropped'
+			GROUP BY c.parent_id) s ON s.parent_id = g.id
+		WHERE p.program_id = ? AND g.parent_id IS NULL`, programID, programID)
 	if err != nil {
 		return Counts{}, err
 	}
 	defer rows.Close()
-	var top []Goal
-	var subs []Goal
+	var c Counts
 	for rows.Next() {
-		var g Goal
-		if err := rows.Scan(&g.ID, &g.ParentID, &g.OwnStatus, &g.OwnProgress); err != nil {
+		var status string
+		var progress, n, sum, started, done int
+		if err := rows.Scan(&status, &progress, &n, &sum, &started, &done); err != nil {
 			return Counts{}, err
 		}
-		g.Progress, g.Status = g.OwnProgress, shownStatus(g.OwnStatus, g.OwnProgress)
-		if g.ParentID == 0 {
-			top = append(top, g)
-		} else {
-			subs = append(subs, g)
+		if n > 0 {
+			progress = fromSubGoals(sum, n, started, done)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return Counts{}, err
-	}
-	index := make(map[int64]int, len(top))
-	for i, g := range top {
-		index[g.ID] = i
-	}
-	for _, s := range subs {
-		if i, ok := index[s.ParentID]; ok {
-			top[i].SubGoals = append(top[i].SubGoals, s)
-		}
-	}
-	var c Counts
-	for i := range top {
-		top[i].derive()
-		switch top[i].Status {
+		switch shownStatus(status, progress) {
 		case StatusDropped:
 			c.Dropped++
 			continue
@@ -293,7 +294,7 @@ func ProgramCounts(ctx context.Context, q store.Q, programID int64) (Counts, err
 		}
 		c.Total++
 	}
-	return c, nil
+	return c, rows.Err()
 }
 
 // Draft is a goal as the agreement writes it. Key identifies the goal across

@@ -65,8 +65,8 @@ func seedAnalytics(b *testing.B, srv *Server, n int) int64 {
 				}
 			}
 			for g, st := range []string{"reached", "open"} {
-				if err := exec(`INSERT INTO goals (pair_id, title, status, position, created_at, updated_at) VALUES (?, 'Mål', ?, ?, ?, ?)`,
-					pair, st, g, now, now); err != nil {
+				if err := exec(`INSERT INTO goals (pair_id, title, status, progress, position, created_at, updated_at) VALUES (?, 'Mål', ?, ?, ?, ?, ?)`,
+					pair, st, 100*(1-g), g, now, now); err != nil {
 					return err
 				}
 			}
