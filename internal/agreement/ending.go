@@ -103,12 +103,23 @@ func (s *Service) EndWith(ctx context.Context, actor *account.User, pairID int64
 		for _, c := range coords {
 			if err := s.Outbox.Send(ctx, tx, now, c, kind, "name", c.Name, "program", prog.Name,
 				"mentors", program.Names(p.Mentors), "mentees", program.Names(p.Mentees),
-				"side", endingSide(v.Side), "reason", reason, "link", link); err != nil {
+				"side", endingSide(v.Side), "reason", reason, "pool", poolNote(req.NewMentor), "link", link); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// poolNote tells the coordinators where the mentee stands after a member
+// ended the pair: waiting for a new mentor only when they asked.
+type poolNote bool
+
+func (asked poolNote) Localize(l *i18n.Locale) string {
+	if asked {
+		return l.T("ending.pool.asked")
+	}
+	return l.T("ending.pool.not_asked")
 }
 
 // endingSide names a side in the email reader's language.

@@ -178,7 +178,8 @@ func TestEndByMember(t *testing.T) {
 			t.Fatalf("mentor got %d emails", n)
 		}
 		cm := e.mail(e.coord.Email)
-		if len(cm) != 1 || !strings.HasPrefix(cm[0], "sv|") || !strings.Contains(cm[0], reason) || !strings.Contains(cm[0], "mentorn") {
+		if len(cm) != 1 || !strings.HasPrefix(cm[0], "sv|") || !strings.Contains(cm[0], reason) || !strings.Contains(cm[0], "mentorn") ||
+			!strings.Contains(cm[0], "inte bett om en ny mentor") {
 			t.Fatalf("coordinator email: %q", cm)
 		}
 		if n := e.count(`SELECT COUNT(*) FROM outbox`) - before; n != 2 {
@@ -195,6 +196,29 @@ func TestEndByMember(t *testing.T) {
 		mentor2 := e.participant("mentor", "en")
 		if _, err := e.progs.CreatePair(ctx, e.coord, e.prog.ID, []int64{mentor2.ID}, []int64{mentee.ID}); err != nil {
 			t.Fatalf("rematch: %v", err)
+		}
+	})
+}
+
+// The coordinators read whether the mentee is waiting for a new mentor:
+// only when the mentee asked.
+func TestEndingTellsCoordinatorsWhereTheMenteeStands(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEndEnv(t, db)
+		ctx := context.Background()
+		for _, asked := range []bool{true, false} {
+			before := len(e.mail(e.coord.Email))
+			mentee := e.participant("mentee", "en")
+			p := e.pair(e.participant("mentor", "en"), mentee)
+			if err := e.svc.EndWith(ctx, mentee, p.ID, EndRequest{NewMentor: asked}); err != nil {
+				t.Fatal(err)
+			}
+			cm := e.mail(e.coord.Email)
+			last := cm[len(cm)-1]
+			if len(cm) != before+1 || strings.Contains(last, "har bett om en ny mentor") != asked ||
+				strings.Contains(last, "inte bett om en ny mentor") == asked {
+				t.Fatalf("asked %v, coordinator email:\n%s", asked, last)
+			}
 		}
 	})
 }
