@@ -51,7 +51,8 @@ func binEnv() []string {
 			env = append(env, kv)
 		}
 	}
-	return env
+	// Stopping takes no drain delay: no load balancer watches /readyz.
+	return append(env, "MENTORSKAP_DRAIN_DELAY=0")
 }
 
 func runBinary(t *testing.T, bin, stdin string, args ...string) string {

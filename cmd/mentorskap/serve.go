@@ -58,10 +58,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sessionLifetime := fs.Duration("session-lifetime", defLifetime, "every session ends this long after login (env MENTORSKAP_SESSION_LIFETIME)")
 	defHashMem, hashMemErr := envInt("MENTORSKAP_HASH_MEMORY", account.DefaultHashMemory>>20)
 	hashMemory := fs.Int("hash-memory", defHashMem, fmt.Sprintf("MiB that password hashing may use at once, %d MiB per login checked (env MENTORSKAP_HASH_MEMORY)", account.HashCost>>20))
+	// Operating it: log format, metrics, draining on shutdown.
+	logFormat := fs.String("log-format", envOr("MENTORSKAP_LOG_FORMAT", "text"), "text, or json: one object a line for log collectors (env MENTORSKAP_LOG_FORMAT)")
+	metricsAddr := fs.String("metrics-addr", envOr("MENTORSKAP_METRICS_ADDR", ""), "also listen here and serve Prometheus metrics on /metrics, e.g. 127.0.0.1:9100; off by default (env MENTORSKAP_METRICS_ADDR)")
+	metricsToken := fs.String("metrics-token", envOr("MENTORSKAP_METRICS_TOKEN", ""), "serve /metrics on the main address to requests bearing this token, and ask for it on --metrics-addr too; prefer the environment, as flags show in the process list (env MENTORSKAP_METRICS_TOKEN)")
+	defDrain, drainErr := envDuration("MENTORSKAP_DRAIN_DELAY", 5*time.Second)
+	drainDelay := fs.Duration("drain-delay", defDrain, "on SIGTERM, how long /readyz answers 503 while requests are still served, so that load balancers stop sending any; a second signal cuts it short (env MENTORSKAP_DRAIN_DELAY)")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	for _, err := range []error{portErr, hopsErr, idleErr, lifetimeErr, hashMemErr} {
+	for _, err := range []error{portErr, hopsErr, idleErr, lifetimeErr, hashMemErr, drainErr} {
 		if err != nil {
 			fmt.Fprintln(stderr, "mentorskap:", err)
 			return 2
@@ -79,7 +85,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "mentorskap: --hash-memory must be at least %d (MiB), what one password hash needs\n", account.HashCost>>20)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if *drainDelay < 0 {
+		fmt.Fprintln(stderr, "mentorskap: --drain-delay must not be negative")
+		return 2
+	}
+	var log *slog.Logger
+	switch *logFormat {
+	case "text":
+		log = slog.New(slog.NewTextHandler(stderr, nil))
+	case "json":
+		log = slog.New(slog.NewJSONHandler(stderr, nil))
+	default:
+		fmt.Fprintf(stderr, "mentorskap: --log-format must be text or json, not %q\n", *logFormat)
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
@@ -119,6 +138,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.web.TrustProxy = *trustProxy
 	app.web.TrustProxyHops = *trustHops
 	app.web.RequireAdmin2FA = *requireAdmin2FA
+	app.web.MetricsToken = *metricsToken
 	app.accounts.SessionIdle = *sessionIdle
 	app.accounts.SessionLifetime = *sessionLifetime
 	app.accounts.Hashing = account.NewHashGate(int64(*hashMemory)<<20, account.HashWait)
@@ -157,8 +177,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	servers := []*http.Server{srv}
+	if *metricsAddr != "" {
+		// Metrics on an address of their own, which the firewall keeps
+		// to the monitoring network; shut down last, so that scrapes
+		// still see the drain.
+		servers = append(servers, &http.Server{Addr: *metricsAddr, Handler: app.web.MetricsHandler(),
+			ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second})
+		log.Info("metrics", "addr", *metricsAddr, "token", *metricsToken != "")
+	} else if *metricsToken != "" {
+		log.Info("metrics on /metrics for requests with the token")
+	}
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() { errc <- s.ListenAndServe() }()
+	}
 	log.Info("listening", "addr", *addr, "database", app.db.Dialect(), "version", version)
 
 	select {
@@ -167,14 +200,54 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	case <-ctx.Done():
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := stopServing(app.web, drainWait(*drainDelay, log), log, servers...); err != nil {
 		log.Error("shutdown", "err", err)
 		return 1
 	}
 	return 0
+}
+
+// drainWait closes its channel after delay, or at once on a second SIGINT
+// or SIGTERM: someone pressing Ctrl-C twice means now.
+func drainWait(delay time.Duration, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	if delay <= 0 {
+		close(done)
+		return done
+	}
+	log.Info("draining: /readyz answers 503 while requests are still served", "for", delay)
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, syscall.SIGINT, syscall.SIGTERM)
+	go func() {
+		defer close(done)
+		defer signal.Stop(again)
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-again:
+		}
+	}()
+	return done
+}
+
+// stopServing takes the instance out of a load balancer's rotation before
+// it stops: /readyz answers 503 at once, requests are served until drained
+// closes, and only then do the servers shut down gracefully, finishing the
+// requests under way.
+func stopServing(w *web.Server, drained <-chan struct{}, log *slog.Logger, servers ...*http.Server) error {
+	w.Drain()
+	<-drained
+	log.Info("shutting down")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var errAll error
+	for _, s := range servers {
+		if err := s.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errAll = errors.Join(errAll, err)
+		}
+	}
+	return errAll
 }
 
 // app is everything wired together, shared by the subcommands.

@@ -51,7 +51,8 @@ func freeAddr(t *testing.T) string {
 
 func clearServeEnv(t *testing.T) {
 	for _, k := range []string{"MENTORSKAP_ADDR", "MENTORSKAP_DB", "MENTORSKAP_BASE_URL", "MENTORSKAP_SMTP_HOST",
-		"MENTORSKAP_SMTP_PORT", "MENTORSKAP_SMTP_USER", "MENTORSKAP_SMTP_PASSWORD", "MENTORSKAP_SMTP_TLS", "MENTORSKAP_SMTP_FROM"} {
+		"MENTORSKAP_SMTP_PORT", "MENTORSKAP_SMTP_USER", "MENTORSKAP_SMTP_PASSWORD", "MENTORSKAP_SMTP_TLS", "MENTORSKAP_SMTP_FROM",
+		"MENTORSKAP_LOG_FORMAT", "MENTORSKAP_METRICS_ADDR", "MENTORSKAP_METRICS_TOKEN", "MENTORSKAP_DRAIN_DELAY"} {
 		t.Setenv(k, "")
 	}
 }
@@ -62,7 +63,8 @@ func startServe(t *testing.T, ctx context.Context, start func(ctx context.Contex
 	t.Helper()
 	addr := freeAddr(t)
 	logs := &syncBuffer{}
-	args := append([]string{"--addr", addr, "--db", tempDB(t)}, extra...)
+	// No drain delay: these tests stop serve without a load balancer.
+	args := append([]string{"--addr", addr, "--db", tempDB(t), "--drain-delay", "0"}, extra...)
 	done := make(chan int, 1)
 	go func() { done <- start(ctx, args, io.Discard, logs) }()
 	base := "http://" + addr

@@ -41,6 +41,45 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.DB.Dialect())})
 }
 
+// readyz tells a load balancer whether to send this instance traffic:
+// not while it is shutting down, nor while its database does not answer or
+// lacks migrations its code expects. healthz only says the process is
+// alive; a failing readyz takes the instance out of rotation without
+// restarting it.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	body := map[string]any{"database": string(s.DB.Dialect())}
+	unready := func(status string) {
+		body["status"] = status
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusServiceUnavailable, body)
+	}
+	if s.draining.Load() {
+		unready("shutting down")
+		return
+	}
+	applied, latest, err := s.DB.MigrationState(r.Context())
+	if err != nil {
+		s.Log.Error("readiness check", "request_id", requestID(r), "err", err)
+		unready("database unavailable")
+		return
+	}
+	body["schema_version"], body["code_schema_version"] = applied, latest
+	// A newer schema than the code knows is an upgrade rolling through:
+	// migrations only add, so the older instances keep serving meanwhile.
+	if applied < latest {
+		unready("migrations pending")
+		return
+	}
+	body["status"] = "ready"
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, body)
+}
+
+// Drain makes /readyz answer 503 from now on, so that load balancers stop
+// sending requests before the server shuts down; everything else is still
+// served meanwhile.
+func (s *Server) Drain() { s.draining.Store(true) }
+
 // startSession sets the session cookie after a successful login. It lives
 // as long as a session may; the server ends idle sessions sooner.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token string) {

@@ -76,7 +76,7 @@ var confidentialRoutes = map[string]string{
 	"POST /programs/{id}/evaluations/questions/{qid}/move":   "coord",
 	"POST /programs/{id}/evaluations/questions/{qid}/remove": "coord", "POST /programs/{id}/evaluations/settings": "coord",
 	// Foundation.
-	"GET /static/": "public", "GET /healthz": "public", "GET /{$}": "any", "/": "any", "/api/": "any",
+	"GET /static/": "public", "GET /healthz": "public", "GET /readyz": "public", "GET /{$}": "any", "/": "any", "/api/": "any",
 	"GET /setup": "any", "POST /setup": "any", "GET /login": "any", "POST /login": "any", "POST /logout": "any",
 	"GET /forgot": "any", "POST /forgot": "any", "GET /reset/{token}": "any", "POST /reset/{token}": "any",
 	"POST /language": "any", "GET /login/code": "any", "POST /login/code": "any",

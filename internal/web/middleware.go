@@ -39,6 +39,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	}))
 	h := s.authenticate(s.auditAccess(next))
 	h = cop.Handler(h)
+	h = s.metricsEndpoint(h)
 	h = s.onlyCanonical(h)
 	h = s.headers(h)
 	return s.recoverAndLog(h)
@@ -116,12 +117,42 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// access is what the layers inside learn about a request that its access
+// log line and metrics report once it is answered: the route that took it
+// and who asked. The outer layer cannot read them off its own *Request,
+// as each layer passes on a copy.
+type access struct {
+	route  string // the ServeMux pattern, never the path
+	userID int64
+}
+
+func accessOf(r *http.Request) *access {
+	a, _ := r.Context().Value(keyAccess).(*access)
+	return a
+}
+
+// routed notes the pattern the mux chose. ServeMux sets Pattern on the
+// request it was handed, so it is there once the handler returns (or
+// panics).
+func routed(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if a := accessOf(r); a != nil {
+				a.route = r.Pattern
+			}
+		}()
+		mux.ServeHTTP(w, r)
+	})
+}
+
 func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := make([]byte, 8)
 		rand.Read(b)
 		id := hex.EncodeToString(b)
 		r = with(r, keyRequestID, id)
+		acc := &access{}
+		r = with(r, keyAccess, acc)
 		sw := &statusWriter{ResponseWriter: w}
 		start := time.Now()
 		defer func() {
@@ -134,9 +165,22 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 					s.fail(sw, r, fmt.Errorf("panic: %v", p))
 				}
 			}
-			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", loggedPath(r.URL.Path)),
-				slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
+			took := time.Since(start)
+			status := sw.status
+			if status == 0 {
+				status = http.StatusOK // what net/http sends for a handler that wrote nothing
+			}
+			s.metrics.observe(acc.route, r.Method, status, took)
+			// The person is named by id only: an email or a name in
+			// the log would be personal data kept as long as the logs.
+			attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),
+				slog.String("route", acc.route), slog.String("path", loggedPath(r.URL.Path)),
+				slog.Int("status", status), slog.Duration("duration", took),
+				slog.Float64("duration_ms", float64(took.Microseconds())/1000)}
+			if acc.userID != 0 {
+				attrs = append(attrs, slog.Int64("user_id", acc.userID))
+			}
+			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		}()
 		raw := r.Body
 		r.Body = http.MaxBytesReader(sw, raw, maxBody)
@@ -233,6 +277,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+		}
+		if u, a := user(r), accessOf(r); u != nil && a != nil {
+			a.userID = u.ID
 		}
 		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, user(r))))
 		next.ServeHTTP(w, r)

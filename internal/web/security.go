@@ -168,7 +168,7 @@ func twoFactorExempt(path string) bool {
 			return true
 		}
 	}
-	return path == "/logout" || path == "/language" || path == "/healthz"
+	return path == "/logout" || path == "/language" || path == "/healthz" || path == "/readyz"
 }
 
 // cleanText makes typed text storable: invalid UTF-8 becomes U+FFFD and

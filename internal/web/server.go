@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
@@ -50,8 +51,15 @@ type Server struct {
 	// before they can use anything else.
 	RequireAdmin2FA bool
 
-	pages   *pages
-	handler http.Handler
+	// MetricsToken, when set, serves /metrics on the main address to
+	// requests that bear it. Without it /metrics is served only by
+	// MetricsHandler on a listener of its own, if at all.
+	MetricsToken string
+
+	pages    *pages
+	handler  http.Handler
+	metrics  *metrics
+	draining *atomic.Bool // a pointer, as tests copy a Server to vary it
 }
 
 // New wires the server and parses the templates once.
@@ -61,9 +69,11 @@ func New(s *Server) (*Server, error) {
 		return nil, err
 	}
 	s.pages = p
+	s.metrics = newMetrics(s)
+	s.draining = new(atomic.Bool)
 	mux := http.NewServeMux()
 	s.routes(mux)
-	s.handler = s.middleware(s.securityGuard(mux))
+	s.handler = s.middleware(s.securityGuard(routed(mux)))
 	return s, nil
 }
 
@@ -125,6 +135,7 @@ const (
 	keyRequestID
 	keySession
 	keyRawBody // the request body before the global size limit
+	keyAccess  // *access: what the access log and metrics learn on the way in
 )
 
 // user returns the logged-in person, or nil.
