@@ -9,9 +9,11 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"mentorskap/internal/store"
@@ -29,10 +31,56 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 }
 
-// SQLite returns a migrated database in a temporary file.
+// SQLite returns a migrated database in a temporary file: a copy of one
+// migrated once per test binary, because migrating is the slowest thing
+// most tests would otherwise do (seconds each under the race detector).
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
-	return open(t, filepath.Join(t.TempDir(), "test.db"))
+	tmpl, err := sqliteTemplate()
+	if err != nil {
+		t.Fatalf("migrating the SQLite template: %v", err)
+	}
+	path := filepath.Join(t.TempDir(), "test.db")
+	if err := os.WriteFile(path, tmpl, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return openMigrated(t, path)
+}
+
+var sqliteOnce = sync.OnceValues(migratedSQLite)
+
+func sqliteTemplate() ([]byte, error) { return sqliteOnce() }
+
+// migratedSQLite migrates a database in a file of its own and returns the
+// file's bytes. Closing the last connection checkpoints the write-ahead log
+// into the file, so the bytes alone are the whole database.
+func migratedSQLite() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "mentorskap-storetest-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "template.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.Checkpoint(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(path + "-wal"); err == nil && fi.Size() > 0 {
+		return nil, fmt.Errorf("template's write-ahead log still holds %d bytes", fi.Size())
+	}
+	return os.ReadFile(path)
 }
 
 // Postgres returns a migrated database in a schema of its own, or skips the
@@ -87,14 +135,20 @@ func FreshSchema(t testing.TB, dsn string) (string, func()) {
 
 func open(t testing.TB, dsn string) *store.DB {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
+	db := openMigrated(t, dsn)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// openMigrated opens a database that is already migrated.
+func openMigrated(t testing.TB, dsn string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return db
 }
