@@ -163,6 +163,7 @@ func mustHaveVisited(t *testing.T, who string, seen map[string]string, patterns 
 // problem, nothing scrolls sideways at 375 px and every control is at least
 // 44x44 px. Each page is also kept as a screenshot at both widths.
 func TestA11yEveryPage(t *testing.T) {
+	needAxe(t)
 	s := startServer(t)
 	logins, password := seedDemo(t, s)
 
@@ -251,6 +252,7 @@ func TestA11yEveryPage(t *testing.T) {
 
 // TestA11yLoggedOut checks the pages someone sees before signing in.
 func TestA11yLoggedOut(t *testing.T) {
+	needAxe(t)
 	s := startServer(t)
 	seedDemo(t, s)
 	b := newBrowser(t)

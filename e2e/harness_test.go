@@ -32,6 +32,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/testtool"
 )
 
 // binPath is the mentorskap binary built once by TestMain.
@@ -316,13 +317,7 @@ func chromiumPath() string {
 // own cookies): one per person in a journey.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	path := chromiumPath()
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("MENTORSKAP_CI") == "1" {
-			t.Fatalf("Chromium not found at %s (set MENTORSKAP_CHROMIUM): %v", path, err)
-		}
-		t.Skipf("Chromium not found at %s (set MENTORSKAP_CHROMIUM); skipping browser test", path)
-	}
+	path := testtool.File(t, "Chromium", chromiumPath(), testtool.Chromium)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -566,12 +561,22 @@ func axeScript() (string, error) {
 		}
 		b, err := os.ReadFile(path)
 		if err != nil {
-			axeErr = fmt.Errorf("axe-core not found (run npm ci --prefix e2e, or set MENTORSKAP_AXE): %w", err)
+			axeErr = err
 			return
 		}
 		axeSrc = string(b)
 	})
 	return axeSrc, axeErr
+}
+
+// needAxe comes first in every test that checks pages with axe-core, so
+// that without it the test skips (or fails under MENTORSKAP_CI) before it
+// starts a server and a browser.
+func needAxe(t *testing.T) {
+	t.Helper()
+	if _, err := axeScript(); err != nil {
+		testtool.Missing(t, "axe-core", testtool.Axe, err.Error())
+	}
 }
 
 type axeViolation struct {
@@ -655,10 +660,8 @@ const overflowJS = `(() => {
 // reports every problem (the test goes on, so one run shows them all).
 func checkPage(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	src, err := axeScript()
-	if err != nil {
-		t.Fatal(err)
-	}
+	needAxe(t)
+	src, _ := axeScript()
 	if !eval[bool](t, ctx, `typeof window.axe !== 'undefined'`) {
 		eval[chromedp.Void](t, ctx, src)
 	}
@@ -950,6 +953,7 @@ func htmlLang(t *testing.T, ctx context.Context) string {
 // TestHarnessSmoke proves the harness end to end: a server, a browser, a login by
 // keyboard and the page checks on the home page.
 func TestHarnessSmoke(t *testing.T) {
+	needAxe(t)
 	s := startServer(t)
 	s.addUser(t, "kari@example.org", "Kari Koordinator", "coordinator", "a long enough secret")
 	b := newBrowser(t)

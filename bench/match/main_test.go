@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"mentorskap/internal/testtool"
 )
 
 // A small cohort through the whole harness: scoring, solving, the
@@ -27,8 +30,9 @@ func TestHarness(t *testing.T) {
 // The SciPy comparison on a cohort small enough for CI (.ci/run installs
 // Debian's python3-scipy), on the identical score matrix.
 func TestSameOptimumAsSciPy(t *testing.T) {
-	if err := exec.Command("/usr/bin/python3", "-c", "import scipy").Run(); err != nil {
-		t.Skip("SciPy not installed (apt-get install python3-scipy)")
+	if out, err := exec.Command("/usr/bin/python3", "-c", "import scipy").CombinedOutput(); err != nil {
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		testtool.Missing(t, "SciPy", testtool.SciPy, fmt.Sprintf("/usr/bin/python3 -c 'import scipy': %v: %s", err, lines[len(lines)-1]))
 	}
 	for _, size := range [][]string{{"400", "200", "2"}, {"250", "100", "3"}} {
 		var out, errOut bytes.Buffer

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"testing"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -21,12 +22,32 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashTime and hashMemory are the cost new hashes get: the constants above,
+// except in test binaries that call UseCheapHashesForTests.
+var hashTime, hashMemory uint32 = argonTime, argonMemory
+
+// UseCheapHashesForTests gives every hash made from now on the least cost
+// Argon2id allows (one pass over 64 KiB). A test binary's TestMain calls it
+// before m.Run: under the race detector one real hash takes most of a
+// second, and the tests that log people in would spend minutes on them.
+// Hashes keep recording their own parameters, so CheckPassword treats them
+// like any other. Outside a test binary it panics: no flag, setting or
+// code path can lower the cost of real passwords.
+func UseCheapHashesForTests() {
+	if !testing.Testing() {
+		panic("account: UseCheapHashesForTests called outside a test binary")
+	}
+	hashTime, hashMemory = 1, 64
+	// An unknown email costs the same as a wrong password here too.
+	dummyHash = HashPassword("not a real password")
+}
+
 // HashPassword returns an encoded Argon2id hash in the PHC string format.
 func HashPassword(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	key := argon2.IDKey([]byte(password), salt, hashTime, hashMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, hashMemory, hashTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 

@@ -3,7 +3,6 @@ package agreement
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"os/exec"
 	"reflect"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
+	"mentorskap/internal/testtool"
 )
 
 // samplePrinted is a long signed agreement laid out in Swedish, with text
@@ -74,13 +74,7 @@ func TestWritePDF(t *testing.T) {
 // collapsed so that wrapped lines read as one.
 func pdfToText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("MENTORSKAP_CI") != "" {
-			t.Fatal("pdftotext (Debian package poppler-utils) is required in CI")
-		}
-		t.Skip("pdftotext not installed (Debian package poppler-utils)")
-	}
+	tool := testtool.Command(t, "pdftotext", testtool.Poppler)
 	cmd := exec.Command(tool, "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	out, err := cmd.Output()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/testtool"
 )
 
 // endingFixture is a role matrix around one pair whose two sides write
@@ -321,16 +321,10 @@ func (f *endingFixture) signVersion(t *testing.T, base int, c agreement.Content,
 
 // pdfText extracts a PDF's text with poppler's pdftotext, whitespace
 // collapsed so that wrapped lines read as one. Without pdftotext the test
-// is skipped locally but fails in CI, which installs it.
+// skips, or fails under MENTORSKAP_CI (see testtool).
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
-	tool, err := exec.LookPath("pdftotext")
-	if err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("MENTORSKAP_CI") != "" {
-			t.Fatal("pdftotext (Debian package poppler-utils) is required in CI")
-		}
-		t.Skip("pdftotext not installed (Debian package poppler-utils); cannot check the PDF's text")
-	}
+	tool := testtool.Command(t, "pdftotext", testtool.Poppler)
 	cmd := exec.Command(tool, "-enc", "UTF-8", "-", "-")
 	cmd.Stdin = bytes.NewReader(pdf)
 	var out, stderr bytes.Buffer
@@ -387,8 +381,8 @@ func TestAgreementCopies(t *testing.T) {
 	if t.Failed() {
 		t.Fatalf("PDF text:\n%s", text)
 	}
-	if tool, err := exec.LookPath("pdfinfo"); err == nil { // from the same package as pdftotext
-		cmd := exec.Command(tool, "-enc", "UTF-8", "-")
+	{
+		cmd := exec.Command(testtool.Command(t, "pdfinfo", testtool.Poppler), "-enc", "UTF-8", "-")
 		cmd.Stdin = strings.NewReader(res.Body)
 		out, err := cmd.Output()
 		if err != nil || !strings.Contains(string(out), id.T("copy.title")+" · "+f.prog.Name) {
