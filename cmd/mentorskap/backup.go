@@ -17,6 +17,24 @@ func isPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
 }
 
+// openExisting opens a database that must exist already: store.Open would
+// create an empty SQLite file for a mistyped path. It reports a failure to
+// stderr.
+func openExisting(ctx context.Context, dsn string, stderr io.Writer) (*store.DB, bool) {
+	if !isPostgres(dsn) {
+		if _, err := os.Stat(dsn); err != nil {
+			fmt.Fprintln(stderr, "mentorskap:", err)
+			return nil, false
+		}
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		fmt.Fprintln(stderr, "mentorskap:", err)
+		return nil, false
+	}
+	return db, true
+}
+
 const pgDumpHint = `mentorskap backup and restore work on SQLite files. For PostgreSQL use its own tools, e.g.:
   pg_dump --format=custom --file mentorskap.dump "$MENTORSKAP_DB"
   pg_restore --clean --if-exists --no-owner --dbname "$MENTORSKAP_DB" mentorskap.dump
@@ -38,15 +56,9 @@ func runBackup(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mentorskap: backup needs --out FILE and no other arguments")
 		return 2
 	}
-	// store.Open would create an empty database for a mistyped path.
-	if _, err := os.Stat(*dsn); err != nil {
-		fmt.Fprintln(stderr, "mentorskap:", err)
-		return 1
-	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, *dsn)
-	if err != nil {
-		fmt.Fprintln(stderr, "mentorskap:", err)
+	db, ok := openExisting(ctx, *dsn, stderr)
+	if !ok {
 		return 1
 	}
 	defer db.Close()

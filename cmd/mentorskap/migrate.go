@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"mentorskap/internal/store"
 )
@@ -26,17 +25,19 @@ func runMigrate(args []string, stdout, stderr io.Writer) int {
 	}
 	// Looking must not create: store.Open would make an empty SQLite file
 	// for a mistyped path.
-	if *status && !isPostgres(*dsn) {
-		if _, err := os.Stat(*dsn); err != nil {
+	ctx := context.Background()
+	var db *store.DB
+	if *status {
+		var ok bool
+		if db, ok = openExisting(ctx, *dsn, stderr); !ok {
+			return 1
+		}
+	} else {
+		var err error
+		if db, err = store.Open(ctx, *dsn); err != nil {
 			fmt.Fprintln(stderr, "mentorskap:", err)
 			return 1
 		}
-	}
-	ctx := context.Background()
-	db, err := store.Open(ctx, *dsn)
-	if err != nil {
-		fmt.Fprintln(stderr, "mentorskap:", err)
-		return 1
 	}
 	defer db.Close()
 	before, err := db.Migrations(ctx)
