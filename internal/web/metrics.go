@@ -85,10 +85,20 @@ func metricMethod(m string) string {
 
 // MetricsHandler serves /metrics for a listener of its own (serve's
 // --metrics-addr). With MetricsToken set it asks for the token there too.
+// It is not a route of the main router, which the confidentiality matrix
+// lists, as it never answers there.
 func (s *Server) MetricsHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /metrics", s.serveMetrics)
-	return mux
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path != "/metrics":
+			http.NotFound(w, r)
+		case r.Method != http.MethodGet && r.Method != http.MethodHead:
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		default:
+			s.serveMetrics(w, r)
+		}
+	})
 }
 
 // metricsEndpoint answers /metrics on the main address when a token is
