@@ -106,25 +106,9 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 			return err
 		}
 		// Every version that comes into force may move the planned dates,
-		// so the check points are planned again, in order, from the day an
-		// agreement first came into force; answers already given stay.
-		signed, wasInForce := now, false
-		for i := 1; i < len(vs); i++ {
-			if at := vs[i].ActiveSince(); vs[i].Complete() && at.Before(signed) {
-				signed, wasInForce = at, true
-			}
-		}
-		// The follow-up is new only the first time; after that Replan
-		// keeps planning the one the pair has (or had merged or dropped),
-		// rather than starting one long after its month is over.
-		t := evaluation.Timeline{Signed: signed, Start: prog.Start, End: prog.End,
-			Followup: prog.EvalFollowup && !wasInForce, Midpoint: prog.EvalMidpoint, Final: prog.EvalFinal}
-		if d, err := program.ParseDate(cur.Content.StartDate); err == nil {
-			t.Start = d
-		}
-		if d, err := program.ParseDate(cur.Content.EndDate); err == nil {
-			t.End = d
-		}
+		// so the check points are planned again, in order; answers
+		// already given stay.
+		t, _ := timeline(prog, vs) // cur is in force
 		if err := evaluation.Replan(ctx, tx, pairID, t); err != nil {
 			return err
 		}
@@ -134,6 +118,63 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		return nil, err
 	}
 	return GetVersion(ctx, s.DB, pairID, number)
+}
+
+// timeline is what a pair's check points are planned from, given its
+// versions newest first: the day an agreement first came into force, the
+// planned dates of the newest one in force, and which check points the
+// program asks. ok is false while no version is in force.
+func timeline(prog *program.Program, vs []Version) (t evaluation.Timeline, ok bool) {
+	var inForce *Version
+	complete := 0
+	for i := range vs {
+		if !vs[i].Complete() {
+			continue
+		}
+		complete++
+		if inForce == nil {
+			inForce = &vs[i]
+		}
+		if at := vs[i].ActiveSince(); t.Signed.IsZero() || at.Before(t.Signed) {
+			t.Signed = at
+		}
+	}
+	if inForce == nil {
+		return t, false
+	}
+	// The follow-up is new only the first time an agreement comes into
+	// force; after that Replan keeps planning the one the pair has (or had
+	// merged or dropped), rather than starting one long after its month.
+	t.Start, t.End = prog.Start, prog.End
+	t.Followup, t.Midpoint, t.Final = prog.EvalFollowup && complete == 1, prog.EvalMidpoint, prog.EvalFinal
+	if d, err := program.ParseDate(inForce.Content.StartDate); err == nil {
+		t.Start = d
+	}
+	if d, err := program.ParseDate(inForce.Content.EndDate); err == nil {
+		t.End = d
+	}
+	return t, true
+}
+
+// Replan plans a pair's check points again from its agreement in force,
+// as signing does: when its first meeting is confirmed after signing, the
+// chemistry check of that meeting must come before the follow-up and the
+// mid-point. A pair with no agreement in force has nothing planned yet.
+func Replan(ctx context.Context, tx *store.Tx, p *program.Pair) error {
+	vs, err := Versions(ctx, tx, p.ID)
+	if err != nil {
+		return err
+	}
+	prog, err := program.Get(ctx, tx, p.ProgramID)
+	if err != nil {
+		return err
+	}
+	t, ok := timeline(prog, vs)
+	if !ok {
+		return nil
+	}
+	t.Followup = false // the pair's follow-up, if it has or had one, is kept
+	return evaluation.Replan(ctx, tx, p.ID, t)
 }
 
 // goalDrafts turns the agreement's goals into the goal package's drafts.

@@ -335,3 +335,29 @@ func TestAgreementReviewMeeting(t *testing.T) {
 		}
 	})
 }
+
+// A pair that signs before it first meets gets its check points planned
+// again when that first meeting is confirmed: the chemistry check of the
+// meeting comes before the follow-up and the mid-point.
+func TestFirstMeetingAfterSigningMovesTheFollowup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newMeetFixture(t, db)
+		mentee, mentor := f.app.login(f.mentee.Email), f.app.login(f.mentor.Email)
+		f.signVersion(t, mentee, mentor, 0, nil) // 2 March to 2 August, signed 2 March
+		before := f.dues(t)
+		first := f.book(t, 40*24*time.Hour, true) // met only on 11 April
+		after := f.dues(t)
+		floor := first.StartsAt.Add(evaluation.ChemistryWindow)
+		if !before[evaluation.KindFollowup].Before(floor) {
+			t.Fatalf("the scene needs a follow-up before the chemistry check: %v", before)
+		}
+		for _, kind := range []string{evaluation.KindFollowup, evaluation.KindMidpoint} {
+			if due, ok := after[kind]; ok && due.Before(floor) {
+				t.Errorf("%s due %s, before the first meeting's chemistry check on %s", kind, due, floor)
+			}
+		}
+		if after[evaluation.KindFinal].IsZero() || !after[evaluation.KindFinal].Equal(before[evaluation.KindFinal]) {
+			t.Errorf("final evaluation moved: %v → %v", before, after)
+		}
+	})
+}
