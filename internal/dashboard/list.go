@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -281,20 +280,20 @@ func loadPairs(ctx context.Context, q store.Q, programID int64, now time.Time) (
 		if created.T != nil {
 			f.Created = *created.T
 		}
-		b, err := readBooked(meetings, now)
+		b, err := program.ReadBooked(meetings, now)
 		if err != nil {
 			return nil, fmt.Errorf("pair %d: %w", r.PairID, err)
 		}
-		f.MeetingsHeld = b.held
-		if b.last != 0 {
-			f.LastMeeting = at(time.Unix(b.last, 0).UTC())
+		f.MeetingsHeld = b.Held
+		if b.Last != 0 {
+			f.LastMeeting = at(time.Unix(b.Last, 0).UTC())
 		}
-		if b.next != 0 {
-			f.NextMeeting = at(time.Unix(b.next, 0).UTC())
+		if b.Next != 0 {
+			f.NextMeeting = at(time.Unix(b.Next, 0).UTC())
 		}
 		var first *time.Time
-		if b.first != 0 {
-			first = at(time.Unix(b.first, 0).UTC())
+		if b.First != 0 {
+			first = at(time.Unix(b.First, 0).UTC())
 		}
 		f.Signed, f.EvalDue = signed.T, evalDue.T
 		f.ChemistryNo = chemistryNo
@@ -395,43 +394,4 @@ func addName(mentors, mentees *[]string, mentor bool, name string) {
 	} else {
 		*mentees = append(*mentees, name)
 	}
-}
-
-// booked is what a pair's list of booked meetings says at one moment.
-type booked struct {
-	held              int   // confirmed meetings that have started
-	first, last, next int64 // Unix seconds of the first confirmed, the latest held and the next booked meeting; 0 for none
-}
-
-// readBooked reads pair_facts.meetings, "c1767261600 p1769940000": a
-// confirmed or proposed meeting and its start in Unix seconds per word.
-// A meeting counts as held from the second it starts, as everywhere else.
-func readBooked(list string, now time.Time) (booked, error) {
-	var b booked
-	cut := now.Unix()
-	for list != "" {
-		var word string
-		word, list, _ = strings.Cut(list, " ")
-		if len(word) < 2 || (word[0] != 'c' && word[0] != 'p') {
-			return b, fmt.Errorf("dashboard: bad meeting %q in pair facts", word)
-		}
-		at, err := strconv.ParseInt(word[1:], 10, 64)
-		if err != nil {
-			return b, fmt.Errorf("dashboard: bad meeting %q in pair facts", word)
-		}
-		confirmed := word[0] == 'c'
-		switch {
-		case at > cut:
-			if b.next == 0 || at < b.next {
-				b.next = at
-			}
-		case confirmed:
-			b.held++
-			b.last = max(b.last, at)
-		}
-		if confirmed && (b.first == 0 || at < b.first) {
-			b.first = at
-		}
-	}
-	return b, nil
 }

@@ -374,26 +374,3 @@ func TestPaging(t *testing.T) {
 		t.Errorf("empty: %+v", res)
 	}
 }
-
-// TestReadBooked works a pair's meeting list out at one moment: a meeting
-// is held from the second it starts, a proposal is never held, and the
-// next meeting may be either.
-func TestReadBooked(t *testing.T) {
-	at := now.Unix()
-	list := fmt.Sprintf("c%d p%d c%d p%d c%d", at-100, at-50, at, at+1, at+200)
-	b, err := readBooked(list, now.Add(999*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := (booked{held: 2, first: at - 100, last: at, next: at + 1}); b != want {
-		t.Errorf("readBooked = %+v, want %+v", b, want)
-	}
-	if b, _ := readBooked("", now); b != (booked{}) {
-		t.Errorf("empty list = %+v", b)
-	}
-	for _, bad := range []string{"x1", "c", "c12a", "c1  c2"} {
-		if _, err := readBooked(bad, now); err == nil {
-			t.Errorf("readBooked(%q) accepted it", bad)
-		}
-	}
-}

@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -108,7 +109,7 @@ func (p *Pair) StageAt(now time.Time) Stage {
 		return StageFinished
 	case p.Status != PairActive:
 		return StageEnded
-	case p.Life.SignedAt != nil && heldBy(p.Life.Meetings, now):
+	case p.Life.SignedAt != nil && p.Life.held(now):
 		return StageActive
 	case p.Life.SignedAt != nil:
 		return StageSigned
@@ -118,24 +119,54 @@ func (p *Pair) StageAt(now time.Time) Stage {
 	return StageMatched
 }
 
+// held reports whether a confirmed meeting has started by now. The list
+// is written by the database's own triggers; one it cannot read counts as
+// nothing held rather than failing every page that asks the stage.
+func (l Life) held(now time.Time) bool {
+	b, err := ReadBooked(l.Meetings, now)
+	return err == nil && b.Held > 0
+}
+
 // Allows is p.StageAt(now).Allows(a).
 func (p *Pair) Allows(now time.Time, a Action) bool { return p.StageAt(now).Allows(a) }
 
-// heldBy reports whether the pair_facts meeting list holds a confirmed
-// meeting that started at or before now.
-func heldBy(list string, now time.Time) bool {
+// Booked is what a pair's list of booked meetings says at one moment.
+type Booked struct {
+	Held              int   // confirmed meetings that have started
+	First, Last, Next int64 // Unix seconds of the first confirmed, the latest held and the next booked meeting; 0 for none
+}
+
+// ReadBooked reads pair_facts.meetings, "c1767261600 p1769940000": a
+// confirmed or proposed meeting and its start in Unix seconds per word.
+// A meeting counts as held from the second it starts, as everywhere else.
+func ReadBooked(list string, now time.Time) (Booked, error) {
+	var b Booked
 	cut := now.Unix()
 	for list != "" {
 		var word string
 		word, list, _ = strings.Cut(list, " ")
-		if len(word) < 2 || word[0] != 'c' {
-			continue
+		if len(word) < 2 || (word[0] != 'c' && word[0] != 'p') {
+			return b, fmt.Errorf("program: bad meeting %q in pair facts", word)
 		}
-		if at, err := strconv.ParseInt(word[1:], 10, 64); err == nil && at <= cut {
-			return true
+		at, err := strconv.ParseInt(word[1:], 10, 64)
+		if err != nil {
+			return b, fmt.Errorf("program: bad meeting %q in pair facts", word)
+		}
+		confirmed := word[0] == 'c'
+		switch {
+		case at > cut:
+			if b.Next == 0 || at < b.Next {
+				b.Next = at
+			}
+		case confirmed:
+			b.Held++
+			b.Last = max(b.Last, at)
+		}
+		if confirmed && (b.First == 0 || at < b.First) {
+			b.First = at
 		}
 	}
-	return false
+	return b, nil
 }
 
 // How a pair ended. The relationship is voluntary: a member may end it at

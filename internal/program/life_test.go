@@ -1,6 +1,7 @@
 package program
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -71,6 +72,30 @@ func TestRequire(t *testing.T) {
 		e, ok := errs.As(c.p.Require(now, c.a, "x.ended"))
 		if !ok || e.Kind != errs.Conflict || e.Key != c.want {
 			t.Errorf("%s on %s: %v, want conflict %s", c.a, c.p.StageAt(now), e, c.want)
+		}
+	}
+}
+
+// TestReadBooked works a pair's meeting list out at one moment: a meeting
+// is held from the second it starts, a proposal is never held, and the
+// next meeting may be either.
+func TestReadBooked(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	at := now.Unix()
+	list := fmt.Sprintf("c%d p%d c%d p%d c%d", at-100, at-50, at, at+1, at+200)
+	b, err := ReadBooked(list, now.Add(999*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Booked{Held: 2, First: at - 100, Last: at, Next: at + 1}); b != want {
+		t.Errorf("ReadBooked = %+v, want %+v", b, want)
+	}
+	if b, _ := ReadBooked("", now); b != (Booked{}) {
+		t.Errorf("empty list = %+v", b)
+	}
+	for _, bad := range []string{"x1", "c", "c12a", "c1  c2"} {
+		if _, err := ReadBooked(bad, now); err == nil {
+			t.Errorf("ReadBooked(%q) accepted it", bad)
 		}
 	}
 }
