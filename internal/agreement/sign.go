@@ -13,10 +13,6 @@ import (
 	"mentorskap/internal/store"
 )
 
-// FollowupAfter is when the follow-up falls due after an agreement first
-// comes into force; the rule lives with the check points.
-const FollowupAfter = evaluation.FollowupAfter
-
 // SameName reports whether a typed name matches the account name, ignoring
 // case and how the spaces fall.
 func SameName(typed, name string) bool {
@@ -157,9 +153,11 @@ func timeline(prog *program.Program, vs []Version) (t evaluation.Timeline, ok bo
 }
 
 // Replan plans a pair's check points again from its agreement in force,
-// as signing does: when its first meeting is confirmed after signing, the
-// chemistry check of that meeting must come before the follow-up and the
-// mid-point. A pair with no agreement in force has nothing planned yet.
+// as signing does, whenever its confirmed meetings change: the first one
+// brings the chemistry check, which comes before the follow-up and the
+// mid-point. Planning is idempotent, so callers need not work out whether
+// the first meeting moved. A pair with no agreement in force has nothing
+// planned yet.
 func Replan(ctx context.Context, tx *store.Tx, p *program.Pair) error {
 	vs, err := Versions(ctx, tx, p.ID)
 	if err != nil {

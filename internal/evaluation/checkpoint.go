@@ -83,10 +83,6 @@ func (d Due) Path() string {
 	return "/pairs/" + strconv.FormatInt(d.PairID, 10) + "/" + d.Kind
 }
 
-// Carries reports whether the check point asks the questions of kind,
-// its own or merged into it.
-func (d Due) Carries(kind string) bool { return d.Kind == kind || slices.Contains(d.With, kind) }
-
 // opensAt is when a check point due at due can first be answered: the
 // chemistry check from the first meeting, the others OpenBefore their date.
 func opensAt(kind string, due time.Time) time.Time {
@@ -100,17 +96,6 @@ func opensAt(kind string, due time.Time) time.Time {
 type Checks struct {
 	Waiting  []Due // open now: this is what waits for their answer
 	Upcoming []Due // not open yet, each with the moment it opens
-}
-
-// Find returns the check point, waiting or upcoming, that asks the
-// questions of kind.
-func (c Checks) Find(kind string) (Due, bool) {
-	for _, d := range slices.Concat(c.Waiting, c.Upcoming) {
-		if d.Carries(kind) {
-			return d, true
-		}
-	}
-	return Due{}, false
 }
 
 // DueFor lists what userID has not answered for the pair: the check

@@ -272,18 +272,8 @@ func (s *Service) Accept(ctx context.Context, actor *account.User, pairID, meeti
 		if err := addEvent(ctx, tx, m, evAccepted, actor.ID, nil, "", false, now); err != nil {
 			return err
 		}
-		// The first meeting brings the chemistry check, which comes before
-		// the follow-up and the mid-point: a pair that signed before it met
-		// has its check points planned again.
-		var earlier int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM meetings WHERE pair_id = ? AND status = 'confirmed' AND starts_at < ?`,
-			pairID, m.StartsAt).Scan(&earlier); err != nil {
+		if err := agreement.Replan(ctx, tx, p); err != nil {
 			return err
-		}
-		if earlier == 0 {
-			if err := agreement.Replan(ctx, tx, p); err != nil {
-				return err
-			}
 		}
 		return s.tell(ctx, tx, now, p, actor, m, "meeting_accepted", nil, "")
 	})
@@ -351,6 +341,11 @@ func (s *Service) reschedule(ctx context.Context, actor *account.User, pairID, m
 		if err := addEvent(ctx, tx, m, kind, actor.ID, &prev, in.Reason, late, now); err != nil {
 			return err
 		}
+		if move {
+			if err := agreement.Replan(ctx, tx, p); err != nil {
+				return err
+			}
+		}
 		return s.tell(ctx, tx, now, p, actor, m, email, &prev, in.Reason)
 	})
 	if err != nil {
@@ -395,6 +390,9 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, pairID, meeti
 			return err
 		}
 		if err := addEvent(ctx, tx, m, evCancelled, actor.ID, nil, reason, late, now); err != nil {
+			return err
+		}
+		if err := agreement.Replan(ctx, tx, p); err != nil {
 			return err
 		}
 		return s.tell(ctx, tx, now, p, actor, m, "meeting_cancelled", nil, reason)

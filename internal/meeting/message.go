@@ -88,7 +88,8 @@ func (s *Service) Messages(ctx context.Context, actor *account.User, pairID, bef
 	if err != nil {
 		return nil, err
 	}
-	t := &Thread{Pair: p, Ended: !p.Active(), Allowed: terms.MessagesAllowed && p.Allows(s.Clock.Now(), program.ActMessage),
+	now := s.Clock.Now()
+	t := &Thread{Pair: p, Ended: p.StageAt(now).Closed(), Allowed: terms.MessagesAllowed && p.Allows(now, program.ActMessage),
 		UrgentRule: strings.TrimSpace(terms.UrgentRule)}
 	reads, err := readState(ctx, s.DB, pairID)
 	if err != nil {

@@ -89,15 +89,11 @@ func metricMethod(m string) string {
 // lists, as it never answers there.
 func (s *Server) MetricsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path != "/metrics":
+		if r.URL.Path != "/metrics" {
 			http.NotFound(w, r)
-		case r.Method != http.MethodGet && r.Method != http.MethodHead:
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		default:
-			s.serveMetrics(w, r)
+			return
 		}
+		s.serveMetrics(w, r)
 	})
 }
 
@@ -114,16 +110,16 @@ func (s *Server) metricsEndpoint(next http.Handler) http.Handler {
 		if a := accessOf(r); a != nil {
 			a.route = "GET /metrics"
 		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-			return
-		}
 		s.serveMetrics(w, r)
 	})
 }
 
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
 	if s.MetricsToken != "" {
 		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.MetricsToken)) != 1 {
