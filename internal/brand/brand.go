@@ -121,9 +121,7 @@ func Save(ctx context.Context, db *store.DB, actor Actor, now time.Time, c Chang
 	accent, ok := ParseColour(c.Accent)
 	if !ok {
 		v.Add("accent", "brand.error.colour")
-	} else if ratio := Contrast(accent, "#ffffff"); ratio < MinContrast {
-		// White text on the accent and accent text on white have the same
-		// ratio, so one check covers buttons and links.
+	} else if ratio := contrastOnPages(accent); ratio < MinContrast {
 		v.Add("accent", "brand.error.contrast", "ratio", decimal(ratio), "min", decimal(MinContrast))
 	}
 	var logoType string
@@ -239,10 +237,18 @@ func Contrast(a, b string) float64 {
 	return (la + 0.05) / (lb + 0.05)
 }
 
-// Soft is a pale tint of the accent (12% of it over white), for
+// contrastOnPages is the lowest contrast the accent meets on the pages:
+// white text on it and it on white (the same ratio: buttons and links), and
+// it as text on its own pale tint (badges).
+func contrastOnPages(accent string) float64 {
+	b := Brand{Accent: accent}
+	return min(Contrast(accent, "#ffffff"), Contrast(accent, b.Soft()))
+}
+
+// Soft is a pale tint of the accent (8% of it over white), for
 // backgrounds behind text in the ink colour.
 func (b *Brand) Soft() string {
 	r, g, bl := RGB(b.Accent)
-	mix := func(c uint8) uint8 { return uint8(255 - (255-float64(c))*0.12) }
+	mix := func(c uint8) uint8 { return uint8(255 - (255-float64(c))*0.08) }
 	return fmt.Sprintf("#%02x%02x%02x", mix(r), mix(g), mix(bl))
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"mentorskap/internal/brand"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/store"
 )
@@ -50,7 +51,15 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	}
 	l := o.Bundle.Locale(to.Lang)
 	subject := l.T("email."+kind+".subject", args...)
-	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + l.T("email.footer")
+	footer := l.T("email.footer")
+	if b, err := brand.Get(ctx, q); err != nil {
+		return err
+	} else if b.Name != brand.DefaultName {
+		// Say whose emails these are: the organisation's name is what the
+		// recipient knows, Mentorskap only the tool.
+		footer = l.T("email.footer_org", "org", b.Name)
+	}
+	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + footer
 	action := o.action(l, kind, args)
 	var id int64
 	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at,

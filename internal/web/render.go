@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
@@ -93,6 +94,7 @@ type Page struct {
 	Errors    map[string]string // translated message per field
 	Error     string            // message for the whole form
 	Data      any
+	Brand     *brand.Brand // the installation's name, logo and accent, for the header
 }
 
 // Err returns the translated problem with a form field, if any.
@@ -138,6 +140,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page
 		Path:      r.URL.RequestURI(),
 		Languages: i18n.Languages,
 		Data:      data,
+		Brand:     s.pageBrand(r),
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if s.Bundle.Has(c.Value) { // only our own messages, never text from the cookie

@@ -23,6 +23,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.programRoutes(mux)
 	s.enrolRoutes(mux)
 	s.adminRoutes(mux)
+	s.brandRoutes(mux)
 	s.matchingSettingsRoutes(mux)
 	s.matchingRoutes(mux)
 	s.selfMatchRoutes(mux)
