@@ -24,6 +24,7 @@ var urlRE = regexp.MustCompile(`https?://[^\s<>"]+`)
 
 type htmlPara struct {
 	Lines []template.HTML
+	Quote bool // every line began with "> ": someone's own words, quoted
 }
 
 type htmlData struct {
@@ -54,7 +55,9 @@ var htmlTmpl = template.Must(template.New("email").Parse(`<!doctype html>
 <style>
 @media (prefers-color-scheme: dark) {
   .m-bg { background: #151a19 !important; }
-  .m-card { background: #222a28 !important; color: #eef2f0 !important; border-color: #3a4543 !important; }
+  .m-card { background: #222a28 !important; color: #eef2f0 !important; border-left-color: #3a4543 !important; border-right-color: #3a4543 !important; border-bottom-color: #3a4543 !important; }
+  .m-logo { background: #ffffff !important; padding: 4px !important; border-radius: 6px !important; }
+  .m-quote { background: #2c3533 !important; color: #eef2f0 !important; }
   .m-ink { color: #eef2f0 !important; }
   .m-muted { color: #b7c2be !important; }
   .m-link { color: #9fd3cc !important; }
@@ -66,13 +69,14 @@ var htmlTmpl = template.Must(template.New("email").Parse(`<!doctype html>
 <tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:560px;">
 <tr><td style="padding:0 4px 16px 4px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;">
-{{- if .Logo}}<img src="cid:{{.LogoCID}}" alt="" height="40" style="height:40px;width:auto;max-width:200px;vertical-align:middle;border:0;margin-right:10px;">{{end -}}
+{{- if .Logo}}<img class="m-logo" src="cid:{{.LogoCID}}" alt="" height="40" style="height:40px;width:auto;max-width:200px;vertical-align:middle;border:0;margin-right:10px;">{{end -}}
 <span class="m-ink" style="font-size:18px;font-weight:700;color:#1d2b2a;vertical-align:middle;">{{.Brand.Name}}</span>
 </td></tr>
 <tr><td class="m-card" style="background:#ffffff;border:1px solid #dcd8cf;border-top:4px solid {{.Accent}};border-radius:10px;padding:24px;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.55;color:#1d2b2a;">
 {{- range $i, $p := .Paras}}
 {{- if and $.Action.URL (eq $i $.BeforeAction)}}{{template "button" $}}{{end}}
-<p style="margin:0 0 16px 0;">{{range $j, $l := $p.Lines}}{{if $j}}<br>{{end}}{{$l}}{{end}}</p>
+{{if $p.Quote}}<blockquote class="m-quote" style="margin:0 0 16px 0;padding:12px 16px;border-left:4px solid {{$.Accent}};background:#f4f2ed;border-radius:0 8px 8px 0;font-style:italic;">{{range $j, $l := $p.Lines}}{{if $j}}<br>{{end}}{{$l}}{{end}}</blockquote>
+{{- else}}<p style="margin:0 0 16px 0;">{{range $j, $l := $p.Lines}}{{if $j}}<br>{{end}}{{$l}}{{end}}</p>{{end}}
 {{- end}}
 {{- if and .Action.URL (eq .BeforeAction (len .Paras))}}{{template "button" .}}{{end}}
 </td></tr>
@@ -121,7 +125,7 @@ func RenderHTML(m Message) string {
 			p.Lines = append(p.Lines, linkify(line, b.Accent))
 		}
 		if len(p.Lines) > 0 {
-			d.Paras = append(d.Paras, p)
+			d.Paras = append(d.Paras, quoted(p, block))
 		}
 	}
 	if m.Action.URL != "" && d.BeforeAction < 0 {
@@ -152,6 +156,33 @@ func RenderHTML(m Message) string {
 		return ""
 	}
 	return buf.String()
+}
+
+// quoted marks a paragraph whose every line is quoted ("> ", as mail
+// clients quote) and drops the marks: the HTML shows a quote block instead.
+func quoted(p htmlPara, block string) htmlPara {
+	for _, line := range strings.Split(block, "\n") {
+		if !strings.HasPrefix(line, ">") {
+			return p
+		}
+	}
+	for i, l := range p.Lines {
+		s := strings.TrimPrefix(string(l), "&gt;")
+		p.Lines[i] = template.HTML(strings.TrimPrefix(s, " "))
+	}
+	p.Quote = true
+	return p
+}
+
+// Quote marks every line of s as quoted, the way mail clients quote, so
+// that the text part shows it as someone's own words and the HTML part as
+// a quote block.
+func Quote(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight("> "+l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func joinLines(p htmlPara) string {

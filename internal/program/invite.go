@@ -17,6 +17,7 @@ import (
 	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
 )
 
@@ -219,7 +220,7 @@ func (s *Service) sendInvitation(ctx context.Context, q store.Q, now time.Time, 
 		"meetings", prog.MinMeetings, "min", prog.MeetingMinMinutes, "max", prog.MeetingMaxMinutes, "gap", prog.MaxGapDays}}
 	note := textArg{}
 	if inv.Note != "" {
-		note = textArg{key: "enrol.invite_note", args: []any{"inviter", inviter.Name, "note", inv.Note}}
+		note = textArg{key: "enrol.invite_note", args: []any{"inviter", inviter.Name, "note", notify.Quote(inv.Note)}}
 	}
 	to := Recipient(inv.Email, inv.Name, inv.Language, prog)
 	return s.Outbox.Send(ctx, q, now, to, "invitation",

@@ -20,7 +20,11 @@ import (
 func pngOf(t *testing.T, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	img.Set(0, 0, color.RGBA{0x7a, 0x1f, 0x5c, 0xff})
+	for x := 0; x < w && h > 2; x++ { // a bar, so that a rendered logo shows
+		for y := h / 3; y < 2*h/3; y++ {
+			img.Set(x, y, color.RGBA{0x7a, 0x1f, 0x5c, 0xff})
+		}
+	}
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"image/png"
 	"io"
 	"log/slog"
 	"mime"
@@ -64,6 +67,9 @@ func mimeParts(t *testing.T, raw []byte) (mail.Header, map[string][]byte) {
 				}
 				walk(p.Header, p)
 			}
+		}
+		if strings.EqualFold(h.Get("Content-Transfer-Encoding"), "base64") {
+			body = base64.NewDecoder(base64.StdEncoding, body)
 		}
 		data, err := io.ReadAll(body)
 		if err != nil {
@@ -145,7 +151,7 @@ func TestInvitationEmail(t *testing.T) {
 			}
 			text := strings.ReplaceAll(string(parts["text/plain"]), "\r\n", "\n")
 			l := app.bundle.Locale(c.lang)
-			for _, want := range []string{"Cora Coordinator", "Vårkull 2026", "Bergen Næringsråd", l.T(c.role), c.note,
+			for _, want := range []string{"Cora Coordinator", "Vårkull 2026", "Bergen Næringsråd", l.T(c.role), notify.Quote(c.note),
 				l.T("email.footer_org", "org", "Bergen Næringsråd"), l.Int(4), "/invite/"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("%s: text lacks %q:\n%s", c.to, want, text)
@@ -155,13 +161,13 @@ func TestInvitationEmail(t *testing.T) {
 			link := inviteLinkRe.FindString(text)
 			button := l.T("email.invitation.button")
 			for _, want := range []string{`href="` + link + `"`, ">" + button + "</a>", "Bergen Næringsråd", "cid:brand-logo@mentorskap",
-				"background:#7a1f5c", "Cora Coordinator"} {
+				"background:#7a1f5c", "Cora Coordinator", `<blockquote class="m-quote"`} {
 				if !strings.Contains(html, want) {
 					t.Errorf("%s: HTML lacks %q:\n%s", c.to, want, html)
 				}
 			}
-			if len(parts["image/png"]) == 0 {
-				t.Errorf("%s: logo not embedded", c.to)
+			if _, err := png.Decode(bytes.NewReader(parts["image/png"])); err != nil {
+				t.Errorf("%s: logo not embedded: %v", c.to, err)
 			}
 			// MENTORSKAP_EMAIL_HTML=dir writes the HTML parts for looking at
 			// them in a browser (the logo is inlined as a data URL there).
