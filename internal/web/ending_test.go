@@ -351,6 +351,17 @@ func TestAgreementCopies(t *testing.T) {
 	pdfPath := func(n int) string { return f.pairPath + "/agreement/versions/" + strconv.Itoa(n) + "/pdf" }
 	printPath := func(n int) string { return f.pairPath + "/agreement/versions/" + strconv.Itoa(n) + "/print" }
 
+	// The agreement page keeps the fingerprint out of the way, in a
+	// "verify" detail, and the PDF prints it on every page instead.
+	page := f.cMentee.get(f.pairPath + "/agreement")
+	page.mustStatus(t, http.StatusOK)
+	_, after, ok := strings.Cut(page.Body, `<details class="verify">`)
+	inDetail, _, _ := strings.Cut(after, "</details>")
+	if !ok || !strings.Contains(inDetail, version.Hash) || strings.Count(page.Body, version.Hash) != 1 ||
+		!strings.Contains(inDetail, f.app.bundle.Locale("id").T("agreement.verify")) {
+		t.Fatalf("fingerprint not (only) in the verify detail:\n%s", page.Body)
+	}
+
 	// The mentee's copy: Indonesian, Jakarta time.
 	res := f.cMentee.get(pdfPath(v1))
 	res.mustStatus(t, http.StatusOK)
