@@ -82,6 +82,7 @@ func (s *Server) brandLogo(w http.ResponseWriter, r *http.Request) {
 
 type adminBrandData struct {
 	Brand         *brand.Brand
+	NameValue     string // the name as set; "" while the built-in name shows
 	MaxLogoKB     int
 	MaxLogoSide   int
 	DefaultAccent string
@@ -92,7 +93,11 @@ func (s *Server) adminBrandData(r *http.Request) (*adminBrandData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &adminBrandData{Brand: b, MaxLogoKB: brand.MaxLogoBytes >> 10, MaxLogoSide: brand.MaxLogoSide,
+	name := b.Name
+	if name == brand.DefaultName {
+		name = ""
+	}
+	return &adminBrandData{Brand: b, NameValue: name, MaxLogoKB: brand.MaxLogoBytes >> 10, MaxLogoSide: brand.MaxLogoSide,
 		DefaultAccent: brand.DefaultAccent}, nil
 }
 
