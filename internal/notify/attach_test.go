@@ -3,9 +3,11 @@ package notify_test
 import (
 	"context"
 	"mime"
+	"net/mail"
 	"strings"
 	"testing"
 
+	"mentorskap/internal/brand"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -29,6 +31,11 @@ func TestWorkerDeliversAttachments(t *testing.T) {
 			{Name: "meeting.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: []byte(ics)},
 			{Name: "second\r\nX-Evil: 1.txt", ContentType: "text/plain", Data: []byte{0, 1, 2, 255}},
 		}
+		// A bare sender address: the emails go out under the brand's name.
+		if _, err := brand.Save(context.Background(), f.db, adminActor{}, f.clock.Now(),
+			brand.Change{Name: "Kåres Mentorlag", Accent: "#1f5f5b"}); err != nil {
+			t.Fatal(err)
+		}
 		err = f.outbox.SendWith(context.Background(), f.db, f.clock.Now(),
 			notify.Recipient{Email: "kare@example.org", Name: "Kåre Ødegård", Lang: "nb"},
 			"password_reset", files, "name", "Kåre", "link", f.outbox.Link("/reset/abc"), "minutes", 60)
@@ -49,6 +56,12 @@ func TestWorkerDeliversAttachments(t *testing.T) {
 		h, leaves := readMIME(t, raw)
 		if h.Get("Content-Language") != "nb" || h.Get("MIME-Version") != "1.0" {
 			t.Errorf("headers %v", h)
+		}
+		if from, err := mail.ParseAddress(mustDecode(t, h.Get("From"))); err != nil || from.Name != "Kåres Mentorlag" {
+			t.Errorf("From %q: %v", h.Get("From"), err)
+		}
+		if !strings.Contains(string(leaves[0].Data), "Kåres Mentorlag") {
+			t.Errorf("the footer does not name the organisation: %q", leaves[0].Data)
 		}
 		if len(leaves) != 4 {
 			t.Fatalf("%d parts, want text, HTML and two files", len(leaves))
@@ -72,3 +85,8 @@ func TestWorkerDeliversAttachments(t *testing.T) {
 		}
 	})
 }
+
+// adminActor stands in for an administrator changing the brand.
+type adminActor struct{}
+
+func (adminActor) IsAdmin() bool { return true }

@@ -45,8 +45,11 @@ type SMTPConfig struct {
 type SMTPSender struct {
 	cfg  SMTPConfig
 	from mail.Address
-	helo string
-	now  func() time.Time
+	// brandedFrom: the configured sender had no display name, so emails go
+	// out under the organisation's name from the brand.
+	brandedFrom bool
+	helo        string
+	now         func() time.Time
 }
 
 // NewSMTPSender checks the configuration.
@@ -77,7 +80,8 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp: sender address %q: %w", cfg.From, err)
 	}
-	if from.Name == "" {
+	branded := from.Name == ""
+	if branded {
 		from.Name = "Mentorskap"
 	}
 	if cfg.Timeout == 0 {
@@ -89,7 +93,7 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 		// sender's domain is a name the server can at least check.
 		helo = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	}
-	return &SMTPSender{cfg: cfg, from: *from, helo: helo, now: time.Now}, nil
+	return &SMTPSender{cfg: cfg, from: *from, brandedFrom: branded, helo: helo, now: time.Now}, nil
 }
 
 // Send delivers m. The connection honours ctx's deadline and never waits
@@ -152,7 +156,11 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("smtp: DATA: %w", err)
 	}
-	raw, err := Compose(s.from, m, s.now())
+	from := s.from
+	if s.brandedFrom && m.Brand != nil && m.Brand.Name != "" {
+		from.Name = m.Brand.Name
+	}
+	raw, err := Compose(from, m, s.now())
 	if err != nil {
 		w.Close()
 		return fmt.Errorf("smtp: compose: %w", err)
