@@ -29,7 +29,7 @@ import (
 // Defaults used until an administrator sets the brand.
 const (
 	DefaultName   = "Mentorskap"
-	DefaultAccent = "#1f5f5b" // the built-in teal: 7.7:1 against white
+	DefaultAccent = "#1f5f5b" // the built-in teal: 7.4:1 against white
 )
 
 // Limits on what an administrator may save.
