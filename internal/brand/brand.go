@@ -122,7 +122,7 @@ func Save(ctx context.Context, db *store.DB, actor Actor, now time.Time, c Chang
 	if !ok {
 		v.Add("accent", "brand.error.colour")
 	} else if ratio := contrastOnPages(accent); ratio < MinContrast {
-		v.Add("accent", "brand.error.contrast", "ratio", decimal(ratio), "min", decimal(MinContrast))
+		v.Add("accent", "brand.error.contrast", "ratio", decimal{ratio, 2}, "min", decimal{MinContrast, 1})
 	}
 	var logoType string
 	if c.Logo != nil && !c.RemoveLogo {
@@ -202,11 +202,14 @@ func ParseColour(s string) (string, bool) {
 }
 
 // decimal is a number shown in the reader's own notation (4,5 in nb).
-type decimal float64
+type decimal struct {
+	v      float64
+	digits int
+}
 
 func (d decimal) Localize(l *i18n.Locale) string {
-	f := math.Floor(float64(d)*100) / 100 // never round 4.496 up to a passing 4.50
-	return l.Decimal(f, 2)
+	p := math.Pow10(d.digits)
+	return l.Decimal(math.Floor(d.v*p)/p, d.digits) // never round 4.496 up to a passing 4.50
 }
 
 // RGB splits a colour ParseColour accepted into its channels.

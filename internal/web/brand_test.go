@@ -80,7 +80,7 @@ func TestBrandThroughPagesAndAPI(t *testing.T) {
 		// Too light: yellow on white is about 1.1:1. Refused, translated, kept.
 		res = admin.brandForm(map[string]string{"name": "Bergen Mentor", "accent": "#ffd400"}, nil)
 		res.mustStatus(t, http.StatusUnprocessableEntity)
-		res.mustContain(t, "Fargen er for lys", "1,", `value="#ffd400"`, `aria-invalid="true"`)
+		res.mustContain(t, "Fargen er for lys", "minst 4,5:1", `value="#ffd400"`, `aria-invalid="true"`)
 		if _, _, n := brandRow(t, db); n != -1 {
 			t.Fatal("a refused brand was stored")
 		}
