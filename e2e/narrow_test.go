@@ -2,8 +2,12 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // narrowTextJS names the elements whose text wraps in a box narrower than
@@ -80,4 +84,21 @@ func checkNarrowText(t *testing.T, ctx context.Context, name, loc string, width 
 	if narrow := eval[[]string](t, ctx, narrowTextJS); len(narrow) > 0 {
 		t.Errorf("%s (%s): text squeezed under four characters wide at %d px:\n    %s", name, loc, width, strings.Join(narrow, "\n    "))
 	}
+}
+
+// useCrawlLanguage switches the signed-in person to the language named by
+// MENTORSKAP_E2E_LANG (nb, sv, id, en), if set, with the header's language
+// form. The demo's people each keep their own language otherwise; this lets
+// one run check and photograph every role's pages in Indonesian, say, where
+// the longest words are.
+func useCrawlLanguage(t *testing.T, ctx context.Context, s *server) {
+	t.Helper()
+	lang := os.Getenv("MENTORSKAP_E2E_LANG")
+	if lang == "" {
+		return
+	}
+	langJSON, _ := json.Marshal(lang)
+	run(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitReady(chromedp.CSS("#lang-switch")))
+	eval[chromedp.Void](t, ctx, `(() => { const s = document.getElementById('lang-switch'); s.value = `+string(langJSON)+`; s.form.submit(); })()`)
+	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`html[lang=`+string(langJSON)+`]`)))
 }
