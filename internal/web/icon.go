@@ -89,3 +89,16 @@ func icon(name string, label ...string) (template.HTML, error) {
 // render.go's list, so the icon set stays in one file. Package variables are
 // initialised before init runs, and templates are parsed later, at start.
 func init() { funcs["icon"] = icon }
+
+// NavCurrent tells the header which of its sections the page belongs to, so
+// the menu marks it (aria-current="page", styled as the current item). A
+// pair's pages belong to home, where people reach their pairs from.
+func (p *Page) NavCurrent(section string) bool {
+	path, _, _ := strings.Cut(p.Path, "?")
+	switch section {
+	case "/":
+		return path == "/" || strings.HasPrefix(path, "/pairs/") || path == "/calendar"
+	default:
+		return path == section || strings.HasPrefix(path, section+"/")
+	}
+}

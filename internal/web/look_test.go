@@ -201,3 +201,49 @@ func luminance(c rgb) float64 {
 	}
 	return .2126*l[0] + .7152*l[1] + .0722*l[2]
 }
+
+// TestPagesShowIconsAndCurrentSection renders real pages through the
+// router: the program page's section cards carry SVG icons hidden from
+// screen readers (no Unicode stand-ins), back links carry the back arrow,
+// and the header marks the section the page is in, a pair's page under
+// home.
+func TestPagesShowIconsAndCurrentSection(t *testing.T) {
+	t.Parallel()
+	f := newRoleMatrix(t, "Kristian Lunde", "nb", "id")
+	prog := "/programs/" + pid(f.prog.ID)
+
+	r := f.cCoord.get(prog)
+	r.mustStatus(t, 200)
+	r.mustContain(t, `<svg class="icon icon-mail"`, `<svg class="icon icon-match"`, `aria-hidden="true" focusable="false"`,
+		`<a href="/programs" aria-current="page">`)
+	if loc := symbolIcon.FindStringIndex(r.Body); loc != nil {
+		t.Errorf("program page still shows %q as an icon", r.Body[loc[0]:loc[1]])
+	}
+	if strings.Contains(r.Body, `<a href="/" aria-current="page">`) {
+		t.Error("program page marks home as the current section")
+	}
+
+	r = f.cMentee.get(f.pairPath + "/meetings")
+	r.mustStatus(t, 200)
+	r.mustContain(t, `<svg class="icon icon-back"`, `<a href="/" aria-current="page">`)
+
+	r = f.cCoord.get(prog + "/participants")
+	r.mustStatus(t, 200)
+	r.mustContain(t, `<svg class="icon icon-back"`, `<a href="/programs" aria-current="page">`)
+}
+
+func TestNavCurrent(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		path, section string
+		want          bool
+	}{
+		{"/", "/", true}, {"/pairs/3/meetings?x=1", "/", true}, {"/calendar", "/", true},
+		{"/programs", "/", false}, {"/programs", "/programs", true}, {"/programs/4/dashboard?page=2", "/programs", true},
+		{"/programsx", "/programs", false}, {"/profile/security", "/profile", true}, {"/admin", "/profile", false},
+	} {
+		if got := (&Page{Path: c.path}).NavCurrent(c.section); got != c.want {
+			t.Errorf("NavCurrent(%q) on %s = %v, want %v", c.section, c.path, got, c.want)
+		}
+	}
+}
