@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+
+	"mentorskap/internal/account"
 )
 
 // The product's icons: one set, drawn here as strokes on a 24×24 grid so
@@ -92,12 +94,20 @@ func init() { funcs["icon"] = icon }
 
 // NavCurrent tells the header which of its sections the page belongs to, so
 // the menu marks it (aria-current="page", styled as the current item). A
-// pair's pages belong to home, where people reach their pairs from.
+// pair's pages belong to where the viewer reaches pairs from: home for a
+// participant, the programs for a coordinator or an administrator.
 func (p *Page) NavCurrent(section string) bool {
 	path, _, _ := strings.Cut(p.Path, "?")
+	if strings.HasPrefix(path, "/pairs/") {
+		if p.User != nil && (p.User.Role == account.RoleCoordinator || p.User.Role == account.RoleAdmin) {
+			path = "/programs/pair"
+		} else {
+			path = "/"
+		}
+	}
 	switch section {
 	case "/":
-		return path == "/" || strings.HasPrefix(path, "/pairs/") || path == "/calendar"
+		return path == "/" || path == "/calendar"
 	default:
 		return path == section || strings.HasPrefix(path, section+"/")
 	}

@@ -2,7 +2,9 @@ package web
 
 import (
 	"io/fs"
+
 	"math"
+	"mentorskap/internal/account"
 	"regexp"
 	"strconv"
 	"strings"
@@ -245,5 +247,9 @@ func TestNavCurrent(t *testing.T) {
 		if got := (&Page{Path: c.path}).NavCurrent(c.section); got != c.want {
 			t.Errorf("NavCurrent(%q) on %s = %v, want %v", c.section, c.path, got, c.want)
 		}
+	}
+	coord := &Page{Path: "/pairs/3", User: &account.User{Role: account.RoleCoordinator}}
+	if coord.NavCurrent("/") || !coord.NavCurrent("/programs") {
+		t.Error("a coordinator's pair page belongs to the programs, not home")
 	}
 }
