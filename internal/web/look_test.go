@@ -2,13 +2,13 @@ package web
 
 import (
 	"io/fs"
-
 	"math"
-	"mentorskap/internal/account"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"mentorskap/internal/account"
 )
 
 // TestIconSet checks the icon function's markup: decorative icons are
