@@ -18,8 +18,9 @@ import (
 // measured is the element's own content box, or that of the nearest
 // ancestor that is not inline (text in a <span> wraps in its block); text
 // that is a flex or grid item on its own (an anonymous item beside an icon)
-// is measured by the extent of its lines. Screen-reader-only text, form
-// controls and SVG are left out: they are not read on screen as lines.
+// is measured by the extent of its lines. Screen-reader-only text (also a
+// clipped box of a pixel), form controls and SVG are left out: they are not
+// read on screen as lines.
 const narrowTextJS = `(() => {
   const out = [];
   const canvas = document.createElement('canvas').getContext('2d');
@@ -46,6 +47,17 @@ const narrowTextJS = `(() => {
     }
     return n;
   };
+  // Text kept for screen readers in a clipped box of a pixel or less (a
+  // table head hidden where rows become cards) is not on screen to read.
+  const visuallyHidden = el => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const r = e.getBoundingClientRect();
+      if (r.width > 1 && r.height > 1) continue;
+      const cs = getComputedStyle(e);
+      if (cs.clip !== 'auto' || cs.clipPath !== 'none' || cs.overflow !== 'visible') return true;
+    }
+    return false;
+  };
   const seen = new Set();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node && out.length < 10; node = walker.nextNode()) {
@@ -53,6 +65,7 @@ const narrowTextJS = `(() => {
     const el = node.parentElement;
     if (!el || seen.has(el)) continue;
     if (el.closest('svg, script, style, noscript, template, select, option, textarea, .sr-only, [hidden]')) continue;
+    if (visuallyHidden(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     const n = lines(range.getClientRects());
