@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -114,4 +115,57 @@ func useCrawlLanguage(t *testing.T, ctx context.Context, s *server) {
 	run(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitReady(chromedp.CSS("#lang-switch")))
 	eval[chromedp.Void](t, ctx, `(() => { const s = document.getElementById('lang-switch'); s.value = `+string(langJSON)+`; s.form.submit(); })()`)
 	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`html[lang=`+string(langJSON)+`]`)))
+}
+
+// TestNarrowTextCheck shows the check itself at work, on pages written
+// here: a label/value list whose label column has collapsed (the grid the
+// pages had before, in a box that sizes to its content) is reported with
+// its text, and the product's stylesheet keeps the same Indonesian and
+// Norwegian lists readable in a card, a flex row and a table cell, at phone
+// and desktop widths.
+func TestNarrowTextCheck(t *testing.T) {
+	css, err := os.ReadFile(filepath.Join("..", "internal", "web", "static", "app.css"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	write := func(html string) {
+		t.Helper()
+		doc, _ := json.Marshal(html)
+		run(t, b, chromedp.Navigate("about:blank"))
+		eval[chromedp.Void](t, b, `(() => { document.open(); document.write(`+string(doc)+`); document.close(); })()`)
+	}
+	facts := `<dl class="facts">
+	  <dt>Jeda terlama antarpertemuan (hari)</dt><dd>31 hari</dd>
+	  <dt>Mentee boleh mengirim pertanyaan singkat di antara pertemuan</dt><dd>Ya · Mentor atau mentee, sesuai pilihan mereka</dd>
+	  <dt>Lengste opphold mellom møter</dt><dd>Forberedelsesspørsmål til første møte</dd>
+	  <dt>Tautan pendaftaran untuk dibagikan</dt><dd>http://127.0.0.1:33753/join/XA1Nm349fuxPvyxRyMTbXOdi</dd>
+	</dl>`
+
+	// The old grid: a label column of fit-content(45%) whose words may break
+	// anywhere, in a box as wide as its content allows.
+	write(`<!doctype html><html lang="id"><body style="font:16px sans-serif">
+	<div style="display:flex"><div style="flex:0 1 auto;width:min-content">
+	<dl style="display:grid;grid-template-columns:fit-content(45%) minmax(0,1fr)">
+	  <dt style="overflow-wrap:anywhere">Jeda terlama antarpertemuan</dt><dd style="overflow-wrap:anywhere;margin:0">31 hari</dd>
+	</dl></div></div></body></html>`)
+	bad := eval[[]string](t, b, narrowTextJS)
+	if len(bad) == 0 || !strings.Contains(bad[0], `dt "Jeda terlama antarpertemuan"`) {
+		t.Errorf("a collapsed label column went unreported: %q", bad)
+	}
+
+	write(`<!doctype html><html lang="id"><head><meta name="viewport" content="width=device-width, initial-scale=1"><style>` + string(css) + `</style></head><body><main class="wrap">
+	<div class="grid three"><section class="card">` + facts + `</section><section class="card">` + facts + `</section><section class="card">x</section></div>
+	<div class="grid two"><section class="card">` + facts + `</section><section class="card">x</section></div>
+	<div class="card">` + facts + `</div>
+	<div class="page-head"><div>` + facts + `</div><div class="actions"><a class="button" href="#">Ubah pengaturan</a></div></div>
+	<div class="table-wrap"><table><tr><th scope="row">Dewi Lestari</th><td>` + facts + `</td><td>Sedang berjalan</td></tr></table></div>
+	</main></body></html>`)
+	for _, w := range []int64{phoneWidth, 800, 1280} {
+		run(t, b, setWidth(w))
+		if narrow := eval[[]string](t, b, narrowTextJS); len(narrow) > 0 {
+			t.Errorf("at %d px the stylesheet squeezes text:\n    %s", w, strings.Join(narrow, "\n    "))
+		}
+	}
+	run(t, b, resetWidth())
 }
