@@ -962,6 +962,7 @@ func htmlLang(t *testing.T, ctx context.Context) string {
 // TestHarnessSmoke proves the harness end to end: a server, a browser, a login by
 // keyboard and the page checks on the home page.
 func TestHarnessSmoke(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	s.addUser(t, "kari@example.org", "Kari Koordinator", "coordinator", "a long enough secret")
