@@ -124,6 +124,7 @@ func useCrawlLanguage(t *testing.T, ctx context.Context, s *server) {
 // Norwegian lists readable in a card, a flex row and a table cell, at phone
 // and desktop widths.
 func TestNarrowTextCheck(t *testing.T) {
+	t.Parallel()
 	css, err := os.ReadFile(filepath.Join("..", "internal", "web", "static", "app.css"))
 	if err != nil {
 		t.Fatal(err)
