@@ -30,13 +30,24 @@ import (
 const EnvPostgres = "MENTORSKAP_TEST_POSTGRES"
 
 // Each runs fn once per available dialect as a subtest named after it.
+//
+// The two run in parallel: each has a database of its own, and waiting on
+// PostgreSQL leaves a core free for SQLite. So fn must not share state with
+// the other run, and the caller must not rely on Each having finished when
+// it returns: it returns before the subtests run, and t waits for them.
 func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		fn(t, SQLite(t))
+	})
 	// Under MENTORSKAP_CI the subtest runs (and fails) without a server,
 	// so CI cannot quietly test SQLite alone.
 	if os.Getenv(EnvPostgres) != "" || testtool.CI() {
-		t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+		t.Run("postgres", func(t *testing.T) {
+			t.Parallel()
+			fn(t, Postgres(t))
+		})
 	}
 }
 
