@@ -248,10 +248,11 @@ func contrastOnPages(accent string) float64 {
 	return min(Contrast(accent, "#ffffff"), Contrast(accent, b.Soft()))
 }
 
-// Soft is a pale tint of the accent (8% of it over white), for
+// Soft is a pale tint of the accent (11% of it over white, as app.css
+// mixes --accent-soft), for
 // backgrounds behind text in the ink colour.
 func (b *Brand) Soft() string {
 	r, g, bl := RGB(b.Accent)
-	mix := func(c uint8) uint8 { return uint8(255 - (255-float64(c))*0.08) }
+	mix := func(c uint8) uint8 { return uint8(255 - (255-float64(c))*0.11) }
 	return fmt.Sprintf("#%02x%02x%02x", mix(r), mix(g), mix(bl))
 }

@@ -52,10 +52,10 @@ func (s *Server) brandCSS(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	// The colour passed ParseColour on save: six hex digits, nothing that
-	// could end the rule.
-	io.WriteString(w, ":root {\n  --accent: "+b.Accent+";\n  --accent-ink: #ffffff;\n  --accent-soft: "+b.Soft()+
-		";\n  --brand: var(--accent);\n  --brand-ink: var(--accent-ink);\n  --brand-soft: var(--accent-soft);\n}\n")
+	// Only the two colours an installation sets: app.css mixes the hover,
+	// soft and line shades from them on :root. The colour passed
+	// ParseColour on save: six hex digits, nothing that could end the rule.
+	io.WriteString(w, ":root {\n  --accent: "+b.Accent+";\n  --accent-ink: #ffffff;\n}\n")
 }
 
 // brandLogo serves the uploaded logo. It is public: the login page shows
