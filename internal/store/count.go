@@ -1,0 +1,41 @@
+package store
+
+import (
+	"context"
+	"sync/atomic"
+)
+
+// Counter counts the statements sent on behalf of one context: every
+// Exec, Query and QueryRow through a DB or a Tx, and how often the single
+// writer was taken (an Exec outside a transaction or a Tx). Tests use it to
+// keep the queries behind a page from growing and to show that a read
+// request never waits for the writer; it costs one context lookup per
+// statement when nobody counts.
+type Counter struct {
+	statements atomic.Int64
+	writer     atomic.Int64
+}
+
+type counterKey struct{}
+
+// WithCounter returns a context whose statements c counts.
+func WithCounter(ctx context.Context) (context.Context, *Counter) {
+	c := &Counter{}
+	return context.WithValue(ctx, counterKey{}, c), c
+}
+
+// Statements is how many statements were sent.
+func (c *Counter) Statements() int { return int(c.statements.Load()) }
+
+// Writer is how many times the writer connection was taken.
+func (c *Counter) Writer() int { return int(c.writer.Load()) }
+
+// count notes one statement, and whether it took the writer.
+func count(ctx context.Context, writer bool) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.statements.Add(1)
+		if writer {
+			c.writer.Add(1)
+		}
+	}
+}

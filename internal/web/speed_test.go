@@ -1,0 +1,149 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"mentorskap/internal/demo"
+	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
+)
+
+// The pages a member opens every day are measured here: how many
+// statements each sends to the database (a test keeps that from growing)
+// and what each costs through the whole handler chain (a benchmark).
+// bench/README.md has the figures.
+
+// memberPage is one page a member opens often, with the most statements
+// the page may send (recorded when it was last made faster: raise it only
+// with a reason, as every statement is paid on every view).
+type memberPage struct {
+	name, path string
+	want       string // text the page must show, so a 200 error page is caught
+	maxQueries int
+}
+
+// demoMember seeds the demo program and logs in the mentee of its active
+// pair with the most meetings, returning the session cookie and the pages
+// that person opens often.
+func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, srv.DB, srv.Clock); err != nil {
+		tb.Fatal(err)
+	}
+	var pairID, meetingID int64
+	var email string
+	if err := srv.DB.QueryRow(ctx, `SELECT p.id, u.email FROM pairs p
+		JOIN pair_members pm ON pm.pair_id = p.id AND pm.side = 'mentee'
+		JOIN users u ON u.id = pm.user_id
+		WHERE p.status = 'active'
+		ORDER BY (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id) DESC, p.id LIMIT 1`).Scan(&pairID, &email); err != nil {
+		tb.Fatal(err)
+	}
+	// The latest meeting with notes: the one a member reopens.
+	if err := srv.DB.QueryRow(ctx, `SELECT m.id FROM meetings m JOIN meeting_notes n ON n.meeting_id = m.id
+		WHERE m.pair_id = ? ORDER BY m.starts_at DESC LIMIT 1`, pairID).Scan(&meetingID); err != nil {
+		tb.Fatal(err)
+	}
+	pair := fmt.Sprintf("/pairs/%d", pairID)
+	meeting := fmt.Sprintf("%s/meetings/%d", pair, meetingID)
+	return loginCookie(tb, srv, email, demo.Password), []memberPage{
+		{"home", "/", pair, 14},
+		{"pair home", pair, "/meetings", 30},
+		{"meetings", pair + "/meetings", "/meetings/", 30},
+		{"meeting", meeting, "/notes", 30},
+		{"notes", meeting + "/notes", "<form", 30},
+		{"goals", pair + "/goals", "/goals/", 30},
+		{"messages", pair + "/messages", "<form", 30},
+	}
+}
+
+// loginCookie posts the login form and returns the session cookie.
+func loginCookie(tb testing.TB, srv *Server, email, password string) *http.Cookie {
+	tb.Helper()
+	form := url.Values{"email": {email}, "password": {password}}.Encode()
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie && rec.Code == http.StatusSeeOther {
+			return c
+		}
+	}
+	tb.Fatalf("login %s: status %d: %s", email, rec.Code, rec.Body)
+	return nil
+}
+
+// getCounted requests path as the cookie's owner and counts the statements
+// the whole handler chain sent on its behalf.
+func getCounted(srv *Server, cookie *http.Cookie, path string) (*httptest.ResponseRecorder, *store.Counter) {
+	ctx, n := store.WithCounter(context.Background())
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return rec, n
+}
+
+// TestMemberPageQueries counts the statements behind each page a member
+// opens often and fails when a page needs more than it did when it was
+// last made faster, or when a page read takes the writer (on SQLite the
+// one writer is every save's queue; a page view must not wait in it).
+func TestMemberPageQueries(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		app := newTestAppDB(t, db)
+		cookie, pages := demoMember(t, app.srv)
+		for _, p := range pages {
+			// Twice: the first view may mark messages read, which is a
+			// write the person caused; the second has nothing new.
+			getCounted(app.srv, cookie, p.path)
+			rec, n := getCounted(app.srv, cookie, p.path)
+			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), p.want) {
+				t.Fatalf("%s (%s): status %d, want %q in:\n%s", p.name, p.path, rec.Code, p.want, rec.Body)
+			}
+			t.Logf("%-10s %2d statements", p.name, n.Statements())
+			if n.Statements() > p.maxQueries {
+				t.Errorf("%s: %d statements, at most %d were needed", p.name, n.Statements(), p.maxQueries)
+			}
+			if n.Writer() != 0 {
+				t.Errorf("%s: a page read took the writer %d times", p.name, n.Writer())
+			}
+		}
+	})
+}
+
+// BenchmarkMemberPages measures each page a member opens often through the
+// whole handler chain, and reports its statements.
+//
+//	go test -run '^$' -bench MemberPages -benchmem ./internal/web/
+func BenchmarkMemberPages(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server) {
+		cookie, pages := demoMember(b, srv)
+		for _, p := range pages {
+			b.Run(strings.ReplaceAll(p.name, " ", "-"), func(b *testing.B) {
+				b.ReportAllocs()
+				queries := 0
+				cpu := cpuTime()
+				for b.Loop() {
+					rec, n := getCounted(srv, cookie, p.path)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("GET %s: status %d: %s", p.path, rec.Code, rec.Body)
+					}
+					queries = n.Statements()
+				}
+				// CPU time is steadier than wall time on a shared
+				// machine: other processes' work does not count.
+				b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64(queries), "queries/op")
+			})
+		}
+	})
+}
