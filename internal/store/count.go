@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -14,6 +17,8 @@ import (
 type Counter struct {
 	statements atomic.Int64
 	writer     atomic.Int64
+	mu         sync.Mutex
+	texts      []string
 }
 
 type counterKey struct{}
@@ -30,10 +35,21 @@ func (c *Counter) Statements() int { return int(c.statements.Load()) }
 // Writer is how many times the writer connection was taken.
 func (c *Counter) Writer() int { return int(c.writer.Load()) }
 
+// Texts lists the statements sent, in order, with their white space
+// collapsed: what a test shows when a page needs more than it should.
+func (c *Counter) Texts() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.texts)
+}
+
 // count notes one statement, and whether it took the writer.
-func count(ctx context.Context, writer bool) {
+func count(ctx context.Context, query string, writer bool) {
 	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
 		c.statements.Add(1)
+		c.mu.Lock()
+		c.texts = append(c.texts, strings.Join(strings.Fields(query), " "))
+		c.mu.Unlock()
 		if writer {
 			c.writer.Add(1)
 		}

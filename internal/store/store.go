@@ -157,7 +157,7 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 
 // Exec runs a single write outside an explicit transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	count(ctx, true)
+	count(ctx, query, true)
 	if st := db.wstmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -166,7 +166,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 
 // Query reads from the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	count(ctx, false)
+	count(ctx, query, false)
 	if st := db.rstmts.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -175,7 +175,7 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 
 // QueryRow reads one row from the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	count(ctx, false)
+	count(ctx, query, false)
 	if st := db.rstmts.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -236,7 +236,7 @@ func (t *Tx) stmt(query string) *sql.Stmt {
 func (t *Tx) Dialect() Dialect { return t.db.dialect }
 
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	count(ctx, false)
+	count(ctx, query, false)
 	if st := t.stmt(query); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
@@ -244,7 +244,7 @@ func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 }
 
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	count(ctx, false)
+	count(ctx, query, false)
 	if st := t.stmt(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
@@ -252,7 +252,7 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 }
 
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	count(ctx, false)
+	count(ctx, query, false)
 	if st := t.stmt(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}

@@ -54,13 +54,13 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 	pair := fmt.Sprintf("/pairs/%d", pairID)
 	meeting := fmt.Sprintf("%s/meetings/%d", pair, meetingID)
 	return loginCookie(tb, srv, email, demo.Password), []memberPage{
-		{"home", "/", pair, 14},
-		{"pair home", pair, "/meetings", 30},
-		{"meetings", pair + "/meetings", "/meetings/", 30},
-		{"meeting", meeting, "/notes", 30},
-		{"notes", meeting + "/notes", "<form", 30},
-		{"goals", pair + "/goals", "/goals/", 30},
-		{"messages", pair + "/messages", "<form", 30},
+		{"home", "/", pair, 5},
+		{"pair home", pair, "/meetings", 13},
+		{"meetings", pair + "/meetings", "/meetings/", 7},
+		{"meeting", meeting, "/notes", 8},
+		{"notes", meeting + "/notes", "<form", 12},
+		{"goals", pair + "/goals", "/goals/", 3},
+		{"messages", pair + "/messages", "<form", 7},
 	}
 }
 
@@ -111,7 +111,12 @@ func TestMemberPageQueries(t *testing.T) {
 			}
 			t.Logf("%-10s %2d statements", p.name, n.Statements())
 			if n.Statements() > p.maxQueries {
-				t.Errorf("%s: %d statements, at most %d were needed", p.name, n.Statements(), p.maxQueries)
+				t.Errorf("%s: %d statements, at most %d were needed:\n%s", p.name, n.Statements(), p.maxQueries, strings.Join(n.Texts(), "\n"))
+			}
+			if testing.Verbose() {
+				for _, q := range n.Texts() {
+					t.Logf("    %.160s", q)
+				}
 			}
 			if n.Writer() != 0 {
 				t.Errorf("%s: a page read took the writer %d times", p.name, n.Writer())
