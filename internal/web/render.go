@@ -33,6 +33,7 @@ var funcs = template.FuncMap{
 	"field":    newField,
 	"langName": langName,
 	"join":     strings.Join,
+	"asset":    assetURL,
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"mentorskap/internal/account"
 	"mentorskap/internal/demo"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -151,4 +152,29 @@ func BenchmarkMemberPages(b *testing.B) {
 			})
 		}
 	})
+}
+
+// TestHashedAssets checks that pages link static files by hashed names that
+// are served with a year's cache, and that the plain names still work.
+func TestHashedAssets(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
+	c := app.client()
+	page := c.get("/login")
+	css := assetURL("app.css")
+	if css == "/static/app.css" || !strings.Contains(page.Body, `href="`+css+`"`) {
+		t.Fatalf("login page does not link %s:\n%.600s", css, page.Body)
+	}
+	res := c.get(css)
+	res.mustStatus(t, http.StatusOK)
+	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(res.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("%s: Cache-Control %q, Content-Type %q", css, cc, res.Header.Get("Content-Type"))
+	}
+	plain := c.get("/static/app.css")
+	plain.mustStatus(t, http.StatusOK)
+	if plain.Body != res.Body || strings.Contains(plain.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("plain name: Cache-Control %q, same body %v", plain.Header.Get("Cache-Control"), plain.Body == res.Body)
+	}
+	c.get("/static/app.00000000.css").mustStatus(t, http.StatusNotFound)
 }
