@@ -1,8 +1,11 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -84,10 +87,12 @@ func loginCookie(tb testing.TB, srv *Server, email, password string) *http.Cooki
 
 // getCounted requests path as the cookie's owner and counts the statements
 // the whole handler chain sent on its behalf.
+// It accepts gzip, as browsers do, so the cost of compressing is counted.
 func getCounted(srv *Server, cookie *http.Cookie, path string) (*httptest.ResponseRecorder, *store.Counter) {
 	ctx, n := store.WithCounter(context.Background())
 	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
 	req.AddCookie(cookie)
+	req.Header.Set("Accept-Encoding", "gzip")
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, req)
 	return rec, n
@@ -107,8 +112,13 @@ func TestMemberPageQueries(t *testing.T) {
 			// write the person caused; the second has nothing new.
 			getCounted(app.srv, cookie, p.path)
 			rec, n := getCounted(app.srv, cookie, p.path)
-			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), p.want) {
-				t.Fatalf("%s (%s): status %d, want %q in:\n%s", p.name, p.path, rec.Code, p.want, rec.Body)
+			body := rec.Body.String()
+			if zr, err := gzip.NewReader(rec.Body); err == nil {
+				b, _ := io.ReadAll(zr)
+				body = string(b)
+			}
+			if rec.Code != http.StatusOK || !strings.Contains(body, p.want) {
+				t.Fatalf("%s (%s): status %d, want %q in:\n%s", p.name, p.path, rec.Code, p.want, body)
 			}
 			t.Logf("%-10s %2d statements", p.name, n.Statements())
 			if n.Statements() > p.maxQueries {
@@ -177,4 +187,47 @@ func TestHashedAssets(t *testing.T) {
 		t.Errorf("plain name: Cache-Control %q, same body %v", plain.Header.Get("Cache-Control"), plain.Body == res.Body)
 	}
 	c.get("/static/app.00000000.css").mustStatus(t, http.StatusNotFound)
+}
+
+// TestPagesCompressed checks that a page goes out gzipped when the browser
+// accepts it, unchanged once unpacked, and as it is when the address has a
+// query string (reflected in the page: see writeCompressed) or gzip is
+// refused.
+func TestPagesCompressed(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	u := app.addUser("mentee@example.org", "Ayu Lestari", account.RoleMember, "id")
+	cookie := loginCookie(t, app.srv, u.Email, "password-"+u.Email)
+	get := func(path, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(cookie)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		rec := httptest.NewRecorder()
+		app.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	plain := get("/profile", "")
+	zipped := get("/profile", "br, gzip, deflate")
+	if plain.Code != http.StatusOK || zipped.Header().Get("Content-Encoding") != "gzip" || plain.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("status %d, Content-Encoding %q with gzip accepted and %q without", plain.Code,
+			zipped.Header().Get("Content-Encoding"), plain.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unpacked, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unpacked, plain.Body.Bytes()) || zipped.Body.Len() >= plain.Body.Len()/2 {
+		t.Errorf("unpacked page differs (%v) or barely shrank: %d of %d bytes", err, zipped.Body.Len(), plain.Body.Len())
+	}
+	if !strings.Contains(zipped.Header().Get("Vary"), "Accept-Encoding") {
+		t.Errorf("Vary %q", zipped.Header().Get("Vary"))
+	}
+	for _, c := range []struct{ path, accept string }{{"/profile?x=secret", "gzip"}, {"/profile", "gzip;q=0"}, {"/profile", "identity"}} {
+		if rec := get(c.path, c.accept); rec.Header().Get("Content-Encoding") != "" || rec.Code != http.StatusOK {
+			t.Errorf("%s with %q: status %d, Content-Encoding %q", c.path, c.accept, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+	}
 }
