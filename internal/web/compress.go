@@ -8,9 +8,13 @@ import (
 	"sync"
 )
 
-// gzipMin is the smallest page worth compressing: below it the header and
-// the work cost more than the bytes saved.
-const gzipMin = 1024
+// gzipMin is the smallest page worth compressing. A smaller page fits in
+// TCP's initial congestion window (ten segments, about 14 kB with the
+// headers) and arrives in the first round trip compressed or not, while
+// compressing it cost a tenth of a page view's CPU time (bench/README.md).
+// Longer pages (lists, dashboards, the agreement) need more round trips
+// on a slow network, and those are compressed.
+const gzipMin = 12 << 10
 
 // gzipWriters are reused: a gzip.Writer holds over 800 kB of tables, too
 // much to make for every page.
@@ -20,8 +24,9 @@ var gzipWriters = sync.Pool{New: func() any {
 }}
 
 // writeCompressed writes a rendered HTML page, gzipped when the browser
-// accepts it. Pages are a few kilobytes of repetitive markup and shrink to
-// about a fifth, which is what a phone on a slow network waits for.
+// accepts it and the page is long (see gzipMin). Pages are repetitive
+// markup and shrink to about a fifth, which is what a phone on a slow
+// network waits for.
 //
 // A page whose address has a query string goes out as it is: the address
 // is written back into every page (the language switcher's return path),
