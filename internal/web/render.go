@@ -61,6 +61,8 @@ var funcs = template.FuncMap{
 	},
 }
 
+var sharedPages = sync.OnceValues(parsePages)
+
 func parsePages() (*pages, error) {
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
