@@ -96,7 +96,7 @@ func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
 			t.Fatalf("email: %+v", mail)
 		}
 		for _, want := range []string{"Marit Mentor", "Ola Mentee", "- Goals and expectations\n- Pay in my field",
-			"4. mar. 2026 10:00", "http://mentorskap.test/pairs/"} {
+			"onsdag 4. mar. 2026 kl. 10.00 (norsk tid)", "http://mentorskap.test/pairs/"} {
 			if !strings.Contains(mail.Body, want) {
 				t.Errorf("email body lacks %q:\n%s", want, mail.Body)
 			}
