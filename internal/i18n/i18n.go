@@ -193,6 +193,7 @@ type Locale struct {
 	lang   string
 	bundle *Bundle
 	fmt    format
+	roles  *roleSwap // a program's own role words, or nil (see WithRoles)
 }
 
 // Lang returns the language code, for <html lang>.
@@ -210,6 +211,9 @@ func (l *Locale) T(key string, args ...any) string {
 	if m.plural != nil {
 		text = m.plural["other"]
 	}
+	if l.roles != nil {
+		text = l.roles.apply(text)
+	}
 	return l.fill(text, args)
 }
 
@@ -226,6 +230,9 @@ func (l *Locale) N(key string, n int, args ...any) string {
 		if text == "" {
 			text = m.plural["other"]
 		}
+	}
+	if l.roles != nil {
+		text = l.roles.apply(text)
 	}
 	return l.fill(text, append([]any{"count", l.Int(n)}, args...))
 }

@@ -133,7 +133,7 @@ func (p *Page) Weekday(t time.Time) string { return p.L.WeekdayDate(i18n.In(t, p
 // newPage builds the shared part of every page.
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page {
 	p := &Page{
-		L:         s.locale(r),
+		L:         s.withProgramRoles(r, s.locale(r)),
 		User:      user(r),
 		Path:      r.URL.RequestURI(),
 		Languages: i18n.Languages,
