@@ -46,7 +46,7 @@ func TestAgendaSuggestsThePlansThemeForMeetingN(t *testing.T) {
 		if a.Meeting.Number != 1 || a.Theme == nil || a.Theme.Title != DefaultPlan("en").Themes[0].Title {
 			t.Fatalf("first meeting: number %d theme %+v", a.Meeting.Number, a.Theme)
 		}
-		if !a.CanEdit || a.Plan == nil || len(a.Plan.Topics) != 12 {
+		if !a.CanEdit || a.Plan == nil || len(a.Plan.Topics) != 14 {
 			t.Fatalf("the mentee prepares with the libraries: %+v", a)
 		}
 		a, err = f.svc.Agenda(ctx, f.mentor, f.pair.ID, second, "nb")
