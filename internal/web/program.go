@@ -139,8 +139,19 @@ func (s *Server) programNewForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.E(errs.Forbidden, "program.error.cannot_create"))
 		return
 	}
-	def := program.Defaults(s.Clock.Now(), s.locale(r).Lang())
-	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles}, program.SettingsOf(def))
+	l := s.locale(r)
+	def := program.Defaults(s.Clock.Now(), l.Lang())
+	st := program.SettingsOf(def)
+	if r.URL.Query().Get("preset") == "jobs" {
+		// The job-mentoring program of seed 003: its goals, in the
+		// coordinator's language, and its word for the mentee in Norwegian
+		// (deltaker), ready to change before saving.
+		st.Purpose = l.T("program.preset.jobs.purpose")
+		st.Goals = l.T("program.preset.jobs.goals")
+		st.FocusAreas = l.T("program.preset.jobs.focus")
+		st.RoleNames["nb"][i18n.RoleMentee] = "deltaker, deltakeren, deltakere, deltakerne"
+	}
+	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles}, st)
 }
 
 func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {
