@@ -68,6 +68,15 @@ func TestProgramRoleWords(t *testing.T) {
 	if strings.Contains(strings.ToLower(home.Body), "adept") {
 		t.Fatal("the pair home still says adept")
 	}
+	// Before the first meeting the pair home guides the start, and names
+	// the coordinator as the contact person.
+	home.mustContain(t, app.tr("nb", "start.title"), app.tr("nb", "start.success_title"), `href="mailto:coord@example.org"`)
+
+	// The job-mentoring preset fills in the goals of seed 003 and the
+	// Norwegian word its program uses.
+	res = c.get("/programs/new?preset=jobs")
+	res.mustStatus(t, http.StatusOK)
+	res.mustContain(t, "Deltakeren lærer mer norsk", `value="deltaker, deltakeren, deltakere, deltakerne"`)
 
 	// The API shows and changes the words; PATCH keeps the roles it leaves out.
 	api := app.apiClient(coord.Email)
