@@ -6,6 +6,11 @@
 // for counted messages, an object of CLDR plural forms ("one", "other").
 // Placeholders are named: "Welcome, {name}". Arguments are passed as
 // alternating name/value pairs: T("greet", "name", "Kari").
+//
+// glossary/<lang>.json names, per concept, the one term each language uses
+// and the variants it must not; glossary_test.go holds the catalogs to it,
+// so a new text that says "sjekkpunkt" or "kesepakatan" fails the build.
+// A program may call its roles by its own words (roles.go).
 package i18n
 
 import (
