@@ -6,6 +6,11 @@
 // for counted messages, an object of CLDR plural forms ("one", "other").
 // Placeholders are named: "Welcome, {name}". Arguments are passed as
 // alternating name/value pairs: T("greet", "name", "Kari").
+//
+// glossary/<lang>.json names, per concept, the one term each language uses
+// and the variants it must not; glossary_test.go holds the catalogs to it,
+// so a new text that says "sjekkpunkt" or "kesepakatan" fails the build.
+// A program may call its roles by its own words (roles.go).
 package i18n
 
 import (
@@ -199,6 +204,7 @@ type Locale struct {
 	lang   string
 	bundle *Bundle
 	fmt    format
+	roles  *roleSwap // a program's own role words, or nil (see WithRoles)
 }
 
 // Lang returns the language code, for <html lang>.
@@ -216,6 +222,9 @@ func (l *Locale) T(key string, args ...any) string {
 	if m.plural != nil {
 		text = m.plural["other"]
 	}
+	if l.roles != nil {
+		text = l.roles.apply(text)
+	}
 	return l.fill(text, args)
 }
 
@@ -232,6 +241,9 @@ func (l *Locale) N(key string, n int, args ...any) string {
 		if text == "" {
 			text = m.plural["other"]
 		}
+	}
+	if l.roles != nil {
+		text = l.roles.apply(text)
 	}
 	return l.fill(text, append([]any{"count", l.Int(n)}, args...))
 }

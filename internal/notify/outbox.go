@@ -20,6 +20,9 @@ type Recipient struct {
 	Email string
 	Name  string
 	Lang  string
+	// Roles is what the program the email is about calls mentee and
+	// mentor in Lang (program.Recipient fills it); nil for the catalog's words.
+	Roles i18n.RoleWords
 }
 
 // Outbox queues emails.
@@ -49,7 +52,7 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 		// are written together in a transaction of their own.
 		return db.Tx(ctx, func(tx *store.Tx) error { return o.SendWith(ctx, tx, now, to, kind, files, args...) })
 	}
-	l := o.Bundle.Locale(to.Lang)
+	l := o.Bundle.Locale(to.Lang).WithRoles(to.Roles)
 	subject := l.T("email."+kind+".subject", args...)
 	footer := l.T("email.footer")
 	if b, err := brand.Get(ctx, q); err != nil {

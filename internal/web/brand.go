@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"mentorskap/internal/brand"
@@ -34,13 +35,48 @@ const brandUploadLimit = brand.MaxLogoBytes*4/3 + 64<<10
 // every page down with it: the page shows the built-in brand and the error
 // is logged.
 func (s *Server) pageBrand(r *http.Request) *brand.Brand {
+	if b := s.brand.get(); b != nil {
+		return b
+	}
 	b, err := brand.Get(r.Context(), s.DB)
 	if err != nil {
 		s.Log.Error("brand", "err", err, "request_id", requestID(r))
 		return brand.Default()
 	}
+	s.brand.put(b)
 	return b
 }
+
+// brandTTL is how long an instance shows the brand it read last. Every page
+// shows the brand and it changes perhaps once a year, so reading it for each
+// page was a query in every page's budget (TestMemberPageQueries). A save
+// on this instance clears it at once; other instances follow within this.
+const brandTTL = 10 * time.Second
+
+// brandCache holds the last brand read, by the process's own clock (not
+// s.Clock, which tests stop).
+type brandCache struct {
+	mu sync.Mutex
+	b  *brand.Brand
+	at time.Time
+}
+
+func (c *brandCache) get() *brand.Brand {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.b == nil || time.Since(c.at) > brandTTL {
+		return nil
+	}
+	return c.b
+}
+
+func (c *brandCache) put(b *brand.Brand) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.b, c.at = b, time.Now()
+}
+
+func (c *brandCache) clear() { c.put(nil) }
 
 // brandCSS sets the accent for the stylesheet. The URL carries the brand's
 // version, so it may be cached for long; a changed brand has a new URL.
@@ -152,6 +188,7 @@ func (s *Server) adminSaveBrand(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "admin_brand", d, err)
 		return
 	}
+	s.brand.clear()
 	s.redirect(w, r, "/admin/brand", "brand.saved")
 }
 
@@ -208,5 +245,6 @@ func (s *Server) apiPutBrand(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	s.brand.clear()
 	writeJSON(w, http.StatusOK, s.apiBrandOf(b))
 }

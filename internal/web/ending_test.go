@@ -411,7 +411,7 @@ func TestAgreementCopies(t *testing.T) {
 	res.mustStatus(t, http.StatusOK)
 	nb := f.app.bundle.Locale("nb")
 	res.mustContain(t, nb.T("copy.title"), "Dewi Lestari", version.Hash, nb.T("agreement.section.meetings"),
-		"<td>2. mar. 2026 10:00</td>", nb.T("copy.col_method"), "Hver betaler sin egen kaffe.", pdfPath(v1))
+		"<td>2. mar. 2026 10.00</td>", nb.T("copy.col_method"), "Hver betaler sin egen kaffe.", pdfPath(v1))
 
 	// Who may take a copy while the agreement shares nothing.
 	f.anon.get(pdfPath(v1)).mustStatus(t, http.StatusSeeOther)

@@ -99,6 +99,30 @@ type Page struct {
 	Error     string            // message for the whole form
 	Data      any
 	Brand     *brand.Brand // the installation's name, logo and accent, for the header
+
+	// contacts loads a program's coordinators for one of its members (see
+	// Contacts); nil outside a request.
+	contacts func(programID int64) []program.Coordinator
+}
+
+// ContactCard is what the "coordinator_contact" partial shows.
+type ContactCard struct {
+	L       *i18n.Locale
+	Program int64
+	List    []program.Coordinator
+}
+
+// Contacts is the card naming a program's coordinators and how to reach
+// them, for any page that tells a participant to ask the coordinator (the
+// handbook's contact person, seed 004). Only the program's members and
+// coordinators get the list; anyone else gets an empty card, which the
+// partial does not show.
+func (p *Page) Contacts(programID int64) ContactCard {
+	c := ContactCard{L: p.L, Program: programID}
+	if p.contacts != nil {
+		c.List = p.contacts(programID)
+	}
+	return c
 }
 
 // Err returns the translated problem with a form field, if any.
@@ -139,12 +163,24 @@ func (p *Page) Weekday(t time.Time) string { return p.L.WeekdayDate(i18n.In(t, p
 // newPage builds the shared part of every page.
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page {
 	p := &Page{
-		L:         s.locale(r),
+		L:         s.withProgramRoles(r, s.locale(r)),
 		User:      user(r),
 		Path:      r.URL.RequestURI(),
 		Languages: i18n.Languages,
 		Data:      data,
 		Brand:     s.pageBrand(r),
+	}
+	p.contacts = func(programID int64) []program.Coordinator {
+		role, err := s.Programs.RoleIn(r.Context(), p.User, programID)
+		if err != nil || role == program.RoleNone {
+			return nil
+		}
+		list, err := program.Coordinators(r.Context(), s.DB, programID)
+		if err != nil {
+			s.Log.Error("coordinator contacts", "program", programID, "err", err, "request_id", requestID(r))
+			return nil
+		}
+		return list
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if s.Bundle.Has(c.Value) { // only our own messages, never text from the cookie
