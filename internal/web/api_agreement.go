@@ -109,7 +109,7 @@ type apiAgreementVersion struct {
 	Intact     bool               `json:"intact"`
 	Complete   bool               `json:"complete"`
 	CreatedAt  time.Time          `json:"created_at"`
-	CreatedBy  *apiPairMember     `json:"created_by,omitempty"`
+	CreatedBy  *apiPerson         `json:"created_by,omitempty"`
 	Signatures []apiSignature     `json:"signatures"`
 	Content    *agreement.Content `json:"content,omitempty"`
 	// ReviewMeeting is the agreement review meeting the version was saved
@@ -131,7 +131,7 @@ func toAPIVersion(v *agreement.Version, withContent, member bool) apiAgreementVe
 		out.Signatures = append(out.Signatures, a)
 	}
 	if member {
-		out.CreatedBy = &apiPairMember{UserID: v.CreatedBy, Name: v.AuthorName}
+		out.CreatedBy = &apiPerson{UserID: v.CreatedBy, Name: v.AuthorName}
 	}
 	if withContent {
 		c := v.Content

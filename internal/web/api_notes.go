@@ -31,7 +31,8 @@ func (s *Server) apiNotesTable() []apiRoute {
 // ---- Agenda ----
 
 type apiAgendaItem struct {
-	Source string `json:"source"`
+	// Source is always set in answers; a request may leave it out for own.
+	Source string `json:"source,omitempty"`
 	Title  string `json:"title"`
 	Note   string `json:"note"`
 }
