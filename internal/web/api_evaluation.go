@@ -13,8 +13,8 @@ func (s *Server) apiEvaluationTable() []apiRoute {
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/due/upcoming", Handler: s.apiPairDue(true)},
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiGetChemistry},
 		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiPutChemistry},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/chemistry", Handler: s.apiChemistryOverview},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/chemistry/{pairID}/rematch", Handler: s.apiChemistryRematch},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/chemistry", Handler: s.apiChemistryOverview},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/chemistry/{pairID}/rematch", Handler: s.apiChemistryRematch},
 	}
 }
 
@@ -148,7 +148,7 @@ type apiPairChemistry struct {
 }
 
 func (s *Server) apiChemistryOverview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

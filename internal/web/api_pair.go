@@ -52,7 +52,7 @@ type pairInput struct {
 }
 
 func (s *Server) apiListPairs(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

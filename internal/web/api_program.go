@@ -150,7 +150,7 @@ func (s *Server) apiCreateProgram(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetProgram(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
