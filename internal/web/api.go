@@ -77,6 +77,9 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			h = programAsID(h)
 		}
 		if !rt.Public {
+			if rt.Method == http.MethodPost {
+				h = s.idempotent(h)
+			}
 			h = s.requireUser(h)
 		}
 		mux.HandleFunc(rt.Method+" "+rt.Pattern, noStore(h))
