@@ -23,7 +23,8 @@ type apiDue struct {
 	DueAt   time.Time `json:"due_at"`
 	OpensAt time.Time `json:"opens_at"`
 	Overdue bool      `json:"overdue"`
-	Path    string    `json:"path"`
+	Path    string    `json:"path"`     // the page
+	APIPath string    `json:"api_path"` // the same check point in the API
 	With    []string  `json:"with"`
 }
 
@@ -35,7 +36,7 @@ func toAPIDue(ds []evaluation.Due) []apiDue {
 			with = []string{}
 		}
 		out = append(out, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), OpensAt: d.OpensAt.UTC(), Overdue: d.Overdue,
-			Path: d.Path(), With: with})
+			Path: d.Path(), APIPath: apiPrefix + d.Path(), With: with})
 	}
 	return out
 }
