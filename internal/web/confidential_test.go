@@ -384,7 +384,7 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "midpoint"
 		case "qid", "questionID":
 			return "999999"
-		case "inv", "invitationID", "request", "requestID", "tokenID":
+		case "inv", "invitationID", "request", "requestID", "tokenID", "webhookID":
 			return "999999"
 		case "lang":
 			return "en"
@@ -589,6 +589,11 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/openapi.json":                                                      "public", "POST /api/v1/tokens": "any", "GET /api/v1/tokens": "user",
 	"DELETE /api/v1/tokens/{tokenID}": "refused", "GET /api/v1/me": "user", "PATCH /api/v1/me": "user", "DELETE /api/v1/me": "user",
 	"GET /api/v1/programs": "user", "POST /api/v1/programs": "creator",
+	// Webhooks (api_webhook.go): administrators only; the seed has no endpoint, so one named is refused.
+	"GET /api/v1/programs/{programID}/webhooks": "admin", "POST /api/v1/programs/{programID}/webhooks": "admin",
+	"DELETE /api/v1/programs/{programID}/webhooks/{webhookID}":         "refused",
+	"POST /api/v1/programs/{programID}/webhooks/{webhookID}/rotate":    "refused",
+	"GET /api/v1/programs/{programID}/webhooks/{webhookID}/deliveries": "refused",
 	// People (api_people.go).
 	"GET /api/v1/users": "admin", "POST /api/v1/users": "admin", "PUT /api/v1/users/{userID}/role": "admin",
 	"GET /api/v1/outbox": "admin", "GET /api/v1/me/pairs": "user", "PUT /api/v1/me/password": "user",
