@@ -24,6 +24,7 @@ import (
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
+	"mentorskap/internal/webhook"
 )
 
 // receiver is a webhook endpoint as an integrator would write one: it
@@ -288,4 +289,58 @@ func webhookGauge(t *testing.T, s *Server, status string) float64 {
 	}
 	t.Fatalf("no mentorskap_webhook_deliveries{status=%q}", status)
 	return 0
+}
+
+// TestWebhookMeetingEvents: confirming and cancelling a meeting reach the
+// program's endpoint with the time and length, never the place or the
+// reason for cancelling.
+func TestWebhookMeetingEvents(t *testing.T) {
+	t.Parallel()
+	db := storetest.Default(t)
+	f := newMeetFixture(t, db)
+	app := f.app
+	rc := &receiver{t: t, got: map[string]int{}, tries: map[string]int{}}
+	ts := httptest.NewTLSServer(rc)
+	t.Cleanup(ts.Close)
+	ctx := context.Background()
+	if err := db.Tx(ctx, func(tx *store.Tx) error {
+		e, err := webhook.Register(ctx, tx, app.clock.Now(), f.pair.ProgramID, f.mentee.ID, ts.URL,
+			[]string{webhook.MeetingConfirmed, webhook.MeetingCancelled})
+		if err == nil {
+			rc.secret = e.Secret
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mentee, mentor := app.apiClient("ayu@example.org"), app.apiClient("kari@example.org")
+	base := "/api/v1/pairs/" + pid(f.pair.ID)
+	m := apiDecode[apiMeeting](t, mentee.apiSend("POST", base+"/meetings", map[string]any{"date": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Secret café"}), http.StatusCreated)
+	mentor.apiSend("POST", base+"/meetings/"+pid(m.ID)+"/accept", nil).mustStatus(t, http.StatusOK)
+	mentor.apiSend("POST", base+"/meetings/"+pid(m.ID)+"/cancel", map[string]any{"reason": "Private trouble"}).mustStatus(t, http.StatusOK)
+
+	w := jobs.NewWorker(db, app.clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.HandleWebhooks(ts.Client())
+	if _, err := w.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var types []string
+	for _, ev := range rc.events {
+		types = append(types, ev["type"].(string))
+		data := ev["data"].(map[string]any)
+		if data["meeting_id"] != float64(m.ID) || data["starts_at"] != "2026-03-09T10:00:00Z" {
+			t.Errorf("event %v", ev)
+		}
+		b, _ := json.Marshal(ev)
+		for _, secret := range []string{"Secret café", "Private trouble", "place", "reason"} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("event carries %q: %s", secret, b)
+			}
+		}
+	}
+	if strings.Join(types, ",") != "meeting.confirmed,meeting.cancelled" {
+		t.Fatalf("events %v", types)
+	}
 }

@@ -37,10 +37,13 @@ const (
 	PairCreated       = "pair.created"
 	PairEnded         = "pair.ended"    // ended early, by a side or a coordinator
 	PairFinished      = "pair.finished" // reached its planned end
+	AgreementSigned   = "agreement.signed"
+	MeetingConfirmed  = "meeting.confirmed"
+	MeetingCancelled  = "meeting.cancelled"
 )
 
 // Events are the types an endpoint may subscribe to.
-var Events = []string{ParticipantJoined, PairCreated, PairEnded, PairFinished}
+var Events = []string{ParticipantJoined, PairCreated, PairEnded, PairFinished, AgreementSigned, MeetingConfirmed, MeetingCancelled}
 
 // JobKind is the jobs table's kind for a delivery.
 const JobKind = "webhook"
