@@ -40,10 +40,12 @@ const (
 	AgreementSigned   = "agreement.signed"
 	MeetingConfirmed  = "meeting.confirmed"
 	MeetingCancelled  = "meeting.cancelled"
+	// CheckpointAnswered says who answered which check point and when.
+	CheckpointAnswered = "checkpoint.answered"
 )
 
 // Events are the types an endpoint may subscribe to.
-var Events = []string{ParticipantJoined, PairCreated, PairEnded, PairFinished, AgreementSigned, MeetingConfirmed, MeetingCancelled}
+var Events = []string{ParticipantJoined, PairCreated, PairEnded, PairFinished, AgreementSigned, MeetingConfirmed, MeetingCancelled, CheckpointAnswered}
 
 // JobKind is the jobs table's kind for a delivery.
 const JobKind = "webhook"
