@@ -34,8 +34,11 @@ var pageToAPI = map[string]string{
 	"POST /calendar/renew":                "POST /api/v1/calendar/feed",
 	"POST /calendar/revoke":               "DELETE /api/v1/calendar/feed",
 
-	"POST /admin/users":           "POST /api/v1/users",
-	"POST /admin/users/{id}/role": "PUT /api/v1/users/{userID}/role",
+	"POST /admin/users":                          "POST /api/v1/users",
+	"POST /admin/users/{id}/role":                "PUT /api/v1/users/{userID}/role",
+	"POST /programs/{id}/webhooks":               "POST /api/v1/programs/{programID}/webhooks",
+	"POST /programs/{id}/webhooks/{hook}/rotate": "POST /api/v1/programs/{programID}/webhooks/{webhookID}/rotate",
+	"POST /programs/{id}/webhooks/{hook}/remove": "DELETE /api/v1/programs/{programID}/webhooks/{webhookID}",
 
 	"POST /programs":                         "POST /api/v1/programs",
 	"POST /programs/{id}/edit":               "PATCH /api/v1/programs/{programID}",

@@ -6,11 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -343,4 +346,39 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	if strings.Join(types, ",") != "meeting.confirmed,meeting.cancelled" {
 		t.Fatalf("events %v", types)
 	}
+}
+
+// TestWebhookPage: the administrator registers an endpoint on the page,
+// sees its secret once and the delivery log after; a coordinator cannot.
+func TestWebhookPage(t *testing.T) {
+	t.Parallel()
+	db := storetest.Default(t)
+	f := newWebhookFixture(t, db, false)
+	admin := f.app.login("admin@example.org")
+	page := "/programs/" + apiItoa(f.prog.ID) + "/webhooks"
+
+	res := admin.post(page, url.Values{"url": {"http://insecure.example.org"}, "events": {"pair.created"}})
+	res.mustStatus(t, http.StatusUnprocessableEntity)
+	res.mustContain(t, f.app.enrolT("en", "webhook.error.url"), `value="pair.created" checked`)
+
+	res = admin.post(page, url.Values{"url": {f.ts.URL + "/second"}, "events": {"participant.joined"}})
+	res.mustStatus(t, http.StatusOK)
+	res.mustContain(t, "whsec_", f.app.enrolT("en", "webhook.secret_title"))
+	// The receiver checks with the new endpoint's secret; the fixture's
+	// endpoint goes.
+	f.admin.apiSend("DELETE", f.base+"/"+apiItoa(f.hook.ID), nil).mustStatus(t, http.StatusNoContent)
+	f.rc.mu.Lock()
+	f.rc.secret = regexp.MustCompile(`whsec_[A-Za-z0-9+/=]+`).FindString(html.UnescapeString(res.Body))
+	f.rc.mu.Unlock()
+	f.join(t, 1)
+	if _, err := f.worker(db, "w").RunOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	res = admin.get(page)
+	res.mustStatus(t, http.StatusOK)
+	res.mustContain(t, f.ts.URL+"/second", f.app.enrolT("en", "webhook.status.delivered"), f.app.enrolT("en", "webhook.event.participant.joined"))
+	if strings.Contains(res.Body, "whsec_") {
+		t.Fatal("the page shows a secret again")
+	}
+	f.app.login("coord@example.org").get(page).mustStatus(t, http.StatusForbidden)
 }

@@ -84,6 +84,8 @@ var confidentialRoutes = map[string]string{
 	"POST /profile/tokens/{id}/revoke": "refused",
 	"GET /admin":                       "admin", "GET /admin/users": "admin", "POST /admin/users": "admin", "POST /admin/users/{id}/role": "admin",
 	"GET /admin/outbox": "admin", "GET /admin/outbox/{id}": "admin",
+	"GET /programs/{id}/webhooks": "admin", "POST /programs/{id}/webhooks": "admin",
+	"POST /programs/{id}/webhooks/{hook}/rotate": "refused", "POST /programs/{id}/webhooks/{hook}/remove": "refused",
 	// Programs and enrolment.
 	"GET /programs": "user", "GET /programs/new": "creator", "POST /programs": "creator",
 	"GET /programs/{id}": "program", "GET /programs/{id}/edit": "coord", "POST /programs/{id}/edit": "coord",
@@ -384,7 +386,7 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "midpoint"
 		case "qid", "questionID":
 			return "999999"
-		case "inv", "invitationID", "request", "requestID", "tokenID", "webhookID":
+		case "inv", "invitationID", "request", "requestID", "tokenID", "webhookID", "hook":
 			return "999999"
 		case "lang":
 			return "en"
