@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,18 +51,19 @@ func notesSetup(t *testing.T, app *testApp) *notesFixture {
 	return f
 }
 
-var notesUID int
+// notesUID makes uids unique across tests that run side by side.
+var notesUID atomic.Int64
 
 // notesMeeting adds a confirmed meeting directly, as the planning pages
 // would after both sides agreed.
 func notesMeeting(t *testing.T, db *store.DB, pairID int64, at time.Time) int64 {
 	t.Helper()
-	notesUID++
+	uid := fmt.Sprintf("notes-%d@test", notesUID.Add(1))
 	var id int64
 	err := db.Tx(context.Background(), func(tx *store.Tx) error {
 		return tx.QueryRow(context.Background(), `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes,
 			created_at, updated_at) VALUES (?, ?, 'confirmed', ?, 'Europe/Oslo', 60, ?, ?) RETURNING id`,
-			pairID, fmt.Sprintf("notes-%d@test", notesUID), at.UTC(), at.UTC(), at.UTC()).Scan(&id)
+			pairID, uid, at.UTC(), at.UTC(), at.UTC()).Scan(&id)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +125,7 @@ func notesLacks(t *testing.T, r *response, bad ...string) {
 }
 
 func TestNotesAgendaThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	en := app.bundle.Locale("en")
@@ -176,6 +179,7 @@ func TestNotesAgendaThroughPages(t *testing.T) {
 }
 
 func TestNotesChecklistThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	en := app.bundle.Locale("en")
@@ -212,6 +216,7 @@ func TestNotesChecklistThroughPages(t *testing.T) {
 }
 
 func TestNotesActionItemsThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	en := app.bundle.Locale("en")
@@ -257,6 +262,7 @@ func TestNotesActionItemsThroughPages(t *testing.T) {
 }
 
 func TestNotesPrivateNotesThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	secret := "I think the CV needs a full rewrite"
@@ -282,6 +288,7 @@ func TestNotesPrivateNotesThroughPages(t *testing.T) {
 // documents: the two sides; the coordinator and administrators only to read,
 // and only when the agreement shares meetings; nobody else.
 func TestNotesPagesRoleMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	anon := app.client()
@@ -341,6 +348,7 @@ func TestNotesPagesRoleMatrix(t *testing.T) {
 }
 
 func TestNotesMeetingPlanPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	sv := meeting.DefaultPlan("sv")
