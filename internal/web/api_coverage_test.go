@@ -36,6 +36,7 @@ var pageToAPI = map[string]string{
 
 	"POST /admin/users":                          "POST /api/v1/users",
 	"POST /admin/users/{id}/role":                "PUT /api/v1/users/{userID}/role",
+	"POST /admin/brand":                          "PUT /api/v1/brand",
 	"POST /programs/{id}/webhooks":               "POST /api/v1/programs/{programID}/webhooks",
 	"POST /programs/{id}/webhooks/{hook}/rotate": "POST /api/v1/programs/{programID}/webhooks/{webhookID}/rotate",
 	"POST /programs/{id}/webhooks/{hook}/remove": "DELETE /api/v1/programs/{programID}/webhooks/{webhookID}",

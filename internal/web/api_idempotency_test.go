@@ -16,7 +16,6 @@ import (
 // key is free again.
 func TestAPIIdempotencyKey(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		t.Parallel()
 		app := newTestAppDB(t, db)
 		app.addUser("coord@example.org", "Cora", account.RoleCoordinator, "en")
 		app.addUser("other@example.org", "Otto", account.RoleCoordinator, "en")

@@ -17,7 +17,6 @@ import (
 // find their pair. Every step passes the conformance check as well.
 func TestAPIEnrolmentJourney(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		t.Parallel()
 		app := newTestAppDB(t, db)
 		app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 		cora := app.addUser("cora@example.org", "Cora", account.RoleMember, "en")

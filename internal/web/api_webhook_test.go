@@ -149,7 +149,6 @@ func (f *webhookFixture) worker(db *store.DB, id string) *jobs.Worker {
 // rotated secret signs beside the old one.
 func TestWebhookDelivery(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		t.Parallel()
 		f := newWebhookFixture(t, db, true)
 		f.join(t, 1)
 		w := f.worker(db, "w1")
@@ -227,7 +226,6 @@ func TestWebhookOnceAcrossInstances(t *testing.T) {
 		if db.Dialect() != store.Postgres {
 			t.Skip("SQLite has one writer; the race is PostgreSQL's")
 		}
-		t.Parallel()
 		f := newWebhookFixture(t, db, false)
 		const events = 12
 		for i := range events {
