@@ -180,6 +180,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobWorker := jobs.NewWorker(app.db, clock.System{}, log)
 	(&jobs.Reminders{Outbox: app.outbox}).Register(jobWorker, app.web.Agreements)
 	privacy.RegisterPurge(jobWorker, app.outbox)
+	// Webhook deliveries: a plain client with a timeout per request (set in
+	// jobs.sendWebhook); redirects are not followed, so a delivery goes to
+	// the registered address only.
+	jobWorker.HandleWebhooks(&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }})
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); jobWorker.Run(workerCtx) }()
 	defer func() { stopWorker(); <-jobsDone }()

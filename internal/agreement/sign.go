@@ -11,6 +11,7 @@ import (
 	"mentorskap/internal/goal"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
+	"mentorskap/internal/webhook"
 )
 
 // SameName reports whether a typed name matches the account name, ignoring
@@ -91,6 +92,13 @@ func (s *Service) Sign(ctx context.Context, actor *account.User, pairID int64, n
 		}
 		cur.Signatures = append(cur.Signatures, Signature{UserID: actor.ID, Name: actor.Name, Side: viewer.Side,
 			TypedName: strings.TrimSpace(typedName), SignedAt: now, Hash: cur.Hash})
+		// Who signed which version and whether it is now in force; never
+		// the agreement's text.
+		if err := webhook.Emit(ctx, tx, now, p.ProgramID, webhook.AgreementSigned, map[string]any{
+			"pair_id": p.ID, "program_id": p.ProgramID, "version": number, "user_id": actor.ID, "side": viewer.Side,
+			"complete": cur.Complete(), "signed_at": now.UTC().Format(time.RFC3339)}); err != nil {
+			return err
+		}
 		prog, err := program.Get(ctx, tx, p.ProgramID)
 		if err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
+	"mentorskap/internal/webhook"
 )
 
 // OpenBefore is how long before its due date a check point can be
@@ -424,6 +425,13 @@ func (s *Service) Submit(ctx context.Context, actor *account.User, pairID int64,
 				return err
 			}
 		}
-		return nil
+		return emitAnswered(ctx, tx, now, p, kind, actor.ID)
 	})
+}
+
+// emitAnswered tells the program's webhooks who answered which check
+// point and when; the answers are the pair's and never leave.
+func emitAnswered(ctx context.Context, tx store.Q, now time.Time, p *program.Pair, kind string, userID int64) error {
+	return webhook.Emit(ctx, tx, now, p.ProgramID, webhook.CheckpointAnswered, map[string]any{
+		"pair_id": p.ID, "program_id": p.ProgramID, "kind": kind, "user_id": userID, "answered_at": now.UTC().Format(time.RFC3339)})
 }

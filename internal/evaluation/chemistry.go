@@ -160,6 +160,9 @@ func (s *Service) AnswerChemistry(ctx context.Context, actor *account.User, pair
 			cpID, actor.ID, answer, comment, now); err != nil {
 			return err
 		}
+		if err := emitAnswered(ctx, tx, now, p, KindChemistry, actor.ID); err != nil {
+			return err
+		}
 		if answer != AnswerNo || (before != nil && before.Answer == AnswerNo) || s.Outbox == nil {
 			return nil
 		}

@@ -15,6 +15,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
+	"mentorskap/internal/webhook"
 )
 
 // Limits on what people type when planning a meeting.
@@ -272,6 +273,13 @@ func (s *Service) Accept(ctx context.Context, actor *account.User, pairID, meeti
 		if err := addEvent(ctx, tx, m, evAccepted, actor.ID, nil, "", false, now); err != nil {
 			return err
 		}
+		// The program may see that a meeting is planned, when and how
+		// long; never where, or what it is about.
+		if err := webhook.Emit(ctx, tx, now, p.ProgramID, webhook.MeetingConfirmed, map[string]any{
+			"pair_id": p.ID, "program_id": p.ProgramID, "meeting_id": m.ID,
+			"starts_at": m.StartsAt.UTC().Format(time.RFC3339), "minutes": m.Minutes, "confirmed_at": now.Format(time.RFC3339)}); err != nil {
+			return err
+		}
 		if err := agreement.Replan(ctx, tx, p); err != nil {
 			return err
 		}
@@ -390,6 +398,12 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, pairID, meeti
 			return err
 		}
 		if err := addEvent(ctx, tx, m, evCancelled, actor.ID, nil, reason, late, now); err != nil {
+			return err
+		}
+		// The reason is the pair's; the fact and its lateness are not.
+		if err := webhook.Emit(ctx, tx, now, p.ProgramID, webhook.MeetingCancelled, map[string]any{
+			"pair_id": p.ID, "program_id": p.ProgramID, "meeting_id": m.ID,
+			"starts_at": m.StartsAt.UTC().Format(time.RFC3339), "late": late, "cancelled_at": now.Format(time.RFC3339)}); err != nil {
 			return err
 		}
 		if err := agreement.Replan(ctx, tx, p); err != nil {

@@ -19,6 +19,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
+	"mentorskap/internal/webhook"
 )
 
 // InvitationTTL is how long an emailed invitation link works.
@@ -502,6 +503,11 @@ func (s *Service) enrol(ctx context.Context, tx store.Q, now time.Time, prog *Pr
 		return nil, errs.E(errs.Conflict, "enrol.error.already_participant")
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := webhook.Emit(ctx, tx, now, prog.ID, webhook.ParticipantJoined, map[string]any{
+		"program_id": prog.ID, "user_id": out.User.ID, "role": role, "status": StatusPending,
+		"joined_at": now.UTC().Format(time.RFC3339)}); err != nil {
 		return nil, err
 	}
 	return out, s.notifyCoordinators(ctx, tx, now, prog, out.User, role)

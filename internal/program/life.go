@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/store"
+	"mentorskap/internal/webhook"
 )
 
 // A pair's life, written down once. Every page, endpoint and job asks
@@ -246,5 +247,15 @@ func Close(ctx context.Context, tx *store.Tx, e Ending) (bool, error) {
 	if err := callOffMeetings(ctx, tx, e.PairID, e.EndedAt); err != nil {
 		return false, err
 	}
-	return true, nil
+	// Tell the program's webhooks: the fact and the time, never the reason.
+	var programID int64
+	if err := tx.QueryRow(ctx, `SELECT program_id FROM pairs WHERE id = ?`, e.PairID).Scan(&programID); err != nil {
+		return false, err
+	}
+	event := webhook.PairEnded
+	if e.How == EndedAsPlanned {
+		event = webhook.PairFinished
+	}
+	return true, webhook.Emit(ctx, tx, e.EndedAt, programID, event, map[string]any{
+		"pair_id": e.PairID, "program_id": programID, "ended_at": e.EndedAt.UTC().Format(time.RFC3339), "how": e.How})
 }

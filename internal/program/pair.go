@@ -10,6 +10,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
+	"mentorskap/internal/webhook"
 )
 
 // Pair statuses.
@@ -217,6 +218,11 @@ func CreatePairTx(ctx context.Context, tx *store.Tx, out *notify.Outbox, actor *
 					return err
 				}
 			}
+		}
+		if err := webhook.Emit(ctx, tx, now, programID, webhook.PairCreated, map[string]any{
+			"pair_id": pairID, "program_id": programID, "mentor_ids": mentors, "mentee_ids": mentees,
+			"created_at": now.UTC().Format(time.RFC3339)}); err != nil {
+			return err
 		}
 		if out == nil {
 			return nil

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
@@ -27,7 +28,7 @@ func (s *Server) apiTable() []apiRoute {
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
 		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
-		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable())
+		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its
@@ -38,27 +39,27 @@ func (s *Server) apiCoreTable() []apiRoute {
 
 		{Method: "POST", Pattern: "/api/v1/tokens", Handler: s.apiCreateToken, Public: true},
 		{Method: "GET", Pattern: "/api/v1/tokens", Handler: s.apiListTokens},
-		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Handler: s.apiRevokeToken},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{tokenID}", Handler: s.apiRevokeToken},
 
 		{Method: "GET", Pattern: "/api/v1/me", Handler: s.apiMe},
 		{Method: "PATCH", Pattern: "/api/v1/me", Handler: s.apiUpdateMe},
 
 		{Method: "GET", Pattern: "/api/v1/programs", Handler: s.apiListPrograms},
 		{Method: "POST", Pattern: "/api/v1/programs", Handler: s.apiCreateProgram},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}", Handler: s.apiGetProgram},
-		{Method: "PATCH", Pattern: "/api/v1/programs/{id}", Handler: s.apiUpdateProgram},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}", Handler: s.apiGetProgram},
+		{Method: "PATCH", Pattern: "/api/v1/programs/{programID}", Handler: s.apiUpdateProgram},
 
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/participants", Handler: s.apiListParticipants},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/participants/{userID}/approve", Handler: s.apiApproveParticipant},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/participants/{userID}/decline", Handler: s.apiDeclineParticipant},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/participants", Handler: s.apiListParticipants},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/participants/{userID}/approve", Handler: s.apiApproveParticipant},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/participants/{userID}/decline", Handler: s.apiDeclineParticipant},
 
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/invitations", Handler: s.apiListInvitations},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/invitations", Handler: s.apiCreateInvitation},
-		{Method: "DELETE", Pattern: "/api/v1/programs/{id}/invitations/{invitationID}", Handler: s.apiRevokeInvitation},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/invitations", Handler: s.apiListInvitations},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/invitations", Handler: s.apiCreateInvitation},
+		{Method: "DELETE", Pattern: "/api/v1/programs/{programID}/invitations/{invitationID}", Handler: s.apiRevokeInvitation},
 
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/pairs", Handler: s.apiListPairs},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/pairs", Handler: s.apiCreatePair},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/pairs/{pairID}/end", Handler: s.apiEndPair},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/pairs", Handler: s.apiListPairs},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/pairs", Handler: s.apiCreatePair},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/pairs/{pairID}/end", Handler: s.apiEndPair},
 	}
 }
 
@@ -72,7 +73,13 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	known := http.NewServeMux()
 	for _, rt := range s.apiTable() {
 		h := rt.Handler
+		if strings.Contains(rt.Pattern, "{programID}") {
+			h = programAsID(h)
+		}
 		if !rt.Public {
+			if rt.Method == http.MethodPost {
+				h = s.idempotent(h)
+			}
 			h = s.requireUser(h)
 		}
 		mux.HandleFunc(rt.Method+" "+rt.Pattern, noStore(h))
@@ -99,6 +106,15 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		l := s.locale(r)
 		s.problem(w, r, http.StatusMethodNotAllowed, l.T("api.error.method_not_allowed", "method", r.Method), nil)
 	})
+}
+
+// programAsID lets handlers shared with the pages, which call the
+// program's id {id}, read it under that name too.
+func programAsID(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.SetPathValue("id", r.PathValue("programID"))
+		h(w, r)
+	}
 }
 
 // noStore keeps API answers, which may carry tokens and personal data, out
@@ -171,7 +187,7 @@ func apiItoa(n int64) string { return strconv.FormatInt(n, 10) }
 // It answers the error itself and returns ok=false when the handler should
 // stop.
 func (s *Server) coordinatorInput(w http.ResponseWriter, r *http.Request, v any) (*program.Program, bool) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err == nil {
 		var p *program.Program
 		if p, err = s.Programs.RequireCoordinator(r.Context(), user(r), id); err == nil {
@@ -235,4 +251,13 @@ func (s *Server) coordinatorInputAt(w http.ResponseWriter, r *http.Request, v an
 		return nil, 0, false
 	}
 	return p, id, true
+}
+
+// programPathID reads the program's id from the path: {programID} in the
+// API (every id there is named for its thing), {id} on the pages.
+func programPathID(r *http.Request) (int64, error) {
+	if r.PathValue("programID") != "" {
+		return pathID(r, "programID")
+	}
+	return pathID(r, "id")
 }

@@ -66,7 +66,7 @@ func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "tokenID")
 	if err == nil {
 		err = s.Accounts.RevokeToken(r.Context(), user(r).ID, id)
 	}

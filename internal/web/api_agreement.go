@@ -20,8 +20,8 @@ func (s *Server) apiAgreementTable() []apiRoute {
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/agreement/versions/{n}", Handler: s.apiGetAgreementVersion},
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/agreement/diff", Handler: s.apiAgreementDiff},
 		{Method: "POST", Pattern: "/api/v1/pairs/{pairID}/agreement/sign", Handler: s.apiSignAgreement},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/agreement-template", Handler: s.apiGetAgreementTemplate},
-		{Method: "PUT", Pattern: "/api/v1/programs/{id}/agreement-template", Handler: s.apiPutAgreementTemplate},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/agreement-template", Handler: s.apiGetAgreementTemplate},
+		{Method: "PUT", Pattern: "/api/v1/programs/{programID}/agreement-template", Handler: s.apiPutAgreementTemplate},
 	}
 }
 
@@ -109,7 +109,7 @@ type apiAgreementVersion struct {
 	Intact     bool               `json:"intact"`
 	Complete   bool               `json:"complete"`
 	CreatedAt  time.Time          `json:"created_at"`
-	CreatedBy  *apiPairMember     `json:"created_by,omitempty"`
+	CreatedBy  *apiPerson         `json:"created_by,omitempty"`
 	Signatures []apiSignature     `json:"signatures"`
 	Content    *agreement.Content `json:"content,omitempty"`
 	// ReviewMeeting is the agreement review meeting the version was saved
@@ -131,7 +131,7 @@ func toAPIVersion(v *agreement.Version, withContent, member bool) apiAgreementVe
 		out.Signatures = append(out.Signatures, a)
 	}
 	if member {
-		out.CreatedBy = &apiPairMember{UserID: v.CreatedBy, Name: v.AuthorName}
+		out.CreatedBy = &apiPerson{UserID: v.CreatedBy, Name: v.AuthorName}
 	}
 	if withContent {
 		c := v.Content
@@ -399,7 +399,7 @@ func (s *Server) toAPITemplate(programID int64, t *agreement.Template) apiTempla
 }
 
 func (s *Server) apiGetAgreementTemplate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -9,9 +9,9 @@ import (
 
 func (s *Server) apiAnalyticsTable() []apiRoute {
 	return []apiRoute{
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/analytics", Handler: s.apiAnalytics},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/export/pairs.csv", Handler: s.apiExportPairs},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/export/meetings.csv", Handler: s.apiExportMeetings},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/analytics", Handler: s.apiAnalytics},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/export/pairs.csv", Handler: s.apiExportPairs},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/export/meetings.csv", Handler: s.apiExportMeetings},
 	}
 }
 
@@ -106,7 +106,7 @@ func toAPIAnalytics(a *dashboard.Analytics, lang string) apiAnalyticsResult {
 }
 
 func (s *Server) apiAnalytics(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

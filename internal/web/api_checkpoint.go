@@ -15,13 +15,13 @@ func (s *Server) apiCheckpointTable() []apiRoute {
 	return []apiRoute{
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/evaluations/{kind}", Handler: s.apiGetEvaluation},
 		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/evaluations/{kind}", Handler: s.apiAnswerEvaluation},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/evaluations", Handler: s.apiEvaluationOverview},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/evaluations/questions", Handler: s.apiListQuestions},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/evaluations/questions", Handler: s.apiAddQuestion},
-		{Method: "PUT", Pattern: "/api/v1/programs/{id}/evaluations/questions/{questionID}", Handler: s.apiEditQuestion},
-		{Method: "DELETE", Pattern: "/api/v1/programs/{id}/evaluations/questions/{questionID}", Handler: s.apiRemoveQuestion},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/evaluations/questions/{questionID}/move", Handler: s.apiMoveQuestion},
-		{Method: "PUT", Pattern: "/api/v1/programs/{id}/evaluations/settings", Handler: s.apiEvaluationSettings},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/evaluations", Handler: s.apiEvaluationOverview},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/evaluations/questions", Handler: s.apiListQuestions},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/evaluations/questions", Handler: s.apiAddQuestion},
+		{Method: "PUT", Pattern: "/api/v1/programs/{programID}/evaluations/questions/{questionID}", Handler: s.apiEditQuestion},
+		{Method: "DELETE", Pattern: "/api/v1/programs/{programID}/evaluations/questions/{questionID}", Handler: s.apiRemoveQuestion},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/evaluations/questions/{questionID}/move", Handler: s.apiMoveQuestion},
+		{Method: "PUT", Pattern: "/api/v1/programs/{programID}/evaluations/settings", Handler: s.apiEvaluationSettings},
 	}
 }
 
@@ -217,7 +217,7 @@ type apiEvaluationOverview struct {
 }
 
 func (s *Server) apiEvaluationOverview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -274,7 +274,7 @@ func (s *Server) apiQuestionLang(r *http.Request, fallback string) string {
 }
 
 func (s *Server) apiListQuestions(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -9,7 +9,7 @@ import (
 
 func (s *Server) apiDashboardTable() []apiRoute {
 	return []apiRoute{
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/dashboard", Handler: s.apiDashboard},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/dashboard", Handler: s.apiDashboard},
 	}
 }
 
@@ -45,7 +45,7 @@ type apiDashboard struct {
 }
 
 func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

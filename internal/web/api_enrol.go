@@ -39,7 +39,7 @@ type invitationInput struct {
 }
 
 func (s *Server) apiListInvitations(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

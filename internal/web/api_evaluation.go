@@ -13,8 +13,8 @@ func (s *Server) apiEvaluationTable() []apiRoute {
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/due/upcoming", Handler: s.apiPairDue(true)},
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiGetChemistry},
 		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/chemistry", Handler: s.apiPutChemistry},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/chemistry", Handler: s.apiChemistryOverview},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/chemistry/{pairID}/rematch", Handler: s.apiChemistryRematch},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/chemistry", Handler: s.apiChemistryOverview},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/chemistry/{pairID}/rematch", Handler: s.apiChemistryRematch},
 	}
 }
 
@@ -23,7 +23,8 @@ type apiDue struct {
 	DueAt   time.Time `json:"due_at"`
 	OpensAt time.Time `json:"opens_at"`
 	Overdue bool      `json:"overdue"`
-	Path    string    `json:"path"`
+	Path    string    `json:"path"`     // the page
+	APIPath string    `json:"api_path"` // the same check point in the API
 	With    []string  `json:"with"`
 }
 
@@ -35,7 +36,7 @@ func toAPIDue(ds []evaluation.Due) []apiDue {
 			with = []string{}
 		}
 		out = append(out, apiDue{Kind: d.Kind, DueAt: d.DueAt.UTC(), OpensAt: d.OpensAt.UTC(), Overdue: d.Overdue,
-			Path: d.Path(), With: with})
+			Path: d.Path(), APIPath: apiPrefix + d.Path(), With: with})
 	}
 	return out
 }
@@ -148,7 +149,7 @@ type apiPairChemistry struct {
 }
 
 func (s *Server) apiChemistryOverview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

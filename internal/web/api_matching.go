@@ -14,7 +14,7 @@ import (
 // answers with the review as it is afterwards, so a client never has to
 // ask twice.
 func (s *Server) apiMatchingTable() []apiRoute {
-	base := "/api/v1/programs/{id}/matching/proposal"
+	base := "/api/v1/programs/{programID}/matching/proposal"
 	return []apiRoute{
 		{Method: "GET", Pattern: base, Handler: s.apiMatchingReview},
 		{Method: "POST", Pattern: base + "/run", Handler: s.apiMatchingRun},
@@ -24,7 +24,7 @@ func (s *Server) apiMatchingTable() []apiRoute {
 		{Method: "POST", Pattern: base + "/rows/{menteeID}/unlock", Handler: s.apiMatchingLock(false)},
 		{Method: "POST", Pattern: base + "/swap", Handler: s.apiMatchingSwap},
 		{Method: "POST", Pattern: base + "/publish", Handler: s.apiMatchingPublish},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/participants/{userID}/return", Handler: s.apiReturnToPool},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/participants/{userID}/return", Handler: s.apiReturnToPool},
 	}
 }
 
@@ -166,7 +166,7 @@ func (s *Server) apiMatchingAnswer(w http.ResponseWriter, r *http.Request, id in
 }
 
 func (s *Server) apiMatchingReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -175,7 +175,7 @@ func (s *Server) apiMatchingReview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiMatchingRun(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err == nil {
 		_, err = s.Matching.Run(r.Context(), user(r), id)
 	}

@@ -9,8 +9,8 @@ import (
 
 func (s *Server) apiMatchingSettingsTable() []apiRoute {
 	return []apiRoute{
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/matching/settings", Handler: s.apiGetMatchingSettings},
-		{Method: "PUT", Pattern: "/api/v1/programs/{id}/matching/settings", Handler: s.apiPutMatchingSettings},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/matching/settings", Handler: s.apiGetMatchingSettings},
+		{Method: "PUT", Pattern: "/api/v1/programs/{programID}/matching/settings", Handler: s.apiPutMatchingSettings},
 	}
 }
 
@@ -96,7 +96,7 @@ var matchingSettingsFieldNames = func() map[string]string {
 }()
 
 func (s *Server) apiGetMatchingSettings(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -317,7 +317,7 @@ type apiPairHome struct {
 	LateChanges    []apiLateCount      `json:"late_changes"`
 	NextAgenda     *apiAgendaStatus    `json:"next_agenda"`
 	OpenActions    []apiActionItem     `json:"open_action_items"`
-	OpenActionsAll int                 `json:"open_action_items_total"`
+	OpenActionsAll *int                `json:"open_action_items_total,omitempty"`
 	Goals          []apiGoal           `json:"goals"`
 	Due            []apiDue            `json:"due"`
 	DueUpcoming    []apiDue            `json:"due_upcoming"`
@@ -385,8 +385,8 @@ func (s *Server) apiPairHome(w http.ResponseWriter, r *http.Request) {
 			NoticeHours: t.CancelNoticeHours, CoordinatorSees: t.CoordinatorSees},
 		Details: a.Details, NoMeetingBook: h.Next == nil, MeetingsHeld: h.Held,
 		Upcoming: []apiMeeting{}, Timeline: []apiMeeting{}, LateChanges: []apiLateCount{},
-		OpenActions: []apiActionItem{}, OpenActionsAll: len(h.Actions) + h.MoreActions,
-		Goals: []apiGoal{}, Due: []apiDue{}, UnreadMessages: h.Unread, Members: []apiPairHomeMember{},
+		OpenActions: []apiActionItem{},
+		Goals:       []apiGoal{}, Due: []apiDue{}, UnreadMessages: h.Unread, Members: []apiPairHomeMember{},
 	}
 	for _, m := range slices.Concat(p.Mentors, p.Mentees) {
 		out.Members = append(out.Members, apiPairHomeMember{UserID: m.UserID, Name: m.Name, Side: m.Side})
@@ -409,6 +409,12 @@ func (s *Server) apiPairHome(w http.ResponseWriter, r *http.Request) {
 		out.LateChanges = append(out.LateChanges, apiLateCount{UserID: apiOptID(c.UserID), Name: c.Name, Count: c.Count})
 	}
 	out.OpenActions = append(out.OpenActions, toAPIActions(h.Actions, false, h.Today)...)
+	if a.Member() {
+		// Only members' action items are loaded: a coordinator's zero
+		// would be a number that is not true.
+		total := len(h.Actions) + h.MoreActions
+		out.OpenActionsAll = &total
+	}
 	for i := range h.Goals {
 		out.Goals = append(out.Goals, toAPIGoal(&h.Goals[i]))
 	}

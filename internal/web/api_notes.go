@@ -22,16 +22,17 @@ func (s *Server) apiNotesTable() []apiRoute {
 		{Method: "POST", Pattern: m + "/action-items/{itemID}/review", Handler: s.apiReviewActionItem},
 		{Method: "GET", Pattern: "/api/v1/pairs/{pairID}/action-items", Handler: s.apiListActionItems},
 		{Method: "PUT", Pattern: "/api/v1/pairs/{pairID}/action-items/{itemID}", Handler: s.apiUpdateActionItem},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/meeting-plan/{lang}", Handler: s.apiGetMeetingPlan},
-		{Method: "PUT", Pattern: "/api/v1/programs/{id}/meeting-plan/{lang}", Handler: s.apiPutMeetingPlan},
-		{Method: "DELETE", Pattern: "/api/v1/programs/{id}/meeting-plan/{lang}", Handler: s.apiResetMeetingPlan},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/meeting-plan/{lang}", Handler: s.apiGetMeetingPlan},
+		{Method: "PUT", Pattern: "/api/v1/programs/{programID}/meeting-plan/{lang}", Handler: s.apiPutMeetingPlan},
+		{Method: "DELETE", Pattern: "/api/v1/programs/{programID}/meeting-plan/{lang}", Handler: s.apiResetMeetingPlan},
 	}
 }
 
 // ---- Agenda ----
 
 type apiAgendaItem struct {
-	Source string `json:"source"`
+	// Source is always set in answers; a request may leave it out for own.
+	Source string `json:"source,omitempty"`
 	Title  string `json:"title"`
 	Note   string `json:"note"`
 }
@@ -388,7 +389,7 @@ var apiPlanFields = map[string]string{
 }
 
 func (s *Server) apiGetMeetingPlan(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -444,7 +445,7 @@ func apiPlanFieldNames(err error) error {
 }
 
 func (s *Server) apiResetMeetingPlan(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

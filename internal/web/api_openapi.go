@@ -92,6 +92,7 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 		}
 	}
 	doc["tags"] = tags
+	addIdempotencyKey(paths)
 	return json.MarshalIndent(doc, "", "  ")
 }
 
@@ -122,4 +123,22 @@ func mergePaths(dst map[string]any, src any, file string) error {
 		}
 	}
 	return nil
+}
+
+// addIdempotencyKey declares the Idempotency-Key header on every POST that
+// needs a login, the operations apiRoutes wraps in idempotent; written here
+// once rather than by hand on each of them.
+func addIdempotencyKey(paths map[string]any) {
+	for _, v := range paths {
+		item, _ := v.(map[string]any)
+		op, ok := item["post"].(map[string]any)
+		if !ok {
+			continue
+		}
+		if sec, ok := op["security"].([]any); ok && len(sec) == 0 {
+			continue
+		}
+		params, _ := op["parameters"].([]any)
+		op["parameters"] = append(params, map[string]any{"$ref": "#/components/parameters/IdempotencyKey"})
+	}
 }

@@ -26,6 +26,13 @@ type apiPairMember struct {
 	Email  string `json:"email"`
 }
 
+// apiPerson names someone without their address: who saved, wrote or
+// answered something.
+type apiPerson struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+}
+
 func toAPIPair(p *program.Pair) apiPair {
 	members := func(ms []program.PairMember) []apiPairMember {
 		out := make([]apiPairMember, 0, len(ms))
@@ -45,7 +52,7 @@ type pairInput struct {
 }
 
 func (s *Server) apiListPairs(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -11,8 +11,8 @@ func (s *Server) apiPrivacyTable() []apiRoute {
 	return []apiRoute{
 		{Method: "GET", Pattern: "/api/v1/me/export", Handler: s.writeExport},
 		{Method: "DELETE", Pattern: "/api/v1/me", Handler: s.apiDeleteMe},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/retention", Handler: s.apiGetRetention},
-		{Method: "PUT", Pattern: "/api/v1/programs/{id}/retention", Handler: s.apiPutRetention},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/retention", Handler: s.apiGetRetention},
+		{Method: "PUT", Pattern: "/api/v1/programs/{programID}/retention", Handler: s.apiPutRetention},
 	}
 }
 
@@ -56,7 +56,7 @@ func (s *Server) writeRetention(w http.ResponseWriter, r *http.Request, id int64
 }
 
 func (s *Server) apiGetRetention(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -13,30 +13,33 @@ import (
 // there only for those who run the program; my_status only for those who
 // take part in it.
 type apiProgram struct {
-	ID                int64             `json:"id"`
-	Name              string            `json:"name"`
-	Purpose           string            `json:"purpose"`
-	Goals             string            `json:"goals"`
-	FocusAreas        string            `json:"focus_areas"`
-	StartDate         string            `json:"start_date"`
-	EndDate           string            `json:"end_date"`
-	MinMeetings       int               `json:"min_meetings"`
-	MaxGapDays        int               `json:"max_gap_days"`
-	MeetingMinMinutes int               `json:"meeting_min_minutes"`
-	MeetingMaxMinutes int               `json:"meeting_max_minutes"`
-	MessagesAllowed   bool              `json:"messages_allowed"`
-	EvalFollowup      bool              `json:"eval_followup"`
-	EvalMidpoint      bool              `json:"eval_midpoint"`
-	EvalFinal         bool              `json:"eval_final"`
-	DefaultLanguage   string            `json:"default_language"`
-	JoinEnabled       bool              `json:"join_enabled"`
-	JoinRole          string            `json:"join_role"`
-	RoleNames         apiRoleNames      `json:"role_names,omitempty"`
-	MyRole            string            `json:"my_role"`
-	MyStatus          string            `json:"my_status,omitempty"`
-	Counts            *apiProgramCounts `json:"counts,omitempty"`
-	CreatedAt         time.Time         `json:"created_at"`
-	UpdatedAt         time.Time         `json:"updated_at"`
+	ID                int64        `json:"id"`
+	Name              string       `json:"name"`
+	Purpose           string       `json:"purpose"`
+	Goals             string       `json:"goals"`
+	FocusAreas        string       `json:"focus_areas"`
+	StartDate         string       `json:"start_date"`
+	EndDate           string       `json:"end_date"`
+	MinMeetings       int          `json:"min_meetings"`
+	MaxGapDays        int          `json:"max_gap_days"`
+	MeetingMinMinutes int          `json:"meeting_min_minutes"`
+	MeetingMaxMinutes int          `json:"meeting_max_minutes"`
+	MessagesAllowed   bool         `json:"messages_allowed"`
+	EvalFollowup      bool         `json:"eval_followup"`
+	EvalMidpoint      bool         `json:"eval_midpoint"`
+	EvalFinal         bool         `json:"eval_final"`
+	DefaultLanguage   string       `json:"default_language"`
+	JoinEnabled       bool         `json:"join_enabled"`
+	JoinRole          string       `json:"join_role"`
+	RoleNames         apiRoleNames `json:"role_names,omitempty"`
+	// JoinURL is the address of the join link, for the program's
+	// coordinators only and while the link is on; left out otherwise.
+	JoinURL   string            `json:"join_url,omitempty"`
+	MyRole    string            `json:"my_role"`
+	MyStatus  string            `json:"my_status,omitempty"`
+	Counts    *apiProgramCounts `json:"counts,omitempty"`
+	CreatedAt time.Time         `json:"created_at"`
+	UpdatedAt time.Time         `json:"updated_at"`
 }
 
 type apiProgramCounts struct {
@@ -200,7 +203,7 @@ func (s *Server) apiCreateProgram(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiGetProgram(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -232,6 +235,9 @@ func (s *Server) apiUpdateProgram(w http.ResponseWriter, r *http.Request) {
 // participant status of a mentor or mentee.
 func (s *Server) programView(r *http.Request, p *program.Program, role program.Role) apiProgram {
 	out := toAPIProgram(p, role)
+	if role == program.RoleCoordinator && p.JoinEnabled {
+		out.JoinURL = s.Outbox.Link("/join/" + p.JoinToken)
+	}
 	if role == program.RoleMentor || role == program.RoleMentee {
 		if part, err := program.GetParticipant(r.Context(), s.DB, p.ID, user(r).ID); err == nil {
 			out.MyStatus = part.Status

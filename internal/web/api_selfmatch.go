@@ -9,12 +9,12 @@ import (
 
 func (s *Server) apiSelfMatchTable() []apiRoute {
 	return []apiRoute{
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/suggestions", Handler: s.apiSuggestions},
-		{Method: "GET", Pattern: "/api/v1/programs/{id}/match-requests", Handler: s.apiListMatchRequests},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/match-requests", Handler: s.apiCreateMatchRequest},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/match-requests/{requestID}/accept", Handler: s.apiAnswerMatchRequest(matchAccept)},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/match-requests/{requestID}/decline", Handler: s.apiAnswerMatchRequest(matchDecline)},
-		{Method: "POST", Pattern: "/api/v1/programs/{id}/match-requests/{requestID}/withdraw", Handler: s.apiAnswerMatchRequest(matchWithdraw)},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/suggestions", Handler: s.apiSuggestions},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/match-requests", Handler: s.apiListMatchRequests},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/match-requests", Handler: s.apiCreateMatchRequest},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/match-requests/{requestID}/accept", Handler: s.apiAnswerMatchRequest(matchAccept)},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/match-requests/{requestID}/decline", Handler: s.apiAnswerMatchRequest(matchDecline)},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/match-requests/{requestID}/withdraw", Handler: s.apiAnswerMatchRequest(matchWithdraw)},
 	}
 }
 
@@ -74,7 +74,7 @@ type apiSelfMatch struct {
 }
 
 func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiListMatchRequests(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -124,7 +124,7 @@ type matchRequestInput struct {
 }
 
 func (s *Server) apiCreateMatchRequest(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

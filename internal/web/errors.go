@@ -62,6 +62,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var detail string
 	if e, ok := errs.As(err); ok && kind != errs.Internal {
 		detail = l.Msg(e.Key, e.Args)
+		if e.Key == "error.not_found" && isAPI(r) {
+			// The page's "could not find that page" tells a program
+			// nothing; say which address named nothing the caller may see.
+			detail = l.T("api.error.not_found", "path", r.URL.Path)
+		}
 	} else {
 		s.Log.Error("internal error", "request_id", requestID(r), "method", r.Method, "path", loggedPath(r.URL.Path), "err", err)
 		detail = l.T("error.internal", "id", requestID(r))

@@ -168,7 +168,8 @@ type client struct {
 func (a *testApp) client() *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: a.t, app: a, Header: http.Header{}, hc: &http.Client{
-		Jar: jar,
+		Jar:       jar,
+		Transport: conformingTransport{t: a.t, next: http.DefaultTransport},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

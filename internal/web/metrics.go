@@ -18,6 +18,7 @@ import (
 
 	"mentorskap/internal/jobs"
 	"mentorskap/internal/notify"
+	"mentorskap/internal/webhook"
 )
 
 // metrics holds the server's own Prometheus registry. It is not the
@@ -184,6 +185,9 @@ var (
 	descJobsRunning = prometheus.NewDesc("mentorskap_jobs_running", "Jobs held by an instance whose lease has not run out.", nil, nil)
 	descJobsFailing = prometheus.NewDesc("mentorskap_jobs_failing", "Jobs not done whose last try failed; tries remain.", nil, nil)
 	descJobsGaveUp  = prometheus.NewDesc("mentorskap_jobs_given_up", "Jobs that failed too often and are no longer tried.", nil, nil)
+	// descWebhooks counts the delivery log by status (waiting, delivered,
+	// failed, gave_up); rows go when their endpoint is removed.
+	descWebhooks = prometheus.NewDesc("mentorskap_webhook_deliveries", "Webhook deliveries in the log, by status.", []string{"status"}, nil)
 )
 
 // poolDesc uses the names of client_golang's own database/sql collector,
@@ -195,7 +199,7 @@ func poolDesc(name, help string) *prometheus.Desc {
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descDBMaxOpen, descDBOpen, descDBInUse, descDBIdle, descDBWaits, descDBWaitTime,
-		descOutboxQueue, descOutboxFail, descOutboxSent, descJobsDue, descJobsRunning, descJobsFailing, descJobsGaveUp} {
+		descOutboxQueue, descOutboxFail, descOutboxSent, descJobsDue, descJobsRunning, descJobsFailing, descJobsGaveUp, descWebhooks} {
 		ch <- d
 	}
 }
@@ -227,6 +231,13 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descJobsRunning, prometheus.GaugeValue, float64(j.Running))
 		ch <- prometheus.MustNewConstMetric(descJobsFailing, prometheus.GaugeValue, float64(j.Failing))
 		ch <- prometheus.MustNewConstMetric(descJobsGaveUp, prometheus.GaugeValue, float64(j.GaveUp))
+	}
+	if counts, err := webhook.Counts(ctx, c.s.DB); err != nil {
+		ch <- prometheus.NewInvalidMetric(descWebhooks, err)
+	} else {
+		for status, n := range counts {
+			ch <- prometheus.MustNewConstMetric(descWebhooks, prometheus.GaugeValue, float64(n), status)
+		}
 	}
 }
 
