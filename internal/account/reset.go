@@ -112,7 +112,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 		if on, err := TOTPEnabled(ctx, tx, userID); err != nil || on {
 			return err
 		}
-		session, err = s.createSession(ctx, tx, now, userID)
+		session, err = s.createSession(ctx, tx, now, userID, SignIn{Method: MethodResetLink})
 		return err
 	})
 	return session, err

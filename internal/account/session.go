@@ -61,13 +61,13 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 		if on {
 			// The failure count is kept until the code is right too, or a
 			// known password would reset the throttle on guessing codes.
-			challenge, err = createChallenge(ctx, tx, now, id)
+			challenge, err = createChallenge(ctx, tx, now, id, SignIn{Method: MethodPasswordCode})
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
 			return err
 		}
-		token, err = s.createSession(ctx, tx, now, id)
+		token, err = s.createSession(ctx, tx, now, id, SignIn{Method: MethodPassword, IP: ip})
 		return err
 	})
 	if err != nil {
@@ -78,11 +78,12 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 }
 
 // StartSession opens a session for a user who just proved who they are some
-// other way (setup, invitation, password reset).
-func (s *Service) StartSession(ctx context.Context, userID int64) (string, error) {
+// other way (setup, invitation, password reset); how says which, for the
+// sign-in log.
+func (s *Service) StartSession(ctx context.Context, userID int64, how SignIn) (string, error) {
 	var token string
 	err := s.DB.Tx(ctx, func(tx *store.Tx) (err error) {
-		token, err = s.createSession(ctx, tx, s.Clock.Now(), userID)
+		token, err = s.createSession(ctx, tx, s.Clock.Now(), userID, how)
 		return err
 	})
 	return token, err
@@ -92,16 +93,19 @@ func (s *Service) StartSession(ctx context.Context, userID int64) (string, error
 // cases that create or identify the person in the same step (accepting an
 // invitation). Its stored expiry follows the default lifetimes; lookups
 // judge every session by the configured ones.
-func CreateSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
-	return insertSession(ctx, tx, now, userID, DefaultSessionIdle, DefaultSessionLifetime)
+func CreateSession(ctx context.Context, tx store.Q, now time.Time, userID int64, how SignIn) (string, error) {
+	return insertSession(ctx, tx, now, userID, DefaultSessionIdle, DefaultSessionLifetime, how)
 }
 
-func (s *Service) createSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+func (s *Service) createSession(ctx context.Context, tx store.Q, now time.Time, userID int64, how SignIn) (string, error) {
 	idle, life := s.SessionLimits()
-	return insertSession(ctx, tx, now, userID, idle, life)
+	return insertSession(ctx, tx, now, userID, idle, life, how)
 }
 
-func insertSession(ctx context.Context, tx store.Q, now time.Time, userID int64, idle, life time.Duration) (string, error) {
+func insertSession(ctx context.Context, tx store.Q, now time.Time, userID int64, idle, life time.Duration, how SignIn) (string, error) {
+	if err := recordSignIn(ctx, tx, now, userID, how); err != nil {
+		return "", err
+	}
 	token, hash := NewToken()
 	_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
 		hash, userID, now, sessionEnd(now, now, idle, life), now)

@@ -446,7 +446,7 @@ func (s *Service) enrol(ctx context.Context, tx store.Q, now time.Time, prog *Pr
 			return nil, err
 		}
 		out.User = u
-		if out.Session, err = account.CreateSession(ctx, tx, now, u.ID); err != nil {
+		if out.Session, err = account.CreateSession(ctx, tx, now, u.ID, account.SignIn{Method: account.MethodInvitation}); err != nil {
 			return nil, err
 		}
 	}

@@ -141,7 +141,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "setup", nil, err)
 		return
 	}
-	token, err := s.Accounts.StartSession(r.Context(), u.ID)
+	token, err := s.Accounts.StartSession(r.Context(), u.ID, account.SignIn{Method: account.MethodSetup, IP: s.clientIP(r)})
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -82,12 +82,16 @@ type securityData struct {
 	URI           string
 	RecoveryCodes []string
 	Required      bool
+	SignIns       []account.SignInEntry
 }
 
 func (s *Server) securityData(r *http.Request, codes []string) (securityData, error) {
 	u := user(r)
 	st, err := s.Accounts.TOTPStatus(r.Context(), u.ID)
 	d := securityData{State: st, RecoveryCodes: codes, Required: s.RequireAdmin2FA && u.IsAdmin()}
+	if err == nil {
+		d.SignIns, err = s.Accounts.SignInLog(r.Context(), u.ID, account.SignInLogSize)
+	}
 	if st.PendingSecret != "" {
 		d.URI = account.TOTPURI(st.PendingSecret, u.Email)
 		var b strings.Builder
