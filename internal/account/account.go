@@ -67,6 +67,8 @@ type Service struct {
 	// that long after login; zero means DefaultSessionIdle and
 	// DefaultSessionLifetime.
 	SessionIdle, SessionLifetime time.Duration
+	// SSO is single sign-on with OpenID Connect; nil offers none.
+	SSO *OIDC
 }
 
 // gate is the service's hashing bound, or the one the request carries.

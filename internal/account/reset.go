@@ -44,6 +44,11 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, fallbackLang stri
 		if err != nil {
 			return err
 		}
+		// An account that signs in only through its organisation has no
+		// password to reset.
+		if ssoOnly, err := SSOOnly(ctx, tx, u.ID); err != nil || ssoOnly {
+			return err
+		}
 		token, hash := NewToken()
 		if _, err := tx.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			hash, u.ID, now, now.Add(ResetTTL)); err != nil {
@@ -99,6 +104,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 			return store.NotFound(err, "reset.error.invalid_link")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, userID); err != nil {
+			return err
+		}
+		if ssoOnly, err := SSOOnly(ctx, tx, userID); err != nil || ssoOnly {
+			if err == nil {
+				err = errs.E(errs.NotFound, "reset.error.invalid_link")
+			}
 			return err
 		}
 		if err := endWaysIn(ctx, tx, now, userID, ""); err != nil {

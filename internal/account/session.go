@@ -33,13 +33,18 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 	}
 	var hash string
 	var id int64
-	err = s.DB.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = ?`, email).Scan(&id, &hash)
-	known := err == nil
+	var ssoOnly bool
+	err = s.DB.QueryRow(ctx, `SELECT id, password_hash, sso_only FROM users WHERE email = ?`, email).Scan(&id, &hash, &ssoOnly)
+	known := err == nil && hash != noPassword
 	if err != nil {
 		if store.NotFound(err, "") == err {
 			return nil, "", "", a.settle(ctx, false, err)
 		}
 		// A missing account costs the same hash as a wrong password.
+		hash = dummyHash
+	}
+	if !known {
+		// So does an account without a password (made by a provider).
 		hash = dummyHash
 	}
 	ok, err := s.gate(ctx).Check(ctx, hash, password)
@@ -48,6 +53,12 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 	}
 	if !ok || !known {
 		return nil, "", "", errs.E(errs.Unauthorized, "login.error.failed")
+	}
+	if ssoOnly {
+		// Said only to whoever knows the password. The attempt stays
+		// counted: a password that cannot be used is no reason to reset
+		// the throttle.
+		return nil, "", "", errs.E(errs.Unauthorized, "sso.error.sso_only")
 	}
 	var token, challenge string
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {

@@ -42,6 +42,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.privacyRoutes(mux)
 	s.securityRoutes(mux)
 	s.signInLinkRoutes(mux)
+	s.ssoRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

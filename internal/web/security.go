@@ -83,6 +83,18 @@ type securityData struct {
 	RecoveryCodes []string
 	Required      bool
 	SignIns       []account.SignInEntry
+	// Single sign-on: the providers offered, the person's links with the
+	// providers' labels, those not linked yet, and whether the account may
+	// sign in only through one.
+	Providers  []account.OIDCProvider
+	Identities []linkedView
+	Unlinked   []account.OIDCProvider
+	SSOOnly    bool
+}
+
+type linkedView struct {
+	account.LinkedIdentity
+	Label string
 }
 
 func (s *Server) securityData(r *http.Request, codes []string) (securityData, error) {
@@ -91,6 +103,9 @@ func (s *Server) securityData(r *http.Request, codes []string) (securityData, er
 	d := securityData{State: st, RecoveryCodes: codes, Required: s.RequireAdmin2FA && u.IsAdmin()}
 	if err == nil {
 		d.SignIns, err = s.Accounts.SignInLog(r.Context(), u.ID, account.SignInLogSize)
+	}
+	if err == nil {
+		err = s.ssoData(r, &d)
 	}
 	if st.PendingSecret != "" {
 		d.URI = account.TOTPURI(st.PendingSecret, u.Email)
@@ -250,4 +265,36 @@ func (s *Server) securityGuard(next http.Handler) http.Handler {
 		}
 		s.redirect(w, r, "/profile/security", "security.flash.admin_required")
 	})
+}
+
+// ssoData fills in the single sign-on part of the security page.
+func (s *Server) ssoData(r *http.Request, d *securityData) error {
+	ctx := r.Context()
+	uid := user(r).ID
+	var err error
+	if d.Providers, err = s.Accounts.Providers(ctx); err != nil {
+		return err
+	}
+	links, err := s.Accounts.Identities(ctx, uid)
+	if err != nil {
+		return err
+	}
+	linked := map[string]bool{}
+	for _, l := range links {
+		label := l.Provider // a provider removed since keeps its name
+		for _, p := range d.Providers {
+			if p.Name == l.Provider {
+				label = p.Label
+			}
+		}
+		linked[l.Provider] = true
+		d.Identities = append(d.Identities, linkedView{LinkedIdentity: l, Label: label})
+	}
+	for _, p := range d.Providers {
+		if !linked[p.Name] {
+			d.Unlinked = append(d.Unlinked, p)
+		}
+	}
+	d.SSOOnly, err = account.SSOOnly(ctx, s.DB, uid)
+	return err
 }
