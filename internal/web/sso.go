@@ -62,7 +62,21 @@ func (s *Server) ssoBegin(w http.ResponseWriter, r *http.Request, st account.OID
 		return
 	}
 	s.setCookie(w, r, oidcCookie, state, account.OIDCLoginTTL)
-	http.Redirect(w, r, authURL, http.StatusSeeOther)
+	// Not a redirect: the pages' Content-Security-Policy allows forms to
+	// go to this site only (form-action 'self'), and browsers hold a form's
+	// redirect to another site to it. A link the script follows at once
+	// (or the person presses) is an ordinary navigation.
+	w.Header().Set("Cache-Control", "no-store")
+	label := st.Provider
+	if p, err := s.Accounts.Provider(r.Context(), st.Provider); err == nil {
+		label = p.Label
+	}
+	s.render(w, r, http.StatusOK, "sso_continue", ssoContinueData{URL: authURL, Label: label})
+}
+
+type ssoContinueData struct {
+	URL   string
+	Label string
 }
 
 func (s *Server) ssoLink(w http.ResponseWriter, r *http.Request) {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,11 +63,7 @@ func person(sub, email string, verified bool) *mockoidc.MockUser {
 // browser would.
 func (s *ssoOP) roundTrip(c *client, start string, form url.Values, who mockoidc.User) *response {
 	s.t.Helper()
-	res := c.post(start, form)
-	if res.StatusCode != http.StatusSeeOther {
-		s.t.Fatalf("start %s: %d %s", start, res.StatusCode, res.Body)
-	}
-	authURL := res.Header.Get("Location")
+	authURL := s.start(c, start, form)
 	if !strings.HasPrefix(authURL, s.op.AuthorizationEndpoint()) {
 		s.t.Fatalf("sent to %q, not the provider", authURL)
 	}
@@ -90,6 +88,21 @@ func (s *ssoOP) roundTrip(c *client, start string, form url.Values, who mockoidc
 		s.t.Fatalf("provider answered %d to %q", r.StatusCode, back)
 	}
 	return c.get(strings.TrimPrefix(back, "http://mentorskap.test"))
+}
+
+// start posts the form that begins a round trip and returns the provider
+// address the page continues to.
+func (s *ssoOP) start(c *client, start string, form url.Values) string {
+	s.t.Helper()
+	res := c.post(start, form)
+	if res.StatusCode != http.StatusOK {
+		s.t.Fatalf("start %s: %d %s", start, res.StatusCode, res.Body)
+	}
+	m := regexp.MustCompile(`href="([^"]+)" data-autofollow`).FindStringSubmatch(res.Body)
+	if m == nil {
+		s.t.Fatalf("start %s: no link to the provider in %s", start, abbreviate(res.Body))
+	}
+	return html.UnescapeString(m[1])
 }
 
 func (s *ssoOP) count(query string, args ...any) int {
@@ -154,8 +167,7 @@ func TestSSOLogin(t *testing.T) {
 
 	// A callback without the browser's cookie (login CSRF) is refused.
 	c := app.client()
-	res := c.post("/login/oidc/mock", loginForm)
-	authURL := res.Header.Get("Location")
+	authURL := s.start(c, "/login/oidc/mock", loginForm)
 	s.op.QueueUser(person("k1", "kari@kommune.no", true))
 	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	r, err := hc.Get(authURL)
@@ -165,19 +177,18 @@ func TestSSOLogin(t *testing.T) {
 	r.Body.Close()
 	stranger := app.client()
 	stranger.get(strings.TrimPrefix(r.Header.Get("Location"), "http://mentorskap.test")).mustStatus(t, http.StatusUnauthorized)
-	// ...and the same answer replayed in the right browser after that
-	// finds its state used up? No: the state was not spent by a request
-	// without the cookie, so the rightful browser still completes.
+	// The stranger's attempt did not spend the state: the browser that
+	// started the login still completes it.
 	c.get(strings.TrimPrefix(r.Header.Get("Location"), "http://mentorskap.test")).mustStatus(t, http.StatusSeeOther)
 	c.get("/profile").mustStatus(t, http.StatusOK)
 	if after := s.accountsState(); after == before {
 		t.Fatal("good login changed nothing")
 	}
 
-	// Good login by verified address links the account; the next login
-	// finds it by the provider's subject even with another address.
+	// That good login linked Kari's account by her verified address; the
+	// next one finds it by the provider's subject even with another address.
 	c = app.client()
-	res = s.roundTrip(c, "/login/oidc/mock", loginForm, person("k1", "kari.nordmann@kommune.no", true))
+	res := s.roundTrip(c, "/login/oidc/mock", loginForm, person("k1", "kari.nordmann@kommune.no", true))
 	res.mustStatus(t, http.StatusSeeOther)
 	if loc := res.Header.Get("Location"); loc != "/profile" {
 		t.Fatalf("went to %q", loc)
@@ -199,10 +210,9 @@ func TestSSOLogin(t *testing.T) {
 	before = s.accountsState()
 	c = app.client()
 	c.Header.Set("Accept-Language", "nb")
-	start := c.post("/login/oidc/mock", loginForm)
-	start.mustStatus(t, http.StatusSeeOther)
+	started := s.start(c, "/login/oidc/mock", loginForm)
 	s.op.Shutdown()
-	st, _ := url.Parse(start.Header.Get("Location"))
+	st, _ := url.Parse(started)
 	cb := c.get("/login/oidc/mock/callback?code=whatever&state=" + url.QueryEscape(st.Query().Get("state")))
 	cb.mustStatus(t, http.StatusServiceUnavailable)
 	cb.mustContain(t, "svarer ikke akkurat nå")
