@@ -150,7 +150,7 @@ var confidentialRoutes = map[string]string{
 	"POST /login/oidc/{provider}": "refused", "GET /login/oidc/{provider}/callback": "refused",
 	"POST /profile/security/sso/{provider}/link": "refused", "POST /profile/security/sso/{provider}/unlink": "refused",
 	"POST /profile/security/sso-only": "user",
-	"GET /admin/sso": "admin", "POST /admin/sso": "admin", "POST /admin/sso/{provider}/delete": "refused",
+	"GET /admin/sso":                  "admin", "POST /admin/sso": "admin", "POST /admin/sso/{provider}/delete": "refused",
 }
 
 // pageRoutes reads the page patterns from the source: every call
