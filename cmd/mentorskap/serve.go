@@ -289,11 +289,18 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 	}
 	clk := clock.System{}
 	outbox := &notify.Outbox{Bundle: bundle, BaseURL: baseURL}
+	// Passkeys are bound to the site's host name; a base URL a browser
+	// cannot use for them (an IP address) just leaves them unused.
+	wa, err := account.NewWebAuthn(baseURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a := &app{
 		db:       db,
 		bundle:   bundle,
 		outbox:   outbox,
-		accounts: &account.Service{DB: db, Clock: clk, Outbox: outbox, SSO: &account.OIDC{}},
+		accounts: &account.Service{DB: db, Clock: clk, Outbox: outbox, SSO: &account.OIDC{}, WebAuthn: wa},
 		programs: &program.Service{DB: db, Clock: clk, Outbox: outbox},
 	}
 	a.web, err = web.New(&web.Server{

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"mentorskap/internal/clock"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
@@ -69,6 +71,9 @@ type Service struct {
 	SessionIdle, SessionLifetime time.Duration
 	// SSO is single sign-on with OpenID Connect; nil offers none.
 	SSO *OIDC
+	// WebAuthn is the relying party for passkeys (NewWebAuthn); nil offers
+	// none.
+	WebAuthn *webauthn.WebAuthn
 }
 
 // gate is the service's hashing bound, or the one the request carries.

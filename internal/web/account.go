@@ -153,11 +153,12 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 type loginData struct {
 	Next      string
 	Providers []account.OIDCProvider
+	Passkeys  bool // offer "Log in with a passkey"
 }
 
 func (s *Server) loginData(r *http.Request, next string) (loginData, error) {
 	ps, err := s.Accounts.Providers(r.Context())
-	return loginData{Next: next, Providers: ps}, err
+	return loginData{Next: next, Providers: ps, Passkeys: s.Accounts.WebAuthn != nil}, err
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {

@@ -149,8 +149,10 @@ var confidentialRoutes = map[string]string{
 	"GET /login/link": "any", "POST /login/link": "any", "GET /login/link/{token}": "refused", "POST /login/link/{token}": "refused",
 	"POST /login/oidc/{provider}": "refused", "GET /login/oidc/{provider}/callback": "refused",
 	"POST /profile/security/sso/{provider}/link": "refused", "POST /profile/security/sso/{provider}/unlink": "refused",
-	"POST /profile/security/sso-only": "user",
-	"GET /admin/sso":                  "admin", "POST /admin/sso": "admin", "POST /admin/sso/{provider}/delete": "refused",
+	"POST /profile/security/sso-only":         "user",
+	"POST /profile/security/passkeys/options": "user", "POST /profile/security/passkeys": "user",
+	"POST /profile/security/passkeys/{id}/remove": "refused", "POST /login/passkey/options": "any", "POST /login/passkey": "any",
+	"GET /admin/sso": "admin", "POST /admin/sso": "admin", "POST /admin/sso/{provider}/delete": "refused",
 }
 
 // pageRoutes reads the page patterns from the source: every call

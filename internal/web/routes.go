@@ -43,6 +43,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.securityRoutes(mux)
 	s.signInLinkRoutes(mux)
 	s.ssoRoutes(mux)
+	s.passkeyRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

@@ -90,6 +90,9 @@ type securityData struct {
 	Identities []linkedView
 	Unlinked   []account.OIDCProvider
 	SSOOnly    bool
+	// Passkeys: whether the site offers them, and the person's.
+	PasskeysOn bool
+	Passkeys   []account.Passkey
 }
 
 type linkedView struct {
@@ -106,6 +109,10 @@ func (s *Server) securityData(r *http.Request, codes []string) (securityData, er
 	}
 	if err == nil {
 		err = s.ssoData(r, &d)
+	}
+	if err == nil && s.Accounts.WebAuthn != nil {
+		d.PasskeysOn = true
+		d.Passkeys, err = s.Accounts.Passkeys(r.Context(), u.ID)
 	}
 	if st.PendingSecret != "" {
 		d.URI = account.TOTPURI(st.PendingSecret, u.Email)
