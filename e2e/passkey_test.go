@@ -2,13 +2,17 @@ package e2e
 
 import (
 	"context"
+	"encoding/base32"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+
+	"mentorskap/internal/account"
 )
 
 // virtualAuthenticator gives the browser a platform authenticator that
@@ -48,7 +52,9 @@ func passkeyLogin(t *testing.T, ctx context.Context, s *server) string {
 
 // TestPasskeyJourney: a person adds a passkey on the security page with a
 // virtual authenticator, signs in with it instead of the password (the
-// sign-in log says so), removes it, and is refused with it afterwards.
+// sign-in log says so), uses it instead of the code after the password once
+// two-factor login is on, sees a copy of it refused, removes it, and is
+// refused with it afterwards.
 func TestPasskeyJourney(t *testing.T) {
 	// WebAuthn takes a host name, not an IP address, as the site's identity.
 	s := startServerWith(t, "localhost", nil)
@@ -81,6 +87,32 @@ func TestPasskeyJourney(t *testing.T) {
 	body := eval[string](t, ctx, `document.querySelector("main").innerText`)
 	if !strings.Contains(body, "Passkey\t") && !strings.Contains(body, "Passkey\n") {
 		t.Errorf("sign-in log lacks the passkey login:\n%s", body)
+	}
+
+	// With two-factor login on, the passkey stands in for the code after
+	// the password.
+	press(t, ctx, `form[action="/profile/security/totp"] button`)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#f-code`)))
+	secret := strings.ReplaceAll(eval[string](t, ctx, `document.querySelector("code.secret").innerText`), " ", "")
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+	if err != nil {
+		t.Fatalf("secret %q: %v", secret, err)
+	}
+	fill(t, ctx, "#f-code", account.TOTPCode(key, time.Now().Unix()/30, 6))
+	press(t, ctx, `form[action="/profile/security/totp/confirm"] button`)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`ul.recovery-codes`)))
+	recovery := eval[string](t, ctx, `document.querySelector("ul.recovery-codes code").innerText`)
+	logout(t, ctx, s)
+	run(t, ctx, chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	fill(t, ctx, "#f-email", "kari@example.org")
+	fill(t, ctx, "#f-password", "kari-password-1")
+	press(t, ctx, `main form[action="/login"] button`)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-passkey-factor] button`)))
+	press(t, ctx, `[data-passkey-factor] button`)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"], [data-passkey-error]:not([hidden])`)))
+	run(t, ctx, chromedp.Navigate(s.URL+"/profile/security"), chromedp.WaitVisible(chromedp.CSS(`#log-head`)))
+	if body := eval[string](t, ctx, `document.querySelector("main").innerText`); !strings.Contains(body, "Password and passkey") {
+		t.Fatalf("passkey as the second factor:\n%s%s", body, saveFailure(t, ctx))
 	}
 
 	// A copy of the passkey: the same key with a counter behind the one
@@ -121,7 +153,17 @@ func TestPasskeyJourney(t *testing.T) {
 	if msg := passkeyLogin(t, ctx, s); !strings.Contains(msg, "may have been copied") {
 		t.Fatalf("copied passkey: got %q%s", msg, saveFailure(t, ctx))
 	}
-	login(t, ctx, s, "kari@example.org", "kari-password-1")
+	run(t, ctx, chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	fill(t, ctx, "#f-email", "kari@example.org")
+	fill(t, ctx, "#f-password", "kari-password-1")
+	press(t, ctx, `main form[action="/login"] button`)
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#f-code`)))
+	if eval[bool](t, ctx, `!!document.querySelector("[data-passkey-factor]")`) {
+		t.Error("a passkey marked as copied is still offered instead of the code")
+	}
+	fill(t, ctx, "#f-code", recovery)
+	press(t, ctx, `form[action="/login/code"] button`)
+	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`form[action="/logout"]`)))
 	run(t, ctx, chromedp.Navigate(s.URL+"/profile/security"), chromedp.WaitVisible(chromedp.CSS(`ul.passkeys`)))
 	if body := eval[string](t, ctx, `document.querySelector("ul.passkeys").innerText`); !strings.Contains(body, "may have been copied") {
 		t.Errorf("passkey not marked: %s", body)

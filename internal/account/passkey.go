@@ -410,3 +410,152 @@ func CheckClone(cred *webauthn.Credential) error {
 	}
 	return nil
 }
+
+// Passkeys as the second factor: after the password (or an email link, or a
+// provider) a person with two-factor login may confirm with a passkey
+// instead of the code from their app.
+
+// factorMethod is how the sign-in log names a login finished by a passkey
+// instead of the code.
+func factorMethod(first string) string {
+	switch first {
+	case MethodPasswordCode:
+		return MethodPasswordPasskey
+	case MethodEmailCode:
+		return MethodEmailPasskey
+	}
+	return first
+}
+
+// challengeUser reads the person a pending two-factor login is for.
+func (s *Service) challengeUser(ctx context.Context, challenge string) (int64, string, SignIn, error) {
+	var uid int64
+	var email string
+	var how SignIn
+	err := s.DB.QueryRow(ctx, `SELECT u.id, u.email, c.method, c.provider FROM login_challenges c JOIN users u ON u.id = c.user_id
+		WHERE c.token_hash = ? AND c.expires_at > ?`, HashToken(challenge), s.Clock.Now()).Scan(&uid, &email, &how.Method, &how.Provider)
+	if err != nil {
+		if store.NotFound(err, "") != err {
+			return 0, "", how, errs.E(errs.Unauthorized, "totp.error.expired")
+		}
+		return 0, "", how, err
+	}
+	return uid, email, how, nil
+}
+
+// ChallengeHasPasskeys reports whether the person a pending login is for
+// can confirm it with a passkey.
+func (s *Service) ChallengeHasPasskeys(ctx context.Context, challenge string) bool {
+	if s.WebAuthn == nil {
+		return false
+	}
+	uid, _, _, err := s.challengeUser(ctx, challenge)
+	if err != nil {
+		return false
+	}
+	var n int
+	s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM passkeys WHERE user_id = ? AND NOT clone_warning`, uid).Scan(&n)
+	return n > 0
+}
+
+// BeginPasskeyFactor returns the options for confirming a pending login
+// with one of the person's passkeys.
+func (s *Service) BeginPasskeyFactor(ctx context.Context, challenge string) ([]byte, string, error) {
+	wa, err := s.webAuthn()
+	if err != nil {
+		return nil, "", err
+	}
+	uid, _, _, err := s.challengeUser(ctx, challenge)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := loadPasskeyUser(ctx, s.DB, uid, false)
+	if errs.Is(err, errs.NotFound) || err == nil && len(p.creds) == 0 {
+		return nil, "", errs.E(errs.NotFound, "passkey.error.none")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	assertion, sd, err := wa.BeginLogin(p, webauthn.WithUserVerification(protocol.VerificationPreferred))
+	if err != nil {
+		return nil, "", err
+	}
+	opts, err := json.Marshal(assertion)
+	if err != nil {
+		return nil, "", err
+	}
+	var token string
+	err = s.DB.Tx(ctx, func(tx *store.Tx) (err error) {
+		token, err = saveCeremony(ctx, tx, s.Clock.Now(), "factor", uid, sd)
+		return err
+	})
+	return opts, token, err
+}
+
+// FinishPasskeyFactor confirms a pending login with a passkey and opens the
+// session, counting against the login throttle as a code would.
+func (s *Service) FinishPasskeyFactor(ctx context.Context, challenge, ceremony string, response []byte, ip string) (string, error) {
+	wa, err := s.webAuthn()
+	if err != nil {
+		return "", err
+	}
+	uid, email, how, err := s.challengeUser(ctx, challenge)
+	if err != nil {
+		return "", err
+	}
+	now := s.Clock.Now()
+	a, err := reserve(ctx, s.DB, now, loginLimits(email, ip)...)
+	if err != nil {
+		return "", err
+	}
+	sd, owner, err := takeCeremony(ctx, s.DB, now, ceremony, "factor")
+	if err == nil && owner != uid {
+		err = errs.E(errs.Unauthorized, "passkey.error.expired")
+	}
+	if err != nil {
+		return "", a.settle(ctx, false, err)
+	}
+	parsed, err := protocol.ParseCredentialRequestResponseBytes(response)
+	if err != nil {
+		return "", wrapE(errs.Unauthorized, "passkey.error.refused", err)
+	}
+	p, err := loadPasskeyUser(ctx, s.DB, uid, false)
+	if err != nil {
+		return "", err
+	}
+	cred, err := wa.ValidateLogin(p, *sd, parsed)
+	if err != nil {
+		return "", wrapE(errs.Unauthorized, "passkey.error.refused", err)
+	}
+	if err := CheckClone(cred); err != nil {
+		if _, uerr := s.DB.Exec(ctx, `UPDATE passkeys SET clone_warning = ? WHERE credential_id = ?`,
+			true, b64u.EncodeToString(cred.ID)); uerr != nil {
+			return "", uerr
+		}
+		return "", err
+	}
+	var session string
+	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if err := usePasskey(ctx, tx, now, uid, cred); err != nil {
+			return err
+		}
+		res, err := tx.Exec(ctx, `DELETE FROM login_challenges WHERE token_hash = ?`, HashToken(challenge))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.E(errs.Unauthorized, "totp.error.expired")
+		}
+		if err := a.release(ctx, tx); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
+			return err
+		}
+		how.IP = ip
+		how.Method = factorMethod(how.Method)
+		session, err = s.createSession(ctx, tx, now, uid, how)
+		return err
+	})
+	return session, err
+}

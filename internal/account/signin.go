@@ -20,8 +20,11 @@ const (
 	MethodEmailCode    = "email_code"    // an emailed sign-in link, then the code
 	MethodOIDC         = "oidc"          // an organisation's login (OpenID Connect)
 	MethodPasskey      = "passkey"       // a passkey
-	MethodSetup        = "setup"         // the first administrator, at setup
-	MethodInvitation   = "invitation"    // an account made by accepting an invitation
+	// A passkey instead of the code, after the password or an email link.
+	MethodPasswordPasskey = "password_passkey"
+	MethodEmailPasskey    = "email_passkey"
+	MethodSetup           = "setup"      // the first administrator, at setup
+	MethodInvitation      = "invitation" // an account made by accepting an invitation
 )
 
 // SignIn says how a session came to be, for the sign-in log.

@@ -152,6 +152,7 @@ var confidentialRoutes = map[string]string{
 	"POST /profile/security/sso-only":         "user",
 	"POST /profile/security/passkeys/options": "user", "POST /profile/security/passkeys": "user",
 	"POST /profile/security/passkeys/{id}/remove": "refused", "POST /login/passkey/options": "any", "POST /login/passkey": "any",
+	"POST /login/code/passkey/options": "refused", "POST /login/code/passkey": "any",
 	"GET /admin/sso": "admin", "POST /admin/sso": "admin", "POST /admin/sso/{provider}/delete": "refused",
 }
 

@@ -24,6 +24,38 @@ func (s *Server) passkeyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /profile/security/passkeys/{id}/remove", s.requireUser(s.passkeyRemove))
 	mux.HandleFunc("POST /login/passkey/options", s.passkeyLoginOptions)
 	mux.HandleFunc("POST /login/passkey", s.passkeyLogin)
+	mux.HandleFunc("POST /login/code/passkey/options", s.passkeyFactorOptions)
+	mux.HandleFunc("POST /login/code/passkey", s.passkeyFactor)
+}
+
+// twoFactorChallenge is the pending login the browser holds, or "".
+func twoFactorChallenge(r *http.Request) string {
+	if c, err := r.Cookie(twoFactorCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+func (s *Server) passkeyFactorOptions(w http.ResponseWriter, r *http.Request) {
+	opts, token, err := s.Accounts.BeginPasskeyFactor(r.Context(), twoFactorChallenge(r))
+	if err == nil {
+		s.setCookie(w, r, passkeyCookie, token, account.CeremonyTTL)
+	}
+	s.passkeyJSON(w, r, err, json.RawMessage(opts))
+}
+
+func (s *Server) passkeyFactor(w http.ResponseWriter, r *http.Request) {
+	b, ceremony, err := s.readPasskeyBody(r)
+	var session string
+	if err == nil {
+		s.clearCookie(w, r, passkeyCookie)
+		session, err = s.Accounts.FinishPasskeyFactor(r.Context(), twoFactorChallenge(r), ceremony, b.Credential, s.clientIP(r))
+	}
+	if err == nil {
+		s.clearCookie(w, r, twoFactorCookie)
+		s.startSession(w, r, session)
+	}
+	s.passkeyJSON(w, r, err, map[string]string{"redirect": safeNext(b.Next)})
 }
 
 // passkeyJSON answers the page's script: the options for the browser, or

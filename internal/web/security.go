@@ -29,7 +29,10 @@ func (s *Server) beginTwoFactor(w http.ResponseWriter, r *http.Request, challeng
 	http.Redirect(w, r, "/login/code?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-type loginCodeData struct{ Next string }
+type loginCodeData struct {
+	Next    string
+	Passkey bool // offer a passkey instead of the code
+}
 
 func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(twoFactorCookie)
@@ -37,7 +40,8 @@ func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/login", "totp.flash.expired")
 		return
 	}
-	s.render(w, r, http.StatusOK, "security_code", loginCodeData{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "security_code", loginCodeData{Next: safeNext(r.URL.Query().Get("next")),
+		Passkey: s.Accounts.ChallengeHasPasskeys(r.Context(), c.Value)})
 }
 
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +61,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 			s.redirect(w, r, "/login", "totp.flash.expired")
 		case ok && (e.Kind == errs.Unauthorized || e.Kind == errs.TooMany):
 			r.PostForm.Del("code")
-			p := s.newPage(w, r, loginCodeData{Next: next})
+			p := s.newPage(w, r, loginCodeData{Next: next, Passkey: s.Accounts.ChallengeHasPasskeys(r.Context(), c.Value)})
 			p.Form = r.PostForm
 			p.Error = p.L.Msg(e.Key, e.Args)
 			code := http.StatusUnauthorized

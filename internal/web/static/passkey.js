@@ -74,16 +74,23 @@
     });
   }
 
+  // Signing in with a passkey, or confirming a login with one instead of
+  // the code: the same ceremony at two addresses.
   var login = document.querySelector("[data-passkey-login]");
+  var base = "/login/passkey";
+  if (!login) {
+    login = document.querySelector("[data-passkey-factor]");
+    base = "/login/code/passkey";
+  }
   if (login) {
     wire(login, function () {
-      return post("/login/passkey/options").then(function (o) {
+      return post(base + "/options").then(function (o) {
         var pk = o.publicKey;
         pk.challenge = dec(pk.challenge);
         (pk.allowCredentials || []).forEach(function (c) { c.id = dec(c.id); });
         return navigator.credentials.get({ publicKey: pk });
       }).then(function (c) {
-        return post("/login/passkey", {
+        return post(base, {
           next: login.getAttribute("data-next"),
           credential: {
             id: c.id, rawId: enc(c.rawId), type: c.type,
