@@ -168,6 +168,13 @@ func TestPasskeyJourney(t *testing.T) {
 	if body := eval[string](t, ctx, `document.querySelector("ul.passkeys").innerText`); !strings.Contains(body, "may have been copied") {
 		t.Errorf("passkey not marked: %s", body)
 	}
+	for _, lang := range []string{"nb", "id", "en"} {
+		inLanguage(t, ctx, lang)
+		if lang != "en" {
+			run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`ul.passkeys`)))
+			shot(t, ctx, "security-passkeys-"+lang)
+		}
+	}
 
 	// Removed, it signs nobody in, though the authenticator still has it.
 	press(t, ctx, `form[action$="/remove"] button`)

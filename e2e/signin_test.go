@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -37,10 +38,25 @@ func TestSignInJourney(t *testing.T) {
 	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`form[action="/logout"]`)))
 	run(t, ctx, chromedp.Navigate(s.URL+"/profile/security"), chromedp.WaitVisible(chromedp.CSS(`#log-head`)))
 	body := eval[string](t, ctx, `document.querySelector("main").innerText`)
-	if !strings.Contains(body, "Organisation login (mock)") || !strings.Contains(body, "kari@example.org") {
+	if !strings.Contains(body, "Organisation login (Mock ID)") || !strings.Contains(body, "kari@example.org") {
 		t.Fatalf("security page after SSO login:\n%s%s", body, saveFailure(t, ctx))
 	}
+	// The pages this adds, in Norwegian and Indonesian, at both widths.
+	for _, lang := range []string{"nb", "id"} {
+		inLanguage(t, ctx, lang)
+		run(t, ctx, chromedp.Navigate(s.URL+"/profile/security"), chromedp.WaitVisible(chromedp.CSS(`#log-head`)))
+		shot(t, ctx, "security-"+lang)
+	}
+	inLanguage(t, ctx, "en") // saved on the account: the checks below read English
 	logout(t, ctx, s)
+	for _, lang := range []string{"id", "nb"} {
+		inLanguage(t, ctx, lang)
+		run(t, ctx, chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`#f-email`)))
+		shot(t, ctx, "login-"+lang)
+		run(t, ctx, chromedp.Navigate(s.URL+"/login/link"), chromedp.WaitVisible(chromedp.CSS(`#f-email`)))
+		shot(t, ctx, "login-link-"+lang)
+	}
+	inLanguage(t, ctx, "en")
 
 	// Email link: asked for on the login page, followed from the email.
 	run(t, ctx, chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`a[href="/login/link"]`)))
@@ -58,4 +74,12 @@ func TestSignInJourney(t *testing.T) {
 	if !strings.Contains(body, "Login link by email") {
 		t.Fatalf("security page after link login:\n%s%s", body, saveFailure(t, ctx))
 	}
+}
+
+// inLanguage switches the page language with the header's form.
+func inLanguage(t *testing.T, ctx context.Context, lang string) {
+	t.Helper()
+	choose(t, ctx, "#lang-switch", lang)
+	press(t, ctx, `form[action="/language"] button`)
+	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`html[lang="`+lang+`"] main`)))
 }

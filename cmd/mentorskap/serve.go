@@ -289,8 +289,8 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 	}
 	clk := clock.System{}
 	outbox := &notify.Outbox{Bundle: bundle, BaseURL: baseURL}
-	// Passkeys are bound to the site's host name; a base URL a browser
-	// cannot use for them (an IP address) just leaves them unused.
+	// Passkeys are bound to the site's host name; with a base URL a browser
+	// cannot use for them (an IP address) they are not offered.
 	wa, err := account.NewWebAuthn(baseURL)
 	if err != nil {
 		db.Close()

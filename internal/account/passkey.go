@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -25,11 +26,16 @@ import (
 
 // NewWebAuthn configures the relying party from the site's public address:
 // its host is the identity passkeys are bound to, its origin the only one
-// accepted.
+// accepted. A site reached by IP address cannot have passkeys (browsers
+// take only a domain as their site): then it returns nil, and passkeys are
+// not offered.
 func NewWebAuthn(baseURL string) (*webauthn.WebAuthn, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil {
 		return nil, err
+	}
+	if net.ParseIP(u.Hostname()) != nil {
+		return nil, nil
 	}
 	return webauthn.New(&webauthn.Config{
 		RPID:          u.Hostname(),

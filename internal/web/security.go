@@ -94,6 +94,8 @@ type securityData struct {
 	Identities []linkedView
 	Unlinked   []account.OIDCProvider
 	SSOOnly    bool
+	// ProviderLabels name the providers in the sign-in log.
+	ProviderLabels map[string]string
 	// Passkeys: whether the site offers them, and the person's.
 	PasskeysOn bool
 	Passkeys   []account.Passkey
@@ -289,6 +291,10 @@ func (s *Server) ssoData(r *http.Request, d *securityData) error {
 	links, err := s.Accounts.Identities(ctx, uid)
 	if err != nil {
 		return err
+	}
+	d.ProviderLabels = map[string]string{}
+	for _, p := range d.Providers {
+		d.ProviderLabels[p.Name] = p.Label
 	}
 	linked := map[string]bool{}
 	for _, l := range links {

@@ -194,7 +194,7 @@ func TestSSOLogin(t *testing.T) {
 		t.Fatalf("went to %q", loc)
 	}
 	page := c.get("/profile/security")
-	page.mustContain(t, "Organisasjonens innlogging (mock)", "Mock ID")
+	page.mustContain(t, "Organisasjonens innlogging (Mock ID)", "Mock ID")
 	if n := s.count(`SELECT COUNT(*) FROM oidc_identities WHERE user_id = ?`, kari.ID); n != 1 {
 		t.Fatalf("kari has %d links", n)
 	}
@@ -302,7 +302,7 @@ func TestSSOLinkTwoFactorAndSSOOnly(t *testing.T) {
 	}
 	tf.get("/profile").mustStatus(t, http.StatusSeeOther)
 	tf.post("/login/code", url.Values{"code": {codes[0]}}).mustStatus(t, http.StatusSeeOther)
-	tf.get("/profile/security").mustContain(t, "Organisation login (mock)")
+	tf.get("/profile/security").mustContain(t, "Organisation login (Mock ID)")
 
 	c.post("/profile/security/sso/mock/unlink", nil).mustStatus(t, http.StatusSeeOther)
 	if n := s.count(`SELECT COUNT(*) FROM oidc_identities`); n != 0 {
