@@ -99,6 +99,14 @@ func (b *lockedBuffer) String() string {
 // stops it when the test ends; a failed test gets the server's log.
 func startServer(t *testing.T) *server {
 	t.Helper()
+	return startServerWith(t, "", nil)
+}
+
+// startServerWith is startServer with more environment, and the site named
+// by host ("localhost": WebAuthn takes no IP address as the site's
+// identity) instead of its address.
+func startServerWith(t *testing.T, host string, env []string) *server {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -110,9 +118,13 @@ func startServer(t *testing.T) *server {
 		DBPath: filepath.Join(t.TempDir(), "mentorskap.db"),
 		bin:    binPath,
 	}
+	if host != "" {
+		_, port, _ := net.SplitHostPort(addr)
+		s.URL = "http://" + net.JoinHostPort(host, port)
+	}
 	logs := &lockedBuffer{}
 	cmd := exec.Command(s.bin, "serve", "--addr", addr, "--db", s.DBPath, "--base-url", s.URL)
-	cmd.Env = cleanEnv()
+	cmd.Env = append(cleanEnv(), env...)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -370,7 +370,7 @@ func seed(ctx context.Context, dsn string, pairs int, confirmed, sessions bool) 
 	}
 	if sessions {
 		for _, p := range out {
-			if p.session, err = account.CreateSession(ctx, db, clk.Now(), p.userID); err != nil {
+			if p.session, err = account.CreateSession(ctx, db, clk.Now(), p.userID, account.SignIn{Method: account.MethodPassword}); err != nil {
 				return nil, err
 			}
 		}

@@ -64,6 +64,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	logFormat := fs.String("log-format", envOr("MENTORSKAP_LOG_FORMAT", "text"), "text, or json: one object a line for log collectors (env MENTORSKAP_LOG_FORMAT)")
 	metricsAddr := fs.String("metrics-addr", envOr("MENTORSKAP_METRICS_ADDR", ""), "also listen here and serve Prometheus metrics on /metrics, e.g. 127.0.0.1:9100; off by default (env MENTORSKAP_METRICS_ADDR)")
 	metricsToken := fs.String("metrics-token", envOr("MENTORSKAP_METRICS_TOKEN", ""), "serve /metrics on the main address to requests bearing this token, and ask for it on --metrics-addr too; prefer the environment, as flags show in the process list (env MENTORSKAP_METRICS_TOKEN)")
+	oidcList := fs.String("oidc-providers", envOr("MENTORSKAP_OIDC_PROVIDERS", ""), "OpenID Connect providers to offer at login, comma separated, e.g. entra,feide; each one's settings are read from MENTORSKAP_OIDC_<NAME>_ISSUER, _CLIENT_ID, _SECRET, _LABEL, _SCOPES, _LOGO, _ALLOW_CREATE, _DOMAINS, _TRUST_EMAIL (see the README); administrators can add more on /admin/sso (env MENTORSKAP_OIDC_PROVIDERS)")
 	defDrain, drainErr := envDuration("MENTORSKAP_DRAIN_DELAY", 5*time.Second)
 	drainDelay := fs.Duration("drain-delay", defDrain, "on SIGTERM, how long /readyz answers 503 while requests are still served, so that load balancers stop sending any; a second signal cuts it short (env MENTORSKAP_DRAIN_DELAY)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file, for measuring (see bench/README.md)")
@@ -163,6 +164,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app.web.MetricsToken = *metricsToken
 	app.accounts.SessionIdle = *sessionIdle
 	app.accounts.SessionLifetime = *sessionLifetime
+	if app.accounts.SSO.Static, err = oidcProviders(*oidcList, os.Getenv); err != nil {
+		fmt.Fprintln(stderr, "mentorskap:", err)
+		return 2
+	}
 	app.accounts.Hashing = account.NewHashGate(int64(*hashMemory)<<20, account.HashWait)
 	log.Info("password hashing", "memory_mib", *hashMemory, "at_once", app.accounts.Hashing.Slots())
 
@@ -310,11 +315,18 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 	}
 	clk := clock.System{}
 	outbox := &notify.Outbox{Bundle: bundle, BaseURL: baseURL}
+	// Passkeys are bound to the site's host name; with a base URL a browser
+	// cannot use for them (an IP address) they are not offered.
+	wa, err := account.NewWebAuthn(baseURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a := &app{
 		db:       db,
 		bundle:   bundle,
 		outbox:   outbox,
-		accounts: &account.Service{DB: db, Clock: clk, Outbox: outbox},
+		accounts: &account.Service{DB: db, Clock: clk, Outbox: outbox, SSO: &account.OIDC{}, WebAuthn: wa},
 		programs: &program.Service{DB: db, Clock: clk, Outbox: outbox},
 	}
 	a.web, err = web.New(&web.Server{

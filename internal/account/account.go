@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"mentorskap/internal/clock"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
@@ -67,6 +69,11 @@ type Service struct {
 	// that long after login; zero means DefaultSessionIdle and
 	// DefaultSessionLifetime.
 	SessionIdle, SessionLifetime time.Duration
+	// SSO is single sign-on with OpenID Connect; nil offers none.
+	SSO *OIDC
+	// WebAuthn is the relying party for passkeys (NewWebAuthn); nil offers
+	// none.
+	WebAuthn *webauthn.WebAuthn
 }
 
 // gate is the service's hashing bound, or the one the request carries.
@@ -288,7 +295,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID int64, keepSession,
 
 // endWaysIn ends every way into an account but the session keepHash names
 // ("" keeps none): sessions, API tokens, pending two-factor logins and
-// unused reset links. A new password must shut out whoever knew the old
+// unused reset and sign-in links. A new password must shut out whoever knew the old
 // one, or had found a way round it.
 func endWaysIn(ctx context.Context, tx store.Q, now time.Time, userID int64, keepHash string) error {
 	for _, q := range []struct {
@@ -299,6 +306,7 @@ func endWaysIn(ctx context.Context, tx store.Q, now time.Time, userID int64, kee
 		{`UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, []any{now, userID}},
 		{`DELETE FROM login_challenges WHERE user_id = ?`, []any{userID}},
 		{`UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, []any{now, userID}},
+		{`UPDATE sign_in_links SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, []any{now, userID}},
 	} {
 		if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
 			return err

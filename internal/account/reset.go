@@ -44,6 +44,11 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, fallbackLang stri
 		if err != nil {
 			return err
 		}
+		// An account that signs in only through its organisation has no
+		// password to reset.
+		if ssoOnly, err := SSOOnly(ctx, tx, u.ID); err != nil || ssoOnly {
+			return err
+		}
 		token, hash := NewToken()
 		if _, err := tx.Exec(ctx, `INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			hash, u.ID, now, now.Add(ResetTTL)); err != nil {
@@ -101,6 +106,12 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, newHash, userID); err != nil {
 			return err
 		}
+		if ssoOnly, err := SSOOnly(ctx, tx, userID); err != nil || ssoOnly {
+			if err == nil {
+				err = errs.E(errs.NotFound, "reset.error.invalid_link")
+			}
+			return err
+		}
 		if err := endWaysIn(ctx, tx, now, userID, ""); err != nil {
 			return err
 		}
@@ -112,7 +123,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (st
 		if on, err := TOTPEnabled(ctx, tx, userID); err != nil || on {
 			return err
 		}
-		session, err = s.createSession(ctx, tx, now, userID)
+		session, err = s.createSession(ctx, tx, now, userID, SignIn{Method: MethodResetLink})
 		return err
 	})
 	return session, err

@@ -33,13 +33,18 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 	}
 	var hash string
 	var id int64
-	err = s.DB.QueryRow(ctx, `SELECT id, password_hash FROM users WHERE email = ?`, email).Scan(&id, &hash)
-	known := err == nil
+	var ssoOnly bool
+	err = s.DB.QueryRow(ctx, `SELECT id, password_hash, sso_only FROM users WHERE email = ?`, email).Scan(&id, &hash, &ssoOnly)
+	known := err == nil && hash != noPassword
 	if err != nil {
 		if store.NotFound(err, "") == err {
 			return nil, "", "", a.settle(ctx, false, err)
 		}
 		// A missing account costs the same hash as a wrong password.
+		hash = dummyHash
+	}
+	if !known {
+		// So does an account without a password (made by a provider).
 		hash = dummyHash
 	}
 	ok, err := s.gate(ctx).Check(ctx, hash, password)
@@ -48,6 +53,12 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 	}
 	if !ok || !known {
 		return nil, "", "", errs.E(errs.Unauthorized, "login.error.failed")
+	}
+	if ssoOnly {
+		// Said only to whoever knows the password. The attempt stays
+		// counted: a password that cannot be used is no reason to reset
+		// the throttle.
+		return nil, "", "", errs.E(errs.Unauthorized, "sso.error.sso_only")
 	}
 	var token, challenge string
 	err = s.DB.Tx(ctx, func(tx *store.Tx) error {
@@ -61,13 +72,13 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 		if on {
 			// The failure count is kept until the code is right too, or a
 			// known password would reset the throttle on guessing codes.
-			challenge, err = createChallenge(ctx, tx, now, id)
+			challenge, err = createChallenge(ctx, tx, now, id, SignIn{Method: MethodPasswordCode})
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
 			return err
 		}
-		token, err = s.createSession(ctx, tx, now, id)
+		token, err = s.createSession(ctx, tx, now, id, SignIn{Method: MethodPassword, IP: ip})
 		return err
 	})
 	if err != nil {
@@ -78,11 +89,12 @@ func (s *Service) BeginLogin(ctx context.Context, email, password, ip string) (*
 }
 
 // StartSession opens a session for a user who just proved who they are some
-// other way (setup, invitation, password reset).
-func (s *Service) StartSession(ctx context.Context, userID int64) (string, error) {
+// other way (setup, invitation, password reset); how says which, for the
+// sign-in log.
+func (s *Service) StartSession(ctx context.Context, userID int64, how SignIn) (string, error) {
 	var token string
 	err := s.DB.Tx(ctx, func(tx *store.Tx) (err error) {
-		token, err = s.createSession(ctx, tx, s.Clock.Now(), userID)
+		token, err = s.createSession(ctx, tx, s.Clock.Now(), userID, how)
 		return err
 	})
 	return token, err
@@ -92,16 +104,19 @@ func (s *Service) StartSession(ctx context.Context, userID int64) (string, error
 // cases that create or identify the person in the same step (accepting an
 // invitation). Its stored expiry follows the default lifetimes; lookups
 // judge every session by the configured ones.
-func CreateSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
-	return insertSession(ctx, tx, now, userID, DefaultSessionIdle, DefaultSessionLifetime)
+func CreateSession(ctx context.Context, tx store.Q, now time.Time, userID int64, how SignIn) (string, error) {
+	return insertSession(ctx, tx, now, userID, DefaultSessionIdle, DefaultSessionLifetime, how)
 }
 
-func (s *Service) createSession(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+func (s *Service) createSession(ctx context.Context, tx store.Q, now time.Time, userID int64, how SignIn) (string, error) {
 	idle, life := s.SessionLimits()
-	return insertSession(ctx, tx, now, userID, idle, life)
+	return insertSession(ctx, tx, now, userID, idle, life, how)
 }
 
-func insertSession(ctx context.Context, tx store.Q, now time.Time, userID int64, idle, life time.Duration) (string, error) {
+func insertSession(ctx context.Context, tx store.Q, now time.Time, userID int64, idle, life time.Duration, how SignIn) (string, error) {
+	if err := recordSignIn(ctx, tx, now, userID, how); err != nil {
+		return "", err
+	}
 	token, hash := NewToken()
 	_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?)`,
 		hash, userID, now, sessionEnd(now, now, idle, life), now)

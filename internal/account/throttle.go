@@ -140,8 +140,8 @@ func (a *attempt) settle(ctx context.Context, wrong bool, err error) error {
 }
 
 // ForgetAddress deletes the attempts counted under an email address (wrong
-// passwords, reset requests), for an account erased with its address.
+// passwords, reset and sign-in link requests), for an account erased with its address.
 func ForgetAddress(ctx context.Context, q store.Q, email string) error {
-	_, err := q.Exec(ctx, `DELETE FROM login_failures WHERE key IN (?, ?)`, "email:"+email, "reset:email:"+email)
+	_, err := q.Exec(ctx, `DELETE FROM login_failures WHERE key IN (?, ?, ?)`, "email:"+email, "reset:email:"+email, linkKeyPrefix+email)
 	return err
 }

@@ -283,13 +283,16 @@ func (s *Service) DisableTOTP(ctx context.Context, userID int64, password, code 
 	return a.settle(ctx, wrong, err)
 }
 
-func createChallenge(ctx context.Context, tx store.Q, now time.Time, userID int64) (string, error) {
+// createChallenge opens a login that waits for the second factor; how is
+// the way the first factor was given, which the sign-in log names once the
+// code is right (the method it will then be, with the provider).
+func createChallenge(ctx context.Context, tx store.Q, now time.Time, userID int64, how SignIn) (string, error) {
 	token, hash := NewToken()
 	if _, err := tx.Exec(ctx, `DELETE FROM login_challenges WHERE expires_at < ?`, now); err != nil {
 		return "", err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO login_challenges (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
-		hash, userID, now, now.Add(ChallengeTTL))
+	_, err := tx.Exec(ctx, `INSERT INTO login_challenges (token_hash, user_id, created_at, expires_at, method, provider) VALUES (?, ?, ?, ?, ?, ?)`,
+		hash, userID, now, now.Add(ChallengeTTL), how.Method, how.Provider)
 	return token, err
 }
 
@@ -312,8 +315,9 @@ func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*U
 	hash := HashToken(challenge)
 	var userID int64
 	var email string
-	err := s.DB.QueryRow(ctx, `SELECT u.id, u.email FROM login_challenges c JOIN users u ON u.id = c.user_id
-		WHERE c.token_hash = ? AND c.expires_at > ?`, hash, now).Scan(&userID, &email)
+	how := SignIn{IP: ip}
+	err := s.DB.QueryRow(ctx, `SELECT u.id, u.email, c.method, c.provider FROM login_challenges c JOIN users u ON u.id = c.user_id
+		WHERE c.token_hash = ? AND c.expires_at > ?`, hash, now).Scan(&userID, &email, &how.Method, &how.Provider)
 	if err != nil {
 		if store.NotFound(err, "") != err {
 			return nil, "", errs.E(errs.Unauthorized, "totp.error.expired")
@@ -347,7 +351,7 @@ func (s *Service) LoginCode(ctx context.Context, challenge, code, ip string) (*U
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE key = ?`, "email:"+email); err != nil {
 			return err
 		}
-		session, err = s.createSession(ctx, tx, now, userID)
+		session, err = s.createSession(ctx, tx, now, userID, how)
 		return err
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ const (
 	Malformed         // the request cannot be read at all (broken JSON); nothing was changed
 	TooLarge          // the request body is over the limit; nothing was read
 	Unsupported       // the body is in a format the endpoint does not take
+	Unavailable       // a service the request needs (an OpenID Provider) did not answer; nothing was changed
 )
 
 // Msg is a translatable message: a catalog key and its arguments.

@@ -90,6 +90,9 @@ var sections = []section{
 		JOIN checkpoints c ON c.id = r.checkpoint_id WHERE r.user_id = ? ORDER BY c.pair_id, c.kind, r.goal_id`},
 	{"reminder_optouts", `SELECT kind FROM reminder_optouts WHERE user_id = ? ORDER BY kind`},
 	{"sessions", `SELECT created_at, expires_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at`},
+	{"sign_ins", `SELECT at, method, provider, ip FROM sign_ins WHERE user_id = ? ORDER BY id`},
+	{"linked_logins", `SELECT provider, email, created_at, last_used_at FROM oidc_identities WHERE user_id = ? ORDER BY provider`},
+	{"passkeys", `SELECT name, created_at, last_used_at FROM passkeys WHERE user_id = ? ORDER BY id`},
 	{"api_tokens", `SELECT name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id`},
 	{"access_log", `SELECT a.at, a.action, COALESCE(u.name, '') AS by_whom, a.program_id, a.pair_id, a.detail
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id WHERE a.subject_user_id = ? ORDER BY a.id`},

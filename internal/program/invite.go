@@ -390,6 +390,10 @@ func firstLang(langs ...string) string {
 type Acceptance struct {
 	Role    string
 	Account account.NewUser
+	// SSO, when set, makes the new account from an identity an OpenID
+	// Provider verified instead of a password (Account then gives only
+	// the language). The caller has checked that the provider may.
+	SSO *account.OIDCIdentity
 }
 
 // Accepted says who is now a (pending) participant, and the session opened
@@ -432,11 +436,15 @@ func (s *Service) AcceptInvitation(ctx context.Context, actor *account.User, tok
 		if role == "" {
 			role = a.Role
 		}
+		if a.SSO != nil && actor == nil && a.SSO.Email != inv.Email {
+			// The provider vouched for another address than the one invited.
+			return errs.E(errs.Forbidden, "enrol.error.wrong_email", "email", inv.Email)
+		}
 		a.Account.Email = inv.Email
 		if a.Account.Language == "" {
 			a.Account.Language = firstLang(inv.Language, prog.DefaultLanguage)
 		}
-		out, err = s.enrol(ctx, tx, now, prog, actor, role, a.Account)
+		out, err = s.enrol(ctx, tx, now, prog, actor, role, a.Account, a.SSO)
 		if err != nil {
 			return err
 		}
@@ -465,7 +473,7 @@ func (s *Service) Join(ctx context.Context, actor *account.User, token string, a
 		if a.Account.Language == "" {
 			a.Account.Language = prog.DefaultLanguage
 		}
-		out, err = s.enrol(ctx, tx, now, prog, actor, role, a.Account)
+		out, err = s.enrol(ctx, tx, now, prog, actor, role, a.Account, a.SSO)
 		return err
 	})
 	return out, err
@@ -473,7 +481,7 @@ func (s *Service) Join(ctx context.Context, actor *account.User, token string, a
 
 // enrol creates the account when nobody is logged in, adds the pending
 // participant and tells the coordinators, all inside tx.
-func (s *Service) enrol(ctx context.Context, tx store.Q, now time.Time, prog *Program, actor *account.User, role string, nu account.NewUser) (*Accepted, error) {
+func (s *Service) enrol(ctx context.Context, tx store.Q, now time.Time, prog *Program, actor *account.User, role string, nu account.NewUser, sso *account.OIDCIdentity) (*Accepted, error) {
 	if role != string(RoleMentor) && role != string(RoleMentee) {
 		return nil, &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
 			Fields: map[string]errs.Msg{"role": {Key: "enrol.error.role_required"}}}
@@ -481,7 +489,17 @@ func (s *Service) enrol(ctx context.Context, tx store.Q, now time.Time, prog *Pr
 	out := &Accepted{User: actor, ProgramID: prog.ID}
 	if actor == nil {
 		nu.Role = account.RoleMember // an invitation never grants more than membership
-		u, err := account.CreateUser(ctx, tx, now, nu)
+		how := account.SignIn{Method: account.MethodInvitation}
+		var u *account.User
+		var err error
+		if sso != nil {
+			how = account.SignIn{Method: account.MethodOIDC, Provider: sso.Provider}
+			if u, err = account.CreateSSOUser(ctx, tx, now, sso, nu.Language); err == nil {
+				err = account.LinkNewUser(ctx, tx, now, u.ID, sso)
+			}
+		} else {
+			u, err = account.CreateUser(ctx, tx, now, nu)
+		}
 		if errs.Is(err, errs.Conflict) {
 			return nil, errs.E(errs.Conflict, "enrol.error.account_exists")
 		}
@@ -489,7 +507,7 @@ func (s *Service) enrol(ctx context.Context, tx store.Q, now time.Time, prog *Pr
 			return nil, err
 		}
 		out.User = u
-		if out.Session, err = account.CreateSession(ctx, tx, now, u.ID); err != nil {
+		if out.Session, err = account.CreateSession(ctx, tx, now, u.ID, how); err != nil {
 			return nil, err
 		}
 	}

@@ -141,7 +141,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "setup", nil, err)
 		return
 	}
-	token, err := s.Accounts.StartSession(r.Context(), u.ID)
+	token, err := s.Accounts.StartSession(r.Context(), u.ID, account.SignIn{Method: account.MethodSetup, IP: s.clientIP(r)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -150,7 +150,16 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	s.redirect(w, r, "/", "setup.done")
 }
 
-type loginData struct{ Next string }
+type loginData struct {
+	Next      string
+	Providers []account.OIDCProvider
+	Passkeys  bool // offer "Log in with a passkey"
+}
+
+func (s *Server) loginData(r *http.Request, next string) (loginData, error) {
+	ps, err := s.Accounts.Providers(r.Context())
+	return loginData{Next: next, Providers: ps, Passkeys: s.Accounts.WebAuthn != nil}, err
+}
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	if need, err := s.Accounts.NeedsSetup(r.Context()); err == nil && need {
@@ -161,7 +170,12 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", loginData{Next: safeNext(r.URL.Query().Get("next"))})
+	d, err := s.loginData(r, safeNext(r.URL.Query().Get("next")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", d)
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -173,7 +187,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if e, ok := errs.As(err); ok && (e.Kind == errs.Unauthorized || e.Kind == errs.TooMany) {
 			// Show the login form again, not a redirect to itself.
 			e = &errs.Error{Kind: e.Kind, Key: e.Key, Args: e.Args, Fields: map[string]errs.Msg{}}
-			p := s.newPage(w, r, loginData{Next: next})
+			d, derr := s.loginData(r, next)
+			if derr != nil {
+				s.fail(w, r, derr)
+				return
+			}
+			p := s.newPage(w, r, d)
 			p.Form = r.PostForm
 			p.Error = p.L.Msg(e.Key, e.Args)
 			code := http.StatusUnauthorized

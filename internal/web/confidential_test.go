@@ -149,6 +149,16 @@ var confidentialRoutes = map[string]string{
 	"GET /programs/{id}/retention": "coord", "POST /programs/{id}/retention": "coord",
 	"GET /profile/security": "user", "POST /profile/security/totp": "user", "POST /profile/security/totp/confirm": "user",
 	"POST /profile/security/totp/disable": "user",
+	// Login links, single sign-on (the test server offers no provider, so
+	// every provider-named route answers not found).
+	"GET /login/link": "any", "POST /login/link": "any", "GET /login/link/{token}": "refused", "POST /login/link/{token}": "refused",
+	"POST /login/oidc/{provider}": "refused", "GET /login/oidc/{provider}/callback": "refused",
+	"POST /profile/security/sso/{provider}/link": "refused", "POST /profile/security/sso/{provider}/unlink": "refused",
+	"POST /profile/security/sso-only":         "user",
+	"POST /profile/security/passkeys/options": "user", "POST /profile/security/passkeys": "user",
+	"POST /profile/security/passkeys/{id}/remove": "refused", "POST /login/passkey/options": "any", "POST /login/passkey": "any",
+	"POST /login/code/passkey/options": "refused", "POST /login/code/passkey": "any",
+	"GET /admin/sso": "admin", "POST /admin/sso": "admin", "POST /admin/sso/{provider}/delete": "refused",
 }
 
 // pageRoutes reads the page patterns from the source: every call
@@ -397,6 +407,8 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "not-a-real-token"
 		case "file":
 			return "not-a-real-token.ics"
+		case "provider":
+			return "no-such-provider"
 		}
 		t.Fatalf("pattern %q: path parameter {%s} is unknown to fill() in confidential_test.go; add how to fill it", path, name)
 		return ""

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching"
@@ -167,6 +168,10 @@ type acceptData struct {
 	LoginNext string // the login link that comes back here
 	Join      bool   // a join link: the visitor types their own email
 	WrongUser bool   // logged in as someone the invitation is not for
+	// Providers offer to continue with an organisation's login instead of
+	// a password; Token goes with them (see ssoStart).
+	Providers []account.OIDCProvider
+	Token     string
 }
 
 // offerLocale shows an anonymous visitor the page in the invitation's (or
@@ -182,7 +187,12 @@ func (s *Server) acceptData(r *http.Request, o *program.Offer, join bool) accept
 		kind = "/join/"
 	}
 	action := kind + r.PathValue("token")
-	d := acceptData{Offer: o, Action: action, LoginNext: "/login?next=" + url.QueryEscape(action), Join: join}
+	d := acceptData{Offer: o, Action: action, LoginNext: "/login?next=" + url.QueryEscape(action), Join: join,
+		Token: r.PathValue("token")}
+	if user(r) == nil {
+		// A provider that does not answer its list leaves the password form.
+		d.Providers, _ = s.Accounts.Providers(r.Context())
+	}
 	if u := user(r); u != nil && !join && !strings.EqualFold(u.Email, o.Email) {
 		d.WrongUser = true
 	}

@@ -37,6 +37,8 @@ func status(k errs.Kind) int {
 		return http.StatusRequestEntityTooLarge
 	case errs.Unsupported:
 		return http.StatusUnsupportedMediaType
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}

@@ -50,9 +50,13 @@ func newTestAppDB(t *testing.T, db *store.DB) *testApp {
 	}
 	clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	outbox := &notify.Outbox{Bundle: bundle, BaseURL: "http://mentorskap.test"}
+	wa, err := account.NewWebAuthn("http://mentorskap.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := New(&Server{
 		DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clk, Bundle: bundle, Outbox: outbox,
-		Accounts:   &account.Service{DB: db, Clock: clk, Outbox: outbox},
+		Accounts:   &account.Service{DB: db, Clock: clk, Outbox: outbox, WebAuthn: wa},
 		Programs:   &program.Service{DB: db, Clock: clk, Outbox: outbox},
 		Matching:   &matching.Service{DB: db, Clock: clk, Outbox: outbox},
 		Agreements: &agreement.Service{DB: db, Clock: clk, Outbox: outbox},

@@ -220,13 +220,14 @@ func raiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) {
 	}
 }
 
-// permissionsPolicy turns off every powerful browser feature: the site uses
-// none of them, so a script that got in somehow cannot reach the camera,
-// the microphone, the person's location or a payment sheet.
+// permissionsPolicy turns off every powerful browser feature the site does
+// not use, so a script that got in somehow cannot reach the camera, the
+// microphone, the person's location or a payment sheet. Passkeys are the
+// one it uses: WebAuthn is allowed for this origin only.
 const permissionsPolicy = "accelerometer=(), ambient-light-sensor=(), autoplay=(), bluetooth=(), camera=(), " +
 	"display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), " +
 	"idle-detection=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), " +
-	"publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), web-share=(), xr-spatial-tracking=()"
+	"publickey-credentials-create=(self), publickey-credentials-get=(self), screen-wake-lock=(), serial=(), usb=(), web-share=(), xr-spatial-tracking=()"
 
 func (s *Server) headers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -45,6 +45,8 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"add": func(a, b int) int { return a + b },
+	// secretEnv names the variable an OpenID provider's secret is read from.
+	"secretEnv": account.SecretEnv,
 	"deref": func(t *time.Time) time.Time {
 		if t == nil {
 			return time.Time{}

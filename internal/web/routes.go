@@ -44,6 +44,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.privacyRoutes(mux)
 	s.securityRoutes(mux)
 	s.webhookRoutes(mux)
+	s.signInLinkRoutes(mux)
+	s.ssoRoutes(mux)
+	s.passkeyRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {

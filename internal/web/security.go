@@ -29,7 +29,10 @@ func (s *Server) beginTwoFactor(w http.ResponseWriter, r *http.Request, challeng
 	http.Redirect(w, r, "/login/code?next="+url.QueryEscape(next), http.StatusSeeOther)
 }
 
-type loginCodeData struct{ Next string }
+type loginCodeData struct {
+	Next    string
+	Passkey bool // offer a passkey instead of the code
+}
 
 func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 	c, err := r.Cookie(twoFactorCookie)
@@ -37,7 +40,8 @@ func (s *Server) loginCodeForm(w http.ResponseWriter, r *http.Request) {
 		s.redirect(w, r, "/login", "totp.flash.expired")
 		return
 	}
-	s.render(w, r, http.StatusOK, "security_code", loginCodeData{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, http.StatusOK, "security_code", loginCodeData{Next: safeNext(r.URL.Query().Get("next")),
+		Passkey: s.Accounts.ChallengeHasPasskeys(r.Context(), c.Value)})
 }
 
 func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +61,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 			s.redirect(w, r, "/login", "totp.flash.expired")
 		case ok && (e.Kind == errs.Unauthorized || e.Kind == errs.TooMany):
 			r.PostForm.Del("code")
-			p := s.newPage(w, r, loginCodeData{Next: next})
+			p := s.newPage(w, r, loginCodeData{Next: next, Passkey: s.Accounts.ChallengeHasPasskeys(r.Context(), c.Value)})
 			p.Form = r.PostForm
 			p.Error = p.L.Msg(e.Key, e.Args)
 			code := http.StatusUnauthorized
@@ -82,12 +86,40 @@ type securityData struct {
 	URI           string
 	RecoveryCodes []string
 	Required      bool
+	SignIns       []account.SignInEntry
+	// Single sign-on: the providers offered, the person's links with the
+	// providers' labels, those not linked yet, and whether the account may
+	// sign in only through one.
+	Providers  []account.OIDCProvider
+	Identities []linkedView
+	Unlinked   []account.OIDCProvider
+	SSOOnly    bool
+	// ProviderLabels name the providers in the sign-in log.
+	ProviderLabels map[string]string
+	// Passkeys: whether the site offers them, and the person's.
+	PasskeysOn bool
+	Passkeys   []account.Passkey
+}
+
+type linkedView struct {
+	account.LinkedIdentity
+	Label string
 }
 
 func (s *Server) securityData(r *http.Request, codes []string) (securityData, error) {
 	u := user(r)
 	st, err := s.Accounts.TOTPStatus(r.Context(), u.ID)
 	d := securityData{State: st, RecoveryCodes: codes, Required: s.RequireAdmin2FA && u.IsAdmin()}
+	if err == nil {
+		d.SignIns, err = s.Accounts.SignInLog(r.Context(), u.ID, account.SignInLogSize)
+	}
+	if err == nil {
+		err = s.ssoData(r, &d)
+	}
+	if err == nil && s.Accounts.WebAuthn != nil {
+		d.PasskeysOn = true
+		d.Passkeys, err = s.Accounts.Passkeys(r.Context(), u.ID)
+	}
 	if st.PendingSecret != "" {
 		d.URI = account.TOTPURI(st.PendingSecret, u.Email)
 		var b strings.Builder
@@ -246,4 +278,40 @@ func (s *Server) securityGuard(next http.Handler) http.Handler {
 		}
 		s.redirect(w, r, "/profile/security", "security.flash.admin_required")
 	})
+}
+
+// ssoData fills in the single sign-on part of the security page.
+func (s *Server) ssoData(r *http.Request, d *securityData) error {
+	ctx := r.Context()
+	uid := user(r).ID
+	var err error
+	if d.Providers, err = s.Accounts.Providers(ctx); err != nil {
+		return err
+	}
+	links, err := s.Accounts.Identities(ctx, uid)
+	if err != nil {
+		return err
+	}
+	d.ProviderLabels = map[string]string{}
+	for _, p := range d.Providers {
+		d.ProviderLabels[p.Name] = p.Label
+	}
+	linked := map[string]bool{}
+	for _, l := range links {
+		label := l.Provider // a provider removed since keeps its name
+		for _, p := range d.Providers {
+			if p.Name == l.Provider {
+				label = p.Label
+			}
+		}
+		linked[l.Provider] = true
+		d.Identities = append(d.Identities, linkedView{LinkedIdentity: l, Label: label})
+	}
+	for _, p := range d.Providers {
+		if !linked[p.Name] {
+			d.Unlinked = append(d.Unlinked, p)
+		}
+	}
+	d.SSOOnly, err = account.SSOOnly(ctx, s.DB, uid)
+	return err
 }
