@@ -338,6 +338,34 @@ func Coordinators(ctx context.Context, q store.Q, programID int64) ([]Coordinato
 	return out, rows.Err()
 }
 
+// ContactsFor lists a program's coordinators for a page that tells viewer to
+// ask them: only someone in the program (its coordinators, participants
+// and administrators) gets the list, anyone else none. One query, as every
+// pair page shows the card.
+func ContactsFor(ctx context.Context, q store.Q, viewer *account.User, programID int64) ([]Coordinator, error) {
+	if viewer == nil {
+		return nil, nil
+	}
+	rows, err := q.Query(ctx, `SELECT u.id, u.name, u.email FROM program_coordinators c
+		JOIN users u ON u.id = c.user_id
+		WHERE c.program_id = ? AND (? OR EXISTS (SELECT 1 FROM program_coordinators x WHERE x.program_id = c.program_id AND x.user_id = ?)
+			OR EXISTS (SELECT 1 FROM participants x WHERE x.program_id = c.program_id AND x.user_id = ?))
+		ORDER BY u.name, u.id`, programID, viewer.IsAdmin(), viewer.ID, viewer.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Coordinator
+	for rows.Next() {
+		var c Coordinator
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Email); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
 // AddCoordinator lets a coordinator share a program with another existing
 // account, found by email.
 func (s *Service) AddCoordinator(ctx context.Context, actor *account.User, programID int64, email string) error {

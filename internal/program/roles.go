@@ -57,7 +57,18 @@ func (p *Program) loadRoles(ctx context.Context, q store.Q) (err error) {
 // RoleWordsOf reads what a program calls its roles, language → words, for
 // a page that needs only that.
 func RoleWordsOf(ctx context.Context, q store.Q, programID int64) (map[string]i18n.RoleWords, error) {
-	rows, err := q.Query(ctx, `SELECT language, role, forms FROM program_role_names WHERE program_id = ?`, programID)
+	return roleWords(ctx, q, `SELECT language, role, forms FROM program_role_names WHERE program_id = ?`, programID)
+}
+
+// RoleWordsOfPair is RoleWordsOf for the program a pair belongs to, in one
+// query: every page of a pair asks for it.
+func RoleWordsOfPair(ctx context.Context, q store.Q, pairID int64) (map[string]i18n.RoleWords, error) {
+	return roleWords(ctx, q, `SELECT r.language, r.role, r.forms FROM program_role_names r
+		JOIN pairs p ON p.program_id = r.program_id WHERE p.id = ?`, pairID)
+}
+
+func roleWords(ctx context.Context, q store.Q, query string, id int64) (map[string]i18n.RoleWords, error) {
+	rows, err := q.Query(ctx, query, id)
 	if err != nil {
 		return nil, err
 	}

@@ -173,11 +173,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page
 		Brand:     s.pageBrand(r),
 	}
 	p.contacts = func(programID int64) []program.Coordinator {
-		role, err := s.Programs.RoleIn(r.Context(), p.User, programID)
-		if err != nil || role == program.RoleNone {
-			return nil
-		}
-		list, err := program.Coordinators(r.Context(), s.DB, programID)
+		list, err := program.ContactsFor(r.Context(), s.DB, p.User, programID)
 		if err != nil {
 			s.Log.Error("coordinator contacts", "program", programID, "err", err, "request_id", requestID(r))
 			return nil

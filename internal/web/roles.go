@@ -16,25 +16,21 @@ import (
 // them share: /programs/{id}/… and /pairs/{id}/…. Role words are not
 // confidential, and the page itself still checks who may see it.
 func (s *Server) withProgramRoles(r *http.Request, l *i18n.Locale) *i18n.Locale {
-	var programID int64
-	ctx := r.Context()
-	switch first, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/"); first {
-	case "programs", "pairs":
-		idText, _, _ := strings.Cut(rest, "/")
-		id, err := strconv.ParseInt(idText, 10, 64)
-		if err != nil || id <= 0 {
-			return l
-		}
-		programID = id
-		if first == "pairs" {
-			if err := s.DB.QueryRow(ctx, `SELECT program_id FROM pairs WHERE id = ?`, id).Scan(&programID); err != nil {
-				return l
-			}
-		}
-	default:
+	first, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if first != "programs" && first != "pairs" {
 		return l
 	}
-	words, err := program.RoleWordsOf(ctx, s.DB, programID)
+	idText, _, _ := strings.Cut(rest, "/")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return l
+	}
+	var words map[string]i18n.RoleWords
+	if first == "pairs" {
+		words, err = program.RoleWordsOfPair(r.Context(), s.DB, id)
+	} else {
+		words, err = program.RoleWordsOf(r.Context(), s.DB, id)
+	}
 	if err != nil {
 		return l
 	}
