@@ -57,7 +57,7 @@ func TestWritePDF(t *testing.T) {
 	for _, want := range []string{
 		"Åsa Öberg", "Élodie Næss", "Online (Teams) eller C:\\kontoret\\rum 2", ") ( \\ unmatched",
 		"Vi träffas på ett café nära Göteborgs central", p.Hash,
-		l.T("copy.signed_at", "when", "2 mars 2026 10:30"), // Stockholm is UTC+1 in March
+		l.T("copy.signed_at", "when", "måndag 2 mars 2026 10:30"), // Stockholm is UTC+1 in March
 		l.T("agreement.section.meetings"), p.Empty,
 	} {
 		if !strings.Contains(text, want) {

@@ -85,15 +85,16 @@ func TestFormat(t *testing.T) {
 	}
 	d := time.Date(2026, 5, 7, 13, 5, 0, 0, time.UTC)
 	cases := []struct{ got, want string }{
-		{b.Locale("en").Date(d), "7 May 2026"},
-		{b.Locale("nb").Date(d), "7. mai 2026"},
-		{b.Locale("sv").Date(d), "7 maj 2026"},
-		{b.Locale("id").Date(d), "7 Mei 2026"},
-		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "7. mai 2026 15:05"},
-		{b.Locale("id").DateTime(d, "Asia/Jakarta"), "7 Mei 2026 20.05"},
-		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "7. mai 2026 15:05"}, // again, from the zone cache
-		{b.Locale("en").DateTime(d, "No/Such_Zone"), "7 May 2026 13:05"},
-		{b.Locale("en").DateTime(d, ""), "7 May 2026 13:05"},
+		{b.Locale("en").Date(d), "Thursday 7 May 2026"},
+		{b.Locale("nb").Date(d), "torsdag 7. mai 2026"},
+		{b.Locale("sv").Date(d), "torsdag 7 maj 2026"},
+		{b.Locale("id").Date(d), "Kamis, 7 Mei 2026"},
+		{b.Locale("id").ShortDate(d), "7 Mei 2026"},
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15:05"},
+		{b.Locale("id").DateTime(d, "Asia/Jakarta"), "Kamis, 7 Mei 2026 20.05"},
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15:05"}, // again, from the zone cache
+		{b.Locale("en").DateTime(d, "No/Such_Zone"), "Thursday 7 May 2026 13:05"},
+		{b.Locale("en").DateTime(d, ""), "Thursday 7 May 2026 13:05"},
 		{b.Locale("en").Decimal(1234.5, 1), "1,234.5"},
 		{b.Locale("sv").Decimal(1234.5, 1), "1234,5"},
 		{b.Locale("sv").Decimal(-0.5, 2), "-0,50"},

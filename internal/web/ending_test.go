@@ -365,8 +365,8 @@ func TestAgreementCopies(t *testing.T) {
 		id.T("agreement.section.meetings"), id.T("agreement.section.voluntary"),
 		"Hver betaler sin egen kaffe.", "Kafé på Grünerløkka", "café i Göteborg när Dewi är där",
 		"Menyiapkan setiap pertemuan dengan baik.", "Søke fem relevante stillinger",
-		id.T("copy.signed_at", "when", "2 Mar 2026 16.00"), // 09:00 UTC in Jakarta
-		id.T("copy.version_line", "version", 1, "when", "2 Mar 2026 16.00"),
+		id.T("copy.signed_at", "when", "Senin, 2 Mar 2026 16.00"), // 09:00 UTC in Jakarta
+		id.T("copy.version_line", "version", 1, "when", "Senin, 2 Mar 2026 16.00"),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
