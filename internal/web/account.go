@@ -270,9 +270,9 @@ type profileData struct {
 	NewToken  string
 }
 
-// commonTimezones are offered first in the profile form; any IANA name is
-// accepted.
-var commonTimezones = []string{"Europe/Oslo", "Europe/Stockholm", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London", "UTC"}
+// commonTimezones are the zones the profile and meeting forms offer, in a
+// searchable list; the same list is the only one accepted.
+var commonTimezones = i18n.Zones()
 
 func (s *Server) profileData(r *http.Request, newToken string) (profileData, error) {
 	tokens, err := s.Accounts.Tokens(r.Context(), user(r).ID)
