@@ -268,6 +268,7 @@ type profileData struct {
 	Timezones []string
 	Tokens    []account.APIToken
 	NewToken  string
+	HasPhoto  bool // an uploaded photo, not initials
 }
 
 // commonTimezones are the zones the profile and meeting forms offer, in a
@@ -276,7 +277,12 @@ var commonTimezones = i18n.Zones()
 
 func (s *Server) profileData(r *http.Request, newToken string) (profileData, error) {
 	tokens, err := s.Accounts.Tokens(r.Context(), user(r).ID)
-	return profileData{Timezones: commonTimezones, Tokens: tokens, NewToken: newToken}, err
+	if err != nil {
+		return profileData{}, err
+	}
+	d := profileData{Timezones: commonTimezones, Tokens: tokens, NewToken: newToken}
+	d.HasPhoto, err = account.HasAvatar(r.Context(), s.DB, user(r).ID)
+	return d, err
 }
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
