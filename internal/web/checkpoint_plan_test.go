@@ -193,7 +193,7 @@ func TestLateMatchedPairCheckPoints(t *testing.T) {
 			t.Fatalf("dates after the end moved in: %v", d)
 		}
 		mentor.get(f.path("/evaluations/followup")).mustContain(t,
-			html.EscapeString(app.tr("nb", evaluation.ReasonFollowupDropped, "date", "1. apr. 2026")))
+			html.EscapeString(app.tr("nb", evaluation.ReasonFollowupDropped, "date", "onsdag 1. apr. 2026")))
 		coord.get("/programs/"+pid(f.prog.ID)+"/evaluations").mustContain(t, app.tr("en", "checkpoint.outcome.dropped"))
 
 		// The whole summer after all: the follow-up is back a month after

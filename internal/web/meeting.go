@@ -254,7 +254,17 @@ type meetingShowData struct {
 	LaterBooked bool
 	CanBook     bool // a member of a pair whose stage allows booking
 	Now         time.Time
+	// Ahead is set for a meeting that has not started and is not
+	// cancelled: the page leads with its agenda.
+	Ahead  bool
+	Agenda meeting.AgendaState
 }
+
+// BookNext reports whether the page offers to book the next meeting: once
+// this one has happened or been called off, and only when nothing later
+// is booked. Before it, the agenda comes first and a second booking
+// would compete with it.
+func (d meetingShowData) BookNext() bool { return d.CanBook && !d.LaterBooked && !d.Ahead }
 
 func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 	pairID, mid, err := pairAndMeeting(r)
@@ -269,6 +279,15 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := meetingShowData{Detail: d, Now: s.Clock.Now(), Names: pairNames(s.locale(r), d.Pair, d.Viewer)}
 	data.CanBook = d.Member() && d.Pair.Allows(data.Now, program.ActBook)
+	data.Ahead = !d.Meeting.Cancelled() && d.Meeting.StartsAt.After(data.Now)
+	if d.Details {
+		states, err := meeting.AgendaStatus(r.Context(), s.DB, []int64{mid})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data.Agenda = states[mid]
+	}
 	if d.Member() {
 		ms, err := meeting.ForPair(r.Context(), s.DB, pairID)
 		if err != nil {
