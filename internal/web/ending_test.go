@@ -395,7 +395,7 @@ func TestAgreementCopies(t *testing.T) {
 	res.mustStatus(t, http.StatusOK)
 	nb := f.app.bundle.Locale("nb")
 	res.mustContain(t, nb.T("copy.title"), "Dewi Lestari", version.Hash, nb.T("agreement.section.meetings"),
-		nb.T("copy.signed_at", "when", "2. mar. 2026 10:00"), "Hver betaler sin egen kaffe.", pdfPath(v1))
+		nb.T("copy.signed_at", "when", "mandag 2. mar. 2026 10:00"), "Hver betaler sin egen kaffe.", pdfPath(v1))
 
 	// Who may take a copy while the agreement shares nothing.
 	f.anon.get(pdfPath(v1)).mustStatus(t, http.StatusSeeOther)

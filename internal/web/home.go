@@ -77,6 +77,8 @@ func nextStep(h *pairHome) (step *homeStep, waiting bool) {
 		switch {
 		case side == program.SideMentee && !ag.Prepared():
 			return &homeStep{Key: "pairhome.prepare", Path: mpath + "/agenda"}, false
+		case side == program.SideMentee:
+			return &homeStep{Key: "agenda.edit", Path: mpath + "/agenda"}, false
 		case ag.Prepared():
 			return &homeStep{Key: "pairhome.read_agenda", Path: mpath + "/agenda"}, false
 		}
