@@ -84,7 +84,7 @@ var confidentialRoutes = map[string]string{
 	"POST /profile/tokens/{id}/revoke": "refused",
 	// A person's picture: everyone who shares a program with them.
 	"GET /people/{id}/avatar": "program", "POST /profile/photo": "user", "POST /profile/photo/delete": "user",
-	"GET /admin":                       "admin", "GET /admin/users": "admin", "POST /admin/users": "admin", "POST /admin/users/{id}/role": "admin",
+	"GET /admin": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin", "POST /admin/users/{id}/role": "admin",
 	"GET /admin/outbox": "admin", "GET /admin/outbox/{id}": "admin",
 	// Programs and enrolment.
 	"GET /programs": "user", "GET /programs/new": "creator", "POST /programs": "creator",
