@@ -185,9 +185,13 @@ func proposalForm(r *http.Request) meeting.Proposal {
 	if tz == "" {
 		tz = user(r).Timezone
 	}
-	return meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
+	in := meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
 		Place: f.Get("place"), OnlineURL: f.Get("online_url"), Reason: f.Get("reason"),
 		ConfirmLength: f.Get("confirm_length") != "", Purpose: f.Get("purpose")}
+	for n := 2; n <= meeting.MaxOptions; n++ {
+		in.More = append(in.More, meeting.Slot{Date: f.Get(meeting.OptionField("date", n)), Time: f.Get(meeting.OptionField("time", n))})
+	}
+	return in
 }
 
 // lengthWarned reports whether err is only about a length outside the
@@ -314,7 +318,14 @@ func (s *Server) meetingAccept(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		seen = -1
 	}
-	if _, err := s.Meetings.Accept(r.Context(), user(r), pairID, mid, seen); err != nil {
+	// The time picked among those offered; a form with one time sends none.
+	option := 1
+	if v := r.PostForm.Get("option"); v != "" {
+		if option, err = strconv.Atoi(v); err != nil {
+			option = 0 // refused below as no such option
+		}
+	}
+	if _, err := s.Meetings.AcceptOption(r.Context(), user(r), pairID, mid, seen, option); err != nil {
 		if errs.KindOf(err) == errs.Conflict {
 			// The page the person saw is out of date: show the meeting as
 			// it is now, with what happened.
