@@ -133,3 +133,20 @@ func (langName) Localize(l *Locale) string {
 	}
 	return "English"
 }
+
+func TestZones(t *testing.T) {
+	zs := Zones()
+	if len(zs) < 300 || !KnownZone("Europe/Oslo") || !KnownZone("Asia/Jakarta") || !KnownZone("UTC") {
+		t.Fatalf("zone list: %d names", len(zs))
+	}
+	for _, bad := range []string{"", "Local", "Europe/Nowhere", "europe/oslo", "US/Eastern"} {
+		if KnownZone(bad) {
+			t.Errorf("%q is on the list", bad)
+		}
+	}
+	for in, want := range map[string]string{"Asia/Jakarta": "Asia/Jakarta", "Asia/Calcutta": "Asia/Kolkata", "Etc/UTC": "UTC", "Mars/Base": "UTC"} {
+		if got := DetectedZone(in); got != want {
+			t.Errorf("DetectedZone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -135,7 +135,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	lang := s.locale(r).Lang()
 	u, err := s.Accounts.SetupAdmin(r.Context(), account.NewUser{
 		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password"),
-		Language: lang, Timezone: r.PostForm.Get("timezone"),
+		Language: lang, Timezone: i18n.DetectedZone(r.PostForm.Get("timezone")),
 	})
 	if err != nil {
 		s.renderForm(w, r, "setup", nil, err)
