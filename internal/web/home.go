@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
@@ -39,6 +40,9 @@ type homePair struct {
 	Primary *homeStep
 	// Waiting is set while the viewer's own proposal waits for an answer.
 	Waiting bool
+	// Options are the times the next meeting offers while it is a
+	// proposal; one time otherwise.
+	Options []time.Time
 }
 
 // homeStep is a pair's next step: the words of its button and where it
@@ -136,6 +140,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		hp.Primary, hp.Waiting = nextStep(h)
+		if h.Next != nil {
+			if hp.Options, err = meeting.Options(r.Context(), s.DB, h.Next); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
 		d.Pairs = append(d.Pairs, hp)
 	}
 	for _, sm := range participating {
