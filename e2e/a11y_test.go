@@ -245,6 +245,7 @@ func TestA11yEveryPage(t *testing.T) {
 			t.Parallel()
 			b := newBrowser(t)
 			login(t, b, s, r.login.Email, password)
+			useCrawlLanguage(t, b, s)
 			seen := crawlRole(t, b, s, r.who, r.inScope, 80)
 			mustHaveVisited(t, r.who, seen, r.must...)
 			t.Logf("%s (%s): checked %d kinds of page", r.who, r.login.Email, len(seen))

@@ -686,9 +686,11 @@ func checkPage(t *testing.T, ctx context.Context, name string) {
 		t.Errorf("%s (%s): axe %s [%s] %s\n    %s", name, loc, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
 	}
 
+	checkNarrowText(t, ctx, name, loc, 1280)
 	run(t, ctx, setWidth(phoneWidth))
 	overflow := eval[[]string](t, ctx, overflowJS)
 	small := eval[[]string](t, ctx, targetsJS)
+	checkNarrowText(t, ctx, name, loc, phoneWidth)
 	run(t, ctx, resetWidth())
 	if len(overflow) > 0 {
 		t.Errorf("%s (%s): scrolls sideways at %d px: %s", name, loc, phoneWidth, strings.Join(overflow, "; "))
