@@ -87,7 +87,7 @@ func TestPeopleFirstHomeAvatarsAndAgenda(t *testing.T) {
 
 		// Agenda editor: move and remove by buttons, no position numbers.
 		page := f.menteeC.get(m1 + "/agenda")
-		page.mustContain(t, `class="default-submit"`)
+		page.mustContain(t, `class="default-submit sr-only"`)
 		if strings.Contains(page.Body, `type="number"`) {
 			t.Fatal("the agenda editor still asks for position numbers")
 		}
