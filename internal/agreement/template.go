@@ -111,8 +111,11 @@ var defaultQuestions = []Question{
 	{Key: "gain", Audience: AudienceMentee},
 	{Key: "needs", Audience: AudienceMentee},
 	{Key: "expectations", Audience: AudienceMentee},
+	{Key: "comfort", Audience: AudienceMentee}, // seed 001: what the mentor can do for the mentee's comfort
 	{Key: "offer", Audience: AudienceMentor},
 	{Key: "limits", Audience: AudienceMentor},
+	{Key: "mentor_expects", Audience: AudienceMentor}, // seeds 003, 004: the mentor's own expectations of the mentee
+	{Key: "at_ease", Audience: AudienceMentor},
 }
 
 func isDefaultQuestion(key string) bool {

@@ -29,13 +29,13 @@ var formats = map[string]format{
 		months:   [12]string{"jan.", "feb.", "mar.", "apr.", "mai", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "des."},
 		weekdays: [7]string{"søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"},
 		weekday:  "WWW DATE",
-		date:     "2. MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
+		date:     "2. MMM 2006", timeOnly: "15.04", decimal: ",", thousands: "\u00a0", // 16.30, as Språkrådet writes times
 	},
 	"sv": {
 		months:   [12]string{"jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."},
 		weekdays: [7]string{"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"},
 		weekday:  "WWW DATE",
-		date:     "2 MMM 2006", timeOnly: "15:04", decimal: ",", thousands: "\u00a0",
+		date:     "2 MMM 2006", timeOnly: "15.04", decimal: ",", thousands: "\u00a0", // kl. 16.30, as Svenska skrivregler write times
 	},
 	"id": {
 		months:   [12]string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"},
@@ -87,6 +87,37 @@ func (l *Locale) DateTime(t time.Time, tz string) string {
 	}
 	t = In(t, tz)
 	return l.Date(t) + " " + l.Time(t)
+}
+
+// When writes the start of something a reader has to turn up for, in an
+// email or a list: the day's name, the date, the clock time and a zone name
+// people say ("mandag 9. mar. 2026 kl. 16.30 (norsk tid)", "Senin, 9 Mar
+// 2026, pukul 16.30 WIB"), never the IANA name.
+func (l *Locale) When(t time.Time, tz string) string {
+	if t.IsZero() {
+		return ""
+	}
+	if location(tz) == nil {
+		tz = "UTC"
+	}
+	t = In(t, tz)
+	return l.T("time.when", "date", l.WeekdayDate(t), "time", l.Time(t), "zone", l.ZoneName(tz))
+}
+
+// ZoneName names the time zone tz the way the reader's language does:
+// the zones our programs meet in have their own catalog entry
+// ("zone.europe.oslo": "norsk tid", "WIB"); any other zone is named after
+// its city ("tid i Reykjavik"), which every reader can place.
+func (l *Locale) ZoneName(tz string) string {
+	if tz == "" || strings.EqualFold(tz, "UTC") || strings.EqualFold(tz, "Etc/UTC") {
+		return l.T("zone.utc")
+	}
+	key := "zone." + strings.ToLower(strings.ReplaceAll(tz, "/", "."))
+	if l.bundle.Has(key) {
+		return l.T(key)
+	}
+	city := tz[strings.LastIndex(tz, "/")+1:]
+	return l.T("zone.city", "city", strings.ReplaceAll(city, "_", " "))
 }
 
 // In converts t to the named zone, falling back to UTC.

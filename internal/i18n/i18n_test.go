@@ -90,11 +90,19 @@ func TestFormat(t *testing.T) {
 		{b.Locale("sv").Date(d), "torsdag 7 maj 2026"},
 		{b.Locale("id").Date(d), "Kamis, 7 Mei 2026"},
 		{b.Locale("id").ShortDate(d), "7 Mei 2026"},
-		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15:05"},
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15.05"}, // Språkrådet: 15.05
 		{b.Locale("id").DateTime(d, "Asia/Jakarta"), "Kamis, 7 Mei 2026 20.05"},
-		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15:05"}, // again, from the zone cache
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15.05"}, // again, from the zone cache
 		{b.Locale("en").DateTime(d, "No/Such_Zone"), "Thursday 7 May 2026 13:05"},
 		{b.Locale("en").DateTime(d, ""), "Thursday 7 May 2026 13:05"},
+		// Emails name the day and a zone people say, not "Europe/Oslo";
+		// a zone without its own name is called after its city.
+		{b.Locale("nb").When(d, "Europe/Oslo"), "torsdag 7. mai 2026 kl. 15.05 (norsk tid)"},
+		{b.Locale("sv").When(d, "Europe/Stockholm"), "torsdag 7 maj 2026 kl. 15.05 (svensk tid)"},
+		{b.Locale("id").When(d, "Asia/Jakarta"), "Kamis, 7 Mei 2026, pukul 20.05 WIB"},
+		{b.Locale("en").When(d, "America/New_York"), "Thursday 7 May 2026, 09:05 (New York time)"},
+		{b.Locale("nb").When(d, "Atlantic/Reykjavik"), "torsdag 7. mai 2026 kl. 13.05 (tid i Reykjavik)"},
+		{b.Locale("en").When(d, "No/Such_Zone"), "Thursday 7 May 2026, 13:05 (UTC)"},
 		{b.Locale("en").Decimal(1234.5, 1), "1,234.5"},
 		{b.Locale("sv").Decimal(1234.5, 1), "1234,5"},
 		{b.Locale("sv").Decimal(-0.5, 2), "-0,50"},

@@ -12,6 +12,7 @@ import (
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
@@ -442,7 +443,9 @@ func (r *Reminders) write(ctx context.Context, tx *store.Tx, now time.Time, m re
 	case KindAgenda:
 		args = append(args, "when", meeting.When(l, m.At, m.TZ), "link", r.Outbox.Link(meeting.MeetingPath(p.ID, m.MeetingID)+"/agenda"))
 	case KindBookNext:
-		args = append(args, "link", r.Outbox.Link(pairPath+"/meetings/new"))
+		// The reminder may go out long after BookAfter (a pair that stops
+		// meeting), so it names the day they last met, not "a week ago".
+		args = append(args, "date", l.WeekdayDate(i18n.In(m.At.Add(-BookAfter), m.TZ)), "link", r.Outbox.Link(pairPath+"/meetings/new"))
 	case KindGap:
 		args = append(args, "date", l.Date(m.At), "link", r.Outbox.Link(pairPath+"/meetings/new"))
 	case KindUnsigned:

@@ -151,7 +151,7 @@ func TestReminderEmailsInTheirLanguageAndPreferences(t *testing.T) {
 		}
 		sv := byTo[s.mentor.Email]
 		if len(sv) != 1 || !strings.Contains(sv[0].Subject, "Påminnelse: du träffar") ||
-			!strings.Contains(sv[0].Body, fmt.Sprintf("/pairs/%d/meetings/%d", s.pair.ID, m)) || !strings.Contains(sv[0].Body, "(Europe/Oslo)") {
+			!strings.Contains(sv[0].Body, fmt.Sprintf("/pairs/%d/meetings/%d", s.pair.ID, m)) || !strings.Contains(sv[0].Body, "kl. 10.00 (norsk tid)") {
 			t.Fatalf("Swedish mentor: %+v", sv)
 		}
 		// The Indonesian mentee gets the meeting and the empty-agenda reminders.

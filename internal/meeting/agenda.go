@@ -248,7 +248,7 @@ func (s *Service) tellMentors(ctx context.Context, tx *store.Tx, now time.Time, 
 		l := s.Outbox.Bundle.Locale(to.Lang)
 		if err := s.Outbox.Send(ctx, tx, now, to, kind,
 			"name", m.Name, "mentee", actor.Name, "program", prog.Name,
-			"when", l.DateTime(a.Meeting.StartsAt, tz), "topics", strings.TrimSuffix(topics.String(), "\n"),
+			"when", l.When(a.Meeting.StartsAt, tz), "topics", strings.TrimSuffix(topics.String(), "\n"),
 			"link", link); err != nil {
 			return err
 		}

@@ -46,7 +46,7 @@ func TestAgendaSuggestsThePlansThemeForMeetingN(t *testing.T) {
 		if a.Meeting.Number != 1 || a.Theme == nil || a.Theme.Title != DefaultPlan("en").Themes[0].Title {
 			t.Fatalf("first meeting: number %d theme %+v", a.Meeting.Number, a.Theme)
 		}
-		if !a.CanEdit || a.Plan == nil || len(a.Plan.Topics) != 12 {
+		if !a.CanEdit || a.Plan == nil || len(a.Plan.Topics) != 14 {
 			t.Fatalf("the mentee prepares with the libraries: %+v", a)
 		}
 		a, err = f.svc.Agenda(ctx, f.mentor, f.pair.ID, second, "nb")
@@ -96,7 +96,7 @@ func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
 			t.Fatalf("email: %+v", mail)
 		}
 		for _, want := range []string{"Marit Mentor", "Ola Mentee", "- Goals and expectations\n- Pay in my field",
-			"4. mar. 2026 10:00", "http://mentorskap.test/pairs/"} {
+			"onsdag 4. mar. 2026 kl. 10.00 (norsk tid)", "http://mentorskap.test/pairs/"} {
 			if !strings.Contains(mail.Body, want) {
 				t.Errorf("email body lacks %q:\n%s", want, mail.Body)
 			}

@@ -22,24 +22,23 @@ func MeetingPath(pairID, meetingID int64) string {
 	return fmt.Sprintf("/pairs/%d/meetings/%d", pairID, meetingID)
 }
 
-// When writes a meeting's start for a reader: their language, their time
-// zone, and the zone's name so that nobody has to guess.
-func When(l *i18n.Locale, t time.Time, tz string) string {
-	if tz == "" {
-		tz = "UTC"
-	}
-	return l.DateTime(t, tz) + " (" + tz + ")"
-}
+// When writes a meeting's start for a reader: their language, the
+// meeting's time zone, the day's name and the zone as people say it
+// ("norsk tid", "WIB"), so that nobody has to guess.
+func When(l *i18n.Locale, t time.Time, tz string) string { return l.When(t, tz) }
 
-// Where says where a meeting happens in one line.
-func Where(m *Meeting) string {
-	switch {
-	case m.Place != "" && m.OnlineURL != "":
-		return m.Place + " · " + m.OnlineURL
-	case m.Place != "":
-		return m.Place
+// Where says where a meeting happens, one labelled line each for the place
+// and the online link: a link is not a place, and a reader looking for the
+// address should not find a URL under that label.
+func Where(l *i18n.Locale, m *Meeting) string {
+	var lines []string
+	if m.Place != "" {
+		lines = append(lines, l.T("meeting.email.place", "place", m.Place))
 	}
-	return m.OnlineURL
+	if m.OnlineURL != "" {
+		lines = append(lines, l.T("meeting.email.online", "url", m.OnlineURL))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // eventStatus maps a meeting's status to the iCalendar one: a proposal is
@@ -152,7 +151,7 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 			when = l.T("schedule.when_options", "first", when, "others", strings.Join(rest, "; "))
 		}
 		args := []any{"name", o.Name, "by", actor.Name, "program", prog.Name, "when", when,
-			"minutes", m.Minutes, "where", Where(m), "reason", reason, "link", link}
+			"minutes", m.Minutes, "where", Where(l, m), "reason", reason, "link", link}
 		if prev != nil {
 			args = append(args, "old", When(l, *prev, tz))
 		}

@@ -19,7 +19,7 @@ func TestDefaultPlansInEveryLanguage(t *testing.T) {
 		if p.Lang != lang || p.Custom() {
 			t.Fatalf("%s: lang %q custom %v", lang, p.Lang, p.Custom())
 		}
-		if len(p.Themes) != 6 || len(p.Topics) != 12 || len(p.Activities) < 5 {
+		if len(p.Themes) != 6 || len(p.Topics) != 14 || len(p.Activities) != 8 {
 			t.Errorf("%s: %d themes, %d topics, %d activities", lang, len(p.Themes), len(p.Topics), len(p.Activities))
 		}
 		for _, kind := range PlanKinds {
@@ -75,7 +75,7 @@ func TestPlanStartsFromDefaultsAndCoordinatorEdits(t *testing.T) {
 		if p.Version != 1 || len(p.Themes) != 2 || p.Themes[0].Title != "Hej och välkommen" {
 			t.Fatalf("saved plan: %+v", p)
 		}
-		if len(p.Topics) != 12 || p.Topics[0] != DefaultPlan("sv").Topics[0] {
+		if len(p.Topics) != 14 || p.Topics[0] != DefaultPlan("sv").Topics[0] {
 			t.Fatalf("lists not named in the save must be kept: %+v", p.Topics)
 		}
 		// Other languages are untouched.
@@ -132,7 +132,7 @@ func TestPlanStartsFromDefaultsAndCoordinatorEdits(t *testing.T) {
 		if _, err = f.svc.SavePlan(ctx, f.coord, f.prog.ID, "fr", 0, map[string][]PlanItem{KindTheme: {{Title: "x"}}}); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("unsupported language: %v", err)
 		}
-		if p, _ := LoadPlan(ctx, db, f.prog.ID, "sv"); p.Version != 2 || len(p.Topics) != 12 {
+		if p, _ := LoadPlan(ctx, db, f.prog.ID, "sv"); p.Version != 2 || len(p.Topics) != 14 {
 			t.Fatalf("refused saves changed the plan: %+v", p)
 		}
 

@@ -120,7 +120,7 @@ func (c *CalledOff) Send(ctx context.Context, q store.Q, now time.Time, to notif
 	var list strings.Builder
 	files := make([]notify.Attachment, 0, len(c.Meetings))
 	for _, m := range c.Meetings {
-		list.WriteString("\n- " + l.DateTime(m.StartsAt, tz) + " (" + tz + ")")
+		list.WriteString("\n- " + l.When(m.StartsAt, tz))
 		ev := m.Event(l, others, c.out.Link(fmt.Sprintf("/pairs/%d/meetings/%d", m.PairID, m.ID)))
 		files = append(files, notify.Attachment{Name: ics.FileName(m.ID), ContentType: ics.ContentType,
 			Data: ics.Calendar("", []ics.CalendarEvent{ev})})

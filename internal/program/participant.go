@@ -233,7 +233,7 @@ func Recipient(email, name, lang string, prog *Program) notify.Recipient {
 	if lang == "" {
 		lang = prog.DefaultLanguage
 	}
-	return notify.Recipient{Email: email, Name: name, Lang: lang}
+	return notify.Recipient{Email: email, Name: name, Lang: lang, Roles: prog.Roles[lang]}
 }
 
 // CoordinatorRecipients are the program's coordinators as email recipients,

@@ -59,6 +59,9 @@ type Program struct {
 	JoinEnabled                                                   bool
 	JoinRole                                                      string // "choose"|"mentor"|"mentee"
 	CreatedAt, UpdatedAt                                          time.Time
+	// Roles is what the program calls mentee and mentor, per language
+	// (roles.go); loaded by Get and ByJoinToken.
+	Roles map[string]i18n.RoleWords
 }
 
 // Defaults reproduces the programs the seed documents describe: five months,
@@ -123,6 +126,9 @@ func scanProgram(row interface{ Scan(...any) error }) (*Program, error) {
 // RequireCoordinator or RoleIn for that.
 func Get(ctx context.Context, q store.Q, id int64) (*Program, error) {
 	p, err := scanProgram(q.QueryRow(ctx, `SELECT `+programCols+` FROM programs WHERE id = ?`, id))
+	if err == nil {
+		err = p.loadRoles(ctx, q)
+	}
 	return p, store.NotFound(err, "program.error.not_found")
 }
 
@@ -132,6 +138,9 @@ func ByJoinToken(ctx context.Context, q store.Q, token string) (*Program, error)
 		return nil, errs.E(errs.NotFound, "program.error.not_found")
 	}
 	p, err := scanProgram(q.QueryRow(ctx, `SELECT `+programCols+` FROM programs WHERE join_token = ?`, token))
+	if err == nil {
+		err = p.loadRoles(ctx, q)
+	}
 	return p, store.NotFound(err, "program.error.not_found")
 }
 
@@ -145,6 +154,9 @@ type Settings struct {
 	DefaultLanguage                                               string
 	JoinEnabled                                                   bool
 	JoinRole                                                      string
+	// RoleNames is lang → role → the words typed for it; nil keeps the
+	// program's role words as they are.
+	RoleNames map[string]map[string]string
 }
 
 // SettingsOf turns a program back into the form that edits it.
@@ -157,7 +169,20 @@ func SettingsOf(p Program) Settings {
 		MessagesAllowed: p.MessagesAllowed, EvalFollowup: p.EvalFollowup,
 		EvalMidpoint: p.EvalMidpoint, EvalFinal: p.EvalFinal,
 		DefaultLanguage: p.DefaultLanguage, JoinEnabled: p.JoinEnabled, JoinRole: p.JoinRole,
+		RoleNames: roleTexts(p),
 	}
+}
+
+// roleTexts is the program's role words as the settings form shows them.
+func roleTexts(p Program) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, lang := range i18n.Languages {
+		out[lang] = map[string]string{}
+		for _, role := range i18n.Roles {
+			out[lang][role] = p.RoleText(role, lang)
+		}
+	}
+	return out
 }
 
 // apply validates the settings and copies them into p. On any problem p is
@@ -195,9 +220,14 @@ func (in Settings) apply(p *Program) error {
 		joinRole = JoinChoose
 	}
 	v.Check(joinRole == JoinChoose || joinRole == JoinMentor || joinRole == JoinMentee, "join_role", "error.choice_invalid")
+	roles := p.Roles
+	if in.RoleNames != nil {
+		roles = parseRoles(in.RoleNames, &v)
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}
+	p.Roles = roles
 	p.Name, p.Purpose, p.Goals, p.FocusAreas = name, strings.TrimSpace(in.Purpose), strings.TrimSpace(in.Goals), strings.TrimSpace(in.FocusAreas)
 	p.Start, p.End = start, end
 	p.MinMeetings, p.MaxGapDays = in.MinMeetings, in.MaxGapDays
@@ -240,6 +270,9 @@ func (s *Service) Create(ctx context.Context, actor *account.User, in Settings) 
 		if err != nil {
 			return err
 		}
+		if err := p.saveRoles(ctx, tx); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO program_coordinators (program_id, user_id) VALUES (?, ?)`, p.ID, actor.ID)
 		return err
 	})
@@ -271,6 +304,9 @@ func (s *Service) Update(ctx context.Context, actor *account.User, id int64, in 
 			p.MinMeetings, p.MaxGapDays, p.MeetingMinMinutes, p.MeetingMaxMinutes, p.MessagesAllowed,
 			p.EvalFollowup, p.EvalMidpoint, p.EvalFinal, p.DefaultLanguage, p.JoinEnabled, p.JoinRole,
 			p.UpdatedAt, p.ID)
+		if err == nil {
+			err = p.saveRoles(ctx, tx)
+		}
 		out = p
 		return err
 	})

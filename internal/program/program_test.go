@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,7 +207,7 @@ func TestBadSettingsChangeNothing(t *testing.T) {
 			t.Fatalf("%d programs after refused creations", n)
 		}
 		after, _ := Get(ctx, db, p.ID)
-		if *after != *before {
+		if !reflect.DeepEqual(after, before) {
 			t.Fatalf("program changed by refused edits:\n%+v\n%+v", before, after)
 		}
 	})

@@ -410,7 +410,7 @@ func TestAgreementAPI(t *testing.T) {
 	// Preparation: private to its author.
 	prep := apiDecode[apiPreparation](t, mentee.apiSend("PUT", base+"/preparation",
 		map[string]any{"answers": map[string]string{"gain": "Confidence", "often": "Weekly"}}), http.StatusOK)
-	if prep.Answers["gain"] != "Confidence" || prep.Side != "mentee" || len(prep.Questions) != 8 {
+	if prep.Answers["gain"] != "Confidence" || prep.Side != "mentee" || len(prep.Questions) != 9 {
 		t.Fatalf("preparation: %+v", prep)
 	}
 	p := mustProblem(t, mentee.apiSend("PUT", base+"/preparation", map[string]any{"answers": map[string]string{"offer": "x"}}), http.StatusUnprocessableEntity)
@@ -503,7 +503,7 @@ func TestAgreementAPI(t *testing.T) {
 	// The template, for coordinators only.
 	tplPath := "/api/v1/programs/" + pid(f.prog.ID) + "/agreement-template"
 	tpl := apiDecode[apiTemplate](t, coord.apiSend("GET", tplPath, nil), http.StatusOK)
-	if tpl.Custom || len(tpl.Questions) != 10 || tpl.Effective["sv"].Voluntary != f.app.bundle.Locale("sv").T("agreement.default.voluntary") {
+	if tpl.Custom || len(tpl.Questions) != 13 || tpl.Effective["sv"].Voluntary != f.app.bundle.Locale("sv").T("agreement.default.voluntary") {
 		t.Fatalf("default template: %+v", tpl)
 	}
 	in := map[string]any{

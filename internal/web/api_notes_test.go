@@ -122,13 +122,13 @@ func TestNotesAPIMeetingPlan(t *testing.T) {
 	for _, lang := range []string{"en", "nb", "sv", "id"} {
 		p := apiDecode[apiPlan](t, coord.apiSend("GET", path+lang, nil), http.StatusOK)
 		def := meeting.DefaultPlan(lang)
-		if p.Custom || p.Version != 0 || len(p.Themes) != 6 || p.Themes[0].Title != def.Themes[0].Title || len(p.Topics) != 12 {
+		if p.Custom || p.Version != 0 || len(p.Themes) != 6 || p.Themes[0].Title != def.Themes[0].Title || len(p.Topics) != 14 {
 			t.Fatalf("%s defaults: %+v", lang, p)
 		}
 	}
 	themes := []apiPlanItem{{Title: "Bli kjent", Description: "Kaffe"}, {Title: "Mål"}}
 	p := apiDecode[apiPlan](t, coord.apiSend("PUT", path+"nb", apiPlanInput{Version: 0, Themes: &themes}), http.StatusOK)
-	if !p.Custom || p.Version != 1 || len(p.Themes) != 2 || len(p.Topics) != 12 {
+	if !p.Custom || p.Version != 1 || len(p.Themes) != 2 || len(p.Topics) != 14 {
 		t.Fatalf("saved: %+v", p)
 	}
 	mustProblem(t, coord.apiSend("PUT", path+"nb", apiPlanInput{Version: 0, Themes: &themes}), http.StatusConflict)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
 
@@ -30,6 +31,7 @@ type apiProgram struct {
 	DefaultLanguage   string            `json:"default_language"`
 	JoinEnabled       bool              `json:"join_enabled"`
 	JoinRole          string            `json:"join_role"`
+	RoleNames         apiRoleNames      `json:"role_names,omitempty"`
 	MyRole            string            `json:"my_role"`
 	MyStatus          string            `json:"my_status,omitempty"`
 	Counts            *apiProgramCounts `json:"counts,omitempty"`
@@ -51,9 +53,28 @@ func toAPIProgram(p *program.Program, role program.Role) apiProgram {
 		MeetingMinMinutes: p.MeetingMinMinutes, MeetingMaxMinutes: p.MeetingMaxMinutes,
 		MessagesAllowed: p.MessagesAllowed, EvalFollowup: p.EvalFollowup, EvalMidpoint: p.EvalMidpoint, EvalFinal: p.EvalFinal,
 		DefaultLanguage: p.DefaultLanguage, JoinEnabled: p.JoinEnabled, JoinRole: p.JoinRole,
+		RoleNames: roleNamesOf(p),
 		MyRole:    string(role),
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(),
 	}
+}
+
+// apiRoleNames is what a program calls its roles: language → role → the
+// word's forms separated by commas, as the settings form takes them.
+type apiRoleNames map[string]map[string]string
+
+// roleNamesOf lists only the languages and roles a program has renamed.
+func roleNamesOf(p *program.Program) apiRoleNames {
+	out := apiRoleNames{}
+	for lang, words := range p.Roles {
+		for role := range words {
+			if out[lang] == nil {
+				out[lang] = map[string]string{}
+			}
+			out[lang][role] = p.RoleText(role, lang)
+		}
+	}
+	return out
 }
 
 // programInput is the body of POST and PATCH. Fields left out keep their
@@ -76,6 +97,9 @@ type programInput struct {
 	DefaultLanguage   *string `json:"default_language"`
 	JoinEnabled       *bool   `json:"join_enabled"`
 	JoinRole          *string `json:"join_role"`
+	// RoleNames changes the role words it names and keeps the others; an
+	// empty text returns a role to the usual word.
+	RoleNames apiRoleNames `json:"role_names"`
 }
 
 func overlay[T any](dst *T, src *T) {
@@ -102,11 +126,37 @@ func (in programInput) over(base program.Settings) program.Settings {
 	overlay(&base.DefaultLanguage, in.DefaultLanguage)
 	overlay(&base.JoinEnabled, in.JoinEnabled)
 	overlay(&base.JoinRole, in.JoinRole)
+	if in.RoleNames != nil {
+		names := map[string]map[string]string{}
+		for lang, roles := range base.RoleNames {
+			names[lang] = map[string]string{}
+			for role, text := range roles {
+				names[lang][role] = text
+			}
+		}
+		for lang, roles := range in.RoleNames {
+			if names[lang] == nil {
+				names[lang] = map[string]string{}
+			}
+			for role, text := range roles {
+				names[lang][role] = text
+			}
+		}
+		base.RoleNames = names
+	}
 	return base
 }
 
 // programFieldNames maps the domain's form field names to the API's.
-var programFieldNames = map[string]string{"start": "start_date", "end": "end_date"}
+var programFieldNames = func() map[string]string {
+	m := map[string]string{"start": "start_date", "end": "end_date"}
+	for _, lang := range i18n.Languages {
+		for _, role := range i18n.Roles {
+			m[program.RoleField(role, lang)] = "role_names." + lang + "." + role
+		}
+	}
+	return m
+}()
 
 func (s *Server) apiListPrograms(w http.ResponseWriter, r *http.Request) {
 	coordinated, participating, err := s.Programs.Mine(r.Context(), user(r))

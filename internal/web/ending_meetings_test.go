@@ -308,8 +308,8 @@ func TestEndingCallsOffMeetings(t *testing.T) {
 					if subject := l.T("email."+who.kind+".subject", subjectArgs...); !strings.HasPrefix(sent[0].Body, subject+"\n") {
 						t.Fatalf("%s's email is not %s in %s:\n%s", who.u.Email, who.kind, who.lang, sent[0].Body)
 					}
-					list := "\n- " + l.DateTime(s.confirmed.StartsAt, who.tz) + " (" + who.tz + ")" +
-						"\n- " + l.DateTime(s.proposed.StartsAt, who.tz) + " (" + who.tz + ")"
+					list := "\n- " + l.When(s.confirmed.StartsAt, who.tz) +
+						"\n- " + l.When(s.proposed.StartsAt, who.tz)
 					if want := l.N("ending.called_off", 2, "list", list); !strings.Contains(sent[0].Body, want) {
 						t.Fatalf("%s's email lacks %q:\n%s", who.u.Email, want, sent[0].Body)
 					}

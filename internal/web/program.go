@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
@@ -50,6 +51,35 @@ type programFormData struct {
 
 var joinRoles = []string{program.JoinChoose, program.JoinMentor, program.JoinMentee}
 
+// roleField is one input for what the program calls a role in a language.
+type roleField struct {
+	Name, Lang, Role, Default string
+}
+
+// RoleFields lists the role-word inputs, a mentee and a mentor word per
+// language, each with the catalog's forms as the example to follow.
+func (programFormData) RoleFields() []roleField {
+	var out []roleField
+	for _, lang := range i18n.Languages {
+		for _, role := range i18n.Roles {
+			out = append(out, roleField{program.RoleField(role, lang), lang, role, i18n.DefaultRoleForms(lang, role)})
+		}
+	}
+	return out
+}
+
+// roleNamesFrom reads the role-word inputs of the settings form.
+func roleNamesFrom(f url.Values) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, lang := range i18n.Languages {
+		out[lang] = map[string]string{}
+		for _, role := range i18n.Roles {
+			out[lang][role] = f.Get(program.RoleField(role, lang))
+		}
+	}
+	return out
+}
+
 // settingsValues fills the settings form with a program's current (or
 // default) values, the same way a submitted form would.
 func settingsValues(st program.Settings) url.Values {
@@ -59,7 +89,7 @@ func settingsValues(st program.Settings) url.Values {
 		}
 		return ""
 	}
-	return url.Values{
+	v := url.Values{
 		"name": {st.Name}, "purpose": {st.Purpose}, "goals": {st.Goals}, "focus_areas": {st.FocusAreas},
 		"start": {st.Start}, "end": {st.End},
 		"min_meetings": {strconv.Itoa(st.MinMeetings)}, "max_gap_days": {strconv.Itoa(st.MaxGapDays)},
@@ -68,6 +98,12 @@ func settingsValues(st program.Settings) url.Values {
 		"eval_midpoint": {b(st.EvalMidpoint)}, "eval_final": {b(st.EvalFinal)},
 		"default_language": {st.DefaultLanguage}, "join_enabled": {b(st.JoinEnabled)}, "join_role": {st.JoinRole},
 	}
+	for lang, roles := range st.RoleNames {
+		for role, text := range roles {
+			v.Set(program.RoleField(role, lang), text)
+		}
+	}
+	return v
 }
 
 // settingsFrom reads the settings form. A number that does not parse reads
@@ -87,6 +123,7 @@ func settingsFrom(r *http.Request) program.Settings {
 		MessagesAllowed: on("messages_allowed"), EvalFollowup: on("eval_followup"),
 		EvalMidpoint: on("eval_midpoint"), EvalFinal: on("eval_final"),
 		DefaultLanguage: f.Get("default_language"), JoinEnabled: on("join_enabled"), JoinRole: f.Get("join_role"),
+		RoleNames: roleNamesFrom(f),
 	}
 }
 
@@ -102,8 +139,19 @@ func (s *Server) programNewForm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.E(errs.Forbidden, "program.error.cannot_create"))
 		return
 	}
-	def := program.Defaults(s.Clock.Now(), s.locale(r).Lang())
-	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles}, program.SettingsOf(def))
+	l := s.locale(r)
+	def := program.Defaults(s.Clock.Now(), l.Lang())
+	st := program.SettingsOf(def)
+	if r.URL.Query().Get("preset") == "jobs" {
+		// The job-mentoring program of seed 003: its goals, in the
+		// coordinator's language, and its word for the mentee in Norwegian
+		// (deltaker), ready to change before saving.
+		st.Purpose = l.T("program.preset.jobs.purpose")
+		st.Goals = l.T("program.preset.jobs.goals")
+		st.FocusAreas = l.T("program.preset.jobs.focus")
+		st.RoleNames["nb"][i18n.RoleMentee] = "deltaker, deltakeren, deltakere, deltakerne"
+	}
+	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles}, st)
 }
 
 func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {

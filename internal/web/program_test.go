@@ -224,7 +224,10 @@ func TestProgramOverviewViews(t *testing.T) {
 	res := app.login(mentee.Email).get("/programs/" + id)
 	res.mustStatus(t, http.StatusOK)
 	res.mustContain(t, "Autumn cohort", "Approved", "With Mia Mentor")
-	for _, secret := range []string{"Olga Other", "other@example.org", "/participants", "/edit", "Cora Coordinator"} {
+	// The coordinator is the participants' contact person: named, with a
+	// way to reach them (issue 16, the handbook's contact person).
+	res.mustContain(t, app.tr("en", "coordinator.contact_title"), "Cora Coordinator", `href="mailto:coord@example.org"`)
+	for _, secret := range []string{"Olga Other", "other@example.org", "/participants", "/edit"} {
 		if strings.Contains(res.Body, secret) {
 			t.Fatalf("participant view shows %q", secret)
 		}

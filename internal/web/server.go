@@ -60,6 +60,7 @@ type Server struct {
 	handler  http.Handler
 	metrics  *metrics
 	draining *atomic.Bool // a pointer, as tests copy a Server to vary it
+	brand    *brandCache
 }
 
 // New wires the server. The templates are parsed once per process: they are
@@ -72,6 +73,7 @@ func New(s *Server) (*Server, error) {
 	s.pages = p
 	s.metrics = newMetrics(s)
 	s.draining = new(atomic.Bool)
+	s.brand = new(brandCache)
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.middleware(s.securityGuard(routed(mux)))
