@@ -261,7 +261,8 @@ func TestJourney1(t *testing.T) {
 		t.Errorf("agreement PDF: status %d, type %q, starts %q, %d bytes", pdf.Status, pdf.Type, pdf.Head, pdf.Size)
 	}
 
-	// --- The mentor books a meeting; the mentee accepts it. ---
+	// --- The mentor offers three times for a meeting; the mentee picks
+	// the second from her start page. ---
 	first := time.Now().UTC().AddDate(0, 0, 7)
 	open(t, mentor, s, pairPath, "main h1")
 	mustSee(t, mentor, tr(t, "nb", "pairhome.no_meeting"), tr(t, "nb", "pairhome.title", "names", menteeName))
@@ -273,6 +274,10 @@ func TestJourney1(t *testing.T) {
 	fill(t, mentor, "#f-date", first.Format("2006-01-02"))
 	fill(t, mentor, "#f-time", "17:00")
 	fill(t, mentor, "#f-timezone", "Europe/Oslo")
+	fill(t, mentor, "#f-date_2", first.AddDate(0, 0, 1).Format("2006-01-02"))
+	fill(t, mentor, "#f-time_2", "17:00")
+	fill(t, mentor, "#f-date_3", first.AddDate(0, 0, 2).Format("2006-01-02"))
+	fill(t, mentor, "#f-time_3", "08:30")
 	fill(t, mentor, "#f-place", "Kafé Glad, Oslo")
 	shot(t, mentor, "meeting-new")
 	checkPage(t, mentor, "meeting-new")
@@ -280,23 +285,47 @@ func TestJourney1(t *testing.T) {
 	meetingID := s.queryString(t, `SELECT MAX(id) FROM meetings WHERE pair_id = ?`, pairID)
 	meetingPath := pairPath + "/meetings/" + meetingID
 
-	open(t, mentee, s, pairPath, "main h1")
-	mustSee(t, mentee, tr(t, "sv", "pairhome.answer"))
-	press(t, mentee, `main a.button[href="`+meetingPath+`"]`)
-	run(t, mentee, chromedp.WaitVisible(chromedp.CSS(`form[action="`+meetingPath+`/accept"] button`)))
+	// The start page says what to do now: answer the proposal.
+	open(t, mentee, s, "/", "main h1")
+	mustSee(t, mentee, tr(t, "sv", "home.pair_with", "names", mentorName), program, tr(t, "sv", "pairhome.next_meeting"))
+	shot(t, mentee, "home-proposal")
+	checkPage(t, mentee, "home-proposal")
+	press(t, mentee, `main .pair-now a.button.primary[href="`+meetingPath+`"]`)
+	run(t, mentee, chromedp.WaitVisible(chromedp.CSS(`form[action="`+meetingPath+`/accept"] button.primary`)))
+	if n := eval[int](t, mentee, `document.querySelectorAll('main input[name=option]').length`); n != 3 {
+		t.Fatalf("the proposal offers %d times, want 3", n)
+	}
 	shot(t, mentee, "meeting-proposed")
 	checkPage(t, mentee, "meeting-proposed")
-	submit(t, mentee, `form[action="`+meetingPath+`/accept"] button`)
+	press(t, mentee, "#option-2")
+	submit(t, mentee, `form[action="`+meetingPath+`/accept"] button.primary`)
 	mustSee(t, mentee, tr(t, "sv", "meeting.state.confirmed"))
+	if got, want := s.queryString(t, `SELECT starts_at FROM meetings WHERE id = ?`, meetingID), first.AddDate(0, 0, 1).Format("2006-01-02"); !strings.Contains(got, want) {
+		t.Fatalf("the accepted meeting starts %s, want the second option on %s", got, want)
+	}
 
-	// --- The mentee prepares the agenda. ---
-	open(t, mentee, s, pairPath, "main h1")
-	press(t, mentee, `main a[href="`+meetingPath+`/agenda"]`)
+	// --- The mentee prepares the agenda, the one thing her start page
+	// now asks of her, and puts her main topic first with a button. ---
+	open(t, mentee, s, "/", "main h1")
+	mustSee(t, mentee, tr(t, "sv", "home.agenda_yours"))
+	press(t, mentee, `main .pair-now a.button.primary[href="`+meetingPath+`/agenda"]`)
 	run(t, mentee, chromedp.WaitVisible(chromedp.CSS("#f-title_0")))
-	fill(t, mentee, "#f-title_0", agendaTopic)
-	fill(t, mentee, "#f-text_0", agendaNote)
+	fill(t, mentee, "#f-title_0", "Kaffe och presentation")
+	fill(t, mentee, "#f-title_1", agendaTopic)
+	fill(t, mentee, "#f-text_1", agendaNote)
 	submit(t, mentee, `main form[method="post"] button.primary`)
 	mustSee(t, mentee, agendaTopic, agendaNote)
+	// Move up by keyboard: with the script the row moves in place, and
+	// saving keeps the new order.
+	run(t, mentee, chromedp.Focus(`#topic-1 button[data-row-op="up"]`), chromedp.KeyEvent("\r"))
+	if got := eval[string](t, mentee, `document.querySelector('fieldset.notes-row input[type=text]').value`); got != agendaTopic {
+		t.Fatalf("after moving up, the first topic is %q", got)
+	}
+	submit(t, mentee, `main form[method="post"] button.primary`)
+	order := eval[[]string](t, mentee, `[...document.querySelectorAll('main ol.notes-items > li > strong')].map(e => e.innerText)`)
+	if len(order) != 2 || order[0] != agendaTopic {
+		t.Fatalf("the saved agenda reads %q, want %q first", order, agendaTopic)
+	}
 	shot(t, mentee, "agenda")
 	checkPage(t, mentee, "agenda")
 

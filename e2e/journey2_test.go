@@ -70,7 +70,7 @@ func TestJourney2(t *testing.T) {
 	inEnglish(t, eb)
 	run(t, eb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	mustSee(t, eb, "Your mentoring pairs", mentor.Name)
-	press(t, eb, `#h-pairs ~ ul a[href^="/pairs/"]`)
+	press(t, eb, `.pair-now h3 a[href^="/pairs/"]`)
 	run(t, eb, chromedp.WaitVisible(chromedp.CSS(`main a[href$="/end"]`)))
 	loc := eval[string](t, eb, `location.pathname`)
 	m := pairPath.FindStringSubmatch(loc)
@@ -208,7 +208,7 @@ func TestJourney2(t *testing.T) {
 	run(t, eb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	mustSee(t, eb, newMentorName, "Earlier pairs", mentor.Name)
 	newLink := eval[string](t, eb, `(() => {
-		for (const a of document.querySelectorAll('#h-pairs ~ ul a[href^="/pairs/"]')) {
+		for (const a of document.querySelectorAll('.pair-now h3 a[href^="/pairs/"]')) {
 			if (a.innerText.includes(`+jsString(newMentorName)+`)) return a.getAttribute('href');
 		}
 		return '';

@@ -146,14 +146,9 @@ func checkPassword(v *errs.Validation, field, pw string) {
 	v.Check(len(pw) <= MaxPassword, field, "error.too_long", "max", MaxPassword)
 }
 
-// ValidTimezone reports whether tz is an IANA zone name Go knows.
-func ValidTimezone(tz string) bool {
-	if tz == "" || len(tz) > 64 || strings.ContainsAny(tz, " .\\") && tz != "UTC" {
-		return false
-	}
-	_, err := time.LoadLocation(tz)
-	return err == nil && tz != "Local"
-}
+// ValidTimezone reports whether tz is one of the IANA zones the forms
+// offer (i18n.Zones): a zone is chosen from that list, never typed free.
+func ValidTimezone(tz string) bool { return i18n.KnownZone(tz) }
 
 // CreateUser adds an account inside tx. A taken email is a conflict. The
 // password is hashed within the gate the request carries (WithHashGate):

@@ -74,7 +74,7 @@ func TestWritePDF(t *testing.T) {
 	for _, want := range []string{
 		"Åsa Öberg", "Élodie Næss", "Online (Teams) eller C:\\kontoret\\rum 2", ") ( \\ unmatched",
 		"Vi träffas på ett café nära Göteborgs central", p.Hash,
-		"2 mars 2026 10.30", // Stockholm is UTC+1 in March
+		"måndag 2 mars 2026 10.30", // Stockholm is UTC+1 in March
 		l.T("agreement.section.meetings"), p.Empty,
 		"Göteborgs Mentorförening", l.T("copy.contact", "names", "Cora Coordinator (cora@example.se)"),
 		p.SignHeads[0], p.SignHeads[1], p.SignHeads[2], p.SignHeads[3],

@@ -45,8 +45,21 @@ var formats = map[string]format{
 	},
 }
 
-// Date formats the calendar date of t as the locale writes it.
+// Date formats the calendar date of t with the day's name, as the locale
+// writes it ("Monday 9 Mar 2026", "Senin, 9 Mar 2026"). Every date a
+// person reads carries its weekday: people plan meetings and deadlines by
+// the day of the week, and a bare date makes them reach for a calendar.
 func (l *Locale) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	s := strings.Replace(l.fmt.weekday, "WWW", l.fmt.weekdays[t.Weekday()], 1)
+	return strings.Replace(s, "DATE", l.ShortDate(t), 1)
+}
+
+// ShortDate formats the calendar date of t without the day's name, for
+// where the weekday adds nothing (a date range in a dense table).
+func (l *Locale) ShortDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
@@ -55,15 +68,9 @@ func (l *Locale) Date(t time.Time) string {
 	return strings.Replace(s, "\x00", l.fmt.months[t.Month()-1], 1)
 }
 
-// WeekdayDate formats the calendar date of t with the day's name, for a
-// date a reader plans around ("Monday 9 Mar 2026").
-func (l *Locale) WeekdayDate(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	s := strings.Replace(l.fmt.weekday, "WWW", l.fmt.weekdays[t.Weekday()], 1)
-	return strings.Replace(s, "DATE", l.Date(t), 1)
-}
+// WeekdayDate is Date; it stays for callers that name the weekday on
+// purpose.
+func (l *Locale) WeekdayDate(t time.Time) string { return l.Date(t) }
 
 // Time formats the clock time of t.
 func (l *Locale) Time(t time.Time) string {

@@ -85,15 +85,16 @@ func TestFormat(t *testing.T) {
 	}
 	d := time.Date(2026, 5, 7, 13, 5, 0, 0, time.UTC)
 	cases := []struct{ got, want string }{
-		{b.Locale("en").Date(d), "7 May 2026"},
-		{b.Locale("nb").Date(d), "7. mai 2026"},
-		{b.Locale("sv").Date(d), "7 maj 2026"},
-		{b.Locale("id").Date(d), "7 Mei 2026"},
-		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "7. mai 2026 15.05"}, // Språkrådet: 15.05
-		{b.Locale("id").DateTime(d, "Asia/Jakarta"), "7 Mei 2026 20.05"},
-		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "7. mai 2026 15.05"}, // again, from the zone cache
-		{b.Locale("en").DateTime(d, "No/Such_Zone"), "7 May 2026 13:05"},
-		{b.Locale("en").DateTime(d, ""), "7 May 2026 13:05"},
+		{b.Locale("en").Date(d), "Thursday 7 May 2026"},
+		{b.Locale("nb").Date(d), "torsdag 7. mai 2026"},
+		{b.Locale("sv").Date(d), "torsdag 7 maj 2026"},
+		{b.Locale("id").Date(d), "Kamis, 7 Mei 2026"},
+		{b.Locale("id").ShortDate(d), "7 Mei 2026"},
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15.05"}, // Språkrådet: 15.05
+		{b.Locale("id").DateTime(d, "Asia/Jakarta"), "Kamis, 7 Mei 2026 20.05"},
+		{b.Locale("nb").DateTime(d, "Europe/Oslo"), "torsdag 7. mai 2026 15.05"}, // again, from the zone cache
+		{b.Locale("en").DateTime(d, "No/Such_Zone"), "Thursday 7 May 2026 13:05"},
+		{b.Locale("en").DateTime(d, ""), "Thursday 7 May 2026 13:05"},
 		// Emails name the day and a zone people say, not "Europe/Oslo";
 		// a zone without its own name is called after its city.
 		{b.Locale("nb").When(d, "Europe/Oslo"), "torsdag 7. mai 2026 kl. 15.05 (norsk tid)"},
@@ -139,4 +140,21 @@ func (langName) Localize(l *Locale) string {
 		return "norsk"
 	}
 	return "English"
+}
+
+func TestZones(t *testing.T) {
+	zs := Zones()
+	if len(zs) < 300 || !KnownZone("Europe/Oslo") || !KnownZone("Asia/Jakarta") || !KnownZone("UTC") {
+		t.Fatalf("zone list: %d names", len(zs))
+	}
+	for _, bad := range []string{"", "Local", "Europe/Nowhere", "europe/oslo", "US/Eastern"} {
+		if KnownZone(bad) {
+			t.Errorf("%q is on the list", bad)
+		}
+	}
+	for in, want := range map[string]string{"Asia/Jakarta": "Asia/Jakarta", "Asia/Calcutta": "Asia/Kolkata", "Etc/UTC": "UTC", "Mars/Base": "UTC"} {
+		if got := DetectedZone(in); got != want {
+			t.Errorf("DetectedZone(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -44,6 +44,10 @@ type Proposal struct {
 	// Purpose is what a new meeting is for: "" or PurposeReview, which
 	// books the agreement review with its agenda prefilled.
 	Purpose string
+	// More are further times the other side may pick instead of the first
+	// (Date and Time), in the same zone, length and place; at most
+	// MaxOptions-1 of them.
+	More []Slot
 }
 
 // ProposalOf fills the form that moves m, in the meeting's own zone.
@@ -76,14 +80,15 @@ func validOnlineURL(s string) bool {
 }
 
 // check validates p against the clock and the pair's terms and returns the
-// start in UTC. needReason is set for moves.
-func (p *Proposal) check(now time.Time, t agreement.Terms, needReason bool) (time.Time, error) {
+// start in UTC and the further times offered. needReason is set for moves.
+func (p *Proposal) check(now time.Time, t agreement.Terms, needReason bool) (time.Time, []time.Time, error) {
 	var v errs.Validation
 	p.Place = oneLineText(p.Place)
 	p.OnlineURL = strings.TrimSpace(p.OnlineURL)
 	p.Reason = strings.TrimSpace(strings.ToValidUTF8(p.Reason, ""))
 	p.Timezone = strings.TrimSpace(p.Timezone)
 	var start time.Time
+	var more []time.Time
 	day, derr := time.Parse("2006-01-02", strings.TrimSpace(p.Date))
 	clock, terr := time.Parse("15:04", strings.TrimSpace(p.Time))
 	v.Check(derr == nil, "date", "meeting.error.date_invalid")
@@ -94,6 +99,7 @@ func (p *Proposal) check(now time.Time, t agreement.Terms, needReason bool) (tim
 		start = time.Date(day.Year(), day.Month(), day.Day(), clock.Hour(), clock.Minute(), 0, 0, loc).UTC()
 		v.Check(start.After(now), "date", "meeting.error.in_past")
 		v.Check(start.Before(now.Add(MaxAhead)), "date", "meeting.error.too_far")
+		more = p.checkMore(&v, now, start, loc)
 	}
 	switch {
 	case p.Minutes < program.MinMeetingLength || p.Minutes > program.MaxMeetingLength:
@@ -107,7 +113,7 @@ func (p *Proposal) check(now time.Time, t agreement.Terms, needReason bool) (tim
 	v.Check(p.OnlineURL == "" || validOnlineURL(p.OnlineURL), "online_url", "meeting.error.url_invalid")
 	v.Check(!needReason || p.Reason != "", "reason", "meeting.error.reason_required")
 	v.Check(utf8.RuneCountInString(p.Reason) <= MaxReason, "reason", "error.too_long", "max", MaxReason)
-	return start, v.Err()
+	return start, more, v.Err()
 }
 
 // lateChange reports whether moving or cancelling a meeting that starts at
@@ -181,13 +187,16 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 				return err
 			}
 		}
-		start, err := in.check(now, terms, false)
+		start, more, err := in.check(now, terms, false)
 		if err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
 			proposed_by, sequence, purpose, created_at, updated_at) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
 			pairID, newUID(), start, in.Timezone, in.Minutes, in.Place, in.OnlineURL, actor.ID, in.Purpose, now, now).Scan(&id); err != nil {
+			return err
+		}
+		if err := saveOptions(ctx, tx, id, more); err != nil {
 			return err
 		}
 		m, err := Get(ctx, tx, id)
@@ -247,6 +256,13 @@ func update(ctx context.Context, tx *store.Tx, m *Meeting, set string, args ...a
 // or the API); when it no longer matches, the time changed under them and
 // nothing is confirmed. A negative seen skips that check.
 func (s *Service) Accept(ctx context.Context, actor *account.User, pairID, meetingID int64, seen int) (*Meeting, error) {
+	return s.AcceptOption(ctx, actor, pairID, meetingID, seen, 1)
+}
+
+// AcceptOption confirms a proposal at the time it offers as option
+// (1-based, see Options): picking one of up to three times is the answer,
+// and the times not picked are forgotten.
+func (s *Service) AcceptOption(ctx context.Context, actor *account.User, pairID, meetingID int64, seen, option int) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		p, m, err := loadForChange(ctx, tx, actor, pairID, meetingID, now)
@@ -264,7 +280,14 @@ func (s *Service) Accept(ctx context.Context, actor *account.User, pairID, meeti
 		case m.ProposedBy != 0 && p.SideOf(m.ProposedBy) == p.SideOf(actor.ID):
 			return errs.E(errs.Conflict, "meeting.error.own_proposal")
 		}
-		if err := update(ctx, tx, m, `status = 'confirmed', updated_at = ?`, now); err != nil {
+		start, err := pickOption(ctx, tx, m, option, now)
+		if err != nil {
+			return err
+		}
+		if err := update(ctx, tx, m, `status = 'confirmed', starts_at = ?, updated_at = ?`, start, now); err != nil {
+			return err
+		}
+		if err := saveOptions(ctx, tx, m.ID, nil); err != nil {
 			return err
 		}
 		if m, err = Get(ctx, tx, m.ID); err != nil {
@@ -326,7 +349,7 @@ func (s *Service) reschedule(ctx context.Context, actor *account.User, pairID, m
 		if err != nil {
 			return err
 		}
-		start, err := in.check(now, terms, move)
+		start, more, err := in.check(now, terms, move)
 		if err != nil {
 			return err
 		}
@@ -334,6 +357,9 @@ func (s *Service) reschedule(ctx context.Context, actor *account.User, pairID, m
 		late := move && lateChange(now, prev, terms.CancelNoticeHours)
 		if err := update(ctx, tx, m, `status = 'proposed', starts_at = ?, timezone = ?, minutes = ?, place = ?, online_url = ?,
 			proposed_by = ?, updated_at = ?`, start, in.Timezone, in.Minutes, in.Place, in.OnlineURL, actor.ID, now); err != nil {
+			return err
+		}
+		if err := saveOptions(ctx, tx, m.ID, more); err != nil {
 			return err
 		}
 		if m, err = Get(ctx, tx, m.ID); err != nil {
@@ -392,6 +418,9 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, pairID, meeti
 		late := m.Confirmed() && lateChange(now, m.StartsAt, terms.CancelNoticeHours)
 		if err := update(ctx, tx, m, `status = 'cancelled', cancel_reason = ?, cancelled_by = ?, cancelled_at = ?,
 			late_cancel = ?, updated_at = ?`, reason, actor.ID, now, late, now); err != nil {
+			return err
+		}
+		if err := saveOptions(ctx, tx, m.ID, nil); err != nil {
 			return err
 		}
 		if m, err = Get(ctx, tx, m.ID); err != nil {

@@ -130,13 +130,27 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 		return err
 	}
 	link := s.Outbox.Link(MeetingPath(p.ID, m.ID))
+	opts, err := Options(ctx, tx, m)
+	if err != nil {
+		return err
+	}
 	for _, o := range others {
 		to := program.Recipient(o.Email, o.Name, o.Lang, prog)
 		l := s.Outbox.Bundle.Locale(to.Lang)
 		tz := zones[o.UserID]
 		ev := EventFor(m, l, program.Names(p.Others(o.UserID)), link)
 		file := notify.Attachment{Name: ICSName(m), ContentType: ics.ContentType, Data: ics.Calendar("", []ics.CalendarEvent{ev})}
-		args := []any{"name", o.Name, "by", actor.Name, "program", prog.Name, "when", When(l, m.StartsAt, tz),
+		when := When(l, m.StartsAt, tz)
+		if len(opts) > 1 {
+			// A proposal with several times names them all: the reader
+			// picks one on the meeting's page.
+			rest := make([]string, len(opts)-1)
+			for i, t := range opts[1:] {
+				rest[i] = When(l, t, tz)
+			}
+			when = l.T("schedule.when_options", "first", when, "others", strings.Join(rest, "; "))
+		}
+		args := []any{"name", o.Name, "by", actor.Name, "program", prog.Name, "when", when,
 			"minutes", m.Minutes, "where", Where(l, m), "reason", reason, "link", link}
 		if prev != nil {
 			args = append(args, "old", When(l, *prev, tz))

@@ -94,6 +94,9 @@ type Detail struct {
 	// LateNow is set when moving or cancelling the meeting now would break
 	// the agreed notice and be counted as late.
 	LateNow bool
+	// Options are the times a proposal offers, its own start first; one
+	// for any other meeting.
+	Options []time.Time
 }
 
 // Get loads one meeting of the pair for actor.
@@ -108,6 +111,9 @@ func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingI
 	}
 	a.Redact(m)
 	d := &Detail{Access: *a, Meeting: m}
+	if d.Options, err = Options(ctx, s.DB, m); err != nil {
+		return nil, err
+	}
 	if a.Details {
 		if d.History, err = history(ctx, s.DB, meetingID); err != nil {
 			return nil, err

@@ -21,6 +21,7 @@ import (
 // too, and the deleted person is shown in them as a former participant.
 var ownData = []string{
 	`DELETE FROM sessions WHERE user_id = ?`,
+	`DELETE FROM avatars WHERE user_id = ?`,
 	`DELETE FROM api_tokens WHERE user_id = ?`,
 	`DELETE FROM password_resets WHERE user_id = ?`,
 	`DELETE FROM calendar_feeds WHERE user_id = ?`,

@@ -135,7 +135,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	lang := s.locale(r).Lang()
 	u, err := s.Accounts.SetupAdmin(r.Context(), account.NewUser{
 		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password"),
-		Language: lang, Timezone: r.PostForm.Get("timezone"),
+		Language: lang, Timezone: i18n.DetectedZone(r.PostForm.Get("timezone")),
 	})
 	if err != nil {
 		s.renderForm(w, r, "setup", nil, err)
@@ -287,15 +287,21 @@ type profileData struct {
 	Timezones []string
 	Tokens    []account.APIToken
 	NewToken  string
+	HasPhoto  bool // an uploaded photo, not initials
 }
 
-// commonTimezones are offered first in the profile form; any IANA name is
-// accepted.
-var commonTimezones = []string{"Europe/Oslo", "Europe/Stockholm", "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura", "Europe/London", "UTC"}
+// commonTimezones are the zones the profile and meeting forms offer, in a
+// searchable list; the same list is the only one accepted.
+var commonTimezones = i18n.Zones()
 
 func (s *Server) profileData(r *http.Request, newToken string) (profileData, error) {
 	tokens, err := s.Accounts.Tokens(r.Context(), user(r).ID)
-	return profileData{Timezones: commonTimezones, Tokens: tokens, NewToken: newToken}, err
+	if err != nil {
+		return profileData{}, err
+	}
+	d := profileData{Timezones: commonTimezones, Tokens: tokens, NewToken: newToken}
+	d.HasPhoto, err = account.HasAvatar(r.Context(), s.DB, user(r).ID)
+	return d, err
 }
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {

@@ -74,6 +74,9 @@ type apiMeetingDetail struct {
 	CanCancel  bool        `json:"can_cancel"`
 	LateNow    bool        `json:"late_now"`
 	History    []apiChange `json:"history"`
+	// Options are the times a proposal offers, its own start first; the
+	// other side accepts one by its place in this list.
+	Options []time.Time `json:"options"`
 }
 
 type apiChange struct {
@@ -89,7 +92,11 @@ type apiChange struct {
 
 func toAPIDetail(d *meeting.Detail, now time.Time) apiMeetingDetail {
 	out := apiMeetingDetail{apiMeeting: toAPIMeeting(d.Meeting, d.Details, now), CanAccept: d.CanAccept,
-		CanCounter: d.CanCounter, CanMove: d.CanMove, CanCancel: d.CanCancel, LateNow: d.LateNow, History: []apiChange{}}
+		CanCounter: d.CanCounter, CanMove: d.CanMove, CanCancel: d.CanCancel, LateNow: d.LateNow, History: []apiChange{},
+		Options: make([]time.Time, len(d.Options))}
+	for i, t := range d.Options {
+		out.Options[i] = t.UTC()
+	}
 	for _, c := range d.History {
 		out.History = append(out.History, apiChange{Kind: c.Kind, UserID: apiOptID(c.UserID), Name: c.Name,
 			StartsAt: c.StartsAt.UTC(), PreviousStartsAt: apiUTC(c.Previous), Reason: c.Reason, Late: c.Late, At: c.At.UTC()})
@@ -161,6 +168,14 @@ type apiProposal struct {
 	Reason        string `json:"reason"`
 	ConfirmLength bool   `json:"confirm_length"`
 	Purpose       string `json:"purpose"` // a new meeting only
+	// MoreTimes are further times offered besides date and time, in the
+	// same zone; the other side picks one when accepting.
+	MoreTimes []apiSlot `json:"more_times"`
+}
+
+type apiSlot struct {
+	Date string `json:"date"`
+	Time string `json:"time"`
 }
 
 func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
@@ -171,8 +186,12 @@ func (s *Server) readProposal(r *http.Request) (meeting.Proposal, error) {
 	if strings.TrimSpace(in.Timezone) == "" {
 		in.Timezone = user(r).Timezone
 	}
-	return meeting.Proposal{Date: in.Date, Time: in.Time, Timezone: in.Timezone, Minutes: in.Minutes,
-		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength, Purpose: in.Purpose}, nil
+	p := meeting.Proposal{Date: in.Date, Time: in.Time, Timezone: in.Timezone, Minutes: in.Minutes,
+		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength, Purpose: in.Purpose}
+	for _, s := range in.MoreTimes {
+		p.More = append(p.More, meeting.Slot{Date: s.Date, Time: s.Time})
+	}
+	return p, nil
 }
 
 func (s *Server) apiProposeMeeting(w http.ResponseWriter, r *http.Request) {
@@ -199,6 +218,9 @@ type apiAcceptInput struct {
 	// longer matches, nothing is confirmed (409). Left out, it is not
 	// checked.
 	Sequence *int `json:"sequence"`
+	// Option is the place (1-based) in the meeting's options of the time
+	// accepted; left out, the first.
+	Option *int `json:"option"`
 }
 
 func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
@@ -206,7 +228,7 @@ func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	seen := -1
+	seen, option := -1, 1
 	if r.ContentLength != 0 {
 		var in apiAcceptInput
 		if err := readJSON(r, &in); err != nil {
@@ -216,8 +238,11 @@ func (s *Server) apiAcceptMeeting(w http.ResponseWriter, r *http.Request) {
 		if in.Sequence != nil {
 			seen = max(*in.Sequence, 0)
 		}
+		if in.Option != nil {
+			option = *in.Option
+		}
 	}
-	m, err := s.Meetings.Accept(r.Context(), user(r), pairID, mid, seen)
+	m, err := s.Meetings.AcceptOption(r.Context(), user(r), pairID, mid, seen, option)
 	s.writeMeetingChange(w, r, m, err)
 }
 

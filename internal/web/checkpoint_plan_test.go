@@ -176,13 +176,13 @@ func TestLateMatchedPairCheckPoints(t *testing.T) {
 		}
 		res := mentee.get(f.path("/evaluations/followup"))
 		res.mustStatus(t, http.StatusOK)
-		res.mustContain(t, html.EscapeString(app.tr("id", evaluation.ReasonFollowupMerged, "date", "1 Apr 2026")),
+		res.mustContain(t, html.EscapeString(app.tr("id", evaluation.ReasonFollowupMerged, "date", "Rabu, 1 Apr 2026")),
 			`href="/pairs/`+pid(f.pair.ID)+`/evaluations/midpoint"`)
 		if strings.Contains(res.Body, `name="q`) {
 			t.Fatal("the merged follow-up offers a form of its own")
 		}
 		res = coord.get("/programs/" + pid(f.prog.ID) + "/evaluations")
-		res.mustContain(t, app.tr("en", "checkpoint.outcome.merged"), html.EscapeString(app.tr("en", evaluation.ReasonFollowupMerged, "date", "1 Apr 2026")))
+		res.mustContain(t, app.tr("en", "checkpoint.outcome.merged"), html.EscapeString(app.tr("en", evaluation.ReasonFollowupMerged, "date", "Wednesday 1 Apr 2026")))
 
 		// The end moves to 20 March: under 30 days from signing, so the
 		// follow-up is left out; the mid-point still fits.
@@ -193,7 +193,7 @@ func TestLateMatchedPairCheckPoints(t *testing.T) {
 			t.Fatalf("dates after the end moved in: %v", d)
 		}
 		mentor.get(f.path("/evaluations/followup")).mustContain(t,
-			html.EscapeString(app.tr("nb", evaluation.ReasonFollowupDropped, "date", "1. apr. 2026")))
+			html.EscapeString(app.tr("nb", evaluation.ReasonFollowupDropped, "date", "onsdag 1. apr. 2026")))
 		coord.get("/programs/"+pid(f.prog.ID)+"/evaluations").mustContain(t, app.tr("en", "checkpoint.outcome.dropped"))
 
 		// The whole summer after all: the follow-up is back a month after

@@ -82,7 +82,9 @@ var confidentialRoutes = map[string]string{
 	"POST /language": "any", "GET /login/code": "any", "POST /login/code": "any",
 	"GET /profile": "user", "POST /profile": "user", "POST /profile/password": "user", "POST /profile/tokens": "user",
 	"POST /profile/tokens/{id}/revoke": "refused",
-	"GET /admin":                       "admin", "GET /admin/users": "admin", "POST /admin/users": "admin", "POST /admin/users/{id}/role": "admin",
+	// A person's picture: everyone who shares a program with them.
+	"GET /people/{id}/avatar": "program", "POST /profile/photo": "user", "POST /profile/photo/delete": "user",
+	"GET /admin": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin", "POST /admin/users/{id}/role": "admin",
 	"GET /admin/outbox": "admin", "GET /admin/outbox/{id}": "admin",
 	"GET /programs/{id}/webhooks": "admin", "POST /programs/{id}/webhooks": "admin",
 	"POST /programs/{id}/webhooks/{hook}/rotate": "refused", "POST /programs/{id}/webhooks/{hook}/remove": "refused",
@@ -373,6 +375,8 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 				return id(f.pair.ID)
 			case strings.HasSuffix(before, "/programs/"):
 				return id(f.prog.ID)
+			case strings.HasSuffix(before, "/people/"):
+				return id(f.mentee.ID)
 			case strings.HasSuffix(before, "/admin/users/"):
 				return id(f.outsider.ID)
 			case strings.HasSuffix(before, "/admin/outbox/"):

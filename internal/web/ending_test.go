@@ -377,8 +377,8 @@ func TestAgreementCopies(t *testing.T) {
 		"Hver betaler sin egen kaffe.", "Kafé på Grünerløkka", "café i Göteborg när Dewi är där",
 		"Menyiapkan setiap pertemuan dengan baik.", "Søke fem relevante stillinger",
 		"Mentor Åse Ødegård Bækken", // a row of the signature table: name, role, time (09:00 UTC in Jakarta), method
-		"2 Mar 2026 16.00 " + id.T("copy.method_typed", "name", "Åse Ødegård Bækken"),
-		id.T("copy.version_line", "version", 1, "when", "2 Mar 2026 16.00"),
+		"Senin, 2 Mar 2026 16.00 " + id.T("copy.method_typed", "name", "Åse Ødegård Bækken"),
+		id.T("copy.version_line", "version", 1, "when", "Senin, 2 Mar 2026 16.00"),
 		id.T("copy.contact", "names", "Kari Koordinator (coord@example.org)"),
 	} {
 		if !strings.Contains(text, want) {
@@ -411,7 +411,7 @@ func TestAgreementCopies(t *testing.T) {
 	res.mustStatus(t, http.StatusOK)
 	nb := f.app.bundle.Locale("nb")
 	res.mustContain(t, nb.T("copy.title"), "Dewi Lestari", version.Hash, nb.T("agreement.section.meetings"),
-		"<td>2. mar. 2026 10.00</td>", nb.T("copy.col_method"), "Hver betaler sin egen kaffe.", pdfPath(v1))
+		"<td>mandag 2. mar. 2026 10.00</td>", nb.T("copy.col_method"), "Hver betaler sin egen kaffe.", pdfPath(v1))
 
 	// Who may take a copy while the agreement shares nothing.
 	f.anon.get(pdfPath(v1)).mustStatus(t, http.StatusSeeOther)

@@ -246,7 +246,7 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, join bool) {
 	a.Account.Name = r.PostForm.Get("name")
 	a.Account.Password = r.PostForm.Get("password")
 	a.Account.Language = r.PostForm.Get("language")
-	a.Account.Timezone = r.PostForm.Get("timezone")
+	a.Account.Timezone = i18n.DetectedZone(r.PostForm.Get("timezone"))
 	a.Account.Email = r.PostForm.Get("email")
 	var res *program.Accepted
 	if join {

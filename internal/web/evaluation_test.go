@@ -68,7 +68,7 @@ func TestChemistryPages(t *testing.T) {
 	res.mustContain(t, s.pairPath, "Answer the chemistry check")
 	res = mentee.get(s.pairPath)
 	res.mustStatus(t, http.StatusOK)
-	res.mustContain(t, "Does the match feel right?", `name="answer" value="unsure"`, "Please answer by 9 Mar 2026.",
+	res.mustContain(t, "Does the match feel right?", `name="answer" value="unsure"`, "Please answer by Monday 9 Mar 2026.",
 		"The coordinator sees how many in your pair answered what, but not who.")
 
 	// Bad input is refused and keeps what was typed.

@@ -2,51 +2,96 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
 
-// startActions is how many of the viewer's open action items the start page
-// lists; each pair's page lists the rest.
-const startActions = 10
+// homeActionsPerPair is how many open action items a pair's card on the
+// start page lists; the pair's page lists the rest.
+const homeActionsPerPair = 5
 
-// homeData is the start page of a logged-in person: what they run, what
-// they take part in, and who they are paired with.
+// homeData is the start page of a logged-in person. It answers "what do I
+// do now?": for each running pair the next meeting and the one thing to do
+// about it, then what else is open; for each program still waiting on
+// them or on a coordinator, where that stands.
 type homeData struct {
-	Coordinated   []program.Summary
-	Participating []program.Summary
-	Pairs         []program.Pair // active pairs only
+	Coordinated []program.Summary
+	// Applications are the programs the viewer takes part in without a
+	// running pair there: applied, approved and waiting for a match, or
+	// declined.
+	Applications []program.Summary
+	Pairs        []homePair // active pairs only
 	// Ended pairs stay readable; without a link here their pages could be
 	// found only through the email that said they had ended.
 	Ended     []program.Pair
 	CanCreate bool
-	// Actions are the viewer's own open action items in their active
-	// pairs, the first startActions of ActionsAll; Today marks the overdue.
-	Actions    []meeting.ActionItem
-	ActionsAll int
-	Today      string
 }
 
-// Pair is the viewer's active pair with the id, for naming it beside an
-// action item.
-func (d homeData) Pair(id int64) program.Pair {
-	for _, p := range d.Pairs {
-		if p.ID == id {
-			return p
+// homePair is one running pair as its member sees it on the start page.
+type homePair struct {
+	H     *pairHome
+	Names string
+	Cards []personCard // the people on the other side
+	// Primary is the one thing to do next; nil when nothing waits on the
+	// viewer (their proposal waits for the other side).
+	Primary *homeStep
+	// Waiting is set while the viewer's own proposal waits for an answer.
+	Waiting bool
+	// Options are the times the next meeting offers while it is a
+	// proposal; one time otherwise.
+	Options []time.Time
+}
+
+// homeStep is a pair's next step: the words of its button and where it
+// leads.
+type homeStep struct {
+	Key, Path string
+}
+
+// Actions is the first few open action items of the pair.
+func (p homePair) Actions() []meeting.ActionItem {
+	return p.H.Actions[:min(len(p.H.Actions), homeActionsPerPair)]
+}
+
+// MoreActions counts the pair's open items the card does not list.
+func (p homePair) MoreActions() int {
+	return max(len(p.H.Actions)-homeActionsPerPair, 0) + p.H.MoreActions
+}
+
+// nextStep decides the pair's one primary action for its member, from the
+// facts the pair's page reads. The order is the order of urgency: a
+// proposal waiting for this person blocks the pair; then the next meeting's
+// agenda (the mentee leads it, the mentor reads it); with nothing booked,
+// booking, which the pair's life model must allow.
+func nextStep(h *pairHome) (step *homeStep, waiting bool) {
+	p, side := h.Access.Pair, h.Access.Viewer.Side
+	base := meetingsPath(p.ID)
+	if m := h.Next; m != nil {
+		mpath := base + "/" + strconv.FormatInt(m.ID, 10)
+		if m.Proposed() {
+			if p.SideOf(m.ProposedBy) == side {
+				return nil, true
+			}
+			return &homeStep{Key: "pairhome.answer", Path: mpath}, false
 		}
+		ag := h.NextAgenda()
+		switch {
+		case side == program.SideMentee && !ag.Prepared():
+			return &homeStep{Key: "pairhome.prepare", Path: mpath + "/agenda"}, false
+		case side == program.SideMentee:
+			return &homeStep{Key: "agenda.edit", Path: mpath + "/agenda"}, false
+		case ag.Prepared():
+			return &homeStep{Key: "pairhome.read_agenda", Path: mpath + "/agenda"}, false
+		}
+		return &homeStep{Key: "home.open_meeting", Path: mpath}, false
 	}
-	return program.Pair{}
-}
-
-// MoreActions counts the viewer's open items not listed.
-func (d homeData) MoreActions() int { return d.ActionsAll - len(d.Actions) }
-
-// Date reads a due date for display in the reader's locale.
-func (d homeData) Date(s string) time.Time {
-	t, _ := program.ParseDate(s)
-	return t
+	if h.CanBook {
+		return &homeStep{Key: "meeting.book_next", Path: base + "/new"}, false
+	}
+	return nil, false
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
@@ -69,22 +114,44 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := homeData{Coordinated: coordinated, Participating: participating, CanCreate: u.CanCreatePrograms()}
+	l := s.locale(r)
+	now := s.Clock.Now()
+	d := homeData{Coordinated: coordinated, CanCreate: u.CanCreatePrograms()}
+	paired := map[int64]bool{}
 	for _, p := range pairs {
-		if p.Active() {
-			d.Pairs = append(d.Pairs, p)
-		} else {
+		// A program where the viewer has or had a pair is past the
+		// application stage.
+		paired[p.ProgramID] = true
+		if !p.Active() {
 			d.Ended = append(d.Ended, p)
+			continue
+		}
+		// One page read per pair: a participant has one pair per program
+		// and seldom more than two programs at a time.
+		h, err := loadPairHome(r.Context(), s.DB, u, p.ID, now)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		named := withFormerNames(l, h.Access.Pair)
+		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
+		if hp.Cards, err = pairCards(r.Context(), s.DB, named, u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		hp.Primary, hp.Waiting = nextStep(h)
+		if h.Next != nil {
+			if hp.Options, err = meeting.Options(r.Context(), s.DB, h.Next); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		d.Pairs = append(d.Pairs, hp)
+	}
+	for _, sm := range participating {
+		if sm.Status != "approved" || !paired[sm.ID] {
+			d.Applications = append(d.Applications, sm)
 		}
 	}
-	ids := make([]int64, 0, len(d.Pairs))
-	for _, p := range d.Pairs {
-		ids = append(ids, p.ID)
-	}
-	if d.Actions, d.ActionsAll, err = meeting.OwnedOpenActionItems(r.Context(), s.DB, u.ID, ids, startActions); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	d.Today = s.today(r)
 	s.render(w, r, http.StatusOK, "home", d)
 }

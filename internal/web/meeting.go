@@ -185,9 +185,13 @@ func proposalForm(r *http.Request) meeting.Proposal {
 	if tz == "" {
 		tz = user(r).Timezone
 	}
-	return meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
+	in := meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
 		Place: f.Get("place"), OnlineURL: f.Get("online_url"), Reason: f.Get("reason"),
 		ConfirmLength: f.Get("confirm_length") != "", Purpose: f.Get("purpose")}
+	for n := 2; n <= meeting.MaxOptions; n++ {
+		in.More = append(in.More, meeting.Slot{Date: f.Get(meeting.OptionField("date", n)), Time: f.Get(meeting.OptionField("time", n))})
+	}
+	return in
 }
 
 // lengthWarned reports whether err is only about a length outside the
@@ -254,7 +258,17 @@ type meetingShowData struct {
 	LaterBooked bool
 	CanBook     bool // a member of a pair whose stage allows booking
 	Now         time.Time
+	// Ahead is set for a meeting that has not started and is not
+	// cancelled: the page leads with its agenda.
+	Ahead  bool
+	Agenda meeting.AgendaState
 }
+
+// BookNext reports whether the page offers to book the next meeting: once
+// this one has happened or been called off, and only when nothing later
+// is booked. Before it, the agenda comes first and a second booking
+// would compete with it.
+func (d meetingShowData) BookNext() bool { return d.CanBook && !d.LaterBooked && !d.Ahead }
 
 func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 	pairID, mid, err := pairAndMeeting(r)
@@ -269,6 +283,15 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 	}
 	data := meetingShowData{Detail: d, Now: s.Clock.Now(), Names: pairNames(s.locale(r), d.Pair, d.Viewer)}
 	data.CanBook = d.Member() && d.Pair.Allows(data.Now, program.ActBook)
+	data.Ahead = !d.Meeting.Cancelled() && d.Meeting.StartsAt.After(data.Now)
+	if d.Details {
+		states, err := meeting.AgendaStatus(r.Context(), s.DB, []int64{mid})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data.Agenda = states[mid]
+	}
 	if d.Member() {
 		ms, err := meeting.ForPair(r.Context(), s.DB, pairID)
 		if err != nil {
@@ -295,7 +318,14 @@ func (s *Server) meetingAccept(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		seen = -1
 	}
-	if _, err := s.Meetings.Accept(r.Context(), user(r), pairID, mid, seen); err != nil {
+	// The time picked among those offered; a form with one time sends none.
+	option := 1
+	if v := r.PostForm.Get("option"); v != "" {
+		if option, err = strconv.Atoi(v); err != nil {
+			option = 0 // refused below as no such option
+		}
+	}
+	if _, err := s.Meetings.AcceptOption(r.Context(), user(r), pairID, mid, seen, option); err != nil {
 		if errs.KindOf(err) == errs.Conflict {
 			// The page the person saw is out of date: show the meeting as
 			// it is now, with what happened.

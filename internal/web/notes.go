@@ -125,6 +125,36 @@ func notesRowsFrom(f url.Values, limit int) (rows []notesRow, kept []notesRow) {
 	return rows, kept
 }
 
+// applyRowOp carries out the button a mentee pressed beside a topic,
+// "up:N", "down:N" or "remove:N" with N the row's form index, on the rows
+// in their order. The agenda is then saved with everything else typed in
+// the form, so the buttons work without JavaScript and lose nothing. An
+// op naming no kept row, or a move past either end, changes nothing.
+func applyRowOp(kept []notesRow, op string) []notesRow {
+	verb, n, ok := strings.Cut(op, ":")
+	idx, err := strconv.Atoi(n)
+	if !ok || err != nil {
+		return kept
+	}
+	at := slices.IndexFunc(kept, func(r notesRow) bool { return r.Index == idx })
+	if at < 0 {
+		return kept
+	}
+	switch verb {
+	case "up":
+		if at > 0 {
+			kept[at-1], kept[at] = kept[at], kept[at-1]
+		}
+	case "down":
+		if at < len(kept)-1 {
+			kept[at+1], kept[at] = kept[at], kept[at+1]
+		}
+	case "remove":
+		kept = slices.Delete(kept, at, at+1)
+	}
+	return kept
+}
+
 // notesRowErrors moves field messages named "<prefix><k>.title" (k the
 // position after sorting) onto the form rows they came from.
 func notesRowErrors(p *Page, rows []notesRow, kept []notesRow, prefix string) {
@@ -164,6 +194,18 @@ type notesAgendaData struct {
 	PairPath  string
 	BookPath  string
 	NotesPath string
+}
+
+// LastTopic is the form index of the last row holding a topic: it has no
+// "move down" button.
+func (d *notesAgendaData) LastTopic() int {
+	last := -1
+	for _, r := range d.Rows {
+		if !r.Blank {
+			last = r.Index
+		}
+	}
+	return last
 }
 
 type notesPickSection struct {
@@ -216,6 +258,7 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	f := r.PostForm
 	rows, kept := notesRowsFrom(f, meeting.MaxAgendaItems)
+	kept = applyRowOp(kept, f.Get("op"))
 	items := make([]meeting.AgendaItem, 0, len(kept))
 	have := map[string]bool{}
 	for _, row := range kept {
@@ -235,7 +278,11 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 	}
 	_, err = s.Meetings.SaveAgenda(r.Context(), user(r), pairID, meetingID, notesFormInt(f, "version"), items)
 	if err == nil {
-		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "agenda"), "agenda.saved")
+		to := notesMeetingPath(pairID, meetingID, "agenda")
+		if f.Get("op") != "" {
+			to += "#h-edit" // back to the buttons the mentee was using
+		}
+		s.redirect(w, r, to, "agenda.saved")
 		return
 	}
 	// Show the form again with what the mentee wrote, whatever went wrong

@@ -60,6 +60,9 @@ type pairHome struct {
 	CanBook bool
 	// Closed is set once the pair has ended or finished.
 	Closed bool
+	// Cards are the pair's people, mentors first: who they are in the
+	// program, with their pictures.
+	Cards []personCard
 }
 
 // NextAgenda is the agenda state of the next meeting.
@@ -162,5 +165,9 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
+	if h.Cards, err = pairCards(r.Context(), s.DB, withFormerNames(s.locale(r), h.Access.Pair), 0); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "pair_home", h)
 }

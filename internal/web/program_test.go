@@ -430,7 +430,13 @@ func TestHomePage(t *testing.T) {
 	res.mustContain(t, "Programs you coordinate", "Cohort", "1 application waiting", "2 approved participants", "1 active pair", `href="/programs/new"`)
 
 	res = app.login(mentee.Email).get("/")
-	res.mustContain(t, "Programs you take part in", "Cohort", "Mentee", "Approved", "Your mentoring pairs", "With Mia Mentor")
+	// A running pair leads with its next step; the program it belongs to
+	// is named on its card rather than listed again as an application.
+	res.mustContain(t, "Cohort", "Your mentoring pairs", "With Mia Mentor", "Book the next meeting", `/people/`+fmt.Sprint(mentor.ID)+`/avatar`)
+	if strings.Contains(res.Body, "Programs you take part in") {
+		t.Fatal("a paired participant's program is listed again as an application")
+	}
+	app.login(pending.Email).get("/").mustContain(t, "Programs you take part in", "Cohort", "Waiting", "Your application is with the coordinator.")
 	if strings.Contains(res.Body, `href="/programs/new"`) {
 		t.Fatal("a member is offered to create programs")
 	}

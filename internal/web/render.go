@@ -53,6 +53,9 @@ var funcs = template.FuncMap{
 		}
 		return *t
 	},
+	// avatar names a person's picture for the "avatar" partial; size is
+	// "" (small, beside a name), "medium" (a profile card) or "large".
+	"avatar": func(id int64, name, size string) avatarRef { return avatarRef{ID: id, Name: name, Size: size} },
 	"lines": func(s string) []string {
 		var out []string
 		for _, l := range strings.Split(s, "\n") {

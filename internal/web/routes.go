@@ -29,6 +29,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.matchingRoutes(mux)
 	s.selfMatchRoutes(mux)
 	s.pairRoutes(mux)
+	s.avatarRoutes(mux)
 	s.agreementRoutes(mux)
 	s.endingRoutes(mux)
 	s.meetingRoutes(mux)

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"context"
+	"strings"
+
+	"mentorskap/internal/errs"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+)
+
+// avatarRef is what the "avatar" partial draws.
+type avatarRef struct {
+	ID   int64
+	Name string
+	Size string
+}
+
+// Pixels is the drawn size; the stylesheet sets the same, the attributes
+// keep the layout still while the image loads.
+func (a avatarRef) Pixels() int {
+	switch a.Size {
+	case "large":
+		return 96
+	case "medium":
+		return 56
+	}
+	return 32
+}
+
+// personCard is a person as their pair and their coordinators see them:
+// the parts of the program profile that say who they are, not the parts
+// used only for matching.
+type personCard struct {
+	UserID       int64
+	Name         string
+	Role         string // mentor or mentee in this program
+	Organisation string
+	Field        string
+	Languages    []string
+}
+
+// LanguageList names the card's languages, each in itself when the site
+// knows it ("Norsk bokmål, English"), otherwise by the code given.
+func (c personCard) LanguageList() string {
+	names := make([]string, len(c.Languages))
+	for i, l := range c.Languages {
+		names[i] = langName(l)
+	}
+	return strings.Join(names, ", ")
+}
+
+// cardView pairs a card with the page, for the partial's translations.
+type cardView struct {
+	P *Page
+	C personCard
+}
+
+// Card hands a profile card to the "person_card" partial.
+func (p *Page) Card(c personCard) cardView { return cardView{P: p, C: c} }
+
+// pairCards reads the profile cards of a pair's members in its program,
+// the members other than skip first (skip is the viewer, or 0 for all).
+// A member whose participation row is gone (a deleted account) gets a card
+// with the name the pair shows.
+func pairCards(ctx context.Context, q store.Q, p *program.Pair, skip int64) ([]personCard, error) {
+	var cards []personCard
+	add := func(m program.PairMember) error {
+		c := personCard{UserID: m.UserID, Name: m.Name, Role: m.Side}
+		part, err := program.GetParticipant(ctx, q, p.ProgramID, m.UserID)
+		switch {
+		case err == nil:
+			c.Organisation, c.Field, c.Languages = part.Organisation, part.Field, part.Languages
+		case !errs.Is(err, errs.NotFound):
+			return err
+		}
+		cards = append(cards, c)
+		return nil
+	}
+	for _, list := range [][]program.PairMember{p.Mentors, p.Mentees} {
+		for _, m := range list {
+			if m.UserID == skip {
+				continue
+			}
+			if err := add(m); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return cards, nil
+}
