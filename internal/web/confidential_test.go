@@ -93,6 +93,13 @@ var confidentialRoutes = map[string]string{
 	"GET /programs/{id}/invitations": "coord", "POST /programs/{id}/invitations": "coord",
 	"POST /programs/{id}/invitations/upload": "coord", "POST /programs/{id}/invitations/{inv}/resend": "coord",
 	"POST /programs/{id}/invitations/{inv}/revoke": "coord",
+	// Confirmation pages before a coordinator's destructive actions (confirm.go).
+	"GET /programs/{id}/pairs/{pair}/end": "coord", "GET /programs/{id}/participants/{user}/decline": "coord",
+	"GET /programs/{id}/chemistry/{pair}/rematch": "coord",
+	// The seed fills these with an unknown invitation and a person who is no
+	// coordinator, so everybody is refused; confirm_test.go covers success.
+	"GET /programs/{id}/invitations/{inv}/revoke": "refused",
+	"GET /programs/{id}/coordinators/{user}/remove": "refused", "POST /programs/{id}/coordinators/{user}/remove": "refused",
 	"GET /invite/{token}":                          "any", "POST /invite/{token}": "any", "GET /join/{token}": "any", "POST /join/{token}": "any",
 	"GET /programs/{id}/profile": "participant", "POST /programs/{id}/profile": "participant",
 	"GET /programs/{id}/participants/{uid}": "coord",

@@ -41,6 +41,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.auditRoutes(mux)
 	s.privacyRoutes(mux)
 	s.securityRoutes(mux)
+	s.confirmRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
