@@ -38,6 +38,7 @@ type analyticsPageData struct {
 	Charts       []analyticsChart
 	MedianDays   string
 	ChemistryAny bool
+	Launch       *launchView // the step that gives the page figures, before any pair exists
 }
 
 func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +55,12 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request) {
 	r = s.withProgramLanguage(r, prog.DefaultLanguage)
 	l := s.locale(r)
 	d := analyticsPageData{Program: prog, A: a, Charts: analyticsCharts(l, a), MedianDays: l.Decimal(a.FirstMeeting.MedianDays, 1)}
+	if a.Pairs == 0 {
+		if d.Launch, err = s.launch(r, prog); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "analytics_program", d)
 }
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/health"
@@ -19,7 +20,7 @@ func (s *Server) dashboardRoutes(mux *http.ServeMux) {
 // API take the same parameters.
 func dashboardFilter(r *http.Request) (dashboard.Filter, error) {
 	q := r.URL.Query()
-	f := dashboard.Filter{State: q.Get("state"), Severity: q.Get("severity"), Signal: q.Get("signal"),
+	f := dashboard.Filter{Tab: q.Get("tab"), State: q.Get("state"), Severity: q.Get("severity"), Signal: q.Get("signal"),
 		Search: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
@@ -39,12 +40,24 @@ type dashboardData struct {
 	Severities []string
 	Signals    []string
 	Sorts      []string
+	Launch     *launchView // the step that brings pairs, while there are none
+}
+
+// TabURL links to a tab of the dashboard; a tab starts unfiltered.
+func (d dashboardData) TabURL(tab string) string {
+	return "/programs/" + strconv.FormatInt(d.Program.ID, 10) + "/dashboard?tab=" + tab
+}
+
+// SeverityURL links to the pairs of one severity in the current tab.
+func (d dashboardData) SeverityURL(sev string) string {
+	return "/programs/" + strconv.FormatInt(d.Program.ID, 10) + "/dashboard?" +
+		url.Values{"tab": {d.Filter.Tab}, "severity": {sev}}.Encode()
 }
 
 // PageURL links to another page of the same filtered list.
 func (d dashboardData) PageURL(n int) string {
 	v := url.Values{}
-	for k, val := range map[string]string{"state": d.Filter.State, "severity": d.Filter.Severity,
+	for k, val := range map[string]string{"tab": d.Filter.Tab, "state": d.Filter.State, "severity": d.Filter.Severity,
 		"signal": d.Filter.Signal, "q": d.Filter.Search, "sort": d.Filter.Sort} {
 		if val != "" {
 			v.Set(k, val)
@@ -66,6 +79,14 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		// marked at its control, so the coordinator can correct it.
 		f = dashboard.Filter{}
 	}
+	// The page opens on the running pairs; ended ones have their own tab.
+	// An "ended" agreement state only exists in the ended tab.
+	if f.State == agreement.StateEnded {
+		f.Tab = dashboard.TabEnded
+	}
+	if f.Tab == "" {
+		f.Tab = dashboard.TabActive
+	}
 	res, err := dashboard.ForCoordinator(r.Context(), s.DB, user(r), id, s.Clock.Now(), f)
 	if err != nil {
 		s.fail(w, r, err)
@@ -73,8 +94,19 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	r = s.withProgramLanguage(r, res.Program.DefaultLanguage)
 	severities := []string{health.Critical.String(), health.Warning.String(), health.Info.String(), health.OK.String()}
-	p := s.newPage(w, r, dashboardData{Result: res, Filter: f, States: dashboard.States, Severities: severities,
-		Signals: health.Codes, Sorts: dashboard.Sorts})
+	states := dashboard.States
+	if f.Tab == dashboard.TabActive {
+		states = states[:len(states)-1] // every state but ended
+	}
+	d := dashboardData{Result: res, Filter: f, States: states, Severities: severities,
+		Signals: health.Codes, Sorts: dashboard.Sorts}
+	if res.AllPairs == 0 {
+		if d.Launch, err = s.launch(r, res.Program); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	p := s.newPage(w, r, d)
 	p.Form = r.URL.Query()
 	code := http.StatusOK
 	if e, ok := errs.As(ferr); ok {

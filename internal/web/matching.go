@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/matching"
 )
 
 // The coordinator's whole-cohort matching: run a proposal, review it,
@@ -65,7 +66,29 @@ func (s *Server) matchingReview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "matching_review", rv)
+	d, err := s.matchingPage(r, rv)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "matching_review", d)
+}
+
+// matchingPageData is the review with, when there is nobody to match and
+// no draft, the launch step that would give the page something to do.
+type matchingPageData struct {
+	*matching.Review
+	Launch *launchView
+}
+
+func (s *Server) matchingPage(r *http.Request, rv *matching.Review) (matchingPageData, error) {
+	d := matchingPageData{Review: rv}
+	if rv.Draft == nil && rv.Mentees == 0 {
+		var err error
+		d.Launch, err = s.launch(r, rv.Program)
+		return d, err
+	}
+	return d, nil
 }
 
 // matchingAction wraps an edit of the draft: on success back to the
@@ -104,7 +127,12 @@ func (s *Server) matchingRefused(w http.ResponseWriter, r *http.Request, id int6
 		s.fail(w, r, rerr)
 		return
 	}
-	s.renderForm(w, r, "matching_review", rv, err)
+	d, derr := s.matchingPage(r, rv)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	s.renderForm(w, r, "matching_review", d, err)
 }
 
 // matchingFormID reads one numeric form value; anything else reads as 0, "nobody
