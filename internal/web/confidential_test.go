@@ -98,9 +98,9 @@ var confidentialRoutes = map[string]string{
 	"GET /programs/{id}/chemistry/{pair}/rematch": "coord",
 	// The seed fills these with an unknown invitation and a person who is no
 	// coordinator, so everybody is refused; confirm_test.go covers success.
-	"GET /programs/{id}/invitations/{inv}/revoke": "refused",
+	"GET /programs/{id}/invitations/{inv}/revoke":   "refused",
 	"GET /programs/{id}/coordinators/{user}/remove": "refused", "POST /programs/{id}/coordinators/{user}/remove": "refused",
-	"GET /invite/{token}":                          "any", "POST /invite/{token}": "any", "GET /join/{token}": "any", "POST /join/{token}": "any",
+	"GET /invite/{token}": "any", "POST /invite/{token}": "any", "GET /join/{token}": "any", "POST /join/{token}": "any",
 	"GET /programs/{id}/profile": "participant", "POST /programs/{id}/profile": "participant",
 	"GET /programs/{id}/participants/{uid}": "coord",
 	// Matching and self-match.
