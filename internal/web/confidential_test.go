@@ -69,7 +69,7 @@ var accessClasses = map[string][]int{
 // confidentialRoutes classifies every route by pattern. The value is the
 // access class of a successful request.
 var confidentialRoutes = map[string]string{
-	"GET /programs/{id}/dashboard":       "coord",
+	"GET /programs/{id}/dashboard": "coord", "POST /programs/{id}/dashboard/nudge": "coord",
 	"GET /pairs/{id}/evaluations/{kind}": "member", "POST /pairs/{id}/evaluations/{kind}": "member",
 	"GET /programs/{id}/evaluations": "coord", "GET /programs/{id}/evaluations/questions": "coord",
 	"POST /programs/{id}/evaluations/questions": "coord", "POST /programs/{id}/evaluations/questions/{qid}": "coord",
@@ -591,6 +591,7 @@ var confidentialAPI = map[string]string{
 	"POST /api/v1/programs/{id}/matching/proposal/rows/{menteeID}/unlock":           "coord",
 	"DELETE /api/v1/programs/{id}/matching/proposal/rows/{menteeID}":                "coord",
 	"GET /api/v1/programs/{id}/dashboard":                                           "coord",
+	"POST /api/v1/programs/{id}/nudges":                                             "coord",
 	"GET /api/v1/openapi.json":                                                      "public", "POST /api/v1/tokens": "any", "GET /api/v1/tokens": "user",
 	"DELETE /api/v1/tokens/{id}": "refused", "GET /api/v1/me": "user", "PATCH /api/v1/me": "user", "DELETE /api/v1/me": "user",
 	"GET /api/v1/programs": "user", "POST /api/v1/programs": "creator",
