@@ -95,7 +95,8 @@ var confidentialRoutes = map[string]string{
 	"POST /programs/{id}/invitations/{inv}/revoke": "coord",
 	// Confirmation pages before a coordinator's destructive actions (confirm.go).
 	"GET /programs/{id}/pairs/{pair}/end": "coord", "GET /programs/{id}/participants/{user}/decline": "coord",
-	"GET /programs/{id}/chemistry/{pair}/rematch": "coord",
+	"GET /programs/{id}/chemistry/{pair}/rematch":           "coord",
+	"GET /programs/{id}/evaluations/questions/{qid}/remove": "refused", // an unknown question
 	// The seed fills these with an unknown invitation and a person who is no
 	// coordinator, so everybody is refused; confirm_test.go covers success.
 	"GET /programs/{id}/invitations/{inv}/revoke":   "refused",

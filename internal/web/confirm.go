@@ -22,6 +22,7 @@ func (s *Server) confirmRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /programs/{id}/chemistry/{pair}/rematch", s.requireUser(s.confirmRematch))
 	mux.HandleFunc("GET /programs/{id}/coordinators/{user}/remove", s.requireUser(s.confirmRemoveCoordinator))
 	mux.HandleFunc("POST /programs/{id}/coordinators/{user}/remove", s.requireUser(s.removeCoordinator))
+	mux.HandleFunc("GET /programs/{id}/evaluations/questions/{qid}/remove", s.requireUser(s.confirmRemoveQuestion))
 }
 
 // confirmData is what the confirmation page shows; every text is already
@@ -35,6 +36,8 @@ type confirmData struct {
 	Action  string   // where the form posts
 	Submit  string   // the button's label
 	Back    string   // where "keep it" leads
+	// Hidden are form values the action needs besides the path.
+	Hidden map[string]string
 	// ReturnMentees offers putting the pair's mentees back in the pool,
 	// labelled for that many mentees (ending a pair only).
 	ReturnMentees int
@@ -256,4 +259,47 @@ func (s *Server) removeCoordinator(w http.ResponseWriter, r *http.Request) {
 		to = "/programs"
 	}
 	s.redirect(w, r, to, "confirm.coordinator.removed_flash")
+}
+
+func (s *Server) confirmRemoveQuestion(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.coordinatorInput(w, r, nil)
+	if !ok {
+		return
+	}
+	qid, err := pathID(r, "qid")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	kind, lang := editorTarget(r)
+	if lang == "" {
+		lang = s.locale(r).Lang()
+	}
+	list, err := evaluation.ListQuestions(r.Context(), s.DB, p.ID, kind)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var found *evaluation.Question
+	for i := range list {
+		if list[i].ID == qid {
+			found = &list[i]
+		}
+	}
+	if found == nil {
+		s.fail(w, r, errs.E(errs.NotFound, "error.not_found"))
+		return
+	}
+	l := s.locale(r)
+	s.showConfirm(w, r, confirmData{
+		Program: p,
+		Title:   l.T("confirm.question.title"),
+		Subject: l.T("checkpoint.title."+kind) + " · " + found.In(lang).Prompt,
+		Happens: []string{l.T("confirm.question.happens"), l.T("confirm.question.happens_answers")},
+		Told:    []string{l.T("confirm.question.told")},
+		Action:  programPath(p.ID) + "/evaluations/questions/" + strconv.FormatInt(qid, 10) + "/remove",
+		Hidden:  map[string]string{"kind": kind, "lang": lang},
+		Submit:  l.T("checkpoint.remove"),
+		Back:    questionsBack(p.ID, kind, lang),
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/evaluation"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -84,6 +85,23 @@ func TestConfirmBeforeHarm(t *testing.T) {
 		alien.get(revoke).mustStatus(t, http.StatusNotFound)
 		coord.post(revoke, nil).mustStatus(t, http.StatusSeeOther)
 		coord.get(revoke).mustStatus(t, http.StatusConflict)
+
+		// Removing an evaluation question: the editor links to the page,
+		// which carries the check point and language back.
+		coord.post(base+"/evaluations/questions", url.Values{"kind": {"followup"}, "lang": {"en"}, "type": {"text"},
+			"prompt": {"Anything else?"}}).mustStatus(t, http.StatusSeeOther)
+		qs, err := evaluation.ListQuestions(ctx, db, s.prog.ID, evaluation.KindFollowup)
+		if err != nil || len(qs) == 0 {
+			t.Fatalf("questions %v %v", qs, err)
+		}
+		qPath := base + "/evaluations/questions/" + pid(qs[0].ID) + "/remove"
+		coord.get(base+"/evaluations/questions?kind=followup&lang=en").mustContain(t, `href="`+qPath+`?kind=followup&amp;lang=en"`)
+		page = coord.get(qPath + "?kind=followup&lang=en")
+		page.mustStatus(t, http.StatusOK)
+		page.mustContain(t, tr("confirm.question.title"), html.EscapeString(qs[0].In("en").Prompt), `name="kind" value="followup"`)
+		alien.get(qPath + "?kind=followup").mustStatus(t, http.StatusNotFound)
+		coord.post(qPath, url.Values{"kind": {"followup"}, "lang": {"en"}}).mustStatus(t, http.StatusSeeOther)
+		coord.get(qPath + "?kind=followup").mustStatus(t, http.StatusNotFound)
 
 		// Removing a coordinator: never the last one; a second one can go.
 		coordPath := base + "/coordinators/" + pid(s.coord.ID) + "/remove"
