@@ -99,9 +99,9 @@ func TestConfirmBeforeHarm(t *testing.T) {
 		page = coord.get(qPath + "?kind=followup&lang=en")
 		page.mustStatus(t, http.StatusOK)
 		page.mustContain(t, tr("confirm.question.title"), html.EscapeString(qs[0].In("en").Prompt), `name="kind" value="followup"`)
-		alien.get(qPath + "?kind=followup").mustStatus(t, http.StatusNotFound)
+		alien.get(qPath+"?kind=followup").mustStatus(t, http.StatusNotFound)
 		coord.post(qPath, url.Values{"kind": {"followup"}, "lang": {"en"}}).mustStatus(t, http.StatusSeeOther)
-		coord.get(qPath + "?kind=followup").mustStatus(t, http.StatusNotFound)
+		coord.get(qPath+"?kind=followup").mustStatus(t, http.StatusNotFound)
 
 		// Removing a coordinator: never the last one; a second one can go.
 		coordPath := base + "/coordinators/" + pid(s.coord.ID) + "/remove"
