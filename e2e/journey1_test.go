@@ -204,7 +204,11 @@ func TestJourney1(t *testing.T) {
 	}
 	pairPath := "/pairs/" + pairID
 	coordinatorSees()
+	// Launched, the checklist folds away under its summary, which still
+	// names the step left; opened, it shows every step's state.
 	open(t, coord, s, progPath, "main h1")
+	mustSee(t, coord, tr(t, "en", "launch.state.next")+": "+tr(t, "en", "launch.step.first_meetings"))
+	press(t, coord, `.launch summary`)
 	mustSee(t, coord, tr(t, "en", "launch.detail.publish.published", "count", 1),
 		tr(t, "en", "launch.detail.first_meetings.some_met", "count", 0, "total", 1))
 	shot(t, coord, "program-overview-launched")

@@ -46,6 +46,9 @@ type Step struct {
 type Launch struct {
 	Steps []Step
 	Done  bool // every step is done (or runs on its default)
+	// Launched is true once pairs have been formed: the program runs, and
+	// the checklist steps back (the overview folds it away).
+	Launched bool
 }
 
 // Step returns the checklist's step by key; an empty step when unknown.
@@ -147,8 +150,10 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 	} else {
 		add(StepPlan, StateDefault, "default", 0, 0)
 	}
-	if c.invitations > 0 || people > 0 {
+	if c.invitations > 0 {
 		add(StepInvite, StateDone, "sent", c.invitations, people)
+	} else if people > 0 { // everyone came through the join link
+		add(StepInvite, StateDone, "joined", 0, people)
 	} else {
 		add(StepInvite, StateTodo, "none", 0, 0)
 	}
@@ -163,8 +168,10 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 		add(StepApprove, StateTodo, "one_side", c.mentors, c.mentees)
 	}
 	switch {
-	case c.pairs > 0 || c.draftRows > 0:
+	case c.draftRows > 0:
 		add(StepMatch, StateDone, "proposed", c.draftRows, c.pairs)
+	case c.pairs > 0:
+		add(StepMatch, StateDone, "matched", 0, c.pairs)
 	case approved:
 		add(StepMatch, StateTodo, "ready", c.mentors, c.mentees)
 	default:
@@ -188,6 +195,7 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 	default:
 		add(StepFirstMeet, StateTodo, "some_met", c.met, c.activePairs)
 	}
+	l.Launched = c.pairs > 0
 	l.Done = true
 	for i := range l.Steps {
 		if l.Steps[i].State == StateTodo && l.Done {

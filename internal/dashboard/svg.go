@@ -51,6 +51,7 @@ const (
 	charWidth   = 7 // a generous average width of a 12 px character
 	minSlot     = 48
 	maxSlot     = 96
+	wideBars    = 6 // more columns than this never shrink to fit
 )
 
 // Palette colours the series; they keep a 3:1 contrast with white.
@@ -157,7 +158,15 @@ func (c Chart) SVG() template.HTML {
 	base := chartTop + chartHeight
 
 	var b strings.Builder
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" role="img" class="chart wide"`)
+	// A chart of a few columns may shrink a little to fit a desktop card;
+	// one of many keeps its size and scrolls (and on phones every chart
+	// does, by the stylesheet), so its text never shrinks out of reading.
+	class := "chart"
+	if len(c.Bars) > wideBars {
+		class = "chart wide"
+	}
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" role="img"`)
+	attr(&b, "class", class)
 	attr(&b, "width", itoa(width))
 	attr(&b, "height", itoa(height))
 	attr(&b, "viewBox", "0 0 "+itoa(width)+" "+itoa(height))

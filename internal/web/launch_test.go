@@ -64,7 +64,7 @@ func TestLaunchChecklist(t *testing.T) {
 		app.enrol(prog.ID, mentee, "mentee", program.StatusApproved)
 		app.enrol(prog.ID, waiting, "mentee", program.StatusPending)
 		over = c.get(base)
-		over.mustContain(t, tr("launch.detail.invite.sent", "count", 0, "total", 3),
+		over.mustContain(t, tr("launch.detail.invite.joined", "total", 3),
 			tr("launch.detail.approve.waiting", "count", 1, "total", 3), `href="`+base+`/participants?status=pending">`+tr("launch.do.approve"))
 		c.get(base+"/matching").mustContain(t, base+"/matching/run")
 
