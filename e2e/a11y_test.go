@@ -163,6 +163,7 @@ func mustHaveVisited(t *testing.T, who string, seen map[string]string, patterns 
 // problem, nothing scrolls sideways at 375 px and every control is at least
 // 44x44 px. Each page is also kept as a screenshot at both widths.
 func TestA11yEveryPage(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	logins, password := seedDemo(t, s)
@@ -240,8 +241,11 @@ func TestA11yEveryPage(t *testing.T) {
 	}
 	for _, r := range roles {
 		t.Run(r.who, func(t *testing.T) {
+			// Crawling only reads, so the roles share the server.
+			t.Parallel()
 			b := newBrowser(t)
 			login(t, b, s, r.login.Email, password)
+			useCrawlLanguage(t, b, s)
 			seen := crawlRole(t, b, s, r.who, r.inScope, 80)
 			mustHaveVisited(t, r.who, seen, r.must...)
 			t.Logf("%s (%s): checked %d kinds of page", r.who, r.login.Email, len(seen))
@@ -252,6 +256,7 @@ func TestA11yEveryPage(t *testing.T) {
 
 // TestA11yLoggedOut checks the pages someone sees before signing in.
 func TestA11yLoggedOut(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	seedDemo(t, s)
@@ -321,6 +326,7 @@ func tabWalk(t *testing.T, ctx context.Context, name string) int {
 // mentees do most of their work, and the coordinator's busiest ones: every
 // stop shows where focus is.
 func TestA11yKeyboard(t *testing.T) {
+	t.Parallel()
 	s := startServer(t)
 	logins, password := seedDemo(t, s)
 	for _, who := range []struct {

@@ -514,9 +514,16 @@ func resetWidth() chromedp.Action[chromedp.Void] {
 	})
 }
 
-// shot saves the page at desktop and phone width.
+// shot saves the page at desktop and phone width when MENTORSKAP_SCREENSHOTS
+// names a folder.
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
+	// Screenshots are for a person to look at, and two full-page PNGs of
+	// every page cost the crawl dearly, so they are taken only when asked
+	// for. A failure saves its own (saveFailure) either way.
+	if os.Getenv("MENTORSKAP_SCREENSHOTS") == "" {
+		return
+	}
 	dir := shotDir(t)
 	shotMu.Lock()
 	shotCount[t.Name()]++
@@ -679,9 +686,11 @@ func checkPage(t *testing.T, ctx context.Context, name string) {
 		t.Errorf("%s (%s): axe %s [%s] %s\n    %s", name, loc, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
 	}
 
+	checkNarrowText(t, ctx, name, loc, 1280)
 	run(t, ctx, setWidth(phoneWidth))
 	overflow := eval[[]string](t, ctx, overflowJS)
 	small := eval[[]string](t, ctx, targetsJS)
+	checkNarrowText(t, ctx, name, loc, phoneWidth)
 	run(t, ctx, resetWidth())
 	if len(overflow) > 0 {
 		t.Errorf("%s (%s): scrolls sideways at %d px: %s", name, loc, phoneWidth, strings.Join(overflow, "; "))
@@ -953,6 +962,7 @@ func htmlLang(t *testing.T, ctx context.Context) string {
 // TestHarnessSmoke proves the harness end to end: a server, a browser, a login by
 // keyboard and the page checks on the home page.
 func TestHarnessSmoke(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	s.addUser(t, "kari@example.org", "Kari Koordinator", "coordinator", "a long enough secret")

@@ -17,6 +17,7 @@ import (
 // accessibility and phone width; the meeting's agenda and notes never reach
 // a page the coordinator opens.
 func TestJourney1(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	const (

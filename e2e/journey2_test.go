@@ -37,6 +37,7 @@ var coordinatorNotes = []string{
 // sees the pair as ended and matches the mentee again, and the mentee finds
 // the new pair. Every step is done with the keyboard.
 func TestJourney2(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	logins, password := seedDemo(t, s)

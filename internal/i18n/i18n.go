@@ -16,6 +16,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -56,7 +57,12 @@ type Bundle struct {
 }
 
 // Load reads the embedded catalogs.
-func Load() (*Bundle, error) { return LoadFS(catalogFS, "catalog") }
+//
+// The catalogs are embedded and a Bundle never changes once loaded, so they
+// are read once per process and shared: tests build hundreds of servers.
+func Load() (*Bundle, error) { return loadEmbedded() }
+
+var loadEmbedded = sync.OnceValues(func() (*Bundle, error) { return LoadFS(catalogFS, "catalog") })
 
 // LoadFS reads catalogs from dir in fsys; tests use it with broken catalogs.
 func LoadFS(fsys fs.FS, dir string) (*Bundle, error) {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestSetupOnlyOnce(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	res := c.get("/")
@@ -45,6 +46,7 @@ func TestSetupOnlyOnce(t *testing.T) {
 }
 
 func TestLoginLogoutAndSessionSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("kari@example.org", "Kari Nordmann", account.RoleCoordinator, "nb")
 
@@ -73,6 +75,7 @@ func TestLoginLogoutAndSessionSurvivesRestart(t *testing.T) {
 }
 
 func TestSessionCookieFlags(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("a@example.org", "A", account.RoleMember, "")
 	c := app.client()
@@ -98,6 +101,7 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestLoginThrottleSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("b@example.org", "B", account.RoleMember, "en")
 	c := app.client()
@@ -117,6 +121,7 @@ func TestLoginThrottleSurvivesRestart(t *testing.T) {
 }
 
 func TestPasswordResetSingleUse(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("c@example.org", "Cecilia", account.RoleMember, "sv")
 	c := app.client()
@@ -150,6 +155,7 @@ func TestPasswordResetSingleUse(t *testing.T) {
 }
 
 func TestLanguageChoiceOrder(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Admin", account.RoleAdmin, "")
 	c := app.client()
@@ -169,6 +175,7 @@ func TestLanguageChoiceOrder(t *testing.T) {
 }
 
 func TestProfileValidation(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("d@example.org", "Dewi", account.RoleMember, "id")
 	c := app.login("d@example.org")
@@ -187,6 +194,7 @@ func TestProfileValidation(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	res := app.client().get("/healthz")
 	res.mustStatus(t, 200)
@@ -196,6 +204,7 @@ func TestHealthz(t *testing.T) {
 }
 
 func TestProgramDefaultLanguageIsLastResort(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("k@example.org", "Koordinator", account.RoleCoordinator, "")
 	c := app.login("k@example.org")

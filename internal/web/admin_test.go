@@ -33,6 +33,7 @@ func (a *testApp) count(query string, args ...any) int {
 }
 
 func TestAdminPagesOnlyForAdministrators(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
@@ -66,6 +67,7 @@ func TestAdminPagesOnlyForAdministrators(t *testing.T) {
 }
 
 func TestAdminOverviewCounts(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	app.addUser("c1@example.org", "Cora One", account.RoleCoordinator, "en")
@@ -106,6 +108,7 @@ func queueEmail(t *testing.T, app *testApp, i int) {
 }
 
 func TestAdminChangesRoles(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	m := app.addUser("m@example.org", "Mia Member", account.RoleMember, "en")
@@ -145,6 +148,7 @@ func TestAdminChangesRoles(t *testing.T) {
 var linkRE = regexp.MustCompile(`http://mentorskap\.test/reset/([A-Za-z0-9_-]+)`)
 
 func TestAdminAddsCoordinator(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	c := app.login("admin@example.org")
@@ -198,6 +202,7 @@ func TestAdminAddsCoordinator(t *testing.T) {
 }
 
 func TestAdminAddCoordinatorRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	app.addUser("taken@example.org", "Tom Taken", account.RoleMember, "en")
@@ -228,6 +233,7 @@ func TestAdminAddCoordinatorRejectsBadInput(t *testing.T) {
 }
 
 func TestAdminOutboxPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	for i := 0; i < 55; i++ {

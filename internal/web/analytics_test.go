@@ -67,6 +67,7 @@ func newAnalyticsScene(t *testing.T, app *testApp) analyticsScene {
 }
 
 func TestAnalyticsAccessMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newAnalyticsScene(t, app)
 	base := "/programs/" + pid(s.prog.ID)
@@ -113,6 +114,7 @@ func TestAnalyticsAccessMatrix(t *testing.T) {
 }
 
 func TestAnalyticsPageCharts(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newAnalyticsScene(t, app)
 	res := app.login(s.coord.Email).get("/programs/" + pid(s.prog.ID) + "/analytics")
@@ -133,6 +135,7 @@ func TestAnalyticsPageCharts(t *testing.T) {
 }
 
 func TestAnalyticsAPINumbers(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newAnalyticsScene(t, app)
 	type result struct {
@@ -185,6 +188,7 @@ func TestAnalyticsAPINumbers(t *testing.T) {
 }
 
 func TestAnalyticsCSVExports(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newAnalyticsScene(t, app)
 	base := "/programs/" + pid(s.prog.ID) + "/export/"
@@ -242,6 +246,7 @@ func TestAnalyticsCSVExports(t *testing.T) {
 // TestAnalyticsKeysExist checks the keys the analytics build at run time,
 // which the static key test cannot see.
 func TestAnalyticsKeysExist(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	var keys []string
 	for _, s := range dashboard.PairStates {
@@ -270,6 +275,7 @@ func TestAnalyticsKeysExist(t *testing.T) {
 // sides shows each choice question's answers and the goals' re-assessment
 // as charts with their tables, never the goal titles themselves.
 func TestAnalyticsChoiceAndGoalCharts(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newAnalyticsScene(t, app)
 	ctx := context.Background()

@@ -13,6 +13,7 @@ func (f *notesFixture) api(meetingID int64, doc string) string {
 }
 
 func TestNotesAPIAgendaAndNotes(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	mentee, mentor := app.apiClient(f.mentee.Email), app.apiClient(f.mentor.Email)
@@ -69,6 +70,7 @@ func TestNotesAPIAgendaAndNotes(t *testing.T) {
 }
 
 func TestNotesAPIActionItems(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	mentee, mentor := app.apiClient(f.mentee.Email), app.apiClient(f.mentor.Email)
@@ -111,6 +113,7 @@ func TestNotesAPIActionItems(t *testing.T) {
 }
 
 func TestNotesAPIMeetingPlan(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	coord := app.apiClient(f.coord.Email)
@@ -163,6 +166,7 @@ func TestNotesAPIMeetingPlan(t *testing.T) {
 // on the pair, before and after the agreement shares meetings with the
 // coordinator.
 func TestNotesAPIRoleMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	mentee := app.apiClient(f.mentee.Email)

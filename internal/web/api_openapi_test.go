@@ -73,6 +73,7 @@ func resolveRef(t *testing.T, doc map[string]any, v any) map[string]any {
 // TestOpenAPIMatchesRoutes keeps the hand-written document and the route
 // table in step: an endpoint added to one and not the other fails here.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	doc := loadOpenAPI(t)
 	ops := openAPIOps(t, doc)
@@ -207,6 +208,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 // TestOpenAPIServed checks that the served document is the embedded one.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	res := app.client().get("/api/v1/openapi.json")
 	res.mustStatus(t, http.StatusOK)

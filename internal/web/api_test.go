@@ -156,6 +156,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 }
 
 func TestAPITokenWrongPasswordIsTranslated(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("kari@example.org", "Kari", account.RoleMember, "")
 	c := app.client()
@@ -178,6 +179,7 @@ func TestAPITokenWrongPasswordIsTranslated(t *testing.T) {
 }
 
 func TestAPITokenThrottled(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("kari@example.org", "Kari", account.RoleMember, "en")
 	c := app.client()
@@ -198,6 +200,7 @@ func TestAPITokenThrottled(t *testing.T) {
 }
 
 func TestAPIAnonymousAndUnknown(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	c := app.client()
 	c.Header.Set("Accept-Language", "sv")
@@ -554,6 +557,7 @@ func TestAPIPairs(t *testing.T) {
 }
 
 func TestAPISessionCookie(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("kari@example.org", "Kari", account.RoleCoordinator, "id")
 	c := app.login("kari@example.org")

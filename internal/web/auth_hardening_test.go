@@ -66,6 +66,7 @@ func statuses(t *testing.T, rs []*http.Response) map[int]int {
 // (429) with Retry-After, and no more hashes run at once than the gate
 // allows.
 func TestParallelPasswordGuessesThroughRouter(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	gate := account.NewHashGate(2*account.HashCost, time.Minute)
 	app.srv.Accounts.Hashing = gate
@@ -102,6 +103,7 @@ func TestParallelPasswordGuessesThroughRouter(t *testing.T) {
 // A changed password stops the API tokens too, and the profile says so
 // before and after, in the person's language.
 func TestPasswordChangeRevokesAPITokens(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	u := app.addUser("tokens@example.org", "Tone", account.RoleMember, "nb")
 	api := app.apiClient(u.Email)
@@ -133,6 +135,7 @@ func (a *testApp) lastResetPath() string {
 // Using a reset link ends every way in: the sessions, the API tokens and
 // the other links, the older one included; the page says so beforehand.
 func TestResetThroughPagesEndsEveryWayIn(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	u := app.addUser("reset@example.org", "Rut", account.RoleMember, "sv")
 	browser := app.login(u.Email)
@@ -161,6 +164,7 @@ func TestResetThroughPagesEndsEveryWayIn(t *testing.T) {
 // MaxResetsPerIP requests per client address, and answers the same whether
 // the address has an account or not.
 func TestForgotThrottledAlike(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("known@example.org", "Known", account.RoleMember, "en")
 	c := app.client()
@@ -197,6 +201,7 @@ func TestForgotThrottledAlike(t *testing.T) {
 // Domain; a cookie of the plain name is not taken for a session there. Its
 // lifetime is the configured absolute one.
 func TestSessionCookieHostPrefixOverHTTPS(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("https@example.org", "H", account.RoleMember, "en")
 	app.srv.BaseURL = "https://mentorskap.test"
@@ -244,6 +249,7 @@ func TestSessionCookieHostPrefixOverHTTPS(t *testing.T) {
 // A browser left alone past the idle timeout is logged out; one in use
 // stays in until the absolute lifetime.
 func TestSessionTimeoutsThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("idle@example.org", "I", account.RoleMember, "en")
 	c := app.login("idle@example.org")

@@ -76,6 +76,7 @@ func newDashScene(t *testing.T, app *testApp) dashScene {
 }
 
 func TestDashboardPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newDashScene(t, app)
 	coord := app.login(s.coord.Email)
@@ -142,6 +143,7 @@ func TestDashboardPage(t *testing.T) {
 }
 
 func TestDashboardAccess(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newDashScene(t, app)
 	res := app.client().get(s.page)
@@ -165,6 +167,7 @@ func TestDashboardAccess(t *testing.T) {
 }
 
 func TestDashboardAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newDashScene(t, app)
 	api := app.apiClient(s.coord.Email)

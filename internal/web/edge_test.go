@@ -62,6 +62,7 @@ func TestSafeNextTable(t *testing.T) {
 // page for someone already logged in, the login form, and the language
 // switch.
 func TestOpenRedirectRefused(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("ana@example.org", "Ana", "member", "en")
 	in := app.login("ana@example.org")
@@ -202,6 +203,7 @@ func TestAuditOnlyAfterAuthorization(t *testing.T) {
 // fit 422 naming the field. Each is a translated problem document, and
 // nothing changes.
 func TestAPIBodyErrors(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ana := app.addUser("ana@example.org", "Ana", "member", "nb")
 	api := app.apiClient(ana.Email)
@@ -255,6 +257,7 @@ func TestAPIBodyErrors(t *testing.T) {
 // Behind trusted proxies the client is the address the proxies appended,
 // counted from the right; what the client wrote to the left is ignored.
 func TestTrustProxyHops(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	req := func(remote string, xff ...string) *http.Request {
 		r := httptest.NewRequest("GET", "/", nil)
@@ -310,6 +313,7 @@ func TestTrustProxyHops(t *testing.T) {
 // Every answer turns off the browser features the site never uses, and
 // the static folder serves files but lists nothing.
 func TestPermissionsPolicyAndStaticListing(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("ana@example.org", "Ana", "member", "en")
 	c := app.login("ana@example.org")
@@ -342,6 +346,7 @@ func TestPermissionsPolicyAndStaticListing(t *testing.T) {
 // a pair's agenda nor a working password-reset link reaches an
 // administrator.
 func TestAdminOutboxShowsEnvelopesOnly(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	ana := app.addUser("ana@example.org", "Ana", account.RoleMember, "en")
@@ -404,6 +409,7 @@ func TestAdminOutboxShowsEnvelopesOnly(t *testing.T) {
 // The request log names a secret link's route, never its token: whoever
 // reads the log could otherwise open the reset link or the calendar feed.
 func TestRequestLogHidesSecretLinks(t *testing.T) {
+	t.Parallel()
 	base := newTestApp(t)
 	logs := &lockedLog{}
 	app := securityVariant(t, base, func(s *Server) { s.Log = slog.New(slog.NewTextHandler(logs, nil)) })

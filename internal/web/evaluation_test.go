@@ -42,6 +42,7 @@ func (a *testApp) chemMeet(pairID int64) time.Time {
 }
 
 func TestChemistryPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newChemScene(t, app)
 	mentee := app.login(s.mentee.Email)
@@ -134,6 +135,7 @@ func TestChemistryPages(t *testing.T) {
 }
 
 func TestChemistryPagesWho(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newChemScene(t, app)
 	app.chemMeet(s.pair.ID)
@@ -192,6 +194,7 @@ func TestChemistryPagesWho(t *testing.T) {
 }
 
 func TestChemistryAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newChemScene(t, app)
 	mentee := app.apiClient(s.mentee.Email)

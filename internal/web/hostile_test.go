@@ -145,6 +145,7 @@ func TestHostileInput(t *testing.T) {
 // A password-reset email to a person whose name holds a header injection
 // attempt stays one message with its own headers.
 func TestHostileNameInEmailHeaders(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	u := app.addUser("ana@example.org", "Ana", "member", "en")
 	if _, err := app.db.Exec(context.Background(), `UPDATE users SET name = ? WHERE id = ?`,

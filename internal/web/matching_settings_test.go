@@ -63,6 +63,7 @@ func loadScoreSettings(t *testing.T, app *testApp, programID int64) matching.Set
 }
 
 func TestMatchingSettingsPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := newScoreFixture(t, app, "page")
 	c := app.login(f.coord.Email)
@@ -123,6 +124,7 @@ func TestMatchingSettingsPage(t *testing.T) {
 }
 
 func TestMatchingSettingsRoleMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := newScoreFixture(t, app, "roles")
 	set := matching.DefaultSettings()
@@ -167,6 +169,7 @@ func TestMatchingSettingsRoleMatrix(t *testing.T) {
 }
 
 func TestMatchingSettingsAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := newScoreFixture(t, app, "api")
 	c := app.apiClient(f.coord.Email) // who writes Norwegian
@@ -224,6 +227,7 @@ func TestMatchingSettingsAPI(t *testing.T) {
 }
 
 func TestProfileMatchingFields(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := newScoreFixture(t, app, "profile")
 	base := "/programs/" + pid(f.prog.ID) + "/profile"

@@ -185,6 +185,7 @@ func TestMetricsPassPromtool(t *testing.T) {
 }
 
 func TestReadyz(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	res := app.client().get("/readyz")
 	res.mustStatus(t, http.StatusOK)
@@ -223,6 +224,7 @@ func TestReadyz(t *testing.T) {
 }
 
 func TestReadyzDatabaseGone(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.db.Close()
 	res := app.client().get("/readyz")
@@ -234,6 +236,7 @@ func TestReadyzDatabaseGone(t *testing.T) {
 // the request id, the route pattern, the status, the duration and the
 // person's id, and never their email or name.
 func TestAccessLogJSON(t *testing.T) {
+	t.Parallel()
 	var buf syncBuf
 	base := newTestApp(t)
 	u := base.addUser("logged.person@example.org", "Logged Person", account.RoleMember, "en")

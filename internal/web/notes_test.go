@@ -123,6 +123,7 @@ func notesLacks(t *testing.T, r *response, bad ...string) {
 }
 
 func TestNotesAgendaThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	en := app.bundle.Locale("en")
@@ -176,6 +177,7 @@ func TestNotesAgendaThroughPages(t *testing.T) {
 }
 
 func TestNotesChecklistThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	en := app.bundle.Locale("en")
@@ -212,6 +214,7 @@ func TestNotesChecklistThroughPages(t *testing.T) {
 }
 
 func TestNotesActionItemsThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	en := app.bundle.Locale("en")
@@ -257,6 +260,7 @@ func TestNotesActionItemsThroughPages(t *testing.T) {
 }
 
 func TestNotesPrivateNotesThroughPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	secret := "I think the CV needs a full rewrite"
@@ -282,6 +286,7 @@ func TestNotesPrivateNotesThroughPages(t *testing.T) {
 // documents: the two sides; the coordinator and administrators only to read,
 // and only when the agreement shares meetings; nobody else.
 func TestNotesPagesRoleMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	anon := app.client()
@@ -341,6 +346,7 @@ func TestNotesPagesRoleMatrix(t *testing.T) {
 }
 
 func TestNotesMeetingPlanPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	f := notesSetup(t, app)
 	sv := meeting.DefaultPlan("sv")

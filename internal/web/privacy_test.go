@@ -72,6 +72,7 @@ func zipFiles(t *testing.T, res *response) map[string]string {
 }
 
 func TestPrivacyDataDownload(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newPrivacyScene(t, app)
 	anon := app.client()
@@ -106,6 +107,7 @@ func TestPrivacyDataDownload(t *testing.T) {
 }
 
 func TestPrivacyDeleteAccountPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newPrivacyScene(t, app)
 	c := app.login(s.mentee.Email)
@@ -162,6 +164,7 @@ func TestPrivacyDeleteAccountPage(t *testing.T) {
 }
 
 func TestPrivacyDeleteAccountAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newPrivacyScene(t, app)
 	mustProblem(t, app.client().apiSend("DELETE", "/api/v1/me", map[string]string{"password": "x"}), http.StatusUnauthorized)
@@ -179,6 +182,7 @@ func TestPrivacyDeleteAccountAPI(t *testing.T) {
 }
 
 func TestRetentionAccessMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newPrivacyScene(t, app)
 	if res := app.client().get(s.retentionPath); res.StatusCode == http.StatusOK {

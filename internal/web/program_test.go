@@ -60,6 +60,7 @@ func (a *testApp) scalar(query string, args ...any) string {
 func pid(id int64) string { return strconv.FormatInt(id, 10) }
 
 func TestProgramCreateAndEditPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
 	app.addUser("member@example.org", "Mo Member", account.RoleMember, "en")
@@ -150,6 +151,7 @@ func TestProgramCreateAndEditPages(t *testing.T) {
 // each on a program of its own so that one allowed action cannot hide
 // another's outcome.
 func TestProgramRoleMatrix(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	admin := app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
 	coordA := app.addUser("a@example.org", "Alma Coordinator", account.RoleCoordinator, "en")
@@ -202,6 +204,7 @@ func TestProgramRoleMatrix(t *testing.T) {
 }
 
 func TestProgramOverviewViews(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
 	coordB := app.addUser("b@example.org", "Bert Coordinator", account.RoleCoordinator, "en")
@@ -239,6 +242,7 @@ func TestProgramOverviewViews(t *testing.T) {
 }
 
 func TestAddCoordinatorPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
 	app.addUser("helper@example.org", "Hal Helper", account.RoleMember, "en")
@@ -262,6 +266,7 @@ func TestAddCoordinatorPage(t *testing.T) {
 }
 
 func TestParticipantsPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
 	ana := app.addUser("ana@example.org", "Ana Lestari", account.RoleMember, "id")
@@ -312,6 +317,7 @@ func TestParticipantsPage(t *testing.T) {
 }
 
 func TestPairPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
 	mia := app.addUser("mia@example.org", "Mia Mentor", account.RoleMember, "nb")
@@ -395,6 +401,7 @@ func TestPairPages(t *testing.T) {
 }
 
 func TestHomePage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "en")
 	mentor := app.addUser("mentor@example.org", "Mia Mentor", account.RoleMember, "en")

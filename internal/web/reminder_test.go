@@ -11,6 +11,7 @@ import (
 )
 
 func TestReminderSettingsPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	kari := app.addUser("kari@example.org", "Kari", account.RoleMember, "nb")
 	ola := app.addUser("ola@example.org", "Ola", account.RoleCoordinator, "en")
@@ -50,6 +51,7 @@ func TestReminderSettingsPage(t *testing.T) {
 }
 
 func TestReminderSettingsAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("kari@example.org", "Kari", account.RoleMember, "nb")
 	app.addUser("ola@example.org", "Ola", account.RoleAdmin, "en")

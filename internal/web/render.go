@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"mentorskap/internal/account"
@@ -58,6 +59,8 @@ var funcs = template.FuncMap{
 		return out
 	},
 }
+
+var sharedPages = sync.OnceValues(parsePages)
 
 func parsePages() (*pages, error) {
 	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")

@@ -67,6 +67,7 @@ func sessionValue(t *testing.T, app *testApp, c *client) string {
 }
 
 func TestSecurityTwoFactorPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	u := app.addUser("ana@example.org", "Ana", account.RoleMember, "en")
 	other := app.addUser("bo@example.org", "Bo", account.RoleMember, "nb")
@@ -168,6 +169,7 @@ func TestSecurityTwoFactorPages(t *testing.T) {
 }
 
 func TestSecurityTwoFactorAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	u := app.addUser("ana@example.org", "Ana", account.RoleMember, "en")
 	c := app.apiClient("ana@example.org")
@@ -222,6 +224,7 @@ func securityVariant(t *testing.T, app *testApp, change func(*Server)) *testApp 
 }
 
 func TestSecurityRequireAdmin2FA(t *testing.T) {
+	t.Parallel()
 	base := newTestApp(t)
 	admin := base.addUser("root@example.org", "Root", account.RoleAdmin, "sv")
 	base.addUser("m@example.org", "M", account.RoleMember, "en")
@@ -258,6 +261,7 @@ func TestSecurityRequireAdmin2FA(t *testing.T) {
 // Sessions: a new one at every login, never one the visitor brought, and
 // others ended by a password change or reset.
 func TestSecuritySessions(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	u := app.addUser("ana@example.org", "Ana", account.RoleMember, "en")
 
@@ -296,6 +300,7 @@ func TestSecuritySessions(t *testing.T) {
 // Every response, page, API, static file or error, carries the security
 // headers; HSTS only when the request came over HTTPS.
 func TestSecurityHeadersEverywhere(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	app.addUser("ana@example.org", "Ana", account.RoleMember, "en")
 	c := app.login("ana@example.org")

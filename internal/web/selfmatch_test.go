@@ -65,6 +65,7 @@ func newSMScene(t *testing.T, app *testApp) smScene {
 }
 
 func TestSelfMatchPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newSMScene(t, app)
 	base := programPath(s.prog.ID)
@@ -153,6 +154,7 @@ func TestSelfMatchPages(t *testing.T) {
 }
 
 func TestSelfMatchPagesWho(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newSMScene(t, app)
 	base := programPath(s.prog.ID)
@@ -212,6 +214,7 @@ func TestSelfMatchPagesWho(t *testing.T) {
 }
 
 func TestSelfMatchAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	s := newSMScene(t, app)
 	api := fmt.Sprintf("/api/v1/programs/%d", s.prog.ID)

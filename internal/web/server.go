@@ -62,9 +62,10 @@ type Server struct {
 	draining *atomic.Bool // a pointer, as tests copy a Server to vary it
 }
 
-// New wires the server and parses the templates once.
+// New wires the server. The templates are parsed once per process: they are
+// embedded and never change, and tests build hundreds of servers.
 func New(s *Server) (*Server, error) {
-	p, err := parsePages()
+	p, err := sharedPages()
 	if err != nil {
 		return nil, err
 	}
