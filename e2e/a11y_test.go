@@ -193,7 +193,7 @@ func TestA11yEveryPage(t *testing.T) {
 			inScope: func(p string) bool {
 				return p == "/" || p == "/programs" || strings.HasPrefix(p, "/admin") || strings.HasPrefix(p, "/profile")
 			},
-			must: []string{"/", "/admin", "/admin/users", "/admin/outbox", "/admin/audit"},
+			must: []string{"/", "/admin", "/admin/users", "/admin/outbox", "/admin/audit", "/admin/brand"},
 		},
 		{
 			who:     "mentor",

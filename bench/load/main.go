@@ -52,13 +52,33 @@ func main() {
 	confirmed := flag.Bool("confirmed", false, "have the mentors accept the seeded meetings, so that reminders fall due")
 	settle := flag.Duration("settle", 0, "after the load, let the mail and job workers run this long before stopping serve")
 	fresh := flag.Bool("fresh", false, "with a postgres:// URL: create a new database on that server for this run and drop it afterwards")
+	page := flag.String("page", "", "measure one page alone instead of the mix: "+strings.Join(pageNames, ", ")+", or all (each in turn, with its own bare baseline)")
+	think := flag.String("think", "", "realistic mode: each person pauses a random time in this range between requests, e.g. 1s-5s")
+	login := flag.String("login", "form", "form: everyone logs in through the login form (an Argon2id check each); seeded: sessions are written with the seed, for thousands of people")
+	cpuProfile := flag.String("cpuprofile", "", "have serve write a CPU profile of the run to this file")
 	flag.Parse()
 	if *dsn == "" || *people < 2 || *instances < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	cfg := config{dsn: *dsn, bin: *bin, pairs: *people / 2, duration: *duration, baseline: *baseline,
-		instances: *instances, confirmed: *confirmed, settle: *settle}
+		instances: *instances, confirmed: *confirmed, settle: *settle, page: *page,
+		seededLogin: *login == "seeded", cpuProfile: *cpuProfile}
+	if *page != "" && *page != "all" && !slices.Contains(pageNames, *page) {
+		log.Fatalf("-page: one of %s or all", strings.Join(pageNames, ", "))
+	}
+	if *login != "form" && *login != "seeded" {
+		log.Fatal("-login: form or seeded")
+	}
+	if *think != "" {
+		lo, hi, ok := strings.Cut(*think, "-")
+		a, err1 := time.ParseDuration(lo)
+		b, err2 := time.ParseDuration(hi)
+		if !ok || err1 != nil || err2 != nil || a < 0 || b < a {
+			log.Fatal("-think: a range such as 1s-5s")
+		}
+		cfg.thinkMin, cfg.thinkMax = a, b
+	}
 	if *fresh {
 		if dialectOf(*dsn) != "PostgreSQL" {
 			log.Fatal("-fresh needs a postgres:// URL")
@@ -87,10 +107,16 @@ type config struct {
 	duration, baseline time.Duration
 	settle             time.Duration
 	confirmed          bool
+	page               string        // one page alone (see pageNames), "all", or "" for the mix
+	thinkMin, thinkMax time.Duration // pause between one person's requests; 0 for none
+	seededLogin        bool
+	cpuProfile         string
 }
 
 // person is one simulated browser.
 type person struct {
+	userID  int64
+	session string // with -login seeded: the session the seed wrote
 	email   string
 	mentee  bool
 	pairID  int64
@@ -117,7 +143,7 @@ func run(cfg config) error {
 
 	log.Printf("creating a program with %d pairs", cfg.pairs)
 	start := time.Now()
-	people, err := seed(ctx, dsn, cfg.pairs, cfg.confirmed)
+	people, err := seed(ctx, dsn, cfg.pairs, cfg.confirmed, cfg.seededLogin)
 	if err != nil {
 		return err
 	}
@@ -148,7 +174,11 @@ func run(cfg config) error {
 		if err != nil {
 			return err
 		}
-		srv := exec.Command(bin, "serve", "--addr", addr, "--db", dsn)
+		args := []string{"serve", "--addr", addr, "--db", dsn}
+		if cfg.cpuProfile != "" && i == 0 {
+			args = append(args, "--cpuprofile", cfg.cpuProfile)
+		}
+		srv := exec.Command(bin, args...)
 		srv.Env = append(os.Environ(), "MENTORSKAP_SMTP_HOST=")
 		logFile, err := os.CreateTemp("", fmt.Sprintf("mentorskap-load-%d-*.log", i+1))
 		if err != nil {
@@ -175,7 +205,7 @@ func run(cfg config) error {
 
 	transport := &http.Transport{MaxIdleConns: 1000, MaxIdleConnsPerHost: 1000, IdleConnTimeout: time.Minute}
 	log.Printf("logging in %d people", len(people))
-	if err := loginAll(transport, people); err != nil {
+	if err := loginAll(transport, people, cfg.seededLogin); err != nil {
 		return err
 	}
 
@@ -183,9 +213,24 @@ func run(cfg config) error {
 	if cfg.instances > 1 {
 		where = fmt.Sprintf("%s, %d instances", where, cfg.instances)
 	}
+	if cfg.page == "all" {
+		return allPages(cfg, transport, people, servers[0].Process.Pid, where)
+	}
+	do := func(p *person, rng *rand.Rand, rec *recorder) { step(p.base, p, rng, rec) }
+	title := "mentorskap serve (" + where + ")"
+	if cfg.page != "" {
+		do = func(p *person, _ *rand.Rand, rec *recorder) { rec.get(p.client, cfg.page, pageURL(p, cfg.page)) }
+		title = fmt.Sprintf("mentorskap serve (%s), page %q alone", where, cfg.page)
+	}
+	if cfg.thinkMax > 0 {
+		title += fmt.Sprintf(", pauses %s-%s", cfg.thinkMin, cfg.thinkMax)
+		baseline = 0 // a yardstick for a saturated server, not for people pausing
+	}
 	log.Printf("load for %s against serve on %s", duration, where)
-	app := drive(people, duration, func(p *person, rng *rand.Rand, rec *recorder) { step(p.base, p, rng, rec) })
-	app.print("mentorskap serve ("+where+")", duration)
+	use := measureProcess(servers[0].Process.Pid)
+	app := drive(people, duration, cfg.thinkMin, cfg.thinkMax, do)
+	app.print(title, duration)
+	use.print(servers[0].Process.Pid, app.total(), cfg.instances)
 	if cfg.settle > 0 {
 		log.Printf("letting the workers run for %s", cfg.settle)
 		time.Sleep(cfg.settle)
@@ -231,7 +276,7 @@ func dialectOf(dsn string) string {
 // mentor and one proposed meeting per pair, through the domain services as
 // the web pages would. Emails are made unique per run so that a database
 // can be reused.
-func seed(ctx context.Context, dsn string, pairs int, confirmed bool) ([]*person, error) {
+func seed(ctx context.Context, dsn string, pairs int, confirmed, sessions bool) ([]*person, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
@@ -261,6 +306,21 @@ func seed(ctx context.Context, dsn string, pairs int, confirmed bool) ([]*person
 	coord, err := mk("load-coord-"+run+"@example.org", "Koordinator Last", account.RoleCoordinator)
 	if err != nil {
 		return nil, err
+	}
+	// Everyone has the same password, so the participants share the
+	// coordinator's Argon2id hash (salt included) instead of each costing
+	// a hash at full strength: thousands of people seed in seconds.
+	var hash string
+	if err := db.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, coord.ID).Scan(&hash); err != nil {
+		return nil, err
+	}
+	mk = func(email, name, role string) (*account.User, error) {
+		u := &account.User{Email: email, Name: name, Role: role}
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role, language, timezone, created_at)
+				VALUES (?, ?, ?, ?, 'nb', 'Europe/Oslo', ?) RETURNING id`, email, name, hash, role, clk.Now()).Scan(&u.ID)
+		})
+		return u, err
 	}
 	in := program.SettingsOf(program.Defaults(clk.Now(), "nb"))
 	in.Name = "Lasttest " + run
@@ -305,8 +365,15 @@ func seed(ctx context.Context, dsn string, pairs int, confirmed bool) ([]*person
 				return nil, err
 			}
 		}
-		out = append(out, &person{email: mentor.Email, pairID: pair.ID, meeting: m.ID},
-			&person{email: mentee.Email, mentee: true, pairID: pair.ID, meeting: m.ID})
+		out = append(out, &person{userID: mentor.ID, email: mentor.Email, pairID: pair.ID, meeting: m.ID},
+			&person{userID: mentee.ID, email: mentee.Email, mentee: true, pairID: pair.ID, meeting: m.ID})
+	}
+	if sessions {
+		for _, p := range out {
+			if p.session, err = account.CreateSession(ctx, db, clk.Now(), p.userID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return out, nil
 }
@@ -334,7 +401,7 @@ func waitUp(base string) error {
 
 // loginAll logs everyone in, a few at a time: each login costs an Argon2id
 // verification on purpose.
-func loginAll(transport http.RoundTripper, people []*person) error {
+func loginAll(transport http.RoundTripper, people []*person, seeded bool) error {
 	var wg sync.WaitGroup
 	errc := make(chan error, len(people))
 	sem := make(chan struct{}, 4)
@@ -342,6 +409,11 @@ func loginAll(transport http.RoundTripper, people []*person) error {
 		jar, _ := cookiejar.New(nil)
 		p.client = &http.Client{Transport: transport, Jar: jar, Timeout: 60 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		if seeded {
+			u, _ := url.Parse(p.base + "/")
+			jar.SetCookies(u, []*http.Cookie{{Name: "mentorskap_session", Value: p.session, Path: "/"}})
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -556,8 +628,11 @@ func (r *recorder) print(title string, d time.Duration) {
 	}
 }
 
-// drive runs every person's loop until duration has passed.
-func drive(people []*person, duration time.Duration, do func(*person, *rand.Rand, *recorder)) *recorder {
+// drive runs every person's loop until duration has passed. With a think
+// range each person pauses a random time within it between requests, and
+// starts at a random moment within the first pause, so that they do not
+// all arrive together.
+func drive(people []*person, duration, thinkMin, thinkMax time.Duration, do func(*person, *rand.Rand, *recorder)) *recorder {
 	rec := newRecorder()
 	deadline := time.Now().Add(duration)
 	var wg sync.WaitGroup
@@ -566,8 +641,15 @@ func drive(people []*person, duration time.Duration, do func(*person, *rand.Rand
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(i), 42))
+			pause := func(lo time.Duration) {
+				if thinkMax > 0 {
+					time.Sleep(lo + time.Duration(rng.Int64N(int64(thinkMax-lo)+1)))
+				}
+			}
+			pause(0)
 			for time.Now().Before(deadline) {
 				do(p, rng, rec)
+				pause(thinkMin)
 			}
 		}()
 	}
@@ -594,5 +676,5 @@ func bareBaseline(transport http.RoundTripper, clients, size int, d time.Duratio
 	for i := range people {
 		people[i] = &person{client: &http.Client{Transport: transport}}
 	}
-	return drive(people, d, func(p *person, _ *rand.Rand, rec *recorder) { rec.get(p.client, "bare page", u) }), nil
+	return drive(people, d, 0, 0, func(p *person, _ *rand.Rand, rec *recorder) { rec.get(p.client, "bare page", u) }), nil
 }

@@ -1,8 +1,13 @@
 package agreement
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/draw"
+	_ "image/jpeg" // a brand logo may be a JPEG
+	"image/png"
 	"io"
 	"slices"
 	"strconv"
@@ -14,8 +19,10 @@ import (
 	"golang.org/x/image/font/gofont/goregular"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/program"
 )
 
 // Copy is one signed version of a pair's agreement, loaded for someone who
@@ -23,6 +30,17 @@ import (
 type Copy struct {
 	View    *View
 	Version *Version
+	// Brand is the organisation the copy is filed by: its name, logo and
+	// colour head the document. Nil prints the built-in brand.
+	Brand *brand.Brand
+	// Contacts are the program's coordinators, named on the copy as the
+	// people to contact about the agreement.
+	Contacts []Contact
+}
+
+// Contact is a coordinator as the copy names them.
+type Contact struct {
+	Name, Email string
 }
 
 // SignedCopy loads version number of the pair's agreement for a copy (PDF
@@ -51,7 +69,19 @@ func (s *Service) SignedCopy(ctx context.Context, actor *account.User, pairID in
 		// A copy would show signatures under text they did not sign.
 		return nil, errs.E(errs.Conflict, "copy.error.not_intact", "version", v.Number)
 	}
-	return &Copy{View: vw, Version: v}, nil
+	b, err := brand.WithLogo(ctx, s.DB)
+	if err != nil {
+		return nil, err
+	}
+	coords, err := program.CoordinatorRecipients(ctx, s.DB, vw.Program)
+	if err != nil {
+		return nil, err
+	}
+	c := &Copy{View: vw, Version: v, Brand: b}
+	for _, r := range coords {
+		c.Contacts = append(c.Contacts, Contact{Name: r.Name, Email: r.Email})
+	}
+	return c, nil
 }
 
 // FileName is an ASCII-only name for the PDF, safe in any
@@ -68,8 +98,12 @@ func CopyFileName(pairID int64, number int) string {
 // time in the reader's time zone: what the printable page and the PDF show,
 // so that both say exactly the same.
 type Printed struct {
+	Org         string // the organisation filing the copy
+	Logo        []byte // its logo as an 8-bit PNG, or nil
+	Accent      [3]uint8
 	Title       string
 	Program     string
+	Contact     string // "Contact person: …", or "" when the program has no coordinator
 	VersionLine string // "Version 3, in force since …"
 	NotBinding  string
 	Sections    []Section
@@ -81,6 +115,11 @@ type Printed struct {
 	HashNote    string
 	MadeFor     string // whom the copy was made for, and when
 	Footer      string
+	Fingerprint string // the fingerprint line at the foot of every PDF page
+	VerifyNote  string // where the PDF prints the fingerprint and what it is for
+	// SignHeads are the signature table's column heads: name, role, time,
+	// method.
+	SignHeads [4]string
 	// Unprintable is said at the top of a PDF in which some characters
 	// could not be drawn (see pdfText).
 	Unprintable string
@@ -88,14 +127,20 @@ type Printed struct {
 
 // PrintedSignature is one signature as printed.
 type PrintedSignature struct {
-	Side, Name, TypedName, SignedAt string
+	Name, Role, Time, Method string
 }
 
 // Print lays the copy out for reader in their language l and time zone tz;
 // now is when the copy is made.
 func (c *Copy) Print(l *i18n.Locale, tz string, reader *account.User, now time.Time) *Printed {
 	v := c.Version
+	b := c.Brand
+	if b == nil {
+		b = brand.Default()
+	}
 	p := &Printed{
+		Org:     b.Name,
+		Logo:    pdfLogo(b),
 		Title:   l.T("copy.title"),
 		Program: c.View.Pair.ProgramName,
 		VersionLine: l.T("copy.version_line", "version", v.Number,
@@ -108,15 +153,27 @@ func (c *Copy) Print(l *i18n.Locale, tz string, reader *account.User, now time.T
 		Hash:        v.Hash,
 		HashNote:    l.T("copy.hash_note"),
 		MadeFor:     l.T("copy.made_for", "name", reader.Name, "when", l.DateTime(now, tz)),
-		Footer:      l.T("copy.footer", "program", c.View.Pair.ProgramName, "version", v.Number),
+		Footer:      b.Name + " · " + l.T("copy.footer", "program", c.View.Pair.ProgramName, "version", v.Number),
+		Fingerprint: l.T("copy.fingerprint_line", "hash", v.Hash),
+		VerifyNote:  l.T("copy.verify_note"),
 		Unprintable: l.T("copy.unprintable"),
+		SignHeads: [4]string{l.T("copy.col_name"), l.T("copy.col_role"), l.T("copy.col_time"),
+			l.T("copy.col_method")},
+	}
+	p.Accent[0], p.Accent[1], p.Accent[2] = brand.RGB(b.Accent)
+	if len(c.Contacts) > 0 {
+		names := make([]string, len(c.Contacts))
+		for i, ct := range c.Contacts {
+			names[i] = ct.Name + " (" + ct.Email + ")"
+		}
+		p.Contact = l.T("copy.contact", "names", strings.Join(names, ", "))
 	}
 	for _, s := range v.Signatures {
 		p.Signatures = append(p.Signatures, PrintedSignature{
-			Side:      l.T("program.role." + s.Side),
-			Name:      s.Name,
-			TypedName: l.T("copy.signed_as", "name", s.TypedName),
-			SignedAt:  l.T("copy.signed_at", "when", l.DateTime(s.SignedAt, tz)),
+			Name:   s.Name,
+			Role:   l.T("program.role." + s.Side),
+			Time:   l.DateTime(s.SignedAt, tz),
+			Method: l.T("copy.method_typed", "name", s.TypedName),
 		})
 	}
 	return p
@@ -138,8 +195,9 @@ func (p *Printed) fitted() (*Printed, bool) {
 		*s, c = pdfText(*s)
 		changed = changed || c
 	}
-	for _, s := range []*string{&q.Title, &q.Program, &q.VersionLine, &q.NotBinding, &q.Empty, &q.SignTitle,
-		&q.HashTitle, &q.Hash, &q.HashNote, &q.MadeFor, &q.Footer, &q.Unprintable} {
+	for _, s := range []*string{&q.Org, &q.Title, &q.Program, &q.Contact, &q.VersionLine, &q.NotBinding, &q.Empty, &q.SignTitle,
+		&q.HashTitle, &q.Hash, &q.HashNote, &q.MadeFor, &q.Footer, &q.Fingerprint, &q.VerifyNote, &q.Unprintable,
+		&q.SignHeads[0], &q.SignHeads[1], &q.SignHeads[2], &q.SignHeads[3]} {
 		fit(s)
 	}
 	q.Footer = strings.ReplaceAll(q.Footer, "\n", " ") // the footer is one line
@@ -156,7 +214,7 @@ func (p *Printed) fitted() (*Printed, bool) {
 	q.Signatures = slices.Clone(p.Signatures)
 	for i := range q.Signatures {
 		s := &q.Signatures[i]
-		for _, t := range []*string{&s.Side, &s.Name, &s.TypedName, &s.SignedAt} {
+		for _, t := range []*string{&s.Name, &s.Role, &s.Time, &s.Method} {
 			fit(t)
 		}
 	}
@@ -208,16 +266,23 @@ func layoutPDF(p *Printed, replaced bool, l *i18n.Locale, created time.Time, pag
 	f.SetModificationDate(created)
 	pageW, pageH := f.GetPageSize()
 	f.SetFooterFunc(func() {
-		f.SetY(-15)
+		f.SetY(-17)
+		f.SetDrawColor(200, 200, 200)
+		f.Line(pdfMargin, f.GetY(), pageW-pdfMargin, f.GetY())
+		f.Ln(1)
 		f.SetFont(pdfFont, "", 8)
 		f.SetTextColor(110, 110, 110)
 		page, _ := pdfText(l.T("copy.page", "page", f.PageNo(), "pages", pages))
-		// The footer is one line: a long program name is shortened
+		// The footer line is one line: a long program name is shortened
 		// rather than run into the page number.
 		room := pageW - 2*pdfMargin - f.GetStringWidth(page) - 4
-		f.CellFormat(0, 5, shorten(f, p.Footer, room), "", 0, "L", false, 0, "")
-		f.SetX(pdfMargin)
-		f.CellFormat(0, 5, page, "", 0, "R", false, 0, "")
+		y := f.GetY()
+		f.CellFormat(0, 4.5, shorten(f, p.Footer, room), "", 0, "L", false, 0, "")
+		f.SetXY(pdfMargin, y)
+		f.CellFormat(0, 4.5, page, "", 1, "R", false, 0, "")
+		// The fingerprint on every page ties each page to the signed text.
+		f.SetFont(pdfFont, "", 7)
+		f.CellFormat(0, 4, shorten(f, p.Fingerprint, pageW-2*pdfMargin), "", 0, "L", false, 0, "")
 	})
 	// keep starts a new page unless h millimetres fit, so that a heading
 	// never ends a page alone.
@@ -233,8 +298,34 @@ func layoutPDF(p *Printed, replaced bool, l *i18n.Locale, created time.Time, pag
 	}
 
 	f.AddPage()
+	// Letterhead: the organisation's logo and name over a rule in its
+	// colour.
+	if p.Logo != nil {
+		opt := fpdf.ImageOptions{ImageType: "PNG"}
+		if info := f.RegisterImageOptionsReader("logo", opt, bytes.NewReader(p.Logo)); info != nil {
+			// At most 12 mm high and 50 mm wide, keeping its shape.
+			w, h := info.Extent()
+			scale := min(12/h, 50/w)
+			f.ImageOptions("logo", pdfMargin, pdfMargin, w*scale, h*scale, false, opt, 0, "")
+			f.SetXY(pdfMargin+w*scale+4, pdfMargin+(h*scale-7)/2)
+			f.SetFont(pdfFont, "B", 14)
+			f.SetTextColor(20, 20, 20)
+			f.CellFormat(0, 7, p.Org, "", 1, "L", false, 0, "")
+			f.SetY(pdfMargin + max(h*scale, 7) + 2)
+		}
+	} else {
+		text("B", 14, 7, 20, p.Org)
+	}
+	f.SetDrawColor(int(p.Accent[0]), int(p.Accent[1]), int(p.Accent[2]))
+	f.SetLineWidth(0.8)
+	f.Line(pdfMargin, f.GetY()+1, pageW-pdfMargin, f.GetY()+1)
+	f.SetLineWidth(0.2)
+	f.Ln(6)
 	text("B", 20, 9, 20, p.Title)
 	text("", 12, 6, 60, p.Program)
+	if p.Contact != "" {
+		text("", 10, 5, 60, p.Contact)
+	}
 	text("", 10, 5, 60, p.VersionLine)
 	f.Ln(2)
 	text("", 9, 4.5, 100, p.NotBinding)
@@ -265,20 +356,74 @@ func layoutPDF(p *Printed, replaced bool, l *i18n.Locale, created time.Time, pag
 	keep(40)
 	text("B", 13, 7, 20, p.SignTitle)
 	f.Ln(1)
-	for _, s := range p.Signatures {
-		keep(20)
-		text("B", 10.5, 5.2, 0, s.Side+": "+s.Name)
-		text("", 10, 5, 40, s.TypedName)
-		text("", 10, 5, 40, s.SignedAt)
-		f.Ln(3)
-	}
-	keep(30)
-	text("B", 11, 6, 20, p.HashTitle)
-	text("", 9.5, 5, 0, p.Hash)
-	text("", 8.5, 4.3, 100, p.HashNote)
+	signatureTable(f, p, keep)
 	f.Ln(4)
+	keep(20)
+	text("", 8.5, 4.3, 100, p.HashNote+" "+p.VerifyNote)
+	f.Ln(3)
 	text("", 8.5, 4.3, 100, p.MadeFor)
 	return f
+}
+
+// signatureTable draws the signatures as a table: name, role, time and
+// method, with the heads repeated when the table runs onto a new page.
+func signatureTable(f *fpdf.Fpdf, p *Printed, keep func(float64)) {
+	pageW, _ := f.GetPageSize()
+	full := pageW - 2*pdfMargin
+	widths := [4]float64{full * 0.27, full * 0.15, full * 0.24, full * 0.34}
+	const lineH, pad = 4.6, 1.6
+	row := func(cells [4]string, head bool) {
+		style, size := "", 9.5
+		if head {
+			style, size = "B", 9
+		}
+		f.SetFont(pdfFont, style, size)
+		lines := 1
+		for i, c := range cells {
+			lines = max(lines, len(f.SplitText(c, widths[i]-2*pad)))
+		}
+		h := float64(lines)*lineH + 2*pad
+		keep(h)
+		x, y := pdfMargin, f.GetY()
+		if head {
+			f.SetFillColor(236, 236, 236)
+			f.Rect(x, y, full, h, "F")
+		}
+		f.SetDrawColor(190, 190, 190)
+		f.Line(x, y+h, x+full, y+h)
+		f.SetTextColor(20, 20, 20)
+		for i, c := range cells {
+			f.SetXY(x+pad, y+pad)
+			f.MultiCell(widths[i]-2*pad, lineH, c, "", "L", false)
+			x += widths[i]
+		}
+		f.SetXY(pdfMargin, y+h)
+	}
+	row(p.SignHeads, true)
+	for _, s := range p.Signatures {
+		row([4]string{s.Name, s.Role, s.Time, s.Method}, false)
+	}
+}
+
+// pdfLogo is the brand's logo as an 8-bit, non-interlaced PNG, which is
+// what the PDF writer can embed whatever the uploaded file was (a JPEG, a
+// 16-bit or interlaced PNG). A logo that cannot be read is left out rather
+// than failing the copy.
+func pdfLogo(b *brand.Brand) []byte {
+	if !b.HasLogo || len(b.Logo) == 0 {
+		return nil
+	}
+	img, _, err := image.Decode(bytes.NewReader(b.Logo))
+	if err != nil {
+		return nil
+	}
+	rgba := image.NewNRGBA(img.Bounds())
+	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+	var out bytes.Buffer
+	if err := png.Encode(&out, rgba); err != nil {
+		return nil
+	}
+	return out.Bytes()
 }
 
 // shorten cuts s to at most width millimetres in the current font, ending

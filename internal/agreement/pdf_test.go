@@ -3,6 +3,10 @@ package agreement
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
 	"os/exec"
 	"reflect"
 	"strings"
@@ -10,6 +14,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/testtool"
@@ -40,7 +45,16 @@ func samplePrinted(t testing.TB) (*Printed, *i18n.Locale) {
 		{Name: "Åsa Öberg", Side: program.SideMentor, TypedName: "Åsa Öberg", SignedAt: signed, Hash: Hash(c)},
 		{Name: "Élodie Næss", Side: program.SideMentee, TypedName: "Élodie Næss", SignedAt: signed.Add(time.Hour), Hash: Hash(c)},
 	}}
-	cp := &Copy{View: &View{Pair: &program.Pair{ID: 7, ProgramName: "Våren 2026"}}, Version: v}
+	logo := image.NewRGBA(image.Rect(0, 0, 60, 20))
+	for x := range 60 {
+		logo.Set(x, 10, color.RGBA{0x7a, 0x1f, 0x5c, 0xff})
+	}
+	var png16 bytes.Buffer
+	png.Encode(&png16, logo)
+	cp := &Copy{View: &View{Pair: &program.Pair{ID: 7, ProgramName: "Våren 2026"}}, Version: v,
+		Brand: &brand.Brand{Name: "Göteborgs Mentorförening", Accent: "#7a1f5c", HasLogo: true, Logo: png16.Bytes(),
+			LogoType: "image/png"},
+		Contacts: []Contact{{Name: "Cora Coordinator", Email: "cora@example.se"}}}
 	return cp.Print(l, "Europe/Stockholm", &account.User{Name: "Élodie Næss"}, signed.Add(2*time.Hour)), l
 }
 
@@ -53,20 +67,34 @@ func TestWritePDF(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
 		t.Fatal("not a PDF")
 	}
+	if out := os.Getenv("MENTORSKAP_PDF_OUT"); out != "" { // for looking at it
+		os.WriteFile(out, buf.Bytes(), 0o644)
+	}
 	text := pdfToText(t, buf.Bytes())
 	for _, want := range []string{
 		"Åsa Öberg", "Élodie Næss", "Online (Teams) eller C:\\kontoret\\rum 2", ") ( \\ unmatched",
 		"Vi träffas på ett café nära Göteborgs central", p.Hash,
-		l.T("copy.signed_at", "when", "2 mars 2026 10:30"), // Stockholm is UTC+1 in March
+		"2 mars 2026 10:30", // Stockholm is UTC+1 in March
 		l.T("agreement.section.meetings"), p.Empty,
+		"Göteborgs Mentorförening", l.T("copy.contact", "names", "Cora Coordinator (cora@example.se)"),
+		p.SignHeads[0], p.SignHeads[1], p.SignHeads[2], p.SignHeads[3],
+		l.T("copy.method_typed", "name", "Élodie Næss"), l.T("program.role.mentee"),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
 		}
 	}
-	// The long clause wraps onto more pages, each numbered.
-	if !strings.Contains(text, l.T("copy.page", "page", 3, "pages", strings.Count(text, p.Footer))) {
+	// The long clause wraps onto more pages, each numbered and each
+	// carrying the fingerprint in its footer.
+	pages := strings.Count(text, p.Footer)
+	if !strings.Contains(text, l.T("copy.page", "page", 3, "pages", pages)) {
 		t.Errorf("no third page numbered; text:\n%s", text)
+	}
+	if n := strings.Count(text, p.Fingerprint); n != pages || !strings.Contains(p.Fingerprint, p.Hash) {
+		t.Errorf("fingerprint on %d of %d pages", n, pages)
+	}
+	if !bytes.Contains(buf.Bytes(), []byte("/Subtype /Image")) {
+		t.Error("the organisation's logo is not in the PDF")
 	}
 }
 
@@ -286,8 +314,8 @@ func FuzzWritePDF(f *testing.F) {
 			}
 		}
 		p := &Printed{Title: "Perjanjian", Program: s, Footer: s, MadeFor: s,
-			Sections:   []Section{{Title: "Pihak", Items: []Item{{Label: "Mentor", Text: s}}}},
-			Signatures: []PrintedSignature{{Side: "Mentor", Name: s, TypedName: s, SignedAt: "2 Mar 2026"}}}
+			Sections: []Section{{Title: "Pihak", Items: []Item{{Label: "Mentor", Text: s}}}},
+			Org:      s, Contact: s, Fingerprint: s, Signatures: []PrintedSignature{{Role: "Mentor", Name: s, Method: s, Time: "2 Mar 2026"}}}
 		var buf bytes.Buffer
 		if err := WritePDF(&buf, p, l, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatalf("WritePDF with %+q: %v", s, err)

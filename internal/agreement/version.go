@@ -3,7 +3,6 @@ package agreement
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"time"
 
 	"mentorskap/internal/errs"
@@ -32,11 +31,10 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 			rows.Close()
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(raw), &v.Content); err != nil {
+		if v.Content, v.Intact, err = decodeVersion(raw, v.Hash); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		v.Intact = hashBytes([]byte(raw)) == v.Hash
 		v.ReviewAt = reviewAt.Time.UTC()
 		ids[v.id] = len(out)
 		out = append(out, v)

@@ -248,15 +248,55 @@ func (l *Locale) lookup(key string) (message, bool) {
 	return m, ok
 }
 
+// fill replaces each {name} in text with the value given for name, left
+// to right, leaving braces with no such name as they are; values are not
+// searched again. It scans the text once instead of building a
+// strings.Replacer per call: pages translate hundreds of strings each, and
+// the replacers were a good share of a page's garbage.
 func (l *Locale) fill(text string, args []any) string {
 	if len(args) < 2 || !strings.Contains(text, "{") {
 		return text
 	}
-	pairs := make([]string, 0, len(args))
-	for i := 0; i+1 < len(args); i += 2 {
-		pairs = append(pairs, "{"+fmt.Sprint(args[i])+"}", l.value(args[i+1]))
+	var b strings.Builder
+	b.Grow(len(text) + 16)
+	for {
+		open := strings.IndexByte(text, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(text[open+1:], '}')
+		if end < 0 {
+			break
+		}
+		name := text[open+1 : open+1+end]
+		v, ok := l.arg(name, args)
+		if !ok {
+			// Not a placeholder of ours: keep the brace, look further on.
+			b.WriteString(text[:open+1])
+			text = text[open+1:]
+			continue
+		}
+		b.WriteString(text[:open])
+		b.WriteString(v)
+		text = text[open+1+end+1:]
 	}
-	return strings.NewReplacer(pairs...).Replace(text)
+	b.WriteString(text)
+	return b.String()
+}
+
+// arg returns the formatted value given for name in args, name/value
+// pairs; the first pair with that name counts.
+func (l *Locale) arg(name string, args []any) (string, bool) {
+	for i := 0; i+1 < len(args); i += 2 {
+		k, ok := args[i].(string)
+		if !ok {
+			k = fmt.Sprint(args[i])
+		}
+		if k == name {
+			return l.value(args[i+1]), true
+		}
+	}
+	return "", false
 }
 
 func (l *Locale) value(v any) string {

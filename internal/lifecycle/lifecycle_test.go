@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,15 +94,16 @@ func newWorld(t *testing.T, db *store.DB, seed uint64) *world {
 	return w
 }
 
-var people int
+// people numbers the accounts; the SQLite and PostgreSQL runs go side by side.
+var people atomic.Int64
 
 func (w *world) user(role, lang string) *account.User {
 	w.t.Helper()
-	people++
+	n := strconv.FormatInt(people.Add(1), 10)
 	var u *account.User
 	err := w.db.Tx(w.ctx, func(tx *store.Tx) (err error) {
 		u, err = account.CreateUser(w.ctx, tx, w.clk.Now(), account.NewUser{
-			Email: "life" + strconv.Itoa(people) + "@example.org", Name: "Person " + strconv.Itoa(people),
+			Email: "life" + n + "@example.org", Name: "Person " + n,
 			Password: password, Role: role, Language: lang,
 		})
 		return err

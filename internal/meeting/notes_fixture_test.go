@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -90,14 +91,15 @@ func (f *notesFixture) meeting(t *testing.T, days int, status string) int64 {
 	return addMeeting(t, f.db, f.pair.ID, f.clock.Now().AddDate(0, 0, days), status)
 }
 
-var meetingSeq int
+// meetingSeq makes uids unique; storetest.Each runs tests side by side.
+var meetingSeq atomic.Int64
 
 func addMeeting(t testing.TB, db *store.DB, pairID int64, at time.Time, status string) int64 {
 	t.Helper()
-	meetingSeq++
+	seq := meetingSeq.Add(1)
 	return insertID(t, db, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes,
 		created_at, updated_at) VALUES (?, ?, ?, ?, 'Europe/Oslo', 60, ?, ?) RETURNING id`,
-		pairID, fmt.Sprintf("m%d-%d@test", meetingSeq, at.UnixNano()), status, at.UTC(), at.UTC(), at.UTC())
+		pairID, fmt.Sprintf("m%d-%d@test", seq, at.UnixNano()), status, at.UTC(), at.UTC(), at.UTC())
 }
 
 // insertID runs an INSERT … RETURNING id in a write transaction.

@@ -1,13 +1,7 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net/textproto"
 	"strings"
 
 	"mentorskap/internal/store"
@@ -58,38 +52,4 @@ func loadAttachments(ctx context.Context, q store.Q, msgs []Message) error {
 		}
 	}
 	return rows.Err()
-}
-
-// writeMixed writes the Content-Type header that ends the message header,
-// then the body as multipart/mixed: the text first, in quoted-printable like
-// a plain email, then each file in base64.
-func writeMixed(b *bytes.Buffer, m Message) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	b.WriteString("Content-Type: " + mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}) + "\r\n\r\n")
-
-	text, _ := mw.CreatePart(textproto.MIMEHeader{
-		"Content-Type":              {"text/plain; charset=utf-8"},
-		"Content-Transfer-Encoding": {"quoted-printable"},
-	})
-	qp := quotedprintable.NewWriter(text)
-	qp.Write([]byte(m.Body))
-	qp.Close()
-
-	for _, a := range m.Attachments {
-		name := oneLine(a.Name)
-		part, _ := mw.CreatePart(textproto.MIMEHeader{
-			"Content-Type":              {oneLine(a.ContentType)},
-			"Content-Transfer-Encoding": {"base64"},
-			"Content-Disposition":       {mime.FormatMediaType("attachment", map[string]string{"filename": name})},
-		})
-		enc := base64.StdEncoding.EncodeToString(a.Data)
-		for len(enc) > 76 {
-			part.Write([]byte(enc[:76] + "\r\n"))
-			enc = enc[76:]
-		}
-		part.Write([]byte(enc + "\r\n"))
-	}
-	mw.Close()
-	b.Write(body.Bytes())
 }

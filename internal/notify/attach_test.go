@@ -2,15 +2,12 @@ package notify_test
 
 import (
 	"context"
-	"encoding/base64"
-	"io"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
 	"net/mail"
 	"strings"
 	"testing"
 
+	"mentorskap/internal/brand"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -34,6 +31,11 @@ func TestWorkerDeliversAttachments(t *testing.T) {
 			{Name: "meeting.ics", ContentType: "text/calendar; charset=utf-8; method=PUBLISH", Data: []byte(ics)},
 			{Name: "second\r\nX-Evil: 1.txt", ContentType: "text/plain", Data: []byte{0, 1, 2, 255}},
 		}
+		// A bare sender address: the emails go out under the brand's name.
+		if _, err := brand.Save(context.Background(), f.db, adminActor{}, f.clock.Now(),
+			brand.Change{Name: "Kåres Mentorlag", Accent: "#1f5f5b"}); err != nil {
+			t.Fatal(err)
+		}
 		err = f.outbox.SendWith(context.Background(), f.db, f.clock.Now(),
 			notify.Recipient{Email: "kare@example.org", Name: "Kåre Ødegård", Lang: "nb"},
 			"password_reset", files, "name", "Kåre", "link", f.outbox.Link("/reset/abc"), "minutes", 60)
@@ -51,61 +53,40 @@ func TestWorkerDeliversAttachments(t *testing.T) {
 		if strings.Contains(raw, "\nX-Evil") {
 			t.Fatalf("attachment name broke into the headers:\n%s", raw)
 		}
-		m, err := mail.ReadMessage(strings.NewReader(raw))
-		if err != nil {
-			t.Fatal(err)
+		h, leaves := readMIME(t, raw)
+		if h.Get("Content-Language") != "nb" || h.Get("MIME-Version") != "1.0" {
+			t.Errorf("headers %v", h)
 		}
-		mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
-		if err != nil || mt != "multipart/mixed" {
-			t.Fatalf("Content-Type %q: %v", m.Header.Get("Content-Type"), err)
+		if from, err := mail.ParseAddress(mustDecode(t, h.Get("From"))); err != nil || from.Name != "Kåres Mentorlag" {
+			t.Errorf("From %q: %v", h.Get("From"), err)
 		}
-		if m.Header.Get("Content-Language") != "nb" || m.Header.Get("MIME-Version") != "1.0" {
-			t.Errorf("headers %v", m.Header)
+		if !strings.Contains(string(leaves[0].Data), "Kåres Mentorlag") {
+			t.Errorf("the footer does not name the organisation: %q", leaves[0].Data)
 		}
-		mr := multipart.NewReader(m.Body, params["boundary"])
-		var parts []*multipart.Part
-		var bodies [][]byte
-		for {
-			p, err := mr.NextRawPart()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var r io.Reader = p
-			switch p.Header.Get("Content-Transfer-Encoding") {
-			case "quoted-printable":
-				r = quotedprintable.NewReader(p)
-			case "base64":
-				r = base64.NewDecoder(base64.StdEncoding, p)
-			}
-			b, err := io.ReadAll(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			parts = append(parts, p)
-			bodies = append(bodies, b)
+		if len(leaves) != 4 {
+			t.Fatalf("%d parts, want text, HTML and two files", len(leaves))
 		}
-		if len(parts) != 3 {
-			t.Fatalf("%d parts, want text and two files", len(parts))
+		if leaves[0].Type != "text/plain" || !strings.Contains(string(leaves[0].Data), "Hei Kåre,") {
+			t.Errorf("text part %v: %q", leaves[0].Header, leaves[0].Data)
 		}
-		if !strings.HasPrefix(parts[0].Header.Get("Content-Type"), "text/plain") || !strings.Contains(string(bodies[0]), "Hei Kåre,") {
-			t.Errorf("text part %v: %q", parts[0].Header, bodies[0])
+		if leaves[1].Type != "text/html" || leaves[1].Path != "multipart/mixed/multipart/alternative" {
+			t.Errorf("HTML part %s in %s", leaves[1].Type, leaves[1].Path)
 		}
-		if parts[1].FileName() != "meeting.ics" || parts[1].Header.Get("Content-Type") != files[0].ContentType {
-			t.Errorf("calendar part %v", parts[1].Header)
+		cal := leaves[2]
+		if _, params, _ := mime.ParseMediaType(cal.Header.Get("Content-Disposition")); params["filename"] != "meeting.ics" ||
+			cal.Type != "text/calendar" || cal.Params["method"] != "PUBLISH" || cal.Params["charset"] != "utf-8" {
+			t.Errorf("calendar part %v", cal.Header)
 		}
-		if string(bodies[1]) != ics {
-			t.Errorf("calendar file changed in transit:\n%q", bodies[1])
+		if string(cal.Data) != ics {
+			t.Errorf("calendar file changed in transit:\n%q", cal.Data)
 		}
-		if string(bodies[2]) != string(files[1].Data) {
-			t.Errorf("binary file changed in transit: %v", bodies[2])
-		}
-		for _, line := range strings.Split(raw, "\r\n") {
-			if len(line) > 998 {
-				t.Fatalf("line longer than RFC 5322 allows: %d octets", len(line))
-			}
+		if string(leaves[3].Data) != string(files[1].Data) {
+			t.Errorf("binary file changed in transit: %v", leaves[3].Data)
 		}
 	})
 }
+
+// adminActor stands in for an administrator changing the brand.
+type adminActor struct{}
+
+func (adminActor) IsAdmin() bool { return true }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"mentorskap/internal/brand"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/store"
 )
@@ -50,10 +51,20 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	}
 	l := o.Bundle.Locale(to.Lang)
 	subject := l.T("email."+kind+".subject", args...)
-	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + l.T("email.footer")
+	footer := l.T("email.footer")
+	if b, err := brand.Get(ctx, q); err != nil {
+		return err
+	} else if b.Name != brand.DefaultName {
+		// Say whose emails these are: the organisation's name is what the
+		// recipient knows, Mentorskap only the tool.
+		footer = l.T("email.footer_org", "org", b.Name)
+	}
+	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + footer
+	action := o.action(l, kind, args)
 	var id int64
-	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, to.Email, to.Name, l.Lang(), kind, subject, body, now, now).Scan(&id)
+	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at,
+		action_url, action_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		to.Email, to.Name, l.Lang(), kind, subject, body, now, now, action.URL, action.Label).Scan(&id)
 	if err == nil {
 		err = saveAttachments(ctx, q, id, files)
 	}
@@ -61,4 +72,25 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 		o.Wake()
 	}
 	return err
+}
+
+// action finds an email's one button: the argument named "link", which
+// every email that asks for something carries, labelled by the catalog key
+// email.<kind>.button, or email.button when the kind has none of its own.
+func (o *Outbox) action(l *i18n.Locale, kind string, args []any) Action {
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] != "link" {
+			continue
+		}
+		u, _ := args[i+1].(string)
+		if u == "" {
+			return Action{}
+		}
+		key := "email." + kind + ".button"
+		if !o.Bundle.Has(key) {
+			key = "email.button"
+		}
+		return Action{URL: u, Label: l.T(key, args...)}
+	}
+	return Action{}
 }

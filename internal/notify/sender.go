@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"mentorskap/internal/brand"
 )
 
 // Message is one email taken from the outbox, ready to deliver.
@@ -15,6 +17,11 @@ type Message struct {
 	CreatedAt time.Time
 	// Attachments go out as a multipart/mixed email after the text.
 	Attachments []Attachment
+	// Action is the email's one button in the HTML part; zero for none.
+	Action Action
+	// Brand names the organisation and holds its logo and colour; nil
+	// means the built-in brand.
+	Brand *brand.Brand
 }
 
 // Sender delivers one email. An error means "not delivered, try again

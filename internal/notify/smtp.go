@@ -7,8 +7,6 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"fmt"
-	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"net/smtp"
@@ -16,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // TLS modes for the connection to the SMTP server.
@@ -45,8 +45,11 @@ type SMTPConfig struct {
 type SMTPSender struct {
 	cfg  SMTPConfig
 	from mail.Address
-	helo string
-	now  func() time.Time
+	// brandedFrom: the configured sender had no display name, so emails go
+	// out under the organisation's name from the brand.
+	brandedFrom bool
+	helo        string
+	now         func() time.Time
 }
 
 // NewSMTPSender checks the configuration.
@@ -77,7 +80,8 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 	if err != nil {
 		return nil, fmt.Errorf("smtp: sender address %q: %w", cfg.From, err)
 	}
-	if from.Name == "" {
+	branded := from.Name == ""
+	if branded {
 		from.Name = "Mentorskap"
 	}
 	if cfg.Timeout == 0 {
@@ -89,7 +93,7 @@ func NewSMTPSender(cfg SMTPConfig) (*SMTPSender, error) {
 		// sender's domain is a name the server can at least check.
 		helo = from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	}
-	return &SMTPSender{cfg: cfg, from: *from, helo: helo, now: time.Now}, nil
+	return &SMTPSender{cfg: cfg, from: *from, brandedFrom: branded, helo: helo, now: time.Now}, nil
 }
 
 // Send delivers m. The connection honours ctx's deadline and never waits
@@ -152,7 +156,16 @@ func (s *SMTPSender) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("smtp: DATA: %w", err)
 	}
-	if _, err := w.Write(Compose(s.from, m, s.now())); err != nil {
+	from := s.from
+	if s.brandedFrom && m.Brand != nil && m.Brand.Name != "" {
+		from.Name = m.Brand.Name
+	}
+	raw, err := Compose(from, m, s.now())
+	if err != nil {
+		w.Close()
+		return fmt.Errorf("smtp: compose: %w", err)
+	}
+	if _, err := w.Write(raw); err != nil {
 		return fmt.Errorf("smtp: write message: %w", err)
 	}
 	if err := w.Close(); err != nil {
@@ -172,56 +185,56 @@ func (s *SMTPSender) tlsConfig() *tls.Config {
 	return &tls.Config{ServerName: s.cfg.Host, MinVersion: tls.VersionTLS12}
 }
 
-// Compose writes m as an RFC 5322 message: UTF-8 plain text in
-// quoted-printable, display names and subject as RFC 2047 Q-encoded words,
-// and the recipient's language in Content-Language.
-func Compose(from mail.Address, m Message, date time.Time) []byte {
-	var b bytes.Buffer
-	header := func(name, value string) {
-		b.WriteString(name)
-		b.WriteString(": ")
-		b.WriteString(value)
-		b.WriteString("\r\n")
-	}
-	header("Date", date.Format(time.RFC1123Z))
-	header("Message-ID", messageID(from.Address, m))
-	header("From", address(from.Name, from.Address))
-	header("To", address(m.To.Name, m.To.Email))
-	header("Subject", foldEncoded(mime.QEncoding.Encode("utf-8", oneLine(m.Subject))))
-	header("MIME-Version", "1.0")
+// Compose writes m as an RFC 5322 message with go-mail: a text part and an
+// HTML part as multipart/alternative (the HTML made from the same text, see
+// RenderHTML), the brand's logo embedded beside the HTML, files attached
+// after them, headers in RFC 2047 where they are not plain ASCII, and the
+// recipient's language in Content-Language. The library does the MIME
+// work (boundaries, encodings, folding) that used to be written here by
+// hand.
+func Compose(from mail.Address, m Message, date time.Time) ([]byte, error) {
+	msg := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
+	msg.FromMailAddress(&mail.Address{Name: oneLine(from.Name), Address: from.Address})
+	msg.ToMailAddress(&mail.Address{Name: oneLine(m.To.Name), Address: m.To.Email})
+	msg.Subject(oneLine(m.Subject))
+	msg.SetDateWithValue(date)
+	msg.SetMessageIDWithValue(messageID(from.Address, m))
 	if m.To.Lang != "" {
-		header("Content-Language", m.To.Lang)
+		msg.SetGenHeader(gomail.HeaderContentLang, m.To.Lang)
 	}
 	// Tells autoresponders not to answer (RFC 3834).
-	header("Auto-Submitted", "auto-generated")
-	if len(m.Attachments) > 0 {
-		writeMixed(&b, m)
-		return b.Bytes()
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	if html := RenderHTML(m); html != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, html)
+		if b := m.Brand; b != nil && b.HasLogo && len(b.Logo) > 0 {
+			ext := ".png"
+			if b.LogoType == "image/jpeg" {
+				ext = ".jpg"
+			}
+			if err := msg.EmbedReader("logo"+ext, bytes.NewReader(b.Logo),
+				gomail.WithFileContentType(gomail.ContentType(b.LogoType)),
+				gomail.WithFileContentID("<"+logoCID+">")); err != nil {
+				return nil, err
+			}
+		}
 	}
-	header("Content-Type", "text/plain; charset=utf-8")
-	header("Content-Transfer-Encoding", "quoted-printable")
-	b.WriteString("\r\n")
-	qp := quotedprintable.NewWriter(&b)
-	qp.Write([]byte(m.Body))
-	qp.Close()
-	return b.Bytes()
-}
-
-// address formats "Name <addr>". net/mail Q-encodes a name that is not
-// plain ASCII (B-encoding one holding characters an encoded word may not
-// carry in a phrase) and quotes an ASCII name that needs it.
-func address(name, addr string) string {
-	return (&mail.Address{Name: oneLine(name), Address: addr}).String()
+	for _, a := range m.Attachments {
+		if err := msg.AttachReader(oneLine(a.Name), bytes.NewReader(a.Data),
+			gomail.WithFileContentType(gomail.ContentType(oneLine(a.ContentType)))); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // oneLine removes line breaks so that no text can add a header.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// foldEncoded puts each encoded word of a long header on its own line.
-func foldEncoded(s string) string {
-	return strings.ReplaceAll(s, "?= =?", "?=\r\n =?")
 }
 
 // messageID is stable for an outbox row, so that a retry after a lost reply
@@ -231,7 +244,7 @@ func messageID(from string, m Message) string {
 	if m.ID == 0 {
 		r := make([]byte, 12)
 		rand.Read(r)
-		return "<" + hex.EncodeToString(r) + "@" + domain + ">"
+		return hex.EncodeToString(r) + "@" + domain
 	}
-	return fmt.Sprintf("<mentorskap.%d.%d@%s>", m.ID, m.CreatedAt.UnixMicro(), domain)
+	return fmt.Sprintf("mentorskap.%d.%d@%s", m.ID, m.CreatedAt.UnixMicro(), domain)
 }

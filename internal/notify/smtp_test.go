@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"math/big"
 	"mime"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"strings"
@@ -195,14 +194,13 @@ func parse(t *testing.T, data []byte) parsed {
 	if err != nil {
 		t.Fatalf("To %q: %v", m.Header.Get("To"), err)
 	}
-	if m.Header.Get("Content-Transfer-Encoding") != "quoted-printable" {
-		t.Fatalf("Content-Transfer-Encoding %q", m.Header.Get("Content-Transfer-Encoding"))
+	// The text a plain client shows: the text/plain alternative.
+	_, leaves := readMIME(t, string(data))
+	text := findLeaf(leaves, "text/plain")
+	if text == nil || findLeaf(leaves, "text/html") == nil {
+		t.Fatalf("want text and HTML parts, got %+v", leaves)
 	}
-	body, err := io.ReadAll(quotedprintable.NewReader(m.Body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parsed{Header: m.Header, Subject: subject, To: to, Body: string(body)}
+	return parsed{Header: m.Header, Subject: subject, To: to, Body: strings.ReplaceAll(string(text.Data), "\r\n", "\n")}
 }
 
 type fixture struct {
@@ -290,7 +288,7 @@ func TestWorkerDeliversOverSMTP(t *testing.T) {
 		if err != nil || from.Name != "Mentorskap Ås" {
 			t.Errorf("From %q: %v", m.Header.Get("From"), err)
 		}
-		if m.Header.Get("Content-Language") != "nb" || !strings.HasPrefix(m.Header.Get("Content-Type"), "text/plain; charset=utf-8") ||
+		if m.Header.Get("Content-Language") != "nb" || !strings.HasPrefix(m.Header.Get("Content-Type"), "multipart/alternative;") ||
 			m.Header.Get("Message-ID") == "" || m.Header.Get("Date") == "" || m.Header.Get("MIME-Version") != "1.0" {
 			t.Errorf("headers %v", m.Header)
 		}

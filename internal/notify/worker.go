@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"mentorskap/internal/brand"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/store"
 )
@@ -119,6 +120,19 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(msgs) > 0 {
+		// The brand as it is when the email goes out, read once a round:
+		// an email queued before the administrator set a logo still
+		// carries it.
+		b, err := brand.WithLogo(ctx, w.DB)
+		if err != nil {
+			w.release(msgs)
+			return 0, err
+		}
+		for i := range msgs {
+			msgs[i].Brand = b
+		}
+	}
 	for i, m := range msgs {
 		if ctx.Err() != nil {
 			// Shutting down: hand the rest back instead of leaving them
@@ -155,7 +169,7 @@ func (w *Worker) claim(ctx context.Context) ([]Message, []int, error) {
 			WHERE id IN (SELECT id FROM outbox
 				WHERE sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
 				ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
-			RETURNING id, to_email, to_name, language, subject, body, created_at, attempts`,
+			RETURNING id, to_email, to_name, language, subject, body, created_at, attempts, action_url, action_label`,
 			now.Add(lease), now, now, w.batch())
 		if err != nil {
 			return err
@@ -164,7 +178,8 @@ func (w *Worker) claim(ctx context.Context) ([]Message, []int, error) {
 		for rows.Next() {
 			var m Message
 			var n int
-			if err := rows.Scan(&m.ID, &m.To.Email, &m.To.Name, &m.To.Lang, &m.Subject, &m.Body, &m.CreatedAt, &n); err != nil {
+			if err := rows.Scan(&m.ID, &m.To.Email, &m.To.Name, &m.To.Lang, &m.Subject, &m.Body, &m.CreatedAt, &n,
+				&m.Action.URL, &m.Action.Label); err != nil {
 				return err
 			}
 			msgs = append(msgs, m)

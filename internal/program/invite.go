@@ -14,8 +14,10 @@ import (
 	"unicode/utf8"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/notify"
 	"mentorskap/internal/store"
 )
 
@@ -38,6 +40,7 @@ type Invitation struct {
 	Email, Name   string
 	Role          string // "mentor", "mentee", or "" when the invitee chooses
 	Language      string // the invitee's language; "" means the program's
+	Note          string // the coordinator's personal note, carried in the email
 	CreatedAt     time.Time
 	ExpiresAt     time.Time
 	UsedAt        *time.Time
@@ -62,7 +65,12 @@ type NewInvitation struct {
 	Email, Name string
 	Role        string // mentor, mentee, or "" / "choose" to let them choose
 	Language    string // en, nb, sv, id; "" means the program's default
+	Note        string // optional personal note from the coordinator, sent in the email
 }
+
+// MaxInviteNote is the longest personal note an invitation may carry: a
+// few sentences, not a letter.
+const MaxInviteNote = 1000
 
 // normalize cleans the input and reports problems as per-field messages.
 func (n *NewInvitation) normalize(v *errs.Validation) {
@@ -77,6 +85,8 @@ func (n *NewInvitation) normalize(v *errs.Validation) {
 	v.Check(n.Language == "" || i18n.Supported(n.Language), "language", "enrol.error.language_unknown")
 	v.Check(account.ValidEmail(n.Email), "email", "error.email_invalid")
 	v.Check(utf8.RuneCountInString(n.Name) <= account.MaxName, "name", "error.too_long", "max", account.MaxName)
+	n.Note = strings.TrimSpace(strings.ReplaceAll(n.Note, "\r\n", "\n"))
+	v.Check(utf8.RuneCountInString(n.Note) <= MaxInviteNote, "note", "error.too_long", "max", MaxInviteNote)
 }
 
 // ValidInviteRole reports whether role is one an invitation can carry.
@@ -88,11 +98,11 @@ func ValidInviteRole(role string) bool {
 	return false
 }
 
-const invitationCols = `id, program_id, email, name, role, language, created_at, expires_at, used_at, revoked_at`
+const invitationCols = `id, program_id, email, name, role, language, note, created_at, expires_at, used_at, revoked_at`
 
 func scanInvitation(row interface{ Scan(...any) error }) (*Invitation, error) {
 	var i Invitation
-	err := row.Scan(&i.ID, &i.ProgramID, &i.Email, &i.Name, &i.Role, &i.Language,
+	err := row.Scan(&i.ID, &i.ProgramID, &i.Email, &i.Name, &i.Role, &i.Language, &i.Note,
 		&i.CreatedAt, &i.ExpiresAt, &i.UsedAt, &i.RevokedAt)
 	if err != nil {
 		return nil, err
@@ -181,24 +191,56 @@ func inviteBlockers(ctx context.Context, q store.Q, programID int64, now time.Ti
 func (s *Service) createInvitation(ctx context.Context, q store.Q, now time.Time, actor *account.User, prog *Program, n NewInvitation) (*Invitation, error) {
 	token, hash := account.NewToken()
 	inv, err := scanInvitation(q.QueryRow(ctx, `INSERT INTO invitations
-		(program_id, email, name, role, language, token_hash, created_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+invitationCols,
-		prog.ID, n.Email, n.Name, n.Role, n.Language, hash, actor.ID, now, now.Add(InvitationTTL)))
+		(program_id, email, name, role, language, note, token_hash, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING `+invitationCols,
+		prog.ID, n.Email, n.Name, n.Role, n.Language, n.Note, hash, actor.ID, now, now.Add(InvitationTTL)))
 	if err != nil {
 		return nil, err
 	}
-	return inv, s.sendInvitation(ctx, q, now, prog, inv, token)
+	return inv, s.sendInvitation(ctx, q, now, actor, prog, inv, token)
 }
 
-func (s *Service) sendInvitation(ctx context.Context, q store.Q, now time.Time, prog *Program, inv *Invitation, token string) error {
+// sendInvitation emails the link. The email says who invites, to which
+// program and whose program it is, in which role, what taking part asks
+// (the program's dates and meeting rules), and the coordinator's note.
+func (s *Service) sendInvitation(ctx context.Context, q store.Q, now time.Time, inviter *account.User, prog *Program, inv *Invitation, token string) error {
 	name := inv.Name
 	if name == "" {
 		name = inv.Email
 	}
+	org, err := brand.Get(ctx, q)
+	if err != nil {
+		return err
+	}
+	role := textArg{key: "enrol.invite_role.choose"}
+	if inv.Role != "" {
+		role.key = "enrol.invite_role." + inv.Role
+	}
+	asks := textArg{key: "enrol.invite_asks", args: []any{"start", prog.Start, "end", prog.End,
+		"meetings", prog.MinMeetings, "min", prog.MeetingMinMinutes, "max", prog.MeetingMaxMinutes, "gap", prog.MaxGapDays}}
+	note := textArg{}
+	if inv.Note != "" {
+		note = textArg{key: "enrol.invite_note", args: []any{"inviter", inviter.Name, "note", notify.Quote(inv.Note)}}
+	}
 	to := Recipient(inv.Email, inv.Name, inv.Language, prog)
 	return s.Outbox.Send(ctx, q, now, to, "invitation",
-		"name", name, "program", prog.Name, "link", s.Outbox.Link("/invite/"+token),
+		"name", name, "inviter", inviter.Name, "program", prog.Name, "org", org.Name, "role", role,
+		"asks", asks, "note", note, "link", s.Outbox.Link("/invite/"+token),
 		"days", int(InvitationTTL/(24*time.Hour)))
+}
+
+// textArg is a sentence of an email filled in the recipient's language, or
+// nothing when key is empty.
+type textArg struct {
+	key  string
+	args []any
+}
+
+func (a textArg) Localize(l *i18n.Locale) string {
+	if a.key == "" {
+		return ""
+	}
+	return l.T(a.key, a.args...)
 }
 
 // Invitations lists a program's invitations, newest first, for its
@@ -243,7 +285,7 @@ func (s *Service) ResendInvitation(ctx context.Context, actor *account.User, pro
 		if err != nil {
 			return err
 		}
-		return s.sendInvitation(ctx, tx, now, prog, inv, token)
+		return s.sendInvitation(ctx, tx, now, actor, prog, inv, token)
 	})
 }
 
@@ -513,7 +555,7 @@ type CSVReport struct {
 }
 
 // csvColumns are the header names an upload may use; email is required.
-var csvColumns = map[string]bool{"email": true, "name": true, "role": true, "language": true}
+var csvColumns = map[string]bool{"email": true, "name": true, "role": true, "language": true, "note": true}
 
 func csvFileError(key string, args ...any) error {
 	return &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
@@ -596,7 +638,8 @@ func parseInviteCSV(data []byte) ([]csvRow, *CSVReport, error) {
 			problem("enrol.csv.ragged", "want", len(header), "got", len(rec))
 			continue
 		}
-		n := NewInvitation{Email: email, Name: get(rec, "name"), Role: get(rec, "role"), Language: get(rec, "language")}
+		n := NewInvitation{Email: email, Name: get(rec, "name"), Role: get(rec, "role"), Language: get(rec, "language"),
+			Note: get(rec, "note")}
 		var v errs.Validation
 		n.normalize(&v)
 		if err := v.Err(); err != nil {
@@ -608,9 +651,12 @@ func parseInviteCSV(data []byte) ([]csvRow, *CSVReport, error) {
 				problem("enrol.csv.role_unknown", "role", n.Role)
 			case v.Has("language"):
 				problem("enrol.csv.language_unknown", "language", n.Language)
-			default:
+			case v.Has("name"):
 				m := e.Fields["name"]
 				problem(m.Key, m.Args...)
+			default:
+				m := e.Fields["note"]
+				problem("enrol.csv.note_too_long", m.Args...)
 			}
 			continue
 		}

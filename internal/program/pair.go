@@ -287,6 +287,15 @@ const pairSelect = `SELECT p.id, p.program_id, g.name, p.status, p.created_at, p
 // loadPairs reads pairs with their members, in the query's order (one row
 // per member, rows of one pair together).
 func loadPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pair, error) {
+	if m := memoOf(ctx, q); m != nil && where == `p.id = ?` && len(args) == 1 {
+		if id, ok := args[0].(int64); ok {
+			return m.onePair(ctx, q, id)
+		}
+	}
+	return queryPairs(ctx, q, where, args...)
+}
+
+func queryPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pair, error) {
 	rows, err := q.Query(ctx, pairSelect+` WHERE `+where+` ORDER BY p.status, p.created_at DESC, p.id DESC, u.name, u.id`, args...)
 	if err != nil {
 		return nil, err

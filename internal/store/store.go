@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -44,6 +45,9 @@ type DB struct {
 	w       *sql.DB // all writes; on SQLite a single connection
 	r       *sql.DB // reads outside transactions
 	binds   sync.Map
+	// Prepared statements, SQLite only (nil on PostgreSQL): one cache per
+	// pool, as a statement belongs to the pool that prepared it.
+	wstmts, rstmts *stmtCache
 }
 
 // Open opens the database named by dsn: a postgres:// or postgresql:// URL
@@ -98,8 +102,15 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(4)
-	return &DB{dialect: SQLite, w: w, r: r}, nil
+	// Readers as many as the cores can keep busy (the driver is pure Go,
+	// so a read is CPU work), and never fewer than four so that a slow
+	// read does not hold up the others. All of them stay open: a closed
+	// idle connection is a new one to open and its statements to prepare
+	// again on the next burst.
+	readers := max(4, 2*runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	return &DB{dialect: SQLite, w: w, r: r, wstmts: &stmtCache{pool: w}, rstmts: &stmtCache{pool: r}}, nil
 }
 
 // Dialect reports the engine behind db.
@@ -107,6 +118,8 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.wstmts.close()
+	db.rstmts.close()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -144,16 +157,28 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 
 // Exec runs a single write outside an explicit transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	count(ctx, query, true)
+	if st := db.wstmts.get(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return db.w.ExecContext(ctx, db.bind(query), args...)
 }
 
 // Query reads from the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	count(ctx, query, false)
+	if st := db.rstmts.get(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return db.r.QueryContext(ctx, db.bind(query), args...)
 }
 
 // QueryRow reads one row from the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	count(ctx, query, false)
+	if st := db.rstmts.get(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return db.r.QueryRowContext(ctx, db.bind(query), args...)
 }
 
@@ -161,6 +186,9 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // back otherwise. On SQLite the transaction begins IMMEDIATE so that it holds
 // the write lock from the start and never fails half-way on an upgrade.
 func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.writer.Add(1)
+	}
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -173,9 +201,12 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		}
 		if err != nil {
 			_ = stx.Rollback()
-			return
+		} else {
+			err = stx.Commit()
 		}
-		err = stx.Commit()
+		for _, q := range tx.unprepared {
+			db.wstmts.get(ctx, q)
+		}
 	}()
 	return fn(tx)
 }
@@ -184,19 +215,47 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 type Tx struct {
 	db *DB
 	tx *sql.Tx
+	// unprepared lists the queries sent as text because they were not
+	// prepared yet; Tx prepares them once the writer is free again.
+	unprepared []string
+}
+
+// stmt returns the writer's prepared statement for query, or nil (then
+// noting the query, to prepare after the transaction).
+func (t *Tx) stmt(query string) *sql.Stmt {
+	if t.db.wstmts == nil {
+		return nil
+	}
+	st := t.db.wstmts.load(query)
+	if st == nil {
+		t.unprepared = append(t.unprepared, query)
+	}
+	return st
 }
 
 func (t *Tx) Dialect() Dialect { return t.db.dialect }
 
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	count(ctx, query, false)
+	if st := t.stmt(query); st != nil {
+		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.db.bind(query), args...)
 }
 
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	count(ctx, query, false)
+	if st := t.stmt(query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.db.bind(query), args...)
 }
 
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	count(ctx, query, false)
+	if st := t.stmt(query); st != nil {
+		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.db.bind(query), args...)
 }
 

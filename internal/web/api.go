@@ -27,7 +27,7 @@ func (s *Server) apiTable() []apiRoute {
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
 		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
-		s.apiPrivacyTable(), s.apiSecurityTable())
+		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

@@ -15,6 +15,7 @@ type apiInvitation struct {
 	Name      string     `json:"name"`
 	Role      string     `json:"role"`
 	Language  string     `json:"language"`
+	Note      string     `json:"note"`
 	Status    string     `json:"status"`
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt time.Time  `json:"expires_at"`
@@ -24,7 +25,7 @@ type apiInvitation struct {
 
 func toAPIInvitation(i *program.Invitation, now time.Time) apiInvitation {
 	return apiInvitation{
-		ID: i.ID, Email: i.Email, Name: i.Name, Role: i.Role, Language: i.Language, Status: i.Status(now),
+		ID: i.ID, Email: i.Email, Name: i.Name, Role: i.Role, Language: i.Language, Note: i.Note, Status: i.Status(now),
 		CreatedAt: i.CreatedAt.UTC(), ExpiresAt: i.ExpiresAt.UTC(), UsedAt: apiUTC(i.UsedAt), RevokedAt: apiUTC(i.RevokedAt),
 	}
 }
@@ -34,6 +35,7 @@ type invitationInput struct {
 	Name     string `json:"name"`
 	Role     string `json:"role"`
 	Language string `json:"language"`
+	Note     string `json:"note"`
 }
 
 func (s *Server) apiListInvitations(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +65,7 @@ func (s *Server) apiCreateInvitation(w http.ResponseWriter, r *http.Request) {
 	}
 	id := prog.ID
 	inv, err := s.Programs.Invite(r.Context(), user(r), id, program.NewInvitation{
-		Email: in.Email, Name: in.Name, Role: in.Role, Language: in.Language,
+		Email: in.Email, Name: in.Name, Role: in.Role, Language: in.Language, Note: in.Note,
 	})
 	if err != nil {
 		s.fail(w, r, err)

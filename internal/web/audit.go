@@ -40,6 +40,11 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		ctx, watch := audit.WithWatch(r.Context())
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page view reads its pair once for the handler, the
+			// pair's terms and the check below (see program.WithReadMemo).
+			ctx = program.WithReadMemo(ctx)
+		}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if !succeeded(r.Method, sw.status) || watch.Recorded() {
 			return

@@ -14,9 +14,14 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/demo"
+	"mentorskap/internal/evaluation"
+	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/matching"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -52,9 +57,14 @@ func newBenchServer(b *testing.B, db *store.DB) *Server {
 	outbox := &notify.Outbox{Bundle: bundle, BaseURL: "http://mentorskap.test"}
 	srv, err := New(&Server{
 		DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clk, Bundle: bundle, Outbox: outbox,
-		Accounts: &account.Service{DB: db, Clock: clk, Outbox: outbox},
-		Programs: &program.Service{DB: db, Clock: clk, Outbox: outbox},
-		BaseURL:  "http://mentorskap.test",
+		Accounts:   &account.Service{DB: db, Clock: clk, Outbox: outbox},
+		Programs:   &program.Service{DB: db, Clock: clk, Outbox: outbox},
+		Matching:   &matching.Service{DB: db, Clock: clk, Outbox: outbox},
+		Agreements: &agreement.Service{DB: db, Clock: clk, Outbox: outbox},
+		Meetings:   &meeting.Service{DB: db, Clock: clk, Outbox: outbox},
+		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
+		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
+		BaseURL:    "http://mentorskap.test",
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -84,6 +84,9 @@ var confidentialRoutes = map[string]string{
 	"POST /profile/tokens/{id}/revoke": "refused",
 	"GET /admin":                       "admin", "GET /admin/users": "admin", "POST /admin/users": "admin", "POST /admin/users/{id}/role": "admin",
 	"GET /admin/outbox": "admin", "GET /admin/outbox/{id}": "admin",
+	// The brand: everyone sees it, only administrators change it; the logo
+	// is "any" because the seed has none (404 for everyone).
+	"GET /admin/brand": "admin", "POST /admin/brand": "admin", "GET /brand.css": "public", "GET /brand/logo": "any",
 	// Programs and enrolment.
 	"GET /programs": "user", "GET /programs/new": "creator", "POST /programs": "creator",
 	"GET /programs/{id}": "program", "GET /programs/{id}/edit": "coord", "POST /programs/{id}/edit": "coord",
@@ -639,6 +642,7 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/audit":                             "admin", "GET /api/v1/me/access-log": "user",
 	"GET /api/v1/me/export": "user", "GET /api/v1/programs/{id}/retention": "coord", "PUT /api/v1/programs/{id}/retention": "coord",
 	"GET /api/v1/me/reminders": "user", "PUT /api/v1/me/reminders": "user",
+	"GET /api/v1/brand": "public", "PUT /api/v1/brand": "admin",
 	"GET /api/v1/me/two-factor": "user", "POST /api/v1/me/two-factor": "user",
 	"POST /api/v1/me/two-factor/confirm": "user", "POST /api/v1/me/two-factor/disable": "user",
 }

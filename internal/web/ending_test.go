@@ -351,6 +351,17 @@ func TestAgreementCopies(t *testing.T) {
 	pdfPath := func(n int) string { return f.pairPath + "/agreement/versions/" + strconv.Itoa(n) + "/pdf" }
 	printPath := func(n int) string { return f.pairPath + "/agreement/versions/" + strconv.Itoa(n) + "/print" }
 
+	// The agreement page keeps the fingerprint out of the way, in a
+	// "verify" detail, and the PDF prints it on every page instead.
+	page := f.cMentee.get(f.pairPath + "/agreement")
+	page.mustStatus(t, http.StatusOK)
+	_, after, ok := strings.Cut(page.Body, `<details class="verify">`)
+	inDetail, _, _ := strings.Cut(after, "</details>")
+	if !ok || !strings.Contains(inDetail, version.Hash) || strings.Count(page.Body, version.Hash) != 1 ||
+		!strings.Contains(inDetail, f.app.bundle.Locale("id").T("agreement.verify")) {
+		t.Fatalf("fingerprint not (only) in the verify detail:\n%s", page.Body)
+	}
+
 	// The mentee's copy: Indonesian, Jakarta time.
 	res := f.cMentee.get(pdfPath(v1))
 	res.mustStatus(t, http.StatusOK)
@@ -365,8 +376,10 @@ func TestAgreementCopies(t *testing.T) {
 		id.T("agreement.section.meetings"), id.T("agreement.section.voluntary"),
 		"Hver betaler sin egen kaffe.", "Kafé på Grünerløkka", "café i Göteborg när Dewi är där",
 		"Menyiapkan setiap pertemuan dengan baik.", "Søke fem relevante stillinger",
-		id.T("copy.signed_at", "when", "2 Mar 2026 16.00"), // 09:00 UTC in Jakarta
+		"Mentor Åse Ødegård Bækken", // a row of the signature table: name, role, time (09:00 UTC in Jakarta), method
+		"2 Mar 2026 16.00 " + id.T("copy.method_typed", "name", "Åse Ødegård Bækken"),
 		id.T("copy.version_line", "version", 1, "when", "2 Mar 2026 16.00"),
+		id.T("copy.contact", "names", "Kari Koordinator (coord@example.org)"),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
@@ -377,6 +390,9 @@ func TestAgreementCopies(t *testing.T) {
 	if pages < 2 || !strings.Contains(text, id.T("copy.page", "page", 1, "pages", pages)) ||
 		!strings.Contains(text, id.T("copy.page", "page", pages, "pages", pages)) {
 		t.Errorf("page numbers missing on %d pages", pages)
+	}
+	if n := strings.Count(text, id.T("copy.fingerprint_line", "hash", version.Hash)); n != pages {
+		t.Errorf("fingerprint in the footer of %d of %d pages", n, pages)
 	}
 	if t.Failed() {
 		t.Fatalf("PDF text:\n%s", text)
@@ -395,7 +411,7 @@ func TestAgreementCopies(t *testing.T) {
 	res.mustStatus(t, http.StatusOK)
 	nb := f.app.bundle.Locale("nb")
 	res.mustContain(t, nb.T("copy.title"), "Dewi Lestari", version.Hash, nb.T("agreement.section.meetings"),
-		nb.T("copy.signed_at", "when", "2. mar. 2026 10:00"), "Hver betaler sin egen kaffe.", pdfPath(v1))
+		"<td>2. mar. 2026 10:00</td>", nb.T("copy.col_method"), "Hver betaler sin egen kaffe.", pdfPath(v1))
 
 	// Who may take a copy while the agreement shares nothing.
 	f.anon.get(pdfPath(v1)).mustStatus(t, http.StatusSeeOther)

@@ -75,7 +75,7 @@ func (s *Server) inviteOne(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	_, err = s.Programs.Invite(r.Context(), user(r), d.Program.ID, program.NewInvitation{
 		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"),
-		Role: r.PostForm.Get("role"), Language: r.PostForm.Get("language"),
+		Role: r.PostForm.Get("role"), Language: r.PostForm.Get("language"), Note: r.PostForm.Get("note"),
 	})
 	if err != nil {
 		s.renderForm(w, r, "enrol_invitations", d, err)

@@ -16,6 +16,8 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
 )
 
 // enrolFixture is a program with a coordinator, built through the domain so
@@ -29,7 +31,12 @@ type enrolFixture struct {
 
 func newEnrolFixture(t *testing.T) *enrolFixture {
 	t.Helper()
-	app := newTestApp(t)
+	return newEnrolFixtureDB(t, storetest.Default(t))
+}
+
+func newEnrolFixtureDB(t *testing.T, db *store.DB) *enrolFixture {
+	t.Helper()
+	app := newTestAppDB(t, db)
 	coord := app.addUser("coord@example.org", "Cora Coordinator", account.RoleCoordinator, "nb")
 	st := program.SettingsOf(program.Defaults(app.clock.Now(), "nb"))
 	st.Name = "Vårkull 2026"

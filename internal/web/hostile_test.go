@@ -57,7 +57,10 @@ func hostileMail(t *testing.T, db *store.DB, where string) []*mail.Message {
 		if err := rows.Scan(&m.ID, &m.To.Email, &m.To.Name, &m.To.Lang, &m.Subject, &m.Body); err != nil {
 			t.Fatal(err)
 		}
-		raw := notify.Compose(mail.Address{Name: "Mentorskap", Address: "noreply@mentorskap.test"}, m, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		raw, err := notify.Compose(mail.Address{Name: "Mentorskap", Address: "noreply@mentorskap.test"}, m, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
 		msg, err := mail.ReadMessage(bytes.NewReader(raw))
 		if err != nil {
 			t.Fatalf("%s: unreadable email: %v\n%s", where, err, raw)

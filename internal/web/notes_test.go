@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,18 +51,19 @@ func notesSetup(t *testing.T, app *testApp) *notesFixture {
 	return f
 }
 
-var notesUID int
+// notesUID makes uids unique across tests that run side by side.
+var notesUID atomic.Int64
 
 // notesMeeting adds a confirmed meeting directly, as the planning pages
 // would after both sides agreed.
 func notesMeeting(t *testing.T, db *store.DB, pairID int64, at time.Time) int64 {
 	t.Helper()
-	notesUID++
+	uid := fmt.Sprintf("notes-%d@test", notesUID.Add(1))
 	var id int64
 	err := db.Tx(context.Background(), func(tx *store.Tx) error {
 		return tx.QueryRow(context.Background(), `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes,
 			created_at, updated_at) VALUES (?, ?, 'confirmed', ?, 'Europe/Oslo', 60, ?, ?) RETURNING id`,
-			pairID, fmt.Sprintf("notes-%d@test", notesUID), at.UTC(), at.UTC(), at.UTC()).Scan(&id)
+			pairID, uid, at.UTC(), at.UTC(), at.UTC()).Scan(&id)
 	})
 	if err != nil {
 		t.Fatal(err)

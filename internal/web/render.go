@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
@@ -34,6 +35,7 @@ var funcs = template.FuncMap{
 	"field":    newField,
 	"langName": langName,
 	"join":     strings.Join,
+	"asset":    assetURL,
 	"contains": func(list []string, s string) bool {
 		for _, x := range list {
 			if x == s {
@@ -96,6 +98,7 @@ type Page struct {
 	Errors    map[string]string // translated message per field
 	Error     string            // message for the whole form
 	Data      any
+	Brand     *brand.Brand // the installation's name, logo and accent, for the header
 }
 
 // Err returns the translated problem with a form field, if any.
@@ -141,6 +144,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page
 		Path:      r.URL.RequestURI(),
 		Languages: i18n.Languages,
 		Data:      data,
+		Brand:     s.pageBrand(r),
 	}
 	if c, err := r.Cookie(flashCookie); err == nil {
 		if s.Bundle.Has(c.Value) { // only our own messages, never text from the cookie
@@ -150,6 +154,14 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page
 	}
 	return p
 }
+
+// pageBuffers are reused to render pages into: a page is rendered whole
+// before it is sent, and growing a new buffer to a page's size for every
+// request was a good part of its garbage. Buffers grown by an unusually
+// large page are let go.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 256 << 10
 
 // render writes a page. It renders into a buffer first so that a template
 // error becomes a clean error page instead of half a page.
@@ -164,8 +176,14 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
 		s.Log.Error("render", "template", name, "err", err, "request_id", requestID(r))
 		if name != "error" {
 			s.render(w, r, http.StatusInternalServerError, "error",
@@ -178,8 +196,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.L.Lang())
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	w.Write(buf.Bytes())
+	writeCompressed(w, r, code, buf.Bytes())
 }
 
 // renderForm shows a form again after invalid input: status 422, the

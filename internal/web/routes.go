@@ -4,6 +4,7 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -23,6 +24,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.programRoutes(mux)
 	s.enrolRoutes(mux)
 	s.adminRoutes(mux)
+	s.brandRoutes(mux)
 	s.matchingSettingsRoutes(mux)
 	s.matchingRoutes(mux)
 	s.selfMatchRoutes(mux)
@@ -56,6 +58,18 @@ func (s *Server) staticFiles(files fs.FS) http.Handler {
 	serve := http.StripPrefix("/static/", http.FileServerFS(files))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/static/")
+		if plain, ok := assets().plain[name]; ok {
+			// A hashed name never changes its content (see assetURL).
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			r2 := new(http.Request)
+			*r2 = *r
+			r2.URL = new(url.URL)
+			*r2.URL = *r.URL
+			r2.URL.Path = "/static/" + plain
+			r2.URL.RawPath = ""
+			serve.ServeHTTP(w, r2)
+			return
+		}
 		if st, err := fs.Stat(files, name); err != nil || st.IsDir() {
 			s.fail(w, r, errNotFound)
 			return

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Counter counts the statements sent on behalf of one context: every
+// Exec, Query and QueryRow through a DB or a Tx, and how often the single
+// writer was taken (an Exec outside a transaction or a Tx). Tests use it to
+// keep the queries behind a page from growing and to show that a read
+// request never waits for the writer; it costs one context lookup per
+// statement when nobody counts.
+type Counter struct {
+	statements atomic.Int64
+	writer     atomic.Int64
+	mu         sync.Mutex
+	texts      []string
+}
+
+type counterKey struct{}
+
+// WithCounter returns a context whose statements c counts.
+func WithCounter(ctx context.Context) (context.Context, *Counter) {
+	c := &Counter{}
+	return context.WithValue(ctx, counterKey{}, c), c
+}
+
+// Statements is how many statements were sent.
+func (c *Counter) Statements() int { return int(c.statements.Load()) }
+
+// Writer is how many times the writer connection was taken.
+func (c *Counter) Writer() int { return int(c.writer.Load()) }
+
+// Texts lists the statements sent, in order, with their white space
+// collapsed: what a test shows when a page needs more than it should.
+func (c *Counter) Texts() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.texts)
+}
+
+// count notes one statement, and whether it took the writer.
+func count(ctx context.Context, query string, writer bool) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.statements.Add(1)
+		c.mu.Lock()
+		c.texts = append(c.texts, strings.Join(strings.Fields(query), " "))
+		c.mu.Unlock()
+		if writer {
+			c.writer.Add(1)
+		}
+	}
+}

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package web
+
+import "time"
+
+// cpuTime is not measured here; benchmarks then report zero CPU time.
+func cpuTime() time.Duration { return 0 }

@@ -1,0 +1,246 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/demo"
+	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
+)
+
+// The pages a member opens every day are measured here: how many
+// statements each sends to the database (a test keeps that from growing)
+// and what each costs through the whole handler chain (a benchmark).
+// bench/README.md has the figures.
+
+// memberPage is one page a member opens often, with the most statements
+// the page may send (recorded when it was last made faster: raise it only
+// with a reason, as every statement is paid on every view).
+type memberPage struct {
+	name, path string
+	want       string // text the page must show, so a 200 error page is caught
+	maxQueries int
+}
+
+// demoMember seeds the demo program and logs in the mentee of its active
+// pair with the most meetings, returning the session cookie and the pages
+// that person opens often.
+func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
+	tb.Helper()
+	ctx := context.Background()
+	if _, err := demo.Seed(ctx, srv.DB, srv.Clock); err != nil {
+		tb.Fatal(err)
+	}
+	var pairID, meetingID int64
+	var email string
+	if err := srv.DB.QueryRow(ctx, `SELECT p.id, u.email FROM pairs p
+		JOIN pair_members pm ON pm.pair_id = p.id AND pm.side = 'mentee'
+		JOIN users u ON u.id = pm.user_id
+		WHERE p.status = 'active'
+		ORDER BY (SELECT COUNT(*) FROM meetings m WHERE m.pair_id = p.id) DESC, p.id LIMIT 1`).Scan(&pairID, &email); err != nil {
+		tb.Fatal(err)
+	}
+	// The latest meeting with notes: the one a member reopens.
+	if err := srv.DB.QueryRow(ctx, `SELECT m.id FROM meetings m JOIN meeting_notes n ON n.meeting_id = m.id
+		WHERE m.pair_id = ? ORDER BY m.starts_at DESC LIMIT 1`, pairID).Scan(&meetingID); err != nil {
+		tb.Fatal(err)
+	}
+	pair := fmt.Sprintf("/pairs/%d", pairID)
+	meeting := fmt.Sprintf("%s/meetings/%d", pair, meetingID)
+	return loginCookie(tb, srv, email, demo.Password), []memberPage{
+		{"home", "/", pair, 5},
+		{"pair home", pair, "/meetings", 13},
+		{"meetings", pair + "/meetings", "/meetings/", 7},
+		{"meeting", meeting, "/notes", 8},
+		{"notes", meeting + "/notes", "<form", 12},
+		{"goals", pair + "/goals", "/goals/", 3},
+		{"messages", pair + "/messages", "<form", 7},
+	}
+}
+
+// loginCookie posts the login form and returns the session cookie.
+func loginCookie(tb testing.TB, srv *Server, email, password string) *http.Cookie {
+	tb.Helper()
+	form := url.Values{"email": {email}, "password": {password}}.Encode()
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == sessionCookie && rec.Code == http.StatusSeeOther {
+			return c
+		}
+	}
+	tb.Fatalf("login %s: status %d: %s", email, rec.Code, rec.Body)
+	return nil
+}
+
+// getCounted requests path as the cookie's owner and counts the statements
+// the whole handler chain sent on its behalf.
+// It accepts gzip, as browsers do, so the cost of compressing is counted.
+func getCounted(srv *Server, cookie *http.Cookie, path string) (*httptest.ResponseRecorder, *store.Counter) {
+	ctx, n := store.WithCounter(context.Background())
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+	req.AddCookie(cookie)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	return rec, n
+}
+
+// TestMemberPageQueries counts the statements behind each page a member
+// opens often and fails when a page needs more than it did when it was
+// last made faster, or when a page read takes the writer (on SQLite the
+// one writer is every save's queue; a page view must not wait in it).
+func TestMemberPageQueries(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		app := newTestAppDB(t, db)
+		cookie, pages := demoMember(t, app.srv)
+		for _, p := range pages {
+			// Twice: the first view may mark messages read, which is a
+			// write the person caused; the second has nothing new.
+			getCounted(app.srv, cookie, p.path)
+			rec, n := getCounted(app.srv, cookie, p.path)
+			body := rec.Body.String()
+			if zr, err := gzip.NewReader(rec.Body); err == nil {
+				b, _ := io.ReadAll(zr)
+				body = string(b)
+			}
+			if rec.Code != http.StatusOK || !strings.Contains(body, p.want) {
+				t.Fatalf("%s (%s): status %d, want %q in:\n%s", p.name, p.path, rec.Code, p.want, body)
+			}
+			t.Logf("%-10s %2d statements", p.name, n.Statements())
+			if n.Statements() > p.maxQueries {
+				t.Errorf("%s: %d statements, at most %d were needed:\n%s", p.name, n.Statements(), p.maxQueries, strings.Join(n.Texts(), "\n"))
+			}
+			if testing.Verbose() {
+				for _, q := range n.Texts() {
+					t.Logf("    %.160s", q)
+				}
+			}
+			if n.Writer() != 0 {
+				t.Errorf("%s: a page read took the writer %d times", p.name, n.Writer())
+			}
+		}
+	})
+}
+
+// BenchmarkMemberPages measures each page a member opens often through the
+// whole handler chain, and reports its statements.
+//
+//	go test -run '^$' -bench MemberPages -benchmem ./internal/web/
+func BenchmarkMemberPages(b *testing.B) {
+	benchEach(b, func(b *testing.B, srv *Server) {
+		cookie, pages := demoMember(b, srv)
+		for _, p := range pages {
+			b.Run(strings.ReplaceAll(p.name, " ", "-"), func(b *testing.B) {
+				b.ReportAllocs()
+				queries := 0
+				cpu := cpuTime()
+				for b.Loop() {
+					rec, n := getCounted(srv, cookie, p.path)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("GET %s: status %d: %s", p.path, rec.Code, rec.Body)
+					}
+					queries = n.Statements()
+				}
+				// CPU time is steadier than wall time on a shared
+				// machine: other processes' work does not count.
+				b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64(queries), "queries/op")
+			})
+		}
+	})
+}
+
+// TestHashedAssets checks that pages link static files by hashed names that
+// are served with a year's cache, and that the plain names still work.
+func TestHashedAssets(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
+	c := app.client()
+	page := c.get("/login")
+	css := assetURL("app.css")
+	if css == "/static/app.css" || !strings.Contains(page.Body, `href="`+css+`"`) {
+		t.Fatalf("login page does not link %s:\n%.600s", css, page.Body)
+	}
+	res := c.get(css)
+	res.mustStatus(t, http.StatusOK)
+	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(res.Header.Get("Content-Type"), "text/css") {
+		t.Errorf("%s: Cache-Control %q, Content-Type %q", css, cc, res.Header.Get("Content-Type"))
+	}
+	plain := c.get("/static/app.css")
+	plain.mustStatus(t, http.StatusOK)
+	if plain.Body != res.Body || strings.Contains(plain.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("plain name: Cache-Control %q, same body %v", plain.Header.Get("Cache-Control"), plain.Body == res.Body)
+	}
+	c.get("/static/app.00000000.css").mustStatus(t, http.StatusNotFound)
+}
+
+// TestPagesCompressed checks that a page goes out gzipped when the browser
+// accepts it, unchanged once unpacked, and as it is when the address has a
+// query string (reflected in the page: see writeCompressed) or gzip is
+// refused.
+func TestPagesCompressed(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	var cookie *http.Cookie
+	get := func(path, accept string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(cookie)
+		if accept != "" {
+			req.Header.Set("Accept-Encoding", accept)
+		}
+		rec := httptest.NewRecorder()
+		app.srv.ServeHTTP(rec, req)
+		return rec
+	}
+	// A program's participants list is long enough to be worth it.
+	res, err := demo.Seed(context.Background(), app.db, app.clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range res.Logins {
+		if l.Role == "coordinator" {
+			cookie = loginCookie(t, app.srv, l.Email, demo.Password)
+		}
+	}
+	long := fmt.Sprintf("/programs/%d/participants", res.Program.ID)
+	if small := get("/profile", "gzip"); small.Header().Get("Content-Encoding") != "" || small.Body.Len() >= gzipMin {
+		t.Errorf("a short page (%d bytes) was compressed", small.Body.Len())
+	}
+	plain := get(long, "")
+	zipped := get(long, "br, gzip, deflate")
+	if plain.Code != http.StatusOK || zipped.Header().Get("Content-Encoding") != "gzip" || plain.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("status %d, Content-Encoding %q with gzip accepted and %q without", plain.Code,
+			zipped.Header().Get("Content-Encoding"), plain.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(zipped.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unpacked, err := io.ReadAll(zr)
+	if err != nil || !bytes.Equal(unpacked, plain.Body.Bytes()) || zipped.Body.Len() >= plain.Body.Len()/2 {
+		t.Errorf("unpacked page differs (%v) or barely shrank: %d of %d bytes", err, zipped.Body.Len(), plain.Body.Len())
+	}
+	if !strings.Contains(zipped.Header().Get("Vary"), "Accept-Encoding") {
+		t.Errorf("Vary %q", zipped.Header().Get("Vary"))
+	}
+	for _, c := range []struct{ path, accept string }{{long + "?x=secret", "gzip"}, {long, "gzip;q=0"}, {long, "identity"}} {
+		if rec := get(c.path, c.accept); rec.Header().Get("Content-Encoding") != "" || rec.Code != http.StatusOK {
+			t.Errorf("%s with %q: status %d, Content-Encoding %q", c.path, c.accept, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+	}
+}
