@@ -70,6 +70,28 @@ func TestJourney1(t *testing.T) {
 	coordinatorSees()
 	shot(t, coord, "program-overview")
 	checkPage(t, coord, "program-overview")
+	// The new program shows its launch steps in order; inviting people is
+	// the step to take now, and matching is not offered before anyone is
+	// approved.
+	mustSee(t, coord, tr(t, "en", "launch.title"), tr(t, "en", "launch.step.rules"), tr(t, "en", "launch.step.template"),
+		tr(t, "en", "launch.step.plan"), tr(t, "en", "launch.step.first_meetings"), tr(t, "en", "launch.detail.invite.none"))
+	if next := eval[string](t, coord, `(document.querySelector('main [aria-current="step"]') || {}).innerText || ''`); !strings.Contains(next, tr(t, "en", "launch.step.invite")) {
+		t.Errorf("the launch checklist's current step reads %q, want the invitations", next)
+	}
+	if eval[int](t, coord, `document.querySelectorAll('.launch-blocked a').length`) != 0 {
+		t.Error("a launch step that cannot be taken yet is a link")
+	}
+	// The empty dashboard says what is missing and links to that step.
+	open(t, coord, s, progPath+"/dashboard", "main h1")
+	mustSee(t, coord, tr(t, "en", "launch.missing_title"), tr(t, "en", "launch.detail.invite.none"))
+	shot(t, coord, "dashboard-empty")
+	checkPage(t, coord, "dashboard-empty")
+	open(t, coord, s, progPath, "main h1")
+	press(t, coord, `.launch-next a.button.primary`)
+	if got := eval[string](t, coord, `location.pathname`); got != progPath+"/invitations" {
+		t.Fatalf("the launch checklist's next step led to %s", got)
+	}
+	open(t, coord, s, progPath, "main h1")
 
 	// --- It invites a mentor and a mentee by email. ---
 	press(t, coord, `a[href="`+progPath+`/invitations"]`)
@@ -91,6 +113,10 @@ func TestJourney1(t *testing.T) {
 	}
 	shot(t, coord, "invitations")
 	checkPage(t, coord, "invitations")
+	// Invitations are done; the approvals wait for people to accept.
+	open(t, coord, s, progPath, "main h1")
+	mustSee(t, coord, tr(t, "en", "launch.detail.invite.sent", "count", 2, "total", 0), tr(t, "en", "launch.detail.approve.nobody"))
+	shot(t, coord, "program-overview-invited")
 
 	mentorLink := s.lastMailTo(t, mentorEmail, program).link(t, "/invite/")
 	menteeLink := s.lastMailTo(t, menteeEmail, program).link(t, "/invite/")
@@ -179,6 +205,14 @@ func TestJourney1(t *testing.T) {
 	}
 	pairPath := "/pairs/" + pairID
 	coordinatorSees()
+	// Launched, the checklist folds away under its summary, which still
+	// names the step left; opened, it shows every step's state.
+	open(t, coord, s, progPath, "main h1")
+	mustSee(t, coord, tr(t, "en", "launch.state.next")+": "+tr(t, "en", "launch.step.first_meetings"))
+	press(t, coord, `.launch summary`)
+	mustSee(t, coord, tr(t, "en", "launch.detail.publish.published", "count", 1),
+		tr(t, "en", "launch.detail.first_meetings.some_met", "count", 0, "total", 1))
+	shot(t, coord, "program-overview-launched")
 
 	// --- Both find the pair on their home page and answer the
 	// preparation questions. ---

@@ -146,13 +146,17 @@ func TestJourney2(t *testing.T) {
 	}
 	shot(t, cb, "coordinator-pairs")
 
-	// On the dashboard, filtered to ended pairs, the pair is there.
+	// On the dashboard the running pairs come first; the ended pair is in
+	// its own tab.
 	run(t, cb, chromedp.Navigate(s.URL+programPath+"/dashboard"), chromedp.WaitVisible(chromedp.CSS("#f-state")))
-	choose(t, cb, "#f-state", "ended")
-	press(t, cb, `form.dashboard-filters button.primary`)
+	if eval[int](t, cb, `document.querySelectorAll('main a[href="/pairs/`+pairID+`"]').length`) != 0 {
+		t.Error("the dashboard's running tab lists the ended pair")
+	}
+	press(t, cb, `nav.tabs a[href$="tab=ended"]`)
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 	mustSee(t, cb, mentee.Name, mentor.Name)
 	shot(t, cb, "coordinator-dashboard-ended")
+	checkPage(t, cb, "coordinator-dashboard-ended")
 
 	// The mentee is back among those who can be paired: the coordinator
 	// pairs them by hand with another mentor who has room.
@@ -195,7 +199,7 @@ func TestJourney2(t *testing.T) {
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
 	newRow := eval[string](t, cb, `(() => {
 		for (const tr of document.querySelectorAll('main tbody tr')) {
-			if (tr.innerText.includes(`+jsString(mentee.Name)+`) && tr.querySelector('.badge.active, form[action$="/end"]')) return tr.innerText;
+			if (tr.innerText.includes(`+jsString(mentee.Name)+`) && tr.querySelector('.badge.active, a[href$="/end"]')) return tr.innerText;
 		}
 		return '';
 	})()`)
@@ -224,6 +228,38 @@ func TestJourney2(t *testing.T) {
 	}
 	shot(t, eb, "mentee-new-pair")
 	checkPage(t, eb, "mentee-new-pair")
+
+	// The coordinator ends the new pair: the list's button leads to a page
+	// that says what will happen and who is told, and nothing ends until
+	// it is confirmed there.
+	newPairID := strings.TrimPrefix(newLink, "/pairs/")
+	endPath := programPath + "/pairs/" + newPairID + "/end"
+	run(t, cb, chromedp.Navigate(s.URL+programPath+"/pairs"), chromedp.WaitVisible(chromedp.CSS(`main table`)))
+	press(t, cb, `main a[href="`+endPath+`"]`)
+	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main form[action="`+endPath+`"] button.danger`)))
+	mustSee(t, cb, tr(t, "en", "confirm.end.title"), tr(t, "en", "confirm.what_happens"), tr(t, "en", "confirm.who_is_told"),
+		tr(t, "en", "confirm.end.happens_meetings"), newMentorName, mentee.Name)
+	if st := s.queryString(t, `SELECT status FROM pairs WHERE id = ?`, newPairID); st != "active" {
+		t.Fatalf("opening the confirmation ended the pair (%s)", st)
+	}
+	shot(t, cb, "coordinator-confirm-end")
+	checkPage(t, cb, "coordinator-confirm-end")
+	// Keeping it goes back and changes nothing.
+	press(t, cb, `main form[action="`+endPath+`"] a.button`)
+	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main table`)))
+	if st := s.queryString(t, `SELECT status FROM pairs WHERE id = ?`, newPairID); st != "active" {
+		t.Fatalf("keeping the pair ended it (%s)", st)
+	}
+	// Confirming ends it, and both sides are emailed.
+	open(t, cb, s, endPath, "main h1")
+	press(t, cb, `main form[action="`+endPath+`"] button.danger`)
+	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main .flash`)))
+	if st := s.queryString(t, `SELECT status FROM pairs WHERE id = ?`, newPairID); st != "ended" {
+		t.Fatalf("the confirmed ending left the pair %s", st)
+	}
+	if n := s.queryString(t, `SELECT COUNT(*) FROM outbox WHERE kind = 'pair_ended' AND lower(to_email) = lower(?)`, mentee.Email); n != "1" {
+		t.Errorf("the mentee got %s emails that the coordinator ended the pair, want 1", n)
+	}
 }
 
 // jsString quotes s as a JavaScript string literal.

@@ -32,6 +32,12 @@ const (
 	SortNext   = "next" // soonest next meeting first, nothing booked last
 )
 
+// Tabs of the dashboard: pairs still running, and pairs that have ended.
+const (
+	TabActive = "active"
+	TabEnded  = "ended"
+)
+
 // Sorts lists the orders a dashboard can be sorted in.
 var Sorts = []string{SortHealth, SortName, SortLast, SortNext}
 
@@ -42,6 +48,9 @@ var States = []string{agreement.StateNotStarted, agreement.StateDrafting, agreem
 // Filter says which pairs to show and in what order. Empty fields do not
 // filter; Page counts from 1.
 type Filter struct {
+	// Tab splits running pairs from ended ones: TabActive or TabEnded; empty
+	// shows both (the API's default, as before tabs existed).
+	Tab      string
 	State    string
 	Severity string
 	Signal   string
@@ -53,6 +62,7 @@ type Filter struct {
 // Validate checks the filter's values against what the dashboard knows.
 func (f *Filter) Validate() error {
 	var v errs.Validation
+	v.Check(f.Tab == "" || f.Tab == TabActive || f.Tab == TabEnded, "tab", "dashboard.error.tab")
 	v.Check(f.State == "" || slices.Contains(States, f.State), "state", "dashboard.error.state")
 	_, ok := health.ParseSeverity(f.Severity)
 	v.Check(f.Severity == "" || ok, "severity", "dashboard.error.severity")
@@ -84,6 +94,8 @@ type Result struct {
 	Pages    int
 	Counts   map[string]int // pairs of the whole program per severity name
 	AllPairs int
+	Active   int // running pairs of the whole program
+	Ended    int // ended pairs of the whole program
 }
 
 // ForCoordinator is the dashboard of a program for one of its coordinators
@@ -147,12 +159,22 @@ func Rules(p *program.Program) health.Rules {
 func page(prog *program.Program, all []Row, f Filter) *Result {
 	res := &Result{Program: prog, Counts: map[string]int{}, AllPairs: len(all)}
 	for _, r := range all {
-		res.Counts[r.Health.Severity.String()]++
+		if r.Status == program.PairActive {
+			res.Active++
+		} else {
+			res.Ended++
+		}
+		// The severity counts belong to the tab they link into.
+		if f.Tab == "" || (f.Tab == TabEnded) == (r.Status != program.PairActive) {
+			res.Counts[r.Health.Severity.String()]++
+		}
 	}
 	sev, _ := health.ParseSeverity(f.Severity)
 	search := strings.ToLower(strings.TrimSpace(f.Search))
 	rows := slices.DeleteFunc(all, func(r Row) bool {
-		return (f.State != "" && r.AgreementState != f.State) ||
+		return (f.Tab == TabActive && r.Status != program.PairActive) ||
+			(f.Tab == TabEnded && r.Status == program.PairActive) ||
+			(f.State != "" && r.AgreementState != f.State) ||
 			(f.Severity != "" && r.Health.Severity != sev) ||
 			(f.Signal != "" && !r.Health.Has(f.Signal)) ||
 			(search != "" && !matches(r, search))

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 type svgDoc struct {
@@ -132,5 +133,42 @@ func TestChartSVGEmptyAndHistogram(t *testing.T) {
 	}
 	if math.Abs(rects[1]["height"]-2*rects[0]["height"]) > 0.02 {
 		t.Errorf("histogram heights not proportional: %v", rects)
+	}
+}
+
+// TestChartLabelsNeverOverlap draws long Indonesian and Norwegian labels:
+// every line of a label fits its column's slot, so neighbours cannot
+// overlap; a cut label keeps its full text as a tooltip; the scale is drawn.
+func TestChartLabelsNeverOverlap(t *testing.T) {
+	c := Chart{ID: "l", Title: "Long", Series: []string{"Pairs"}, Bars: []Bar{
+		{Label: "Perjanjian belum ditandatangani sama sekali oleh kedua pihak", Values: []float64{3}},
+		{Label: "Oppfølgingssamtaleevaluering", Values: []float64{7}},
+		{Label: "Jan", Values: []float64{12}},
+	}}
+	markup := string(c.SVG())
+	doc, _ := parseSVG(t, markup)
+	slot := c.slot(func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) })
+	var ticks int
+	for _, tx := range doc.Group.Texts {
+		switch tx.Class {
+		case "chart-label":
+			if w := utf8.RuneCountInString(strings.TrimSpace(tx.Body)) * charWidth; w > slot-4 {
+				t.Errorf("label line %q is %d wide in a %d slot", tx.Body, w, slot)
+			}
+		case "chart-tick":
+			ticks++
+		}
+	}
+	if ticks < 2 {
+		t.Errorf("the scale has %d ticks", ticks)
+	}
+	if !strings.Contains(markup, "<title>Oppfølgingssamtaleevaluering</title>") {
+		t.Error("a cut label lost its full text")
+	}
+	for _, top := range []float64{1, 3.4, 7, 12, 95, 1000} {
+		ts := Ticks(top)
+		if len(ts) < 2 || len(ts) > 6 || ts[0] != 0 {
+			t.Errorf("Ticks(%v) = %v", top, ts)
+		}
 	}
 }

@@ -30,7 +30,10 @@ type Message struct {
 	SenderName string
 	Body       string
 	Urgent     bool
-	CreatedAt  time.Time
+	// Nudge is the kind of a coordinator's nudge (nudge.go), "" for what
+	// the pair wrote; the reader sees the kind's text in their language.
+	Nudge     string
+	CreatedAt time.Time
 	// Mine is set when the person reading wrote it; then Seen says whether
 	// everyone else in the pair has read it. Otherwise New says the reader
 	// had not read it before this view.
@@ -100,7 +103,7 @@ func (s *Service) Messages(ctx context.Context, actor *account.User, pairID, bef
 		before = 1<<63 - 1
 	}
 	rows, err := s.DB.Query(ctx, `SELECT m.id, m.pair_id, COALESCE(m.sender_id, 0), COALESCE(u.name, ''), m.body,
-		m.urgent, m.created_at
+		m.urgent, m.nudge, m.created_at
 		FROM messages m LEFT JOIN users u ON u.id = m.sender_id
 		WHERE m.pair_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?`, pairID, before, ThreadPage+1)
 	if err != nil {
@@ -109,7 +112,7 @@ func (s *Service) Messages(ctx context.Context, actor *account.User, pairID, bef
 	defer rows.Close()
 	for rows.Next() {
 		var m Message
-		if err := rows.Scan(&m.ID, &m.PairID, &m.SenderID, &m.SenderName, &m.Body, &m.Urgent, &m.CreatedAt); err != nil {
+		if err := rows.Scan(&m.ID, &m.PairID, &m.SenderID, &m.SenderName, &m.Body, &m.Urgent, &m.Nudge, &m.CreatedAt); err != nil {
 			return nil, err
 		}
 		m.CreatedAt = m.CreatedAt.UTC()

@@ -488,3 +488,31 @@ func prefixed(cols, alias string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// RemoveCoordinator takes userID's coordinator role in a program away. The
+// last coordinator cannot be removed: a program nobody runs would leave its
+// pairs without a contact person. Administrators keep their access through
+// their role, so removing one from the list changes only who is named.
+func (s *Service) RemoveCoordinator(ctx context.Context, actor *account.User, programID, userID int64) error {
+	return s.DB.Tx(ctx, func(tx *store.Tx) error {
+		if _, err := requireCoordinator(ctx, tx, actor, programID); err != nil {
+			return err
+		}
+		list, err := Coordinators(ctx, tx, programID)
+		if err != nil {
+			return err
+		}
+		found := false
+		for _, c := range list {
+			found = found || c.UserID == userID
+		}
+		if !found {
+			return errs.E(errs.NotFound, "confirm.error.not_coordinator")
+		}
+		if len(list) == 1 {
+			return errs.E(errs.Conflict, "confirm.error.last_coordinator")
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM program_coordinators WHERE program_id = ? AND user_id = ?`, programID, userID)
+		return err
+	})
+}

@@ -38,6 +38,7 @@ type analyticsPageData struct {
 	Charts       []analyticsChart
 	MedianDays   string
 	ChemistryAny bool
+	Launch       *launchView // the step that gives the page figures, before any pair exists
 }
 
 func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request) {
@@ -54,6 +55,12 @@ func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request) {
 	r = s.withProgramLanguage(r, prog.DefaultLanguage)
 	l := s.locale(r)
 	d := analyticsPageData{Program: prog, A: a, Charts: analyticsCharts(l, a), MedianDays: l.Decimal(a.FirstMeeting.MedianDays, 1)}
+	if a.Pairs == 0 {
+		if d.Launch, err = s.launch(r, prog); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, http.StatusOK, "analytics_program", d)
 }
 
@@ -115,6 +122,12 @@ func analyticsCharts(l *i18n.Locale, a *dashboard.Analytics) []analyticsChart {
 
 	charts = append(charts, evaluationCharts(l, a.Evaluation)...)
 
+	return chartsWithTables(charts)
+}
+
+// chartsWithTables draws each chart and writes out its data table, the
+// text alternative under every chart.
+func chartsWithTables(charts []dashboard.Chart) []analyticsChart {
 	out := make([]analyticsChart, len(charts))
 	for i, c := range charts {
 		out[i] = analyticsChart{Chart: c, SVGMarkup: c.SVG()}
@@ -149,7 +162,8 @@ func evaluationCharts(l *i18n.Locale, res evaluation.Results) []dashboard.Chart 
 			Desc: l.T("analytics.eval.yesno_desc"), Series: []string{l.T("analytics.chemistry.yes"), l.T("analytics.chemistry.no")}, Format: num}
 		for i, q := range k.Questions {
 			short := l.T("analytics.eval.question", "n", l.Int(i+1))
-			prompt := q.In(l.Lang()).Prompt
+			// The table names the question in full with how many answered it.
+			prompt := q.In(l.Lang()).Prompt + " (" + l.N("results.n", q.Count) + ")"
 			switch q.Type {
 			case evaluation.TypeScale:
 				scale.Bars = append(scale.Bars, dashboard.Bar{Label: short, Name: prompt, Values: []float64{q.Average}})

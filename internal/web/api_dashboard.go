@@ -10,6 +10,7 @@ import (
 func (s *Server) apiDashboardTable() []apiRoute {
 	return []apiRoute{
 		{Method: "GET", Pattern: "/api/v1/programs/{programID}/dashboard", Handler: s.apiDashboard},
+		{Method: "POST", Pattern: "/api/v1/programs/{programID}/nudges", Handler: s.apiNudge},
 	}
 }
 
@@ -72,6 +73,35 @@ func (s *Server) apiDashboard(w http.ResponseWriter, r *http.Request) {
 			p.Signals = append(p.Signals, apiHealthSignal{Code: sig.Code, Severity: sig.Severity.String(), Reason: l.Msg(sig.Key, sig.Args)})
 		}
 		out.Items = append(out.Items, p)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type apiNudgeInput struct {
+	PairIDs []int64 `json:"pair_ids"`
+	Kind    string  `json:"kind"`
+}
+
+type apiNudgeResult struct {
+	Sent    []int64 `json:"sent"`
+	Skipped []int64 `json:"skipped"`
+}
+
+// apiNudge is the dashboard's nudge (dashboardNudge) for scripts.
+func (s *Server) apiNudge(w http.ResponseWriter, r *http.Request) {
+	var in apiNudgeInput
+	p, ok := s.coordinatorInput(w, r, &in)
+	if !ok {
+		return
+	}
+	res, err := s.Meetings.Nudge(r.Context(), user(r), p.ID, in.PairIDs, in.Kind)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := apiNudgeResult{Sent: res.Sent, Skipped: res.Skipped}
+	if out.Skipped == nil {
+		out.Skipped = []int64{}
 	}
 	writeJSON(w, http.StatusOK, out)
 }

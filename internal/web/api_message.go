@@ -22,6 +22,7 @@ type apiMessage struct {
 	SenderName string    `json:"sender_name"`
 	Body       string    `json:"body"`
 	Urgent     bool      `json:"urgent"`
+	Nudge      string    `json:"nudge"`
 	CreatedAt  time.Time `json:"created_at"`
 	Mine       bool      `json:"mine"`
 	Seen       bool      `json:"seen"`
@@ -29,7 +30,7 @@ type apiMessage struct {
 }
 
 func toAPIMessage(m *meeting.Message) apiMessage {
-	out := apiMessage{ID: m.ID, SenderName: m.SenderName, Body: m.Body, Urgent: m.Urgent,
+	out := apiMessage{ID: m.ID, SenderName: m.SenderName, Body: m.Body, Urgent: m.Urgent, Nudge: m.Nudge,
 		CreatedAt: m.CreatedAt.UTC(), Mine: m.Mine, Seen: m.Seen, Unread: m.New, SenderID: apiOptID(m.SenderID)}
 	return out
 }
@@ -57,7 +58,11 @@ func (s *Server) apiListMessages(w http.ResponseWriter, r *http.Request) {
 	out := apiThread{Items: make([]apiMessage, 0, len(t.Messages)), More: t.More, Allowed: t.Allowed,
 		UrgentRule: t.UrgentRule, LastReadID: t.LastRead}
 	for i := range t.Messages {
-		out.Items = append(out.Items, toAPIMessage(&t.Messages[i]))
+		item := toAPIMessage(&t.Messages[i])
+		if item.Nudge != "" { // a coordinator's nudge reads in the caller's language
+			item.Body = s.locale(r).T("nudge.text." + item.Nudge)
+		}
+		out.Items = append(out.Items, item)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
+	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/i18n"
@@ -116,7 +118,76 @@ func (s *Server) checkpointSave(w http.ResponseWriter, r *http.Request) {
 
 type checkpointOverviewData struct {
 	*evaluation.Overview
-	Kinds []string
+	Kinds  []string
+	Charts map[string]analyticsChart // results drawn, by resultChartKey
+}
+
+// resultChartKey names the chart of one question's results, or of the
+// final evaluation's goals (question -1).
+func resultChartKey(kind string, question int) string { return kind + "/" + strconv.Itoa(question) }
+
+// ChartOf is the chart of a question's results, when it has answers.
+func (d checkpointOverviewData) ChartOf(kind string, question int) *analyticsChart {
+	if c, ok := d.Charts[resultChartKey(kind, question)]; ok {
+		return &c
+	}
+	return nil
+}
+
+// resultCharts draws the pooled answers of each closed question as a
+// column chart whose title says how many answered (n): a scale's spread
+// over 1 to 5, yes against no, each option of a choice, and how the goals
+// were judged at the final evaluation.
+func resultCharts(l *i18n.Locale, res evaluation.Results) map[string]analyticsChart {
+	num := func(f float64) string { return l.Decimal(f, 0) }
+	out := map[string]analyticsChart{}
+	add := func(key string, c dashboard.Chart) {
+		out[key] = chartsWithTables([]dashboard.Chart{c})[0]
+	}
+	for _, k := range res.Kinds {
+		for i, q := range k.Questions {
+			if q.Count == 0 {
+				continue
+			}
+			t := q.In(l.Lang())
+			c := dashboard.Chart{ID: fmt.Sprintf("res-%s-%d", k.Kind, i+1), Title: t.Prompt,
+				Desc: l.T("results.desc."+q.Type, "n", l.Int(q.Count)), Series: []string{l.T("results.answers")}, Format: num}
+			switch q.Type {
+			case evaluation.TypeScale:
+				for v, n := range q.Counts {
+					c.Bars = append(c.Bars, dashboard.Bar{Label: l.Int(v + 1), Values: []float64{float64(n)}})
+				}
+			case evaluation.TypeYesNo:
+				c.Bars = []dashboard.Bar{{Label: l.T("checkpoint.answer.yes"), Values: []float64{float64(q.Yes())}},
+					{Label: l.T("checkpoint.answer.no"), Values: []float64{float64(q.No())}}}
+			case evaluation.TypeChoice:
+				for j, n := range q.Counts {
+					label := l.Int(j + 1)
+					if j < len(t.Options) {
+						label = t.Options[j]
+					}
+					c.Bars = append(c.Bars, dashboard.Bar{Label: label, Values: []float64{float64(n)}})
+				}
+			default:
+				continue
+			}
+			add(resultChartKey(k.Kind, i), c)
+		}
+		if k.Kind == evaluation.KindFinal {
+			n := 0
+			c := dashboard.Chart{ID: "res-final-goals", Title: l.T("checkpoint.goals_results"),
+				Series: []string{l.T("results.goals")}, Format: num}
+			for _, st := range []string{"reached", "partly", "not_reached"} {
+				n += k.Goals[st]
+				c.Bars = append(c.Bars, dashboard.Bar{Label: l.T("checkpoint.goal_status." + st), Values: []float64{float64(k.Goals[st])}})
+			}
+			if n > 0 {
+				c.Desc = l.T("results.goals_desc", "n", l.Int(n))
+				add(resultChartKey(k.Kind, -1), c)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Server) checkpointOverview(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +202,8 @@ func (s *Server) checkpointOverview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = s.withProgramLanguage(r, o.Program.DefaultLanguage)
-	s.render(w, r, http.StatusOK, "checkpoint_overview", checkpointOverviewData{Overview: o, Kinds: evaluation.QuestionKinds})
+	s.render(w, r, http.StatusOK, "checkpoint_overview", checkpointOverviewData{Overview: o, Kinds: evaluation.QuestionKinds,
+		Charts: resultCharts(s.locale(r), o.Results)})
 }
 
 // checkpointQuestionsData is the question editor for one check point and

@@ -147,6 +147,13 @@ func TestCheckpointPagesRoleMatrix(t *testing.T) {
 	// The coordinator sees completion and pooled results, not text.
 	res = f.cCoord.get(prog)
 	res.mustContain(t, nb.N("checkpoint.responses", 2), nb.T("checkpoint.average", "value", nb.Decimal(4, 1)), f.mentee.Name)
+	// Closed questions are charts that say how many answered, not lists
+	// of counts: the scale's spread over 1 to 5 and yes against no.
+	res.mustContain(t, `id="res-followup-1-title"`, `id="res-followup-2-title"`, nb.N("results.n", 2),
+		html.EscapeString(nb.T("results.desc.scale", "n", "2")), html.EscapeString(nb.T("results.desc.yesno", "n", "2")))
+	if strings.Contains(res.Body, "1: 0 · 2: 0") {
+		t.Error("scale results still written as a string of counts")
+	}
 	if strings.Contains(res.Body, "private words") {
 		t.Fatal("free text shown although the program does not share it")
 	}

@@ -69,7 +69,7 @@ var accessClasses = map[string][]int{
 // confidentialRoutes classifies every route by pattern. The value is the
 // access class of a successful request.
 var confidentialRoutes = map[string]string{
-	"GET /programs/{id}/dashboard":       "coord",
+	"GET /programs/{id}/dashboard": "coord", "POST /programs/{id}/dashboard/nudge": "coord",
 	"GET /pairs/{id}/evaluations/{kind}": "member", "POST /pairs/{id}/evaluations/{kind}": "member",
 	"GET /programs/{id}/evaluations": "coord", "GET /programs/{id}/evaluations/questions": "coord",
 	"POST /programs/{id}/evaluations/questions": "coord", "POST /programs/{id}/evaluations/questions/{qid}": "coord",
@@ -100,7 +100,15 @@ var confidentialRoutes = map[string]string{
 	"GET /programs/{id}/invitations": "coord", "POST /programs/{id}/invitations": "coord",
 	"POST /programs/{id}/invitations/upload": "coord", "POST /programs/{id}/invitations/{inv}/resend": "coord",
 	"POST /programs/{id}/invitations/{inv}/revoke": "coord",
-	"GET /invite/{token}":                          "any", "POST /invite/{token}": "any", "GET /join/{token}": "any", "POST /join/{token}": "any",
+	// Confirmation pages before a coordinator's destructive actions (confirm.go).
+	"GET /programs/{id}/pairs/{pair}/end": "coord", "GET /programs/{id}/participants/{user}/decline": "coord",
+	"GET /programs/{id}/chemistry/{pair}/rematch":           "coord",
+	"GET /programs/{id}/evaluations/questions/{qid}/remove": "refused", // an unknown question
+	// The seed fills these with an unknown invitation and a person who is no
+	// coordinator, so everybody is refused; confirm_test.go covers success.
+	"GET /programs/{id}/invitations/{inv}/revoke":   "refused",
+	"GET /programs/{id}/coordinators/{user}/remove": "refused", "POST /programs/{id}/coordinators/{user}/remove": "refused",
+	"GET /invite/{token}": "any", "POST /invite/{token}": "any", "GET /join/{token}": "any", "POST /join/{token}": "any",
 	"GET /programs/{id}/profile": "participant", "POST /programs/{id}/profile": "participant",
 	"GET /programs/{id}/participants/{uid}": "coord",
 	// Matching and self-match.
@@ -607,6 +615,7 @@ var confidentialAPI = map[string]string{
 	"POST /api/v1/programs/{programID}/matching/proposal/rows/{menteeID}/unlock":    "coord",
 	"DELETE /api/v1/programs/{programID}/matching/proposal/rows/{menteeID}":         "coord",
 	"GET /api/v1/programs/{programID}/dashboard":                                    "coord",
+	"POST /api/v1/programs/{programID}/nudges":                                      "coord",
 	"GET /api/v1/openapi.json":                                                      "public", "POST /api/v1/tokens": "any", "GET /api/v1/tokens": "user",
 	"DELETE /api/v1/tokens/{tokenID}": "refused", "GET /api/v1/me": "user", "PATCH /api/v1/me": "user", "DELETE /api/v1/me": "user",
 	"GET /api/v1/programs": "user", "POST /api/v1/programs": "creator",

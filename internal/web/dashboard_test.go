@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"mentorskap/internal/dashboard"
 	"net/http"
 	"strings"
 	"testing"
@@ -83,24 +84,31 @@ func TestDashboardPage(t *testing.T) {
 
 	res := coord.get(s.page)
 	res.mustStatus(t, http.StatusOK)
-	res.mustContain(t, "Max Mentor", "Nina Nordmann", fmt.Sprintf(`href="/pairs/%d"`, s.hot), fmt.Sprintf(`href="/pairs/%d"`, s.ended),
-		en.T("health.signal.chemistry_no"), en.T("health.severity.critical"), en.T("dashboard.state.ended"))
-	for _, secret := range []string{dashSecretComment, dashSecretReason, "Org of", "mentor@example.org"} {
-		if strings.Contains(res.Body, secret) {
-			t.Errorf("dashboard shows %q", secret)
-		}
+	// Running pairs first; the ended one is under its own tab.
+	res.mustContain(t, "Max Mentor", fmt.Sprintf(`href="/pairs/%d"`, s.hot),
+		en.T("health.signal.chemistry_no"), en.T("health.severity.critical"), en.T("dashtab.active"), `href="`+s.page+`?tab=ended"`)
+	if strings.Contains(res.Body, fmt.Sprintf(`href="/pairs/%d"`, s.ended)) {
+		t.Error("the running tab lists an ended pair")
 	}
-	// The most severe pair comes first.
-	if strings.Index(res.Body, "Max Mentor") > strings.Index(res.Body, "Nina Nordmann") {
-		t.Error("critical pair not first")
+	ended := coord.get(s.page + "?tab=ended")
+	ended.mustContain(t, "Nina Nordmann", fmt.Sprintf(`href="/pairs/%d"`, s.ended), en.T("dashboard.state.ended"))
+	if strings.Contains(ended.Body, fmt.Sprintf(`href="/pairs/%d"`, s.hot)) {
+		t.Error("the ended tab lists a running pair")
+	}
+	for _, page := range []*response{res, ended} {
+		for _, secret := range []string{dashSecretComment, dashSecretReason, "Org of", "mentor@example.org"} {
+			if strings.Contains(page.Body, secret) {
+				t.Errorf("dashboard shows %q", secret)
+			}
+		}
 	}
 
 	for q, want := range map[string][2]string{
 		"?severity=critical":               {"Max Mentor", "Nina Nordmann"},
-		"?severity=info":                   {"Nina Nordmann", "Max Mentor"},
+		"?tab=ended&severity=info":         {"Nina Nordmann", "Max Mentor"},
 		"?state=ended":                     {"Nina Nordmann", "Max Mentor"},
 		"?signal=chemistry_no":             {"Max Mentor", "Nina Nordmann"},
-		"?q=nordm":                         {"Nina Nordmann", "Max Mentor"},
+		"?tab=ended&q=nordm":               {"Nina Nordmann", "Max Mentor"},
 		"?q=mia&sort=name&page=1":          {"Max Mentor", "Nina Nordmann"},
 		"?state=active&signal=ended_early": {en.T("dashboard.no_match"), "Max Mentor"},
 	} {
@@ -116,7 +124,15 @@ func TestDashboardPage(t *testing.T) {
 	// is still there.
 	res = coord.get(s.page + "?state=bogus&page=x")
 	res.mustStatus(t, http.StatusUnprocessableEntity)
-	res.mustContain(t, en.T("dashboard.error.filter"), en.T("dashboard.error.state"), en.T("dashboard.error.page"), "Max Mentor", "Nina Nordmann")
+	res.mustContain(t, en.T("dashboard.error.filter"), en.T("dashboard.error.state"), en.T("dashboard.error.page"), "Max Mentor")
+
+	// Every filter, the tab included, survives paging.
+	d := dashboardData{Result: &dashboard.Result{Program: s.prog}, Filter: dashboard.Filter{Tab: "ended", Severity: "info", Signal: "ended_early", Search: "nina", Sort: "name"}}
+	for _, want := range []string{"tab=ended", "severity=info", "signal=ended_early", "q=nina", "sort=name", "page=2"} {
+		if !strings.Contains(d.PageURL(2), want) {
+			t.Errorf("page link %s lacks %s", d.PageURL(2), want)
+		}
+	}
 
 	// The program overview links here.
 	coord.get(fmt.Sprintf("/programs/%d", s.prog.ID)).mustContain(t, `href="`+s.page+`"`)

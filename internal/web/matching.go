@@ -5,6 +5,9 @@ import (
 	"strconv"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/matching"
+	"mentorskap/internal/program"
 )
 
 // The coordinator's whole-cohort matching: run a proposal, review it,
@@ -65,7 +68,49 @@ func (s *Server) matchingReview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "matching_review", rv)
+	d, err := s.matchingPage(r, rv)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "matching_review", d)
+}
+
+// matchingPageData is the review with, when there is nobody to match and
+// no draft, the launch step that would give the page something to do.
+type matchingPageData struct {
+	*matching.Review
+	Launch *launchView
+	// People holds the profile card of everyone in the draft, by user id,
+	// so each proposed pair shows both people side by side.
+	People map[int64]matchCard
+}
+
+// matchCard is one person's profile card in the review. It carries the
+// locale because a template partial sees only the value it is given.
+type matchCard struct {
+	L *i18n.Locale
+	*program.Participant
+}
+
+func (s *Server) matchingPage(r *http.Request, rv *matching.Review) (matchingPageData, error) {
+	d := matchingPageData{Review: rv, People: map[int64]matchCard{}}
+	if len(rv.Pairs) > 0 {
+		list, err := program.ListParticipants(r.Context(), s.DB, rv.Program.ID, program.ParticipantFilter{Status: program.StatusApproved})
+		if err != nil {
+			return d, err
+		}
+		l := s.locale(r)
+		for i := range list {
+			d.People[list[i].UserID] = matchCard{L: l, Participant: &list[i]}
+		}
+	}
+	if rv.Draft == nil && rv.Mentees == 0 {
+		var err error
+		d.Launch, err = s.launch(r, rv.Program)
+		return d, err
+	}
+	return d, nil
 }
 
 // matchingAction wraps an edit of the draft: on success back to the
@@ -104,7 +149,12 @@ func (s *Server) matchingRefused(w http.ResponseWriter, r *http.Request, id int6
 		s.fail(w, r, rerr)
 		return
 	}
-	s.renderForm(w, r, "matching_review", rv, err)
+	d, derr := s.matchingPage(r, rv)
+	if derr != nil {
+		s.fail(w, r, derr)
+		return
+	}
+	s.renderForm(w, r, "matching_review", d, err)
 }
 
 // matchingFormID reads one numeric form value; anything else reads as 0, "nobody

@@ -155,6 +155,11 @@ func TestMatchingFlowThroughPages(t *testing.T) {
 			m.t("en", "score.why.language", "languages", matching.LangList{"sv"}),
 			m.t("en", "score.unmatchable.all_language", "languages", matching.LangList{"fr"}),
 			m.t("en", "matching.publish", "count", 4))
+		// Each proposed pair shows both people's cards side by side, with
+		// the reasons and the score explained where it is shown.
+		res.mustContain(t, m.t("en", "matchcard.pair_title", "mentee", "Nils Mentee", "mentor", "Mona Mentor"),
+			`class="match-person mentee"`, `class="match-person mentor"`, m.t("en", "matchcard.why"),
+			m.t("en", "matchcard.score_explain"), `aria-describedby="score-explain"`, m.t("en", "matchcard.languages"))
 
 		// Lock Nils; a re-run keeps him and the row stays locked.
 		c.post(m.base+"/rows/"+matchID(m.nils)+"/lock", nil).mustStatus(t, http.StatusSeeOther)

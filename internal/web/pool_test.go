@@ -108,7 +108,8 @@ func TestPoolThroughPages(t *testing.T) {
 		}
 
 		// The coordinator ends it and returns the mentee in one go.
-		cCoord.get(prog+"/pairs").mustContain(t, `name="return"`, html.EscapeString(app.bundle.Locale("en").N("matching.end_return", 1)))
+		// The offer to return the mentee is on the confirmation page (confirm.go).
+		cCoord.get(prog+"/pairs/"+pid(again)+"/end").mustContain(t, `name="return"`, html.EscapeString(app.bundle.Locale("en").N("matching.end_return", 1)))
 		cCoord.post(prog+"/pairs/"+pid(again)+"/end", url.Values{"return": {"1"}}).mustStatus(t, http.StatusSeeOther)
 		if !inPool(t, db, s.prog.ID, s.mentee.ID) {
 			t.Fatal("the coordinator's end did not return the mentee")

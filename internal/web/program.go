@@ -209,6 +209,7 @@ type overviewData struct {
 	MyPairs      []program.Pair       // the viewer's pairs in this program
 	Extras       programExtras        // self-match and chemistry links (selfmatch.go)
 	JoinURL      string               // shown to coordinators so they can share it
+	Launch       *launchView          // the launch checklist, for coordinators
 }
 
 func (s *Server) programOverview(w http.ResponseWriter, r *http.Request) {
@@ -251,6 +252,10 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, 
 			if pr.Active() {
 				d.ActivePairs++
 			}
+		}
+		if d.Launch, err = s.launch(r, p); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	} else {
 		if d.Me, err = program.GetParticipant(ctx, s.DB, id, u.ID); err != nil {
@@ -306,6 +311,7 @@ type participantListData struct {
 	Filtered     bool
 	Roles        []string
 	Statuses     []string
+	Launch       *launchView // what is missing, when nobody has enrolled
 }
 
 func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
@@ -334,12 +340,19 @@ func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "program_participants", participantListData{
+	d := participantListData{
 		Program: p, Participants: list, Counts: counts, Filter: f,
 		Filtered: f.Search != "" || f.Role != "" || f.Status != "",
 		Roles:    []string{program.SideMentor, program.SideMentee},
 		Statuses: []string{program.StatusPending, program.StatusApproved, program.StatusDeclined},
-	})
+	}
+	if len(list) == 0 && !d.Filtered {
+		if d.Launch, err = s.launch(r, p); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "program_participants", d)
 }
 
 func (s *Server) participantDecide(approve bool) http.HandlerFunc {

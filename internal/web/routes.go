@@ -48,6 +48,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.signInLinkRoutes(mux)
 	s.ssoRoutes(mux)
 	s.passkeyRoutes(mux)
+	s.confirmRoutes(mux)
 	s.apiRoutes(mux)
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
