@@ -148,12 +148,33 @@ func matchCase(w, to string) string {
 // WithRoles returns a Locale that says the program's role words instead of
 // the catalog's, or l itself when the program keeps the defaults.
 func (l *Locale) WithRoles(words RoleWords) *Locale {
-	if len(words) == 0 {
+	swap := newRoleSwap(l.lang, words)
+	if swap == nil {
 		return l
+	}
+	c := *l
+	c.roles = swap
+	return &c
+}
+
+// RoleText says text that the product wrote in lang outside the catalogs
+// (the default meeting plan and its libraries) with a program's role
+// words, as WithRoles does for catalog messages.
+func RoleText(lang string, words RoleWords, text string) string {
+	if swap := newRoleSwap(lang, words); swap != nil {
+		return swap.apply(text)
+	}
+	return text
+}
+
+// newRoleSwap returns nil when the program keeps the default words.
+func newRoleSwap(lang string, words RoleWords) *roleSwap {
+	if len(words) == 0 {
+		return nil
 	}
 	swap := &roleSwap{words: map[string]string{}, stems: map[string]string{}}
 	for role, forms := range words {
-		def := defaultRoleForms[l.lang][role]
+		def := defaultRoleForms[lang][role]
 		if len(forms) != len(def) {
 			continue
 		}
@@ -167,9 +188,7 @@ func (l *Locale) WithRoles(words RoleWords) *Locale {
 		}
 	}
 	if len(swap.words) == 0 {
-		return l
+		return nil
 	}
-	c := *l
-	c.roles = swap
-	return &c
+	return swap
 }

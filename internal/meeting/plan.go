@@ -113,8 +113,13 @@ func LoadPlan(ctx context.Context, q store.Q, programID int64, lang string) (*Pl
 	err := q.QueryRow(ctx, `SELECT version, updated_at FROM meeting_plans WHERE program_id = ? AND language = ?`,
 		programID, lang).Scan(&version, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
+		words, err := program.RoleWordsOf(ctx, q, programID)
+		if err != nil {
+			return nil, err
+		}
 		p := DefaultPlan(lang)
 		p.ProgramID = programID
+		p.sayRoles(words[p.Lang])
 		return p, nil
 	}
 	if err != nil {
@@ -182,7 +187,20 @@ func PlanFor(ctx context.Context, q store.Q, prog *program.Program, lang string)
 	}
 	p := DefaultPlan(lang)
 	p.ProgramID = prog.ID
+	p.sayRoles(prog.Roles[p.Lang])
 	return p, nil
+}
+
+// sayRoles puts the program's own role words into the default plan. A plan
+// the coordinator has saved is the program's own text and stays as written.
+func (p *Plan) sayRoles(words i18n.RoleWords) {
+	for _, list := range []*[]PlanItem{&p.Themes, &p.Topics, &p.Activities} {
+		for i := range *list {
+			it := &(*list)[i]
+			it.Title = i18n.RoleText(p.Lang, words, it.Title)
+			it.Description = i18n.RoleText(p.Lang, words, it.Description)
+		}
+	}
 }
 
 // Plan loads a program's plan in lang for its coordinator.
