@@ -18,6 +18,7 @@ import (
 // every page and the accent the stylesheet uses. The brand page is checked
 // with axe and at 375 px, and photographed in Norwegian and Indonesian.
 func TestBrandAdmin(t *testing.T) {
+	t.Parallel()
 	needAxe(t)
 	s := startServer(t)
 	s.addUser(t, "ada@example.org", "Ada Admin", "admin", "a long enough secret")

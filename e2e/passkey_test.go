@@ -56,6 +56,7 @@ func passkeyLogin(t *testing.T, ctx context.Context, s *server) string {
 // two-factor login is on, sees a copy of it refused, removes it, and is
 // refused with it afterwards.
 func TestPasskeyJourney(t *testing.T) {
+	t.Parallel()
 	// WebAuthn takes a host name, not an IP address, as the site's identity.
 	s := startServerWith(t, "localhost", nil)
 	s.addUser(t, "admin@example.org", "Ada Admin", "admin", "admin-password-1")

@@ -14,6 +14,7 @@ import (
 // running in the test) and an emailed login link. Each shows in their
 // sign-in log.
 func TestSignInJourney(t *testing.T) {
+	t.Parallel()
 	op, err := mockoidc.Run()
 	if err != nil {
 		t.Fatal(err)
@@ -82,4 +83,52 @@ func inLanguage(t *testing.T, ctx context.Context, lang string) {
 	choose(t, ctx, "#lang-switch", lang)
 	press(t, ctx, `form[action="/language"] button`)
 	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`html[lang="`+lang+`"] main`)))
+}
+
+// TestInvitedWithProvider has a coordinator invite someone who then takes
+// the invitation with their organisation's login instead of a password:
+// the provider's verified address must be the invited one, the account is
+// made, and the person lands on the program's profile form.
+func TestInvitedWithProvider(t *testing.T) {
+	t.Parallel()
+	op, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer op.Shutdown()
+	cfg := op.Config()
+	s := startServerWith(t, "", []string{
+		"MENTORSKAP_OIDC_PROVIDERS=mock",
+		"MENTORSKAP_OIDC_MOCK_ISSUER=" + cfg.Issuer,
+		"MENTORSKAP_OIDC_MOCK_CLIENT_ID=" + cfg.ClientID,
+		"MENTORSKAP_OIDC_MOCK_SECRET=" + cfg.ClientSecret,
+		"MENTORSKAP_OIDC_MOCK_LABEL=Mock ID",
+	})
+	logins, password := seedDemo(t, s)
+	coord := newBrowser(t)
+	login(t, coord, s, pickLogin(t, logins, "coordinator").Email, password)
+	inLanguage(t, coord, "en")
+	invitations := discover(t, coord, s, []string{"/programs/N/invitations"})["/programs/N/invitations"]
+	open(t, coord, s, invitations, "#f-email")
+	fill(t, coord, "#f-email", "nora.nilsen@example.org")
+	fill(t, coord, "#f-name", "Nora Nilsen")
+	choose(t, coord, "#f-role", "mentee")
+	choose(t, coord, "#f-language", "en")
+	submit(t, coord, `main form[action="`+invitations+`"] button.primary`)
+	run(t, coord, chromedp.WaitVisible(chromedp.CSS("#f-email")))
+	link := s.lastMailTo(t, "nora.nilsen@example.org", "").link(t, "/invite/")
+
+	nora := newBrowser(t)
+	op.QueueUser(&mockoidc.MockUser{Subject: "nora-1", Email: "nora.nilsen@example.org", EmailVerified: true})
+	run(t, nora, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`main button.sso`)))
+	mustSee(t, nora, tr(t, "en", "sso.enrol.with", "provider", "Mock ID"))
+	press(t, nora, `main button.sso`)
+	run(t, nora, chromedp.WaitVisible(chromedp.CSS(`#f-location`)))
+	mustSee(t, nora, tr(t, "en", "enrol.profile.title"), tr(t, "en", "enrol.accepted"), tr(t, "en", "enrol.role.mentee"))
+	checkPage(t, nora, "invited-with-provider")
+	run(t, nora, chromedp.Navigate(s.URL+"/profile/security"), chromedp.WaitVisible(chromedp.CSS(`#log-head`)))
+	body := eval[string](t, nora, `document.querySelector("main").innerText`)
+	if !strings.Contains(body, "Mock ID") || !strings.Contains(body, "nora.nilsen@example.org") {
+		t.Fatalf("security page after taking the invitation with a provider:\n%s%s", body, saveFailure(t, nora))
+	}
 }
