@@ -179,6 +179,11 @@ func TestPasskeyJourney(t *testing.T) {
 
 	// Removed, it signs nobody in, though the authenticator still has it.
 	press(t, ctx, `form[action$="/remove"] button`)
+	// The confirmation page says what happens; only its button removes it.
+	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`main form input[name="confirmed"]`)))
+	mustSee(t, ctx, tr(t, "en", "confirmfirst.passkey_remove.title"))
+	checkPage(t, ctx, "passkey-remove-confirm")
+	press(t, ctx, `main form button.danger`)
 	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[data-passkey-register]`)))
 	if n := eval[int](t, ctx, `document.querySelectorAll("ul.passkeys li").length`); n != 0 {
 		t.Fatalf("%d passkeys listed after removing%s", n, saveFailure(t, ctx))

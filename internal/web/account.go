@@ -29,7 +29,7 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /profile", s.requireUser(s.saveProfile))
 	mux.HandleFunc("POST /profile/password", s.requireUser(s.changePassword))
 	mux.HandleFunc("POST /profile/tokens", s.requireUser(s.createToken))
-	mux.HandleFunc("POST /profile/tokens/{id}/revoke", s.requireUser(s.revokeToken))
+	mux.HandleFunc("POST /profile/tokens/{id}/revoke", s.requireUser(s.confirmFirst("token_revoke", s.mayRevokeToken, s.revokeToken)))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

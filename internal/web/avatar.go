@@ -15,7 +15,7 @@ import (
 func (s *Server) avatarRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /people/{id}/avatar", s.requireUser(s.avatar))
 	mux.HandleFunc("POST /profile/photo", s.requireUser(s.avatarUpload))
-	mux.HandleFunc("POST /profile/photo/delete", s.requireUser(s.avatarDelete))
+	mux.HandleFunc("POST /profile/photo/delete", s.requireUser(s.confirmFirst("photo_delete", nil, s.avatarDelete)))
 }
 
 // avatar serves a person's photo, or their initials drawn as SVG when they

@@ -21,7 +21,7 @@ func (s *Server) goalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /pairs/{id}/goals/{goal}", s.requireUser(s.goalShow))
 	mux.HandleFunc("POST /pairs/{id}/goals/{goal}", s.requireUser(s.goalUpdate))
 	mux.HandleFunc("POST /pairs/{id}/goals/{goal}/subgoals", s.requireUser(s.goalCreateSub))
-	mux.HandleFunc("POST /pairs/{id}/goals/{goal}/delete", s.requireUser(s.goalDelete))
+	mux.HandleFunc("POST /pairs/{id}/goals/{goal}/delete", s.requireUser(s.confirmFirst("goal_delete", s.mayDeleteGoal, s.goalDelete)))
 	mux.HandleFunc("POST /pairs/{id}/goals/{goal}/meetings", s.requireUser(s.goalLinkMeeting))
 	mux.HandleFunc("POST /pairs/{id}/goals/{goal}/meetings/{meeting}/unlink", s.requireUser(s.goalUnlinkMeeting))
 }

@@ -168,7 +168,7 @@ func TestGoalPagesRoleMatrix(t *testing.T) {
 			}
 			c.post(f.path("/goals"), goalForm("Intruder goal")).mustStatus(t, s.status)
 			c.post(f.path("/goals/%d", gid), url.Values{"version": {"1"}, "status": {"dropped"}}).mustStatus(t, s.status)
-			c.post(f.path("/goals/%d/delete", gid), url.Values{"version": {"1"}}).mustStatus(t, s.status)
+			c.post(f.path("/goals/%d/delete", gid), url.Values{"version": {"1"}, "confirmed": {"yes"}}).mustStatus(t, s.status)
 		}
 		if n := f.count(`SELECT COUNT(*) FROM goals`); n != 1 {
 			t.Fatalf("%d goals after strangers tried", n)
@@ -244,7 +244,7 @@ func TestGoalPagesWorkflow(t *testing.T) {
 		list.mustContain(t, `value="50"`, "Write the CV", "Apply to five places")
 
 		// Delete a sub-goal; the parent's history records it.
-		mentee.post(f.path("/goals/%d/delete", subID), url.Values{"version": {"2"}}).mustStatus(t, http.StatusSeeOther)
+		mentee.post(f.path("/goals/%d/delete", subID), url.Values{"version": {"2"}, "confirmed": {"yes"}}).mustStatus(t, http.StatusSeeOther)
 		mentee.get(f.path("/goals/%d", gid)).mustContain(t,
 			html.EscapeString(f.app.tr("en", "goal.history.sub_goal_removed", "who", "Mats Mentee", "old", "Write the CV")))
 
@@ -272,7 +272,7 @@ func TestGoalsFromAgreementAndLinks(t *testing.T) {
 		res := mentee.post(f.path("/goals/%d", gid), url.Values{"version": {"1"}, "title": {"Something else"}})
 		res.mustStatus(t, http.StatusUnprocessableEntity)
 		res.mustContain(t, html.EscapeString(f.app.tr("en", "goal.error.set_in_agreement")))
-		mentee.post(f.path("/goals/%d/delete", gid), url.Values{"version": {"1"}}).mustStatus(t, http.StatusConflict)
+		mentee.post(f.path("/goals/%d/delete", gid), url.Values{"version": {"1"}, "confirmed": {"yes"}}).mustStatus(t, http.StatusConflict)
 
 		// A meeting and an action item point at the goal; the goal page shows both.
 		mid := f.addMeeting(t, "goal-test-1@mentorskap", 7)

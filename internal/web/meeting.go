@@ -29,7 +29,7 @@ func (s *Server) meetingRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /calendar", s.requireUser(s.calendarPage))
 	mux.HandleFunc("POST /calendar/renew", s.requireUser(s.calendarRenew))
-	mux.HandleFunc("POST /calendar/revoke", s.requireUser(s.calendarRevoke))
+	mux.HandleFunc("POST /calendar/revoke", s.requireUser(s.confirmFirst("calendar_revoke", nil, s.calendarRevoke)))
 	// The feed is read by calendar applications, which cannot log in: the
 	// secret in the address is the key.
 	mux.HandleFunc("GET /calendar/{file}", s.calendarFeed)

@@ -360,7 +360,7 @@ func TestCalendarFeedPages(t *testing.T) {
 		}
 		mentee.post("/calendar/renew", nil).mustStatus(t, http.StatusOK)
 		anon.get(feed[1]).mustStatus(t, http.StatusNotFound)
-		mentee.post("/calendar/revoke", nil).mustStatus(t, http.StatusSeeOther)
+		mentee.post("/calendar/revoke", url.Values{"confirmed": {"yes"}}).mustStatus(t, http.StatusSeeOther)
 		mentee.get("/calendar").mustContain(t, app.tr("id", "calendar.revoked_flash"))
 		for _, p := range []string{"/calendar/nothing.ics", "/calendar/x", "/calendar/" + strings.Repeat("a", 43) + ".ics"} {
 			anon.get(p).mustStatus(t, http.StatusNotFound)

@@ -21,7 +21,7 @@ const passkeyCookie = "mentorskap_webauthn"
 func (s *Server) passkeyRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /profile/security/passkeys/options", s.requireUser(s.passkeyRegisterOptions))
 	mux.HandleFunc("POST /profile/security/passkeys", s.requireUser(s.passkeyRegister))
-	mux.HandleFunc("POST /profile/security/passkeys/{id}/remove", s.requireUser(s.passkeyRemove))
+	mux.HandleFunc("POST /profile/security/passkeys/{id}/remove", s.requireUser(s.confirmFirst("passkey_remove", s.mayRemovePasskey, s.passkeyRemove)))
 	mux.HandleFunc("POST /login/passkey/options", s.passkeyLoginOptions)
 	mux.HandleFunc("POST /login/passkey", s.passkeyLogin)
 	mux.HandleFunc("POST /login/code/passkey/options", s.passkeyFactorOptions)

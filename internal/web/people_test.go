@@ -202,7 +202,7 @@ func TestPeopleFirstHomeAvatarsAndAgenda(t *testing.T) {
 			t.Fatalf("revalidation by an outsider: %d", r.StatusCode)
 		}
 		f.mentorC.get("/profile").mustContain(t, nb.T("avatar.remove"))
-		f.mentorC.post("/profile/photo/delete", nil).mustStatus(t, http.StatusSeeOther)
+		f.mentorC.post("/profile/photo/delete", url.Values{"confirmed": {"yes"}}).mustStatus(t, http.StatusSeeOther)
 		if r := f.menteeC.get(avatar); r.Header.Get("Content-Type") != "image/svg+xml" {
 			t.Fatal("a removed photo is still served")
 		}

@@ -23,11 +23,11 @@ func (s *Server) ssoRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /login/oidc/{provider}", s.ssoStart)
 	mux.HandleFunc("GET /login/oidc/{provider}/callback", s.ssoCallback)
 	mux.HandleFunc("POST /profile/security/sso/{provider}/link", s.requireUser(s.ssoLink))
-	mux.HandleFunc("POST /profile/security/sso/{provider}/unlink", s.requireUser(s.ssoUnlink))
+	mux.HandleFunc("POST /profile/security/sso/{provider}/unlink", s.requireUser(s.confirmFirst("sso_unlink", s.mayUnlinkProvider, s.ssoUnlink)))
 	mux.HandleFunc("POST /profile/security/sso-only", s.requireUser(s.ssoOnly))
 	mux.HandleFunc("GET /admin/sso", s.requireUser(s.adminSSO))
 	mux.HandleFunc("POST /admin/sso", s.requireUser(s.adminSSOSave))
-	mux.HandleFunc("POST /admin/sso/{provider}/delete", s.requireUser(s.adminSSODelete))
+	mux.HandleFunc("POST /admin/sso/{provider}/delete", s.requireUser(s.confirmFirst("sso_provider_delete", s.mayDeleteProvider, s.adminSSODelete)))
 }
 
 func (s *Server) ssoRedirectURL(name string) string {

@@ -288,7 +288,7 @@ func TestSSOLinkTwoFactorAndSSOOnly(t *testing.T) {
 	pw := app.client().post("/login", url.Values{"email": {ada.Email}, "password": {"password-" + ada.Email}})
 	pw.mustStatus(t, http.StatusUnauthorized)
 	pw.mustContain(t, "logs in only through the organisation")
-	c.post("/profile/security/sso/mock/unlink", nil).mustStatus(t, http.StatusConflict)
+	c.post("/profile/security/sso/mock/unlink", url.Values{"confirmed": {"yes"}}).mustStatus(t, http.StatusConflict)
 	c.post("/profile/security/sso-only", url.Values{"sso_only": {"0"}}).mustStatus(t, http.StatusSeeOther)
 	app.login(ada.Email)
 
@@ -304,7 +304,7 @@ func TestSSOLinkTwoFactorAndSSOOnly(t *testing.T) {
 	tf.post("/login/code", url.Values{"code": {codes[0]}}).mustStatus(t, http.StatusSeeOther)
 	tf.get("/profile/security").mustContain(t, "Organisation login (Mock ID)")
 
-	c.post("/profile/security/sso/mock/unlink", nil).mustStatus(t, http.StatusSeeOther)
+	c.post("/profile/security/sso/mock/unlink", url.Values{"confirmed": {"yes"}}).mustStatus(t, http.StatusSeeOther)
 	if n := s.count(`SELECT COUNT(*) FROM oidc_identities`); n != 0 {
 		t.Fatalf("%d links left", n)
 	}

@@ -15,7 +15,7 @@ func (s *Server) webhookRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /programs/{id}/webhooks", s.requireAdmin(s.webhookPage))
 	mux.HandleFunc("POST /programs/{id}/webhooks", s.requireAdmin(s.webhookCreate))
 	mux.HandleFunc("POST /programs/{id}/webhooks/{hook}/rotate", s.requireAdmin(s.webhookRotate))
-	mux.HandleFunc("POST /programs/{id}/webhooks/{hook}/remove", s.requireAdmin(s.webhookRemove))
+	mux.HandleFunc("POST /programs/{id}/webhooks/{hook}/remove", s.requireAdmin(s.confirmFirst("webhook_remove", s.mayRemoveWebhook, s.webhookRemove)))
 }
 
 // webhookLogSize is how many deliveries the page shows per endpoint; the
