@@ -180,7 +180,7 @@ func TestPasskeyJourney(t *testing.T) {
 	// Removed, it signs nobody in, though the authenticator still has it.
 	press(t, ctx, `form[action$="/remove"] button`)
 	// The confirmation page says what happens; only its button removes it.
-	run(t, ctx, chromedp.WaitVisible(chromedp.CSS(`main form input[name="confirmed"]`)))
+	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`main form input[name="confirmed"]`)))
 	mustSee(t, ctx, tr(t, "en", "confirmfirst.passkey_remove.title"))
 	checkPage(t, ctx, "passkey-remove-confirm")
 	press(t, ctx, `main form button.danger`)

@@ -15,19 +15,7 @@ import (
 // sign-in log.
 func TestSignInJourney(t *testing.T) {
 	t.Parallel()
-	op, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer op.Shutdown()
-	cfg := op.Config()
-	s := startServerWith(t, "", []string{
-		"MENTORSKAP_OIDC_PROVIDERS=mock",
-		"MENTORSKAP_OIDC_MOCK_ISSUER=" + cfg.Issuer,
-		"MENTORSKAP_OIDC_MOCK_CLIENT_ID=" + cfg.ClientID,
-		"MENTORSKAP_OIDC_MOCK_SECRET=" + cfg.ClientSecret,
-		"MENTORSKAP_OIDC_MOCK_LABEL=Mock ID",
-	})
+	op, s := startServerWithProvider(t)
 	s.addUser(t, "admin@example.org", "Ada Admin", "admin", "admin-password-1")
 	s.addUser(t, "kari@example.org", "Kari Nordmann", "coordinator", "kari-password-1")
 	ctx := newBrowser(t)
@@ -91,19 +79,7 @@ func inLanguage(t *testing.T, ctx context.Context, lang string) {
 // made, and the person lands on the program's profile form.
 func TestInvitedWithProvider(t *testing.T) {
 	t.Parallel()
-	op, err := mockoidc.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer op.Shutdown()
-	cfg := op.Config()
-	s := startServerWith(t, "", []string{
-		"MENTORSKAP_OIDC_PROVIDERS=mock",
-		"MENTORSKAP_OIDC_MOCK_ISSUER=" + cfg.Issuer,
-		"MENTORSKAP_OIDC_MOCK_CLIENT_ID=" + cfg.ClientID,
-		"MENTORSKAP_OIDC_MOCK_SECRET=" + cfg.ClientSecret,
-		"MENTORSKAP_OIDC_MOCK_LABEL=Mock ID",
-	})
+	op, s := startServerWithProvider(t)
 	logins, password := seedDemo(t, s)
 	coord := newBrowser(t)
 	login(t, coord, s, pickLogin(t, logins, "coordinator").Email, password)
@@ -131,4 +107,24 @@ func TestInvitedWithProvider(t *testing.T) {
 	if !strings.Contains(body, "Mock ID") || !strings.Contains(body, "nora.nilsen@example.org") {
 		t.Fatalf("security page after taking the invitation with a provider:\n%s%s", body, saveFailure(t, nora))
 	}
+}
+
+// startServerWithProvider runs a real OpenID Provider (mockoidc) and a
+// server that offers it on the login page as "Mock ID".
+func startServerWithProvider(t *testing.T) (*mockoidc.MockOIDC, *server) {
+	t.Helper()
+	op, err := mockoidc.Run()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { op.Shutdown() })
+	cfg := op.Config()
+	s := startServerWith(t, "", []string{
+		"MENTORSKAP_OIDC_PROVIDERS=mock",
+		"MENTORSKAP_OIDC_MOCK_ISSUER=" + cfg.Issuer,
+		"MENTORSKAP_OIDC_MOCK_CLIENT_ID=" + cfg.ClientID,
+		"MENTORSKAP_OIDC_MOCK_SECRET=" + cfg.ClientSecret,
+		"MENTORSKAP_OIDC_MOCK_LABEL=Mock ID",
+	})
+	return op, s
 }

@@ -321,8 +321,12 @@ type Coordinator struct {
 
 // Coordinators lists the people who run a program.
 func Coordinators(ctx context.Context, q store.Q, programID int64) ([]Coordinator, error) {
-	rows, err := q.Query(ctx, `SELECT u.id, u.name, u.email FROM program_coordinators c
+	return queryCoordinators(ctx, q, `SELECT u.id, u.name, u.email FROM program_coordinators c
 		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.name, u.id`, programID)
+}
+
+func queryCoordinators(ctx context.Context, q store.Q, query string, args ...any) ([]Coordinator, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -346,24 +350,11 @@ func ContactsFor(ctx context.Context, q store.Q, viewer *account.User, programID
 	if viewer == nil {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, `SELECT u.id, u.name, u.email FROM program_coordinators c
+	return queryCoordinators(ctx, q, `SELECT u.id, u.name, u.email FROM program_coordinators c
 		JOIN users u ON u.id = c.user_id
 		WHERE c.program_id = ? AND (? OR EXISTS (SELECT 1 FROM program_coordinators x WHERE x.program_id = c.program_id AND x.user_id = ?)
 			OR EXISTS (SELECT 1 FROM participants x WHERE x.program_id = c.program_id AND x.user_id = ?))
 		ORDER BY u.name, u.id`, programID, viewer.IsAdmin(), viewer.ID, viewer.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Coordinator
-	for rows.Next() {
-		var c Coordinator
-		if err := rows.Scan(&c.UserID, &c.Name, &c.Email); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // AddCoordinator lets a coordinator share a program with another existing
