@@ -24,16 +24,8 @@ func (s *Service) RequestReset(ctx context.Context, email, ip, fallbackLang stri
 			Fields: map[string]errs.Msg{"email": {Key: "error.email_invalid"}}}
 	}
 	now := s.Clock.Now()
-	limits := []limit{{"reset:email:" + email, MaxResetsPerKey}}
-	if ip != "" {
-		limits = append(limits, limit{"reset:ip:" + ip, MaxResetsPerIP})
-	}
-	if _, err := reserve(ctx, s.DB, now, limits...); err != nil {
-		if e, ok := errs.As(err); ok && e.Kind == errs.TooMany {
-			msg := errs.Msg{Key: "forgot.error.throttled", Args: e.Args}
-			return &errs.Error{Kind: errs.TooMany, Key: msg.Key, Args: msg.Args, RetryAfter: e.RetryAfter,
-				Fields: map[string]errs.Msg{"email": msg}}
-		}
+	if err := reserveMailed(ctx, s.DB, now, limit{"reset:email:" + email, MaxResetsPerKey},
+		limit{"reset:ip:" + ip, MaxResetsPerIP}, ip, "forgot.error.throttled"); err != nil {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {

@@ -96,16 +96,8 @@ func (s *Service) RequestSignInLink(ctx context.Context, email, ip, fallbackLang
 			Fields: map[string]errs.Msg{"email": {Key: "error.email_invalid"}}}
 	}
 	now := s.Clock.Now()
-	limits := []limit{{linkKeyPrefix + email, MaxLinksPerKey}}
-	if ip != "" {
-		limits = append(limits, limit{linkIPKeyPrefix + ip, MaxLinksPerIP})
-	}
-	if _, err := reserve(ctx, s.DB, now, limits...); err != nil {
-		if e, ok := errs.As(err); ok && e.Kind == errs.TooMany {
-			msg := errs.Msg{Key: "signin.link.error.throttled", Args: e.Args}
-			return &errs.Error{Kind: errs.TooMany, Key: msg.Key, Args: msg.Args, RetryAfter: e.RetryAfter,
-				Fields: map[string]errs.Msg{"email": msg}}
-		}
+	if err := reserveMailed(ctx, s.DB, now, limit{linkKeyPrefix + email, MaxLinksPerKey},
+		limit{linkIPKeyPrefix + ip, MaxLinksPerIP}, ip, "signin.link.error.throttled"); err != nil {
 		return err
 	}
 	return s.DB.Tx(ctx, func(tx *store.Tx) error {

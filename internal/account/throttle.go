@@ -145,3 +145,21 @@ func ForgetAddress(ctx context.Context, q store.Q, email string) error {
 	_, err := q.Exec(ctx, `DELETE FROM login_failures WHERE key IN (?, ?, ?)`, "email:"+email, "reset:email:"+email, linkKeyPrefix+email)
 	return err
 }
+
+// reserveMailed takes one of the tries that an address typed (byEmail) and
+// the client (byIP, when ip is known) have for something sent by email: a
+// password reset or a sign-in link. Over the limit, the error is
+// throttledKey on the email field.
+func reserveMailed(ctx context.Context, db *store.DB, now time.Time, byEmail, byIP limit, ip, throttledKey string) error {
+	limits := []limit{byEmail}
+	if ip != "" {
+		limits = append(limits, byIP)
+	}
+	_, err := reserve(ctx, db, now, limits...)
+	if e, ok := errs.As(err); ok && e.Kind == errs.TooMany {
+		msg := errs.Msg{Key: throttledKey, Args: e.Args}
+		return &errs.Error{Kind: errs.TooMany, Key: msg.Key, Args: msg.Args, RetryAfter: e.RetryAfter,
+			Fields: map[string]errs.Msg{"email": msg}}
+	}
+	return err
+}
