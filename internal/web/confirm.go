@@ -6,6 +6,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
 
@@ -68,53 +69,52 @@ func (s *Server) programPair(r *http.Request) (*program.Program, *program.Pair, 
 }
 
 func (s *Server) confirmPairEnd(w http.ResponseWriter, r *http.Request) {
-	p, pair, err := s.programPair(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if !pair.Allows(s.Clock.Now(), program.ActEnd) {
-		s.fail(w, r, errs.E(errs.Conflict, "confirm.error.pair_ended"))
-		return
-	}
-	l := s.locale(r)
-	names := program.Names(append(append([]program.PairMember{}, pair.Mentors...), pair.Mentees...))
-	s.showConfirm(w, r, confirmData{
-		Program: p,
-		Title:   l.T("confirm.end.title"),
-		Subject: l.T("confirm.pair_subject", "mentors", program.Names(pair.Mentors), "mentees", program.Names(pair.Mentees)),
-		Happens: []string{l.T("confirm.end.happens_closed"), l.T("confirm.end.happens_meetings"), l.T("confirm.end.happens_record")},
-		Told:    []string{l.T("confirm.end.told", "names", names)},
-		Action:  programPath(p.ID) + "/pairs/" + strconv.FormatInt(pair.ID, 10) + "/end",
-		Submit:  l.T("pair.end"),
-		Back:    programPath(p.ID) + "/pairs",
-
-		ReturnMentees: len(pair.Mentees),
+	s.confirmPairAction(w, r, program.ActEnd, "confirm.error.pair_ended", func(l *i18n.Locale, p *program.Program, pair *program.Pair, names string) confirmData {
+		return confirmData{
+			Title:         l.T("confirm.end.title"),
+			Happens:       []string{l.T("confirm.end.happens_closed"), l.T("confirm.end.happens_meetings"), l.T("confirm.end.happens_record")},
+			Told:          []string{l.T("confirm.end.told", "names", names)},
+			Action:        programPath(p.ID) + "/pairs/" + strconv.FormatInt(pair.ID, 10) + "/end",
+			Submit:        l.T("pair.end"),
+			Back:          programPath(p.ID) + "/pairs",
+			ReturnMentees: len(pair.Mentees),
+		}
 	})
 }
 
 func (s *Server) confirmRematch(w http.ResponseWriter, r *http.Request) {
+	s.confirmPairAction(w, r, program.ActRematch, "chemistry.error.ended", func(l *i18n.Locale, p *program.Program, pair *program.Pair, names string) confirmData {
+		return confirmData{
+			Title:   l.T("confirm.rematch.title"),
+			Happens: []string{l.T("confirm.end.happens_closed"), l.T("confirm.rematch.happens_pool"), l.T("confirm.rematch.happens_exclude")},
+			Told:    []string{l.T("confirm.rematch.told", "names", names)},
+			Action:  programPath(p.ID) + "/chemistry/" + strconv.FormatInt(pair.ID, 10) + "/rematch",
+			Submit:  l.T("chemistry.rematch"),
+			Back:    evaluation.AlertsPath(p.ID),
+		}
+	})
+}
+
+// confirmPairAction shows the confirmation of act on a pair of the
+// coordinator's program, once the pair's stage allows it; page gives what
+// differs between ending and rematching, and names everyone in the pair.
+func (s *Server) confirmPairAction(w http.ResponseWriter, r *http.Request, act program.Action, refusedKey string,
+	page func(l *i18n.Locale, p *program.Program, pair *program.Pair, names string) confirmData) {
 	p, pair, err := s.programPair(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if !pair.Allows(s.Clock.Now(), program.ActRematch) {
-		s.fail(w, r, errs.E(errs.Conflict, "chemistry.error.ended"))
+	if !pair.Allows(s.Clock.Now(), act) {
+		s.fail(w, r, errs.E(errs.Conflict, refusedKey))
 		return
 	}
 	l := s.locale(r)
 	names := program.Names(append(append([]program.PairMember{}, pair.Mentors...), pair.Mentees...))
-	s.showConfirm(w, r, confirmData{
-		Program: p,
-		Title:   l.T("confirm.rematch.title"),
-		Subject: l.T("confirm.pair_subject", "mentors", program.Names(pair.Mentors), "mentees", program.Names(pair.Mentees)),
-		Happens: []string{l.T("confirm.end.happens_closed"), l.T("confirm.rematch.happens_pool"), l.T("confirm.rematch.happens_exclude")},
-		Told:    []string{l.T("confirm.rematch.told", "names", names)},
-		Action:  programPath(p.ID) + "/chemistry/" + strconv.FormatInt(pair.ID, 10) + "/rematch",
-		Submit:  l.T("chemistry.rematch"),
-		Back:    evaluation.AlertsPath(p.ID),
-	})
+	d := page(l, p, pair, names)
+	d.Program = p
+	d.Subject = l.T("confirm.pair_subject", "mentors", program.Names(pair.Mentors), "mentees", program.Names(pair.Mentees))
+	s.showConfirm(w, r, d)
 }
 
 func (s *Server) confirmDecline(w http.ResponseWriter, r *http.Request) {
