@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"math"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/brand"
 )
 
 // TestIconSet checks the icon function's markup: decorative icons are
@@ -182,26 +184,13 @@ func resolveColour(t *testing.T, tokens map[string]string, expr string, depth in
 	return rgb{}
 }
 
-// contrast is the WCAG 2 contrast ratio of two colours.
-func contrast(a, b rgb) float64 {
-	la, lb := luminance(a), luminance(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + .05) / (lb + .05)
-}
+// contrast is the WCAG 2 contrast ratio of two colours, by the brand's own
+// measure (the one that refuses an accent on save); channels mixed by
+// color-mix are rounded to the nearest of 256 levels, as a browser paints them.
+func contrast(a, b rgb) float64 { return brand.Contrast(a.hex(), b.hex()) }
 
-func luminance(c rgb) float64 {
-	var l [3]float64
-	for i, v := range c {
-		s := v / 255
-		if s <= .04045 {
-			l[i] = s / 12.92
-		} else {
-			l[i] = math.Pow((s+.055)/1.055, 2.4)
-		}
-	}
-	return .2126*l[0] + .7152*l[1] + .0722*l[2]
+func (c rgb) hex() string {
+	return fmt.Sprintf("#%02x%02x%02x", uint8(math.Round(c[0])), uint8(math.Round(c[1])), uint8(math.Round(c[2])))
 }
 
 // TestPagesShowIconsAndCurrentSection renders real pages through the
