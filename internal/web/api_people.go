@@ -403,9 +403,10 @@ func (s *Server) apiAccept(w http.ResponseWriter, r *http.Request, join bool) {
 
 // ---- a participant's own profile ----
 
-// profileInput is the whole profile: it replaces what was saved, as the
-// form does. Wishes are read from mentees only.
-type profileInput struct {
+// apiProfile is what a participant tells about themselves, as the API
+// reads it (the whole profile: it replaces what was saved, as the form does;
+// wishes are read from mentees only) and sends it inside a participant.
+type apiProfile struct {
 	Languages    []string  `json:"languages"`
 	Location     string    `json:"location"`
 	OnlineOK     bool      `json:"online_ok"`
@@ -422,6 +423,30 @@ type profileInput struct {
 	About        string    `json:"about"`
 	MeetingTimes []string  `json:"meeting_times"`
 	Wishes       apiWishes `json:"wishes"`
+}
+
+type profileInput = apiProfile
+
+func toAPIProfile(p *program.Participant) apiProfile {
+	return apiProfile{
+		Languages: nonNil(p.Languages), Location: p.Location, OnlineOK: p.OnlineOK, Field: p.Field,
+		Skills: p.Skills, Needs: p.Needs, Goals: p.Goals, Interests: p.Interests,
+		Education: p.Education, CareerStage: p.CareerStage, Availability: p.Availability,
+		Organisation: p.Organisation, Capacity: p.Capacity, About: p.About,
+		MeetingTimes: nonNil(p.MeetingTimes),
+		Wishes:       apiWishes{SameField: p.WishSameField, InPerson: p.WishInPerson, Language: p.WishLanguage, Stage: p.WishStage},
+	}
+}
+
+func (in apiProfile) domain() program.Profile {
+	return program.Profile{
+		Languages: in.Languages, Location: in.Location, OnlineOK: in.OnlineOK, Field: in.Field,
+		Skills: in.Skills, Needs: in.Needs, Goals: in.Goals, Interests: in.Interests, Education: in.Education,
+		CareerStage: in.CareerStage, Availability: in.Availability, Organisation: in.Organisation,
+		Capacity: in.Capacity, About: in.About, MeetingTimes: in.MeetingTimes,
+		WishSameField: in.Wishes.SameField, WishInPerson: in.Wishes.InPerson,
+		WishLanguage: in.Wishes.Language, WishStage: in.Wishes.Stage,
+	}
 }
 
 func (s *Server) apiMyProfile(w http.ResponseWriter, r *http.Request) {
@@ -448,14 +473,7 @@ func (s *Server) apiSaveMyProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	var part *program.Participant
 	if err == nil {
-		part, err = s.Programs.SaveProfile(r.Context(), user(r), id, program.Profile{
-			Languages: in.Languages, Location: in.Location, OnlineOK: in.OnlineOK, Field: in.Field,
-			Skills: in.Skills, Needs: in.Needs, Goals: in.Goals, Interests: in.Interests, Education: in.Education,
-			CareerStage: in.CareerStage, Availability: in.Availability, Organisation: in.Organisation,
-			Capacity: in.Capacity, About: in.About, MeetingTimes: in.MeetingTimes,
-			WishSameField: in.Wishes.SameField, WishInPerson: in.Wishes.InPerson,
-			WishLanguage: in.Wishes.Language, WishStage: in.Wishes.Stage,
-		})
+		part, err = s.Programs.SaveProfile(r.Context(), user(r), id, in.domain())
 	}
 	if err != nil {
 		s.fail(w, r, renameFields(err, profileFieldNames))

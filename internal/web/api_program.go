@@ -248,31 +248,16 @@ func (s *Server) programView(r *http.Request, p *program.Program, role program.R
 
 // apiParticipant is a participant with the profile coordinators match on.
 type apiParticipant struct {
-	UserID       int64      `json:"user_id"`
-	Name         string     `json:"name"`
-	Email        string     `json:"email"`
-	Role         string     `json:"role"`
-	Status       string     `json:"status"`
-	Languages    []string   `json:"languages"`
-	Location     string     `json:"location"`
-	OnlineOK     bool       `json:"online_ok"`
-	Field        string     `json:"field"`
-	Skills       string     `json:"skills"`
-	Needs        string     `json:"needs"`
-	Goals        string     `json:"goals"`
-	Interests    string     `json:"interests"`
-	Education    string     `json:"education"`
-	CareerStage  string     `json:"career_stage"`
-	Availability string     `json:"availability"`
-	Organisation string     `json:"organisation"`
-	Capacity     int        `json:"capacity"`
-	About        string     `json:"about"`
-	MeetingTimes []string   `json:"meeting_times"`
-	Timezone     string     `json:"timezone"`
-	Wishes       apiWishes  `json:"wishes"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	DecidedAt    *time.Time `json:"decided_at"`
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Role   string `json:"role"`
+	Status string `json:"status"`
+	apiProfile
+	Timezone  string     `json:"timezone"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	DecidedAt *time.Time `json:"decided_at"`
 }
 
 // apiWishes are what a mentee asks of their mentor; matching scores them.
@@ -286,12 +271,7 @@ type apiWishes struct {
 func toAPIParticipant(p *program.Participant) apiParticipant {
 	return apiParticipant{
 		UserID: p.UserID, Name: p.Name, Email: p.Email, Role: p.Role, Status: p.Status,
-		Languages: nonNil(p.Languages), Location: p.Location, OnlineOK: p.OnlineOK, Field: p.Field,
-		Skills: p.Skills, Needs: p.Needs, Goals: p.Goals, Interests: p.Interests,
-		Education: p.Education, CareerStage: p.CareerStage, Availability: p.Availability,
-		Organisation: p.Organisation, Capacity: p.Capacity, About: p.About,
-		MeetingTimes: nonNil(p.MeetingTimes), Timezone: p.Timezone,
-		Wishes:    apiWishes{SameField: p.WishSameField, InPerson: p.WishInPerson, Language: p.WishLanguage, Stage: p.WishStage},
+		apiProfile: toAPIProfile(p), Timezone: p.Timezone,
 		CreatedAt: p.CreatedAt.UTC(), UpdatedAt: p.UpdatedAt.UTC(), DecidedAt: apiUTC(p.DecidedAt),
 	}
 }
