@@ -113,8 +113,11 @@ func useCrawlLanguage(t *testing.T, ctx context.Context, s *server) {
 	}
 	langJSON, _ := json.Marshal(lang)
 	run(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitReady(chromedp.CSS("#lang-switch")))
-	eval[chromedp.Void](t, ctx, `(() => { const s = document.getElementById('lang-switch'); s.value = `+string(langJSON)+`; s.form.submit(); })()`)
-	run(t, ctx, chromedp.WaitReady(chromedp.CSS(`html[lang=`+string(langJSON)+`]`)))
+	// The old page is marked, so that the wait below ends on the page the
+	// form brings (a person already in lang would otherwise match at once,
+	// and the next navigation would abort the form's).
+	eval[chromedp.Void](t, ctx, `(() => { window.__beforeLang = true; const s = document.getElementById('lang-switch'); s.value = `+string(langJSON)+`; s.form.submit(); })()`)
+	run(t, ctx, chromedp.Poll[chromedp.Void](`!window.__beforeLang && document.readyState === 'complete' && document.documentElement.lang === `+string(langJSON)))
 }
 
 // TestNarrowTextCheck shows the check itself at work, on pages written
