@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -117,7 +118,15 @@ func useCrawlLanguage(t *testing.T, ctx context.Context, s *server) {
 	// form brings (a person already in lang would otherwise match at once,
 	// and the next navigation would abort the form's).
 	eval[chromedp.Void](t, ctx, `(() => { window.__beforeLang = true; const s = document.getElementById('lang-switch'); s.value = `+string(langJSON)+`; s.form.submit(); })()`)
-	run(t, ctx, chromedp.Poll[chromedp.Void](`!window.__beforeLang && document.readyState === 'complete' && document.documentElement.lang === `+string(langJSON)))
+	// Asked from Go, not polled in the page: the navigation ends any
+	// script running in the old one.
+	ready := `!window.__beforeLang && document.readyState === 'complete' && document.documentElement.lang === ` + string(langJSON)
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](ready)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatalf("the page never came back in %s%s", lang, saveFailure(t, ctx))
 }
 
 // TestNarrowTextCheck shows the check itself at work, on pages written

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"mentorskap/internal/account"
@@ -45,5 +46,19 @@ func TestConfirmFirst(t *testing.T) {
 	kari.post(path, url.Values{"confirmed": {"yes"}}).mustStatus(t, http.StatusSeeOther)
 	if after, _ := app.srv.Accounts.Tokens(context.Background(), u.ID); len(after) != 0 {
 		t.Fatalf("the confirmed POST left %d tokens", len(after))
+	}
+}
+
+// The SSO settings page gives the redirect address to register at a
+// provider, whole, before any provider exists.
+func TestAdminSSOShowsRedirectAddress(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	app.addUser("ada@example.org", "Ada", account.RoleAdmin, "en")
+	res := app.login("ada@example.org").get("/admin/sso")
+	res.mustStatus(t, http.StatusOK)
+	res.mustContain(t, "http://mentorskap.test/login/oidc/NAME/callback")
+	if strings.Contains(res.Body, "oidc//") {
+		t.Fatalf("a malformed redirect address:\n%s", res.Body)
 	}
 }

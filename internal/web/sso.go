@@ -264,13 +264,13 @@ func (s *Server) ssoOnly(w http.ResponseWriter, r *http.Request) {
 
 type adminSSOData struct {
 	Providers []account.OIDCProvider
-	Callback  string // the redirect address to register at each provider, with {name}
+	Callback  string // the redirect address to register, up to the provider's name (the page adds "NAME/callback")
 	Edit      string // the provider whose form is open
 }
 
 func (s *Server) adminSSOData(r *http.Request) (adminSSOData, error) {
 	ps, err := s.Accounts.AllProviders(r.Context())
-	return adminSSOData{Providers: ps, Callback: s.ssoRedirectURL("")}, err
+	return adminSSOData{Providers: ps, Callback: strings.TrimSuffix(s.ssoRedirectURL(""), "/callback")}, err
 }
 
 func (s *Server) adminSSO(w http.ResponseWriter, r *http.Request) {
