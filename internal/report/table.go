@@ -1,0 +1,31 @@
+// Package report builds the funder report of a program: what happened in a
+// chosen period, as counts that never name anyone.
+package report
+
+import (
+	"context"
+	"time"
+)
+
+// Count is one line of a report table: a label in the reader's language and
+// how many people (or meetings, or events) it counts.
+type Count struct {
+	Label string
+	N     int
+}
+
+// Table is one section of the report, already in the reader's language.
+// Features outside this package (custom questions, events, outcome
+// follow-up) contribute theirs through a Source.
+type Table struct {
+	Title  string
+	Note   string // one sentence under the title, may be empty
+	Counts []Count
+	// People marks counts of people by a trait: those below the
+	// suppression threshold are hidden so that no one can be recognised.
+	People bool
+}
+
+// Source contributes tables to the report of programID for the period
+// [from, to), written in lang (en, nb, sv or id).
+type Source func(ctx context.Context, programID int64, from, to time.Time, lang string) ([]Table, error)
