@@ -152,21 +152,21 @@ func (e *env) spring(coord *account.User) *program.Program {
 func (e *env) programCounts(id int64) map[string]int {
 	out := map[string]int{}
 	for name, q := range map[string]string{
-		"participants":    `SELECT COUNT(*) FROM participants WHERE program_id = ?`,
-		"invitations":     `SELECT COUNT(*) FROM invitations WHERE program_id = ?`,
-		"pairs":           `SELECT COUNT(*) FROM pairs WHERE program_id = ?`,
-		"goals":           `SELECT COUNT(*) FROM goals g JOIN pairs p ON p.id = g.pair_id WHERE p.program_id = ?`,
-		"exclusions":      `SELECT COUNT(*) FROM matching_exclusions WHERE program_id = ?`,
-		"coordinators":    `SELECT COUNT(*) FROM program_coordinators WHERE program_id = ?`,
-		"live questions":  `SELECT COUNT(*) FROM evaluation_questions WHERE program_id = ? AND removed_at IS NULL`,
-		"removed":         `SELECT COUNT(*) FROM evaluation_questions WHERE program_id = ? AND removed_at IS NOT NULL`,
-		"plan items":      `SELECT COUNT(*) FROM meeting_plan_items WHERE program_id = ?`,
-		"weights":         `SELECT COUNT(*) FROM matching_weights WHERE program_id = ?`,
-		"role names":      `SELECT COUNT(*) FROM program_role_names WHERE program_id = ?`,
-		"agreement":       `SELECT COUNT(*) FROM agreement_templates WHERE program_id = ?`,
-		"share text":      `SELECT COUNT(*) FROM evaluation_settings WHERE program_id = ? AND share_text = TRUE`,
-		"self match":      `SELECT COUNT(*) FROM matching_settings WHERE program_id = ? AND self_match = TRUE AND suggestions = 3`,
-		"retention 24":    `SELECT COUNT(*) FROM programs WHERE id = ? AND retention_months = 24`,
+		"participants":   `SELECT COUNT(*) FROM participants WHERE program_id = ?`,
+		"invitations":    `SELECT COUNT(*) FROM invitations WHERE program_id = ?`,
+		"pairs":          `SELECT COUNT(*) FROM pairs WHERE program_id = ?`,
+		"goals":          `SELECT COUNT(*) FROM goals g JOIN pairs p ON p.id = g.pair_id WHERE p.program_id = ?`,
+		"exclusions":     `SELECT COUNT(*) FROM matching_exclusions WHERE program_id = ?`,
+		"coordinators":   `SELECT COUNT(*) FROM program_coordinators WHERE program_id = ?`,
+		"live questions": `SELECT COUNT(*) FROM evaluation_questions WHERE program_id = ? AND removed_at IS NULL`,
+		"removed":        `SELECT COUNT(*) FROM evaluation_questions WHERE program_id = ? AND removed_at IS NOT NULL`,
+		"plan items":     `SELECT COUNT(*) FROM meeting_plan_items WHERE program_id = ?`,
+		"weights":        `SELECT COUNT(*) FROM matching_weights WHERE program_id = ?`,
+		"role names":     `SELECT COUNT(*) FROM program_role_names WHERE program_id = ?`,
+		"agreement":      `SELECT COUNT(*) FROM agreement_templates WHERE program_id = ?`,
+		"share text":     `SELECT COUNT(*) FROM evaluation_settings WHERE program_id = ? AND share_text = TRUE`,
+		"self match":     `SELECT COUNT(*) FROM matching_settings WHERE program_id = ? AND self_match = TRUE AND suggestions = 3`,
+		"retention 24":   `SELECT COUNT(*) FROM programs WHERE id = ? AND retention_months = 24`,
 	} {
 		out[name] = e.count(q, id)
 	}

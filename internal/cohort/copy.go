@@ -251,10 +251,10 @@ func copyEvaluation(ctx context.Context, tx *store.Tx, from, to int64) error {
 		return err
 	}
 	type question struct {
-		id                 int64
-		kind, qtype        string
-		options, position  int
-		created            time.Time
+		id                int64
+		kind, qtype       string
+		options, position int
+		created           time.Time
 	}
 	var qs []question
 	for rows.Next() {

@@ -28,16 +28,16 @@ import (
 // one saved from a program holds its texts in that program's language.
 // Parts left out (nil) mean the built-in defaults, as for a new program.
 type Blueprint struct {
-	Months            int  `json:"months,omitempty"` // length; Days when Months is 0
-	Days              int  `json:"days,omitempty"`
-	MinMeetings       int  `json:"min_meetings"`
-	MaxGapDays        int  `json:"max_gap_days"`
-	MeetingMinMinutes int  `json:"meeting_min_minutes"`
-	MeetingMaxMinutes int  `json:"meeting_max_minutes"`
-	MessagesAllowed   bool `json:"messages_allowed"`
-	EvalFollowup      bool `json:"eval_followup"`
-	EvalMidpoint      bool `json:"eval_midpoint"`
-	EvalFinal         bool `json:"eval_final"`
+	Months            int    `json:"months,omitempty"` // length; Days when Months is 0
+	Days              int    `json:"days,omitempty"`
+	MinMeetings       int    `json:"min_meetings"`
+	MaxGapDays        int    `json:"max_gap_days"`
+	MeetingMinMinutes int    `json:"meeting_min_minutes"`
+	MeetingMaxMinutes int    `json:"meeting_max_minutes"`
+	MessagesAllowed   bool   `json:"messages_allowed"`
+	EvalFollowup      bool   `json:"eval_followup"`
+	EvalMidpoint      bool   `json:"eval_midpoint"`
+	EvalFinal         bool   `json:"eval_final"`
 	JoinRole          string `json:"join_role,omitempty"`
 	RetentionMonths   int    `json:"retention_months,omitempty"`
 
@@ -50,7 +50,7 @@ type Blueprint struct {
 
 	// Agreement is a whole agreement template (saved templates); a built-in
 	// template instead adds Prep questions to the default ones.
-	Agreement *agreement.Template `json:"agreement,omitempty"`
+	Agreement *agreement.Template  `json:"agreement,omitempty"`
 	Prep      []agreement.Question `json:"prep,omitempty"`
 
 	// Plans is language → the meeting plan and libraries; a list left
