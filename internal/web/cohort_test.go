@@ -25,6 +25,25 @@ func init() {
 	} {
 		pageToAPI[page] = api
 	}
+	// Who may use them (confidential_test.go). A template's key fills in
+	// as the built-in "study", which cannot be removed: "refused".
+	for route, class := range map[string]string{
+		"GET /programs/{id}/copy": "coord", "POST /programs/{id}/copy": "coord",
+		"GET /programs/new/template/{key}": "creator", "POST /programs/new/template/{key}": "creator",
+		"GET /programs/{id}/save-template": "admin", "POST /programs/{id}/save-template": "admin",
+		"POST /program-templates/{template}/delete": "refused",
+	} {
+		confidentialRoutes[route] = class
+	}
+	for route, class := range map[string]string{
+		"POST /api/v1/programs/{programID}/copy":                "coord",
+		"GET /api/v1/program-templates":                         "creator",
+		"POST /api/v1/program-templates/{templateKey}/programs": "creator",
+		"POST /api/v1/programs/{programID}/template":            "admin",
+		"DELETE /api/v1/program-templates/{templateKey}":        "refused",
+	} {
+		confidentialAPI[route] = class
+	}
 }
 
 func (a *testApp) countPrograms() int {
