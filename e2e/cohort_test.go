@@ -35,10 +35,12 @@ func TestCohortJourney(t *testing.T) {
 	// The create-program page offers the copy first.
 	open(t, cb, s, "/programs/new", "main h1")
 	checkPage(t, cb, "create program with choices")
+	shot(t, cb, "create program with choices")
 	mustSee(t, cb, tr(t, lang, "cohort.chooser.title"), tr(t, lang, "cohort.chooser.copy_one", "name", sourceName))
 	press(t, cb, `main a[href="/programs/`+source+`/copy"]`)
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`#f-start`)))
 	checkPage(t, cb, "copy a program")
+	shot(t, cb, "copy a program")
 	mustSee(t, cb, tr(t, lang, "cohort.copy.what_title"))
 
 	// Empty name: a clear message, nothing made.
@@ -60,6 +62,7 @@ func TestCohortJourney(t *testing.T) {
 	mustSee(t, cb, "Ny i arbeidslivet, våren 2027", tr(t, lang, "cohort.copied"))
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`#h-launch`)))
 	checkPage(t, cb, "the copy's checklist")
+	shot(t, cb, "the copy's checklist")
 	if got := s.queryString(t, `SELECT start_date FROM programs WHERE id = ?`, copyID); got != "2027-01-11" {
 		t.Errorf("the copy starts %s", got)
 	}
@@ -87,6 +90,7 @@ func TestCohortJourney(t *testing.T) {
 	press(t, cb, `main a[href="/programs/new/template/study"]`)
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`#f-name`)))
 	checkPage(t, cb, "program from a template")
+	shot(t, cb, "program from a template")
 	fill(t, cb, "#f-name", "Studenter og næringsliv 2027")
 	fill(t, cb, "#f-start", "2027-02-01")
 	submit(t, cb, `main form[action="/programs/new/template/study"] button.primary`)
@@ -104,6 +108,7 @@ func TestCohortJourney(t *testing.T) {
 	press(t, ab, `main a[href="/programs/`+source+`/save-template"]`)
 	run(t, ab, chromedp.WaitVisible(chromedp.CSS(`#f-description`)))
 	checkPage(t, ab, "save as template")
+	shot(t, ab, "save as template")
 	fill(t, ab, "#f-name", "Vår jobbmentormal")
 	submit(t, ab, `main form[action$="/save-template"] button.primary`)
 	mustSee(t, ab, tr(t, alang, "cohort.template_saved"), "Vår jobbmentormal")
@@ -117,6 +122,7 @@ func TestCohortJourney(t *testing.T) {
 	run(t, ab, chromedp.WaitReady(chromedp.CSS(`main input[name="confirmed"]`)))
 	mustSee(t, ab, tr(t, alang, "confirmfirst.template_delete.title"))
 	checkPage(t, ab, "remove a template: confirm")
+	shot(t, ab, "remove a template: confirm")
 	submit(t, ab, `main form[action="/program-templates/`+tid+`/delete"] button`)
 	mustSee(t, ab, tr(t, alang, "cohort.template_deleted"))
 	if n := s.queryString(t, `SELECT COUNT(*) FROM program_templates`); n != "0" {
