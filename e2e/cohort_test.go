@@ -113,6 +113,7 @@ func TestCohortJourney(t *testing.T) {
 	submit(t, ab, `main form[action$="/save-template"] button.primary`)
 	mustSee(t, ab, tr(t, alang, "cohort.template_saved"), "Vår jobbmentormal")
 	tid := s.queryString(t, `SELECT id FROM program_templates`)
+	checkPage(t, ab, "create program with a saved template")
 
 	open(t, cb, s, "/programs/new", "main h1")
 	mustSee(t, cb, "Vår jobbmentormal")

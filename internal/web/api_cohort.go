@@ -149,12 +149,13 @@ func (s *Server) apiSaveTemplate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !user(r).IsAdmin() {
-		// A coordinator learns no more than the page tells them.
-		_, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
-		if err == nil {
-			_, err = s.cohorts().SaveTemplate(r.Context(), user(r), id, cohort.SaveInput{})
+		// The program's coordinators learn that only administrators may;
+		// anyone else learns nothing about the program.
+		if _, err := s.Programs.RequireCoordinator(r.Context(), user(r), id); err != nil {
+			s.fail(w, r, err)
+			return
 		}
-		s.fail(w, r, err)
+		s.fail(w, r, errs.E(errs.Forbidden, "cohort.error.admin_only"))
 		return
 	}
 	var in apiSaveTemplateInput
