@@ -63,6 +63,9 @@ type Step func(ctx context.Context, tx *store.Tx, from, to int64) error
 //   - audit_log, jobs, outbox, idempotency_keys: history, not definition;
 //     programs.retention_purged_at likewise.
 //   - brand is the installation's, not a program's.
+//
+// TestEveryProgramTableDecided fails when a table with a program_id is
+// added without a decision here and in its programTables.
 
 // Steps lists the copy steps in the order they run.
 func Steps() []Step {
