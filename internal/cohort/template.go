@@ -191,7 +191,7 @@ func textIn(m map[string]string, lang string) string {
 // Limits on what an administrator names a saved template.
 const (
 	MaxTemplateName        = 200
-	MaxTemplateDescription = 1000
+	MaxTemplateDescription = program.MaxTextLen
 )
 
 // Templates lists the built-in templates, with their texts in lang, and
