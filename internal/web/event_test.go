@@ -26,7 +26,7 @@ func TestEventPages(t *testing.T) {
 	date := f.app.clock.Now().AddDate(0, 0, 4).Format("2006-01-02")
 
 	f.cCoord.get(base).mustContain(t, "/events/new")
-	f.cCoord.get(base + "/new").mustStatus(t, http.StatusOK)
+	f.cCoord.get(base+"/new").mustStatus(t, http.StatusOK)
 	bad := eventForm(date)
 	bad.Set("end", "16:00")
 	bad.Set("capacity", "many")
@@ -63,17 +63,17 @@ func TestEventPages(t *testing.T) {
 	f.cMentee.post(path+"/edit", eventForm(date)).mustStatus(t, http.StatusForbidden)
 
 	// Editing keeps the form's values and tells people.
-	f.cCoord.get(path + "/edit").mustContain(t, `value="Rådhuset"`)
+	f.cCoord.get(path+"/edit").mustContain(t, `value="Rådhuset"`)
 	change := eventForm(date)
 	change.Set("capacity", "2")
 	f.cCoord.post(path+"/edit", change).mustStatus(t, http.StatusSeeOther)
 	f.cOther.get(path).mustContain(t, "Du kommer.")
 
 	// After the event: attendance.
-	f.cCoord.get(path + "/attendance").mustContain(t, "når arrangementet har begynt")
+	f.cCoord.get(path+"/attendance").mustContain(t, "når arrangementet har begynt")
 	f.app.clock.Advance(5 * 24 * time.Hour)
 	f.cCoord, f.cMentee = f.app.login(f.coord.Email), f.app.login(f.mentee.Email) // the sessions have run out
-	f.cCoord.get(path + "/attendance").mustContain(t, `name="attended"`)
+	f.cCoord.get(path+"/attendance").mustContain(t, `name="attended"`)
 	f.cCoord.post(path+"/attendance", url.Values{"attended": {pid(f.mentee.ID)}}).mustStatus(t, http.StatusSeeOther)
 	f.cCoord.get(path).mustContain(t, "1 person kom.")
 	f.cMentee.post(path+"/attendance", url.Values{"attended": {pid(f.mentee.ID)}}).mustStatus(t, http.StatusForbidden)
