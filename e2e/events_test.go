@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,12 +22,25 @@ func TestJourneyEvents(t *testing.T) {
 	coord := pickLogin(t, logins, "coordinator")
 	mentee := pickLogin(t, logins, "mentee", "paired with", "meetings")
 
+	// In English, or in MENTORSKAP_E2E_LANG to look at the pages in
+	// another language.
+	lang := os.Getenv("MENTORSKAP_E2E_LANG")
+	if lang == "" {
+		lang = "en"
+	}
+	inLang := func(b context.Context) {
+		if lang == "en" {
+			inEnglish(t, b)
+		} else {
+			useCrawlLanguage(t, b, s)
+		}
+	}
 	cb := newBrowser(t)
 	login(t, cb, s, coord.Email, password)
-	inEnglish(t, cb)
+	inLang(cb)
 	eb := newBrowser(t)
 	login(t, eb, s, mentee.Email, password)
-	inEnglish(t, eb)
+	inLang(eb)
 
 	// From the program's page to its events, and the form.
 	run(t, cb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
@@ -34,7 +49,7 @@ func TestJourneyEvents(t *testing.T) {
 	programPath := eval[string](t, cb, `location.pathname`)
 	press(t, cb, `main a[href="`+programPath+`/events"]`)
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main a[href$="/events/new"]`)))
-	mustSee(t, cb, "Plan the kick-off first")
+	mustSee(t, cb, tr(t, lang, "event.list_title"))
 	shot(t, cb, "events-empty")
 	checkPage(t, cb, "events-empty")
 	press(t, cb, `main a[href="`+programPath+`/events/new"]`)
@@ -54,7 +69,7 @@ func TestJourneyEvents(t *testing.T) {
 	press(t, cb, `#f-audience-mentees`)
 	shot(t, cb, "event-form-filled")
 	submit(t, cb, `form[action="`+programPath+`/events"] button.primary`)
-	mustSee(t, cb, "The event is planned", "Spring kick-off", "Town hall, room 2")
+	mustSee(t, cb, tr(t, lang, "event.created"), "Spring kick-off", "Town hall, room 2")
 	eventPath := eval[string](t, cb, `location.pathname`)
 	if !strings.HasPrefix(eventPath, programPath+"/events/") {
 		t.Fatalf("after planning, the coordinator is at %s", eventPath)
@@ -75,7 +90,7 @@ func TestJourneyEvents(t *testing.T) {
 
 	// On her start page, then on the event's page: yes.
 	run(t, eb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#h-events")))
-	mustSee(t, eb, "Coming events", "Spring kick-off", "Open it to answer")
+	mustSee(t, eb, tr(t, lang, "event.home_title"), "Spring kick-off", tr(t, lang, "event.home_answer"))
 	press(t, eb, `#h-events ~ ul a[href="`+eventPath+`"]`)
 	run(t, eb, chromedp.WaitVisible(chromedp.CSS(`#f-response-yes`)))
 	if got := eval[string](t, eb, `location.href`); got != link {
@@ -84,12 +99,12 @@ func TestJourneyEvents(t *testing.T) {
 	checkPage(t, eb, "event-mentee")
 	press(t, eb, `#f-response-yes`)
 	submit(t, eb, `form[action="`+eventPath+`/rsvp"] button.primary`)
-	mustSee(t, eb, "your answer is saved", "You are coming.")
+	mustSee(t, eb, tr(t, lang, "event.answered"), tr(t, lang, "event.mine.yes"))
 	shot(t, eb, "event-mentee-yes")
 
 	// The coordinator sees her answer.
 	run(t, cb, chromedp.Navigate(s.URL+eventPath), chromedp.WaitVisible(chromedp.CSS("#h-people")))
-	mustSee(t, cb, "1 coming", mentee.Name)
+	mustSee(t, cb, catalogN(t, lang, "event.count_yes", 1), mentee.Name)
 
 	// The event takes place (time is moved, not waited for) and the
 	// coordinator marks who came.
@@ -104,5 +119,12 @@ func TestJourneyEvents(t *testing.T) {
 	menteeID := s.queryString(t, `SELECT id FROM users WHERE lower(email) = lower(?)`, mentee.Email)
 	press(t, cb, `#f-attended-`+menteeID)
 	submit(t, cb, `form[action="`+eventPath+`/attendance"] button.primary`)
-	mustSee(t, cb, "Attendance is saved", "1 person came.")
+	mustSee(t, cb, tr(t, lang, "event.attendance_saved"), catalogN(t, lang, "event.attended_count", 1))
+}
+
+// catalogN is the product's plural text for n in lang.
+func catalogN(t *testing.T, lang, key string, n int) string {
+	t.Helper()
+	tr(t, lang, key) // loads the catalog and checks the key
+	return catalog.Locale(lang).N(key, n)
 }

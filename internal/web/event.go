@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/event"
@@ -161,6 +162,16 @@ type eventShowData struct {
 	*event.Detail
 	Answers []string
 	Started bool
+}
+
+// Ends says when the event ends for a reader in tz: the clock time alone
+// on the day it starts, the date too when it runs over.
+func (d eventShowData) Ends(l *i18n.Locale, tz string) string {
+	s, e := i18n.In(d.Event.StartsAt, tz), i18n.In(d.Event.EndsAt, tz)
+	if s.Format(time.DateOnly) == e.Format(time.DateOnly) {
+		return l.Time(e)
+	}
+	return l.DateTime(d.Event.EndsAt, tz)
 }
 
 // eventICS is the event's calendar file, for anyone who may see the event.
