@@ -208,11 +208,6 @@ func (s *Service) MayCancel(ctx context.Context, actor *account.User, programID,
 // on the waiting list; a yes given up lets the first in line in. Answers
 // close when the event begins.
 func (s *Service) Respond(ctx context.Context, actor *account.User, programID, eventID int64, response string) (*Detail, error) {
-	if response != Yes && response != No && response != Maybe {
-		var v errs.Validation
-		v.Add("response", "event.error.response")
-		return nil, v.Err()
-	}
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		v, err := viewer(ctx, tx, actor, programID)
 		if err != nil {
@@ -227,6 +222,11 @@ func (s *Service) Respond(ctx context.Context, actor *account.User, programID, e
 		}
 		if v.Coordinator && v.Role == "" {
 			return errs.E(errs.Forbidden, "event.error.participants_answer")
+		}
+		if response != Yes && response != No && response != Maybe {
+			var v errs.Validation
+			v.Add("response", "event.error.response")
+			return v.Err()
 		}
 		now := s.Clock.Now().UTC()
 		if e.Cancelled() {

@@ -100,3 +100,36 @@ func TestEventCancelConfirmsFirst(t *testing.T) {
 		t.Errorf("%d cancellation emails to the mentee who said yes", n)
 	}
 }
+
+// Who may use each event route, for TestConfidentialityMatrix: the
+// program's people see its events (the scene's event is for everyone),
+// coordinators plan and mark them, participants answer.
+func init() {
+	for route, class := range map[string]string{
+		"GET /programs/{id}/events":                     "program",
+		"GET /programs/{id}/events/new":                 "coord",
+		"POST /programs/{id}/events":                    "coord",
+		"GET /programs/{id}/events/{event}":             "program",
+		"GET /programs/{id}/events/{event}/event.ics":   "program",
+		"GET /programs/{id}/events/{event}/edit":        "coord",
+		"POST /programs/{id}/events/{event}/edit":       "coord",
+		"POST /programs/{id}/events/{event}/cancel":     "coord",
+		"POST /programs/{id}/events/{event}/rsvp":       "participant",
+		"GET /programs/{id}/events/{event}/attendance":  "coord",
+		"POST /programs/{id}/events/{event}/attendance": "coord",
+	} {
+		confidentialRoutes[route] = class
+	}
+	for route, class := range map[string]string{
+		"GET /api/v1/programs/{programID}/events":                      "program",
+		"POST /api/v1/programs/{programID}/events":                     "coord",
+		"GET /api/v1/programs/{programID}/events/{eventID}":            "program",
+		"PUT /api/v1/programs/{programID}/events/{eventID}":            "coord",
+		"POST /api/v1/programs/{programID}/events/{eventID}/cancel":    "coord",
+		"PUT /api/v1/programs/{programID}/events/{eventID}/response":   "participant",
+		"GET /api/v1/programs/{programID}/events/{eventID}/attendance": "coord",
+		"PUT /api/v1/programs/{programID}/events/{eventID}/attendance": "coord",
+	} {
+		confidentialAPI[route] = class
+	}
+}
