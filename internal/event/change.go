@@ -64,8 +64,8 @@ func (s *Service) Create(ctx context.Context, actor *account.User, programID int
 
 // changeable loads an event a coordinator may still change at now: not
 // called off and not begun.
-func changeable(ctx context.Context, tx *store.Tx, programID, eventID int64, now time.Time) (*Event, error) {
-	e, err := load(ctx, tx, programID, eventID, true)
+func changeable(ctx context.Context, q store.Q, programID, eventID int64, now time.Time, lock bool) (*Event, error) {
+	e, err := load(ctx, q, programID, eventID, lock)
 	if err != nil {
 		return nil, err
 	}
@@ -92,7 +92,7 @@ func (s *Service) Update(ctx context.Context, actor *account.User, programID, ev
 			return err
 		}
 		now := s.Clock.Now().UTC()
-		old, err := changeable(ctx, tx, programID, eventID, now)
+		old, err := changeable(ctx, tx, programID, eventID, now, true)
 		if err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, programID, ev
 			return err
 		}
 		now := s.Clock.Now().UTC()
-		if _, err := changeable(ctx, tx, programID, eventID, now); err != nil {
+		if _, err := changeable(ctx, tx, programID, eventID, now, true); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE events SET cancelled_at = ?, sequence = sequence + 1, updated_at = ? WHERE id = ?`,
@@ -195,13 +195,12 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, programID, ev
 // MayCancel is the check the confirmation page asks before it shows: the
 // same refusals Cancel would give.
 func (s *Service) MayCancel(ctx context.Context, actor *account.User, programID, eventID int64) error {
-	return s.DB.Tx(ctx, func(tx *store.Tx) error {
-		if _, err := coordinate(ctx, tx, actor, programID); err != nil {
-			return err
-		}
-		_, err := changeable(ctx, tx, programID, eventID, s.Clock.Now().UTC())
+	// A read: the pages that ask it must not wait for the writer.
+	if _, err := program.RequireCoordinatorTx(ctx, s.DB, actor, programID); err != nil {
 		return err
-	})
+	}
+	_, err := changeable(ctx, s.DB, programID, eventID, s.Clock.Now().UTC(), false)
+	return err
 }
 
 // Respond records a participant's answer. A yes to a full event puts them
