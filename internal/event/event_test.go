@@ -18,6 +18,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/jobs"
 	"mentorskap/internal/notify"
+	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -568,6 +569,36 @@ func TestAttendanceIsCountedInTheReport(t *testing.T) {
 		for _, c := range tables[1].Counts {
 			if c.N != 0 {
 				t.Errorf("another program counts %s: %d", c.Label, c.N)
+			}
+		}
+	})
+}
+
+func TestAnswersAreInTheDataDownloadAndGoWithTheAccount(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		ev := e.create(e.kickoff(AudienceAll, 0))
+		e.respond(e.ayu, ev, Maybe)
+		ex, err := privacy.Collect(ctx, db, e.ayu.ID, e.clk.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows := ex.Sections["event_answers"]
+		if len(rows) != 1 || rows[0]["response"] != Maybe || rows[0]["title"] != ev.Title {
+			t.Errorf("event answers in the data download: %v", rows)
+		}
+		if err := privacy.DeleteAccount(ctx, db, e.svc.Outbox, e.clk.Now(), e.ayu, "long-enough-password"); err != nil {
+			t.Fatal(err)
+		}
+		d, err := e.svc.Get(ctx, e.coord, e.prog.ID, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range d.People {
+			if p.UserID == e.ayu.ID {
+				t.Errorf("the deleted account's answer is still listed: %+v", p)
 			}
 		}
 	})
