@@ -118,9 +118,19 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, prog *p
 		to := program.Recipient(p.Email, p.Name, p.Language, prog)
 		l := s.Outbox.Bundle.Locale(to.Lang).WithRoles(to.Roles)
 		file := notify.Attachment{Name: FileName(e), ContentType: ics.ContentType, Data: Calendar(e, l, link)}
+		// The description, when there is one, is a paragraph of its own
+		// after the place; the end is a clock time on the same day.
+		desc := ""
+		if e.Description != "" {
+			desc = "\n\n" + e.Description
+		}
+		until := l.When(e.EndsAt, p.Timezone)
+		if start, end := i18n.In(e.StartsAt, p.Timezone), i18n.In(e.EndsAt, p.Timezone); start.Format(time.DateOnly) == end.Format(time.DateOnly) {
+			until = l.Time(end)
+		}
 		args := []any{"name", p.Name, "program", prog.Name, "title", e.Title,
 			"kind", l.T("event.kind." + e.Kind), "when", l.When(e.StartsAt, p.Timezone),
-			"until", l.When(e.EndsAt, p.Timezone), "where", Where(l, e), "description", e.Description, "link", link}
+			"until", until, "where", Where(l, e), "description", desc, "link", link}
 		if old != nil {
 			args = append(args, "old", l.When(old.StartsAt, p.Timezone))
 		}
