@@ -456,6 +456,7 @@ var programTables = map[string]string{
 	"matching_exclusions":  "never: people",
 	"webhook_endpoints":    "never: a receiver nobody chose for the new cohort",
 	"audit_log":            "never: history",
+	"events":               "never: dated gatherings of this cohort's people with their RSVPs and attendance; the new cohort plans its own",
 }
 
 func TestEveryProgramTableDecided(t *testing.T) {

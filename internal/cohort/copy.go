@@ -62,6 +62,9 @@ type Step func(ctx context.Context, tx *store.Tx, from, to int64) error
 //     nobody chose for them (and secrets are not duplicated).
 //   - audit_log, jobs, outbox, idempotency_keys: history, not definition;
 //     programs.retention_purged_at likewise.
+//   - events (and their invites): gatherings of this cohort's people on
+//     dates of its own, with their answers and attendance; the new cohort's
+//     coordinator plans its kick-off and trainings afresh.
 //   - brand is the installation's, not a program's.
 //
 // TestEveryProgramTableDecided fails when a table with a program_id is
