@@ -45,6 +45,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.privacyRoutes(mux)
 	s.securityRoutes(mux)
 	s.webhookRoutes(mux)
+	s.announceRoutes(mux)
+	s.resourceRoutes(mux)
 	s.signInLinkRoutes(mux)
 	s.ssoRoutes(mux)
 	s.passkeyRoutes(mux)
