@@ -23,6 +23,39 @@ func init() {
 	pageToAPI["POST /programs/{id}/resources/links"] = "POST /api/v1/programs/{programID}/resources/links"
 	pageToAPI["POST /programs/{id}/resources/{rid}"] = "PATCH /api/v1/programs/{programID}/resources/{resourceID}"
 	pageToAPI["POST /programs/{id}/resources/{rid}/remove"] = "DELETE /api/v1/programs/{programID}/resources/{resourceID}"
+
+	// Who may use each route (confidential_test.go); the ids of resources
+	// and announcements are filled with one nobody has, hence "refused".
+	for pattern, class := range map[string]string{
+		"GET /programs/{id}/announcements":           "coord",
+		"POST /programs/{id}/announcements/preview":  "coord",
+		"POST /programs/{id}/announcements":          "coord",
+		"POST /announcements/{id}/dismiss":           "refused",
+		"GET /programs/{id}/resources":               "program",
+		"GET /programs/{id}/resources/manage":        "coord",
+		"POST /programs/{id}/resources/files":        "coord",
+		"POST /programs/{id}/resources/links":        "coord",
+		"POST /programs/{id}/resources/{rid}":        "coord",
+		"POST /programs/{id}/resources/{rid}/remove": "coord",
+		"GET /programs/{id}/resources/{rid}/file":    "refused",
+	} {
+		confidentialRoutes[pattern] = class
+	}
+	for pattern, class := range map[string]string{
+		"GET /api/v1/programs/{programID}/announcements":               "coord",
+		"POST /api/v1/programs/{programID}/announcements":              "coord",
+		"POST /api/v1/programs/{programID}/announcements/preview":      "coord",
+		"GET /api/v1/me/announcements":                                 "user",
+		"POST /api/v1/announcements/{announcementID}/dismiss":          "refused",
+		"GET /api/v1/programs/{programID}/resources":                   "program",
+		"POST /api/v1/programs/{programID}/resources/files":            "coord",
+		"POST /api/v1/programs/{programID}/resources/links":            "coord",
+		"PATCH /api/v1/programs/{programID}/resources/{resourceID}":    "coord",
+		"DELETE /api/v1/programs/{programID}/resources/{resourceID}":   "coord",
+		"GET /api/v1/programs/{programID}/resources/{resourceID}/file": "refused",
+	} {
+		confidentialAPI[pattern] = class
+	}
 }
 
 // announceScene is a program with one pair (mentor writes Norwegian,
@@ -155,9 +188,9 @@ func TestAnnouncementSegmentsEmailsAndHome(t *testing.T) {
 		coord.get(s.base+"/announcements").mustContain(t, "Kick-off", "Cohort greeting")
 
 		// Only the program's coordinators write.
-		mentor.get(s.base + "/announcements").mustStatus(t, http.StatusForbidden)
+		mentor.get(s.base+"/announcements").mustStatus(t, http.StatusForbidden)
 		mentor.post(s.base+"/announcements", announceForm("all", "en", "x", "k3")).mustStatus(t, http.StatusForbidden)
-		s.app.login(s.alien.Email).get(s.base + "/announcements").mustStatus(t, http.StatusNotFound)
+		s.app.login(s.alien.Email).get(s.base+"/announcements").mustStatus(t, http.StatusNotFound)
 	})
 }
 
