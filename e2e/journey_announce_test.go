@@ -85,6 +85,7 @@ func TestJourneyAnnounce(t *testing.T) {
 	press(t, cb, `form[action$="/resources/links"] button`)
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS(`main .flash`)))
 	mustSee(t, cb, "Training video")
+	shot(t, cb, "coordinator-resources-list")
 	run(t, mb, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	press(t, mb, `main a[href$="/resources"]`)
 	run(t, mb, chromedp.WaitVisible(chromedp.CSS(`main h1`)))
