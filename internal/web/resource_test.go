@@ -104,11 +104,11 @@ func TestResourcesRolesLimitsAndTypes(t *testing.T) {
 		mentee.get(file).mustStatus(t, http.StatusNotFound)
 		s.app.login(s.pending.Email).get(file).mustStatus(t, http.StatusNotFound)
 		s.app.login(s.alien.Email).get(file).mustStatus(t, http.StatusNotFound)
-		s.app.login(s.alien.Email).get(s.base + "/resources").mustStatus(t, http.StatusNotFound)
+		s.app.login(s.alien.Email).get(s.base+"/resources").mustStatus(t, http.StatusNotFound)
 		coord.get(file).mustStatus(t, http.StatusOK)
 
 		// Participants do not manage.
-		mentor.get(s.base + "/resources/manage").mustStatus(t, http.StatusForbidden)
+		mentor.get(s.base+"/resources/manage").mustStatus(t, http.StatusForbidden)
 		mentor.uploadResource(s.base+"/resources/files", "x.pdf", "X", "all", pdfBytes).mustStatus(t, http.StatusForbidden)
 
 		// Editing the audience moves it; removing asks first.
