@@ -145,6 +145,14 @@ func (e *env) spring(coord *account.User) *program.Program {
 	}
 	e.exec(`INSERT INTO pair_members (pair_id, user_id, side) VALUES (?, ?, 'mentor'), (?, ?, 'mentee')`, pair, mentor.ID, pair, mentee.ID)
 	e.exec(`INSERT INTO goals (pair_id, title, created_at, updated_at) VALUES (?, 'Få jobb', ?, ?)`, pair, now, now)
+	var res int64
+	if err := e.db.Tx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO resources (program_id, kind, title, audience, file_name, content_type, size, created_at, updated_at)
+			VALUES (?, 'file', 'Håndbok', 'all', 'handbok.pdf', 'application/pdf', 4, ?, ?) RETURNING id`, p.ID, now, now).Scan(&res)
+	}); err != nil {
+		e.t.Fatal(err)
+	}
+	e.exec(`INSERT INTO resource_files (resource_id, data) VALUES (?, ?)`, res, []byte("%PDF"))
 	return p
 }
 
@@ -167,6 +175,7 @@ func (e *env) programCounts(id int64) map[string]int {
 		"share text":     `SELECT COUNT(*) FROM evaluation_settings WHERE program_id = ? AND share_text = TRUE`,
 		"self match":     `SELECT COUNT(*) FROM matching_settings WHERE program_id = ? AND self_match = TRUE AND suggestions = 3`,
 		"retention 24":   `SELECT COUNT(*) FROM programs WHERE id = ? AND retention_months = 24`,
+		"resource files": `SELECT COUNT(*) FROM resource_files f JOIN resources r ON r.id = f.resource_id WHERE r.program_id = ?`,
 	} {
 		out[name] = e.count(q, id)
 	}
@@ -203,7 +212,7 @@ func TestCopyProgram(t *testing.T) {
 			t.Fatalf("role words: %q", got.RoleText("mentee", "nb"))
 		}
 		after := e.programCounts(got.ID)
-		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24"} {
+		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24", "resource files"} {
 			if after[same] != before[same] || after[same] == 0 {
 				t.Errorf("%s: copy has %d, source %d", same, after[same], before[same])
 			}
@@ -457,6 +466,8 @@ var programTables = map[string]string{
 	"webhook_endpoints":    "never: a receiver nobody chose for the new cohort",
 	"audit_log":            "never: history",
 	"events":               "never: dated gatherings of this cohort's people with their RSVPs and attendance; the new cohort plans its own",
+	"announcements":        "never: written to this cohort's people about its own moment",
+	"resources":            "copied: resource.CopyToProgram",
 }
 
 func TestEveryProgramTableDecided(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"mentorskap/internal/clock"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
+	"mentorskap/internal/resource"
 	"mentorskap/internal/store"
 )
 
@@ -48,6 +49,8 @@ type Step func(ctx context.Context, tx *store.Tx, from, to int64) error
 //     the live questions per check point (removed ones stay behind with
 //     the answers that need them) and whether free text is shared.
 //   - matching_settings, matching_weights: hard rules, weights, self-match.
+//   - resources, resource_files: the program's files and links for its
+//     people (resource.CopyToProgram).
 //   - program_coordinators: only the person copying, as when creating a
 //     program; the old program's other coordinators are people, and are
 //     added by hand if they run this cohort too.
@@ -62,6 +65,8 @@ type Step func(ctx context.Context, tx *store.Tx, from, to int64) error
 //     nobody chose for them (and secrets are not duplicated).
 //   - audit_log, jobs, outbox, idempotency_keys: history, not definition;
 //     programs.retention_purged_at likewise.
+//   - announcements (and their recipients): written to this cohort's
+//     people about its own moment.
 //   - events (and their invites): gatherings of this cohort's people on
 //     dates of its own, with their answers and attendance; the new cohort's
 //     coordinator plans its kick-off and trainings afresh.
@@ -78,10 +83,10 @@ func Steps() []Step {
 		copyMeetingPlans,
 		copyEvaluation,
 		copyMatching,
+		resource.CopyToProgram, // the handbook, slides and links, files included
 		// ── Lead: append the copy steps of features built beside this one ──
 		// (each is func(ctx context.Context, tx *store.Tx, from, to int64) error):
-		//   questions.CopyToProgram, // the program's own application questions
-		//   resources.CopyToProgram, // files and links per program
+		//   <custom questions package>.CopyToProgram, // the program's own application questions
 		// ────────────────────────────────────────────────────────────────────
 	}
 }
