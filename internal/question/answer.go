@@ -137,7 +137,7 @@ func Save(ctx context.Context, tx *store.Tx, participantID int64, answers map[in
 // Mine is a participant's own questions and answers.
 type Mine struct {
 	Participant *program.Participant
-	Questions   []Question        // those asked of their role
+	Questions   []Question       // those asked of their role
 	Answers     map[int64]string // stored answers by question id
 }
 

@@ -239,8 +239,10 @@ func (s *Server) ownQuestionChange(w http.ResponseWriter, r *http.Request, back 
 	s.renderForm(w, r, "question_edit", d, err)
 }
 
-func backToQuestion(id, qid int64, lang string) string { return questionPath(id, qid) + "?lang=" + lang }
-func backToQuestions(id, _ int64, lang string) string  { return questionsPath(id) + "?lang=" + lang }
+func backToQuestion(id, qid int64, lang string) string {
+	return questionPath(id, qid) + "?lang=" + lang
+}
+func backToQuestions(id, _ int64, lang string) string { return questionsPath(id) + "?lang=" + lang }
 
 func (s *Server) questionEdit(w http.ResponseWriter, r *http.Request) {
 	s.ownQuestionChange(w, r, backToQuestion, "question.saved", func(id, qid int64, lang string) error {
