@@ -357,30 +357,6 @@ func Show(qs []Question, answers map[int64]string, lang string) []Shown {
 	return out
 }
 
-// ForPartner lists the answers of a participant (by participant id) that
-// their matched partner may read, in lang. The caller has checked that the
-// reader shares a pair with them.
-func ForPartner(ctx context.Context, q store.Q, programID, participantID int64, lang string) ([]Shown, error) {
-	qs, err := List(ctx, q, programID)
-	if err != nil {
-		return nil, err
-	}
-	shared := qs[:0]
-	for _, qu := range qs {
-		if qu.PartnerSees() {
-			shared = append(shared, qu)
-		}
-	}
-	if len(shared) == 0 {
-		return nil, nil
-	}
-	ans, err := AnswersOf(ctx, q, participantID)
-	if err != nil {
-		return nil, err
-	}
-	return Show(shared, ans, lang), nil
-}
-
 // matches reports whether a stored answer v matches want (see Roster.Filter).
 func matches(q Question, v, want, lang string) bool {
 	if want == "" {
@@ -400,42 +376,60 @@ func matches(q Question, v, want, lang string) bool {
 }
 
 // ForPartners lists, per user id, the answers of the program's participants
-// among userIDs that their matched partners may read, in lang: one query
-// when the program shares no answers. The caller has checked that the
-// reader shares a pair with them (or coordinates the program).
+// among userIDs that their matched partners may read, in lang, in one
+// query. The caller has checked that the reader shares a pair with them
+// (or coordinates the program).
 func ForPartners(ctx context.Context, q store.Q, programID int64, userIDs []int64, lang string) (map[int64][]Shown, error) {
-	qs, err := list(ctx, q, `q.program_id = ? AND q.archived_at IS NULL AND q.visibility = 'partner'`, programID)
-	if err != nil || len(qs) == 0 {
-		return nil, err
+	if len(userIDs) == 0 {
+		return nil, nil
 	}
-	rows, err := q.Query(ctx, `SELECT p.user_id, a.question_id, a.value FROM program_question_answers a
-		JOIN participants p ON p.id = a.participant_id JOIN program_questions q ON q.id = a.question_id
-		WHERE p.program_id = ? AND q.visibility = 'partner' AND q.archived_at IS NULL`, programID)
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(userIDs)), ", ")
+	args := []any{programID}
+	for _, id := range userIDs {
+		args = append(args, id)
+	}
+	// One row per answer and option of its question (one row for a
+	// question without options), in the questions' order.
+	rows, err := q.Query(ctx, `SELECT p.user_id, q.id, q.kind, q.label, g.default_language, a.value, COALESCE(o.id, 0), COALESCE(o.label, '')
+		FROM program_question_answers a JOIN participants p ON p.id = a.participant_id
+		JOIN program_questions q ON q.id = a.question_id JOIN programs g ON g.id = q.program_id
+		LEFT JOIN program_question_options o ON o.question_id = q.id
+		WHERE p.program_id = ? AND q.visibility = 'partner' AND q.archived_at IS NULL AND p.user_id IN (`+marks+`)
+		ORDER BY p.user_id, q.position, q.id, o.position, o.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ans := map[int64]map[int64]string{}
+	type answered struct {
+		user  int64
+		q     Question
+		value string
+	}
+	var list []answered
 	for rows.Next() {
-		var uid, qid int64
-		var v string
-		if err := rows.Scan(&uid, &qid, &v); err != nil {
+		var a answered
+		var label, olabel string
+		var oid int64
+		if err := rows.Scan(&a.user, &a.q.ID, &a.q.Kind, &label, &a.q.Def, &a.value, &oid, &olabel); err != nil {
 			return nil, err
 		}
-		if !slices.Contains(userIDs, uid) {
-			continue
+		if n := len(list); n == 0 || list[n-1].user != a.user || list[n-1].q.ID != a.q.ID {
+			a.q.Label = decodeLabels(label)
+			list = append(list, a)
 		}
-		if ans[uid] == nil {
-			ans[uid] = map[int64]string{}
+		if oid != 0 {
+			last := &list[len(list)-1]
+			last.q.Options = append(last.q.Options, Option{ID: oid, Label: decodeLabels(olabel)})
 		}
-		ans[uid][qid] = v
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := map[int64][]Shown{}
-	for uid, a := range ans {
-		out[uid] = Show(qs, a, lang)
+	for _, a := range list {
+		if d := a.q.Display(a.value, lang); d != "" {
+			out[a.user] = append(out[a.user], Shown{QuestionID: a.q.ID, Question: a.q.Text(lang), Answer: d})
+		}
 	}
 	return out, nil
 }

@@ -66,7 +66,9 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// points, action items and people (issue 14): the demo member has
 		// one pair, about a dozen statements, the pair page's own reading.
 		{"home", "/", pair, 17},
-		{"pair home", pair, "/meetings", 17},
+		// The pair home also reads the answers to the program's own
+		// questions that each member shares with their partner (one).
+		{"pair home", pair, "/meetings", 18},
 		{"meetings", pair + "/meetings", "/meetings/", 8},
 		{"meeting", meeting, "/notes", 10},
 		{"notes", meeting + "/notes", "<form", 14},
