@@ -181,7 +181,7 @@ func TestA11yEveryPage(t *testing.T) {
 			login:   pickLogin(t, logins, "coordinator"),
 			inScope: everything,
 			must: []string{"/", "/profile", "/programs", "/programs/N", "/programs/N/participants",
-				"/programs/N/participants/N", "/programs/N/pairs", "/programs/N/matching",
+				"/programs/N/participants/N", "/programs/N/pairs", "/programs/N/matching", "/programs/N/questions",
 				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/invitations", "/pairs/N"},
 		},
 		{
