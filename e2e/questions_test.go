@@ -27,6 +27,7 @@ func TestQuestionsJourney(t *testing.T) {
 	run(t, cb, chromedp.WaitVisible(chromedp.CSS("#f-label")))
 	mustSee(t, cb, tr(t, "en", "question.title"), tr(t, "en", "question.none"))
 	checkPage(t, cb, "questions, empty")
+	shot(t, cb, "questions, empty")
 
 	// The first question: one choice, used in matching.
 	choose(t, cb, "#f-kind", "one")
@@ -36,6 +37,7 @@ func TestQuestionsJourney(t *testing.T) {
 	submit(t, cb, `form[action="`+base+`"] button.primary`)
 	mustSee(t, cb, tr(t, "en", "question.added"), tr(t, "en", "question.matching_heading"))
 	checkPage(t, cb, "question edit")
+	shot(t, cb, "question edit")
 	press(t, cb, "#f-mode-same")
 	fill(t, cb, "#f-match_weight", "6")
 	submit(t, cb, `form[action$="/matching"] button.primary`)
@@ -51,6 +53,7 @@ func TestQuestionsJourney(t *testing.T) {
 	mustSee(t, cb, "Which sector do you work in, or want to?", "What would you like to learn first?",
 		tr(t, "en", "question.matching_badge", "weight", 6), tr(t, "en", "question.visibility_badge.partner"))
 	checkPage(t, cb, "questions, two")
+	shot(t, cb, "questions, two")
 	if n := s.queryString(t, `SELECT CAST(COUNT(*) AS TEXT) FROM program_questions WHERE program_id = ? AND match_mode = 'same' AND match_weight = 6`, progID); n != "1" {
 		t.Errorf("%s questions count in matching, want 1", n)
 	}
@@ -68,6 +71,7 @@ func TestQuestionsJourney(t *testing.T) {
 	open(t, mb, s, "/programs/"+progID+"/profile", "main h1")
 	mustSee(t, mb, tr(t, "en", "question.profile.heading"), "Which sector do you work in, or want to?")
 	checkPage(t, mb, "profile with questions")
+	shot(t, mb, "profile with questions")
 	fill(t, mb, `input[name^="q."][type="text"]`, "Reading Norwegian job ads")
 	press(t, mb, `main form button.primary`)
 	run(t, mb, chromedp.WaitVisible(chromedp.CSS("main h1")))

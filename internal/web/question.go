@@ -58,6 +58,12 @@ type questionListData struct {
 	Visibilities []string
 }
 
+// ShowOptions: the add form offers options for whichever kind is chosen.
+func (questionListData) ShowOptions() bool { return true }
+
+// ShowOptions: only a choice question has options to edit.
+func (d questionEditData) ShowOptions() bool { return d.Question.Choice() }
+
 func (s *Server) questionListData(r *http.Request) (questionListData, *http.Request, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
