@@ -356,4 +356,3 @@ func (s *Server) apiExportParticipants(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sendParticipantsCSV(w, r, id, true)
 }
-
