@@ -16,6 +16,7 @@ import (
 	"mentorskap/internal/matching"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
 )
@@ -153,6 +154,10 @@ func (e *env) spring(coord *account.User) *program.Program {
 		e.t.Fatal(err)
 	}
 	e.exec(`INSERT INTO resource_files (resource_id, data) VALUES (?, ?)`, res, []byte("%PDF"))
+	qs2 := &question.Service{DB: e.db, Clock: e.clk}
+	if _, err := qs2.Add(ctx, coord, p.ID, "nb", question.Input{Kind: question.KindOne, Label: "Arbeidssituasjon", Options: "I jobb\nStudent\nSøker jobb", Audience: question.AudienceAll, Visibility: question.VisibleCoordinator}); err != nil {
+		e.t.Fatal(err)
+	}
 	return p
 }
 
@@ -176,6 +181,7 @@ func (e *env) programCounts(id int64) map[string]int {
 		"self match":     `SELECT COUNT(*) FROM matching_settings WHERE program_id = ? AND self_match = TRUE AND suggestions = 3`,
 		"retention 24":   `SELECT COUNT(*) FROM programs WHERE id = ? AND retention_months = 24`,
 		"resource files": `SELECT COUNT(*) FROM resource_files f JOIN resources r ON r.id = f.resource_id WHERE r.program_id = ?`,
+		"own questions":  `SELECT COUNT(*) FROM program_question_options o JOIN program_questions q ON q.id = o.question_id WHERE q.program_id = ?`,
 	} {
 		out[name] = e.count(q, id)
 	}
@@ -212,7 +218,7 @@ func TestCopyProgram(t *testing.T) {
 			t.Fatalf("role words: %q", got.RoleText("mentee", "nb"))
 		}
 		after := e.programCounts(got.ID)
-		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24", "resource files"} {
+		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24", "resource files", "own questions"} {
 			if after[same] != before[same] || after[same] == 0 {
 				t.Errorf("%s: copy has %d, source %d", same, after[same], before[same])
 			}
@@ -468,6 +474,7 @@ var programTables = map[string]string{
 	"events":               "never: dated gatherings of this cohort's people with their RSVPs and attendance; the new cohort plans its own",
 	"announcements":        "never: written to this cohort's people about its own moment",
 	"resources":            "copied: resource.CopyToProgram",
+	"program_questions":    "copied: question.CopyToProgram",
 }
 
 func TestEveryProgramTableDecided(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"mentorskap/internal/clock"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/resource"
 	"mentorskap/internal/store"
 )
@@ -49,6 +50,9 @@ type Step func(ctx context.Context, tx *store.Tx, from, to int64) error
 //     the live questions per check point (removed ones stay behind with
 //     the answers that need them) and whether free text is shared.
 //   - matching_settings, matching_weights: hard rules, weights, self-match.
+//   - program_questions, program_question_options, program_question_pairs:
+//     the program's own questions (question.CopyToProgram), never
+//     program_question_answers.
 //   - resources, resource_files: the program's files and links for its
 //     people (resource.CopyToProgram).
 //   - program_coordinators: only the person copying, as when creating a
@@ -83,11 +87,10 @@ func Steps() []Step {
 		copyMeetingPlans,
 		copyEvaluation,
 		copyMatching,
+		question.CopyToProgram, // the program's own application questions, with their matching tables
 		resource.CopyToProgram, // the handbook, slides and links, files included
-		// ── Lead: append the copy steps of features built beside this one ──
-		// (each is func(ctx context.Context, tx *store.Tx, from, to int64) error):
-		//   <custom questions package>.CopyToProgram, // the program's own application questions
-		// ────────────────────────────────────────────────────────────────────
+		// ── Append here the copy step of any feature added later that
+		// defines how a program runs (TestEveryProgramTableDecided asks). ──
 	}
 }
 

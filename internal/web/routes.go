@@ -24,6 +24,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.programRoutes(mux)
 	s.cohortRoutes(mux)
 	s.enrolRoutes(mux)
+	s.questionRoutes(mux)
 	s.adminRoutes(mux)
 	s.brandRoutes(mux)
 	s.matchingSettingsRoutes(mux)
