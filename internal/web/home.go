@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mentorskap/internal/meeting"
+	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
 )
 
@@ -28,6 +29,9 @@ type homeData struct {
 	// found only through the email that said they had ended.
 	Ended     []program.Pair
 	CanCreate bool
+	// Outcomes are the follow-up questionnaires waiting for the viewer's
+	// answer (internal/outcome); only people with an ended pair have any.
+	Outcomes []outcome.Survey
 }
 
 // homePair is one running pair as its member sees it on the start page.
@@ -148,6 +152,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Pairs = append(d.Pairs, hp)
 	}
+	d.Outcomes = s.homeOutcomes(r, u.ID, len(d.Ended), now)
 	for _, sm := range participating {
 		if sm.Status != "approved" || !paired[sm.ID] {
 			d.Applications = append(d.Applications, sm)
