@@ -88,6 +88,9 @@ var sections = []section{
 		JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.user_id = ? ORDER BY c.pair_id, c.kind, a.question_id`},
 	{"evaluation_goal_reviews", `SELECT c.pair_id, c.kind, r.goal_title, r.status, r.comment FROM evaluation_goal_reviews r
 		JOIN checkpoints c ON c.id = r.checkpoint_id WHERE r.user_id = ? ORDER BY c.pair_id, c.kind, r.goal_id`},
+	{"outcome_answers", `SELECT o.program_id, g.name AS program, o.round AS months, o.sent_at, o.closes_at, o.answered_at,
+		o.status, o.helped, o.comment FROM outcome_surveys o JOIN programs g ON g.id = o.program_id
+		WHERE o.user_id = ? ORDER BY o.id`},
 	{"reminder_optouts", `SELECT kind FROM reminder_optouts WHERE user_id = ? ORDER BY kind`},
 	{"sessions", `SELECT created_at, expires_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at`},
 	{"sign_ins", `SELECT at, method, provider, ip FROM sign_ins WHERE user_id = ? ORDER BY id`},
