@@ -37,7 +37,7 @@ func (r RoundResult) HelpedCount(n int) int    { return r.Helped[n] }
 // Comment is one optional comment, with its round and when it was written
 // and never who wrote it.
 type Comment struct {
-	Round int       `json:"round"`
+	Round int       `json:"months"`
 	Text  string    `json:"text"`
 	At    time.Time `json:"answered_at"`
 }
