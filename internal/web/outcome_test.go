@@ -93,3 +93,66 @@ func TestOutcomeJourney(t *testing.T) {
 	f.cMentee.get(prog + "/outcomes").mustStatus(t, http.StatusForbidden)
 	f.cOtherCoord.get(prog + "/outcomes").mustStatus(t, http.StatusNotFound)
 }
+
+// The same through /api/v1: settings for coordinators only, the mentee's
+// own questionnaire answered once, counts for the coordinator.
+func TestAPIOutcome(t *testing.T) {
+	t.Parallel()
+	f := newRoleMatrix(t, "Kristian Lunde", "nb", "en")
+	app := f.app
+	ctx := context.Background()
+	settings := "/api/v1/programs/" + pid(f.prog.ID) + "/outcomes/settings"
+	on := map[string]bool{"enabled": true, "include_mentors": false}
+	mustProblem(t, app.apiClient(f.mentee.Email).apiSend("PUT", settings, on), http.StatusForbidden)
+	mustProblem(t, app.apiClient(f.otherCoord.Email).apiSend("PUT", settings, on), http.StatusNotFound)
+	mustProblem(t, app.apiClient(f.coord.Email).apiSend("PUT", settings, map[string]any{"enabled": "yes"}), http.StatusUnprocessableEntity)
+	got := apiDecode[map[string]bool](t, app.apiClient(f.coord.Email).apiSend("PUT", settings, on), http.StatusOK)
+	if !got["enabled"] || got["include_mentors"] {
+		t.Fatalf("settings %v", got)
+	}
+
+	if err := app.srv.Programs.EndPair(ctx, f.coord, f.prog.ID, f.pair.ID); err != nil {
+		t.Fatal(err)
+	}
+	app.clock.Set(outcome.DueAt(app.clock.Now(), outcome.Round6))
+	if n, err := outcome.Scan(ctx, app.db, app.srv.Outbox, app.clock.Now()); err != nil || n != 1 {
+		t.Fatalf("sweep sent %d, %v; want 1 (the 6-month round)", n, err)
+	}
+	mentee, mentor, coord := app.apiClient(f.mentee.Email), app.apiClient(f.mentor.Email), app.apiClient(f.coord.Email)
+	mine := apiDecode[[]map[string]any](t, mentee.apiSend("GET", "/api/v1/me/outcomes", nil), http.StatusOK)
+	if len(mine) != 1 || mine[0]["months"] != float64(6) || mine[0]["open"] != true || mine[0]["status"] != nil {
+		t.Fatalf("mine %v", mine)
+	}
+	if none := apiDecode[[]map[string]any](t, mentor.apiSend("GET", "/api/v1/me/outcomes", nil), http.StatusOK); len(none) != 0 {
+		t.Errorf("the mentor has %v", none)
+	}
+	one := "/api/v1/outcomes/" + pid(int64(mine[0]["id"].(float64)))
+	mustProblem(t, mentor.apiSend("GET", one, nil), http.StatusNotFound)
+	mustProblem(t, coord.apiSend("POST", one+"/answer", map[string]any{"status": "work", "helped": 3}), http.StatusNotFound)
+	bad := mustProblem(t, mentee.apiSend("POST", one+"/answer", map[string]any{"status": "retired", "helped": 3}), http.StatusUnprocessableEntity)
+	if bad.Errors["status"] != app.tr("en", "outcome.error.status") {
+		t.Errorf("errors %v", bad.Errors)
+	}
+	answered := apiDecode[map[string]any](t, mentee.apiSend("POST", one+"/answer", map[string]any{"status": "looking", "helped": 2}), http.StatusOK)
+	if answered["status"] != "looking" || answered["helped"] != float64(2) || answered["open"] != false || answered["answered_at"] == nil {
+		t.Fatalf("answered %v", answered)
+	}
+	mustProblem(t, mentee.apiSend("POST", one+"/answer", map[string]any{"status": "work", "helped": 5}), http.StatusConflict)
+
+	results := "/api/v1/programs/" + pid(f.prog.ID) + "/outcomes"
+	mustProblem(t, mentee.apiSend("GET", results, nil), http.StatusForbidden)
+	type resultsDoc struct {
+		Settings map[string]bool `json:"settings"`
+		Rounds   []struct {
+			Months, Sent, Answered int
+			Rate                   int            `json:"response_rate"`
+			Status                 map[string]int `json:"status"`
+			Helped                 map[string]int `json:"helped"`
+		} `json:"rounds"`
+	}
+	res := apiDecode[resultsDoc](t, coord.apiSend("GET", results, nil), http.StatusOK)
+	if !res.Settings["enabled"] || len(res.Rounds) != 2 || res.Rounds[1].Sent != 1 || res.Rounds[1].Rate != 100 ||
+		res.Rounds[1].Status["looking"] != 1 || res.Rounds[1].Helped["2"] != 1 || res.Rounds[0].Sent != 0 {
+		t.Errorf("results %+v", res)
+	}
+}
