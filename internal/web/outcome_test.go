@@ -90,8 +90,8 @@ func TestOutcomeJourney(t *testing.T) {
 	if strings.Contains(results.Body, f.mentee.Name) {
 		t.Error("the results page names the mentee")
 	}
-	f.cMentee.get(prog + "/outcomes").mustStatus(t, http.StatusForbidden)
-	f.cOtherCoord.get(prog + "/outcomes").mustStatus(t, http.StatusNotFound)
+	f.cMentee.get(prog+"/outcomes").mustStatus(t, http.StatusForbidden)
+	f.cOtherCoord.get(prog+"/outcomes").mustStatus(t, http.StatusNotFound)
 }
 
 // The same through /api/v1: settings for coordinators only, the mentee's
