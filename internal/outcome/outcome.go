@@ -113,6 +113,18 @@ func (s *Service) SetSettings(ctx context.Context, actor *account.User, programI
 	})
 }
 
+// CopySettings gives program to the follow-up settings of program from,
+// inside the caller's transaction: a cohort copied from another asks the
+// same people. A program that never saved settings copies nothing. It does
+// not check who asks.
+func CopySettings(ctx context.Context, q store.Q, from, to int64, now time.Time) error {
+	_, err := q.Exec(ctx, `INSERT INTO outcome_settings (program_id, enabled, include_mentors, updated_at)
+		SELECT ?, enabled, include_mentors, ? FROM outcome_settings WHERE program_id = ?
+		ON CONFLICT (program_id) DO UPDATE SET enabled = excluded.enabled, include_mentors = excluded.include_mentors,
+		updated_at = excluded.updated_at`, to, now.UTC(), from)
+	return err
+}
+
 // Survey is one questionnaire sent to one person.
 type Survey struct {
 	ID, ProgramID, UserID int64

@@ -280,3 +280,23 @@ func TestSettingsAndResultsAccess(t *testing.T) {
 		}
 	})
 }
+
+// A copied cohort takes the follow-up settings along.
+func TestCopySettings(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		s := e.scene(true)
+		copied, never := e.program(s.coord), e.program(s.coord)
+		if err := CopySettings(ctx, db, s.prog.ID, copied.ID, e.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := CopySettings(ctx, db, never.ID, copied.ID+1000, e.clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := GetSettings(ctx, db, copied.ID); err != nil || !st.Enabled || !st.IncludeMentors {
+			t.Errorf("copied settings %+v, %v", st, err)
+		}
+	})
+}
