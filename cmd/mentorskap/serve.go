@@ -20,6 +20,7 @@ import (
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/event"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/jobs"
@@ -188,6 +189,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	privacy.RegisterPurge(jobWorker, app.outbox)
 	// The outcome follow-up, 3 and 6 months after a pair ends.
 	outcome.Register(jobWorker, app.outbox)
+	// Event reminders, queued when an event is planned or moved.
+	(&event.Service{DB: app.db, Clock: clock.System{}, Outbox: app.outbox, Bundle: app.bundle}).Register(jobWorker)
 	// Webhook deliveries: a plain client with a timeout per request (set in
 	// jobs.sendWebhook); redirects are not followed, so a delivery goes to
 	// the registered address only.

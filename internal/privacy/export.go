@@ -91,6 +91,9 @@ var sections = []section{
 	{"outcome_answers", `SELECT o.program_id, g.name AS program, o.round AS months, o.sent_at, o.closes_at, o.answered_at,
 		o.status, o.helped, o.comment FROM outcome_surveys o JOIN programs g ON g.id = o.program_id
 		WHERE o.user_id = ? ORDER BY o.id`},
+	{"event_answers", `SELECT e.id AS event_id, e.program_id, e.kind, e.title, e.starts_at, e.ends_at, e.cancelled_at,
+		i.response, i.responded_at, i.attended, i.invited_at
+		FROM event_invites i JOIN events e ON e.id = i.event_id WHERE i.user_id = ? ORDER BY e.starts_at, e.id`},
 	{"reminder_optouts", `SELECT kind FROM reminder_optouts WHERE user_id = ? ORDER BY kind`},
 	{"sessions", `SELECT created_at, expires_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at`},
 	{"sign_ins", `SELECT at, method, provider, ip FROM sign_ins WHERE user_id = ? ORDER BY id`},

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"mentorskap/internal/event"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
@@ -32,6 +33,9 @@ type homeData struct {
 	// Outcomes are the follow-up questionnaires waiting for the viewer's
 	// answer (internal/outcome); only people with an ended pair have any.
 	Outcomes []outcome.Survey
+	// Events are the gatherings ahead in the viewer's programs (package
+	// event), read in one statement.
+	Events []event.Upcoming
 }
 
 // homePair is one running pair as its member sees it on the start page.
@@ -153,6 +157,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		d.Pairs = append(d.Pairs, hp)
 	}
 	d.Outcomes = s.homeOutcomes(r, u.ID, len(d.Ended), now)
+	if len(participating) > 0 {
+		if d.Events, err = event.UpcomingFor(r.Context(), s.DB, u.ID, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	for _, sm := range participating {
 		if sm.Status != "approved" || !paired[sm.ID] {
 			d.Applications = append(d.Applications, sm)
