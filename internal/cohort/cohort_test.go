@@ -154,6 +154,7 @@ func (e *env) spring(coord *account.User) *program.Program {
 		e.t.Fatal(err)
 	}
 	e.exec(`INSERT INTO resource_files (resource_id, data) VALUES (?, ?)`, res, []byte("%PDF"))
+	e.exec(`INSERT INTO outcome_settings (program_id, enabled, include_mentors, updated_at) VALUES (?, TRUE, TRUE, ?)`, p.ID, now)
 	qs2 := &question.Service{DB: e.db, Clock: e.clk}
 	if _, err := qs2.Add(ctx, coord, p.ID, "nb", question.Input{Kind: question.KindOne, Label: "Arbeidssituasjon", Options: "I jobb\nStudent\nSøker jobb", Audience: question.AudienceAll, Visibility: question.VisibleCoordinator}); err != nil {
 		e.t.Fatal(err)
@@ -181,6 +182,7 @@ func (e *env) programCounts(id int64) map[string]int {
 		"self match":     `SELECT COUNT(*) FROM matching_settings WHERE program_id = ? AND self_match = TRUE AND suggestions = 3`,
 		"retention 24":   `SELECT COUNT(*) FROM programs WHERE id = ? AND retention_months = 24`,
 		"resource files": `SELECT COUNT(*) FROM resource_files f JOIN resources r ON r.id = f.resource_id WHERE r.program_id = ?`,
+		"outcomes":       `SELECT COUNT(*) FROM outcome_settings WHERE program_id = ? AND enabled = TRUE AND include_mentors = TRUE`,
 		"own questions":  `SELECT COUNT(*) FROM program_question_options o JOIN program_questions q ON q.id = o.question_id WHERE q.program_id = ?`,
 	} {
 		out[name] = e.count(q, id)
@@ -218,7 +220,7 @@ func TestCopyProgram(t *testing.T) {
 			t.Fatalf("role words: %q", got.RoleText("mentee", "nb"))
 		}
 		after := e.programCounts(got.ID)
-		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24", "resource files", "own questions"} {
+		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24", "resource files", "own questions", "outcomes"} {
 			if after[same] != before[same] || after[same] == 0 {
 				t.Errorf("%s: copy has %d, source %d", same, after[same], before[same])
 			}
@@ -475,6 +477,8 @@ var programTables = map[string]string{
 	"announcements":        "never: written to this cohort's people about its own moment",
 	"resources":            "copied: resource.CopyToProgram",
 	"program_questions":    "copied: question.CopyToProgram",
+	"outcome_settings":     "copied: outcome.CopySettings",
+	"outcome_surveys":      "never: people's answers",
 }
 
 func TestEveryProgramTableDecided(t *testing.T) {

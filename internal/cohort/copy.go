@@ -15,6 +15,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
 	"mentorskap/internal/question"
 	"mentorskap/internal/resource"
@@ -53,6 +54,8 @@ type Step func(ctx context.Context, tx *store.Tx, from, to int64) error
 //   - program_questions, program_question_options, program_question_pairs:
 //     the program's own questions (question.CopyToProgram), never
 //     program_question_answers.
+//   - outcome_settings: whether the program asks people what they went on
+//     to do after their pair (outcome.CopySettings); never outcome_surveys.
 //   - resources, resource_files: the program's files and links for its
 //     people (resource.CopyToProgram).
 //   - program_coordinators: only the person copying, as when creating a
@@ -89,6 +92,7 @@ func Steps() []Step {
 		copyMatching,
 		question.CopyToProgram, // the program's own application questions, with their matching tables
 		resource.CopyToProgram, // the handbook, slides and links, files included
+		copyOutcomeSettings,
 		// ── Append here the copy step of any feature added later that
 		// defines how a program runs (TestEveryProgramTableDecided asks). ──
 	}
@@ -307,4 +311,14 @@ func copyMatching(ctx context.Context, tx *store.Tx, from, to int64) error {
 	_, err := tx.Exec(ctx, `INSERT INTO matching_weights (program_id, criterion, weight)
 		SELECT ?, criterion, weight FROM matching_weights WHERE program_id = ?`, to, from)
 	return err
+}
+
+// copyOutcomeSettings is outcome.CopySettings as a Step, dated when the new
+// program was made.
+func copyOutcomeSettings(ctx context.Context, tx *store.Tx, from, to int64) error {
+	var now time.Time
+	if err := tx.QueryRow(ctx, `SELECT created_at FROM programs WHERE id = ?`, to).Scan(&now); err != nil {
+		return err
+	}
+	return outcome.CopySettings(ctx, tx, from, to, now)
 }
