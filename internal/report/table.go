@@ -12,6 +12,8 @@ import (
 type Count struct {
 	Label string
 	N     int
+	// Total marks a line that sums the others (suppress.go treats it so).
+	Total bool
 }
 
 // Table is one section of the report, already in the reader's language.
