@@ -42,10 +42,14 @@ func Authorize(ctx context.Context, q store.Q, actor *account.User, programID in
 }
 
 // Days turns the dates a reader chose, first and last day inclusive, into a
-// period. Empty dates default to the program's start and today; a last day
-// before the first is an error.
+// period. Empty dates default to the whole program so far: from its start
+// date, or the day it was set up if that came first (people enrol before a
+// cohort starts), to today. A last day before the first is an error.
 func Days(prog *program.Program, from, to string, now time.Time) (Period, error) {
 	first, last := prog.Start, now.UTC().Truncate(24*time.Hour)
+	if created := prog.CreatedAt.UTC().Truncate(24 * time.Hour); !prog.CreatedAt.IsZero() && created.Before(first) {
+		first = created
+	}
 	v := &errs.Validation{}
 	if from != "" {
 		t, err := time.Parse(time.DateOnly, from)
