@@ -125,4 +125,3 @@ func layoutPDF(r *Report, l *i18n.Locale, pages int) *fpdf.Fpdf {
 	}
 	return f
 }
-
