@@ -48,7 +48,7 @@ func (s *Server) programLocale(prog *program.Program) *i18n.Locale {
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -119,7 +119,7 @@ func reportSections(l *i18n.Locale, rep *report.Report) []reportSection {
 // in the program's language, recorded in the audit log.
 func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, ext, contentType string,
 	write func(io.Writer, *report.Report, *i18n.Locale) error) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -175,7 +175,7 @@ func (s *Server) evaluationsXLSX(w http.ResponseWriter, r *http.Request) {
 // results page shows them, in the reader's language (or the program's).
 func (s *Server) sendResults(w http.ResponseWriter, r *http.Request, ext, contentType string,
 	write func(io.Writer, []report.ResultRow, *i18n.Locale) error) {
-	id, err := pathID(r, "id")
+	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
