@@ -28,6 +28,13 @@ func TestFunderReportJourney(t *testing.T) {
 	shot(t, b, "report")
 	checkPage(t, b, "report")
 
+	// The page is in the reader's language; the files stay in the
+	// program's.
+	s.execSQL(t, `UPDATE users SET language = 'id' WHERE email = ?`, coord.Email)
+	open(t, b, s, base+"/report", "#report-from")
+	mustSee(t, b, tr(t, "id", "report.title"), tr(t, "id", "report.fewer", "n", "5"))
+	shot(t, b, "report-id")
+
 	// A period: the figures and the download links follow it.
 	fill(t, b, "#report-from", "2020-01-01")
 	submit(t, b, `main form.report-period button`)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"time"
 
@@ -157,6 +158,7 @@ func tables(l *i18n.Locale, f *Figures) []idTable {
 	add("meetings", meetings)
 
 	checks := Table{Title: l.T("report.checkpoints.title"), Note: l.T("report.checkpoints.note")}
+	rates := Table{Title: l.T("report.rates.title"), Note: l.T("report.rates.note")}
 	for _, c := range f.Checkpoints {
 		if c.Expected == 0 {
 			continue
@@ -164,13 +166,16 @@ func tables(l *i18n.Locale, f *Figures) []idTable {
 		kind := l.T("analytics.checkpoint." + c.Kind)
 		checks.Counts = append(checks.Counts,
 			Count{Label: l.T("report.checkpoints.owed", "checkpoint", kind), N: c.Expected},
-			Count{Label: l.T("report.checkpoints.given", "checkpoint", kind), N: c.Answered},
-			Count{Label: l.T("report.checkpoints.rate", "checkpoint", kind), N: c.Answered * 100 / c.Expected})
+			Count{Label: l.T("report.checkpoints.given", "checkpoint", kind), N: c.Answered})
+		rates.Counts = append(rates.Counts, Count{Label: kind, N: c.Answered * 100 / c.Expected})
 	}
 	if len(checks.Counts) == 0 {
 		checks.Note = l.T("report.checkpoints.none")
 	}
 	add("checkpoints", checks)
+	if len(rates.Counts) > 0 {
+		add("rates", rates)
+	}
 
 	add("chemistry", Table{Title: l.T("report.chemistry.title"), Note: l.T("report.chemistry.note"), People: true, Counts: []Count{
 		{Label: l.T("analytics.chemistry.yes"), N: f.Chemistry["yes"]},
@@ -198,12 +203,15 @@ func tables(l *i18n.Locale, f *Figures) []idTable {
 			t := Table{Title: l.T("analytics.eval.choice_title", "checkpoint", kind, "question", text.Prompt), People: true}
 			switch q.Type {
 			case evaluation.TypeScale:
-				t.Note = l.T("report.eval.scale_hidden")
-				if q.Count >= Threshold {
-					t.Note = l.T("report.eval.scale_note", "average", l.Decimal(q.Average, 1), "n", l.Int(q.Count))
-				}
 				for v, n := range q.Counts {
 					t.Counts = append(t.Counts, Count{Label: l.T("report.eval.scale_value", "value", l.Int(v+1)), N: n})
+				}
+				// The average and the number of answers would let a reader
+				// work out hidden lines (two unknowns, two equations), so
+				// they are given only when nothing is hidden.
+				t.Note = l.T("report.eval.scale_hidden")
+				if !slices.ContainsFunc(Shown(t), func(c Cell) bool { return c.Hidden }) {
+					t.Note = l.T("report.eval.scale_note", "average", l.Decimal(q.Average, 1), "n", l.Int(q.Count))
 				}
 			case evaluation.TypeYesNo:
 				t.Counts = []Count{{Label: l.T("analytics.chemistry.yes"), N: q.Yes()}, {Label: l.T("analytics.chemistry.no"), N: q.No()}}

@@ -138,9 +138,9 @@ func TestReportFiles(t *testing.T) {
 			ids[s.ID] = s
 		}
 		// One pair ended early, by its mentee: the only line above zero,
-		// so the total goes with it.
+		// so the whole table is hidden (the pairs table says one ended).
 		end := ids["endings"].Cells
-		if !end[0].Hidden || end[1].Hidden || end[2].Hidden || !end[3].Hidden {
+		if !end[0].Hidden || !end[1].Hidden || !end[2].Hidden || !end[3].Hidden {
 			t.Errorf("endings %+v", end)
 		}
 		// The contributed table: 3 hidden, and 6 (the next smallest) too.

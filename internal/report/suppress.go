@@ -12,8 +12,14 @@ package report
 //     elsewhere in the report such as the pairs that ended early), and one
 //     hidden line would be that figure minus the lines shown.
 //  3. If rule 2 finds no other line to hide (the hidden line is the only
-//     one above zero), the total lines are hidden instead, as is any total
-//     line that is itself from 1 to 4.
+//     one above zero), every line of the table is hidden, zeros and totals
+//     too: the zeros would say that the hidden line holds everyone, whose
+//     number the report may show elsewhere (one pair ended early, ended by
+//     its mentee). A total line from 1 to 4 is always hidden.
+//
+// A hidden line reads "fewer than 5", which is true of a hidden zero too.
+// What the rule guarantees is that no single line can be worked out from
+// the lines shown and a total; several hidden lines are only bounded by it.
 //
 // Tables that count pairs, meetings or answers owed (People false) are
 // shown as they are: they describe the program's activity, not traits.
@@ -61,9 +67,7 @@ func Shown(t Table) []Cell {
 			cells[next].Hidden = true
 		} else {
 			for i := range cells {
-				if cells[i].Total {
-					cells[i].Hidden = true
-				}
+				cells[i].Hidden = true
 			}
 		}
 	}

@@ -32,8 +32,9 @@ func TestShownSuppressesSmallGroups(t *testing.T) {
 		// One small line beside a total: the smallest other line goes too,
 		// or 30 - 12 - 15 would give the 3 away.
 		{"one small hides the next smallest", Table{People: true, Counts: withTotal(3, 15, 12)}, []bool{true, false, true, false}},
-		// The only line above zero is small: the total would equal it.
-		{"only line hides the total", Table{People: true, Counts: withTotal(0, 2, 0)}, []bool{false, true, false, true}},
+		// The only line above zero is small: the zeros and the total would
+		// give it away, so everything goes.
+		{"only line hides the table", Table{People: true, Counts: withTotal(0, 2, 0)}, []bool{true, true, true, true}},
 		{"small total hidden", Table{People: true, Counts: withTotal(1, 1)}, []bool{true, true, true}},
 		{"no total, one small, one other", Table{People: true, Counts: counts(7, 1)}, []bool{true, true}},
 	} {
@@ -78,6 +79,11 @@ func TestShownNeverRecoverable(t *testing.T) {
 				}
 				if hidden == 1 && !cells[3].Hidden {
 					t.Fatalf("%d %d %d: one hidden line and its total shown (%d - %d)", a, b, c, sum, shown)
+				}
+				// A hidden line with only zeros shown beside it is
+				// everyone: the total from elsewhere gives it away.
+				if hidden == 1 && shown == 0 {
+					t.Fatalf("%d %d %d: hidden lines beside shown zeros only", a, b, c)
 				}
 			}
 		}
