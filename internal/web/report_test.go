@@ -69,6 +69,7 @@ func TestReportAccessMatrix(t *testing.T) {
 	for _, p := range []string{base, base + "/dashboard", base + "/analytics"} {
 		coord.get(p).mustContain(t, `href="`+base+`/report"`)
 	}
+	coord.get(base+"/evaluations").mustContain(t, `href="`+base+`/export/evaluations.xlsx"`)
 	// Every download leaves a trace in the audit log.
 	var n int
 	if err := app.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE detail LIKE 'report.%' OR detail LIKE 'evaluations.%'`).Scan(&n); err != nil {
