@@ -20,6 +20,7 @@ import (
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/event"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/jobs"
@@ -28,6 +29,7 @@ import (
 	"mentorskap/internal/notify"
 	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 	"mentorskap/internal/web"
 )
@@ -185,6 +187,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobWorker := jobs.NewWorker(app.db, clock.System{}, log)
 	(&jobs.Reminders{Outbox: app.outbox}).Register(jobWorker, app.web.Agreements)
 	privacy.RegisterPurge(jobWorker, app.outbox)
+	// Event reminders, queued when an event is planned or moved.
+	(&event.Service{DB: app.db, Clock: clock.System{}, Outbox: app.outbox, Bundle: app.bundle}).Register(jobWorker)
 	// Webhook deliveries: a plain client with a timeout per request (set in
 	// jobs.sendWebhook); redirects are not followed, so a delivery goes to
 	// the registered address only.
@@ -337,6 +341,8 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 		Meetings:   &meeting.Service{DB: db, Clock: clk, Outbox: outbox},
 		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
 		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
+		// The sections other features add to the funder report.
+		ReportSources: []report.Source{(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables},
 	})
 	if err != nil {
 		db.Close()

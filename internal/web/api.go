@@ -28,7 +28,8 @@ func (s *Server) apiTable() []apiRoute {
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
 		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReportTable(), s.apiReminderTable(), s.apiAuditTable(),
-		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable())
+		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable(),
+		s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"mentorskap/internal/announce"
+	"mentorskap/internal/event"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
@@ -28,6 +30,12 @@ type homeData struct {
 	// found only through the email that said they had ended.
 	Ended     []program.Pair
 	CanCreate bool
+	// Events are the gatherings ahead in the viewer's programs (package
+	// event), read in one statement.
+	Events []event.Upcoming
+	// Announcements are what coordinators have sent the viewer lately and
+	// they have not put away (one query).
+	Announcements []announce.Announcement
 }
 
 // homePair is one running pair as its member sees it on the start page.
@@ -117,6 +125,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(r)
 	now := s.Clock.Now()
 	d := homeData{Coordinated: coordinated, CanCreate: u.CanCreatePrograms()}
+	if d.Announcements, err = announce.ForHome(r.Context(), s.DB, u.ID, now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	paired := map[int64]bool{}
 	for _, p := range pairs {
 		// A program where the viewer has or had a pair is past the
@@ -147,6 +159,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d.Pairs = append(d.Pairs, hp)
+	}
+	if len(participating) > 0 {
+		if d.Events, err = event.UpcomingFor(r.Context(), s.DB, u.ID, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	for _, sm := range participating {
 		if sm.Status != "approved" || !paired[sm.ID] {

@@ -14,6 +14,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/demo"
+	"mentorskap/internal/event"
 	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
@@ -111,13 +112,16 @@ func TestReportDemo(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := "/programs/" + pid(res.Program.ID)
+		// The events contribute their section as main wires them.
+		app.srv.ReportSources = []report.Source{(&event.Service{DB: db, Clock: app.clock, Bundle: app.bundle}).ReportTables}
 		c := demoLogin(t, app, coordEmail)
 
 		page := c.get(base + "/report")
 		page.mustStatus(t, http.StatusOK)
 		page.mustContain(t, "<h1>Report for funders</h1>", `<th scope="row">Mentors enrolled</th><td>9</td>`,
 			`<th scope="row">Pairs running</th><td>8</td>`, `<th scope="row">Ended by the mentee</th><td>fewer than 5</td>`,
-			`<th scope="row">Pairs with 4 or more meetings</th><td>4</td>`, `role="img"`, `href="`+base+`/report.pdf"`)
+			`<th scope="row">Pairs with 4 or more meetings</th><td>4</td>`, `role="img"`, `href="`+base+`/report.pdf"`,
+			app.tr("en", "event.report.held_title"), `id="source-1-1"`)
 		for _, name := range []string{"Putu", "Sofie Haugen", "Ahmad"} {
 			if strings.Contains(page.Body, name) {
 				t.Errorf("report page names %s", name)
