@@ -29,6 +29,7 @@ import (
 	"mentorskap/internal/notify"
 	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 	"mentorskap/internal/web"
@@ -342,7 +343,10 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
 		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
 		// The sections other features add to the funder report.
-		ReportSources: []report.Source{(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables},
+		ReportSources: []report.Source{
+			(&question.Reports{DB: db, I18n: bundle}).ReportTables,
+			(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables,
+		},
 	})
 	if err != nil {
 		db.Close()

@@ -6,6 +6,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/report"
+	"mentorskap/internal/report/funder"
 )
 
 func (s *Server) apiReportTable() []apiRoute {
@@ -35,9 +36,9 @@ type apiReportSection struct {
 }
 
 type apiReportTotals struct {
-	Enrolled     report.Sides `json:"enrolled"`
-	Approved     report.Sides `json:"approved"`
-	Matched      report.Sides `json:"matched"`
+	Enrolled     funder.Sides `json:"enrolled"`
+	Approved     funder.Sides `json:"approved"`
+	Matched      funder.Sides `json:"matched"`
 	PairsRunning int          `json:"pairs_running"`
 	EndedEarly   int          `json:"ended_early"`
 	Finished     int          `json:"finished"`
@@ -60,7 +61,7 @@ type apiReport struct {
 // toAPIReport writes the report for the API: the totals that count no one
 // by a trait as figures, and every section as shown, suppressed lines with
 // a null count.
-func toAPIReport(r *report.Report) apiReport {
+func toAPIReport(r *funder.Report) apiReport {
 	f := r.Figures
 	out := apiReport{ProgramID: r.Program.ID, From: r.Period.From.Format("2006-01-02"), To: r.LastDay().Format("2006-01-02"),
 		Language: r.Lang, Threshold: report.Threshold, Sections: []apiReportSection{},
@@ -89,7 +90,7 @@ func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	rep, err := report.Load(r.Context(), s.DB, user(r), id, q.Get("from"), q.Get("to"),
+	rep, err := funder.Load(r.Context(), s.DB, user(r), id, q.Get("from"), q.Get("to"),
 		func(p *program.Program) *i18n.Locale { l := s.locale(r); return l.WithRoles(p.Roles[l.Lang()]) },
 		s.Clock.Now(), s.ReportSources, "")
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
-	"mentorskap/internal/report"
+	"mentorskap/internal/report/funder"
 )
 
 // The funder report: a page in the reader's language with a chart and a
@@ -28,13 +28,13 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 }
 
 type reportSection struct {
-	report.Section
+	funder.Section
 	Chart *analyticsChart // nil when no count is shown as a number
 }
 
 type reportPageData struct {
 	Program  *program.Program
-	Report   *report.Report
+	Report   *funder.Report
 	Sections []reportSection
 	From, To string // the dates in the form, as typed
 	Query    string // from and to for the download links, "" by default
@@ -53,7 +53,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	prog, err := report.Authorize(r.Context(), s.DB, user(r), id)
+	prog, err := funder.Authorize(r.Context(), s.DB, user(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -61,8 +61,8 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	from, to := q.Get("from"), q.Get("to")
 	l := s.withProgramRoles(r, s.locale(r))
-	d := reportPageData{Program: prog, Fewer: report.Fewer(l)}
-	rep, err := report.Load(r.Context(), s.DB, user(r), id, from, to,
+	d := reportPageData{Program: prog, Fewer: funder.Fewer(l)}
+	rep, err := funder.Load(r.Context(), s.DB, user(r), id, from, to,
 		func(*program.Program) *i18n.Locale { return l }, s.Clock.Now(), s.ReportSources, "")
 	if err != nil {
 		e, ok := errs.As(err)
@@ -96,7 +96,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 
 // reportSections draws a chart of every section's counts shown as numbers;
 // the table under it lists every line, suppressed ones included.
-func reportSections(l *i18n.Locale, rep *report.Report) []reportSection {
+func reportSections(l *i18n.Locale, rep *funder.Report) []reportSection {
 	out := make([]reportSection, len(rep.Sections))
 	for i, sec := range rep.Sections {
 		out[i] = reportSection{Section: sec}
@@ -118,7 +118,7 @@ func reportSections(l *i18n.Locale, rep *report.Report) []reportSection {
 // sendReport answers with the report of the program in the path as a file
 // in the program's language, recorded in the audit log.
 func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(io.Writer, *report.Report, *i18n.Locale) error) {
+	write func(io.Writer, *funder.Report, *i18n.Locale) error) {
 	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -126,7 +126,7 @@ func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, ext, content
 	}
 	q := r.URL.Query()
 	var l *i18n.Locale
-	rep, err := report.Load(r.Context(), s.DB, user(r), id, q.Get("from"), q.Get("to"),
+	rep, err := funder.Load(r.Context(), s.DB, user(r), id, q.Get("from"), q.Get("to"),
 		func(p *program.Program) *i18n.Locale { l = s.programLocale(p); return l }, s.Clock.Now(), s.ReportSources, "report."+ext)
 	if err != nil {
 		s.fail(w, r, err)
@@ -152,42 +152,42 @@ func sendFile(w http.ResponseWriter, contentType, name string, body []byte) {
 }
 
 func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "pdf", report.TypePDF, report.WritePDF)
+	s.sendReport(w, r, "pdf", funder.TypePDF, funder.WritePDF)
 }
 
 func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "csv", report.TypeCSV, report.WriteCSV)
+	s.sendReport(w, r, "csv", funder.TypeCSV, funder.WriteCSV)
 }
 
 func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "xlsx", report.TypeXLSX, report.WriteXLSX)
+	s.sendReport(w, r, "xlsx", funder.TypeXLSX, funder.WriteXLSX)
 }
 
 func (s *Server) evaluationsCSV(w http.ResponseWriter, r *http.Request) {
-	s.sendResults(w, r, "csv", report.TypeCSV, report.WriteResultsCSV)
+	s.sendResults(w, r, "csv", funder.TypeCSV, funder.WriteResultsCSV)
 }
 
 func (s *Server) evaluationsXLSX(w http.ResponseWriter, r *http.Request) {
-	s.sendResults(w, r, "xlsx", report.TypeXLSX, report.WriteResultsXLSX)
+	s.sendResults(w, r, "xlsx", funder.TypeXLSX, funder.WriteResultsXLSX)
 }
 
 // sendResults answers with the program's pooled evaluation results, as its
 // results page shows them, in the reader's language (or the program's).
 func (s *Server) sendResults(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(io.Writer, []report.ResultRow, *i18n.Locale) error) {
+	write func(io.Writer, []funder.ResultRow, *i18n.Locale) error) {
 	id, err := programPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, res, err := report.Results(r.Context(), s.DB, user(r), id, s.Clock.Now(), "evaluations."+ext)
+	prog, res, err := funder.Results(r.Context(), s.DB, user(r), id, s.Clock.Now(), "evaluations."+ext)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	l := s.withProgramRoles(r, s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
 	var buf bytes.Buffer
-	if err := write(&buf, report.ResultRows(res, l), l); err != nil {
+	if err := write(&buf, funder.ResultRows(res, l), l); err != nil {
 		s.fail(w, r, err)
 		return
 	}

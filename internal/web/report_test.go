@@ -16,6 +16,7 @@ import (
 	"mentorskap/internal/demo"
 	"mentorskap/internal/event"
 	"mentorskap/internal/report"
+	"mentorskap/internal/report/funder"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
 	"mentorskap/internal/testtool"
@@ -146,7 +147,7 @@ func TestReportDemo(t *testing.T) {
 		type result struct {
 			From   string `json:"from"`
 			Totals struct {
-				Enrolled   report.Sides `json:"enrolled"`
+				Enrolled   funder.Sides `json:"enrolled"`
 				EndedEarly int          `json:"ended_early"`
 			} `json:"totals"`
 			Sections []struct {
@@ -168,7 +169,7 @@ func TestReportDemo(t *testing.T) {
 		// The files are in the program's language, Norwegian.
 		x := api.apiSend("GET", "/api/v1"+base+"/report.xlsx", nil)
 		x.mustStatus(t, http.StatusOK)
-		if ct := x.Header.Get("Content-Type"); ct != report.TypeXLSX {
+		if ct := x.Header.Get("Content-Type"); ct != funder.TypeXLSX {
 			t.Errorf("XLSX content type %q", ct)
 		}
 		f, err := excelize.OpenReader(strings.NewReader(x.Body))
@@ -230,7 +231,7 @@ func TestReportDemo(t *testing.T) {
 			t.Errorf("evaluation CSV lacks the follow-up average: %v", evRecs)
 		}
 		evx := c.get(base + "/export/evaluations.xlsx")
-		if _, err := excelize.OpenReader(strings.NewReader(evx.Body)); err != nil || evx.Header.Get("Content-Type") != report.TypeXLSX {
+		if _, err := excelize.OpenReader(strings.NewReader(evx.Body)); err != nil || evx.Header.Get("Content-Type") != funder.TypeXLSX {
 			t.Errorf("evaluation XLSX: %v %q", err, evx.Header.Get("Content-Type"))
 		}
 	})

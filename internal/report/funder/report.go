@@ -1,4 +1,8 @@
-package report
+// Package funder builds a program's report for its funders: its figures for
+// a chosen period laid out as report tables with the tables contributed by
+// other features, small groups suppressed, and written as PDF, CSV and
+// XLSX; and the evaluation results as CSV and XLSX.
+package funder
 
 import (
 	"context"
@@ -12,6 +16,7 @@ import (
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 )
 
@@ -29,8 +34,8 @@ type Report struct {
 // already suppressed.
 type Section struct {
 	ID string // stable, for anchors and the API: "people", "endings", "source-1-2"…
-	Table
-	Cells []Cell
+	report.Table
+	Cells []report.Cell
 }
 
 // LastDay is the last calendar day the period covers.
@@ -74,7 +79,7 @@ func Days(prog *program.Program, from, to string, now time.Time) (Period, error)
 // Build counts the program's figures for the period and lays them out as
 // sections in l's language, followed by the tables of every source, with
 // small groups suppressed. It does not check who asks: see Load.
-func Build(ctx context.Context, q store.Q, prog *program.Program, l *i18n.Locale, p Period, now time.Time, sources []Source) (*Report, error) {
+func Build(ctx context.Context, q store.Q, prog *program.Program, l *i18n.Locale, p Period, now time.Time, sources []report.Source) (*Report, error) {
 	f, err := LoadFigures(ctx, q, prog, p, now)
 	if err != nil {
 		return nil, err
@@ -95,15 +100,15 @@ func Build(ctx context.Context, q store.Q, prog *program.Program, l *i18n.Locale
 	return r, nil
 }
 
-func (r *Report) add(id string, t Table) {
-	r.Sections = append(r.Sections, Section{ID: id, Table: t, Cells: Shown(t)})
+func (r *Report) add(id string, t report.Table) {
+	r.Sections = append(r.Sections, Section{ID: id, Table: t, Cells: report.Shown(t)})
 }
 
 // Load builds the report for a coordinator of the program or an
 // administrator, and writes to the audit log when it leaves the system as
 // a file (detail names the format: "report.pdf"…; empty for the page).
 func Load(ctx context.Context, db *store.DB, actor *account.User, programID int64, from, to string,
-	lang func(*program.Program) *i18n.Locale, now time.Time, sources []Source, detail string) (*Report, error) {
+	lang func(*program.Program) *i18n.Locale, now time.Time, sources []report.Source, detail string) (*Report, error) {
 	prog, err := Authorize(ctx, db, actor, programID)
 	if err != nil {
 		return nil, err
@@ -121,53 +126,53 @@ func Load(ctx context.Context, db *store.DB, actor *account.User, programID int6
 
 type idTable struct {
 	id string
-	Table
+	report.Table
 }
 
 // tables lays the figures out in l's language.
 func tables(l *i18n.Locale, f *Figures) []idTable {
 	var out []idTable
-	add := func(id string, t Table) { out = append(out, idTable{id, t}) }
-	sideRows := func(key string, s Sides) []Count {
-		return []Count{{Label: l.T(key + ".mentors"), N: s.Mentors}, {Label: l.T(key + ".mentees"), N: s.Mentees}}
+	add := func(id string, t report.Table) { out = append(out, idTable{id, t}) }
+	sideRows := func(key string, s Sides) []report.Count {
+		return []report.Count{{Label: l.T(key + ".mentors"), N: s.Mentors}, {Label: l.T(key + ".mentees"), N: s.Mentees}}
 	}
-	var people []Count
+	var people []report.Count
 	people = append(people, sideRows("report.people.enrolled", f.Enrolled)...)
 	people = append(people, sideRows("report.people.approved", f.Approved)...)
 	people = append(people, sideRows("report.people.matched", f.Matched)...)
-	add("people", Table{Title: l.T("report.people.title"), Note: l.T("report.people.note"), Counts: people})
+	add("people", report.Table{Title: l.T("report.people.title"), Note: l.T("report.people.note"), Counts: people})
 
-	add("pairs", Table{Title: l.T("report.pairs.title"), Note: l.T("report.pairs.note"), Counts: []Count{
+	add("pairs", report.Table{Title: l.T("report.pairs.title"), Note: l.T("report.pairs.note"), Counts: []report.Count{
 		{Label: l.T("report.pairs.ran"), N: f.ActivePairs},
 		{Label: l.T("report.pairs.ended_early"), N: f.EndedEarly},
 		{Label: l.T("report.pairs.finished"), N: f.Finished},
 	}})
 
-	endings := Table{Title: l.T("report.endings.title"), Note: l.T("report.endings.note"), People: true}
+	endings := report.Table{Title: l.T("report.endings.title"), Note: l.T("report.endings.note"), People: true}
 	for _, reason := range EndingReasons {
-		endings.Counts = append(endings.Counts, Count{Label: l.T("report.endings." + reason), N: f.EndedBy[reason]})
+		endings.Counts = append(endings.Counts, report.Count{Label: l.T("report.endings." + reason), N: f.EndedBy[reason]})
 	}
-	endings.Counts = append(endings.Counts, Count{Label: l.T("report.total"), N: f.EndedEarly, Total: true})
+	endings.Counts = append(endings.Counts, report.Count{Label: l.T("report.total"), N: f.EndedEarly, Total: true})
 	add("endings", endings)
 
-	meetings := Table{Title: l.T("report.meetings.title"),
+	meetings := report.Table{Title: l.T("report.meetings.title"),
 		Note: l.N("report.meetings.note", f.MinMeetings, "held", l.Int(f.MeetingsHeld))}
 	for _, b := range MeetingBuckets {
-		meetings.Counts = append(meetings.Counts, Count{Label: l.T("report.meetings."+b, "min", l.Int(f.MinMeetings)), N: f.PairsBy[b]})
+		meetings.Counts = append(meetings.Counts, report.Count{Label: l.T("report.meetings."+b, "min", l.Int(f.MinMeetings)), N: f.PairsBy[b]})
 	}
 	add("meetings", meetings)
 
-	checks := Table{Title: l.T("report.checkpoints.title"), Note: l.T("report.checkpoints.note")}
-	rates := Table{Title: l.T("report.rates.title"), Note: l.T("report.rates.note")}
+	checks := report.Table{Title: l.T("report.checkpoints.title"), Note: l.T("report.checkpoints.note")}
+	rates := report.Table{Title: l.T("report.rates.title"), Note: l.T("report.rates.note")}
 	for _, c := range f.Checkpoints {
 		if c.Expected == 0 {
 			continue
 		}
 		kind := l.T("analytics.checkpoint." + c.Kind)
 		checks.Counts = append(checks.Counts,
-			Count{Label: l.T("report.checkpoints.owed", "checkpoint", kind), N: c.Expected},
-			Count{Label: l.T("report.checkpoints.given", "checkpoint", kind), N: c.Answered})
-		rates.Counts = append(rates.Counts, Count{Label: kind, N: c.Answered * 100 / c.Expected})
+			report.Count{Label: l.T("report.checkpoints.owed", "checkpoint", kind), N: c.Expected},
+			report.Count{Label: l.T("report.checkpoints.given", "checkpoint", kind), N: c.Answered})
+		rates.Counts = append(rates.Counts, report.Count{Label: kind, N: c.Answered * 100 / c.Expected})
 	}
 	if len(checks.Counts) == 0 {
 		checks.Note = l.T("report.checkpoints.none")
@@ -177,19 +182,19 @@ func tables(l *i18n.Locale, f *Figures) []idTable {
 		add("rates", rates)
 	}
 
-	add("chemistry", Table{Title: l.T("report.chemistry.title"), Note: l.T("report.chemistry.note"), People: true, Counts: []Count{
+	add("chemistry", report.Table{Title: l.T("report.chemistry.title"), Note: l.T("report.chemistry.note"), People: true, Counts: []report.Count{
 		{Label: l.T("analytics.chemistry.yes"), N: f.Chemistry["yes"]},
 		{Label: l.T("analytics.chemistry.unsure"), N: f.Chemistry["unsure"]},
 		{Label: l.T("analytics.chemistry.no"), N: f.Chemistry["no"]},
 	}})
 
-	add("goals", Table{Title: l.T("report.goals.title"), Note: l.T("report.goals.note"), Counts: []Count{
+	add("goals", report.Table{Title: l.T("report.goals.title"), Note: l.T("report.goals.note"), Counts: []report.Count{
 		{Label: l.T("report.goals.set"), N: f.Goals},
 		{Label: l.T("report.goals.reached"), N: f.GoalsReached},
 	}})
-	reviews := Table{Title: l.T("report.reviews.title"), Note: l.T("report.reviews.note"), People: true}
+	reviews := report.Table{Title: l.T("report.reviews.title"), Note: l.T("report.reviews.note"), People: true}
 	for _, st := range []string{"reached", "partly", "not_reached"} {
-		reviews.Counts = append(reviews.Counts, Count{Label: l.T("checkpoint.goal_status." + st), N: f.GoalReviews[st]})
+		reviews.Counts = append(reviews.Counts, report.Count{Label: l.T("checkpoint.goal_status." + st), N: f.GoalReviews[st]})
 	}
 	add("reviews", reviews)
 
@@ -200,28 +205,28 @@ func tables(l *i18n.Locale, f *Figures) []idTable {
 				continue
 			}
 			text := q.In(l.Lang())
-			t := Table{Title: l.T("analytics.eval.choice_title", "checkpoint", kind, "question", text.Prompt), People: true}
+			t := report.Table{Title: l.T("analytics.eval.choice_title", "checkpoint", kind, "question", text.Prompt), People: true}
 			switch q.Type {
 			case evaluation.TypeScale:
 				for v, n := range q.Counts {
-					t.Counts = append(t.Counts, Count{Label: l.T("report.eval.scale_value", "value", l.Int(v+1)), N: n})
+					t.Counts = append(t.Counts, report.Count{Label: l.T("report.eval.scale_value", "value", l.Int(v+1)), N: n})
 				}
 				// The average and the number of answers would let a reader
 				// work out hidden lines (two unknowns, two equations), so
 				// they are given only when nothing is hidden.
 				t.Note = l.T("report.eval.scale_hidden")
-				if !slices.ContainsFunc(Shown(t), func(c Cell) bool { return c.Hidden }) {
+				if !slices.ContainsFunc(report.Shown(t), func(c report.Cell) bool { return c.Hidden }) {
 					t.Note = l.T("report.eval.scale_note", "average", l.Decimal(q.Average, 1), "n", l.Int(q.Count))
 				}
 			case evaluation.TypeYesNo:
-				t.Counts = []Count{{Label: l.T("analytics.chemistry.yes"), N: q.Yes()}, {Label: l.T("analytics.chemistry.no"), N: q.No()}}
+				t.Counts = []report.Count{{Label: l.T("analytics.chemistry.yes"), N: q.Yes()}, {Label: l.T("analytics.chemistry.no"), N: q.No()}}
 			case evaluation.TypeChoice:
 				for j, n := range q.Counts {
 					label := l.Int(j + 1)
 					if j < len(text.Options) {
 						label = text.Options[j]
 					}
-					t.Counts = append(t.Counts, Count{Label: label, N: n})
+					t.Counts = append(t.Counts, report.Count{Label: label, N: n})
 				}
 			}
 			add("eval-"+k.Kind+"-"+itoa(i+1), t)

@@ -1,4 +1,4 @@
-package report
+package funder
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/report"
 )
 
 // The files carry exactly the report's sections as shown: a suppressed
@@ -30,7 +31,7 @@ func (r *Report) FileName(ext string) string {
 }
 
 // Fewer is how a suppressed count is written.
-func Fewer(l *i18n.Locale) string { return l.T("report.fewer", "n", l.Int(Threshold)) }
+func Fewer(l *i18n.Locale) string { return l.T("report.fewer", "n", l.Int(report.Threshold)) }
 
 // PeriodLine says the period in words.
 func (r *Report) PeriodLine(l *i18n.Locale) string {
@@ -94,7 +95,7 @@ func WriteXLSX(w io.Writer, r *Report, l *i18n.Locale) error {
 		}
 		return nil
 	}
-	head := [][]any{{l.T("report.title")}, {r.Program.Name}, {r.PeriodLine(l)}, {l.T("report.suppression_note", "n", l.Int(Threshold))}}
+	head := [][]any{{l.T("report.title")}, {r.Program.Name}, {r.PeriodLine(l)}, {l.T("report.suppression_note", "n", l.Int(report.Threshold))}}
 	for i, h := range head {
 		style := 0
 		if i == 0 {

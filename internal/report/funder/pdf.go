@@ -1,4 +1,4 @@
-package report
+package funder
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/report"
 )
 
 const (
@@ -75,7 +76,7 @@ func layoutPDF(r *Report, l *i18n.Locale, pages int) *fpdf.Fpdf {
 	text("", 10.5, 5.5, 60, r.PeriodLine(l))
 	text("", 9, 4.5, 100, l.T("report.made", "date", l.Date(r.Made)))
 	f.Ln(2)
-	text("", 9, 4.5, 100, l.T("report.suppression_note", "n", l.Int(Threshold)))
+	text("", 9, 4.5, 100, l.T("report.suppression_note", "n", l.Int(report.Threshold)))
 	f.Ln(4)
 	labelW, countW := width*0.55, width*0.17
 	barW := width - labelW - countW - 4

@@ -1,4 +1,4 @@
-package report
+package funder
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"mentorskap/internal/demo"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
 	"mentorskap/internal/testtool"
@@ -113,12 +114,12 @@ func TestReportFiles(t *testing.T) {
 		ctx := context.Background()
 		prog := seedDemo(t, db)
 		var asked []string
-		source := func(_ context.Context, programID int64, from, to time.Time, lang string) ([]Table, error) {
+		source := func(_ context.Context, programID int64, from, to time.Time, lang string) ([]report.Table, error) {
 			asked = append(asked, lang)
 			if programID != prog.ID || !to.After(from) {
 				t.Errorf("source asked for %d %v–%v", programID, from, to)
 			}
-			return []Table{{Title: "Age band", People: true, Counts: []Count{
+			return []report.Table{{Title: "Age band", People: true, Counts: []report.Count{
 				{Label: "=HYPERLINK(\"x\")", N: 3}, {Label: "30–49", N: 9}, {Label: "50+", N: 6}, {Label: "All", N: 18, Total: true}}}}, nil
 		}
 		p, err := Days(prog, "", "", demoNow)
@@ -126,7 +127,7 @@ func TestReportFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		l := locale(t, "nb")
-		r, err := Build(ctx, db, prog, l, p, demoNow, []Source{source})
+		r, err := Build(ctx, db, prog, l, p, demoNow, []report.Source{source})
 		if err != nil {
 			t.Fatal(err)
 		}

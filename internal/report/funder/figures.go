@@ -1,4 +1,4 @@
-package report
+package funder
 
 import (
 	"context"
