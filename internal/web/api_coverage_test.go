@@ -1,6 +1,7 @@
 package web
 
 import (
+	"mentorskap/internal/httpx"
 	"slices"
 	"strings"
 	"testing"
@@ -138,16 +139,15 @@ var pageToAPI = map[string]string{
 // has neither an API operation nor a reason to stay web-only in pageToAPI,
 // or when pageToAPI names an operation that does not exist.
 func TestEveryPageActionHasAnAPI(t *testing.T) {
-	app := newTestApp(t)
 	ops := map[string]bool{}
-	for _, rt := range app.srv.apiTable() {
+	for _, rt := range apiTable() {
 		ops[rt.Method+" "+rt.Pattern] = true
 	}
 	var missing []string
 	seen := map[string]bool{}
 	for _, pattern := range pageRoutes(t) {
 		method, path, ok := strings.Cut(pattern, " ")
-		if !ok || strings.HasPrefix(path, apiPrefix+"/") || method == "GET" || method == "HEAD" {
+		if !ok || strings.HasPrefix(path, httpx.Prefix+"/") || method == "GET" || method == "HEAD" {
 			continue
 		}
 		seen[pattern] = true

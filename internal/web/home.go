@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
@@ -95,7 +96,7 @@ func nextStep(h *pairHome) (step *homeStep, waiting bool) {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	u := user(r)
+	u := httpx.User(r)
 	if u == nil {
 		if need, err := s.Accounts.NeedsSetup(r.Context()); err == nil && need {
 			http.Redirect(w, r, "/setup", http.StatusSeeOther)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -415,7 +416,7 @@ func TestMatchingAPI(t *testing.T) {
 		if apiCountRows(t, db, "pairs") != 0 {
 			t.Fatal("a refused publish created pairs")
 		}
-		pairs := apiDecode[apiList[apiPair]](t, c.apiSend("POST", base+"/publish", map[string]int{"version": rv.Proposal.Version}), http.StatusOK).Items
+		pairs := apiDecode[httpx.List[apiPair]](t, c.apiSend("POST", base+"/publish", map[string]int{"version": rv.Proposal.Version}), http.StatusOK).Items
 		if len(pairs) != 4 || apiCountRows(t, db, "pairs") != 4 {
 			t.Fatalf("published %+v", pairs)
 		}
