@@ -89,7 +89,8 @@ func (s *API) Table() []httpx.Route {
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
 		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
-		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable())
+		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable(),
+		s.apiSSOTable(), s.apiPhotoTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

@@ -38,16 +38,14 @@ var pageToAPI = map[string]string{
 	"POST /profile/security/sso/{provider}/link":   "web only: linking sends the browser to the provider and back",
 	"POST /profile/security/sso/{provider}/unlink": "web only: provider links exist only for browser sign-in; unlinking belongs with linking",
 	"POST /profile/security/sso-only":              "web only: changes how a browser may sign in; API tokens are not affected by it",
-	// Not yet in the API (issue 17 follow-up): the provider settings and
-	// the profile photo. They are here so the gap is visible, not hidden.
-	"POST /admin/sso":                                "web only for now: OIDC provider settings (the secret comes from the environment); an API operation is still to be written",
-	"POST /admin/sso/{provider}/delete":              "web only for now: removing an OIDC provider; an API operation is still to be written",
-	"POST /profile/photo":                            "web only for now: the profile photo upload; an API operation is still to be written",
-	"POST /profile/photo/delete":                     "web only for now: removing the profile photo; an API operation is still to be written",
 	"POST /programs/{id}/coordinators/{user}/remove": "DELETE /api/v1/programs/{programID}/coordinators/{userID}",
 	"POST /programs/{id}/dashboard/nudge":            "POST /api/v1/programs/{programID}/nudges",
 
 	"POST /profile":                       "PATCH /api/v1/me",
+	"POST /profile/photo":                 "PUT /api/v1/me/photo",
+	"POST /profile/photo/delete":          "DELETE /api/v1/me/photo",
+	"POST /admin/sso":                     "PUT /api/v1/sso/providers/{provider}",
+	"POST /admin/sso/{provider}/delete":   "DELETE /api/v1/sso/providers/{provider}",
 	"POST /profile/password":              "PUT /api/v1/me/password",
 	"POST /profile/delete":                "DELETE /api/v1/me",
 	"POST /profile/reminders":             "PUT /api/v1/me/reminders",

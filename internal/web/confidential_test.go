@@ -677,6 +677,10 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/me/export": "user", "GET /api/v1/programs/{programID}/retention": "coord", "PUT /api/v1/programs/{programID}/retention": "coord",
 	"GET /api/v1/me/reminders": "user", "PUT /api/v1/me/reminders": "user",
 	"GET /api/v1/brand": "public", "PUT /api/v1/brand": "admin",
+	// Login services and photos (internal/api/sso.go, photo.go).
+	"GET /api/v1/sso/providers": "admin", "PUT /api/v1/sso/providers/{provider}": "admin",
+	"DELETE /api/v1/sso/providers/{provider}": "refused",
+	"GET /api/v1/users/{userID}/photo":        "program", "PUT /api/v1/me/photo": "user", "DELETE /api/v1/me/photo": "user",
 	"GET /api/v1/me/two-factor": "user", "POST /api/v1/me/two-factor": "user",
 	"POST /api/v1/me/two-factor/confirm": "user", "POST /api/v1/me/two-factor/disable": "user",
 }

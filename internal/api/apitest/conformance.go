@@ -38,6 +38,9 @@ func Router(doc []byte) (routers.Router, error) {
 	conformanceOnce.Do(func() {
 		// A calendar file is text; the validator checks its status and type.
 		openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
+		// A photo is a file; the initials drawn in its place are SVG text.
+		openapi3filter.RegisterBodyDecoder("image/jpeg", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("image/svg+xml", openapi3filter.PlainBodyDecoder)
 		loader := openapi3.NewLoader()
 		doc, err := loader.LoadFromData(doc)
 		if err != nil {
