@@ -63,7 +63,7 @@ func (s *API) apiListTokens(w http.ResponseWriter, r *http.Request) {
 	for _, t := range tokens {
 		out = append(out, apiToken{ID: t.ID, Name: t.Name, CreatedAt: t.CreatedAt.UTC(), LastUsedAt: apiUTC(t.LastUsedAt)})
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiRevokeToken(w http.ResponseWriter, r *http.Request) {

@@ -248,7 +248,7 @@ func (s *API) apiListAgreementVersions(w http.ResponseWriter, r *http.Request) {
 	for i := range vs {
 		out = append(out, toAPIVersion(&vs[i], false, vw.Viewer.Member()))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiGetAgreementVersion(w http.ResponseWriter, r *http.Request) {

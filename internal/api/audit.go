@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"mentorskap/internal/audit"
@@ -16,24 +15,45 @@ func (s *API) apiAuditTable() []httpx.Route {
 	}
 }
 
+// The log is read a page at a time, newest first; the cursor is the id of
+// the last entry of the page before.
+
 func (s *API) apiAuditList(w http.ResponseWriter, r *http.Request) {
-	f := audit.FilterFromQuery(r.URL.Query(), audit.MaxPage)
-	entries, err := audit.List(r.Context(), s.DB, httpx.User(r), f)
+	limit, before, err := httpx.KeysetParams(r)
+	var entries []audit.Entry
+	if err == nil {
+		limit = min(limit, audit.MaxPage)
+		f := audit.FilterFromQuery(r.URL.Query(), limit)
+		f.Before = before
+		entries, err = audit.List(r.Context(), s.DB, httpx.User(r), f)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(toAPIAudit(entries)))
+	writeAuditPage(w, r, entries, limit)
 }
 
 func (s *API) apiAccessLog(w http.ResponseWriter, r *http.Request) {
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	entries, err := audit.AboutMe(r.Context(), s.DB, httpx.User(r), before, audit.MaxPage)
+	limit, before, err := httpx.KeysetParams(r)
+	var entries []audit.Entry
+	if err == nil {
+		limit = min(limit, audit.MaxPage)
+		entries, err = audit.AboutMe(r.Context(), s.DB, httpx.User(r), before, limit)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(toAPIAudit(entries)))
+	writeAuditPage(w, r, entries, limit)
+}
+
+func writeAuditPage(w http.ResponseWriter, r *http.Request, entries []audit.Entry, limit int) {
+	page := httpx.Page[apiAuditEntry]{Items: toAPIAudit(entries)}
+	if n := len(entries); n > 0 {
+		page.Next = httpx.NextPage(r, n, limit, httpx.Itoa(entries[n-1].ID))
+	}
+	httpx.WriteJSON(w, http.StatusOK, page)
 }
 
 // apiAuditEntry is one row of the log in the API.

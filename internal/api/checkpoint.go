@@ -294,7 +294,7 @@ func (s *API) apiListQuestions(w http.ResponseWriter, r *http.Request) {
 	for _, q := range set.Questions {
 		out = append(out, toAPIQuestion(q, lang))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 type questionInput struct {

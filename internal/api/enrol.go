@@ -55,7 +55,7 @@ func (s *API) apiListInvitations(w http.ResponseWriter, r *http.Request) {
 	for i := range invs {
 		out = append(out, toAPIInvitation(&invs[i], now))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiCreateInvitation(w http.ResponseWriter, r *http.Request) {

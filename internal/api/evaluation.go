@@ -60,7 +60,7 @@ func (s *API) apiPairDue(upcoming bool) http.HandlerFunc {
 		if upcoming {
 			list = c.Upcoming
 		}
-		httpx.WriteJSON(w, http.StatusOK, httpx.NewList(toAPIDue(list)))
+		httpx.WritePage(w, r, s.fail, toAPIDue(list))
 	}
 }
 
@@ -166,7 +166,7 @@ func (s *API) apiChemistryOverview(w http.ResponseWriter, r *http.Request) {
 		out = append(out, apiPairChemistry{Pair: toAPIPair(&c.Pair), Yes: c.Yes, Unsure: c.Unsure, No: c.No,
 			Alert: c.Alert(), Comments: nonNil(c.Comments), LastAnswerAt: c.LastAnswerAt.UTC()})
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiChemistryRematch(w http.ResponseWriter, r *http.Request) {

@@ -131,7 +131,7 @@ func (s *API) apiListGoals(w http.ResponseWriter, r *http.Request) {
 	for i := range gs {
 		out = append(out, toAPIGoal(&gs[i]))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 type apiGoalInput struct {

@@ -271,7 +271,7 @@ func (s *API) apiMatchingPublish(w http.ResponseWriter, r *http.Request) {
 			pairs = append(pairs, toAPIPair(&all[i]))
 		}
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(pairs))
+	httpx.WriteJSON(w, http.StatusOK, httpx.Page[apiPair]{Items: nonNil(pairs)}) // every pair made, the whole list
 }
 
 // apiReturnToPool puts a mentee whose pair closed back among those waiting

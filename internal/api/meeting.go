@@ -142,7 +142,7 @@ func (s *API) apiListMeetings(w http.ResponseWriter, r *http.Request) {
 	for i := range ms {
 		out = append(out, toAPIMeeting(&ms[i], a.Details, now))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiGetMeeting(w http.ResponseWriter, r *http.Request) {

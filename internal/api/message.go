@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"mentorskap/internal/httpx"
@@ -39,6 +38,7 @@ func toAPIMessage(m *meeting.Message) apiMessage {
 type apiThread struct {
 	Items      []apiMessage `json:"items"`
 	More       bool         `json:"more"`
+	Next       *string      `json:"next"`
 	Allowed    bool         `json:"allowed"`
 	UrgentRule string       `json:"urgent_rule"`
 	LastReadID int64        `json:"last_read_id"`
@@ -50,11 +50,19 @@ func (s *API) apiListMessages(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	t, err := s.Meetings.Messages(r.Context(), httpx.User(r), pairID, before)
+	// The thread pages backwards: the cursor is the oldest message's id
+	// of the page before, and next leads to older messages.
+	limit, before, err := httpx.KeysetParams(r)
+	var t *meeting.Thread
+	if err == nil {
+		t, err = s.Meetings.Messages(r.Context(), httpx.User(r), pairID, before)
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if len(t.Messages) > limit { // the newest limit of them
+		t.Messages, t.More = t.Messages[len(t.Messages)-limit:], true
 	}
 	out := apiThread{Items: make([]apiMessage, 0, len(t.Messages)), More: t.More, Allowed: t.Allowed,
 		UrgentRule: t.UrgentRule, LastReadID: t.LastRead}
@@ -64,6 +72,12 @@ func (s *API) apiListMessages(w http.ResponseWriter, r *http.Request) {
 			item.Body = s.locale(r).T("nudge.text." + item.Nudge)
 		}
 		out.Items = append(out.Items, item)
+	}
+	if t.More && len(t.Messages) > 0 {
+		q := r.URL.Query()
+		q.Set("cursor", httpx.Itoa(t.Messages[0].ID))
+		next := r.URL.Path + "?" + q.Encode()
+		out.Next = &next
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 }

@@ -275,7 +275,7 @@ func (s *API) apiListActionItems(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(toAPIActions(items, false, s.today(r))))
+	httpx.WritePage(w, r, s.fail, toAPIActions(items, false, s.today(r)))
 }
 
 type apiMeetingActions struct {

@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"mentorskap/internal/httpx"
 	"net/http"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 )
 
 // The OpenAPI document is written by hand, one file per area of the product
@@ -93,6 +97,7 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	}
 	doc["tags"] = tags
 	addIdempotencyKey(paths)
+	addPaging(paths, components)
 	return json.MarshalIndent(doc, "", "  ")
 }
 
@@ -146,3 +151,62 @@ func addIdempotencyKey(paths map[string]any) {
 // OpenAPIDocument is the served OpenAPI document, for tests that validate
 // traffic against it.
 func OpenAPIDocument() []byte { return openAPIDoc }
+
+// addPaging declares the paging of every list, the GET operations whose
+// operationId starts with "list": the limit and cursor parameters
+// (httpx.PageParams) and the next property of the answer (httpx.Page),
+// written here once rather than by hand on each of them.
+func addPaging(paths, components map[string]any) {
+	params, _ := components["parameters"].(map[string]any)
+	if params == nil {
+		params = map[string]any{}
+		components["parameters"] = params
+	}
+	params["Limit"] = map[string]any{"name": "limit", "in": "query", "required": false,
+		"description": "Items per page, 1 to " + strconv.Itoa(httpx.MaxLimit) + " (" + strconv.Itoa(httpx.DefaultLimit) + " when left out).",
+		"schema":      map[string]any{"type": "integer", "minimum": 1, "maximum": httpx.MaxLimit}}
+	params["Cursor"] = map[string]any{"name": "cursor", "in": "query", "required": false,
+		"description": "Where the page starts: follow the previous page's next, which gives the whole address. Opaque.",
+		"schema":      map[string]any{"type": "string", "maxLength": 100}}
+	schemas, _ := components["schemas"].(map[string]any)
+	for _, v := range paths {
+		item, _ := v.(map[string]any)
+		op, ok := item["get"].(map[string]any)
+		if id, _ := op["operationId"].(string); !ok || !strings.HasPrefix(id, "list") {
+			continue
+		}
+		schema := jsonPath(op, "responses", "200", "content", "application/json", "schema")
+		if ref, ok := schema["$ref"].(string); ok {
+			schema, _ = schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+		}
+		props, _ := schema["properties"].(map[string]any)
+		if props == nil || props["items"] == nil {
+			continue // not one list (a meeting's agreed and reviewed items)
+		}
+		var keep []any
+		list, _ := op["parameters"].([]any)
+		for _, p := range list {
+			if m, _ := p.(map[string]any); m["in"] == "query" && (m["name"] == "limit" || m["name"] == "cursor" || m["name"] == "before") {
+				continue
+			}
+			keep = append(keep, p)
+		}
+		op["parameters"] = append(keep, map[string]any{"$ref": "#/components/parameters/Limit"},
+			map[string]any{"$ref": "#/components/parameters/Cursor"})
+		props["next"] = map[string]any{"type": []any{"string", "null"},
+			"description": "The address of the next page; null on the last."}
+		req, _ := schema["required"].([]any)
+		if !slices.Contains(req, any("next")) {
+			schema["required"] = append(req, "next")
+		}
+	}
+}
+
+// jsonPath walks down a decoded JSON document by keys; nil when a step is
+// missing.
+func jsonPath(m map[string]any, keys ...string) map[string]any {
+	for _, k := range keys {
+		m, _ = m[k].(map[string]any)
+	}
+	return m
+}

@@ -67,7 +67,7 @@ func (s *API) apiListPairs(w http.ResponseWriter, r *http.Request) {
 	for i := range pairs {
 		out = append(out, toAPIPair(&pairs[i]))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiCreatePair(w http.ResponseWriter, r *http.Request) {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"mentorskap/internal/account"
@@ -43,59 +42,6 @@ func (s *API) apiPeopleTable() []httpx.Route {
 	}
 }
 
-// ---- paging ----
-
-// apiPage is a list that may go on: next is the address of the following
-// page, null on the last.
-type apiPage[T any] struct {
-	Items []T     `json:"items"`
-	Next  *string `json:"next"`
-}
-
-const (
-	apiDefaultLimit = 50
-	apiMaxLimit     = 200
-)
-
-// pageParams reads ?limit= and ?cursor=. The cursor is opaque to clients;
-// here it is the last id of the previous page.
-func pageParams(r *http.Request) (limit int, cursor int64, err error) {
-	q := r.URL.Query()
-	limit = apiDefaultLimit
-	fields := map[string]errs.Msg{}
-	if v := q.Get("limit"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 1 || n > apiMaxLimit {
-			fields["limit"] = errs.Msg{Key: "api.error.limit", Args: []any{"max", apiMaxLimit}}
-		}
-		limit = n
-	}
-	if v := q.Get("cursor"); v != "" {
-		n, perr := strconv.ParseInt(v, 10, 64)
-		if perr != nil || n < 1 {
-			fields["cursor"] = errs.Msg{Key: "api.error.cursor"}
-		}
-		cursor = n
-	}
-	if len(fields) > 0 {
-		return 0, 0, &errs.Error{Kind: errs.Invalid, Key: "error.invalid", Fields: fields}
-	}
-	return limit, cursor, nil
-}
-
-// nextPage builds the address of the page after one that ended at last,
-// when the page was full.
-func nextPage(r *http.Request, n, limit int, last int64) *string {
-	if n < limit {
-		return nil
-	}
-	q := r.URL.Query()
-	q.Set("cursor", httpx.Itoa(last))
-	q.Set("limit", strconv.Itoa(limit))
-	u := r.URL.Path + "?" + q.Encode()
-	return &u
-}
-
 // ---- administrators ----
 
 func (s *API) apiListUsers(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +54,7 @@ func (s *API) apiListUsers(w http.ResponseWriter, r *http.Request) {
 	for i := range users {
 		out = append(out, toAPIUser(&users[i]))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 type newUserInput struct {
@@ -193,7 +139,7 @@ type apiEnvelope struct {
 }
 
 func (s *API) apiOutbox(w http.ResponseWriter, r *http.Request) {
-	limit, cursor, err := pageParams(r)
+	limit, cursor, err := httpx.KeysetParams(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -203,7 +149,7 @@ func (s *API) apiOutbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := apiPage[apiEnvelope]{Items: []apiEnvelope{}}
+	page := httpx.Page[apiEnvelope]{Items: []apiEnvelope{}}
 	for _, e := range emails {
 		env := apiEnvelope{ID: e.ID, ToEmail: e.To.Email, ToName: e.To.Name, Language: e.To.Lang, Kind: e.Kind,
 			Subject: e.Subject, Status: e.Status(), Attempts: e.Attempts, LastError: e.LastError,
@@ -214,7 +160,7 @@ func (s *API) apiOutbox(w http.ResponseWriter, r *http.Request) {
 		page.Items = append(page.Items, env)
 	}
 	if n := len(emails); n > 0 {
-		page.Next = nextPage(r, n, limit, emails[n-1].ID)
+		page.Next = httpx.NextPage(r, n, limit, httpx.Itoa(emails[n-1].ID))
 	}
 	httpx.WriteJSON(w, http.StatusOK, page)
 }
@@ -227,13 +173,13 @@ type apiCoordinator struct {
 	Email  string `json:"email"`
 }
 
-func (s *API) coordinatorList(r *http.Request, programID int64) (httpx.List[apiCoordinator], error) {
+func (s *API) coordinatorList(r *http.Request, programID int64) ([]apiCoordinator, error) {
 	cs, err := program.Coordinators(r.Context(), s.DB, programID)
 	out := make([]apiCoordinator, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, apiCoordinator{UserID: c.UserID, Name: c.Name, Email: c.Email})
 	}
-	return httpx.NewList(out), err
+	return out, err
 }
 
 func (s *API) apiListCoordinators(w http.ResponseWriter, r *http.Request) {
@@ -246,7 +192,7 @@ func (s *API) apiListCoordinators(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, list)
+	httpx.WritePage(w, r, s.fail, list)
 }
 
 type coordinatorInputBody struct {
@@ -268,7 +214,7 @@ func (s *API) apiAddCoordinator(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusCreated, list)
+	httpx.WriteJSON(w, http.StatusCreated, httpx.Page[apiCoordinator]{Items: list}) // all of them, a handful
 }
 
 func (s *API) apiRemoveCoordinator(w http.ResponseWriter, r *http.Request) {
@@ -529,7 +475,7 @@ func (s *API) apiMyPairs(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 type passwordInput struct {

@@ -43,7 +43,7 @@ func TestAPIEnrolmentJourney(t *testing.T) {
 		if len(users) != 4 {
 			t.Fatalf("%d users", len(users))
 		}
-		page := apiDecode[apiPage[apiEnvelope]](t, admin.get("/api/v1/outbox?limit=1"), http.StatusOK)
+		page := apiDecode[httpx.Page[apiEnvelope]](t, admin.get("/api/v1/outbox?limit=1"), http.StatusOK)
 		if len(page.Items) != 1 || page.Items[0].ToEmail != "new@example.org" || page.Next == nil {
 			t.Fatalf("outbox page %+v", page)
 		}

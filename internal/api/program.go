@@ -184,7 +184,7 @@ func (s *API) apiListPrograms(w http.ResponseWriter, r *http.Request) {
 		p.MyStatus = sum.Status
 		out = append(out, p)
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiCreateProgram(w http.ResponseWriter, r *http.Request) {
@@ -306,7 +306,7 @@ func (s *API) apiListParticipants(w http.ResponseWriter, r *http.Request) {
 	for i := range ps {
 		out = append(out, toAPIParticipant(&ps[i]))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 func (s *API) apiApproveParticipant(w http.ResponseWriter, r *http.Request) {

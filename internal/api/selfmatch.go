@@ -118,7 +118,7 @@ func (s *API) apiListMatchRequests(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(toAPIMatchRequests(rs)))
+	httpx.WritePage(w, r, s.fail, toAPIMatchRequests(rs))
 }
 
 type matchRequestInput struct {

@@ -87,7 +87,7 @@ func (s *API) apiListProviders(w http.ResponseWriter, r *http.Request) {
 	for _, p := range ps {
 		out = append(out, s.toAPIProvider(p))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 // apiPutProvider adds the provider the path names (201) or replaces its

@@ -69,7 +69,7 @@ func (s *API) apiListWebhooks(w http.ResponseWriter, r *http.Request) {
 	for i := range eps {
 		out = append(out, toAPIWebhook(&eps[i], false))
 	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(out))
+	httpx.WritePage(w, r, s.fail, out)
 }
 
 type webhookInput struct {
@@ -163,7 +163,7 @@ func (s *API) apiWebhookDeliveries(w http.ResponseWriter, r *http.Request) {
 	}
 	limit, cursor := 0, int64(0)
 	if err == nil {
-		limit, cursor, err = pageParams(r)
+		limit, cursor, err = httpx.KeysetParams(r)
 	}
 	var ds []webhook.Delivery
 	if err == nil {
@@ -173,14 +173,14 @@ func (s *API) apiWebhookDeliveries(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := apiPage[apiWebhookDelivery]{Items: []apiWebhookDelivery{}}
+	page := httpx.Page[apiWebhookDelivery]{Items: []apiWebhookDelivery{}}
 	for _, d := range ds {
 		page.Items = append(page.Items, apiWebhookDelivery{ID: d.ID, MessageID: d.MessageID, EventType: d.EventType,
 			Status: d.Status, Attempts: d.Attempts, LastStatus: d.LastStatus, LastError: d.LastError,
 			CreatedAt: d.CreatedAt.UTC(), DeliveredAt: apiUTC(d.DeliveredAt)})
 	}
 	if n := len(ds); n > 0 {
-		page.Next = nextPage(r, n, limit, ds[n-1].ID)
+		page.Next = httpx.NextPage(r, n, limit, httpx.Itoa(ds[n-1].ID))
 	}
 	httpx.WriteJSON(w, http.StatusOK, page)
 }

@@ -157,7 +157,7 @@ func TestWebhookDelivery(t *testing.T) {
 		if _, err := w.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		log := apiDecode[apiPage[apiWebhookDelivery]](t, f.admin.get(f.base+"/"+httpx.Itoa(f.hook.ID)+"/deliveries"), http.StatusOK)
+		log := apiDecode[httpx.Page[apiWebhookDelivery]](t, f.admin.get(f.base+"/"+httpx.Itoa(f.hook.ID)+"/deliveries"), http.StatusOK)
 		if len(log.Items) != 1 || log.Items[0].Status != "failed" || log.Items[0].Attempts != 1 || log.Items[0].LastStatus != 500 {
 			t.Fatalf("after a 500: %+v", log.Items)
 		}
@@ -169,7 +169,7 @@ func TestWebhookDelivery(t *testing.T) {
 		if _, err := w.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		log = apiDecode[apiPage[apiWebhookDelivery]](t, f.admin.get(f.base+"/"+httpx.Itoa(f.hook.ID)+"/deliveries"), http.StatusOK)
+		log = apiDecode[httpx.Page[apiWebhookDelivery]](t, f.admin.get(f.base+"/"+httpx.Itoa(f.hook.ID)+"/deliveries"), http.StatusOK)
 		d := log.Items[0]
 		if d.Status != "delivered" || d.Attempts != 2 || d.DeliveredAt == nil || d.LastError != "" || d.EventType != "participant.joined" {
 			t.Fatalf("after the retry: %+v", d)
