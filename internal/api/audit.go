@@ -60,7 +60,7 @@ func writeAuditPage(w http.ResponseWriter, r *http.Request, entries []audit.Entr
 type apiAuditEntry struct {
 	ID          int64     `json:"id"`
 	At          time.Time `json:"at"`
-	ActorID     int64     `json:"actor_id,omitempty"`
+	ActorID     int64     `json:"actor_user_id,omitempty"`
 	ActorName   string    `json:"actor_name"`
 	Action      string    `json:"action"`
 	ProgramID   int64     `json:"program_id,omitempty"`

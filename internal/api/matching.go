@@ -20,9 +20,9 @@ func (s *API) apiMatchingTable() []httpx.Route {
 		{Method: "GET", Pattern: base, Handler: s.apiMatchingReview},
 		{Method: "POST", Pattern: base + "/run", Handler: s.apiMatchingRun},
 		{Method: "POST", Pattern: base + "/rows", Handler: s.apiMatchingManual},
-		{Method: "DELETE", Pattern: base + "/rows/{menteeID}", Handler: s.apiMatchingRemove},
-		{Method: "POST", Pattern: base + "/rows/{menteeID}/lock", Handler: s.apiMatchingLock(true)},
-		{Method: "POST", Pattern: base + "/rows/{menteeID}/unlock", Handler: s.apiMatchingLock(false)},
+		{Method: "DELETE", Pattern: base + "/rows/{menteeUserID}", Handler: s.apiMatchingRemove},
+		{Method: "POST", Pattern: base + "/rows/{menteeUserID}/lock", Handler: s.apiMatchingLock(true)},
+		{Method: "POST", Pattern: base + "/rows/{menteeUserID}/unlock", Handler: s.apiMatchingLock(false)},
 		{Method: "POST", Pattern: base + "/swap", Handler: s.apiMatchingSwap},
 		{Method: "POST", Pattern: base + "/publish", Handler: s.apiMatchingPublish},
 		{Method: "POST", Pattern: "/api/v1/programs/{programID}/participants/{userID}/return", Handler: s.apiReturnToPool},
@@ -155,7 +155,7 @@ func toAPIMatchReview(rv *matching.Review, l *i18n.Locale) apiMatchReview {
 func (s *API) apiMatchingAnswer(w http.ResponseWriter, r *http.Request, id int64, err error) {
 	if err != nil {
 		s.fail(w, r, httpx.RenameFields(err, map[string]string{
-			"mentee": "mentee_id", "mentor": "mentor_id", "other_mentee": "other_mentee_id"}))
+			"mentee": "mentee_user_id", "mentor": "mentor_user_id", "other_mentee": "other_mentee_user_id"}))
 		return
 	}
 	rv, err := s.Matching.Review(r.Context(), httpx.User(r), id)
@@ -185,7 +185,7 @@ func (s *API) apiMatchingRun(w http.ResponseWriter, r *http.Request) {
 
 // apiMatchingRow reads the program and the mentee from the path.
 func apiMatchingRow(r *http.Request) (id, mentee int64, err error) {
-	return httpx.PathIDs(r, "id", "menteeID")
+	return httpx.PathIDs(r, "id", "menteeUserID")
 }
 
 func (s *API) apiMatchingLock(locked bool) http.HandlerFunc {
@@ -207,8 +207,8 @@ func (s *API) apiMatchingRemove(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiMatchManualInput struct {
-	MenteeID int64 `json:"mentee_id"`
-	MentorID int64 `json:"mentor_id"`
+	MenteeID int64 `json:"mentee_user_id"`
+	MentorID int64 `json:"mentor_user_id"`
 }
 
 func (s *API) apiMatchingManual(w http.ResponseWriter, r *http.Request) {
@@ -221,8 +221,8 @@ func (s *API) apiMatchingManual(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiMatchSwapInput struct {
-	MenteeID      int64 `json:"mentee_id"`
-	OtherMenteeID int64 `json:"other_mentee_id"`
+	MenteeID      int64 `json:"mentee_user_id"`
+	OtherMenteeID int64 `json:"other_mentee_user_id"`
 }
 
 func (s *API) apiMatchingSwap(w http.ResponseWriter, r *http.Request) {

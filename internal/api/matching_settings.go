@@ -16,8 +16,8 @@ func (s *API) apiMatchingSettingsTable() []httpx.Route {
 }
 
 type apiExclusion struct {
-	MenteeID   int64  `json:"mentee_id"`
-	MentorID   int64  `json:"mentor_id"`
+	MenteeID   int64  `json:"mentee_user_id"`
+	MentorID   int64  `json:"mentor_user_id"`
 	MenteeName string `json:"mentee_name,omitempty"`
 	MentorName string `json:"mentor_name,omitempty"`
 }

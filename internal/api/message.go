@@ -18,7 +18,7 @@ func (s *API) apiMessageTable() []httpx.Route {
 
 type apiMessage struct {
 	ID         int64     `json:"id"`
-	SenderID   *int64    `json:"sender_id"`
+	SenderID   *int64    `json:"sender_user_id"`
 	SenderName string    `json:"sender_name"`
 	Body       string    `json:"body"`
 	Urgent     bool      `json:"urgent"`

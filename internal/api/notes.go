@@ -203,7 +203,7 @@ type apiActionItem struct {
 	ID              int64     `json:"id"`
 	MeetingID       int64     `json:"meeting_id"`
 	Text            string    `json:"text"`
-	OwnerID         *int64    `json:"owner_id"`
+	OwnerID         *int64    `json:"owner_user_id"`
 	OwnerName       string    `json:"owner_name"`
 	Due             *string   `json:"due"`
 	GoalID          *int64    `json:"goal_id"`
@@ -219,7 +219,7 @@ type apiActionItem struct {
 
 type apiActionInput struct {
 	Text    string `json:"text"`
-	OwnerID int64  `json:"owner_id"`
+	OwnerID int64  `json:"owner_user_id"`
 	Due     string `json:"due"`
 	GoalID  *int64 `json:"goal_id"`
 }
@@ -322,7 +322,7 @@ func (s *API) apiUpdateActionItem(w http.ResponseWriter, r *http.Request) {
 // item, or with the error in the API's field names.
 func (s *API) writeActionItem(w http.ResponseWriter, r *http.Request, code int, a *meeting.ActionItem, err error) {
 	if err != nil {
-		s.fail(w, r, httpx.RenameFields(err, map[string]string{"owner": "owner_id", "goal": "goal_id"}))
+		s.fail(w, r, httpx.RenameFields(err, map[string]string{"owner": "owner_user_id", "goal": "goal_id"}))
 		return
 	}
 	httpx.WriteJSON(w, code, toAPIAction(*a, false, s.today(r)))

@@ -77,7 +77,7 @@ func TestNotesAPIActionItems(t *testing.T) {
 	mentee, mentor := app.apiClient(f.mentee.Email), app.apiClient(f.mentor.Email)
 
 	p := mustProblem(t, mentee.apiSend("POST", f.api(f.m1, "action-items"), apiActionInput{Text: "x", OwnerID: f.other.ID, Due: "tomorrow"}), http.StatusUnprocessableEntity)
-	if p.Errors["owner_id"] == "" || p.Errors["due"] == "" {
+	if p.Errors["owner_user_id"] == "" || p.Errors["due"] == "" {
 		t.Fatalf("field errors: %+v", p)
 	}
 	cv := apiDecode[apiActionItem](t, mentee.apiSend("POST", f.api(f.m1, "action-items"), apiActionInput{Text: "Rewrite the CV", OwnerID: f.mentee.ID, Due: "2026-03-09"}), http.StatusCreated)

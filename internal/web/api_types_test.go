@@ -143,8 +143,8 @@ type apiMeeting struct {
 }
 
 type apiExclusion struct {
-	MenteeID   int64  `json:"mentee_id"`
-	MentorID   int64  `json:"mentor_id"`
+	MenteeID   int64  `json:"mentee_user_id"`
+	MentorID   int64  `json:"mentor_user_id"`
 	MenteeName string `json:"mentee_name,omitempty"`
 	MentorName string `json:"mentor_name,omitempty"`
 }
@@ -171,7 +171,7 @@ type apiBrand struct {
 type apiAuditEntry struct {
 	ID          int64     `json:"id"`
 	At          time.Time `json:"at"`
-	ActorID     int64     `json:"actor_id,omitempty"`
+	ActorID     int64     `json:"actor_user_id,omitempty"`
 	ActorName   string    `json:"actor_name"`
 	Action      string    `json:"action"`
 	ProgramID   int64     `json:"program_id,omitempty"`
@@ -362,7 +362,7 @@ type apiDashboardPair struct {
 
 type apiMessage struct {
 	ID         int64     `json:"id"`
-	SenderID   *int64    `json:"sender_id"`
+	SenderID   *int64    `json:"sender_user_id"`
 	SenderName string    `json:"sender_name"`
 	Body       string    `json:"body"`
 	Urgent     bool      `json:"urgent"`
