@@ -147,7 +147,7 @@ type apiAgreement struct {
 	DraftState     string               `json:"draft_state,omitempty"`
 	CurrentVersion int                  `json:"current_version"`
 	InForceVersion int                  `json:"in_force_version"`
-	ActiveSince    *time.Time           `json:"active_since"`
+	ActiveSince    *time.Time           `json:"active_since_at"`
 	UpdatedAt      *time.Time           `json:"updated_at"`
 	ContentVisible bool                 `json:"content_visible"`
 	MentorPrompt   bool                 `json:"mentor_prompt"`

@@ -59,7 +59,7 @@ func writeAuditPage(w http.ResponseWriter, r *http.Request, entries []audit.Entr
 // apiAuditEntry is one row of the log in the API.
 type apiAuditEntry struct {
 	ID          int64     `json:"id"`
-	At          time.Time `json:"at"`
+	At          time.Time `json:"created_at"`
 	ActorID     int64     `json:"actor_user_id,omitempty"`
 	ActorName   string    `json:"actor_name"`
 	Action      string    `json:"action"`

@@ -30,8 +30,8 @@ type apiDashboardPair struct {
 	Agreement    string            `json:"agreement"`
 	SignedAt     *time.Time        `json:"signed_at"`
 	MeetingsHeld int               `json:"meetings_held"`
-	LastMeeting  *time.Time        `json:"last_meeting"`
-	NextMeeting  *time.Time        `json:"next_meeting"`
+	LastMeeting  *time.Time        `json:"last_meeting_at"`
+	NextMeeting  *time.Time        `json:"next_meeting_at"`
 	Health       string            `json:"health"`
 	Signals      []apiHealthSignal `json:"signals"`
 }

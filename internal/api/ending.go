@@ -30,7 +30,7 @@ type apiClosing struct {
 	Mentees      []string           `json:"mentees"`
 	StartedAt    time.Time          `json:"started_at"`
 	EndedAt      time.Time          `json:"ended_at"`
-	PlannedEnd   string             `json:"planned_end"`
+	PlannedEnd   string             `json:"planned_end_on"`
 	How          string             `json:"how"`
 	EndedBySide  string             `json:"ended_by_side"`
 	EndedByMe    bool               `json:"ended_by_me"`

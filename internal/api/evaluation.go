@@ -73,7 +73,7 @@ type apiChemistryAnswer struct {
 // apiChemistry is a member's own view: never the other side's answer.
 type apiChemistry struct {
 	Open         bool                `json:"open"`
-	FirstMeeting *time.Time          `json:"first_meeting"`
+	FirstMeeting *time.Time          `json:"first_meeting_at"`
 	DueAt        *time.Time          `json:"due_at"`
 	Answer       *apiChemistryAnswer `json:"answer"`
 }

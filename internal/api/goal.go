@@ -55,7 +55,7 @@ func toAPIGoal(g *goal.Goal) apiGoal {
 }
 
 type apiGoalEvent struct {
-	At          time.Time `json:"at"`
+	At          time.Time `json:"changed_at"`
 	UserID      *int64    `json:"user_id"`
 	UserName    string    `json:"user_name"`
 	ByAgreement bool      `json:"by_agreement"`

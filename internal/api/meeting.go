@@ -89,7 +89,7 @@ type apiChange struct {
 	PreviousStartsAt *time.Time `json:"previous_starts_at"`
 	Reason           string     `json:"reason"`
 	Late             bool       `json:"late"`
-	At               time.Time  `json:"at"`
+	At               time.Time  `json:"changed_at"`
 }
 
 func toAPIDetail(d *meeting.Detail, now time.Time) apiMeetingDetail {

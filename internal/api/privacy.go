@@ -40,7 +40,7 @@ func (s *API) apiDeleteMe(w http.ResponseWriter, r *http.Request) {
 type apiRetention struct {
 	ProgramID int64      `json:"program_id"`
 	Months    int        `json:"months"`
-	PurgeAt   *string    `json:"purge_at"`
+	PurgeAt   *string    `json:"purge_on"`
 	PurgedAt  *time.Time `json:"purged_at"`
 }
 

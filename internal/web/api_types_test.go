@@ -59,7 +59,7 @@ type apiClosing struct {
 	Mentees      []string           `json:"mentees"`
 	StartedAt    time.Time          `json:"started_at"`
 	EndedAt      time.Time          `json:"ended_at"`
-	PlannedEnd   string             `json:"planned_end"`
+	PlannedEnd   string             `json:"planned_end_on"`
 	How          string             `json:"how"`
 	EndedBySide  string             `json:"ended_by_side"`
 	EndedByMe    bool               `json:"ended_by_me"`
@@ -170,7 +170,7 @@ type apiBrand struct {
 // apiAuditEntry is one row of the log in the API.
 type apiAuditEntry struct {
 	ID          int64     `json:"id"`
-	At          time.Time `json:"at"`
+	At          time.Time `json:"created_at"`
 	ActorID     int64     `json:"actor_user_id,omitempty"`
 	ActorName   string    `json:"actor_name"`
 	Action      string    `json:"action"`
@@ -187,7 +187,7 @@ type apiAgreement struct {
 	DraftState     string               `json:"draft_state,omitempty"`
 	CurrentVersion int                  `json:"current_version"`
 	InForceVersion int                  `json:"in_force_version"`
-	ActiveSince    *time.Time           `json:"active_since"`
+	ActiveSince    *time.Time           `json:"active_since_at"`
 	UpdatedAt      *time.Time           `json:"updated_at"`
 	ContentVisible bool                 `json:"content_visible"`
 	MentorPrompt   bool                 `json:"mentor_prompt"`
@@ -342,7 +342,7 @@ type apiChange struct {
 	PreviousStartsAt *time.Time `json:"previous_starts_at"`
 	Reason           string     `json:"reason"`
 	Late             bool       `json:"late"`
-	At               time.Time  `json:"at"`
+	At               time.Time  `json:"changed_at"`
 }
 
 // apiDashboardPair is one pair's row: names, states and dates only.
@@ -354,8 +354,8 @@ type apiDashboardPair struct {
 	Agreement    string            `json:"agreement"`
 	SignedAt     *time.Time        `json:"signed_at"`
 	MeetingsHeld int               `json:"meetings_held"`
-	LastMeeting  *time.Time        `json:"last_meeting"`
-	NextMeeting  *time.Time        `json:"next_meeting"`
+	LastMeeting  *time.Time        `json:"last_meeting_at"`
+	NextMeeting  *time.Time        `json:"next_meeting_at"`
 	Health       string            `json:"health"`
 	Signals      []apiHealthSignal `json:"signals"`
 }
