@@ -54,6 +54,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	browserCancel()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -325,44 +326,81 @@ func chromiumPath() string {
 	return "/usr/bin/chromium"
 }
 
-// newBrowser starts an independent headless Chromium (its own profile, so its
-// own cookies): one per person in a journey.
+var (
+	browserOnce   sync.Once
+	browserRoot   context.Context // the shared Chromium's first tab
+	browserErr    error
+	browserCancel = func() {}
+)
+
+// sharedBrowser starts the one headless Chromium that every test of this
+// binary uses; each test gets its own browser context in it (newBrowser).
+// Starting a Chromium per person cost a second or more of CPU each, the
+// largest fixed cost of the suite on two cores.
+func sharedBrowser(path string) (context.Context, error) {
+	browserOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "mentorskap-e2e-chromium-")
+		if err != nil {
+			browserErr = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Headless,
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.Flag("disable-quic", true),
+			chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.Flag("disable-features", "Translate"),
+			chromedp.Flag("password-store", "basic"),
+			// A fixed browser language, so that pages a test has not switched
+			// to another language come in English.
+			chromedp.Flag("lang", "en-US"),
+			chromedp.UserDataDir(dir),
+			chromedp.WindowSize(1280, 900),
+		}
+		allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(allocCtx)
+		// The first action starts the browser; it must not run under a
+		// timeout, which would end the whole browser when it expires.
+		if err := chromedp.Do(ctx); err != nil {
+			cancel()
+			cancelAlloc()
+			os.RemoveAll(dir)
+			browserErr = err
+			return
+		}
+		browserRoot = ctx
+		browserCancel = func() {
+			cancel()
+			cancelAlloc()
+			os.RemoveAll(dir)
+		}
+	})
+	return browserRoot, browserErr
+}
+
+// newBrowser opens a window in its own browser context of the shared
+// Chromium: its own cookies and storage, as a separate browser would have,
+// so that each person in a journey is signed in on their own.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path := testtool.File(t, "Chromium", chromiumPath(), testtool.Chromium)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-features", "Translate"),
-		chromedp.Flag("password-store", "basic"),
-		// A fixed browser language, so that pages a test has not switched
-		// to another language come in English.
-		chromedp.Flag("lang", "en-US"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	// The first action starts the browser; it must not run under a timeout,
-	// which would end the whole browser when it expires.
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		cancelAlloc()
+	root, err := sharedBrowser(path)
+	if err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	t.Cleanup(func() {
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+	if err := chromedp.Do(ctx, setWidth(desktopWidth)); err != nil {
 		cancel()
-		cancelAlloc()
-	})
+		t.Fatalf("opening a browser window: %v", err)
+	}
+	t.Cleanup(cancel)
 	// Forms marked data-confirm ask with window.confirm: answer yes, as the
 	// person going through the journey would.
 	dialogs := chromedp.Events(ctx, page.JavascriptDialogOpening)
@@ -518,13 +556,12 @@ func setWidth(width int64) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// resetWidth goes back to the browser's own 1280x900 window.
-func resetWidth() chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
-		return err
-	})
-}
+// desktopWidth is the width every window starts at and returns to.
+const desktopWidth = 1280
+
+// resetWidth goes back to the desktop width. It is set rather than cleared:
+// a window of a new browser context does not take --window-size.
+func resetWidth() chromedp.Action[chromedp.Void] { return setWidth(desktopWidth) }
 
 // shot saves the page at desktop and phone width when MENTORSKAP_SCREENSHOTS
 // names a folder.
@@ -675,6 +712,23 @@ const overflowJS = `(() => {
   return out;
 })()`
 
+// axeSeriousRulesJS resolves to the enabled axe rules that can report a
+// serious or critical violation: a rule's impact is the highest of its
+// failing checks', so a rule whose checks are all minor or moderate can
+// never fail the page. Skipping those (a third of the rules, about half of
+// axe's time) checks exactly what was checked before, for less.
+const axeSeriousRulesJS = `Promise.resolve((() => {
+  const rank = {minor: 1, moderate: 2, serious: 3, critical: 4};
+  const data = axe._audit.data;
+  const severe = impact => (rank[impact] || 0) >= rank.serious;
+  // As axe's default run: enabled rules without an excluded tag (experimental).
+  const excluded = axe._audit.tagExclude || [];
+  return axe._audit.rules.filter(r => r.enabled !== false && !r.tags.some(t => excluded.includes(t)) && (
+    severe((data.rules[r.id] || {}).impact) ||
+    [...r.any, ...r.all, ...r.none].some(c => severe((data.checks[typeof c === 'string' ? c : c.id] || {}).impact))
+  )).map(r => r.id);
+})())`
+
 // checkPage runs axe-core and the phone-width checks on the current page and
 // reports every problem (the test goes on, so one run shows them all).
 func checkPage(t *testing.T, ctx context.Context, name string) {
@@ -684,7 +738,7 @@ func checkPage(t *testing.T, ctx context.Context, name string) {
 	if !eval[bool](t, ctx, `typeof window.axe !== 'undefined'`) {
 		eval[chromedp.Void](t, ctx, src)
 	}
-	raw := eval[[]byte](t, ctx, `axe.run(document, {resultTypes: ['violations']}).then(r =>
+	raw := eval[[]byte](t, ctx, axeSeriousRulesJS+`.then(rules => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'rule', values: rules}})).then(r =>
 		r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
 			id: v.id, impact: v.impact, help: v.help,
 			nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\s+/g, ' '))

@@ -22,6 +22,7 @@ import (
 	"mentorskap/internal/brand"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/event"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/jobs"
@@ -187,6 +188,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobWorker := jobs.NewWorker(app.db, clock.System{}, log)
 	(&jobs.Reminders{Outbox: app.outbox}).Register(jobWorker, app.web.Agreements)
 	privacy.RegisterPurge(jobWorker, app.outbox)
+	// Event reminders, queued when an event is planned or moved.
+	(&event.Service{DB: app.db, Clock: clock.System{}, Outbox: app.outbox, Bundle: app.bundle}).Register(jobWorker)
 	// Webhook deliveries: a plain client with a timeout per request (set in
 	// jobs.sendWebhook); redirects are not followed, so a delivery goes to
 	// the registered address only.

@@ -130,7 +130,7 @@ func TestAPITokenLifecycle(t *testing.T) {
 
 		res := c.get("/api/v1/tokens")
 		apiNoSecrets(t, res)
-		tokens := apiDecode[httpx.List[apiToken]](t, res, http.StatusOK).Items
+		tokens := apiDecode[httpx.Page[apiToken]](t, res, http.StatusOK).Items
 		if len(tokens) != 1 || tokens[0].Name != "test" || tokens[0].LastUsedAt == nil {
 			t.Fatalf("tokens = %+v", tokens)
 		}
@@ -389,7 +389,7 @@ func TestAPIPrograms(t *testing.T) {
 		// Lists: each sees their own.
 		ids := func(c *client) []int64 {
 			var out []int64
-			for _, p := range apiDecode[httpx.List[apiProgram]](t, c.get("/api/v1/programs"), http.StatusOK).Items {
+			for _, p := range apiDecode[httpx.Page[apiProgram]](t, c.get("/api/v1/programs"), http.StatusOK).Items {
 				out = append(out, p.ID)
 			}
 			return out
@@ -403,7 +403,7 @@ func TestAPIPrograms(t *testing.T) {
 		if got := ids(f.mentee); !slices.Equal(got, []int64{f.programID}) {
 			t.Fatalf("mentee's programs %v", got)
 		}
-		mine := apiDecode[httpx.List[apiProgram]](t, coord.get("/api/v1/programs"), http.StatusOK).Items
+		mine := apiDecode[httpx.Page[apiProgram]](t, coord.get("/api/v1/programs"), http.StatusOK).Items
 		if mine[0].Counts == nil || mine[0].Counts.Pending != 2 {
 			t.Fatalf("coordinator's counts: %+v", mine[0].Counts)
 		}
@@ -419,17 +419,17 @@ func TestAPIParticipants(t *testing.T) {
 		f := newProgramFixture(t, db)
 		base := "/api/v1/programs/" + httpx.Itoa(f.programID)
 
-		all := apiDecode[httpx.List[apiParticipant]](t, f.coord.get(base+"/participants"), http.StatusOK).Items
+		all := apiDecode[httpx.Page[apiParticipant]](t, f.coord.get(base+"/participants"), http.StatusOK).Items
 		if len(all) != 2 || all[0].Name != "Mats Mentee" || all[0].Status != "pending" || all[1].Role != "mentor" {
 			t.Fatalf("participants = %+v", all)
 		}
 		// Matching reads the meeting times and a mentee's wishes; coordinators see them too.
 		f.coord.get(base+"/participants").mustContain(t, `"meeting_times": []`, `"timezone": "UTC"`, `"same_field": false`)
-		got := apiDecode[httpx.List[apiParticipant]](t, f.coord.get(base+"/participants?role=mentor"), http.StatusOK).Items
+		got := apiDecode[httpx.Page[apiParticipant]](t, f.coord.get(base+"/participants?role=mentor"), http.StatusOK).Items
 		if len(got) != 1 || got[0].UserID != f.mentorID {
 			t.Fatalf("mentors = %+v", got)
 		}
-		got = apiDecode[httpx.List[apiParticipant]](t, f.coord.get(base+"/participants?q=MONA"), http.StatusOK).Items
+		got = apiDecode[httpx.Page[apiParticipant]](t, f.coord.get(base+"/participants?q=MONA"), http.StatusOK).Items
 		if len(got) != 1 || got[0].UserID != f.mentorID {
 			t.Fatalf("search = %+v", got)
 		}
@@ -442,7 +442,7 @@ func TestAPIParticipants(t *testing.T) {
 		if approved.Status != "approved" || approved.DecidedAt == nil {
 			t.Fatalf("approved = %+v", approved)
 		}
-		got = apiDecode[httpx.List[apiParticipant]](t, f.coord.get(base+"/participants?status=approved"), http.StatusOK).Items
+		got = apiDecode[httpx.Page[apiParticipant]](t, f.coord.get(base+"/participants?status=approved"), http.StatusOK).Items
 		if len(got) != 1 || got[0].UserID != f.mentorID {
 			t.Fatalf("approved list = %+v", got)
 		}
@@ -495,7 +495,7 @@ func TestAPIInvitations(t *testing.T) {
 			t.Fatal("a refused invitation was saved or sent")
 		}
 
-		invs := apiDecode[httpx.List[apiInvitation]](t, f.coord.get(base), http.StatusOK).Items
+		invs := apiDecode[httpx.Page[apiInvitation]](t, f.coord.get(base), http.StatusOK).Items
 		if len(invs) != 1 || invs[0].ID != inv.ID {
 			t.Fatalf("invitations = %+v", invs)
 		}
@@ -503,7 +503,7 @@ func TestAPIInvitations(t *testing.T) {
 		mustProblem(t, f.mentee.get(base), http.StatusForbidden)
 
 		f.coord.apiSend("DELETE", base+"/"+httpx.Itoa(inv.ID), nil).mustStatus(t, http.StatusNoContent)
-		invs = apiDecode[httpx.List[apiInvitation]](t, f.coord.get(base), http.StatusOK).Items
+		invs = apiDecode[httpx.Page[apiInvitation]](t, f.coord.get(base), http.StatusOK).Items
 		if invs[0].Status != "revoked" || invs[0].RevokedAt == nil {
 			t.Fatalf("after revoke: %+v", invs[0])
 		}
@@ -537,7 +537,7 @@ func TestAPIPairs(t *testing.T) {
 			len(pair.Mentees) != 1 || pair.Mentees[0].UserID != f.menteeID {
 			t.Fatalf("pair = %+v", pair)
 		}
-		pairs := apiDecode[httpx.List[apiPair]](t, f.coord.get(base+"/pairs"), http.StatusOK).Items
+		pairs := apiDecode[httpx.Page[apiPair]](t, f.coord.get(base+"/pairs"), http.StatusOK).Items
 		if len(pairs) != 1 || pairs[0].ID != pair.ID {
 			t.Fatalf("pairs = %+v", pairs)
 		}

@@ -30,9 +30,14 @@
 // more path id; s.fail(w, r, err) answers any error as a problem document.
 // From httpx: httpx.User(r) is the caller, httpx.ReadJSON and
 // httpx.WriteJSON read and write bodies, httpx.PathID(r, "thingID") reads
-// an id (404 when malformed), httpx.NewList(items) wraps a collection,
-// httpx.RenameFields maps the domain's field names to the API's in
-// validation errors.
+// an id (404 when malformed), httpx.RenameFields maps the domain's field
+// names to the API's in validation errors. A list (operationId list…) is
+// answered with httpx.WritePage(w, r, s.fail, items): ?limit= and
+// ?cursor= and a next link, which the OpenAPI merge declares for it;
+// answering a list any other way fails the conformance check.
+//
+// Names: ids are <thing>_id (a person in a role <role>_user_id), times
+// *_at in UTC, dates *_on; path parameters {thingID}. See docs/api.md.
 //
 // The area's OpenAPI description is openapi/<area>.json (tags, paths,
 // component schemas); TestOpenAPIMatchesRoutes keeps it in step with

@@ -47,7 +47,7 @@ func TestMeetingAPI(t *testing.T) {
 			t.Fatalf("Location %q", res.Header.Get("Location"))
 		}
 
-		list := apiDecode[httpx.List[apiMeeting]](t, mentor.apiSend("GET", base+"/meetings", nil), http.StatusOK)
+		list := apiDecode[httpx.Page[apiMeeting]](t, mentor.apiSend("GET", base+"/meetings", nil), http.StatusOK)
 		if len(list.Items) != 1 || list.Items[0].ID != m.ID {
 			t.Fatalf("list %+v", list)
 		}
@@ -109,7 +109,7 @@ func TestMeetingAPI(t *testing.T) {
 			len(h.Goals) != 0 || len(h.OpenActions) != 0 || h.NextAgenda != nil {
 			t.Fatalf("coordinator's home %+v", h)
 		}
-		cl := apiDecode[httpx.List[apiMeeting]](t, coord.apiSend("GET", base+"/meetings", nil), http.StatusOK)
+		cl := apiDecode[httpx.Page[apiMeeting]](t, coord.apiSend("GET", base+"/meetings", nil), http.StatusOK)
 		for _, x := range cl.Items {
 			if x.Place != "" || x.CancelReason != "" || x.OnlineURL != "" || x.Details {
 				t.Fatalf("coordinator sees details %+v", x)

@@ -106,8 +106,8 @@ func TestNotesAPIActionItems(t *testing.T) {
 	}
 	mustProblem(t, mentee.apiSend("POST", review, apiReviewInput{Outcome: "done"}), http.StatusConflict)
 
-	open := apiDecode[httpx.List[apiActionItem]](t, mentor.apiSend("GET", fmt.Sprintf("/api/v1/pairs/%d/action-items?status=open", f.pair.ID), nil), http.StatusOK)
-	all := apiDecode[httpx.List[apiActionItem]](t, mentor.apiSend("GET", fmt.Sprintf("/api/v1/pairs/%d/action-items", f.pair.ID), nil), http.StatusOK)
+	open := apiDecode[httpx.Page[apiActionItem]](t, mentor.apiSend("GET", fmt.Sprintf("/api/v1/pairs/%d/action-items?status=open", f.pair.ID), nil), http.StatusOK)
+	all := apiDecode[httpx.Page[apiActionItem]](t, mentor.apiSend("GET", fmt.Sprintf("/api/v1/pairs/%d/action-items", f.pair.ID), nil), http.StatusOK)
 	if len(open.Items) != 0 || len(all.Items) != 1 {
 		t.Fatalf("open %d, all %d", len(open.Items), len(all.Items))
 	}

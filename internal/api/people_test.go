@@ -39,7 +39,7 @@ func TestAPIEnrolmentJourney(t *testing.T) {
 		if u.Role != account.RoleCoordinator {
 			t.Fatalf("role %q", u.Role)
 		}
-		users := apiDecode[httpx.List[apiUser]](t, admin.get("/api/v1/users"), http.StatusOK).Items
+		users := apiDecode[httpx.Page[apiUser]](t, admin.get("/api/v1/users"), http.StatusOK).Items
 		if len(users) != 4 {
 			t.Fatalf("%d users", len(users))
 		}
@@ -62,7 +62,7 @@ func TestAPIEnrolmentJourney(t *testing.T) {
 		if !strings.HasPrefix(p.JoinURL, "http://mentorskap.test/join/") {
 			t.Fatalf("join url %q", p.JoinURL)
 		}
-		cs := apiDecode[httpx.List[apiCoordinator]](t, coord.apiSend("POST", base+"/coordinators", map[string]string{"email": "admin@example.org"}), http.StatusCreated).Items
+		cs := apiDecode[httpx.Page[apiCoordinator]](t, coord.apiSend("POST", base+"/coordinators", map[string]string{"email": "admin@example.org"}), http.StatusCreated).Items
 		if len(cs) != 2 {
 			t.Fatalf("coordinators %+v", cs)
 		}
@@ -77,7 +77,7 @@ func TestAPIEnrolmentJourney(t *testing.T) {
 			t.Fatalf("report %+v", rep)
 		}
 		mustProblem(t, coord.send("POST", base+"/invitations/upload", "application/json", strings.NewReader("{}")), http.StatusUnsupportedMediaType)
-		invs := apiDecode[httpx.List[apiInvitation]](t, coord.get(base+"/invitations"), http.StatusOK).Items
+		invs := apiDecode[httpx.Page[apiInvitation]](t, coord.get(base+"/invitations"), http.StatusOK).Items
 		coord.apiSend("POST", base+"/invitations/"+httpx.Itoa(invs[0].ID)+"/resend", nil).mustStatus(t, http.StatusNoContent)
 
 		// A new account accepts; a stranger's token is no key to someone
@@ -134,7 +134,7 @@ func TestAPIEnrolmentJourney(t *testing.T) {
 			coord.apiSend("POST", base+"/participants/"+httpx.Itoa(id)+"/approve", nil).mustStatus(t, http.StatusOK)
 		}
 		pair := apiDecode[apiPair](t, coord.apiSend("POST", base+"/pairs", map[string]any{"mentors": []int64{kjell.ID}, "mentees": []int64{prof.UserID}}), http.StatusCreated)
-		mine := apiDecode[httpx.List[apiMyPair]](t, mia.get("/api/v1/me/pairs"), http.StatusOK).Items
+		mine := apiDecode[httpx.Page[apiMyPair]](t, mia.get("/api/v1/me/pairs"), http.StatusOK).Items
 		if len(mine) != 1 || mine[0].PairID != pair.ID || mine[0].MyRole != "mentee" || mine[0].Mentors[0].Name != "Kjell Known" {
 			t.Fatalf("my pairs %+v", mine)
 		}

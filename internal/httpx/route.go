@@ -59,20 +59,6 @@ func ProgramPathID(r *http.Request) (int64, error) {
 	return PathID(r, "id")
 }
 
-// List wraps a collection so that it is always an object with an array,
-// never null, and can grow fields (paging) later.
-type List[T any] struct {
-	Items []T `json:"items"`
-}
-
-// NewList makes a List of items; nil becomes an empty array.
-func NewList[T any](items []T) List[T] {
-	if items == nil {
-		items = []T{}
-	}
-	return List[T]{Items: items}
-}
-
 // RenameFields turns the domain's field names in validation errors into the
 // API's JSON names, where they differ.
 func RenameFields(err error, names map[string]string) error {

@@ -44,6 +44,7 @@ var ownData = []string{
 	`DELETE FROM match_requests WHERE mentee_id = ?`,
 	`UPDATE match_requests SET status = 'closed' WHERE mentor_id = ? AND status = 'open'`,
 	`DELETE FROM matching_exclusions WHERE mentee_id = ? OR mentor_id = ?`,
+	`DELETE FROM event_invites WHERE user_id = ?`, // their answers to events and whether they came
 	`DELETE FROM participants WHERE user_id = ?`,
 	`DELETE FROM program_coordinators WHERE user_id = ?`,
 	`UPDATE pair_endings SET reason = '' WHERE ended_by = ?`,

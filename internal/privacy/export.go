@@ -88,6 +88,9 @@ var sections = []section{
 		JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.user_id = ? ORDER BY c.pair_id, c.kind, a.question_id`},
 	{"evaluation_goal_reviews", `SELECT c.pair_id, c.kind, r.goal_title, r.status, r.comment FROM evaluation_goal_reviews r
 		JOIN checkpoints c ON c.id = r.checkpoint_id WHERE r.user_id = ? ORDER BY c.pair_id, c.kind, r.goal_id`},
+	{"event_answers", `SELECT e.id AS event_id, e.program_id, e.kind, e.title, e.starts_at, e.ends_at, e.cancelled_at,
+		i.response, i.responded_at, i.attended, i.invited_at
+		FROM event_invites i JOIN events e ON e.id = i.event_id WHERE i.user_id = ? ORDER BY e.starts_at, e.id`},
 	{"reminder_optouts", `SELECT kind FROM reminder_optouts WHERE user_id = ? ORDER BY kind`},
 	{"sessions", `SELECT created_at, expires_at, last_seen_at FROM sessions WHERE user_id = ? ORDER BY created_at`},
 	{"sign_ins", `SELECT at, method, provider, ip FROM sign_ins WHERE user_id = ? ORDER BY id`},

@@ -483,7 +483,7 @@ func TestAgreementAPI(t *testing.T) {
 	mustProblem(t, coord.apiSend("GET", base+"/agreement/versions/2", nil), http.StatusForbidden)
 	mustProblem(t, otherCoord.apiSend("GET", base+"/agreement", nil), http.StatusNotFound)
 	mustProblem(t, other.apiSend("GET", base+"/agreement/versions", nil), http.StatusNotFound)
-	list := apiDecode[httpx.List[apiAgreementVersion]](t, coord.apiSend("GET", base+"/agreement/versions", nil), http.StatusOK)
+	list := apiDecode[httpx.Page[apiAgreementVersion]](t, coord.apiSend("GET", base+"/agreement/versions", nil), http.StatusOK)
 	if len(list.Items) != 2 || list.Items[0].Number != 2 || list.Items[0].Content != nil {
 		t.Fatalf("versions for the coordinator: %+v", list)
 	}

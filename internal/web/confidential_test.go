@@ -18,6 +18,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/event"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
 )
@@ -231,6 +232,7 @@ type confidentialScene struct {
 	goalID    int64
 	actionID  int64
 	outboxID  int64
+	eventID   int64 // an event for everyone in the program
 	// canaries maps each secret string to the visitors who may read it.
 	canaries map[string][]int
 }
@@ -347,6 +349,14 @@ func newConfidentialScene(t *testing.T) *confidentialScene {
 	sc.canaries["CANARY-CHEM-comment"] = []int{vMentee, vCoord, vAdmin}
 	sc.canaries["CANARY-EVAL-text"] = []int{vMentee}
 
+	ev, err := app.srv.events().Create(ctx, f.coord, f.prog.ID, event.Input{Kind: event.KindKickoff, Title: "Kick-off",
+		Date: now.AddDate(0, 0, 5).Format("2006-01-02"), Start: "17:00", End: "19:00", Timezone: "UTC",
+		Place: "Town hall", Audience: event.AudienceAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.eventID = ev.ID
+
 	sc.clients[vAnon] = app.client()
 	for v := vMentee; v < nVisitors; v++ {
 		sc.clients[v] = app.login(sc.users[v].Email)
@@ -407,6 +417,8 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return id(f.outsider.ID)
 		case "mentee", "menteeUserID":
 			return id(f.mentee.ID)
+		case "event", "eventID":
+			return id(sc.eventID)
 		case "kind":
 			return "midpoint"
 		case "qid", "questionID":

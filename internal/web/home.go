@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"mentorskap/internal/event"
 	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
@@ -29,6 +30,9 @@ type homeData struct {
 	// found only through the email that said they had ended.
 	Ended     []program.Pair
 	CanCreate bool
+	// Events are the gatherings ahead in the viewer's programs (package
+	// event), read in one statement.
+	Events []event.Upcoming
 }
 
 // homePair is one running pair as its member sees it on the start page.
@@ -148,6 +152,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		d.Pairs = append(d.Pairs, hp)
+	}
+	if len(participating) > 0 {
+		if d.Events, err = event.UpcomingFor(r.Context(), s.DB, u.ID, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	for _, sm := range participating {
 		if sm.Status != "approved" || !paired[sm.ID] {

@@ -416,7 +416,7 @@ func TestMatchingAPI(t *testing.T) {
 		if apiCountRows(t, db, "pairs") != 0 {
 			t.Fatal("a refused publish created pairs")
 		}
-		pairs := apiDecode[httpx.List[apiPair]](t, c.apiSend("POST", base+"/publish", map[string]int{"version": rv.Proposal.Version}), http.StatusOK).Items
+		pairs := apiDecode[httpx.Page[apiPair]](t, c.apiSend("POST", base+"/publish", map[string]int{"version": rv.Proposal.Version}), http.StatusOK).Items
 		if len(pairs) != 4 || apiCountRows(t, db, "pairs") != 4 {
 			t.Fatalf("published %+v", pairs)
 		}

@@ -45,6 +45,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.privacyRoutes(mux)
 	s.securityRoutes(mux)
 	s.webhookRoutes(mux)
+	s.eventRoutes(mux)
 	s.signInLinkRoutes(mux)
 	s.ssoRoutes(mux)
 	s.passkeyRoutes(mux)
