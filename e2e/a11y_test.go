@@ -182,7 +182,8 @@ func TestA11yEveryPage(t *testing.T) {
 			inScope: everything,
 			must: []string{"/", "/profile", "/programs", "/programs/N", "/programs/N/participants",
 				"/programs/N/participants/N", "/programs/N/pairs", "/programs/N/matching",
-				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/invitations", "/pairs/N"},
+				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/invitations", "/pairs/N",
+				"/programs/N/announcements", "/programs/N/resources/manage"},
 		},
 		{
 			// The administrator sees the coordinator's pages too; those
@@ -201,7 +202,7 @@ func TestA11yEveryPage(t *testing.T) {
 			inScope: everything,
 			must: []string{"/", "/profile", "/pairs/N", "/pairs/N/agreement", "/pairs/N/meetings",
 				"/pairs/N/meetings/N", "/pairs/N/meetings/N/notes", "/pairs/N/meetings/new",
-				"/pairs/N/goals", "/pairs/N/messages", "/pairs/N/end"},
+				"/pairs/N/goals", "/pairs/N/messages", "/pairs/N/end", "/programs/N/resources"},
 		},
 		{
 			who:     "mentee",

@@ -354,3 +354,43 @@ func (f *meetFixture) book(t *testing.T, in time.Duration, confirm bool) *meetin
 	}
 	return m
 }
+
+func newAnnounceScene(t *testing.T, db *store.DB) announceScene {
+	app := newTestAppDB(t, db)
+	s := announceScene{scene: newScene(t, app, "Spring cohort", "nb"), app: app}
+	s.pending = app.addUser("pending@example.org", "Pia Pending", account.RoleMember, "en")
+	app.enrol(s.prog.ID, s.pending, "mentor", program.StatusPending)
+	s.alien = app.addUser("alienp@example.org", "Ali Elsewhere", account.RoleMember, "en")
+	var other int64
+	if err := db.QueryRow(context.Background(), `SELECT id FROM programs WHERE name = 'Other cohort'`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	app.enrol(other, s.alien, "mentor", program.StatusApproved)
+	s.base = "/programs/" + pid(s.prog.ID)
+	return s
+}
+
+// announceScene is a program with one pair (mentor writes Norwegian,
+// mentee English), an unpaired mentee, a mentor still waiting for
+// approval, and another program with a participant of its own.
+type announceScene struct {
+	scene
+	app     *testApp
+	pending *account.User
+	alien   *account.User // a participant of the other program
+	base    string
+}
+
+func (s announceScene) emails(to string) (int, string) {
+	s.app.t.Helper()
+	var n int
+	var lang string
+	err := s.app.db.QueryRow(context.Background(), `SELECT COUNT(*), COALESCE(MAX(language), '') FROM outbox
+		WHERE kind = 'announcement' AND to_email = ?`, to).Scan(&n, &lang)
+	if err != nil {
+		s.app.t.Fatal(err)
+	}
+	return n, lang
+}
+
+var pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")

@@ -423,7 +423,8 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "midpoint"
 		case "qid", "questionID":
 			return "999999"
-		case "inv", "invitationID", "request", "requestID", "tokenID", "webhookID", "hook":
+		case "inv", "invitationID", "request", "requestID", "tokenID", "webhookID", "hook",
+			"rid", "resourceID", "announcementID":
 			return "999999"
 		case "lang":
 			return "en"

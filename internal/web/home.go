@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"mentorskap/internal/announce"
 	"mentorskap/internal/event"
 	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
@@ -33,6 +34,9 @@ type homeData struct {
 	// Events are the gatherings ahead in the viewer's programs (package
 	// event), read in one statement.
 	Events []event.Upcoming
+	// Announcements are what coordinators have sent the viewer lately and
+	// they have not put away (one query).
+	Announcements []announce.Announcement
 }
 
 // homePair is one running pair as its member sees it on the start page.
@@ -122,6 +126,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(r)
 	now := s.Clock.Now()
 	d := homeData{Coordinated: coordinated, CanCreate: u.CanCreatePrograms()}
+	if d.Announcements, err = announce.ForHome(r.Context(), s.DB, u.ID, now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	paired := map[int64]bool{}
 	for _, p := range pairs {
 		// A program where the viewer has or had a pair is past the

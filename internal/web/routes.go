@@ -46,6 +46,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.securityRoutes(mux)
 	s.webhookRoutes(mux)
 	s.eventRoutes(mux)
+	s.announceRoutes(mux)
+	s.resourceRoutes(mux)
 	s.signInLinkRoutes(mux)
 	s.ssoRoutes(mux)
 	s.passkeyRoutes(mux)

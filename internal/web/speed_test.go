@@ -66,7 +66,8 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// points, action items and people (issue 14): the demo member has
 		// one pair, about a dozen statements, the pair page's own reading.
 		// The events ahead in the member's programs are one more (issue 19).
-		{"home", "/", pair, 18},
+		// One more: the announcements sent to the person (issue 19).
+		{"home", "/", pair, 19},
 		{"pair home", pair, "/meetings", 17},
 		{"meetings", pair + "/meetings", "/meetings/", 8},
 		{"meeting", meeting, "/notes", 10},
