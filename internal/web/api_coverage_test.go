@@ -91,6 +91,13 @@ var pageToAPI = map[string]string{
 	"POST /programs/{id}/evaluations/questions/{qid}/move":   "POST /api/v1/programs/{programID}/evaluations/questions/{questionID}/move",
 	"POST /programs/{id}/evaluations/questions/{qid}/remove": "DELETE /api/v1/programs/{programID}/evaluations/questions/{questionID}",
 
+	"POST /programs/{id}/questions":                "POST /api/v1/programs/{programID}/questions",
+	"POST /programs/{id}/questions/{qid}":          "PUT /api/v1/programs/{programID}/questions/{questionID}",
+	"POST /programs/{id}/questions/{qid}/matching": "PUT /api/v1/programs/{programID}/questions/{questionID}/matching",
+	"POST /programs/{id}/questions/{qid}/move":     "POST /api/v1/programs/{programID}/questions/{questionID}/move",
+	"POST /programs/{id}/questions/{qid}/remove":   "DELETE /api/v1/programs/{programID}/questions/{questionID}",
+	"POST /programs/{id}/questions/{qid}/restore":  "POST /api/v1/programs/{programID}/questions/{questionID}/restore",
+
 	"POST /programs/{id}/matching/settings":             "PUT /api/v1/programs/{programID}/matching/settings",
 	"POST /programs/{id}/matching/run":                  "POST /api/v1/programs/{programID}/matching/proposal/run",
 	"POST /programs/{id}/matching/publish":              "POST /api/v1/programs/{programID}/matching/proposal/publish",

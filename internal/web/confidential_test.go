@@ -76,6 +76,13 @@ var confidentialRoutes = map[string]string{
 	"POST /programs/{id}/evaluations/questions": "coord", "POST /programs/{id}/evaluations/questions/{qid}": "coord",
 	"POST /programs/{id}/evaluations/questions/{qid}/move":   "coord",
 	"POST /programs/{id}/evaluations/questions/{qid}/remove": "coord", "POST /programs/{id}/evaluations/settings": "coord",
+	// The program's own questions (question.go); the seed's question id is
+	// unknown, so the per-question routes refuse everybody.
+	"GET /programs/{id}/questions": "coord", "POST /programs/{id}/questions": "coord",
+	"GET /programs/{id}/questions/{qid}": "refused", "POST /programs/{id}/questions/{qid}": "refused",
+	"POST /programs/{id}/questions/{qid}/matching": "refused", "POST /programs/{id}/questions/{qid}/move": "refused",
+	"GET /programs/{id}/questions/{qid}/remove": "refused", "POST /programs/{id}/questions/{qid}/remove": "refused",
+	"POST /programs/{id}/questions/{qid}/restore": "refused", "GET /programs/{id}/export/participants.csv": "coord",
 	// Foundation.
 	"GET /static/": "public", "GET /healthz": "public", "GET /readyz": "public", "GET /{$}": "any", "/": "any", "/api/": "any",
 	"GET /setup": "any", "POST /setup": "any", "GET /login": "any", "POST /login": "any", "POST /logout": "any",
@@ -598,7 +605,19 @@ var confidentialQuery = map[string]string{
 // confidentialAPI classifies the endpoints of apiTable, like
 // confidentialRoutes does for pages.
 var confidentialAPI = map[string]string{
-	"GET /api/v1/pairs/{pairID}/evaluations/{kind}": "member", "PUT /api/v1/pairs/{pairID}/evaluations/{kind}": "member",
+	// The program's own questions (api_question.go); the seed's question
+	// id is unknown.
+	"GET /api/v1/programs/{programID}/questions": "coord", "POST /api/v1/programs/{programID}/questions": "coord",
+	"PUT /api/v1/programs/{programID}/questions/{questionID}":          "coord", // 422: the seed sends no language
+	"DELETE /api/v1/programs/{programID}/questions/{questionID}":       "refused",
+	"POST /api/v1/programs/{programID}/questions/{questionID}/move":    "coord", // 422: no direction
+	"POST /api/v1/programs/{programID}/questions/{questionID}/restore": "refused",
+	"PUT /api/v1/programs/{programID}/questions/{questionID}/matching": "refused",
+	"GET /api/v1/programs/{programID}/answers":                         "participant",
+	"PUT /api/v1/programs/{programID}/answers":                         "participant",
+	"GET /api/v1/programs/{programID}/participants/{userID}/answers":   "coord",
+	"GET /api/v1/programs/{programID}/export/participants.csv":         "coord",
+	"GET /api/v1/pairs/{pairID}/evaluations/{kind}":                    "member", "PUT /api/v1/pairs/{pairID}/evaluations/{kind}": "member",
 	"GET /api/v1/programs/{programID}/evaluations": "coord", "GET /api/v1/programs/{programID}/evaluations/questions": "coord",
 	"POST /api/v1/programs/{programID}/evaluations/questions":                   "coord",
 	"PUT /api/v1/programs/{programID}/evaluations/questions/{questionID}":       "coord",

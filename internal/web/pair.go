@@ -67,5 +67,9 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if err = addPartnerAnswers(r.Context(), s.DB, h.Access.Pair.ProgramID, h.Cards, s.locale(r).Lang()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "pair_home", h)
 }

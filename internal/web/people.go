@@ -6,6 +6,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/store"
 )
 
@@ -38,6 +39,9 @@ type personCard struct {
 	Organisation string
 	Field        string
 	Languages    []string
+	// Answers to the program's own questions shared with the partner
+	// (internal/question); filled on the pair's page only.
+	Answers []question.Shown
 }
 
 // LanguageList names the card's languages, each in itself when the site
@@ -88,4 +92,21 @@ func pairCards(ctx context.Context, q store.Q, p *program.Pair, skip int64) ([]p
 		}
 	}
 	return cards, nil
+}
+
+// addPartnerAnswers fills the cards' answers that the program shares with
+// the matched partner, in lang.
+func addPartnerAnswers(ctx context.Context, q store.Q, programID int64, cards []personCard, lang string) error {
+	ids := make([]int64, len(cards))
+	for k, c := range cards {
+		ids[k] = c.UserID
+	}
+	shown, err := question.ForPartners(ctx, q, programID, ids, lang)
+	if err != nil {
+		return err
+	}
+	for k := range cards {
+		cards[k].Answers = shown[cards[k].UserID]
+	}
+	return nil
 }

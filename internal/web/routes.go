@@ -23,6 +23,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.accountRoutes(mux)
 	s.programRoutes(mux)
 	s.enrolRoutes(mux)
+	s.questionRoutes(mux)
 	s.adminRoutes(mux)
 	s.brandRoutes(mux)
 	s.matchingSettingsRoutes(mux)

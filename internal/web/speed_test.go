@@ -68,7 +68,9 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// The events ahead in the member's programs are one more (issue 19).
 		// One more: the announcements sent to the person (issue 19).
 		{"home", "/", pair, 19},
-		{"pair home", pair, "/meetings", 17},
+		// The pair home also reads the answers to the program's own
+		// questions that each member shares with their partner (one).
+		{"pair home", pair, "/meetings", 18},
 		{"meetings", pair + "/meetings", "/meetings/", 8},
 		{"meeting", meeting, "/notes", 10},
 		{"notes", meeting + "/notes", "<form", 14},
