@@ -97,6 +97,9 @@ var sections = []section{
 		JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.user_id = ? ORDER BY c.pair_id, c.kind, a.question_id`},
 	{"evaluation_goal_reviews", `SELECT c.pair_id, c.kind, r.goal_title, r.status, r.comment FROM evaluation_goal_reviews r
 		JOIN checkpoints c ON c.id = r.checkpoint_id WHERE r.user_id = ? ORDER BY c.pair_id, c.kind, r.goal_id`},
+	{"outcome_answers", `SELECT o.program_id, g.name AS program, o.round AS months, o.sent_at, o.closes_at, o.answered_at,
+		o.status, o.helped, o.comment FROM outcome_surveys o JOIN programs g ON g.id = o.program_id
+		WHERE o.user_id = ? ORDER BY o.id`},
 	{"event_answers", `SELECT e.id AS event_id, e.program_id, e.kind, e.title, e.starts_at, e.ends_at, e.cancelled_at,
 		i.response, i.responded_at, i.attended, i.invited_at
 		FROM event_invites i JOIN events e ON e.id = i.event_id WHERE i.user_id = ? ORDER BY e.starts_at, e.id`},

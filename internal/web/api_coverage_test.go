@@ -67,6 +67,8 @@ var pageToAPI = map[string]string{
 	"POST /programs":                         "POST /api/v1/programs",
 	"POST /programs/{id}/edit":               "PATCH /api/v1/programs/{programID}",
 	"POST /programs/{id}/coordinators":       "POST /api/v1/programs/{programID}/coordinators",
+	"POST /programs/{id}/outcomes/settings":  "PUT /api/v1/programs/{programID}/outcomes/settings",
+	"POST /outcomes/{id}":                    "POST /api/v1/outcomes/{outcomeID}/answer",
 	"POST /programs/{id}/agreement-template": "PUT /api/v1/programs/{programID}/agreement-template",
 	"POST /programs/{id}/retention":          "PUT /api/v1/programs/{programID}/retention",
 	"POST /programs/{id}/meeting-plan":       "PUT /api/v1/programs/{programID}/meeting-plan/{lang}",

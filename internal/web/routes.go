@@ -39,6 +39,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.messageRoutes(mux)
 	s.evaluationRoutes(mux)
 	s.checkpointRoutes(mux)
+	s.outcomeRoutes(mux)
 	s.dashboardRoutes(mux)
 	s.analyticsRoutes(mux)
 	s.reminderRoutes(mux)
