@@ -32,6 +32,8 @@ import (
 	"mentorskap/internal/outcome"
 	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 	"mentorskap/internal/web"
 )
@@ -345,16 +347,22 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 	goals := &goal.Service{DB: db, Clock: clk, Outbox: outbox}
 	evals := &evaluation.Service{DB: db, Clock: clk, Outbox: outbox}
 	brandCache := new(brand.Cache)
+	// The sections other features add to the funder report.
+	reportSources := []report.Source{
+		(&question.Reports{DB: db, I18n: bundle}).ReportTables,
+		(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables,
+		(&outcome.Service{DB: db, Clock: clk, Outbox: outbox}).ReportTables,
+	}
 	v1 := &api.API{
 		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox, BaseURL: baseURL,
 		Accounts: a.accounts, Programs: a.programs, Matching: matchingSvc, Agreements: agreements,
-		Meetings: meetings, Goals: goals, Evals: evals, Brand: brandCache,
+		Meetings: meetings, Goals: goals, Evals: evals, Brand: brandCache, ReportSources: reportSources,
 	}
 	a.web, err = web.New(&web.Server{
 		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox,
 		Accounts: a.accounts, Programs: a.programs, BaseURL: baseURL, Version: version,
 		Matching: matchingSvc, Agreements: agreements, Meetings: meetings, Goals: goals, Evals: evals,
-		API: v1, Brand: brandCache,
+		API: v1, Brand: brandCache, ReportSources: reportSources,
 	})
 	if err != nil {
 		db.Close()

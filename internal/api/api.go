@@ -19,6 +19,7 @@ import (
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 )
 
@@ -42,6 +43,9 @@ type API struct {
 	// Brand is the brand cache the pages read; the API clears it when it
 	// saves a new brand.
 	Brand *brand.Cache
+	// ReportSources are the sections other features add to the funder
+	// report, the same as the pages'.
+	ReportSources []report.Source
 }
 
 func (s *API) responder() httpx.Responder { return httpx.Responder{Log: s.Log, Bundle: s.Bundle} }
@@ -88,7 +92,7 @@ func (s *API) Table() []httpx.Route {
 	return slices.Concat(s.apiCoreTable(), s.apiMatchingSettingsTable(), s.apiMatchingTable(), s.apiSelfMatchTable(),
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
-		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
+		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReportTable(), s.apiReminderTable(), s.apiAuditTable(),
 		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable(),
 		s.apiSSOTable(), s.apiPhotoTable(), s.apiOutcomeTable(), s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable(), s.apiQuestionTable())
 }

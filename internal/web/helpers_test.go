@@ -34,6 +34,7 @@ import (
 type testApp struct {
 	t      *testing.T
 	srv    *Server
+	v1     *api.API // the API the server mounts
 	ts     *httptest.Server
 	db     *store.DB
 	clock  *clock.Fixed
@@ -82,7 +83,7 @@ func newTestAppDB(t *testing.T, db *store.DB) *testApp {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &testApp{t: t, srv: srv, ts: ts, db: db, clock: clk, bundle: bundle}
+	return &testApp{t: t, srv: srv, v1: v1, ts: ts, db: db, clock: clk, bundle: bundle}
 }
 
 // addUser creates an account directly; password is "password-<email>".

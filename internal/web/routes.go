@@ -42,6 +42,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.outcomeRoutes(mux)
 	s.dashboardRoutes(mux)
 	s.analyticsRoutes(mux)
+	s.reportRoutes(mux)
 	s.reminderRoutes(mux)
 	s.auditRoutes(mux)
 	s.privacyRoutes(mux)
