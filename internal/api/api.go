@@ -94,7 +94,8 @@ func (s *API) Table() []httpx.Route {
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
 		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReportTable(), s.apiReminderTable(), s.apiAuditTable(),
 		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable(),
-		s.apiSSOTable(), s.apiPhotoTable(), s.apiOutcomeTable(), s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable(), s.apiQuestionTable())
+		s.apiSSOTable(), s.apiPhotoTable(), s.apiOutcomeTable(), s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable(), s.apiQuestionTable(),
+		s.apiCohortTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

@@ -460,6 +460,8 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "not-a-real-token.ics"
 		case "provider":
 			return "no-such-provider"
+		case "key", "template", "templateKey": // program templates (cohort_test.go)
+			return "study"
 		}
 		t.Fatalf("pattern %q: path parameter {%s} is unknown to fill() in confidential_test.go; add how to fill it", path, name)
 		return ""

@@ -22,6 +22,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	s.accountRoutes(mux)
 	s.programRoutes(mux)
+	s.cohortRoutes(mux)
 	s.enrolRoutes(mux)
 	s.questionRoutes(mux)
 	s.adminRoutes(mux)
