@@ -125,6 +125,10 @@ func scanProgram(row interface{ Scan(...any) error }) (*Program, error) {
 // Get loads a program. It does not check who is asking: use
 // RequireCoordinator or RoleIn for that.
 func Get(ctx context.Context, q store.Q, id int64) (*Program, error) {
+	if m := memoOf(ctx, q); m != nil {
+		p, err := m.program(ctx, q, id)
+		return p, store.NotFound(err, "program.error.not_found")
+	}
 	p, err := scanProgram(q.QueryRow(ctx, `SELECT `+programCols+` FROM programs WHERE id = ?`, id))
 	if err == nil {
 		err = p.loadRoles(ctx, q)

@@ -2,6 +2,8 @@ package program
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"mentorskap/internal/errs"
@@ -57,12 +59,33 @@ func (p *Program) loadRoles(ctx context.Context, q store.Q) (err error) {
 // RoleWordsOf reads what a program calls its roles, language → words, for
 // a page that needs only that.
 func RoleWordsOf(ctx context.Context, q store.Q, programID int64) (map[string]i18n.RoleWords, error) {
+	if m := memoOf(ctx, q); m != nil {
+		p, err := m.program(ctx, q, programID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return map[string]i18n.RoleWords{}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return p.Roles, nil
+	}
 	return roleWords(ctx, q, `SELECT language, role, forms FROM program_role_names WHERE program_id = ?`, programID)
 }
 
 // RoleWordsOfPair is RoleWordsOf for the program a pair belongs to, in one
 // query: every page of a pair asks for it.
 func RoleWordsOfPair(ctx context.Context, q store.Q, pairID int64) (map[string]i18n.RoleWords, error) {
+	if m := memoOf(ctx, q); m != nil {
+		// The page has read the pair and usually its program already.
+		ps, err := m.onePair(ctx, q, pairID)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) != 1 {
+			return map[string]i18n.RoleWords{}, nil
+		}
+		return RoleWordsOf(ctx, q, ps[0].ProgramID)
+	}
 	return roleWords(ctx, q, `SELECT r.language, r.role, r.forms FROM program_role_names r
 		JOIN pairs p ON p.program_id = r.program_id WHERE p.id = ?`, pairID)
 }

@@ -130,6 +130,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	paired := map[int64]bool{}
+	var parts map[int64]map[int64]*program.Participant
 	for _, p := range pairs {
 		// A program where the viewer has or had a pair is past the
 		// application stage.
@@ -147,10 +148,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		named := withFormerNames(l, h.Access.Pair)
 		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
-		if hp.Cards, err = pairCards(r.Context(), s.DB, named, u.ID); err != nil {
-			s.fail(w, r, err)
-			return
+		if parts == nil {
+			// The people of all the viewer's pairs, in one statement.
+			if parts, err = program.ParticipantsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
+		hp.Cards = pairCards(named, parts[p.ID], u.ID)
 		hp.Primary, hp.Waiting = nextStep(h)
 		if h.Next != nil {
 			if hp.Options, err = meeting.Options(r.Context(), s.DB, h.Next); err != nil {

@@ -165,9 +165,11 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
-	if h.Cards, err = pairCards(r.Context(), s.DB, withFormerNames(s.locale(r), h.Access.Pair), 0); err != nil {
+	parts, err := program.ParticipantsOfPair(r.Context(), s.DB, pairID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	h.Cards = pairCards(withFormerNames(s.locale(r), h.Access.Pair), parts, 0)
 	s.render(w, r, http.StatusOK, "pair_home", h)
 }
