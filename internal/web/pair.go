@@ -91,15 +91,18 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	}
 	h := &pairHome{Access: a, Now: now, Today: meeting.Today(now, actor.Timezone), ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
 	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
-	ms, err := meeting.ForPair(ctx, q, pairID)
+	var ms []meeting.Meeting
+	if h.ShowAgenda {
+		ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID)
+	} else {
+		ms, err = meeting.ForPair(ctx, q, pairID)
+	}
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(ms))
 	for i := len(ms) - 1; i >= 0; i-- {
 		m := ms[i]
 		a.Redact(&m)
-		ids = append(ids, m.ID)
 		switch {
 		case m.Upcoming(now):
 			h.Later = append(h.Later, m)
@@ -115,11 +118,6 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	slices.Reverse(h.Later) // soonest first
 	if len(h.Later) > 0 {
 		h.Next, h.Later = &h.Later[0], h.Later[1:]
-	}
-	if h.ShowAgenda {
-		if h.Agenda, err = meeting.AgendaStatus(ctx, q, ids); err != nil {
-			return nil, err
-		}
 	}
 	if !a.Member() {
 		return h, nil
