@@ -141,7 +141,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		// One page read per pair: a participant has one pair per program
 		// and seldom more than two programs at a time.
-		h, err := loadPairHome(r.Context(), s.DB, u, p.ID, now)
+		h, err := loadPairCard(r.Context(), s.DB, u, p.ID, now)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -85,6 +85,17 @@ func (h *pairHome) Date(s string) time.Time {
 // dates and the meetings (date, length, cancelled or not), and more only
 // when the pair's agreement shares it.
 func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
+	return readPairHome(ctx, q, actor, pairID, now, false)
+}
+
+// loadPairCard reads what the start page's card of a running pair shows:
+// the pair's home without its goals, late changes and review offer, which
+// only the pair's own page lists (three statements fewer per pair).
+func loadPairCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
+	return readPairHome(ctx, q, actor, pairID, now, true)
+}
+
+func readPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, card bool) (*pairHome, error) {
 	a, err := meeting.Open(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
@@ -122,8 +133,10 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	if !a.Member() {
 		return h, nil
 	}
-	if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
-		return nil, err
+	if !card {
+		if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
+			return nil, err
+		}
 	}
 	actions, err := meeting.OpenActionItems(ctx, q, pairID)
 	if err != nil {
@@ -134,14 +147,16 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 		actions = actions[:homeActions]
 	}
 	h.Actions = actions
-	if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
-		return nil, err
-	}
 	if h.Due, err = evaluation.DueFor(ctx, q, pairID, actor.ID, now); err != nil {
 		return nil, err
 	}
-	if h.Review, err = loadReviewOffer(ctx, q, a.Pair, ms, now, false); err != nil {
-		return nil, err
+	if !card {
+		if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
+			return nil, err
+		}
+		if h.Review, err = loadReviewOffer(ctx, q, a.Pair, ms, now, false); err != nil {
+			return nil, err
+		}
 	}
 	if a.Terms.MessagesAllowed {
 		if h.Unread, err = meeting.Unread(ctx, q, pairID, actor.ID); err != nil {
