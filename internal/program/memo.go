@@ -130,6 +130,18 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 	return p.clone(), nil
 }
 
+// roles returns the role words of program id when the memo has read the
+// program already; the map is the memo's own, for reading only.
+func (m *readMemo) roles(id int64) (map[string]i18n.RoleWords, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.programs[id]
+	if !ok {
+		return nil, false
+	}
+	return p.Roles, true
+}
+
 // clone copies the role words, so that a caller changing its copy does not
 // change what the memo hands the next reader.
 func (p *Program) clone() *Program {

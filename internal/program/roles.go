@@ -2,8 +2,6 @@ package program
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"mentorskap/internal/errs"
@@ -60,31 +58,27 @@ func (p *Program) loadRoles(ctx context.Context, q store.Q) (err error) {
 // a page that needs only that.
 func RoleWordsOf(ctx context.Context, q store.Q, programID int64) (map[string]i18n.RoleWords, error) {
 	if m := memoOf(ctx, q); m != nil {
-		p, err := m.program(ctx, q, programID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return map[string]i18n.RoleWords{}, nil
+		if words, ok := m.roles(programID); ok {
+			return words, nil
 		}
-		if err != nil {
-			return nil, err
-		}
-		return p.Roles, nil
 	}
 	return roleWords(ctx, q, `SELECT language, role, forms FROM program_role_names WHERE program_id = ?`, programID)
 }
 
 // RoleWordsOfPair is RoleWordsOf for the program a pair belongs to, in one
-// query: every page of a pair asks for it.
+// query: every page of a pair asks for it. A page that has read the pair's
+// program already (its terms) gets the words read with it, without a
+// statement. The map is for reading only.
 func RoleWordsOfPair(ctx context.Context, q store.Q, pairID int64) (map[string]i18n.RoleWords, error) {
 	if m := memoOf(ctx, q); m != nil {
-		// The page has read the pair and usually its program already.
-		ps, err := m.onePair(ctx, q, pairID)
-		if err != nil {
-			return nil, err
+		m.mu.Lock()
+		p, ok := m.pairs[pairID]
+		m.mu.Unlock()
+		if ok {
+			if words, ok := m.roles(p.ProgramID); ok {
+				return words, nil
+			}
 		}
-		if len(ps) != 1 {
-			return map[string]i18n.RoleWords{}, nil
-		}
-		return RoleWordsOf(ctx, q, ps[0].ProgramID)
 	}
 	return roleWords(ctx, q, `SELECT r.language, r.role, r.forms FROM program_role_names r
 		JOIN pairs p ON p.program_id = r.program_id WHERE p.id = ?`, pairID)

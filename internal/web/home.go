@@ -130,7 +130,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	paired := map[int64]bool{}
-	var parts map[int64]map[int64]*program.Participant
+	var parts map[int64]map[int64]program.MemberCard
 	for _, p := range pairs {
 		// A program where the viewer has or had a pair is past the
 		// application stage.
@@ -150,7 +150,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
 		if parts == nil {
 			// The people of all the viewer's pairs, in one statement.
-			if parts, err = program.ParticipantsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
+			if parts, err = program.CardsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
 				s.fail(w, r, err)
 				return
 			}

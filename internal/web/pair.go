@@ -178,7 +178,7 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
-	parts, err := program.ParticipantsOfPair(r.Context(), s.DB, pairID)
+	parts, err := program.CardsOfPair(r.Context(), s.DB, pairID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -60,7 +60,7 @@ func (p *Page) Card(c personCard) cardView { return cardView{P: p, C: c} }
 // the members other than skip first (skip is the viewer, or 0 for all).
 // A member whose participation row is gone (a deleted account) gets a card
 // with the name the pair shows.
-func pairCards(p *program.Pair, parts map[int64]*program.Participant, skip int64) []personCard {
+func pairCards(p *program.Pair, parts map[int64]program.MemberCard, skip int64) []personCard {
 	var cards []personCard
 	for _, list := range [][]program.PairMember{p.Mentors, p.Mentees} {
 		for _, m := range list {
@@ -68,7 +68,7 @@ func pairCards(p *program.Pair, parts map[int64]*program.Participant, skip int64
 				continue
 			}
 			c := personCard{UserID: m.UserID, Name: m.Name, Role: m.Side}
-			if part := parts[m.UserID]; part != nil {
+			if part, ok := parts[m.UserID]; ok {
 				c.Organisation, c.Field, c.Languages = part.Organisation, part.Field, part.Languages
 			}
 			cards = append(cards, c)
