@@ -182,8 +182,8 @@ func TestA11yEveryPage(t *testing.T) {
 			inScope: everything,
 			must: []string{"/", "/profile", "/programs", "/programs/N", "/programs/N/participants",
 				"/programs/N/participants/N", "/programs/N/pairs", "/programs/N/matching",
-				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/invitations", "/pairs/N",
-				"/programs/N/announcements", "/programs/N/resources/manage"},
+				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/invitations", "/programs/N/outcomes", "/pairs/N",
+				"/programs/N/announcements", "/programs/N/resources/manage", "/programs/N/questions"},
 		},
 		{
 			// The administrator sees the coordinator's pages too; those

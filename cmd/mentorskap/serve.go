@@ -27,6 +27,7 @@ import (
 	"mentorskap/internal/matching"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
+	"mentorskap/internal/outcome"
 	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -186,6 +187,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jobWorker := jobs.NewWorker(app.db, clock.System{}, log)
 	(&jobs.Reminders{Outbox: app.outbox}).Register(jobWorker, app.web.Agreements)
 	privacy.RegisterPurge(jobWorker, app.outbox)
+	// The outcome follow-up, 3 and 6 months after a pair ends.
+	outcome.Register(jobWorker, app.outbox)
 	// Event reminders, queued when an event is planned or moved.
 	(&event.Service{DB: app.db, Clock: clock.System{}, Outbox: app.outbox, Bundle: app.bundle}).Register(jobWorker)
 	// Webhook deliveries: a plain client with a timeout per request (set in

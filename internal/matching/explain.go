@@ -175,6 +175,10 @@ func (s *Scorer) Explain(i, j int) []Reason {
 		}
 		out = append(out, r)
 	}
+	if len(s.qs) > 0 {
+		why, _ := s.questionReasons(i, j)
+		out = append(out, why...)
+	}
 	rules := 0
 	for rules < len(out) && out[rules].Rule {
 		rules++
@@ -214,6 +218,10 @@ func (s *Scorer) rulesBroken(i, j int) []Reason {
 			}
 			out = append(out, Reason{Key: "score.rule.must", Args: []any{"criterion", c}, Criterion: c, Rule: true})
 		}
+	}
+	if len(s.qs) > 0 {
+		_, broken := s.questionReasons(i, j)
+		out = append(out, broken...)
 	}
 	return out
 }
@@ -326,6 +334,9 @@ func (s *Scorer) WhyUnmatchable(i int) []Reason {
 			s.measure(&s.a[i], &s.b[j], j, &pt)
 			if k := s.failsMust(&s.a[i], &s.b[j], &pt); k >= 0 {
 				c = cause{key: "must", args: []any{"criterion", Criteria[k]}, crit: Criteria[k]}
+			} else if k := s.failsQuestionMust(i, j); k >= 0 {
+				q := s.qs[k].rule.Question
+				c = cause{key: "must", args: []any{"criterion", q.Name()}, crit: questionCriterion(q)}
 			}
 		}
 		if c.key == "" {

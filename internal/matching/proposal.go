@@ -14,6 +14,7 @@ import (
 	"mentorskap/internal/errs"
 	"mentorskap/internal/matching/assign"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/store"
 )
 
@@ -225,6 +226,17 @@ func settingsHash(set Settings) string {
 	})
 	for _, e := range ex {
 		fmt.Fprintf(h, "x%d-%d;", e.MenteeID, e.MentorID)
+	}
+	for _, r := range set.Questions {
+		q := r.Question
+		fmt.Fprintf(h, "q%d:%s:%d:", q.ID, q.MatchMode, q.MatchWeight)
+		if q.MatchMode == question.MatchTable {
+			for _, a := range q.Options {
+				for _, b := range q.Options {
+					fmt.Fprintf(h, "%d,", q.Points[[2]int64{a.ID, b.ID}])
+				}
+			}
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }

@@ -85,6 +85,9 @@ type Scorer struct {
 	// one short list; nil when there are none. former holds the former
 	// pairs alone, for explanations.
 	excluded, former [][]int32
+
+	// The program's own questions that count (questions.go).
+	qs []qrule
 }
 
 type mentorRec struct {
@@ -235,6 +238,7 @@ func NewScorer(mentees, mentors []program.Participant, set Settings) *Scorer {
 		}
 	}
 
+	s.prepareQuestions(set.Questions)
 	if len(set.Excluded) > 0 {
 		pairs := make([][2]int64, len(set.Excluded))
 		for k, e := range set.Excluded {
@@ -386,6 +390,13 @@ func (s *Scorer) Score(i, j int) (int64, bool) {
 		w[4]*pt.p[4] + w[5]*pt.p[5] + w[6]*pt.p[6] + w[7]*pt.p[7]
 	if s.anyMust && s.failsMust(a, b, &pt) >= 0 {
 		return 0, false
+	}
+	if len(s.qs) > 0 {
+		extra, ok := s.questionScore(i, j)
+		if !ok {
+			return 0, false
+		}
+		total += extra
 	}
 	return total, true
 }
@@ -671,7 +682,7 @@ const (
 )
 
 // table scores every pair of rows × cols, row-major; a forbidden pair is
-// forbiddenCell. Scores fit: they are at most 8 criteria × 10 × 100.
+// forbiddenCell. Scores fit: they are at most (8 criteria + question.MaxMatching) × 10 × 100.
 func (s *Scorer) table(rows, cols []int) []uint16 {
 	t := make([]uint16, len(rows)*len(cols))
 	workers := runtime.GOMAXPROCS(0)

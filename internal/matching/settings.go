@@ -8,6 +8,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/store"
 )
 
@@ -82,6 +83,11 @@ type Settings struct {
 	SelfMatch   bool
 	RequestDays int
 	Suggestions int
+
+	// Questions are the program's own choice questions that count in
+	// matching, with their answers (internal/question). They are set on
+	// the questions' page, not saved with these settings.
+	Questions []question.Rule
 }
 
 // DefaultSettings is what a program matches with until its coordinator
@@ -144,7 +150,10 @@ func LoadSettings(ctx context.Context, q store.Q, programID int64) (Settings, er
 	if err := rows.Err(); err != nil {
 		return set, err
 	}
-	set.Excluded, err = loadExclusions(ctx, q, programID)
+	if set.Excluded, err = loadExclusions(ctx, q, programID); err != nil {
+		return set, err
+	}
+	set.Questions, err = question.Rules(ctx, q, programID)
 	return set, err
 }
 

@@ -39,6 +39,7 @@ var ownData = []string{
 	`DELETE FROM agreement_preparations WHERE user_id = ?`,
 	`DELETE FROM pair_reflections WHERE user_id = ?`,
 	`DELETE FROM checkpoint_responses WHERE user_id = ?`, // with their evaluation and chemistry answers
+	`DELETE FROM outcome_surveys WHERE user_id = ?`,      // their outcome follow-up answers
 	`DELETE FROM message_reads WHERE user_id = ?`,
 	`DELETE FROM reminder_optouts WHERE user_id = ?`,
 	`DELETE FROM match_requests WHERE mentee_id = ?`,

@@ -48,6 +48,15 @@ var sections = []section{
 		p.field, p.skills, p.needs, p.goals, p.interests, p.education, p.career_stage, p.availability, p.organisation,
 		p.capacity, p.about, p.created_at, p.updated_at, p.decided_at
 		FROM participants p JOIN programs g ON g.id = p.program_id WHERE p.user_id = ? ORDER BY p.id`},
+	// Answers to a program's own questions (internal/question), those of
+	// removed questions too; choices are option ids, named in the next
+	// section.
+	{"program_question_answers", `SELECT a.question_id, q.program_id, q.label AS question, q.kind, a.value, a.updated_at
+		FROM program_question_answers a JOIN program_questions q ON q.id = a.question_id
+		JOIN participants p ON p.id = a.participant_id WHERE p.user_id = ? ORDER BY a.question_id`},
+	{"program_question_options", `SELECT o.id, o.question_id, o.label FROM program_question_options o
+		WHERE o.question_id IN (SELECT a.question_id FROM program_question_answers a
+		JOIN participants p ON p.id = a.participant_id WHERE p.user_id = ?) ORDER BY o.question_id, o.position`},
 	{"coordinated_programs", `SELECT g.id, g.name FROM program_coordinators c JOIN programs g ON g.id = c.program_id
 		WHERE c.user_id = ? ORDER BY g.id`},
 	{"pairs", `SELECT p.id, p.program_id, g.name AS program, p.status, p.created_at, p.ended_at, m.side AS my_side
@@ -88,6 +97,9 @@ var sections = []section{
 		JOIN checkpoints c ON c.id = a.checkpoint_id WHERE a.user_id = ? ORDER BY c.pair_id, c.kind, a.question_id`},
 	{"evaluation_goal_reviews", `SELECT c.pair_id, c.kind, r.goal_title, r.status, r.comment FROM evaluation_goal_reviews r
 		JOIN checkpoints c ON c.id = r.checkpoint_id WHERE r.user_id = ? ORDER BY c.pair_id, c.kind, r.goal_id`},
+	{"outcome_answers", `SELECT o.program_id, g.name AS program, o.round AS months, o.sent_at, o.closes_at, o.answered_at,
+		o.status, o.helped, o.comment FROM outcome_surveys o JOIN programs g ON g.id = o.program_id
+		WHERE o.user_id = ? ORDER BY o.id`},
 	{"event_answers", `SELECT e.id AS event_id, e.program_id, e.kind, e.title, e.starts_at, e.ends_at, e.cancelled_at,
 		i.response, i.responded_at, i.attended, i.invited_at
 		FROM event_invites i JOIN events e ON e.id = i.event_id WHERE i.user_id = ? ORDER BY e.starts_at, e.id`},

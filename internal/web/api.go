@@ -29,7 +29,7 @@ func (s *Server) apiTable() []apiRoute {
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
 		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
 		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable(),
-		s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable())
+		s.apiOutcomeTable(), s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable(), s.apiQuestionTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

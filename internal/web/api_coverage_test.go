@@ -68,6 +68,8 @@ var pageToAPI = map[string]string{
 	"POST /programs":                         "POST /api/v1/programs",
 	"POST /programs/{id}/edit":               "PATCH /api/v1/programs/{programID}",
 	"POST /programs/{id}/coordinators":       "POST /api/v1/programs/{programID}/coordinators",
+	"POST /programs/{id}/outcomes/settings":  "PUT /api/v1/programs/{programID}/outcomes/settings",
+	"POST /outcomes/{id}":                    "POST /api/v1/outcomes/{outcomeID}/answer",
 	"POST /programs/{id}/agreement-template": "PUT /api/v1/programs/{programID}/agreement-template",
 	"POST /programs/{id}/retention":          "PUT /api/v1/programs/{programID}/retention",
 	"POST /programs/{id}/meeting-plan":       "PUT /api/v1/programs/{programID}/meeting-plan/{lang}",
@@ -91,6 +93,13 @@ var pageToAPI = map[string]string{
 	"POST /programs/{id}/evaluations/questions/{qid}":        "PUT /api/v1/programs/{programID}/evaluations/questions/{questionID}",
 	"POST /programs/{id}/evaluations/questions/{qid}/move":   "POST /api/v1/programs/{programID}/evaluations/questions/{questionID}/move",
 	"POST /programs/{id}/evaluations/questions/{qid}/remove": "DELETE /api/v1/programs/{programID}/evaluations/questions/{questionID}",
+
+	"POST /programs/{id}/questions":                "POST /api/v1/programs/{programID}/questions",
+	"POST /programs/{id}/questions/{qid}":          "PUT /api/v1/programs/{programID}/questions/{questionID}",
+	"POST /programs/{id}/questions/{qid}/matching": "PUT /api/v1/programs/{programID}/questions/{questionID}/matching",
+	"POST /programs/{id}/questions/{qid}/move":     "POST /api/v1/programs/{programID}/questions/{questionID}/move",
+	"POST /programs/{id}/questions/{qid}/remove":   "DELETE /api/v1/programs/{programID}/questions/{questionID}",
+	"POST /programs/{id}/questions/{qid}/restore":  "POST /api/v1/programs/{programID}/questions/{questionID}/restore",
 
 	"POST /programs/{id}/matching/settings":             "PUT /api/v1/programs/{programID}/matching/settings",
 	"POST /programs/{id}/matching/run":                  "POST /api/v1/programs/{programID}/matching/proposal/run",

@@ -71,11 +71,22 @@ var accessClasses = map[string][]int{
 // access class of a successful request.
 var confidentialRoutes = map[string]string{
 	"GET /programs/{id}/dashboard": "coord", "POST /programs/{id}/dashboard/nudge": "coord",
+	// The outcome follow-up: the questionnaire is its recipient's alone; the
+	// counts and the settings are the coordinators'.
+	"GET /outcomes/{id}": "mentee", "POST /outcomes/{id}": "mentee",
+	"GET /programs/{id}/outcomes": "coord", "POST /programs/{id}/outcomes/settings": "coord",
 	"GET /pairs/{id}/evaluations/{kind}": "member", "POST /pairs/{id}/evaluations/{kind}": "member",
 	"GET /programs/{id}/evaluations": "coord", "GET /programs/{id}/evaluations/questions": "coord",
 	"POST /programs/{id}/evaluations/questions": "coord", "POST /programs/{id}/evaluations/questions/{qid}": "coord",
 	"POST /programs/{id}/evaluations/questions/{qid}/move":   "coord",
 	"POST /programs/{id}/evaluations/questions/{qid}/remove": "coord", "POST /programs/{id}/evaluations/settings": "coord",
+	// The program's own questions (question.go); the seed's question id is
+	// unknown, so the per-question routes refuse everybody.
+	"GET /programs/{id}/questions": "coord", "POST /programs/{id}/questions": "coord",
+	"GET /programs/{id}/questions/{qid}": "refused", "POST /programs/{id}/questions/{qid}": "refused",
+	"POST /programs/{id}/questions/{qid}/matching": "refused", "POST /programs/{id}/questions/{qid}/move": "refused",
+	"GET /programs/{id}/questions/{qid}/remove": "refused", "POST /programs/{id}/questions/{qid}/remove": "refused",
+	"POST /programs/{id}/questions/{qid}/restore": "refused", "GET /programs/{id}/export/participants.csv": "coord",
 	// Foundation.
 	"GET /static/": "public", "GET /healthz": "public", "GET /readyz": "public", "GET /{$}": "any", "/": "any", "/api/": "any",
 	"GET /setup": "any", "POST /setup": "any", "GET /login": "any", "POST /login": "any", "POST /logout": "any",
@@ -232,6 +243,7 @@ type confidentialScene struct {
 	goalID    int64
 	actionID  int64
 	outboxID  int64
+	outcomeID int64 // the mentee's answered outcome questionnaire
 	eventID   int64 // an event for everyone in the program
 	// canaries maps each secret string to the visitors who may read it.
 	canaries map[string][]int
@@ -287,6 +299,13 @@ func newConfidentialScene(t *testing.T) *confidentialScene {
 			if _, err := tx.Exec(ctx, s.q, s.args...); err != nil {
 				return err
 			}
+		}
+		// An outcome questionnaire the mentee answered: the comment is
+		// for the mentee and, without the name, the program's coordinators.
+		if err := tx.QueryRow(ctx, `INSERT INTO outcome_surveys (program_id, user_id, side, round, ended_at, sent_at, closes_at,
+			answered_at, status, helped, comment) VALUES (?, ?, 'mentee', 3, ?, ?, ?, ?, 'work', 4, 'CANARY-OUTCOME-comment') RETURNING id`,
+			f.prog.ID, f.mentee.ID, past, past, now.Add(30*24*time.Hour), past).Scan(&sc.outcomeID); err != nil {
+			return err
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO goals (pair_id, title, measure, status, progress, position, created_by, created_at, updated_at)
 			VALUES (?, 'CANARY-GOAL-title', 'CANARY-GOAL-measure', 'in_progress', 40, 99, ?, ?, ?) RETURNING id`,
@@ -348,6 +367,7 @@ func newConfidentialScene(t *testing.T) *confidentialScene {
 	sc.canaries["CANARY-PRIVATE-mentor"] = []int{vMentor}
 	sc.canaries["CANARY-CHEM-comment"] = []int{vMentee, vCoord, vAdmin}
 	sc.canaries["CANARY-EVAL-text"] = []int{vMentee}
+	sc.canaries["CANARY-OUTCOME-comment"] = []int{vMentee, vCoord, vAdmin}
 
 	ev, err := app.srv.events().Create(ctx, f.coord, f.prog.ID, event.Input{Kind: event.KindKickoff, Title: "Kick-off",
 		Date: now.AddDate(0, 0, 5).Format("2006-01-02"), Start: "17:00", End: "19:00", Timezone: "UTC",
@@ -397,12 +417,16 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 				return id(f.mentee.ID)
 			case strings.HasSuffix(before, "/admin/users/"):
 				return id(f.outsider.ID)
+			case strings.HasSuffix(before, "/outcomes/"):
+				return id(sc.outcomeID)
 			case strings.HasSuffix(before, "/admin/outbox/"):
 				return id(max(sc.outboxID, 1))
 			}
 			return "999999" // tokens and other things the visitor does not own
 		case "programID":
 			return id(f.prog.ID)
+		case "outcomeID":
+			return id(sc.outcomeID)
 		case "pairID", "pair":
 			return id(f.pair.ID)
 		case "mid", "meeting", "meetingID":
@@ -598,7 +622,19 @@ var confidentialQuery = map[string]string{
 // confidentialAPI classifies the endpoints of apiTable, like
 // confidentialRoutes does for pages.
 var confidentialAPI = map[string]string{
-	"GET /api/v1/pairs/{pairID}/evaluations/{kind}": "member", "PUT /api/v1/pairs/{pairID}/evaluations/{kind}": "member",
+	// The program's own questions (api_question.go); the seed's question
+	// id is unknown.
+	"GET /api/v1/programs/{programID}/questions": "coord", "POST /api/v1/programs/{programID}/questions": "coord",
+	"PUT /api/v1/programs/{programID}/questions/{questionID}":          "coord", // 422: the seed sends no language
+	"DELETE /api/v1/programs/{programID}/questions/{questionID}":       "refused",
+	"POST /api/v1/programs/{programID}/questions/{questionID}/move":    "coord", // 422: no direction
+	"POST /api/v1/programs/{programID}/questions/{questionID}/restore": "refused",
+	"PUT /api/v1/programs/{programID}/questions/{questionID}/matching": "refused",
+	"GET /api/v1/programs/{programID}/answers":                         "participant",
+	"PUT /api/v1/programs/{programID}/answers":                         "participant",
+	"GET /api/v1/programs/{programID}/participants/{userID}/answers":   "coord",
+	"GET /api/v1/programs/{programID}/export/participants.csv":         "coord",
+	"GET /api/v1/pairs/{pairID}/evaluations/{kind}":                    "member", "PUT /api/v1/pairs/{pairID}/evaluations/{kind}": "member",
 	"GET /api/v1/programs/{programID}/evaluations": "coord", "GET /api/v1/programs/{programID}/evaluations/questions": "coord",
 	"POST /api/v1/programs/{programID}/evaluations/questions":                   "coord",
 	"PUT /api/v1/programs/{programID}/evaluations/questions/{questionID}":       "coord",
@@ -630,6 +666,8 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/programs/{programID}/dashboard":                                    "coord",
 	"POST /api/v1/programs/{programID}/nudges":                                      "coord",
 	"GET /api/v1/openapi.json":                                                      "public", "POST /api/v1/tokens": "any", "GET /api/v1/tokens": "user",
+	"GET /api/v1/me/outcomes": "user", "GET /api/v1/outcomes/{outcomeID}": "mentee", "POST /api/v1/outcomes/{outcomeID}/answer": "mentee",
+	"GET /api/v1/programs/{programID}/outcomes": "coord", "PUT /api/v1/programs/{programID}/outcomes/settings": "coord",
 	"DELETE /api/v1/tokens/{tokenID}": "refused", "GET /api/v1/me": "user", "PATCH /api/v1/me": "user", "DELETE /api/v1/me": "user",
 	"GET /api/v1/programs": "user", "POST /api/v1/programs": "creator",
 	// Webhooks (api_webhook.go): administrators only; the seed has no endpoint, so one named is refused.

@@ -13,6 +13,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 )
 
 // Enrolment: coordinators invite people by email or CSV, people come in
@@ -285,6 +286,8 @@ type profileFormData struct {
 	// WishLanguages are the participant's languages, each as a one-item
 	// list that names itself in the reader's language.
 	WishLanguages []matching.LangList
+	// Questions are the program's own questions the participant is asked.
+	Questions []questionField
 }
 
 // profileValues fills the form from a saved profile.
@@ -372,8 +375,16 @@ func (s *Server) participantProfile(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page := s.newPage(w, r, s.profileFormData(p, part))
+	mine, err := s.questions().Mine(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := s.profileFormData(p, part)
+	d.Questions = questionFields(mine.Questions, s.locale(r).Lang())
+	page := s.newPage(w, r, d)
 	page.Form = profileValues(part)
+	answerValues(page.Form, mine.Questions, mine.Answers)
 	s.renderPage(w, r, http.StatusOK, "enrol_profile", page)
 }
 
@@ -384,7 +395,23 @@ func (s *Server) participantProfileSave(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	r.ParseForm()
-	part, err := s.Programs.SaveProfile(r.Context(), user(r), id, profileFrom(r.PostForm))
+	// The program's own questions are answered on the same form: checked
+	// first, so that a wrong answer saves nothing, and saved after the
+	// profile.
+	mine, err := s.questions().Mine(r.Context(), user(r), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	given := answersFrom(r.PostForm, mine.Questions)
+	var part *program.Participant
+	err = s.questions().CheckMine(r.Context(), user(r), id, given)
+	if err == nil {
+		part, err = s.Programs.SaveProfile(r.Context(), user(r), id, profileFrom(r.PostForm))
+	}
+	if err == nil {
+		err = s.questions().SaveMine(r.Context(), user(r), id, given)
+	}
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
@@ -395,7 +422,9 @@ func (s *Server) participantProfileSave(w http.ResponseWriter, r *http.Request) 
 			s.fail(w, r, derr)
 			return
 		}
-		s.renderForm(w, r, "enrol_profile", s.profileFormData(p, cur), err)
+		d := s.profileFormData(p, cur)
+		d.Questions = questionFields(mine.Questions, s.locale(r).Lang())
+		s.renderForm(w, r, "enrol_profile", d, err)
 		return
 	}
 	flash := "enrol.profile_saved"
@@ -408,6 +437,7 @@ func (s *Server) participantProfileSave(w http.ResponseWriter, r *http.Request) 
 type participantViewData struct {
 	Program     *program.Program
 	Participant *program.Participant
+	Answers     []question.Shown // to the program's own questions
 }
 
 func (s *Server) participantView(w http.ResponseWriter, r *http.Request) {
@@ -421,5 +451,17 @@ func (s *Server) participantView(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "enrol_participant", participantViewData{Program: p, Participant: part})
+	// The coordinator sees every answer (ViewParticipant checked who asks).
+	qs, err := question.List(r.Context(), s.DB, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ans, err := question.AnswersOf(r.Context(), s.DB, part.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "enrol_participant", participantViewData{Program: p, Participant: part,
+		Answers: question.Show(qs, ans, s.locale(r).Lang())})
 }

@@ -8,6 +8,7 @@ import (
 	"mentorskap/internal/announce"
 	"mentorskap/internal/event"
 	"mentorskap/internal/meeting"
+	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
 )
 
@@ -30,6 +31,9 @@ type homeData struct {
 	// found only through the email that said they had ended.
 	Ended     []program.Pair
 	CanCreate bool
+	// Outcomes are the follow-up questionnaires waiting for the viewer's
+	// answer (internal/outcome); only people with an ended pair have any.
+	Outcomes []outcome.Survey
 	// Events are the gatherings ahead in the viewer's programs (package
 	// event), read in one statement.
 	Events []event.Upcoming
@@ -165,6 +169,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Pairs = append(d.Pairs, hp)
 	}
+	d.Outcomes = s.homeOutcomes(r, u.ID, len(d.Ended), now)
 	if len(participating) > 0 {
 		if d.Events, err = event.UpcomingFor(r.Context(), s.DB, u.ID, now); err != nil {
 			s.fail(w, r, err)

@@ -184,5 +184,9 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Cards = pairCards(withFormerNames(s.locale(r), h.Access.Pair), parts, 0)
+	if err = addPartnerAnswers(r.Context(), s.DB, h.Access.Pair.ProgramID, h.Cards, s.locale(r).Lang()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "pair_home", h)
 }

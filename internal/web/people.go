@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"strings"
 
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
+	"mentorskap/internal/store"
 )
 
 // avatarRef is what the "avatar" partial draws.
@@ -35,6 +38,9 @@ type personCard struct {
 	Organisation string
 	Field        string
 	Languages    []string
+	// Answers to the program's own questions shared with the partner
+	// (internal/question); filled on the pair's page only.
+	Answers []question.Shown
 }
 
 // LanguageList names the card's languages, each in itself when the site
@@ -75,4 +81,21 @@ func pairCards(p *program.Pair, parts map[int64]program.MemberCard, skip int64) 
 		}
 	}
 	return cards
+}
+
+// addPartnerAnswers fills the cards' answers that the program shares with
+// the matched partner, in lang.
+func addPartnerAnswers(ctx context.Context, q store.Q, programID int64, cards []personCard, lang string) error {
+	ids := make([]int64, len(cards))
+	for k, c := range cards {
+		ids[k] = c.UserID
+	}
+	shown, err := question.ForPartners(ctx, q, programID, ids, lang)
+	if err != nil {
+		return err
+	}
+	for k := range cards {
+		cards[k].Answers = shown[cards[k].UserID]
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 )
 
 func (s *Server) programRoutes(mux *http.ServeMux) {
@@ -312,6 +313,36 @@ type participantListData struct {
 	Roles        []string
 	Statuses     []string
 	Launch       *launchView // what is missing, when nobody has enrolled
+	// The program's own questions and answers, and the answer filter.
+	Roster         *question.Roster
+	AnswerQuestion int64
+	AnswerValue    string
+}
+
+// Answers lists a participant's answers in the reader's language.
+func (d participantListData) Answers(p program.Participant, lang string) []question.Shown {
+	return question.Show(d.Roster.Questions, d.Roster.Answers[p.ID], lang)
+}
+
+// ExportQuery is the list's filters as an address query, for the export.
+func (d participantListData) ExportQuery() string {
+	v := url.Values{}
+	set := func(k, x string) {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	set("q", d.Filter.Search)
+	set("role", d.Filter.Role)
+	set("status", d.Filter.Status)
+	if d.AnswerQuestion != 0 {
+		v.Set("aq", strconv.FormatInt(d.AnswerQuestion, 10))
+		set("av", d.AnswerValue)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
 }
 
 func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
@@ -321,28 +352,28 @@ func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, id := r.Context(), p.ID
 	q := r.URL.Query()
-	f := program.ParticipantFilter{Search: strings.TrimSpace(q.Get("q"))}
 	// Unknown filter values are ignored rather than refused: they come from
 	// links and bookmarks, not from typing.
-	if v := q.Get("role"); v == program.SideMentor || v == program.SideMentee {
-		f.Role = v
-	}
-	if v := q.Get("status"); v == program.StatusPending || v == program.StatusApproved || v == program.StatusDeclined {
-		f.Status = v
-	}
-	list, err := program.ListParticipants(ctx, s.DB, id, f)
+	f := participantFilterFrom(q)
+	// With the program's own questions and their answers (question.go).
+	ro, err := s.questions().Roster(ctx, user(r), id, f, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	aq, av := rosterFilter(q)
+	if aq != 0 {
+		ro.Filter(aq, av, s.locale(r).Lang())
+	}
+	list := ro.Participants
 	counts, err := program.CountByStatus(ctx, s.DB, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	d := participantListData{
-		Program: p, Participants: list, Counts: counts, Filter: f,
-		Filtered: f.Search != "" || f.Role != "" || f.Status != "",
+		Program: p, Participants: list, Counts: counts, Filter: f, Roster: ro, AnswerQuestion: aq, AnswerValue: av,
+		Filtered: f.Search != "" || f.Role != "" || f.Status != "" || aq != 0,
 		Roles:    []string{program.SideMentor, program.SideMentee},
 		Statuses: []string{program.StatusPending, program.StatusApproved, program.StatusDeclined},
 	}

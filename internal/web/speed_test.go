@@ -69,8 +69,9 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// unread messages (six).
 		{"home", "/", pair, 12},
 		// The pair page adds the late changes, goals, the review offer's
-		// check points and the coordinators to contact.
-		{"pair home", pair, "/meetings", 13},
+		// check points and the coordinators to contact, and the answers to
+		// the program's own questions each member shares with their partner.
+		{"pair home", pair, "/meetings", 14},
 		{"meetings", pair + "/meetings", "/meetings/", 6},
 		{"meeting", meeting, "/notes", 8},
 		{"notes", meeting + "/notes", "<form", 12},
