@@ -73,7 +73,7 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// the program's own questions each member shares with their partner.
 		{"pair home", pair, "/meetings", 14},
 		{"meetings", pair + "/meetings", "/meetings/", 6},
-		{"meeting", meeting, "/notes", 8},
+		{"meeting", meeting, "/notes", 7},
 		{"notes", meeting + "/notes", "<form", 11},
 		{"goals", pair + "/goals", "/goals/", 4},
 		{"messages", pair + "/messages", "<form", 6},
