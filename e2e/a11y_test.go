@@ -182,7 +182,7 @@ func TestA11yEveryPage(t *testing.T) {
 			inScope: everything,
 			must: []string{"/", "/profile", "/programs", "/programs/N", "/programs/N/participants",
 				"/programs/N/participants/N", "/programs/N/pairs", "/programs/N/matching",
-				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/invitations", "/programs/N/outcomes", "/pairs/N",
+				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/report", "/programs/N/invitations", "/programs/N/outcomes", "/pairs/N",
 				"/programs/N/announcements", "/programs/N/resources/manage", "/programs/N/questions"},
 		},
 		{

@@ -30,6 +30,8 @@ import (
 	"mentorskap/internal/outcome"
 	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 	"mentorskap/internal/web"
 )
@@ -343,6 +345,12 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 		Meetings:   &meeting.Service{DB: db, Clock: clk, Outbox: outbox},
 		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
 		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
+		// The sections other features add to the funder report.
+		ReportSources: []report.Source{
+			(&question.Reports{DB: db, I18n: bundle}).ReportTables,
+			(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables,
+			(&outcome.Service{DB: db, Clock: clk, Outbox: outbox}).ReportTables,
+		},
 	})
 	if err != nil {
 		db.Close()

@@ -176,3 +176,11 @@ func writeCluster(b *strings.Builder, c []rune) (changed bool) {
 	b.WriteRune(replacement)
 	return true
 }
+
+// PrintableText fits any text to the embedded fonts as the agreement copy
+// does: what they cannot draw becomes a visible U+FFFD. Other PDFs (the
+// funder report) print through it too.
+func PrintableText(s string) string {
+	out, _ := pdfText(s)
+	return out
+}

@@ -26,13 +26,13 @@ var defaultQuestions = map[string][]defaultQuestion{
 			"en": "How well is your agreement working for you so far?",
 			"nb": "Hvor godt fungerer avtalen deres for deg så langt?",
 			"sv": "Hur bra fungerar er överenskommelse för dig hittills?",
-			"id": "Sejauh ini, seberapa baik kesepakatan kalian berjalan bagi Anda?",
+			"id": "Sejauh ini, seberapa baik kerja sama Anda berdua berjalan menurut Anda?",
 		}},
 		{Type: TypeYesNo, Prompt: map[string]string{
 			"en": "Are you meeting as often as you agreed?",
 			"nb": "Møtes dere så ofte som dere ble enige om?",
 			"sv": "Träffas ni så ofta som ni kom överens om?",
-			"id": "Apakah kalian bertemu sesering yang sudah disepakati?",
+			"id": "Apakah Anda berdua bertemu sesering yang sudah disepakati?",
 		}},
 		{Type: TypeText, Prompt: map[string]string{
 			"en": "What has been good so far?",
@@ -58,7 +58,7 @@ var defaultQuestions = map[string][]defaultQuestion{
 			"en": "How do you find the pace of your meetings?",
 			"nb": "Hva synes du om tempoet i møtene deres?",
 			"sv": "Vad tycker du om takten på era möten?",
-			"id": "Bagaimana menurut Anda frekuensi pertemuan kalian?",
+			"id": "Bagaimana menurut Anda frekuensi pertemuan Anda berdua?",
 		}, Options: map[string][]string{
 			"en": {"Too seldom", "About right", "Too often"},
 			"nb": {"For sjelden", "Passe", "For ofte"},
@@ -69,7 +69,7 @@ var defaultQuestions = map[string][]defaultQuestion{
 			"en": "Does your agreement still fit the way you work together?",
 			"nb": "Passer avtalen fortsatt til måten dere jobber sammen på?",
 			"sv": "Passar överenskommelsen fortfarande hur ni arbetar tillsammans?",
-			"id": "Apakah kesepakatan kalian masih sesuai dengan cara kalian bekerja sama?",
+			"id": "Apakah perjanjian Anda berdua masih sesuai dengan cara Anda bekerja sama?",
 		}},
 		{Type: TypeText, Prompt: map[string]string{
 			"en": "What has been good in the first half?",
@@ -107,7 +107,7 @@ var defaultQuestions = map[string][]defaultQuestion{
 			"en": "Will you stay in touch after the program?",
 			"nb": "Kommer dere til å holde kontakten etter programmet?",
 			"sv": "Kommer ni att hålla kontakten efter programmet?",
-			"id": "Apakah kalian akan tetap berhubungan setelah program selesai?",
+			"id": "Apakah Anda berdua akan tetap berhubungan setelah program selesai?",
 		}, Options: map[string][]string{
 			"en": {"Yes, regularly", "Now and then", "Probably not"},
 			"nb": {"Ja, jevnlig", "Av og til", "Neppe"},

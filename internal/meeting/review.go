@@ -36,9 +36,9 @@ var reviewTopics = map[string][]PlanItem{
 	},
 	"id": {
 		{"Bagaimana perjanjian kita berjalan?", "Bahas perjanjian bersama: apa yang sudah berjalan baik selama bulan pertama ini, dan apa yang belum?"},
-		{"Pertemuan dan komunikasi", "Apakah seberapa sering, berapa lama, dan di mana kalian bertemu sudah cocok untuk kalian berdua? Apakah cara berkomunikasi di antara pertemuan sudah pas?"},
+		{"Pertemuan dan komunikasi", "Apakah frekuensi, lama, dan tempat pertemuan sudah cocok bagi Anda berdua? Apakah cara berkomunikasi di antara pertemuan sudah pas?"},
 		{"Tujuan", "Apakah tujuannya masih tepat, dan apakah tenggat waktunya realistis?"},
-		{"Apa yang perlu diubah?", "Sepakati apa saja yang ingin kalian lakukan dengan cara lain. Jika itu mengubah perjanjian, ubahlah dari catatan pertemuan ini agar kalian berdua bisa menandatangani versi barunya."},
+		{"Apa yang perlu diubah?", "Sepakati apa saja yang ingin Anda berdua lakukan dengan cara lain. Jika itu mengubah perjanjian, ubahlah dari catatan pertemuan ini agar Anda berdua bisa menandatangani versi barunya."},
 	},
 }
 

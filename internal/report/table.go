@@ -1,5 +1,8 @@
-// Package report builds the funder report of a program: what happened in a
-// chosen period, as counts that never name anyone.
+// Package report is the shape of the funder report: the tables of counts
+// that never name anyone, the Source through which features contribute
+// theirs, and the suppression of small groups (suppress.go). It imports
+// nothing of the product, so that any feature can contribute; the report
+// itself is built from the program's figures in internal/report/funder.
 package report
 
 import (
@@ -12,6 +15,8 @@ import (
 type Count struct {
 	Label string
 	N     int
+	// Total marks a line that sums the others (suppress.go treats it so).
+	Total bool
 }
 
 // Table is one section of the report, already in the reader's language.

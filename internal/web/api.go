@@ -27,9 +27,10 @@ func (s *Server) apiTable() []apiRoute {
 	return slices.Concat(s.apiCoreTable(), s.apiMatchingSettingsTable(), s.apiMatchingTable(), s.apiSelfMatchTable(),
 		s.apiAgreementTable(), s.apiEndingTable(), s.apiMeetingTable(), s.apiNotesTable(),
 		s.apiGoalTable(), s.apiMessageTable(), s.apiEvaluationTable(), s.apiCheckpointTable(),
-		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReminderTable(), s.apiAuditTable(),
+		s.apiDashboardTable(), s.apiAnalyticsTable(), s.apiReportTable(), s.apiReminderTable(), s.apiAuditTable(),
 		s.apiPrivacyTable(), s.apiSecurityTable(), s.apiBrandTable(), s.apiPeopleTable(), s.apiWebhookTable(),
-		s.apiOutcomeTable(), s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable(), s.apiQuestionTable())
+		s.apiOutcomeTable(), s.apiEventTable(), s.apiAnnounceTable(), s.apiResourceTable(), s.apiQuestionTable(),
+		s.apiCohortTable())
 }
 
 // apiCoreTable lists the foundation's endpoints; each later area keeps its

@@ -164,6 +164,8 @@ var confidentialRoutes = map[string]string{
 	"GET /programs/{id}/chemistry": "coord", "POST /programs/{id}/chemistry/{pair}/rematch": "coord",
 	// Dashboard, analytics, reminders, audit, privacy, security.
 	"GET /programs/{id}/analytics": "coord", "GET /programs/{id}/export/pairs.csv": "coord",
+	"GET /programs/{id}/report": "coord", "GET /programs/{id}/report.pdf": "coord", "GET /programs/{id}/report.csv": "coord",
+	"GET /programs/{id}/report.xlsx": "coord", "GET /programs/{id}/export/evaluations.csv": "coord", "GET /programs/{id}/export/evaluations.xlsx": "coord",
 	"GET /programs/{id}/export/meetings.csv": "coord",
 	"GET /profile/reminders":                 "user", "POST /profile/reminders": "user",
 	"GET /admin/audit": "admin", "GET /profile/access-log": "user",
@@ -458,6 +460,8 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "not-a-real-token.ics"
 		case "provider":
 			return "no-such-provider"
+		case "key", "template", "templateKey": // program templates (cohort_test.go)
+			return "study"
 		}
 		t.Fatalf("pattern %q: path parameter {%s} is unknown to fill() in confidential_test.go; add how to fill it", path, name)
 		return ""
@@ -723,6 +727,9 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/programs/{programID}/meeting-plan/{lang}": "coord", "PUT /api/v1/programs/{programID}/meeting-plan/{lang}": "coord",
 	"DELETE /api/v1/programs/{programID}/meeting-plan/{lang}": "coord",
 	"GET /api/v1/programs/{programID}/analytics":              "coord", "GET /api/v1/programs/{programID}/export/pairs.csv": "coord",
+	"GET /api/v1/programs/{programID}/report": "coord", "GET /api/v1/programs/{programID}/report.pdf": "coord",
+	"GET /api/v1/programs/{programID}/report.csv": "coord", "GET /api/v1/programs/{programID}/report.xlsx": "coord",
+	"GET /api/v1/programs/{programID}/export/evaluations.csv": "coord", "GET /api/v1/programs/{programID}/export/evaluations.xlsx": "coord",
 	"GET /api/v1/programs/{programID}/export/meetings.csv": "coord",
 	"GET /api/v1/audit": "admin", "GET /api/v1/me/access-log": "user",
 	"GET /api/v1/me/export": "user", "GET /api/v1/programs/{programID}/retention": "coord", "PUT /api/v1/programs/{programID}/retention": "coord",

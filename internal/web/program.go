@@ -48,6 +48,7 @@ type programListData struct {
 type programFormData struct {
 	Program   *program.Program // nil when creating
 	JoinRoles []string
+	Choices   *cohortChoices // the other ways to start, when creating (cohort.go)
 }
 
 var joinRoles = []string{program.JoinChoose, program.JoinMentor, program.JoinMentee}
@@ -152,7 +153,12 @@ func (s *Server) programNewForm(w http.ResponseWriter, r *http.Request) {
 		st.FocusAreas = l.T("program.preset.jobs.focus")
 		st.RoleNames["nb"][i18n.RoleMentee] = "deltaker, deltakeren, deltakere, deltakerne"
 	}
-	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles}, st)
+	choices, err := s.cohortChoices(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSettings(w, r, programFormData{JoinRoles: joinRoles, Choices: choices}, st)
 }
 
 func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {

@@ -22,6 +22,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 
 	s.accountRoutes(mux)
 	s.programRoutes(mux)
+	s.cohortRoutes(mux)
 	s.enrolRoutes(mux)
 	s.questionRoutes(mux)
 	s.adminRoutes(mux)
@@ -42,6 +43,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.outcomeRoutes(mux)
 	s.dashboardRoutes(mux)
 	s.analyticsRoutes(mux)
+	s.reportRoutes(mux)
 	s.reminderRoutes(mux)
 	s.auditRoutes(mux)
 	s.privacyRoutes(mux)

@@ -21,6 +21,7 @@ import (
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/notify"
 	"mentorskap/internal/program"
+	"mentorskap/internal/report"
 	"mentorskap/internal/store"
 )
 
@@ -55,6 +56,10 @@ type Server struct {
 	// requests that bear it. Without it /metrics is served only by
 	// MetricsHandler on a listener of its own, if at all.
 	MetricsToken string
+
+	// ReportSources contribute sections to the funder report (custom
+	// questions, events, outcome follow-up); main wires them.
+	ReportSources []report.Source
 
 	pages    *pages
 	handler  http.Handler
