@@ -460,7 +460,7 @@ func step(base string, p *person, rng *rand.Rand, rec *recorder) {
 		var m []string
 		form := `action="` + strings.TrimPrefix(doc, base) + `"`
 		if p.mentee {
-			form = `<form method="post">` // the agenda form posts back to its own address
+			form = `<form method="post" class="agenda-editor"` // the agenda form posts back to its own address
 		}
 		if i := strings.Index(body, form); i >= 0 {
 			m = versionField.FindStringSubmatch(body[i:])

@@ -10,60 +10,47 @@ import (
 )
 
 const versionSelect = `SELECT v.id, v.pair_id, v.number, v.content, v.hash, COALESCE(v.created_by, 0),
-	COALESCE(u.name, ''), v.created_at, COALESCE(r.meeting_id, 0), m.starts_at
+	COALESCE(u.name, ''), v.created_at, COALESCE(r.meeting_id, 0), m.starts_at,
+	s.user_id, s.name, s.side, s.typed_name, s.signed_at, s.hash
 	FROM agreement_versions v LEFT JOIN users u ON u.id = v.created_by
 	LEFT JOIN agreement_version_reviews r ON r.version_id = v.id LEFT JOIN meetings m ON m.id = r.meeting_id`
 
-// loadVersions reads versions (newest first) with their signatures.
+// loadVersions reads versions (newest first) with their signatures, in one
+// statement: a version's row comes once per signature (the decoded content
+// is kept by its bytes, so the repeats cost no decoding).
 func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]Version, error) {
-	rows, err := q.Query(ctx, versionSelect+` WHERE `+where+` ORDER BY v.number DESC`, args...)
+	rows, err := q.Query(ctx, versionSelect+`
+		LEFT JOIN agreement_signatures s ON s.version_id = v.id
+		WHERE `+where+` ORDER BY v.number DESC, v.id, s.signed_at, s.id`, args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []Version
-	ids := map[int64]int{}
 	for rows.Next() {
 		var v Version
 		var raw string
-		var reviewAt sql.NullTime
+		var reviewAt, signedAt sql.NullTime
+		var signer sql.NullInt64
+		var name, side, typed, hash sql.NullString
 		if err := rows.Scan(&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt,
-			&v.Review, &reviewAt); err != nil {
-			rows.Close()
+			&v.Review, &reviewAt, &signer, &name, &side, &typed, &signedAt, &hash); err != nil {
 			return nil, err
 		}
-		if v.Content, v.Intact, err = decodeVersion(raw, v.Hash); err != nil {
-			rows.Close()
-			return nil, err
+		if len(out) == 0 || out[len(out)-1].id != v.id {
+			if v.Content, v.Intact, err = decodeVersion(raw, v.Hash); err != nil {
+				return nil, err
+			}
+			v.ReviewAt = reviewAt.Time.UTC()
+			out = append(out, v)
 		}
-		v.ReviewAt = reviewAt.Time.UTC()
-		ids[v.id] = len(out)
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return out, nil
-	}
-	srows, err := q.Query(ctx, `SELECT s.version_id, s.user_id, s.name, s.side, s.typed_name, s.signed_at, s.hash
-		FROM agreement_signatures s JOIN agreement_versions v ON v.id = s.version_id
-		WHERE `+where+` ORDER BY s.signed_at, s.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer srows.Close()
-	for srows.Next() {
-		var vid int64
-		var s Signature
-		if err := srows.Scan(&vid, &s.UserID, &s.Name, &s.Side, &s.TypedName, &s.SignedAt, &s.Hash); err != nil {
-			return nil, err
-		}
-		if i, ok := ids[vid]; ok {
-			out[i].Signatures = append(out[i].Signatures, s)
+		if signer.Valid {
+			last := &out[len(out)-1]
+			last.Signatures = append(last.Signatures, Signature{UserID: signer.Int64, Name: name.String,
+				Side: side.String, TypedName: typed.String, SignedAt: signedAt.Time, Hash: hash.String})
 		}
 	}
-	return out, srows.Err()
+	return out, rows.Err()
 }
 
 // Versions lists every version of a pair's agreement, newest first, with

@@ -155,15 +155,24 @@ func OwnedOpenActionItems(ctx context.Context, q store.Q, ownerID int64, pairIDs
 // review at it: those agreed at earlier meetings that are still open or
 // that m itself reviewed.
 func meetingActions(ctx context.Context, q store.Q, m *Meeting) (agreed, review []ActionItem, err error) {
-	agreed, err = queryActions(ctx, q, m.ID, `a.meeting_id = ? ORDER BY a.id`, m.ID)
+	// One statement for both lists: the meeting's own items come first, by
+	// id, then the earlier ones by meeting and id.
+	all, err := queryActions(ctx, q, m.ID, `a.pair_id = ? AND (a.meeting_id = ? OR (a.meeting_id <> ?
+		AND (om.starts_at < ? OR (om.starts_at = ? AND om.id < ?))
+		AND (a.status = 'open' OR rv.action_id IS NOT NULL)))
+		ORDER BY CASE WHEN a.meeting_id = ? THEN 0 ELSE 1 END, om.starts_at, a.id`,
+		m.PairID, m.ID, m.ID, m.StartsAt, m.StartsAt, m.ID, m.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	review, err = queryActions(ctx, q, m.ID, `a.pair_id = ? AND a.meeting_id <> ?
-		AND (om.starts_at < ? OR (om.starts_at = ? AND om.id < ?))
-		AND (a.status = 'open' OR rv.action_id IS NOT NULL)
-		ORDER BY om.starts_at, a.id`, m.PairID, m.ID, m.StartsAt, m.StartsAt, m.ID)
-	return agreed, review, err
+	for _, a := range all {
+		if a.MeetingID == m.ID {
+			agreed = append(agreed, a)
+		} else {
+			review = append(review, a)
+		}
+	}
+	return agreed, review, nil
 }
 
 func getAction(ctx context.Context, q store.Q, pairID, id, reviewAt int64) (*ActionItem, error) {

@@ -84,6 +84,47 @@ func AgendaStatus(ctx context.Context, q store.Q, meetingIDs []int64) (map[int64
 	return agendaStatus(ctx, q, `m.id IN (`+marks+`)`, args...)
 }
 
+// ForPairWithAgenda is ForPair with AgendaStatus of those meetings, read
+// together in one statement: the pair's page shows both. It does not check
+// who asks; call it only for a viewer who may see agenda and notes status.
+func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting, map[int64]AgendaState, error) {
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, a.meeting_id, a.updated_at,
+		CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
+			ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
+		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
+		WHERE m.pair_id = ? ORDER BY m.starts_at, m.id`, pairID)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ms []Meeting
+	states := map[int64]AgendaState{}
+	n := 0
+	for rows.Next() {
+		var st AgendaState
+		var agenda, notes sql.NullInt64
+		var updated sql.NullTime
+		m, err := scanMeeting(rows, &agenda, &updated, &st.Items, &notes)
+		if err != nil {
+			return nil, nil, err
+		}
+		if agenda.Valid || notes.Valid {
+			if updated.Valid {
+				at := updated.Time
+				st.UpdatedAt = &at
+			}
+			st.Notes = notes.Valid
+			states[m.ID] = st
+		}
+		if !m.Cancelled() {
+			n++
+			m.Number = n
+		}
+		ms = append(ms, *m)
+	}
+	return ms, states, rows.Err()
+}
+
 // AgendaStatusIn is AgendaStatus for the meetings of the pairs of the set
 // that start after from and no later than to, in one query however many
 // pairs: the reminder scan asks it about the next days of every pair

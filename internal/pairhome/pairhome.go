@@ -76,21 +76,37 @@ func (h *Home) Date(s string) time.Time {
 // dates and the meetings (date, length, cancelled or not), and more only
 // when the pair's agreement shares it.
 func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, member func(*meeting.Access, []meeting.Meeting) error) (*Home, error) {
+	return load(ctx, q, actor, pairID, now, member, false)
+}
+
+// LoadCard reads what the start page's card of a running pair shows: the
+// pair's home without its goals and late changes, which only the pair's own
+// page lists (statements fewer per pair on a page that shows every pair).
+func LoadCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*Home, error) {
+	return load(ctx, q, actor, pairID, now, nil, true)
+}
+
+func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, member func(*meeting.Access, []meeting.Meeting) error, card bool) (*Home, error) {
 	a, err := meeting.Open(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
 	}
 	h := &Home{Access: a, Now: now, Today: meeting.Today(now, actor.Timezone), ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
 	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
-	ms, err := meeting.ForPair(ctx, q, pairID)
+	// Meetings and their agenda state in one statement, for those who may
+	// see the agenda state.
+	var ms []meeting.Meeting
+	if h.ShowAgenda {
+		ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID)
+	} else {
+		ms, err = meeting.ForPair(ctx, q, pairID)
+	}
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, 0, len(ms))
 	for i := len(ms) - 1; i >= 0; i-- {
 		m := ms[i]
 		a.Redact(&m)
-		ids = append(ids, m.ID)
 		switch {
 		case m.Upcoming(now):
 			h.Later = append(h.Later, m)
@@ -107,16 +123,13 @@ func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	if len(h.Later) > 0 {
 		h.Next, h.Later = &h.Later[0], h.Later[1:]
 	}
-	if h.ShowAgenda {
-		if h.Agenda, err = meeting.AgendaStatus(ctx, q, ids); err != nil {
-			return nil, err
-		}
-	}
 	if !a.Member() {
 		return h, nil
 	}
-	if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
-		return nil, err
+	if !card {
+		if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
+			return nil, err
+		}
 	}
 	actions, err := meeting.OpenActionItems(ctx, q, pairID)
 	if err != nil {
@@ -127,8 +140,10 @@ func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 		actions = actions[:Actions]
 	}
 	h.Actions = actions
-	if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
-		return nil, err
+	if !card {
+		if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
+			return nil, err
+		}
 	}
 	if h.Due, err = evaluation.DueFor(ctx, q, pairID, actor.ID, now); err != nil {
 		return nil, err

@@ -2,8 +2,12 @@ package program
 
 import (
 	"context"
+	"database/sql"
 	"slices"
+	"strings"
 	"sync"
+
+	"mentorskap/internal/i18n"
 
 	"mentorskap/internal/store"
 )
@@ -15,8 +19,9 @@ import (
 // requests), and reads inside a transaction never use it: a transaction
 // must see its own writes and the latest state.
 type readMemo struct {
-	mu    sync.Mutex
-	pairs map[int64]Pair
+	mu       sync.Mutex
+	pairs    map[int64]Pair
+	programs map[int64]*Program // with their role words
 }
 
 type memoKey struct{}
@@ -24,7 +29,7 @@ type memoKey struct{}
 // WithReadMemo returns a context whose reads of one pair by id are made
 // once. Use it for a request that writes nothing about pairs.
 func WithReadMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, memoKey{}, &readMemo{pairs: map[int64]Pair{}})
+	return context.WithValue(ctx, memoKey{}, &readMemo{pairs: map[int64]Pair{}, programs: map[int64]*Program{}})
 }
 
 func memoOf(ctx context.Context, q store.Q) *readMemo {
@@ -53,9 +58,101 @@ func (m *readMemo) onePair(ctx context.Context, q store.Q, id int64) ([]Pair, er
 	return ps, nil
 }
 
+// keepPairs remembers whole pairs read by another query.
+func (m *readMemo) keepPairs(ps []Pair) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range ps {
+		m.pairs[p.ID] = p.clone()
+	}
+}
+
 // clone copies the member lists, so that a caller changing its copy does
 // not change what the memo hands the next reader.
 func (p Pair) clone() Pair {
 	p.Mentors, p.Mentees = slices.Clone(p.Mentors), slices.Clone(p.Mentees)
 	return p
+}
+
+// program reads program id with its role words through the memo, in one
+// statement the first time and none after; every page of a pair asks for
+// the program's terms and for its role words.
+func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, error) {
+	m.mu.Lock()
+	p, ok := m.programs[id]
+	m.mu.Unlock()
+	if ok {
+		return p.clone(), nil
+	}
+	rows, err := q.Query(ctx, `SELECT `+prefixed(programCols, "g")+`, COALESCE(r.language, ''), COALESCE(r.role, ''), COALESCE(r.forms, '')
+		FROM programs g LEFT JOIN program_role_names r ON r.program_id = g.id WHERE g.id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var lang, role, forms string
+		var start, end string
+		var r Program
+		if err := rows.Scan(&r.ID, &r.Name, &r.Purpose, &r.Goals, &r.FocusAreas, &start, &end,
+			&r.MinMeetings, &r.MaxGapDays, &r.MeetingMinMinutes, &r.MeetingMaxMinutes,
+			&r.MessagesAllowed, &r.EvalFollowup, &r.EvalMidpoint, &r.EvalFinal,
+			&r.DefaultLanguage, &r.JoinToken, &r.JoinEnabled, &r.JoinRole, &r.CreatedAt, &r.UpdatedAt,
+			&lang, &role, &forms); err != nil {
+			return nil, err
+		}
+		if p == nil {
+			if r.Start, err = ParseDate(start); err != nil {
+				return nil, err
+			}
+			if r.End, err = ParseDate(end); err != nil {
+				return nil, err
+			}
+			r.Roles = map[string]i18n.RoleWords{}
+			p = &r
+		}
+		if lang != "" {
+			if p.Roles[lang] == nil {
+				p.Roles[lang] = i18n.RoleWords{}
+			}
+			p.Roles[lang][role] = strings.Split(forms, ",")
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, sql.ErrNoRows
+	}
+	m.mu.Lock()
+	m.programs[id] = p
+	m.mu.Unlock()
+	return p.clone(), nil
+}
+
+// roles returns the role words of program id when the memo has read the
+// program already; the map is the memo's own, for reading only.
+func (m *readMemo) roles(id int64) (map[string]i18n.RoleWords, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.programs[id]
+	if !ok {
+		return nil, false
+	}
+	return p.Roles, true
+}
+
+// clone copies the role words, so that a caller changing its copy does not
+// change what the memo hands the next reader.
+func (p *Program) clone() *Program {
+	c := *p
+	c.Roles = make(map[string]i18n.RoleWords, len(p.Roles))
+	for lang, words := range p.Roles {
+		w := make(i18n.RoleWords, len(words))
+		for role, forms := range words {
+			w[role] = slices.Clone(forms)
+		}
+		c.Roles[lang] = w
+	}
+	return &c
 }

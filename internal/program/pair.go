@@ -349,7 +349,13 @@ func Pairs(ctx context.Context, q store.Q, programID int64) ([]Pair, error) {
 
 // PairsForUser lists every pair the person is on a side of, in any program.
 func PairsForUser(ctx context.Context, q store.Q, userID int64) ([]Pair, error) {
-	return loadPairs(ctx, q, `p.id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID)
+	ps, err := loadPairs(ctx, q, `p.id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID)
+	if m := memoOf(ctx, q); m != nil && err == nil {
+		// Each pair comes with all its members, as a read by id would
+		// give it: the start page reads each running pair by id next.
+		m.keepPairs(ps)
+	}
+	return ps, err
 }
 
 // ProgramPairs lists a program's pairs for its coordinators.

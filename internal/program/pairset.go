@@ -48,6 +48,17 @@ func PairsIn(ctx context.Context, q store.Q, set PairSet) ([]Pair, error) {
 // ProgramsOf loads the programs the pairs of the set belong to, by id. It
 // does not check who asks.
 func ProgramsOf(ctx context.Context, q store.Q, set PairSet) (map[int64]*Program, error) {
+	if m := memoOf(ctx, q); m != nil && !set.active {
+		ps, err := m.onePair(ctx, q, set.id)
+		if err != nil || len(ps) != 1 {
+			return map[int64]*Program{}, err
+		}
+		p, err := m.program(ctx, q, ps[0].ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		return map[int64]*Program{p.ID: p}, nil
+	}
 	cond, args := set.Cond("x.id")
 	rows, err := q.Query(ctx, `SELECT `+programCols+` FROM programs
 		WHERE id IN (SELECT x.program_id FROM pairs x WHERE `+cond+`)`, args...)

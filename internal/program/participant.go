@@ -90,6 +90,52 @@ func GetParticipant(ctx context.Context, q store.Q, programID, userID int64) (*P
 	return p, store.NotFound(err, "program.error.participant_not_found")
 }
 
+// MemberCard is what a pair's people see of each other's participation:
+// who they are in the program, not what the matching used.
+type MemberCard struct {
+	Organisation, Field string
+	Languages           []string
+}
+
+// CardsOfPair reads the card of each of the pair's members in the pair's
+// program, by user id, in one statement. A member without a participation
+// row (a deleted account) is not in the map.
+func CardsOfPair(ctx context.Context, q store.Q, pairID int64) (map[int64]MemberCard, error) {
+	all, err := pairCards(ctx, q, `pm.pair_id = ?`, pairID)
+	return all[pairID], err
+}
+
+// CardsOfPairsOf is CardsOfPair for every pair userID is a member of, by
+// pair id and then user id, in one statement.
+func CardsOfPairsOf(ctx context.Context, q store.Q, userID int64) (map[int64]map[int64]MemberCard, error) {
+	return pairCards(ctx, q, `pm.pair_id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID)
+}
+
+func pairCards(ctx context.Context, q store.Q, where string, arg any) (map[int64]map[int64]MemberCard, error) {
+	rows, err := q.Query(ctx, `SELECT pm.pair_id, pm.user_id, p.organisation, p.field, p.languages FROM pair_members pm
+		JOIN pairs x ON x.id = pm.pair_id
+		JOIN participants p ON p.program_id = x.program_id AND p.user_id = pm.user_id WHERE `+where, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]map[int64]MemberCard{}
+	for rows.Next() {
+		var pairID, userID int64
+		var c MemberCard
+		var langs string
+		if err := rows.Scan(&pairID, &userID, &c.Organisation, &c.Field, &langs); err != nil {
+			return nil, err
+		}
+		c.Languages = splitLanguages(langs)
+		if out[pairID] == nil {
+			out[pairID] = map[int64]MemberCard{}
+		}
+		out[pairID][userID] = c
+	}
+	return out, rows.Err()
+}
+
 // ParticipantFilter narrows the coordinator's list.
 type ParticipantFilter struct {
 	Search string // matched against name, email, organisation and field

@@ -125,6 +125,10 @@ func scanProgram(row interface{ Scan(...any) error }) (*Program, error) {
 // Get loads a program. It does not check who is asking: use
 // RequireCoordinator or RoleIn for that.
 func Get(ctx context.Context, q store.Q, id int64) (*Program, error) {
+	if m := memoOf(ctx, q); m != nil {
+		p, err := m.program(ctx, q, id)
+		return p, store.NotFound(err, "program.error.not_found")
+	}
 	p, err := scanProgram(q.QueryRow(ctx, `SELECT `+programCols+` FROM programs WHERE id = ?`, id))
 	if err == nil {
 		err = p.loadRoles(ctx, q)
@@ -398,76 +402,59 @@ type Summary struct {
 }
 
 // Mine lists the programs actor runs (every program, for administrators)
-// and the programs actor takes part in.
+// and the programs actor takes part in, in one statement (the start page
+// of everyone asks it).
 func (s *Service) Mine(ctx context.Context, actor *account.User) (coordinated, participating []Summary, err error) {
 	if actor == nil {
 		return nil, nil, errs.E(errs.Unauthorized, "error.login_required")
 	}
-	counts := `, (SELECT COUNT(*) FROM participants x WHERE x.program_id = g.id AND x.status = 'pending'),
-		(SELECT COUNT(*) FROM participants x WHERE x.program_id = g.id AND x.status = 'approved'),
-		(SELECT COUNT(*) FROM pairs x WHERE x.program_id = g.id AND x.status = 'active')`
-	cols := prefixed(programCols, "g")
-	var rows interface {
-		Next() bool
-		Scan(...any) error
-		Close() error
-		Err() error
+	// The counts are a coordinator's; a participant's row skips them.
+	coord := `(? OR c.user_id IS NOT NULL)`
+	query := `SELECT ` + prefixed(programCols, "g") + `, ` + coord + `,
+		CASE WHEN ` + coord + ` THEN (SELECT COUNT(*) FROM participants x WHERE x.program_id = g.id AND x.status = 'pending') ELSE 0 END,
+		CASE WHEN ` + coord + ` THEN (SELECT COUNT(*) FROM participants x WHERE x.program_id = g.id AND x.status = 'approved') ELSE 0 END,
+		CASE WHEN ` + coord + ` THEN (SELECT COUNT(*) FROM pairs x WHERE x.program_id = g.id AND x.status = 'active') ELSE 0 END,
+		COALESCE(me.role, ''), COALESCE(me.status, '')
+		FROM programs g LEFT JOIN program_coordinators c ON c.program_id = g.id AND c.user_id = ?
+		LEFT JOIN participants me ON me.program_id = g.id AND me.user_id = ?`
+	admin := actor.IsAdmin()
+	args := []any{admin, admin, admin, admin, actor.ID, actor.ID}
+	if !admin {
+		query += ` WHERE g.id IN (SELECT program_id FROM program_coordinators WHERE user_id = ?
+			UNION SELECT program_id FROM participants WHERE user_id = ?)`
+		args = append(args, actor.ID, actor.ID)
 	}
-	if actor.IsAdmin() {
-		rows, err = s.DB.Query(ctx, `SELECT `+cols+counts+` FROM programs g ORDER BY g.start_date DESC, g.id DESC`)
-	} else {
-		rows, err = s.DB.Query(ctx, `SELECT `+cols+counts+` FROM programs g
-			JOIN program_coordinators c ON c.program_id = g.id AND c.user_id = ?
-			ORDER BY g.start_date DESC, g.id DESC`, actor.ID)
-	}
+	rows, err := s.DB.Query(ctx, query+` ORDER BY g.start_date DESC, g.id DESC`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var sum Summary
-		var start, end string
+		var start, end, role, status string
+		var isCoord bool
 		p := &sum.Program
 		if err := rows.Scan(&p.ID, &p.Name, &p.Purpose, &p.Goals, &p.FocusAreas, &start, &end,
 			&p.MinMeetings, &p.MaxGapDays, &p.MeetingMinMinutes, &p.MeetingMaxMinutes,
 			&p.MessagesAllowed, &p.EvalFollowup, &p.EvalMidpoint, &p.EvalFinal,
 			&p.DefaultLanguage, &p.JoinToken, &p.JoinEnabled, &p.JoinRole, &p.CreatedAt, &p.UpdatedAt,
-			&sum.Pending, &sum.Participants, &sum.ActivePairs); err != nil {
-			rows.Close()
+			&isCoord, &sum.Pending, &sum.Participants, &sum.ActivePairs, &role, &status); err != nil {
 			return nil, nil, err
 		}
 		p.Start, _ = ParseDate(start)
 		p.End, _ = ParseDate(end)
-		sum.Role = RoleCoordinator
-		coordinated = append(coordinated, sum)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	prow, err := s.DB.Query(ctx, `SELECT `+cols+`, x.role, x.status FROM programs g
-		JOIN participants x ON x.program_id = g.id AND x.user_id = ?
-		ORDER BY g.start_date DESC, g.id DESC`, actor.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer prow.Close()
-	for prow.Next() {
-		var sum Summary
-		var start, end, role string
-		p := &sum.Program
-		if err := prow.Scan(&p.ID, &p.Name, &p.Purpose, &p.Goals, &p.FocusAreas, &start, &end,
-			&p.MinMeetings, &p.MaxGapDays, &p.MeetingMinMinutes, &p.MeetingMaxMinutes,
-			&p.MessagesAllowed, &p.EvalFollowup, &p.EvalMidpoint, &p.EvalFinal,
-			&p.DefaultLanguage, &p.JoinToken, &p.JoinEnabled, &p.JoinRole, &p.CreatedAt, &p.UpdatedAt,
-			&role, &sum.Status); err != nil {
-			return nil, nil, err
+		if isCoord {
+			c := sum
+			c.Role = RoleCoordinator
+			coordinated = append(coordinated, c)
 		}
-		p.Start, _ = ParseDate(start)
-		p.End, _ = ParseDate(end)
-		sum.Role = Role(role)
-		participating = append(participating, sum)
+		if role != "" {
+			sum.Role, sum.Status = Role(role), status
+			sum.Pending, sum.Participants, sum.ActivePairs = 0, 0, 0
+			participating = append(participating, sum)
+		}
 	}
-	return coordinated, participating, prow.Err()
+	return coordinated, participating, rows.Err()
 }
 
 // prefixed qualifies each column in a comma-separated list with a table

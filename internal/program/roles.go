@@ -57,12 +57,29 @@ func (p *Program) loadRoles(ctx context.Context, q store.Q) (err error) {
 // RoleWordsOf reads what a program calls its roles, language → words, for
 // a page that needs only that.
 func RoleWordsOf(ctx context.Context, q store.Q, programID int64) (map[string]i18n.RoleWords, error) {
+	if m := memoOf(ctx, q); m != nil {
+		if words, ok := m.roles(programID); ok {
+			return words, nil
+		}
+	}
 	return roleWords(ctx, q, `SELECT language, role, forms FROM program_role_names WHERE program_id = ?`, programID)
 }
 
 // RoleWordsOfPair is RoleWordsOf for the program a pair belongs to, in one
-// query: every page of a pair asks for it.
+// query: every page of a pair asks for it. A page that has read the pair's
+// program already (its terms) gets the words read with it, without a
+// statement. The map is for reading only.
 func RoleWordsOfPair(ctx context.Context, q store.Q, pairID int64) (map[string]i18n.RoleWords, error) {
+	if m := memoOf(ctx, q); m != nil {
+		m.mu.Lock()
+		p, ok := m.pairs[pairID]
+		m.mu.Unlock()
+		if ok {
+			if words, ok := m.roles(p.ProgramID); ok {
+				return words, nil
+			}
+		}
+	}
 	return roleWords(ctx, q, `SELECT r.language, r.role, r.forms FROM program_role_names r
 		JOIN pairs p ON p.program_id = r.program_id WHERE p.id = ?`, pairID)
 }

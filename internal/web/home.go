@@ -135,6 +135,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	paired := map[int64]bool{}
+	var parts map[int64]map[int64]program.MemberCard
 	for _, p := range pairs {
 		// A program where the viewer has or had a pair is past the
 		// application stage.
@@ -145,17 +146,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		}
 		// One page read per pair: a participant has one pair per program
 		// and seldom more than two programs at a time.
-		h, err := loadPairHome(r.Context(), s.DB, u, p.ID, now)
+		h, err := loadPairCard(r.Context(), s.DB, u, p.ID, now)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		named := withFormerNames(l, h.Access.Pair)
 		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
-		if hp.Cards, err = pairCards(r.Context(), s.DB, named, u.ID); err != nil {
-			s.fail(w, r, err)
-			return
+		if parts == nil {
+			// The people of all the viewer's pairs, in one statement.
+			if parts, err = program.CardsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
+				s.fail(w, r, err)
+				return
+			}
 		}
+		hp.Cards = pairCards(named, parts[p.ID], u.ID)
 		hp.Primary, hp.Waiting = nextStep(h)
 		if h.Next != nil {
 			if hp.Options, err = meeting.Options(r.Context(), s.DB, h.Next); err != nil {

@@ -285,7 +285,7 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 	data := meetingShowData{Detail: d, Now: s.Clock.Now(), Names: pairNames(s.locale(r), d.Pair, d.Viewer)}
 	data.CanBook = d.Member() && d.Pair.Allows(data.Now, program.ActBook)
 	data.Ahead = !d.Meeting.Cancelled() && d.Meeting.StartsAt.After(data.Now)
-	if d.Details {
+	if d.Details && !d.Member() {
 		states, err := meeting.AgendaStatus(r.Context(), s.DB, []int64{mid})
 		if err != nil {
 			s.fail(w, r, err)
@@ -294,11 +294,20 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 		data.Agenda = states[mid]
 	}
 	if d.Member() {
-		ms, err := meeting.ForPair(r.Context(), s.DB, pairID)
+		// A member's page reads the pair's meetings for the next booking;
+		// with them, in the same statement, this meeting's agenda state.
+		var ms []meeting.Meeting
+		var states map[int64]meeting.AgendaState
+		if d.Details {
+			ms, states, err = meeting.ForPairWithAgenda(r.Context(), s.DB, pairID)
+		} else {
+			ms, err = meeting.ForPair(r.Context(), s.DB, pairID)
+		}
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
+		data.Agenda = states[mid]
 		for _, o := range ms {
 			if o.ID != mid && o.Upcoming(data.Now) && o.StartsAt.After(d.Meeting.StartsAt) {
 				data.LaterBooked = true

@@ -9,6 +9,7 @@ import (
 	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/pairhome"
+	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
 
@@ -51,6 +52,16 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	return ph, nil
 }
 
+// loadPairCard reads what the start page's card of a running pair shows
+// (pairhome.LoadCard): no goals, late changes or review offer.
+func loadPairCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
+	h, err := pairhome.LoadCard(ctx, q, actor, pairID, now)
+	if err != nil {
+		return nil, err
+	}
+	return &pairHome{Home: h}, nil
+}
+
 func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 	pairID, err := httpx.PathID(r, "id")
 	if err != nil {
@@ -63,10 +74,12 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
-	if h.Cards, err = pairCards(r.Context(), s.DB, withFormerNames(s.locale(r), h.Access.Pair), 0); err != nil {
+	parts, err := program.CardsOfPair(r.Context(), s.DB, pairID)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	h.Cards = pairCards(withFormerNames(s.locale(r), h.Access.Pair), parts, 0)
 	if err = addPartnerAnswers(r.Context(), s.DB, h.Access.Pair.ProgramID, h.Cards, s.locale(r).Lang()); err != nil {
 		s.fail(w, r, err)
 		return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"mentorskap/internal/errs"
 	"mentorskap/internal/program"
 	"mentorskap/internal/question"
 	"mentorskap/internal/store"
@@ -67,31 +66,21 @@ func (p *Page) Card(c personCard) cardView { return cardView{P: p, C: c} }
 // the members other than skip first (skip is the viewer, or 0 for all).
 // A member whose participation row is gone (a deleted account) gets a card
 // with the name the pair shows.
-func pairCards(ctx context.Context, q store.Q, p *program.Pair, skip int64) ([]personCard, error) {
+func pairCards(p *program.Pair, parts map[int64]program.MemberCard, skip int64) []personCard {
 	var cards []personCard
-	add := func(m program.PairMember) error {
-		c := personCard{UserID: m.UserID, Name: m.Name, Role: m.Side}
-		part, err := program.GetParticipant(ctx, q, p.ProgramID, m.UserID)
-		switch {
-		case err == nil:
-			c.Organisation, c.Field, c.Languages = part.Organisation, part.Field, part.Languages
-		case !errs.Is(err, errs.NotFound):
-			return err
-		}
-		cards = append(cards, c)
-		return nil
-	}
 	for _, list := range [][]program.PairMember{p.Mentors, p.Mentees} {
 		for _, m := range list {
 			if m.UserID == skip {
 				continue
 			}
-			if err := add(m); err != nil {
-				return nil, err
+			c := personCard{UserID: m.UserID, Name: m.Name, Role: m.Side}
+			if part, ok := parts[m.UserID]; ok {
+				c.Organisation, c.Field, c.Languages = part.Organisation, part.Field, part.Languages
 			}
+			cards = append(cards, c)
 		}
 	}
-	return cards, nil
+	return cards
 }
 
 // addPartnerAnswers fills the cards' answers that the program shares with

@@ -57,25 +57,26 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 	}
 	pair := fmt.Sprintf("/pairs/%d", pairID)
 	meeting := fmt.Sprintf("%s/meetings/%d", pair, meetingID)
-	// Every page of a pair reads the program's own words for its roles
-	// (one statement); the pair home and the notes also name the
-	// coordinators to contact, and the notes read the program with its
-	// role words.
+	// Every page of a pair reads the session, the pair and its program
+	// with the program's role words (one statement, kept for the request by
+	// the read memo) and the agreement's versions with their signatures
+	// (one).
 	return loginCookie(tb, srv, email, demo.Password), []memberPage{
-		// The start page reads each running pair's next step, check
-		// points, action items and people (issue 14): the demo member has
-		// one pair, about a dozen statements, the pair page's own reading.
-		// The events ahead in the member's programs are one more (issue 19).
-		// One more: the announcements sent to the person (issue 19).
-		{"home", "/", pair, 19},
-		// The pair home also reads the answers to the program's own
-		// questions that each member shares with their partner (one).
-		{"pair home", pair, "/meetings", 18},
-		{"meetings", pair + "/meetings", "/meetings/", 8},
-		{"meeting", meeting, "/notes", 10},
-		{"notes", meeting + "/notes", "<form", 14},
+		// The start page: the session, the viewer's programs, pairs,
+		// announcements, events ahead and the people of all their pairs (one
+		// statement each), then per running pair its program, agreement,
+		// meetings with agenda state, open action items, check points due and
+		// unread messages (six).
+		{"home", "/", pair, 12},
+		// The pair page adds the late changes, goals, the review offer's
+		// check points and the coordinators to contact, and the answers to
+		// the program's own questions each member shares with their partner.
+		{"pair home", pair, "/meetings", 14},
+		{"meetings", pair + "/meetings", "/meetings/", 6},
+		{"meeting", meeting, "/notes", 7},
+		{"notes", meeting + "/notes", "<form", 11},
 		{"goals", pair + "/goals", "/goals/", 4},
-		{"messages", pair + "/messages", "<form", 8},
+		{"messages", pair + "/messages", "<form", 6},
 	}
 }
 
