@@ -114,8 +114,9 @@ func TestServeStopsOnContextCancel(t *testing.T) {
 	}
 }
 
+// TestServeStopsOnSIGTERM signals the whole test process, so it runs
+// before the parallel tests start, while no other serve is running.
 func TestServeStopsOnSIGTERM(t *testing.T) {
-	t.Parallel()
 	_, done, logs := startServe(t, context.Background(), func(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(args, stdout, stderr)
 	})
