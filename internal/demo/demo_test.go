@@ -100,6 +100,9 @@ func TestSeedTwice(t *testing.T) {
 			t.Fatalf("%d logins listed, want %d", len(first.Logins), want.users)
 		}
 
+		extras := countExtras(t, db)
+		checkExtras(t, extras)
+
 		clk.Advance(time.Hour)
 		second, err := Seed(ctx, db, clk)
 		if err != nil {
@@ -107,6 +110,9 @@ func TestSeedTwice(t *testing.T) {
 		}
 		if got := count(t, db); got != want {
 			t.Fatalf("after second run: %+v, want %+v", got, want)
+		}
+		if again := countExtras(t, db); again != extras {
+			t.Fatalf("the second run changed the program's own pieces: %+v, then %+v", extras, again)
 		}
 		if second.Created != 0 || second.Program.ID != first.Program.ID {
 			t.Fatalf("second run created %d accounts and program %d (first %d)", second.Created, second.Program.ID, first.Program.ID)
