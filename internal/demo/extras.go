@@ -52,7 +52,7 @@ var answers = map[string]struct{ sector, situation int }{
 	kristian: {0, -1}, sofie: {3, -1}, elin: {1, -1}, johan: {0, -1}, dewi: {4, -1},
 	james: {0, -1}, ragnhild: {2, -1}, arild: {1, -1}, gustav: {1, -1},
 	ahmad: {3, 1}, siti: {4, 3}, putu: {0, 2}, olena: {3, 0}, linnea: {1, 0},
-	yusuf: {0, 3}, amira: {3, 0}, leila: {2, 4}, "rizky.pratama@example.org": {0, 0},
+	yusuf: {0, 3}, amira: {3, 0}, leila: {2, 4}, daniel: {1, 2}, "rizky.pratama@example.org": {0, 0},
 }
 
 // extras adds what the program is missing of its own questions, events,
@@ -67,6 +67,7 @@ func (s *seeder) extras(ctx context.Context, coord *account.User) error {
 		{"events", s.events},
 		{"announcement", s.announcement},
 		{"follow-up", s.followUp},
+		{"questionnaires", s.questionnaires},
 	} {
 		if err := step.do(ctx, coord); err != nil {
 			return fmt.Errorf("demo %s: %w", step.what, err)
@@ -239,9 +240,7 @@ func (s *seeder) announcement(ctx context.Context, coord *account.User) error {
 	return err
 }
 
-// followUp switches the outcome follow-up on for mentees. The pairs of the
-// story ended a month ago at most, so the first questionnaire, three
-// months after, is still to come: serve sends it then.
+// followUp switches the outcome follow-up on for mentees.
 func (s *seeder) followUp(ctx context.Context, coord *account.User) error {
 	if n, err := s.count(ctx, `SELECT COUNT(*) FROM outcome_settings WHERE program_id = ?`); err != nil || n > 0 {
 		return err
@@ -253,3 +252,13 @@ func (s *seeder) followUp(ctx context.Context, coord *account.User) error {
 
 // gustav is the mentor still waiting for approval.
 const gustav = "gustav.ek@example.org"
+
+// questionnaires sends the follow-up that has fallen due, as the server's
+// hourly sweep would have a few days ago, for the demo's program only:
+// Daniel left three months ago, so his first questionnaire is open. The
+// other ended pairs get theirs from serve when the time comes.
+func (s *seeder) questionnaires(ctx context.Context, _ *account.User) error {
+	s.set(s.at(-5, "07:00"))
+	_, err := outcome.ScanProgram(ctx, s.db, nil, s.clk.Now(), s.prog.ID)
+	return err
+}

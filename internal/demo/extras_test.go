@@ -12,6 +12,7 @@ type extrasOf struct {
 	questions, matching, reporting, answers         int
 	events, attended, yes, no, maybe, announcements int
 	announced, resources, files, followUpSwitchedOn int
+	questions3, open3                               int
 }
 
 func countExtras(t *testing.T, db *store.DB) extrasOf {
@@ -36,6 +37,8 @@ func countExtras(t *testing.T, db *store.DB) extrasOf {
 		{&e.resources, `SELECT COUNT(*) FROM resources`},
 		{&e.files, `SELECT COUNT(*) FROM resource_files`},
 		{&e.followUpSwitchedOn, `SELECT COUNT(*) FROM outcome_settings WHERE enabled = ?`},
+		{&e.questions3, `SELECT COUNT(*) FROM outcome_surveys`},
+		{&e.open3, `SELECT COUNT(*) FROM outcome_surveys WHERE answered_at IS NULL AND round = 3`},
 	} {
 		var args []any
 		if c.n == &e.reporting || c.n == &e.attended || c.n == &e.followUpSwitchedOn {
@@ -56,6 +59,8 @@ func checkExtras(t *testing.T, got extrasOf) {
 		answers: len(mentors) + 2*len(mentees),
 		events:  2, yes: 5, no: 2, maybe: 2,
 		announcements: 1, resources: 2, files: 1, followUpSwitchedOn: 1,
+		// Only Daniel left long enough ago for the first round.
+		questions3: 1, open3: 1,
 	}
 	want.attended, want.announced = got.attended, got.announced
 	if got != want || got.attended == 0 || got.announced == 0 {
