@@ -173,7 +173,7 @@ func (s *seeder) resources(ctx context.Context, coord *account.User) error {
 	})
 }
 
-// events holds a kick-off at the start, with attendance marked, and plans
+// events holds a kick-off at the start, with answers and attendance, and plans
 // a network meeting three weeks from now that some have answered.
 func (s *seeder) events(ctx context.Context, coord *account.User) error {
 	if n, err := s.count(ctx, `SELECT COUNT(*) FROM events WHERE program_id = ?`); err != nil || n > 0 {
@@ -190,10 +190,22 @@ func (s *seeder) events(ctx context.Context, coord *account.User) error {
 	if err != nil {
 		return err
 	}
+	// Nearly everyone said yes the evening before; Linnea was not sure,
+	// and did not come.
 	came := []int64{}
-	for _, p := range append(append([]person{}, mentors...), mentees...) {
-		if !p.Pending && p.Email != gustav && p.Email != linnea {
+	for k, p := range append(append([]person{}, mentors...), mentees...) {
+		if p.Pending {
+			continue
+		}
+		s.set(s.at(programStart-1, fmt.Sprintf("%02d:%02d", 16+k%6, 3*k)))
+		answer := event.Yes
+		if p.Email == linnea {
+			answer = event.Maybe
+		} else {
 			came = append(came, s.users[p.Email].ID)
+		}
+		if _, err := ev.Respond(ctx, s.users[p.Email], s.prog.ID, kickoff.ID, answer); err != nil {
+			return fmt.Errorf("answer of %s: %w", p.Email, err)
 		}
 	}
 	s.set(s.at(programStart+3, "09:00"))
