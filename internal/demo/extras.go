@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/announce"
@@ -174,17 +175,18 @@ func (s *seeder) resources(ctx context.Context, coord *account.User) error {
 }
 
 // events holds a kick-off at the start, with answers and attendance, and plans
-// a network meeting three weeks from now that some have answered.
+// a network meeting two weeks or so from now that some have answered.
 func (s *seeder) events(ctx context.Context, coord *account.User) error {
 	if n, err := s.count(ctx, `SELECT COUNT(*) FROM events WHERE program_id = ?`); err != nil || n > 0 {
 		return err
 	}
 	ev := &event.Service{DB: s.db, Clock: s.clk, Bundle: s.bundle}
 	s.set(s.at(programStart-1, "15:00"))
+	held := s.midweek(programStart + 2)
 	kickoff, err := ev.Create(ctx, coord, s.prog.ID, event.Input{
 		Kind: event.KindKickoff, Title: "Oppstartssamling",
 		Description: "Vi blir kjent med hverandre, går gjennom hvordan programmet fungerer, og hvert par får tid til sin første prat.",
-		Date:        s.date(programStart + 2), Start: "17:00", End: "19:30", Timezone: zone,
+		Date:        s.date(held), Start: "17:00", End: "19:30", Timezone: zone,
 		Place: "Deichman Bjørvika, Anne-Cath. Vestlys plass 1, Oslo", Audience: event.AudienceAll,
 	})
 	if err != nil {
@@ -208,7 +210,7 @@ func (s *seeder) events(ctx context.Context, coord *account.User) error {
 			return fmt.Errorf("answer of %s: %w", p.Email, err)
 		}
 	}
-	s.set(s.at(programStart+3, "09:00"))
+	s.set(s.at(held+1, "09:00"))
 	if _, err := ev.SetAttendance(ctx, coord, s.prog.ID, kickoff.ID, came); err != nil {
 		return err
 	}
@@ -217,7 +219,7 @@ func (s *seeder) events(ctx context.Context, coord *account.User) error {
 	network, err := ev.Create(ctx, coord, s.prog.ID, event.Input{
 		Kind: event.KindNetwork, Title: "Nettverksmøte: Veien inn i bransjen",
 		Description: "Tre tidligere deltakere forteller hvordan de fikk sin første jobb i Norge. Etterpå blir det mingling med noe å bite i.",
-		Date:        s.date(12), Start: "18:00", End: "20:00", Timezone: zone,
+		Date:        s.date(s.midweek(12)), Start: "18:00", End: "20:00", Timezone: zone,
 		Place: "Oslo Science Park, Gaustadalléen 21, Oslo", Audience: event.AudienceAll, Capacity: 40,
 	})
 	if err != nil {
@@ -235,6 +237,18 @@ func (s *seeder) events(ctx context.Context, coord *account.User) error {
 		}
 	}
 	return nil
+}
+
+// midweek is the first Tuesday, Wednesday or Thursday from day on: the
+// program meets on weekday evenings.
+func (s *seeder) midweek(day int) int {
+	for {
+		switch s.at(day, "12:00").In(s.oslo).Weekday() {
+		case time.Tuesday, time.Wednesday, time.Thursday:
+			return day
+		}
+		day++
+	}
 }
 
 // announcement tells the mentors about the midpoint, a few days ago.
