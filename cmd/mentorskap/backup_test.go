@@ -12,7 +12,7 @@ import (
 )
 
 func TestBackupAndRestoreCommands(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	dbPath := tempDB(t)
 	if code, _, errOut := runCLI(t, "a long enough secret\n", "user", "add", "--db", dbPath,
 		"--email", "ada@example.org", "--name", "Ada", "--role", "admin", "--password-stdin"); code != 0 {
@@ -82,7 +82,7 @@ func TestBackupAndRestoreCommands(t *testing.T) {
 // restore refuses while serve has the database open, and serve keeps
 // answering.
 func TestRestoreRefusedWhileServing(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var dbPath string

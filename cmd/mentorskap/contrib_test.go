@@ -41,8 +41,8 @@ var execLine = regexp.MustCompile(`(?m)^ExecStart=(\S+) (.*)$`)
 // that every flag the units pass is one the command has: a renamed flag
 // would otherwise only show when the service fails to start.
 func TestSystemdUnits(t *testing.T) {
+	t.Parallel()
 	analyze := needTool(t, "systemd-analyze")
-	clearServeEnv(t)
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -115,6 +115,7 @@ func checkFlags(t *testing.T, unit, line string) {
 // TestNginxExample has nginx -t check contrib/nginx/mentorskap.conf inside a
 // minimal nginx.conf, with a throwaway certificate in place of the real one.
 func TestNginxExample(t *testing.T) {
+	t.Parallel()
 	nginx := needTool(t, "nginx")
 	dir := t.TempDir()
 	cert, key := selfSigned(t, dir)

@@ -163,6 +163,7 @@ func programForm(name string) url.Values {
 }
 
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) {
 		crashTest(t, bin, filepath.Join(t.TempDir(), "crash.db"), store.SQLite)

@@ -22,6 +22,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	code, out, _ := runCLI(t, "", "version")
 	if code != 0 || out != "mentorskap "+version+"\n" {
 		t.Fatalf("version: %d %q", code, out)
@@ -29,6 +30,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--help"}, {"help"},
 		{"serve", "--help"}, {"user", "--help"}, {"user", "add", "--help"},
@@ -52,6 +54,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
+	t.Parallel()
 	if code, _, errOut := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
@@ -75,6 +78,5 @@ func openDB(t *testing.T, path string) (*store.DB, *account.Service) {
 }
 
 func tempDB(t *testing.T) string {
-	t.Setenv("MENTORSKAP_DB", "")
 	return filepath.Join(t.TempDir(), "cli.db")
 }

@@ -30,6 +30,7 @@ func decodeResult(t *testing.T, out string) matchResult {
 }
 
 func TestMatchSolveHelp(t *testing.T) {
+	t.Parallel()
 	for _, arg := range []string{"-h", "--help", "-help"} {
 		code, out, errOut := matchSolve(t, "", arg)
 		if code != 0 || !strings.HasPrefix(out, "Usage: mentorskap match-solve") || errOut != "" {
@@ -39,6 +40,7 @@ func TestMatchSolveHelp(t *testing.T) {
 }
 
 func TestMatchSolveExample(t *testing.T) {
+	t.Parallel()
 	in := "mentee, anna:2, bo, cecilia\n" +
 		"m1,     90,     75, 60\n" +
 		"m2,     85,       , 70\n" +
@@ -62,6 +64,7 @@ func TestMatchSolveExample(t *testing.T) {
 // Matching more mentees beats a higher total: m1 alone with anna scores
 // 100, but m1→bo and m2→anna match both.
 func TestMatchSolveCardinalityFirst(t *testing.T) {
+	t.Parallel()
 	in := "mentee,anna,bo\nm1,100,1\nm2,2,\n"
 	code, out, errOut := matchSolve(t, in)
 	if code != 0 {
@@ -74,6 +77,7 @@ func TestMatchSolveCardinalityFirst(t *testing.T) {
 }
 
 func TestMatchSolveUnmatchedAndEmptyLists(t *testing.T) {
+	t.Parallel()
 	// Three mentees, one place: two stay unmatched; m2 is best.
 	code, out, _ := matchSolve(t, "mentee,anna\nm1,5\nm2,7\nm3,-1\n")
 	if code != 0 {
@@ -100,6 +104,7 @@ func TestMatchSolveUnmatchedAndEmptyLists(t *testing.T) {
 }
 
 func TestMatchSolveInputForms(t *testing.T) {
+	t.Parallel()
 	in := "\ufeff mentee ,\t\"a b : 2\", c\n\n  x , 1.5 , -2e0 \r\ny,0x1p1,3\n  ,  ,  \n"
 	dir := t.TempDir()
 	file := filepath.Join(dir, "scores.csv")
@@ -129,6 +134,7 @@ func TestMatchSolveInputForms(t *testing.T) {
 }
 
 func TestMatchSolveTidyTotal(t *testing.T) {
+	t.Parallel()
 	code, out, _ := matchSolve(t, "mentee,a,b\nx,0.1,\ny,,0.2\n")
 	if code != 0 || !strings.Contains(out, `"total": 0.3,`) {
 		t.Errorf("exit %d:\n%s", code, out)
@@ -136,6 +142,7 @@ func TestMatchSolveTidyTotal(t *testing.T) {
 }
 
 func TestMatchSolveRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, in, want string
 	}{
@@ -169,6 +176,7 @@ func TestMatchSolveRejectsBadInput(t *testing.T) {
 }
 
 func TestMatchSolveUsageErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope.csv")
 	if code, _, errOut := matchSolve(t, "", missing); code != 1 || !strings.Contains(errOut, "nope.csv") {
@@ -185,6 +193,7 @@ func TestMatchSolveUsageErrors(t *testing.T) {
 // The same matrix, full of ties, gives byte-identical output every time,
 // also through the main dispatcher.
 func TestMatchSolveDeterministic(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 5))
 	var b strings.Builder
 	b.WriteString("mentee")

@@ -17,7 +17,7 @@ import (
 // through "migrate --status" (lists, changes nothing), "migrate" (applies the
 // rest) and a database a newer release has touched, on both engines.
 func TestMigrateCommand(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	dsns := map[string]string{"sqlite": filepath.Join(t.TempDir(), "old.db")}
 	if pg := os.Getenv(storetest.EnvPostgres); pg != "" {
 		u, drop := storetest.FreshSchema(t, pg)
@@ -96,7 +96,7 @@ func TestMigrateCommand(t *testing.T) {
 }
 
 func TestMigrateStatusOfAMissingFile(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "typo.db")
 	if code, _, errOut := runCLI(t, "", "migrate", "--status", "--db", path); code != 1 || !strings.Contains(errOut, "no such file") {
 		t.Fatalf("status of a missing file: %d %q", code, errOut)

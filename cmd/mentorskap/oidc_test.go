@@ -9,6 +9,7 @@ import (
 // names listed, with defaults filled in; a missing secret or an issuer that
 // is not HTTPS stops the server with the variable to fix.
 func TestOIDCProvidersFromEnv(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{
 		"MENTORSKAP_OIDC_FEIDE_ISSUER":       "https://auth.dataporten.no",
 		"MENTORSKAP_OIDC_FEIDE_CLIENT_ID":    "abc",

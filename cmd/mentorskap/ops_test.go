@@ -17,7 +17,7 @@ import (
 // server stops only once the drain is over. The drain's end is a channel
 // the test closes, so nothing here depends on how long anything takes.
 func TestShutdownDrainsReadinessFirst(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	app, err := openApp(context.Background(), tempDB(t), "", ":0", log)
 	if err != nil {
@@ -81,7 +81,7 @@ func TestShutdownDrainsReadinessFirst(t *testing.T) {
 // serve with --log-format json writes one JSON object a line, and with
 // --metrics-addr serves /metrics there and not on the main address.
 func TestServeMetricsAddrAndJSONLogs(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	metricsAddr := freeAddr(t)
@@ -126,7 +126,7 @@ func TestServeMetricsAddrAndJSONLogs(t *testing.T) {
 }
 
 func TestServeRefusesBadOpsFlags(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--log-format", "xml"},
 		{"--drain-delay", "-1s"},

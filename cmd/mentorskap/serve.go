@@ -18,6 +18,8 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/api"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/event"
@@ -337,20 +339,30 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 		accounts: &account.Service{DB: db, Clock: clk, Outbox: outbox, SSO: &account.OIDC{}, WebAuthn: wa},
 		programs: &program.Service{DB: db, Clock: clk, Outbox: outbox},
 	}
+	// The pages and the API call the same services; each gets them
+	// explicitly.
+	matchingSvc := &matching.Service{DB: db, Clock: clk, Outbox: outbox}
+	agreements := &agreement.Service{DB: db, Clock: clk, Outbox: outbox}
+	meetings := &meeting.Service{DB: db, Clock: clk, Outbox: outbox}
+	goals := &goal.Service{DB: db, Clock: clk, Outbox: outbox}
+	evals := &evaluation.Service{DB: db, Clock: clk, Outbox: outbox}
+	brandCache := new(brand.Cache)
+	// The sections other features add to the funder report.
+	reportSources := []report.Source{
+		(&question.Reports{DB: db, I18n: bundle}).ReportTables,
+		(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables,
+		(&outcome.Service{DB: db, Clock: clk, Outbox: outbox}).ReportTables,
+	}
+	v1 := &api.API{
+		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox, BaseURL: baseURL,
+		Accounts: a.accounts, Programs: a.programs, Matching: matchingSvc, Agreements: agreements,
+		Meetings: meetings, Goals: goals, Evals: evals, Brand: brandCache, ReportSources: reportSources,
+	}
 	a.web, err = web.New(&web.Server{
 		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox,
 		Accounts: a.accounts, Programs: a.programs, BaseURL: baseURL, Version: version,
-		Matching:   &matching.Service{DB: db, Clock: clk, Outbox: outbox},
-		Agreements: &agreement.Service{DB: db, Clock: clk, Outbox: outbox},
-		Meetings:   &meeting.Service{DB: db, Clock: clk, Outbox: outbox},
-		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
-		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
-		// The sections other features add to the funder report.
-		ReportSources: []report.Source{
-			(&question.Reports{DB: db, I18n: bundle}).ReportTables,
-			(&event.Service{DB: db, Clock: clk, Outbox: outbox, Bundle: bundle}).ReportTables,
-			(&outcome.Service{DB: db, Clock: clk, Outbox: outbox}).ReportTables,
-		},
+		Matching: matchingSvc, Agreements: agreements, Meetings: meetings, Goals: goals, Evals: evals,
+		API: v1, Brand: brandCache, ReportSources: reportSources,
 	})
 	if err != nil {
 		db.Close()

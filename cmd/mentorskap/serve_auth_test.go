@@ -14,7 +14,6 @@ import (
 // reach the server: the gate's size is logged and the session cookie lives
 // as long as --session-lifetime says.
 func TestServeSessionAndHashingSettings(t *testing.T) {
-	clearServeEnv(t)
 	for _, k := range []string{"MENTORSKAP_SESSION_IDLE", "MENTORSKAP_SESSION_LIFETIME", "MENTORSKAP_HASH_MEMORY"} {
 		t.Setenv(k, "")
 	}

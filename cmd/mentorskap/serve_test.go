@@ -49,14 +49,6 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-func clearServeEnv(t *testing.T) {
-	for _, k := range []string{"MENTORSKAP_ADDR", "MENTORSKAP_DB", "MENTORSKAP_BASE_URL", "MENTORSKAP_SMTP_HOST",
-		"MENTORSKAP_SMTP_PORT", "MENTORSKAP_SMTP_USER", "MENTORSKAP_SMTP_PASSWORD", "MENTORSKAP_SMTP_TLS", "MENTORSKAP_SMTP_FROM",
-		"MENTORSKAP_LOG_FORMAT", "MENTORSKAP_METRICS_ADDR", "MENTORSKAP_METRICS_TOKEN", "MENTORSKAP_DRAIN_DELAY"} {
-		t.Setenv(k, "")
-	}
-}
-
 // startServe runs serve in the background and waits until /healthz answers.
 // It returns the base URL and a channel with serve's exit code.
 func startServe(t *testing.T, ctx context.Context, start func(ctx context.Context, args []string, stdout, stderr io.Writer) int, extra ...string) (string, <-chan int, *syncBuffer) {
@@ -108,7 +100,7 @@ func waitExit(t *testing.T, done <-chan int, logs *syncBuffer) {
 }
 
 func TestServeStopsOnContextCancel(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	base, done, logs := startServe(t, ctx, serve)
@@ -123,7 +115,7 @@ func TestServeStopsOnContextCancel(t *testing.T) {
 }
 
 func TestServeStopsOnSIGTERM(t *testing.T) {
-	clearServeEnv(t)
+	t.Parallel()
 	_, done, logs := startServe(t, context.Background(), func(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(args, stdout, stderr)
 	})
@@ -136,7 +128,6 @@ func TestServeStopsOnSIGTERM(t *testing.T) {
 }
 
 func TestServeRefusesBadMailSettings(t *testing.T) {
-	clearServeEnv(t)
 	for _, args := range [][]string{
 		{"--smtp-host", "mail.example.org", "--smtp-from", "noreply@example.org", "--smtp-tls", "ssl"},
 		{"--smtp-host", "mail.example.org"},
@@ -187,7 +178,6 @@ func (s *mailboxSession) Logout() error { return nil }
 // An email queued by a request goes out over SMTP at once: the outbox wakes
 // the worker rather than waiting for its 30-second poll.
 func TestServeDeliversMailOverSMTP(t *testing.T) {
-	clearServeEnv(t)
 	box := &mailbox{}
 	srv := smtp.NewServer(box)
 	srv.Domain = "localhost"
@@ -252,7 +242,6 @@ func TestServeDeliversMailOverSMTP(t *testing.T) {
 // Without an SMTP server the log lists each email without its text (which
 // holds a working reset link here) unless --log-mail-bodies asks for it.
 func TestServeLogsMailBodiesOnlyWhenAsked(t *testing.T) {
-	clearServeEnv(t)
 	t.Setenv("MENTORSKAP_LOG_MAIL_BODIES", "")
 	for _, bodies := range []bool{false, true} {
 		db := tempDB(t)

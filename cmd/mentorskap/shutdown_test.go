@@ -50,6 +50,7 @@ func silentSMTP(t *testing.T) (port int, accepted *atomic.Int32) {
 // On SIGTERM serve finishes a request that is still arriving, refuses new
 // ones, exits 0, and hands back emails it had claimed but not delivered.
 func TestSIGTERMFinishesRequestsAndReleasesClaims(t *testing.T) {
+	t.Parallel()
 	bin := buildBinary(t)
 	dsn := filepath.Join(t.TempDir(), "shutdown.db")
 	const password = "a shutdown test password"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"mentorskap/internal/account"
@@ -10,5 +11,20 @@ import (
 // Real password cost is for real passwords: see UseCheapHashesForTests.
 func TestMain(m *testing.M) {
 	account.UseCheapHashesForTests()
+	// The commands read MENTORSKAP_* settings from the environment; a
+	// developer's own (say an SMTP host) must not reach the tests. Cleared
+	// once here rather than by t.Setenv in each test, which would keep the
+	// tests from running in parallel. What the tests themselves are told
+	// (a database to test on, CI strictness, tool paths) stays.
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "MENTORSKAP_") && !keepEnv[name] {
+			os.Unsetenv(name)
+		}
+	}
 	os.Exit(m.Run())
 }
+
+// keepEnv are the settings meant for the tests, not for the commands.
+var keepEnv = map[string]bool{"MENTORSKAP_TEST_POSTGRES": true, "MENTORSKAP_CI": true,
+	"MENTORSKAP_CHROMIUM": true, "MENTORSKAP_AXE": true}

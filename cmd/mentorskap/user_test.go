@@ -11,6 +11,7 @@ import (
 )
 
 func TestUserAddWithPasswordFromStdin(t *testing.T) {
+	t.Parallel()
 	path := tempDB(t)
 	code, out, errOut := runCLI(t, "a long enough secret\n", "user", "add", "--db", path,
 		"--email", "Kari@Example.org", "--name", "Kari Nordmann", "--role", "coordinator", "--lang", "nb", "--password-stdin")
@@ -33,6 +34,7 @@ func TestUserAddWithPasswordFromStdin(t *testing.T) {
 var printedPassword = regexp.MustCompile(`(?m)^password: (\S+)$`)
 
 func TestUserAddPrintsGeneratedPassword(t *testing.T) {
+	t.Parallel()
 	path := tempDB(t)
 	code, out, errOut := runCLI(t, "", "user", "add", "--db", path, "--email", "ada@example.org", "--name", "Ada", "--role", "admin")
 	if code != 0 {
@@ -50,6 +52,7 @@ func TestUserAddPrintsGeneratedPassword(t *testing.T) {
 }
 
 func TestUserAddRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	path := tempDB(t)
 	code, out, errOut := runCLI(t, "a long enough secret\n", "user", "add", "--db", path,
 		"--email", "not-an-email", "--name", "Nobody", "--role", "coordinator", "--password-stdin")

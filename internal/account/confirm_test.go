@@ -15,6 +15,7 @@ import (
 // after MaxFailsPerKey wrong passwords, even the right one until the
 // window passes; the guesses count towards the login throttle too.
 func TestConfirmPasswordThrottle(t *testing.T) {
+	t.Parallel()
 	const pw = "long-enough-password"
 	forms := []struct {
 		name  string
@@ -98,6 +99,7 @@ func TestConfirmPasswordThrottle(t *testing.T) {
 // Without an address in the context (a use case run outside a request)
 // only the account counts.
 func TestConfirmFailedWithoutAddress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))

@@ -11,6 +11,7 @@ import (
 // passkey is refused; a counter that goes up, or a passkey that never
 // counts (synced passkeys report zero), passes.
 func TestCheckClone(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name          string
 		stored, given uint32

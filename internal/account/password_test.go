@@ -13,6 +13,7 @@ import (
 // own cost, and a hash at the production cost (as stored by a real server)
 // still verifies beside them.
 func TestCheapTestHashesStillArgon2id(t *testing.T) {
+	t.Parallel()
 	h := HashPassword("correct horse")
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=64,t=1,p=1$") {
 		t.Fatalf("test binary hash: %s", h)

@@ -49,6 +49,7 @@ func resetTokens(t *testing.T, s *Service, email string, n int) []string {
 // A reset ends every way into the account: sessions, API tokens, pending
 // two-factor logins and the other reset links, older ones included.
 func TestResetEndsEveryWayIn(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, clk := newTestService(t, db)
@@ -106,6 +107,7 @@ func TestResetEndsEveryWayIn(t *testing.T) {
 // Changing the password keeps the session it was changed in and ends every
 // other way in, API tokens included.
 func TestChangePasswordEndsOtherWaysIn(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, _ := newTestService(t, db)
@@ -139,6 +141,7 @@ func TestChangePasswordEndsOtherWaysIn(t *testing.T) {
 // Sessions end after the idle timeout without use and after the lifetime
 // however busy, both configurable; an ended session is gone for good.
 func TestSessionIdleAndLifetime(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, clk := newTestService(t, db)

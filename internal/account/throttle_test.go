@@ -64,6 +64,7 @@ func parallel(t *testing.T, n int, try func(i int) error) map[errs.Kind]int {
 // form that checks a password or a code. Checking first and counting after
 // let 150 parallel guesses through.
 func TestParallelGuessesReservedBeforeCheck(t *testing.T) {
+	t.Parallel()
 	const n = 3 * MaxFailsPerKey
 	forms := []struct {
 		name  string
@@ -142,6 +143,7 @@ func TestParallelGuessesReservedBeforeCheck(t *testing.T) {
 
 // The address limit holds against guesses spread over many accounts.
 func TestParallelGuessesPerAddress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := newTestService(t, db)
 		n := MaxFailsPerIP + 10
@@ -158,6 +160,7 @@ func TestParallelGuessesPerAddress(t *testing.T) {
 // A right password takes its reservation back: logging in does not use up
 // attempts, and with two-factor login on the earlier failures still count.
 func TestRightPasswordReleasesReservation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, _ := newTestService(t, db)
@@ -192,6 +195,7 @@ func waitFor(cond func() bool) {
 // No more hashes run at once than the gate has slots; the others wait for
 // one, then go on.
 func TestHashGateBoundsConcurrentHashes(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, _ := newTestService(t, db)
 		const slots, n = 2, 8
@@ -224,6 +228,7 @@ func TestHashGateBoundsConcurrentHashes(t *testing.T) {
 // When no slot frees up in time the attempt is refused as busy, with a
 // Retry-After, and does not count as a failed guess.
 func TestHashGateBusyRefusesAndReleases(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, _ := newTestService(t, db)
@@ -262,6 +267,7 @@ func TestHashGateBusyRefusesAndReleases(t *testing.T) {
 // The reset form is limited per address typed, whether an account has it
 // or not, and per client address; only the allowed requests send email.
 func TestRequestResetThrottled(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		s, _ := newTestService(t, db)

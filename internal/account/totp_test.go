@@ -14,6 +14,7 @@ import (
 
 // RFC 6238 appendix B, SHA-1 rows, with the 8-digit codes the RFC prints.
 func TestTOTPRFC6238Vectors(t *testing.T) {
+	t.Parallel()
 	key := []byte("12345678901234567890")
 	for _, c := range []struct {
 		unix int64
@@ -33,6 +34,7 @@ func TestTOTPRFC6238Vectors(t *testing.T) {
 }
 
 func TestCheckTOTPWindowAndReplay(t *testing.T) {
+	t.Parallel()
 	key := []byte("12345678901234567890")
 	now := time.Unix(1111111111, 0)
 	cur := totpStep(now)
@@ -55,6 +57,7 @@ func TestCheckTOTPWindowAndReplay(t *testing.T) {
 }
 
 func TestTOTPURI(t *testing.T) {
+	t.Parallel()
 	u := TOTPURI("JBSWY3DPEHPK3PXP", "a b@example.org")
 	for _, want := range []string{"otpauth://totp/Mentorskap:a%20b@example.org?", "secret=JBSWY3DPEHPK3PXP", "issuer=Mentorskap", "digits=6", "period=30", "algorithm=SHA1"} {
 		if !strings.Contains(u, want) {
@@ -73,6 +76,7 @@ func totpCodeNow(t *testing.T, secret string, now time.Time) string {
 }
 
 func TestTOTPEnrolLoginDisable(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -166,6 +170,7 @@ func TestTOTPEnrolLoginDisable(t *testing.T) {
 // Wrong codes are throttled like wrong passwords, and a right password does
 // not reset the count.
 func TestTOTPCodeThrottle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))

@@ -32,6 +32,7 @@ func sampleContent() Content {
 // TestCanonicalForm pins the canonical encoding: changing it would make
 // every stored hash unverifiable, so a change must be deliberate.
 func TestCanonicalForm(t *testing.T) {
+	t.Parallel()
 	c := Content{StartDate: "2026-03-02", Goals: []Goal{{Key: "a", Title: "<Tittel & mål>"}}}
 	want := `{"parties":[],"start_date":"2026-03-02","end_date":"","meeting_count":0,"frequency":"",` +
 		`"typical_minutes":0,"max_minutes":0,"places":"","communication":"","response_time":"","in_app_messages":false,` +
@@ -49,6 +50,7 @@ func TestCanonicalForm(t *testing.T) {
 }
 
 func TestHashIgnoresLineEndingsAndTrailingSpace(t *testing.T) {
+	t.Parallel()
 	a := sampleContent()
 	b := sampleContent()
 	b.Places = "Online  \r\nCafé Ås\t\r\n\r\n"
@@ -74,6 +76,7 @@ func TestHashIgnoresLineEndingsAndTrailingSpace(t *testing.T) {
 }
 
 func TestLineDiff(t *testing.T) {
+	t.Parallel()
 	render := func(ls []Line) string {
 		var b strings.Builder
 		for _, l := range ls {
@@ -101,6 +104,7 @@ func TestLineDiff(t *testing.T) {
 // TestLineDiffIsMinimal checks on many inputs that the kept lines form a
 // common subsequence as long as the brute-force answer.
 func TestLineDiffIsMinimal(t *testing.T) {
+	t.Parallel()
 	words := []string{"a", "b", "c"}
 	gen := func(n, seed int) []string {
 		var out []string
@@ -146,6 +150,7 @@ func TestLineDiffIsMinimal(t *testing.T) {
 }
 
 func TestDiffByClause(t *testing.T) {
+	t.Parallel()
 	b, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -243,6 +248,7 @@ func (f *fixture) sign(t *testing.T, u *account.User, n int) *Version {
 // TestSignedVersionsFrozenInStore shows that the database itself refuses to
 // change versions and signatures, whatever code runs the statement.
 func TestSignedVersionsFrozenInStore(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -299,6 +305,7 @@ func TestSignedVersionsFrozenInStore(t *testing.T) {
 // TestUnsignedDraftsCanGoWithTheirPair: only signatures freeze deletion, so
 // a pair with nothing but drafts can still be removed by its program.
 func TestUnsignedDraftsCanGoWithTheirPair(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -315,6 +322,7 @@ func TestUnsignedDraftsCanGoWithTheirPair(t *testing.T) {
 }
 
 func TestSaveAndSignRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -408,6 +416,7 @@ func TestSaveAndSignRules(t *testing.T) {
 }
 
 func TestValidation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -449,6 +458,7 @@ func TestValidation(t *testing.T) {
 }
 
 func TestPreparationIsPrivate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -508,6 +518,7 @@ func TestPreparationIsPrivate(t *testing.T) {
 }
 
 func TestTemplateRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -547,6 +558,7 @@ func TestTemplateRules(t *testing.T) {
 // TestConcurrentSavesOneWins runs many saves based on the same version at
 // once: exactly one becomes the next version, the rest are conflicts.
 func TestConcurrentSavesOneWins(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
@@ -617,6 +629,7 @@ func BenchmarkLineDiff(b *testing.B) {
 // until the window passes, the draft stays as it was, and the other side
 // is not held up.
 func TestSignThrottled(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := account.WithClientIP(context.Background(), "198.51.100.9")
 		f := newFixture(t, db)

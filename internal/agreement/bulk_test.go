@@ -16,6 +16,7 @@ import (
 // agreement at once gives each pair the terms and status it has when read
 // alone, with versions and signatures of several pairs in the tables.
 func TestStandingOfMatchesOnePair(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)

@@ -128,6 +128,7 @@ func wantErr(t *testing.T, err error, kind errs.Kind, key string) {
 }
 
 func TestEndByMember(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -203,6 +204,7 @@ func TestEndByMember(t *testing.T) {
 // The coordinators read whether the mentee is waiting for a new mentor:
 // only when the mentee asked.
 func TestEndingTellsCoordinatorsWhereTheMenteeStands(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -224,6 +226,7 @@ func TestEndingTellsCoordinatorsWhereTheMenteeStands(t *testing.T) {
 }
 
 func TestEndWithoutReason(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -249,6 +252,7 @@ func TestEndWithoutReason(t *testing.T) {
 }
 
 func TestCoordinatorEndRecordsEnding(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -270,6 +274,7 @@ func TestCoordinatorEndRecordsEnding(t *testing.T) {
 }
 
 func TestCloseDue(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -332,6 +337,7 @@ func TestCloseDue(t *testing.T) {
 // as several server instances would: every pair closes exactly once and
 // every email goes out once.
 func TestCloseDueConcurrent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -383,6 +389,7 @@ func TestCloseDueConcurrent(t *testing.T) {
 }
 
 func TestClosingSummary(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()
@@ -483,6 +490,7 @@ func BenchmarkCloseDueScan(b *testing.B) {
 // The closing summary shows a goal's progress as the goals page does: a
 // goal with sub-goals shows theirs, not the number stored on it.
 func TestClosingGoalProgress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEndEnv(t, db)
 		ctx := context.Background()

@@ -59,6 +59,7 @@ func samplePrinted(t testing.TB) (*Printed, *i18n.Locale) {
 }
 
 func TestWritePDF(t *testing.T) {
+	t.Parallel()
 	p, l := samplePrinted(t)
 	var buf bytes.Buffer
 	if err := WritePDF(&buf, p, l, time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)); err != nil {
@@ -190,6 +191,7 @@ func hostileContent(s string) (Content, []string) {
 // TestWritePDFHostileText: no text a person can type makes the PDF fail,
 // and the text around it still reads.
 func TestWritePDFHostileText(t *testing.T) {
+	t.Parallel()
 	b, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -240,6 +242,7 @@ func TestWritePDFHostileText(t *testing.T) {
 // visible mark, one per character as a reader sees it, and the copy says
 // so; what the fonts can draw is kept, composed where Unicode allows.
 func TestWritePDFShowsWhatItCannotDraw(t *testing.T) {
+	t.Parallel()
 	b, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

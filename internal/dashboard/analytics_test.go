@@ -197,6 +197,7 @@ func newAnScene(t testing.TB, db *store.DB) (*anSeed, anScene) {
 }
 
 func TestProgramAnalyticsCounts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		_, sc := newAnScene(t, db)
 		a, err := ProgramAnalytics(context.Background(), db, sc.prog, anNow)
@@ -239,6 +240,7 @@ func TestProgramAnalyticsCounts(t *testing.T) {
 }
 
 func TestProgramAnalyticsEmptyProgram(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := &anSeed{t: t, db: db, ctx: context.Background()}
 		prog := s.program(s.user("C", account.RoleCoordinator))
@@ -253,6 +255,7 @@ func TestProgramAnalyticsEmptyProgram(t *testing.T) {
 }
 
 func TestAnalyticsAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, sc := newAnScene(t, db)
 		admin := s.user("Ada Admin", account.RoleAdmin)
@@ -289,6 +292,7 @@ func TestAnalyticsAccess(t *testing.T) {
 }
 
 func TestPairsCSV(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		_, sc := newAnScene(t, db)
 		rows, err := PairRows(context.Background(), db, sc.prog, anNow)
@@ -334,6 +338,7 @@ func TestPairsCSV(t *testing.T) {
 }
 
 func TestMeetingsCSV(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		_, sc := newAnScene(t, db)
 		rows, err := MeetingRows(context.Background(), db, sc.prog, anNow)
@@ -373,6 +378,7 @@ func TestMeetingsCSV(t *testing.T) {
 }
 
 func TestSafeCell(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"=1+1": "'=1+1", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\t=x": "'\t=x", "\r=x": "'\r=x",
 		"Anna": "Anna", "": "", "a=b": "a=b", "2026-01-01": "2026-01-01",
@@ -384,6 +390,7 @@ func TestSafeCell(t *testing.T) {
 }
 
 func TestProgramAnalyticsEvaluation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, sc := newAnScene(t, db)
 		s.exec(`INSERT INTO evaluation_settings (program_id, share_text, updated_at) VALUES (?, ?, ?)`, sc.prog, true, day(1, 1))

@@ -15,6 +15,7 @@ import (
 // does, and the monthly chart counts neither those nor the ones an ending
 // calls off as cancellations anyone made.
 func TestEndedPairsMeetingsCalledOff(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		err := db.Tx(ctx, func(tx *store.Tx) error {

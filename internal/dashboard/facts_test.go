@@ -18,6 +18,7 @@ import (
 // kind the triggers watch and checks after each that every pair's stored
 // facts equal the facts worked out from scratch.
 func TestPairFactsFollowWrites(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		rng := rand.New(rand.NewPCG(6, 2026))
@@ -146,6 +147,7 @@ func TestPairFactsFollowWrites(t *testing.T) {
 // first's lock on the facts row and must count both meetings, not only the
 // ones its own snapshot saw when it began.
 func TestPairFactsConcurrentWrites(t *testing.T) {
+	t.Parallel()
 	db := storetest.Postgres(t)
 	ctx := context.Background()
 	var pair int64

@@ -185,6 +185,7 @@ func codes(r Row) []string {
 }
 
 func TestLoadFacts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sc := newScene(t, db)
 		res, err := ForCoordinator(context.Background(), db, sc.coord, sc.prog, now, Filter{})
@@ -270,6 +271,7 @@ func pairIDs(rows []Row) []int64 {
 }
 
 func TestFilterAndSort(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sc := newScene(t, db)
 		list := func(f Filter) []int64 {
@@ -308,6 +310,7 @@ func TestFilterAndSort(t *testing.T) {
 }
 
 func TestAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sc := newScene(t, db)
 		ctx := context.Background()
@@ -328,6 +331,7 @@ func TestAccess(t *testing.T) {
 }
 
 func TestNeedsAttention(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		sc := newScene(t, db)
 		rows, err := NeedsAttention(context.Background(), db, sc.prog, now)
@@ -344,6 +348,7 @@ func TestNeedsAttention(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
+	t.Parallel()
 	bad := []Filter{{State: "x"}, {Severity: "bad"}, {Signal: "x"}, {Sort: "x"}, {Page: -1}, {Search: strings.Repeat("a", 201)}}
 	for _, f := range bad {
 		if err := f.Validate(); !errs.Is(err, errs.Invalid) {
@@ -357,6 +362,7 @@ func TestValidate(t *testing.T) {
 }
 
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	rows := make([]Row, 2*PerPage+20)
 	for i := range rows {
 		rows[i] = Row{PairID: int64(i + 1), Mentors: []string{fmt.Sprintf("M%04d", i)}}

@@ -66,6 +66,7 @@ func parseSVG(t *testing.T, markup string) (svgDoc, []map[string]float64) {
 }
 
 func TestChartSVGProportional(t *testing.T) {
+	t.Parallel()
 	c := Chart{ID: "c1", Title: "Meetings <per> month", Desc: `Held & "cancelled"`,
 		Series: []string{"Held", "Cancelled"},
 		Bars: []Bar{
@@ -120,6 +121,7 @@ func TestChartSVGProportional(t *testing.T) {
 }
 
 func TestChartSVGEmptyAndHistogram(t *testing.T) {
+	t.Parallel()
 	empty := Chart{ID: "e", Title: "Nothing", Bars: []Bar{{Label: "a", Values: []float64{0}}}}
 	_, rects := parseSVG(t, string(empty.SVG()))
 	if len(rects) != 0 || empty.Max() != 0 {
@@ -140,6 +142,7 @@ func TestChartSVGEmptyAndHistogram(t *testing.T) {
 // every line of a label fits its column's slot, so neighbours cannot
 // overlap; a cut label keeps its full text as a tooltip; the scale is drawn.
 func TestChartLabelsNeverOverlap(t *testing.T) {
+	t.Parallel()
 	c := Chart{ID: "l", Title: "Long", Series: []string{"Pairs"}, Bars: []Bar{
 		{Label: "Perjanjian belum ditandatangani sama sekali oleh kedua pihak", Values: []float64{3}},
 		{Label: "Oppfølgingssamtaleevaluering", Values: []float64{7}},

@@ -50,6 +50,7 @@ func count(t *testing.T, db *store.DB) counts {
 }
 
 func TestSeedTwice(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -156,6 +157,7 @@ func TestSeedTwice(t *testing.T) {
 }
 
 func TestDemoLogins(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -186,6 +188,7 @@ func TestDemoLogins(t *testing.T) {
 // An installation that already has an administrator gets no demo
 // administrator with a published password.
 func TestSeedKeepsExistingAdmin(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
@@ -221,6 +224,7 @@ func TestSeedKeepsExistingAdmin(t *testing.T) {
 // for a new mentor, so they are left out (and the review says why); once
 // returned they are placed, but never with their former mentors.
 func TestDemoMatchingAfterEndings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))

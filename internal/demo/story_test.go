@@ -23,6 +23,7 @@ import (
 // states, the analytics, the agreement and ending records. A story that
 // goes missing or stops short fails here.
 func TestStoryStages(t *testing.T) {
+	t.Parallel()
 	// Two days either side of a change of daylight saving time in Oslo,
 	// so wall-clock meeting times and calendar dates are tried in both.
 	for _, today := range []time.Time{

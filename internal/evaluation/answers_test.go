@@ -14,6 +14,7 @@ import (
 )
 
 func TestDefaultQuestionsInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	for _, kind := range QuestionKinds {
 		ds := defaultQuestions[kind]
 		if len(ds) < 3 {
@@ -36,6 +37,7 @@ func TestDefaultQuestionsInEveryLanguage(t *testing.T) {
 }
 
 func TestReplanFollowsTheAgreement(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -77,6 +79,7 @@ func TestReplanFollowsTheAgreement(t *testing.T) {
 }
 
 func TestCoordinatorEditsQuestions(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -192,6 +195,7 @@ func answerScene(t *testing.T, e *evalEnv) (scene, int64) {
 }
 
 func TestAnsweringPrivatelyAndResults(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s, goalID := answerScene(t, e)

@@ -16,6 +16,7 @@ import (
 // answers count for the person who gave them, the chemistry check of one
 // pair does not hide another's, and ended pairs owe nothing.
 func TestDueInMatchesDueFor(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		ctx := context.Background()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestScheduleMovesTheDate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -46,6 +47,7 @@ func TestScheduleMovesTheDate(t *testing.T) {
 }
 
 func TestDueFor(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()

@@ -42,6 +42,7 @@ func (e *evalEnv) met(s scene) time.Time {
 }
 
 func TestChemistryAnswerRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -118,6 +119,7 @@ func TestChemistryAnswerRules(t *testing.T) {
 }
 
 func TestChemistryPrivacy(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -175,6 +177,7 @@ func TestChemistryPrivacy(t *testing.T) {
 }
 
 func TestChemistryNoAlertsCoordinators(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -231,6 +234,7 @@ func TestChemistryNoAlertsCoordinators(t *testing.T) {
 }
 
 func TestRematch(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()

@@ -26,6 +26,7 @@ func planned(ps []Planned, kind string) Planned {
 // A program of five months, 2 March to 2 August 2026; pairs matched and
 // signed at different points of it.
 func TestPlanLateMatchedPairs(t *testing.T) {
+	t.Parallel()
 	start, end := date(2026, 3, 2), date(2026, 8, 2)
 	all := func(signed time.Time) []Planned {
 		return Plan(Timeline{Signed: signed, Start: start, End: end, Followup: true, Midpoint: true, Final: true})
@@ -89,6 +90,7 @@ func TestPlanLateMatchedPairs(t *testing.T) {
 // mid-point ≤ final, a week between forms asked on their own, nothing
 // answered merged or dropped, and a reason for everything that is.
 func TestPlanOrderAlwaysHolds(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(13, 2026))
 	day := 24 * time.Hour
 	instant := func(from time.Time, days int) time.Time {
@@ -201,6 +203,7 @@ func day0(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
 // reason kept, and a new agreement version that gives the pair more time
 // undoes both.
 func TestReplanMergesAndDrops(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()
@@ -322,6 +325,7 @@ func TestReplanMergesAndDrops(t *testing.T) {
 // TestWaitingIsOpenOnly: a check point that has not opened is never
 // waiting for an answer; the day it opens, it is.
 func TestWaitingIsOpenOnly(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEvalEnv(t, db)
 		s := e.scene()

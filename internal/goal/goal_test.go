@@ -142,6 +142,7 @@ func agreementDrafts() []Draft {
 }
 
 func TestSyncFromAgreementIdempotentAndUpdates(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -226,6 +227,7 @@ func TestSyncFromAgreementIdempotentAndUpdates(t *testing.T) {
 }
 
 func TestSyncFromAgreementRefusesBadDrafts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		cases := []struct {
@@ -258,6 +260,7 @@ func TestSyncFromAgreementRefusesBadDrafts(t *testing.T) {
 }
 
 func TestSyncMovesSubGoalsOneLevel(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -284,6 +287,7 @@ func TestSyncMovesSubGoalsOneLevel(t *testing.T) {
 }
 
 func TestGoalCRUDAndProgress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -380,6 +384,7 @@ func TestGoalCRUDAndProgress(t *testing.T) {
 }
 
 func TestGoalReachedSetsProgress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -405,6 +410,7 @@ func TestGoalReachedSetsProgress(t *testing.T) {
 }
 
 func TestAgreementGoalWordingIsTheAgreements(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -423,6 +429,7 @@ func TestAgreementGoalWordingIsTheAgreements(t *testing.T) {
 }
 
 func TestGoalAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -481,6 +488,7 @@ func TestGoalAccess(t *testing.T) {
 // Both sides saving from the same version at once: exactly one change
 // lands, the other is told the goal changed, and the history holds one edit.
 func TestGoalConcurrentEdits(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()

@@ -108,6 +108,7 @@ var refusals = []string{"goal.error.bad_status", "goal.error.bad_progress", "goa
 // progress agree everywhere they are read. A refused edit must change
 // nothing.
 func TestGoalStatusFollowsProgress(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -208,6 +209,7 @@ func TestGoalStatusFollowsProgress(t *testing.T) {
 
 // TestGoalStatusRules pins down the rule a mentee meets on the goal page.
 func TestGoalStatusRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()
@@ -282,6 +284,7 @@ func TestGoalStatusRules(t *testing.T) {
 // before the rule into agreement: reached stays reached at 100 %, other
 // rows take the status of their progress, dropped ones keep theirs.
 func TestGoalRowsMigrated(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newGoalEnv(t, db)
 		ctx := context.Background()

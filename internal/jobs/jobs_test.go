@@ -14,6 +14,7 @@ import (
 )
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute}
 	for i, d := range want {
 		if got := Backoff(i + 1); got != d {
@@ -53,6 +54,7 @@ func readJob(t *testing.T, db *store.DB, key string) jobRow {
 }
 
 func TestEnqueueIsIdempotent(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		added, err := Enqueue(ctx, db, "t", "k1", start, map[string]int{"n": 1})
@@ -77,6 +79,7 @@ func TestEnqueueIsIdempotent(t *testing.T) {
 }
 
 func TestRetryWithBackoffThenSuccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(start)
@@ -120,6 +123,7 @@ func TestRetryWithBackoffThenSuccess(t *testing.T) {
 }
 
 func TestGiveUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(start)
@@ -143,6 +147,7 @@ func TestGiveUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestLeaseHandsDeadWorkersJobsOn(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(start)
@@ -180,6 +185,7 @@ func TestLeaseHandsDeadWorkersJobsOn(t *testing.T) {
 }
 
 func TestCancelReleasesClaimedJobs(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		clk := clock.NewFixed(start)
 		w := testWorker(db, clk, "stopping")
@@ -220,6 +226,7 @@ func TestCancelReleasesClaimedJobs(t *testing.T) {
 }
 
 func TestPeriodicJobQueuedOncePerBucket(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 7, 0, 0, time.UTC))

@@ -68,6 +68,7 @@ func (r *Reminders) Register(w *Worker, closer *agreement.Service) {
 	w.Handle(JobScan, r.scan(w))
 	w.Handle(JobSend, r.send(w))
 	w.Handle(JobDigest, r.digest(w))
+	w.Handle(JobCheckpointOpened, emitCheckpointOpened(w))
 	w.Every(JobScan, ScanEvery)
 	w.Every(JobDigest, DigestEvery)
 	if closer != nil {
@@ -294,7 +295,9 @@ func Scan(ctx context.Context, db *store.DB, now time.Time) (int, error) {
 			n++
 		}
 	}
-	return n, nil
+	// The same sweep notices the check point windows that opened, for
+	// the webhooks; they are not reminders and are not counted.
+	return n, queueCheckpointOpened(ctx, db, now)
 }
 
 // dueAll lists the reminders due at now for every active pair, in pair

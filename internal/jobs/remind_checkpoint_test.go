@@ -15,6 +15,7 @@ import (
 // person can answer now, and a follow-up merged into the mid-point is one
 // form, so one reminder, about the mid-point, whose page asks both.
 func TestEvaluationRemindersFollowThePlan(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newRemindEnv(t, db)
 		s := e.scene()

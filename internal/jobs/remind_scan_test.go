@@ -99,6 +99,7 @@ func (e *remindEnv) agenda(meetingID int64, topics int) {
 // scan queues nothing. The expected keys are written out by hand from the
 // rules, not computed by the code under test.
 func TestScanQueuesExactlyWhatIsDue(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newRemindEnv(t, db)

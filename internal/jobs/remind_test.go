@@ -33,6 +33,7 @@ func atBoundary(t *testing.T, e *remindEnv, kind string, userID int64, at time.T
 }
 
 func TestReminderTriggers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		t.Run("meeting tomorrow", func(t *testing.T) {
 			e := newRemindEnv(t, db)
@@ -126,6 +127,7 @@ func TestReminderTriggers(t *testing.T) {
 }
 
 func TestReminderEmailsInTheirLanguageAndPreferences(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newRemindEnv(t, db)
@@ -189,6 +191,7 @@ func TestReminderEmailsInTheirLanguageAndPreferences(t *testing.T) {
 }
 
 func TestPreferences(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newRemindEnv(t, db)
@@ -222,6 +225,7 @@ func TestPreferences(t *testing.T) {
 }
 
 func TestWeeklyDigest(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newRemindEnv(t, db)
@@ -290,6 +294,7 @@ func TestWeeklyDigest(t *testing.T) {
 // connection pool as two instances would have, against one database with
 // many reminders due, and counts the emails.
 func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
+	t.Parallel()
 	run := func(t *testing.T, dsn string) {
 		ctx := context.Background()
 		db1, err := store.Open(ctx, dsn)
@@ -406,6 +411,7 @@ func TestTwoWorkersSendEachReminderOnce(t *testing.T) {
 // reminder is sent, and a later scan queues nothing for them, while the
 // meeting that still stands is reminded of.
 func TestQueuedRemindersStopWithTheMeeting(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newRemindEnv(t, db)

@@ -457,6 +457,7 @@ func (w *world) story() string {
 // every step: one life of 200 steps per database by default, more with
 // MENTORSKAP_LIFE_SEEDS=N (30 ran clean when this was written).
 func TestPairLife(t *testing.T) {
+	t.Parallel()
 	seeds := 1
 	if n, err := strconv.Atoi(os.Getenv("MENTORSKAP_LIFE_SEEDS")); err == nil && n > 0 {
 		seeds = n

@@ -126,6 +126,7 @@ func (e *poolEnv) rematch(p *program.Pair, mentee *account.User) {
 // TestPoolAfterEveryEnding ends pairs in every way a pair ends and checks
 // who the next proposal places, with whom, and what the review says.
 func TestPoolAfterEveryEnding(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPoolEnv(t, db)
 		ctx := context.Background()
@@ -280,6 +281,7 @@ func TestPoolAfterEveryEnding(t *testing.T) {
 // TestEndingAsksForNewMentor: only the mentee side may ask, and a refused
 // request ends nothing.
 func TestEndingAsksForNewMentor(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPoolEnv(t, db)
 		ctx := context.Background()
@@ -299,6 +301,7 @@ func TestEndingAsksForNewMentor(t *testing.T) {
 // TestSelfMatchAfterEnding: suggestions follow the same pool and never
 // offer a former mentor.
 func TestSelfMatchAfterEnding(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPoolEnv(t, db)
 		ctx := context.Background()

@@ -119,6 +119,7 @@ func bruteForce(sc *Scorer, caps []int) int64 {
 }
 
 func TestProposalIsOptimal(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPropEnv(t, db)
 		ctx := context.Background()
@@ -171,6 +172,7 @@ func TestProposalIsOptimal(t *testing.T) {
 }
 
 func TestProposalRerunKeepsLocks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPropEnv(t, db)
 		ctx := context.Background()
@@ -231,6 +233,7 @@ func TestProposalRerunKeepsLocks(t *testing.T) {
 }
 
 func TestProposalEditsRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPropEnv(t, db)
 		ctx := context.Background()
@@ -275,6 +278,7 @@ func TestProposalEditsRefused(t *testing.T) {
 }
 
 func TestProposalReviewFlagsStaleRows(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPropEnv(t, db)
 		ctx := context.Background()

@@ -47,6 +47,7 @@ func scoreOf(t *testing.T, a, b program.Participant, set Settings) (int64, bool)
 }
 
 func TestEachCriterion(t *testing.T) {
+	t.Parallel()
 	type P = program.Participant
 	cases := []struct {
 		name string
@@ -114,6 +115,7 @@ func TestEachCriterion(t *testing.T) {
 }
 
 func TestWeightsAddUp(t *testing.T) {
+	t.Parallel()
 	a := mentee(func(p *program.Participant) { p.Field, p.CareerStage = "Law", "early" })
 	b := mentor(func(p *program.Participant) { p.Field, p.CareerStage = "Law", "senior" })
 	set := only(Language, 2)
@@ -130,6 +132,7 @@ func TestWeightsAddUp(t *testing.T) {
 }
 
 func TestHardRules(t *testing.T) {
+	t.Parallel()
 	set := DefaultSettings()
 	a := mentee(func(p *program.Participant) { p.Organisation, p.Languages = "Acme AS", []string{"nb"} })
 	sameOrg := mentor(func(p *program.Participant) { p.Organisation = " acme  as" })
@@ -168,6 +171,7 @@ func TestHardRules(t *testing.T) {
 }
 
 func TestMustMatch(t *testing.T) {
+	t.Parallel()
 	set := only(Skills, MustMatch)
 	needy := mentee(func(p *program.Participant) { p.Needs = "Budgeting" })
 	if _, ok := scoreOf(t, needy, mentor(func(p *program.Participant) { p.Skills = "Gardening" }), set); ok {
@@ -188,6 +192,7 @@ func TestMustMatch(t *testing.T) {
 }
 
 func TestExplanationsInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -255,6 +260,7 @@ func TestExplanationsInEveryLanguage(t *testing.T) {
 }
 
 func TestWhyUnmatchable(t *testing.T) {
+	t.Parallel()
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -293,6 +299,7 @@ func TestWhyUnmatchable(t *testing.T) {
 }
 
 func TestSolveRespectsCapacityAndRules(t *testing.T) {
+	t.Parallel()
 	// Three mentees all want the same mentor most; she takes two.
 	var mentees []program.Participant
 	for k, need := range []string{"Leadership", "Leadership\nBudgeting", "Leadership"} {
@@ -338,6 +345,7 @@ func TestSolveRespectsCapacityAndRules(t *testing.T) {
 }
 
 func TestWords(t *testing.T) {
+	t.Parallel()
 	got := words("Leadership, and LEADERS; negotiating with Æsir-ledelse!")
 	want := []string{"leader", "negoti", "æsir", "ledels"}
 	if !reflect.DeepEqual(got, want) {
@@ -354,6 +362,7 @@ func TestWords(t *testing.T) {
 // when a hard rule is given, and WhyUnmatchable blames rules only for
 // mentees no mentor is allowed for.
 func TestScoreAgreesWithExplain(t *testing.T) {
+	t.Parallel()
 	mentees, mentors := cohortgen.Generate(60, 40, 2, 7)
 	settings := map[string]Settings{"defaults": DefaultSettings()}
 	strict := DefaultSettings()
@@ -407,6 +416,7 @@ func TestScoreAgreesWithExplain(t *testing.T) {
 // Large problems read scores from a table filled ahead; it must say
 // exactly what Score says.
 func TestProblemTableAgreesWithScore(t *testing.T) {
+	t.Parallel()
 	mentees, mentors := cohortgen.Generate(1100, 1000, 2, 5)
 	sc := NewScorer(mentees, mentors, DefaultSettings())
 	rows := []int{3, 1099, 0, 500}
@@ -442,6 +452,7 @@ func TestProblemTableAgreesWithScore(t *testing.T) {
 // Every message key the explanations can produce is in the catalogs; the
 // web package's key test cannot see keys chosen in Go code like these.
 func TestExplanationKeysExist(t *testing.T) {
+	t.Parallel()
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -156,6 +156,7 @@ func mentorNames(v *SelfMatch) []string {
 }
 
 func TestSuggestionsRankedAndExplained(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()
@@ -222,6 +223,7 @@ func TestSuggestionsRankedAndExplained(t *testing.T) {
 }
 
 func TestSelfMatchWho(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()
@@ -304,6 +306,7 @@ func TestSelfMatchWho(t *testing.T) {
 }
 
 func TestRequestAcceptCreatesPair(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()
@@ -395,6 +398,7 @@ func TestRequestAcceptCreatesPair(t *testing.T) {
 }
 
 func TestDeclineAndWithdraw(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()
@@ -453,6 +457,7 @@ func TestDeclineAndWithdraw(t *testing.T) {
 }
 
 func TestRequestExpires(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()
@@ -496,6 +501,7 @@ func TestRequestExpires(t *testing.T) {
 }
 
 func TestAcceptRespectsCapacity(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()
@@ -553,6 +559,7 @@ func TestAcceptRespectsCapacity(t *testing.T) {
 // TestAcceptRace accepts requests to one mentor with one free place from
 // many goroutines at once: exactly one pair comes out.
 func TestAcceptRace(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSMEnv(t, db)
 		ctx := context.Background()

@@ -85,6 +85,7 @@ func fieldKey(t *testing.T, err error, field string) string {
 }
 
 func TestSettingsDefaultsSaveAndLoad(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newSettingsEnv(t, db)
@@ -137,6 +138,7 @@ func TestSettingsDefaultsSaveAndLoad(t *testing.T) {
 }
 
 func TestAddExclusion(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newSettingsEnv(t, db)
@@ -164,6 +166,7 @@ func TestAddExclusion(t *testing.T) {
 }
 
 func TestBadSettingsChangeNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newSettingsEnv(t, db)
@@ -210,6 +213,7 @@ func TestBadSettingsChangeNothing(t *testing.T) {
 }
 
 func TestSettingsAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newSettingsEnv(t, db)

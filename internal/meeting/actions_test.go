@@ -20,6 +20,7 @@ func titles(items []ActionItem) []string {
 }
 
 func TestActionItemsCarryOverAcrossMeetings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -107,6 +108,7 @@ func TestActionItemsCarryOverAcrossMeetings(t *testing.T) {
 }
 
 func TestActionItemRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -184,6 +186,7 @@ func TestActionItemRules(t *testing.T) {
 }
 
 func TestOpenActionItemsOrder(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()

@@ -32,6 +32,7 @@ func (f *notesFixture) mails(t *testing.T) []outboxMail {
 }
 
 func TestAgendaSuggestsThePlansThemeForMeetingN(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -70,6 +71,7 @@ func TestAgendaSuggestsThePlansThemeForMeetingN(t *testing.T) {
 }
 
 func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -137,6 +139,7 @@ func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
 }
 
 func TestAgendaRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -180,6 +183,7 @@ func TestAgendaRules(t *testing.T) {
 }
 
 func TestAgendaWhoSeesWhat(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()

@@ -17,6 +17,7 @@ import (
 // alone does, with the pairs' meetings interleaved in time, and leave out
 // ended pairs.
 func TestBulkReadersMatchOnePair(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()

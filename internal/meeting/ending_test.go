@@ -14,6 +14,7 @@ import (
 )
 
 func TestEventStatus(t *testing.T) {
+	t.Parallel()
 	for status, want := range map[string]string{StatusProposed: ics.EventTentative, StatusConfirmed: ics.EventConfirmed,
 		StatusCancelled: ics.EventCancelled} {
 		if got := eventStatus(status); got != want {
@@ -27,6 +28,7 @@ func TestEventStatus(t *testing.T) {
 // attaches is the one the meeting's page serves, and nobody can change the
 // meetings or book a new one any more.
 func TestEndedPairsMeetingsAreHistory(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()

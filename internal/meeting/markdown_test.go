@@ -8,6 +8,7 @@ import (
 )
 
 func TestMarkdownFormatsLightly(t *testing.T) {
+	t.Parallel()
 	got := string(Markdown("# Plan\n\n*Ask* about **pay**\n\n- one\n- two\n\n> quote\n\n`code`"))
 	for _, want := range []string{"<h3>Plan</h3>", "<em>Ask</em>", "<strong>pay</strong>", "<li>one</li>",
 		"<blockquote>", "<code>code</code>"} {
@@ -21,6 +22,7 @@ func TestMarkdownFormatsLightly(t *testing.T) {
 }
 
 func TestMarkdownLinks(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in, want string
 	}{
@@ -38,6 +40,7 @@ func TestMarkdownLinks(t *testing.T) {
 }
 
 func TestMarkdownRefusesHostileInput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, in string
 		keep     string // text that must survive, escaped
@@ -96,6 +99,7 @@ func mustBeSafeHTML(t *testing.T, in, got string) {
 }
 
 func TestMarkdownAttributeQuotesEscaped(t *testing.T) {
+	t.Parallel()
 	got := string(Markdown(`[x](https://example.org/"onmouseover="alert(1))`))
 	// Whatever the parser makes of it, no quote may end the href early.
 	if strings.Contains(got, `" onmouseover`) || strings.Contains(got, `"onmouseover="`) {
@@ -108,6 +112,7 @@ func TestMarkdownAttributeQuotesEscaped(t *testing.T) {
 }
 
 func TestMarkdownInvalidUTF8AndNUL(t *testing.T) {
+	t.Parallel()
 	got := string(Markdown("bad \xff\xfe bytes \x00 and <b>\xc3</b>"))
 	if !utf8.ValidString(got) {
 		t.Fatalf("output is not valid UTF-8: %q", got)
@@ -121,6 +126,7 @@ func TestMarkdownInvalidUTF8AndNUL(t *testing.T) {
 }
 
 func TestMarkdownVeryLongAndDeepInput(t *testing.T) {
+	t.Parallel()
 	inputs := map[string]string{
 		"long paragraph":  strings.Repeat("word ", 200000),
 		"open brackets":   strings.Repeat("[", 100000),
@@ -155,6 +161,7 @@ func TestMarkdownVeryLongAndDeepInput(t *testing.T) {
 }
 
 func TestMarkdownPastTheLimitIsPlainText(t *testing.T) {
+	t.Parallel()
 	in := "**bold** <b>x</b>\n" + strings.Repeat("a", MaxMarkdown)
 	got := string(Markdown(in))
 	if !strings.HasPrefix(got, "<p>**bold** &lt;b&gt;x&lt;/b&gt;<br>\n") {

@@ -194,6 +194,7 @@ func mustField(t *testing.T, err error, field, key string) {
 }
 
 func TestPlanningFlowAcrossTimeZones(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -320,6 +321,7 @@ func TestPlanningFlowAcrossTimeZones(t *testing.T) {
 }
 
 func TestProposeValidation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -408,6 +410,7 @@ func (e *meetEnv) confirmed(in time.Duration) *Meeting {
 }
 
 func TestLateChangesFollowTheAgreedNotice(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -463,6 +466,7 @@ func TestLateChangesFollowTheAgreedNotice(t *testing.T) {
 }
 
 func TestLateChange(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		until  time.Duration
@@ -487,6 +491,7 @@ func TestLateChange(t *testing.T) {
 // pair's members plan; coordinators see dates and lengths; everyone else
 // learns nothing.
 func TestWhoMayPlan(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -541,6 +546,7 @@ func TestWhoMayPlan(t *testing.T) {
 }
 
 func TestCoordinatorSeesDetailsWhenTheAgreementShares(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		e.sign(24, agreement.ShareMeetings)
@@ -556,6 +562,7 @@ func TestCoordinatorSeesDetailsWhenTheAgreementShares(t *testing.T) {
 }
 
 func TestEndedPairKeepsItsMeetings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -575,6 +582,7 @@ func TestEndedPairKeepsItsMeetings(t *testing.T) {
 }
 
 func TestMeetingNumbers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -609,6 +617,7 @@ func TestMeetingNumbers(t *testing.T) {
 }
 
 func TestCalendarFeedSecret(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()
@@ -663,6 +672,7 @@ func TestCalendarFeedSecret(t *testing.T) {
 // double click or two devices would: one confirms, the other is told the
 // meeting changed, and the other side gets one email.
 func TestRacingAnswersConfirmOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMeetEnv(t, db)
 		ctx := context.Background()

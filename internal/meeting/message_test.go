@@ -146,6 +146,7 @@ func wantMsgKey(t *testing.T, err error, kind errs.Kind, key string) {
 }
 
 func TestMessagesSendReadAndEmail(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMsgEnv(t, db)
 		ctx := context.Background()
@@ -227,6 +228,7 @@ func TestMessagesSendReadAndEmail(t *testing.T) {
 }
 
 func TestMessagesRefused(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMsgEnv(t, db)
 		ctx := context.Background()
@@ -301,6 +303,7 @@ func TestMessagesRefused(t *testing.T) {
 }
 
 func TestMessagesFollowTheAgreement(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMsgEnv(t, db)
 		ctx := context.Background()
@@ -340,6 +343,7 @@ func TestMessagesFollowTheAgreement(t *testing.T) {
 }
 
 func TestMessagePaging(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newMsgEnv(t, db)
 		ctx := context.Background()

@@ -21,6 +21,7 @@ func checklist(tag string) Notes {
 }
 
 func TestNotesChecklistRoundTrip(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -70,6 +71,7 @@ func TestNotesChecklistRoundTrip(t *testing.T) {
 }
 
 func TestNotesStaleSaveIsAConflict(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -122,6 +124,7 @@ func TestNotesStaleSaveIsAConflict(t *testing.T) {
 }
 
 func TestPrivateNotesStayPrivate(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -166,6 +169,7 @@ func TestPrivateNotesStayPrivate(t *testing.T) {
 }
 
 func TestNotesWhoSeesWhat(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -210,6 +214,7 @@ func TestNotesWhoSeesWhat(t *testing.T) {
 // (and administrators) read agendas, shared notes and action items, change
 // nothing, and never see a private note.
 func TestCoordinatorReadsSharedMeetings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()

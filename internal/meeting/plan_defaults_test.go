@@ -6,6 +6,7 @@ import "testing"
 // handbook's fourteen discussion topics and eight activities, each with a
 // title and a description, none twice.
 func TestDefaultLibrariesCarryTheHandbook(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"en", "nb", "sv", "id"} {
 		d := defaultPlans[lang]
 		if len(d.Topics) != 14 || len(d.Activities) != 8 {

@@ -10,6 +10,7 @@ import (
 // A program that calls its mentees "deltaker" sees that word in the default
 // meeting plan and libraries too, not only in the catalog's texts.
 func TestDefaultPlanSaysProgramRoles(t *testing.T) {
+	t.Parallel()
 	forms, ok := i18n.ParseRoleForms("nb", i18n.RoleMentee, "deltaker")
 	if !ok {
 		t.Fatal("deltaker not accepted")

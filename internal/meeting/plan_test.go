@@ -13,6 +13,7 @@ import (
 )
 
 func TestDefaultPlansInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	en := DefaultPlan("en")
 	for _, lang := range i18n.Languages {
 		p := DefaultPlan(lang)
@@ -54,6 +55,7 @@ func TestDefaultPlansInEveryLanguage(t *testing.T) {
 }
 
 func TestPlanStartsFromDefaultsAndCoordinatorEdits(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -150,6 +152,7 @@ func TestPlanStartsFromDefaultsAndCoordinatorEdits(t *testing.T) {
 }
 
 func TestPlanForFallsBackToProgramLanguage(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()
@@ -182,6 +185,7 @@ func TestPlanForFallsBackToProgramLanguage(t *testing.T) {
 }
 
 func TestPlanOnlyForCoordinators(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newNotesFixture(t, db)
 		ctx := context.Background()

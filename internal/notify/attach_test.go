@@ -17,6 +17,7 @@ import (
 // it to a real SMTP server and reads it back as a mail client would: the
 // text and the file must both survive, byte for byte.
 func TestWorkerDeliversAttachments(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		ms := &mailServer{}

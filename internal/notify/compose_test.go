@@ -33,6 +33,7 @@ func testLogo(t *testing.T) []byte {
 // organisation, its logo (embedded, referenced by Content-ID) and one
 // button, and the file intact.
 func TestCompose(t *testing.T) {
+	t.Parallel()
 	logo := testLogo(t)
 	m := notify.Message{ID: 42, CreatedAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
 		To:      notify.Recipient{Email: "sara@example.se", Name: "Sara Åkesson\r\nBcc: evil@example.org", Lang: "sv"},
@@ -126,6 +127,7 @@ func TestCompose(t *testing.T) {
 }
 
 func TestBackoff(t *testing.T) {
+	t.Parallel()
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute}
 	for i, w := range want {
 		if got := notify.Backoff(i + 1); got != w {

@@ -251,6 +251,7 @@ func (f *fixture) row(t *testing.T) row {
 }
 
 func TestWorkerDeliversOverSMTP(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		ms := &mailServer{user: "mentorskap", password: "s3cret-pass"}
@@ -316,6 +317,7 @@ func mustDecode(t *testing.T, s string) string {
 }
 
 func TestWorkerRetriesAfterRejection(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		ms := &mailServer{}
@@ -364,6 +366,7 @@ func TestWorkerRetriesAfterRejection(t *testing.T) {
 }
 
 func TestSMTPTLSModes(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{notify.TLSImplicit, notify.TLSStartTLS} {
 		t.Run(mode, func(t *testing.T) {
 			ms := &mailServer{user: "u", password: "p-secret"}
@@ -399,6 +402,7 @@ func TestSMTPTLSModes(t *testing.T) {
 }
 
 func TestNewSMTPSenderChecksConfig(t *testing.T) {
+	t.Parallel()
 	for _, cfg := range []notify.SMTPConfig{
 		{Host: "", From: "a@example.org"},
 		{Host: "mail.example.org", From: ""},

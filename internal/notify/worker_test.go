@@ -52,6 +52,7 @@ func (f *fixture) queue(t *testing.T, n int) {
 }
 
 func TestTwoWorkersSendEachEmailOnce(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		const total = 60
@@ -96,6 +97,7 @@ func TestTwoWorkersSendEachEmailOnce(t *testing.T) {
 // An instance that claimed an email and died leaves locked_until behind; the
 // email goes out once the lease has run out, and not before.
 func TestExpiredClaimIsTakenAgain(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		f.queue(t, 1)
@@ -119,6 +121,7 @@ func TestExpiredClaimIsTakenAgain(t *testing.T) {
 }
 
 func TestRunWakesAndStops(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, storetest.SQLite(t))
 	sender := newCountingSender()
 	w := f.worker(sender)
@@ -143,6 +146,7 @@ func TestRunWakesAndStops(t *testing.T) {
 }
 
 func TestLogSenderMarksEmailsSent(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, storetest.SQLite(t))
 	f.queueNorwegian(t)
 	var logs strings.Builder
@@ -165,6 +169,7 @@ func TestLogSenderMarksEmailsSent(t *testing.T) {
 }
 
 func TestLogSenderBodiesOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, storetest.SQLite(t))
 	f.queueNorwegian(t)
 	var logs strings.Builder

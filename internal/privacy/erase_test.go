@@ -68,6 +68,7 @@ func copiesIn(t *testing.T, db *store.DB, needle string) map[string]int {
 // emails about them), and on SQLite not in the bytes of the database file
 // or its write-ahead log either, where deleted rows used to linger.
 func TestDeletedAccountLeavesNoCopyOfTheEmail(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		const email = "zq-erase-7f3a@example.org"

@@ -194,6 +194,7 @@ func (e *privEnv) mailsTo(u *account.User, subject string) int {
 }
 
 func TestExportHoldsOwnDataAndNoOneElsesPrivateData(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		e.content()
@@ -252,6 +253,7 @@ func TestExportHoldsOwnDataAndNoOneElsesPrivateData(t *testing.T) {
 }
 
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		e.content()
@@ -336,6 +338,7 @@ func TestDeleteAccount(t *testing.T) {
 }
 
 func TestLastAdministratorCannotLeave(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		err := DeleteAccount(e.ctx, db, e.out, e.clk.Now(), e.admin, "password-admin")
@@ -353,6 +356,7 @@ func TestLastAdministratorCannotLeave(t *testing.T) {
 }
 
 func TestRetentionAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		for _, c := range []struct {
@@ -380,6 +384,7 @@ func TestRetentionAccess(t *testing.T) {
 }
 
 func TestPurgeExpired(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		e.content()
@@ -447,6 +452,7 @@ func TestPurgeExpired(t *testing.T) {
 // after MaxFailsPerKey of them even the right password deletes nothing
 // until the window passes.
 func TestDeleteAccountThrottled(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		for i := 0; i < account.MaxFailsPerKey; i++ {
@@ -496,6 +502,7 @@ const hostile = "😀 👩\u200d👩\u200d👧 🇳🇴 مرحبا שלום 你�
 // emoji and other scripts still gives both members a data download with
 // its PDF, and the exact text in data.json.
 func TestExportWithTextTheFontsLack(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		e.mentor.Name, e.mentee.Name = "Åse 😀 Ødegård", "Dewi 👩\u200d👩\u200d👧 مرحبا Lestari"
@@ -552,6 +559,7 @@ func TestExportWithTextTheFontsLack(t *testing.T) {
 // the person that copy only; the archive says which and why, in their
 // language.
 func TestExportLeavesOutWhatItCannotMake(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newPrivEnv(t, db)
 		e.content()

@@ -57,6 +57,7 @@ func newAccount(name string) Acceptance {
 }
 
 func TestInviteAndAccept(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -135,6 +136,7 @@ func TestInviteAndAccept(t *testing.T) {
 }
 
 func TestInvitationExpiresRevokesAndResends(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -200,6 +202,7 @@ func TestInvitationExpiresRevokesAndResends(t *testing.T) {
 }
 
 func TestInviteRefusals(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -258,6 +261,7 @@ func TestInviteRefusals(t *testing.T) {
 }
 
 func TestAcceptAsLoggedInPerson(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -300,6 +304,7 @@ func TestAcceptAsLoggedInPerson(t *testing.T) {
 // TestAcceptRace has many requests use one invitation at once: exactly one
 // may win.
 func TestAcceptRace(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -334,6 +339,7 @@ func TestAcceptRace(t *testing.T) {
 }
 
 func TestInviteCSV(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -398,6 +404,7 @@ func TestInviteCSV(t *testing.T) {
 }
 
 func TestInviteCSVFileProblems(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -443,6 +450,7 @@ func TestInviteCSVFileProblems(t *testing.T) {
 }
 
 func TestJoinLink(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)

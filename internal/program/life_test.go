@@ -10,6 +10,7 @@ import (
 )
 
 func TestStageAt(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	signed := now.AddDate(0, 0, -7)
 	past, future := "c"+itoa(now.Add(-time.Hour).Unix()), "c"+itoa(now.Add(time.Hour).Unix())
@@ -36,6 +37,7 @@ func TestStageAt(t *testing.T) {
 // A closed pair allows nothing but each member's own reflection; a running
 // one never allows the reflection and always allows ending.
 func TestClosedStagesAllowOnlyReflection(t *testing.T) {
+	t.Parallel()
 	actions := []Action{ActBook, ActReschedule, ActDraft, ActSign, ActFollowUp, ActNotes, ActGoals, ActMessage, ActAnswer, ActEnd, ActRematch, ActReflect}
 	for _, s := range Stages {
 		for _, a := range actions {
@@ -58,6 +60,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // Require names the ending when the pair has closed and what comes first
 // when a running pair has not reached the step.
 func TestRequire(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	matched := Pair{Status: PairActive}
 	ended := Pair{Status: PairEnded, Life: Life{EndedHow: EndedByMember}}
@@ -80,6 +83,7 @@ func TestRequire(t *testing.T) {
 // is held from the second it starts, a proposal is never held, and the
 // next meeting may be either.
 func TestReadBooked(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	at := now.Unix()
 	list := fmt.Sprintf("c%d p%d c%d p%d c%d", at-100, at-50, at, at+1, at+200)

@@ -19,6 +19,7 @@ func wantKey(t *testing.T, err error, kind errs.Kind, key string) {
 }
 
 func TestCreatePairRules(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
 		ctx := context.Background()

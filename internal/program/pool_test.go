@@ -16,6 +16,7 @@ import (
 // who asked, or every mentee when a coordinator or a rematch asks, waits
 // for a new mentor.
 func TestPoolAfterClose(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
 		ctx := context.Background()

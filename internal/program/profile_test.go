@@ -23,6 +23,7 @@ func goodProfile() Profile {
 }
 
 func TestSaveProfile(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -75,6 +76,7 @@ func TestSaveProfile(t *testing.T) {
 }
 
 func TestProfileValidation(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)
@@ -126,6 +128,7 @@ func TestProfileValidation(t *testing.T) {
 }
 
 func TestRefusedProfileChangesNothing(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newProgEnv(t, db)

@@ -110,6 +110,7 @@ func wantField(t *testing.T, err error, field, key string) {
 }
 
 func TestDefaultsReproduceSeeds(t *testing.T) {
+	t.Parallel()
 	d := Defaults(time.Date(2026, 1, 31, 22, 0, 0, 0, time.UTC), "sv")
 	if d.MinMeetings != 4 || d.MaxGapDays != 31 || d.MeetingMinMinutes != 45 || d.MeetingMaxMinutes != 120 {
 		t.Fatalf("rhythm defaults: %+v", d)
@@ -126,6 +127,7 @@ func TestDefaultsReproduceSeeds(t *testing.T) {
 }
 
 func TestCreateAndEditProgram(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
 		ctx := context.Background()
@@ -166,6 +168,7 @@ func TestCreateAndEditProgram(t *testing.T) {
 }
 
 func TestBadSettingsChangeNothing(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, field, key string
 		edit             func(*Settings)
@@ -214,6 +217,7 @@ func TestBadSettingsChangeNothing(t *testing.T) {
 }
 
 func TestProgramAccess(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
 		ctx := context.Background()
@@ -271,6 +275,7 @@ func TestProgramAccess(t *testing.T) {
 }
 
 func TestAddCoordinator(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
 		ctx := context.Background()
@@ -297,6 +302,7 @@ func TestAddCoordinator(t *testing.T) {
 }
 
 func TestParticipantsListAndDecide(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
 		ctx := context.Background()

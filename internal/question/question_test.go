@@ -343,7 +343,7 @@ func TestQuestionInMatching(t *testing.T) {
 		}
 		// Only choice questions count.
 		text := e.add(question.Input{Kind: question.KindShort, Label: "Free"})
-		err = e.qs.SetCriterion(ctx, e.coord, e.prog.ID, text.ID, question.Criterion{Mode: question.MatchSame, Weight: 3})
+		err := e.qs.SetCriterion(ctx, e.coord, e.prog.ID, text.ID, question.Criterion{Mode: question.MatchSame, Weight: 3})
 		wantFields(t, err, "match_mode")
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 )
 
@@ -35,10 +36,10 @@ func (s *Server) accountRoutes(mux *http.ServeMux) {
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	if err := s.DB.Ping(r.Context()); err != nil {
 		s.Log.Error("health check", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": string(s.DB.Dialect())})
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": string(s.DB.Dialect())})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.DB.Dialect())})
+	httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": string(s.DB.Dialect())})
 }
 
 // readyz tells a load balancer whether to send this instance traffic:
@@ -51,7 +52,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	body := map[string]any{"database": string(s.DB.Dialect())}
 	unready := func(status string) {
 		body["status"] = status
-		writeJSON(w, http.StatusServiceUnavailable, body)
+		httpx.WriteJSON(w, http.StatusServiceUnavailable, body)
 	}
 	if s.draining.Load() {
 		unready("shutting down")
@@ -59,7 +60,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	applied, latest, err := s.DB.MigrationState(r.Context())
 	if err != nil {
-		s.Log.Error("readiness check", "request_id", requestID(r), "err", err)
+		s.Log.Error("readiness check", "request_id", httpx.RequestID(r), "err", err)
 		unready("database unavailable")
 		return
 	}
@@ -72,7 +73,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body["status"] = "ready"
-	writeJSON(w, http.StatusOK, body)
+	httpx.WriteJSON(w, http.StatusOK, body)
 }
 
 // Drain makes /readyz answer 503 from now on, so that load balancers stop
@@ -166,7 +167,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}
-	if user(r) != nil {
+	if httpx.User(r) != nil {
 		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 		return
 	}
@@ -198,7 +199,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			code := http.StatusUnauthorized
 			if e.Kind == errs.TooMany {
 				code = http.StatusTooManyRequests
-				setRetryAfter(w, err)
+				httpx.SetRetryAfter(w, err)
 			}
 			s.renderPage(w, r, code, "login", p)
 			return
@@ -273,7 +274,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.E(errs.Invalid, "error.choice_invalid"))
 		return
 	}
-	if u := user(r); u != nil {
+	if u := httpx.User(r); u != nil {
 		if err := s.Accounts.SetLanguage(r.Context(), u.ID, lang); err != nil {
 			s.fail(w, r, err)
 			return
@@ -295,12 +296,12 @@ type profileData struct {
 var commonTimezones = i18n.Zones()
 
 func (s *Server) profileData(r *http.Request, newToken string) (profileData, error) {
-	tokens, err := s.Accounts.Tokens(r.Context(), user(r).ID)
+	tokens, err := s.Accounts.Tokens(r.Context(), httpx.User(r).ID)
 	if err != nil {
 		return profileData{}, err
 	}
 	d := profileData{Timezones: commonTimezones, Tokens: tokens, NewToken: newToken}
-	d.HasPhoto, err = account.HasAvatar(r.Context(), s.DB, user(r).ID)
+	d.HasPhoto, err = account.HasAvatar(r.Context(), s.DB, httpx.User(r).ID)
 	return d, err
 }
 
@@ -315,7 +316,7 @@ func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	err := s.Accounts.UpdateProfile(r.Context(), user(r).ID, account.Profile{
+	err := s.Accounts.UpdateProfile(r.Context(), httpx.User(r).ID, account.Profile{
 		Name: r.PostForm.Get("name"), Language: r.PostForm.Get("language"), Timezone: r.PostForm.Get("timezone"),
 	})
 	if err != nil {
@@ -335,8 +336,8 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	session, _ := r.Context().Value(keySession).(string)
-	err := s.Accounts.ChangePassword(r.Context(), user(r).ID, session, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	session := httpx.Session(r)
+	err := s.Accounts.ChangePassword(r.Context(), httpx.User(r).ID, session, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
 	if err != nil {
 		d, derr := s.profileData(r, "")
 		if derr != nil {
@@ -353,7 +354,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	token, err := s.Accounts.IssueToken(r.Context(), user(r).ID, r.PostForm.Get("token_name"))
+	token, err := s.Accounts.IssueToken(r.Context(), httpx.User(r).ID, r.PostForm.Get("token_name"))
 	d, derr := s.profileData(r, token)
 	if derr != nil {
 		s.fail(w, r, derr)
@@ -374,7 +375,7 @@ func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound)
 		return
 	}
-	if err := s.Accounts.RevokeToken(r.Context(), user(r).ID, id); err != nil {
+	if err := s.Accounts.RevokeToken(r.Context(), httpx.User(r).ID, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/notify"
 )
 
@@ -64,7 +65,7 @@ func (s *Server) adminUsersData(r *http.Request) (*adminUsersData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &adminUsersData{Users: users, Self: user(r).ID, Lang: s.locale(r).Lang(),
+	return &adminUsersData{Users: users, Self: httpx.User(r).ID, Lang: s.locale(r).Lang(),
 		WelcomeDays: int(account.WelcomeTTL / (24 * time.Hour)),
 		Roles:       []string{account.RoleAdmin, account.RoleCoordinator, account.RoleMember}}, nil
 }
@@ -80,7 +81,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminAddCoordinator(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	_, err := s.Accounts.AddCoordinator(r.Context(), user(r), account.NewCoordinator{
+	_, err := s.Accounts.AddCoordinator(r.Context(), httpx.User(r), account.NewCoordinator{
 		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Language: r.PostForm.Get("language"),
 	})
 	if err != nil {
@@ -97,7 +98,7 @@ func (s *Server) adminSetRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	if err := s.Accounts.SetRole(r.Context(), user(r), id, r.PostForm.Get("role")); err != nil {
+	if err := s.Accounts.SetRole(r.Context(), httpx.User(r), id, r.PostForm.Get("role")); err != nil {
 		// The role form has no field of the add form: do not keep its values.
 		r.PostForm = nil
 		s.adminUsersFailed(w, r, err)

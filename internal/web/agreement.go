@@ -8,6 +8,7 @@ import (
 
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
@@ -40,10 +41,10 @@ func (s *Server) agreementLanguage(r *http.Request, prog *program.Program) *http
 // agreementView loads the pair's agreement for the asking person, or
 // answers the error itself.
 func (s *Server) agreementView(w http.ResponseWriter, r *http.Request) (*http.Request, *agreement.View, bool) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		var vw *agreement.View
-		if vw, err = s.Agreements.View(r.Context(), user(r), id); err == nil {
+		if vw, err = s.Agreements.View(r.Context(), httpx.User(r), id); err == nil {
 			return s.agreementLanguage(r, vw.Program), vw, true
 		}
 	}
@@ -95,14 +96,14 @@ func (s *Server) agreementPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) agreementSign(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	number, _ := strconv.Atoi(r.PostForm.Get("version"))
-	v, err := s.Agreements.Sign(r.Context(), user(r), id, number, r.PostForm.Get("password"), r.PostForm.Get("typed_name"))
+	v, err := s.Agreements.Sign(r.Context(), httpx.User(r), id, number, r.PostForm.Get("password"), r.PostForm.Get("typed_name"))
 	if err != nil {
 		kind := errs.KindOf(err)
 		if kind != errs.Invalid && kind != errs.Conflict && kind != errs.TooMany {
@@ -159,19 +160,19 @@ var (
 const agreementMaxRows = agreement.MaxGoals + 10
 
 func (s *Server) agreementEditPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.Agreements.DraftFor(r.Context(), user(r), id, s.locale(r))
+	d, err := s.Agreements.DraftFor(r.Context(), httpx.User(r), id, s.locale(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r = s.agreementLanguage(r, d.View.Program)
 	if d.Fresh { // the prefill is in the page's language, which may have just changed
-		if d, err = s.Agreements.DraftFor(r.Context(), user(r), id, s.locale(r)); err != nil {
+		if d, err = s.Agreements.DraftFor(r.Context(), httpx.User(r), id, s.locale(r)); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -199,7 +200,7 @@ func (s *Server) agreementEditDataFor(r *http.Request, vw *agreement.View, form 
 	} else if t, err := agreement.TemplateFor(r.Context(), s.DB, vw.Pair.ProgramID); err == nil {
 		d.Voluntary = t.ClausesIn(s.locale(r)).Voluntary
 	}
-	if prep, err := s.Agreements.Preparation(r.Context(), user(r), vw.Pair.ID, s.locale(r)); err == nil {
+	if prep, err := s.Agreements.Preparation(r.Context(), httpx.User(r), vw.Pair.ID, s.locale(r)); err == nil {
 		d.Prep = prep
 	}
 	// A link to a meeting that is not the pair's review is shown as a
@@ -213,7 +214,7 @@ func (s *Server) agreementEditDataFor(r *http.Request, vw *agreement.View, form 
 }
 
 func (s *Server) agreementSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -222,7 +223,7 @@ func (s *Server) agreementSave(w http.ResponseWriter, r *http.Request) {
 	base, _ := strconv.Atoi(r.PostForm.Get("base_version"))
 	c := agreementContentFrom(r.PostForm)
 	review, _ := strconv.ParseInt(r.PostForm.Get("review_meeting"), 10, 64)
-	v, err := s.Agreements.SaveDraftFrom(r.Context(), user(r), id, base, c, s.locale(r), review)
+	v, err := s.Agreements.SaveDraftFrom(r.Context(), httpx.User(r), id, base, c, s.locale(r), review)
 	if err == nil {
 		flash := "agreement.saved"
 		if v.Number == base {
@@ -236,7 +237,7 @@ func (s *Server) agreementSave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	vw, verr := agreement.ViewAgreement(r.Context(), s.DB, user(r), id)
+	vw, verr := agreement.ViewAgreement(r.Context(), s.DB, httpx.User(r), id)
 	if verr != nil {
 		s.fail(w, r, verr)
 		return
@@ -438,17 +439,17 @@ type agreementVersionData struct {
 }
 
 func (s *Server) agreementVersionPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := agreementVersionNumber(r.PathValue("n"))
+	n, err := agreement.VersionNumber(r.PathValue("n"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v, vw, err := agreement.ReadVersion(r.Context(), s.DB, user(r), id, n)
+	v, vw, err := agreement.ReadVersion(r.Context(), s.DB, httpx.User(r), id, n)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -467,7 +468,7 @@ type agreementCompareData struct {
 }
 
 func (s *Server) agreementComparePage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -475,7 +476,7 @@ func (s *Server) agreementComparePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	from, _ := strconv.Atoi(q.Get("from"))
 	to, _ := strconv.Atoi(q.Get("to"))
-	u := user(r)
+	u := httpx.User(r)
 	p, _, err := program.RequirePairMember(r.Context(), s.DB, u, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -511,7 +512,7 @@ func (s *Server) agreementPrepPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	prep, err := s.Agreements.Preparation(r.Context(), user(r), vw.Pair.ID, s.locale(r))
+	prep, err := s.Agreements.Preparation(r.Context(), httpx.User(r), vw.Pair.ID, s.locale(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -525,7 +526,7 @@ func (s *Server) agreementPrepPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) agreementPrepSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -537,7 +538,7 @@ func (s *Server) agreementPrepSave(w http.ResponseWriter, r *http.Request) {
 			answers[key] = v[0]
 		}
 	}
-	_, err = s.Agreements.SavePreparation(r.Context(), user(r), id, s.locale(r), answers)
+	_, err = s.Agreements.SavePreparation(r.Context(), httpx.User(r), id, s.locale(r), answers)
 	if err == nil {
 		s.redirect(w, r, "/pairs/"+strconv.FormatInt(id, 10)+"/preparation", "prep.saved")
 		return
@@ -550,29 +551,13 @@ func (s *Server) agreementPrepSave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	prep, perr := s.Agreements.Preparation(r.Context(), user(r), id, s.locale(r))
+	prep, perr := s.Agreements.Preparation(r.Context(), httpx.User(r), id, s.locale(r))
 	if perr != nil {
 		s.fail(w, r, perr)
 		return
 	}
 	s.renderForm(w, r, "agreement_prep", agreementPrepData{Prep: prep, Others: withFormerNames(s.locale(r), vw.Pair).OtherNames(vw.Viewer.UserID),
-		MentorPrompt: vw.MentorPrompt}, prefixFields(err, "q."))
-}
-
-// prefixFields puts a prefix before each field name of a validation error,
-// so that errors about answer keys land on the q.<key> inputs.
-func prefixFields(err error, prefix string) error {
-	e, ok := errs.As(err)
-	if !ok || len(e.Fields) == 0 {
-		return err
-	}
-	fields := make(map[string]errs.Msg, len(e.Fields))
-	for f, m := range e.Fields {
-		fields[prefix+f] = m
-	}
-	out := *e
-	out.Fields = fields
-	return &out
+		MentorPrompt: vw.MentorPrompt}, httpx.PrefixFields(err, "q."))
 }
 
 // agreementTemplateData is the coordinator's template form for one
@@ -631,12 +616,12 @@ func (s *Server) agreementTemplateValues(t *agreement.Template, lang string) url
 }
 
 func (s *Server) agreementTemplatePage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	t, prog, err := s.Agreements.Template(r.Context(), user(r), id)
+	t, prog, err := s.Agreements.Template(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -649,12 +634,12 @@ func (s *Server) agreementTemplatePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) agreementTemplateSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	t, prog, err := s.Agreements.Template(r.Context(), user(r), id)
+	t, prog, err := s.Agreements.Template(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -689,12 +674,12 @@ func (s *Server) agreementTemplateSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	t.Questions = qs
-	if _, err := s.Agreements.SaveTemplate(r.Context(), user(r), id, *t); err != nil {
+	if _, err := s.Agreements.SaveTemplate(r.Context(), httpx.User(r), id, *t); err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
 			return
 		}
-		fresh, _, terr := s.Agreements.Template(r.Context(), user(r), id)
+		fresh, _, terr := s.Agreements.Template(r.Context(), httpx.User(r), id)
 		if terr != nil {
 			s.fail(w, r, terr)
 			return

@@ -12,6 +12,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/httpx"
 )
 
 // agreementFixture is a role matrix around one pair, with the path of the
@@ -482,7 +483,7 @@ func TestAgreementAPI(t *testing.T) {
 	mustProblem(t, coord.apiSend("GET", base+"/agreement/versions/2", nil), http.StatusForbidden)
 	mustProblem(t, otherCoord.apiSend("GET", base+"/agreement", nil), http.StatusNotFound)
 	mustProblem(t, other.apiSend("GET", base+"/agreement/versions", nil), http.StatusNotFound)
-	list := apiDecode[apiList[apiAgreementVersion]](t, coord.apiSend("GET", base+"/agreement/versions", nil), http.StatusOK)
+	list := apiDecode[httpx.Page[apiAgreementVersion]](t, coord.apiSend("GET", base+"/agreement/versions", nil), http.StatusOK)
 	if len(list.Items) != 2 || list.Items[0].Number != 2 || list.Items[0].Content != nil {
 		t.Fatalf("versions for the coordinator: %+v", list)
 	}

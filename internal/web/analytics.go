@@ -13,6 +13,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -42,12 +43,12 @@ type analyticsPageData struct {
 }
 
 func (s *Server) analyticsPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, a, err := dashboard.Load(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	prog, a, err := dashboard.Load(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -252,12 +253,12 @@ func (s *Server) sendMeetingsCSV(w http.ResponseWriter, r *http.Request, codes b
 func sendExport[Row any](s *Server, w http.ResponseWriter, r *http.Request, codes bool, name string,
 	export func(context.Context, *store.DB, *account.User, int64, time.Time) (*program.Program, []Row, error),
 	write func(io.Writer, []Row, dashboard.Labels) error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, rows, err := export(r.Context(), s.DB, user(r), id, s.Clock.Now())
+	prog, rows, err := export(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 
 	"mentorskap/internal/announce"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
@@ -49,12 +50,12 @@ type announceData struct {
 func (announceData) ShowDays() int { return announce.ShowDays }
 
 func (s *Server) announceData(r *http.Request) (*announceData, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
 	svc := s.announcer()
-	sent, err := svc.Sent(r.Context(), user(r), id)
+	sent, err := svc.Sent(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +99,7 @@ func (s *Server) announcePreview(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	draft := draftFrom(r)
-	n, err := s.announcer().Preview(r.Context(), user(r), d.Program.ID, draft)
+	n, err := s.announcer().Preview(r.Context(), httpx.User(r), d.Program.ID, draft)
 	if err == nil && n == 0 {
 		err = &errs.Error{Kind: errs.Invalid, Key: "error.invalid",
 			Fields: map[string]errs.Msg{"segment": {Key: "announce.error.nobody"}}}
@@ -120,13 +121,13 @@ func newSendKey() string {
 }
 
 func (s *Server) announceSend(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	_, again, err := s.announcer().Send(r.Context(), user(r), id, draftFrom(r))
+	_, again, err := s.announcer().Send(r.Context(), httpx.User(r), id, draftFrom(r))
 	if err != nil {
 		d, derr := s.announceData(r)
 		if derr != nil {
@@ -144,9 +145,9 @@ func (s *Server) announceSend(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) announceDismiss(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
-		err = announce.Dismiss(r.Context(), s.DB, user(r).ID, id, s.Clock.Now())
+		err = announce.Dismiss(r.Context(), s.DB, httpx.User(r).ID, id, s.Clock.Now())
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -6,10 +6,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"mentorskap/internal/audit"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 )
 
@@ -32,7 +32,7 @@ func (s *Server) auditRoutes(mux *http.ServeMux) {
 // the row names the path that was served.
 func (s *Server) auditAccess(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u := user(r)
+		u := httpx.User(r)
 		pairID := pairInPath(r.URL.Path)
 		if u == nil {
 			next.ServeHTTP(w, r)
@@ -64,7 +64,7 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 			// someone who could not would tell the members a falsehood.
 			if _, v, verr := program.ViewPair(ctx, s.DB, u, pairID); verr != nil || v.Member() {
 				if verr != nil && errs.KindOf(verr) == errs.Internal {
-					s.Log.Error("audit", "request_id", requestID(r), "err", verr)
+					s.Log.Error("audit", "request_id", httpx.RequestID(r), "err", verr)
 				}
 				return
 			}
@@ -76,7 +76,7 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		}
 		if err != nil {
 			// The answer is already sent; the failure must at least be seen.
-			s.Log.Error("audit", "request_id", requestID(r), "err", err)
+			s.Log.Error("audit", "request_id", httpx.RequestID(r), "err", err)
 		}
 	})
 }
@@ -155,24 +155,9 @@ type auditPageData struct {
 	Action []string
 }
 
-// auditFilter reads the filters from the query string. Unreadable numbers
-// are treated as absent rather than refused: a filter only narrows a view.
-func auditFilter(q url.Values) audit.Filter {
-	n := func(k string) int64 {
-		v, _ := strconv.ParseInt(q.Get(k), 10, 64)
-		return max(v, 0)
-	}
-	f := audit.Filter{ActorID: n("actor"), ProgramID: n("program"), PairID: n("pair"), Before: n("before"), Limit: auditPageSize}
-	switch a := q.Get("action"); a {
-	case audit.ActionPairView, audit.ActionPairChange, audit.ActionExport:
-		f.Action = a
-	}
-	return f
-}
-
 func (s *Server) auditAdminPage(w http.ResponseWriter, r *http.Request) {
-	f := auditFilter(r.URL.Query())
-	entries, err := audit.List(r.Context(), s.DB, user(r), f)
+	f := audit.FilterFromQuery(r.URL.Query(), auditPageSize)
+	entries, err := audit.List(r.Context(), s.DB, httpx.User(r), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -189,7 +174,7 @@ func (s *Server) auditAdminPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) auditAccessLogPage(w http.ResponseWriter, r *http.Request) {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	entries, err := audit.AboutMe(r.Context(), s.DB, user(r), before, auditPageSize)
+	entries, err := audit.AboutMe(r.Context(), s.DB, httpx.User(r), before, auditPageSize)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -199,27 +184,4 @@ func (s *Server) auditAccessLogPage(w http.ResponseWriter, r *http.Request) {
 		d.Older = url.Values{"before": {strconv.FormatInt(entries[len(entries)-1].ID, 10)}}.Encode()
 	}
 	s.render(w, r, http.StatusOK, "audit_access_log", d)
-}
-
-// apiAuditEntry is one row of the log in the API.
-type apiAuditEntry struct {
-	ID          int64     `json:"id"`
-	At          time.Time `json:"at"`
-	ActorID     int64     `json:"actor_id,omitempty"`
-	ActorName   string    `json:"actor_name"`
-	Action      string    `json:"action"`
-	ProgramID   int64     `json:"program_id,omitempty"`
-	ProgramName string    `json:"program_name,omitempty"`
-	PairID      int64     `json:"pair_id,omitempty"`
-	SubjectID   int64     `json:"subject_user_id,omitempty"`
-	Detail      string    `json:"detail"`
-}
-
-func toAPIAudit(es []audit.Entry) []apiAuditEntry {
-	out := make([]apiAuditEntry, 0, len(es))
-	for _, e := range es {
-		out = append(out, apiAuditEntry{ID: e.ID, At: e.At, ActorID: e.ActorID, ActorName: e.ActorName, Action: e.Action,
-			ProgramID: e.ProgramID, ProgramName: e.ProgramName, PairID: e.PairID, SubjectID: e.SubjectUserID, Detail: e.Detail})
-	}
-	return out
 }

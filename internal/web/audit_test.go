@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/audit"
+	"mentorskap/internal/httpx"
 )
 
 // auditRows counts the log's rows for an actor and action.
@@ -110,7 +111,7 @@ func TestAuditExport(t *testing.T) {
 			w.Write([]byte("a,b\n"))
 		}))
 		r := httptest.NewRequest("GET", path, nil)
-		r = with(r, keyUser, f.coord)
+		r = httpx.WithUser(r, f.coord)
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}
 	serve("text/calendar; charset=utf-8", "/calendar/x.ics")
@@ -140,7 +141,7 @@ func TestAuditSurvivesHangUp(t *testing.T) {
 		cancel() // the client hangs up
 	}))
 	r := httptest.NewRequestWithContext(ctx, "GET", f.pairPath, nil)
-	h.ServeHTTP(httptest.NewRecorder(), with(r, keyUser, f.coord))
+	h.ServeHTTP(httptest.NewRecorder(), httpx.WithUser(r, f.coord))
 	if n := auditRows(t, f.app, f.coord.ID, audit.ActionPairView); n != 1 {
 		t.Fatalf("hung-up visit wrote %d audit rows, want 1", n)
 	}

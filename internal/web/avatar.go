@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 )
 
@@ -28,12 +29,12 @@ func (s *Server) avatarRoutes(mux *http.ServeMux) {
 // the program stops seeing the photo at once. The ETag keeps the repeat
 // cheap.
 func (s *Server) avatar(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	viewer := user(r)
+	viewer := httpx.User(r)
 	ok := viewer.IsAdmin() // administrators run every program
 	if !ok {
 		if ok, err = program.SharesProgram(r.Context(), s.DB, viewer.ID, id); err != nil {
@@ -78,7 +79,7 @@ func photoError(key string, args ...any) error {
 }
 
 func (s *Server) avatarUpload(w http.ResponseWriter, r *http.Request) {
-	raiseBodyLimit(w, r, account.MaxAvatarUpload+uploadOverhead)
+	httpx.RaiseBodyLimit(w, r, account.MaxAvatarUpload+uploadOverhead)
 	again := func(err error) {
 		d, derr := s.profileData(r, "")
 		if derr != nil {
@@ -112,7 +113,7 @@ func (s *Server) avatarUpload(w http.ResponseWriter, r *http.Request) {
 		again(photoError("avatar.error.too_large"))
 		return
 	}
-	if err := account.SaveAvatar(r.Context(), s.DB, s.Clock.Now(), user(r).ID, data); err != nil {
+	if err := account.SaveAvatar(r.Context(), s.DB, s.Clock.Now(), httpx.User(r).ID, data); err != nil {
 		again(err)
 		return
 	}
@@ -120,7 +121,7 @@ func (s *Server) avatarUpload(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) avatarDelete(w http.ResponseWriter, r *http.Request) {
-	if err := account.DeleteAvatar(r.Context(), s.DB, user(r).ID); err != nil {
+	if err := account.DeleteAvatar(r.Context(), s.DB, httpx.User(r).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -5,12 +5,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
-	"sync"
-	"time"
 
 	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 )
 
 // The installation's brand: the administrator sets it on /admin/brand (or
@@ -35,48 +33,17 @@ const brandUploadLimit = brand.MaxLogoBytes*4/3 + 64<<10
 // every page down with it: the page shows the built-in brand and the error
 // is logged.
 func (s *Server) pageBrand(r *http.Request) *brand.Brand {
-	if b := s.brand.get(); b != nil {
+	if b := s.Brand.Get(); b != nil {
 		return b
 	}
 	b, err := brand.Get(r.Context(), s.DB)
 	if err != nil {
-		s.Log.Error("brand", "err", err, "request_id", requestID(r))
+		s.Log.Error("brand", "err", err, "request_id", httpx.RequestID(r))
 		return brand.Default()
 	}
-	s.brand.put(b)
+	s.Brand.Put(b)
 	return b
 }
-
-// brandTTL is how long an instance shows the brand it read last. Every page
-// shows the brand and it changes perhaps once a year, so reading it for each
-// page was a query in every page's budget (TestMemberPageQueries). A save
-// on this instance clears it at once; other instances follow within this.
-const brandTTL = 10 * time.Second
-
-// brandCache holds the last brand read, by the process's own clock (not
-// s.Clock, which tests stop).
-type brandCache struct {
-	mu sync.Mutex
-	b  *brand.Brand
-	at time.Time
-}
-
-func (c *brandCache) get() *brand.Brand {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.b == nil || time.Since(c.at) > brandTTL {
-		return nil
-	}
-	return c.b
-}
-
-func (c *brandCache) put(b *brand.Brand) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.b, c.at = b, time.Now()
-}
-
-func (c *brandCache) clear() { c.put(nil) }
 
 // brandCSS sets the accent for the stylesheet. The URL carries the brand's
 // version, so it may be cached for long; a changed brand has a new URL.
@@ -147,7 +114,7 @@ func (s *Server) adminBrand(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminSaveBrand(w http.ResponseWriter, r *http.Request) {
-	raiseBodyLimit(w, r, brandUploadLimit)
+	httpx.RaiseBodyLimit(w, r, brandUploadLimit)
 	d, err := s.adminBrandData(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -184,67 +151,10 @@ func (s *Server) adminSaveBrand(w http.ResponseWriter, r *http.Request) {
 			c.Logo = nil // an empty file field: no new logo chosen
 		}
 	}
-	if _, err := brand.Save(r.Context(), s.DB, user(r), s.Clock.Now(), c); err != nil {
+	if _, err := brand.Save(r.Context(), s.DB, httpx.User(r), s.Clock.Now(), c); err != nil {
 		s.renderForm(w, r, "admin_brand", d, err)
 		return
 	}
-	s.brand.clear()
+	s.Brand.Clear()
 	s.redirect(w, r, "/admin/brand", "brand.saved")
-}
-
-// apiBrand is the brand as the JSON API shows it.
-type apiBrand struct {
-	Name      string    `json:"name"`
-	Accent    string    `json:"accent"`
-	LogoURL   *string   `json:"logo_url"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
-}
-
-func (s *Server) apiBrandTable() []apiRoute {
-	return []apiRoute{
-		{Method: "GET", Pattern: "/api/v1/brand", Handler: s.apiGetBrand, Public: true},
-		{Method: "PUT", Pattern: "/api/v1/brand", Handler: s.apiPutBrand},
-	}
-}
-
-func (s *Server) apiGetBrand(w http.ResponseWriter, r *http.Request) {
-	b, err := brand.Get(r.Context(), s.DB)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, s.apiBrandOf(b))
-}
-
-func (s *Server) apiBrandOf(b *brand.Brand) apiBrand {
-	out := apiBrand{Name: b.Name, Accent: b.Accent, UpdatedAt: b.UpdatedAt}
-	if b.HasLogo {
-		u := strings.TrimRight(s.BaseURL, "/") + "/brand/logo?v=" + b.Version()
-		out.LogoURL = &u
-	}
-	return out
-}
-
-// apiPutBrand replaces the name and the accent; the logo changes only when
-// the body says so: logo (base64 PNG or JPEG) sets it, remove_logo drops it.
-func (s *Server) apiPutBrand(w http.ResponseWriter, r *http.Request) {
-	raiseBodyLimit(w, r, brandUploadLimit)
-	var in struct {
-		Name       string `json:"name"`
-		Accent     string `json:"accent"`
-		Logo       []byte `json:"logo"`
-		RemoveLogo bool   `json:"remove_logo"`
-	}
-	if err := readJSON(r, &in); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	b, err := brand.Save(r.Context(), s.DB, user(r), s.Clock.Now(), brand.Change{Name: in.Name, Accent: in.Accent,
-		Logo: in.Logo, RemoveLogo: in.RemoveLogo})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.brand.clear()
-	writeJSON(w, http.StatusOK, s.apiBrandOf(b))
 }

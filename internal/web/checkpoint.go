@@ -8,6 +8,7 @@ import (
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 )
@@ -36,11 +37,11 @@ type checkpointFormData struct {
 }
 
 func (s *Server) checkpointFormFor(r *http.Request) (checkpointFormData, *http.Request, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return checkpointFormData{}, r, err
 	}
-	f, err := s.Evals.Form(r.Context(), user(r), id, r.PathValue("kind"))
+	f, err := s.Evals.Form(r.Context(), httpx.User(r), id, r.PathValue("kind"))
 	if err != nil {
 		return checkpointFormData{}, r, err
 	}
@@ -108,7 +109,7 @@ func (s *Server) checkpointSave(w http.ResponseWriter, r *http.Request) {
 		f := evaluation.GoalField(g.ID)
 		sub.Goals[g.ID] = evaluation.GoalReview{Status: r.PostForm.Get(f), Comment: r.PostForm.Get(f + "_comment")}
 	}
-	err = s.Evals.Submit(r.Context(), user(r), d.Pair.ID, d.Kind, sub)
+	err = s.Evals.Submit(r.Context(), httpx.User(r), d.Pair.ID, d.Kind, sub)
 	if err == nil {
 		s.redirect(w, r, "/pairs/"+strconv.FormatInt(d.Pair.ID, 10)+"/evaluations/"+d.Kind, "checkpoint.saved_flash")
 		return
@@ -191,12 +192,12 @@ func resultCharts(l *i18n.Locale, res evaluation.Results) map[string]analyticsCh
 }
 
 func (s *Server) checkpointOverview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	o, err := s.Evals.Overview(r.Context(), user(r), id)
+	o, err := s.Evals.Overview(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -230,12 +231,12 @@ func editorTarget(r *http.Request) (kind, lang string) {
 }
 
 func (s *Server) questionsData(r *http.Request) (checkpointQuestionsData, *http.Request, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return checkpointQuestionsData{}, r, err
 	}
 	kind, lang := editorTarget(r)
-	set, err := s.Evals.Questions(r.Context(), user(r), id, kind)
+	set, err := s.Evals.Questions(r.Context(), httpx.User(r), id, kind)
 	if err != nil {
 		return checkpointQuestionsData{}, r, err
 	}
@@ -264,7 +265,7 @@ func questionsBack(programID int64, kind, lang string) string {
 // questionChange runs one editor action and either returns to the editor
 // or shows it again with the error.
 func (s *Server) questionChange(w http.ResponseWriter, r *http.Request, flash string, do func(programID int64, kind, lang string) error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -297,43 +298,43 @@ func formQuestionInput(r *http.Request) evaluation.QuestionInput {
 
 func (s *Server) checkpointAddQuestion(w http.ResponseWriter, r *http.Request) {
 	s.questionChange(w, r, "checkpoint.question_added_flash", func(programID int64, kind, lang string) error {
-		_, err := s.Evals.AddQuestion(r.Context(), user(r), programID, kind, lang, formQuestionInput(r))
+		_, err := s.Evals.AddQuestion(r.Context(), httpx.User(r), programID, kind, lang, formQuestionInput(r))
 		return err
 	})
 }
 
 func (s *Server) checkpointEditQuestion(w http.ResponseWriter, r *http.Request) {
 	s.questionChange(w, r, "checkpoint.question_saved_flash", func(programID int64, kind, lang string) error {
-		qid, err := pathID(r, "qid")
+		qid, err := httpx.PathID(r, "qid")
 		if err != nil {
 			return err
 		}
-		return s.Evals.EditQuestion(r.Context(), user(r), programID, qid, lang, formQuestionInput(r))
+		return s.Evals.EditQuestion(r.Context(), httpx.User(r), programID, qid, lang, formQuestionInput(r))
 	})
 }
 
 func (s *Server) checkpointMoveQuestion(w http.ResponseWriter, r *http.Request) {
 	s.questionChange(w, r, "checkpoint.question_moved_flash", func(programID int64, kind, lang string) error {
-		qid, err := pathID(r, "qid")
+		qid, err := httpx.PathID(r, "qid")
 		if err != nil {
 			return err
 		}
-		return s.Evals.MoveQuestion(r.Context(), user(r), programID, qid, r.PostForm.Get("direction") == "up")
+		return s.Evals.MoveQuestion(r.Context(), httpx.User(r), programID, qid, r.PostForm.Get("direction") == "up")
 	})
 }
 
 func (s *Server) checkpointRemoveQuestion(w http.ResponseWriter, r *http.Request) {
 	s.questionChange(w, r, "checkpoint.question_removed_flash", func(programID int64, kind, lang string) error {
-		qid, err := pathID(r, "qid")
+		qid, err := httpx.PathID(r, "qid")
 		if err != nil {
 			return err
 		}
-		return s.Evals.RemoveQuestion(r.Context(), user(r), programID, qid)
+		return s.Evals.RemoveQuestion(r.Context(), httpx.User(r), programID, qid)
 	})
 }
 
 func (s *Server) checkpointSettings(w http.ResponseWriter, r *http.Request) {
 	s.questionChange(w, r, "checkpoint.settings_saved_flash", func(programID int64, kind, lang string) error {
-		return s.Evals.SetShareText(r.Context(), user(r), programID, r.PostForm.Get("share_text") == "on")
+		return s.Evals.SetShareText(r.Context(), httpx.User(r), programID, r.PostForm.Get("share_text") == "on")
 	})
 }

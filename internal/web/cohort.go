@@ -7,6 +7,7 @@ import (
 
 	"mentorskap/internal/cohort"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 )
 
@@ -41,7 +42,7 @@ type cohortChoices struct {
 
 // choices reads the chooser for the create-program page.
 func (s *Server) cohortChoices(r *http.Request) (*cohortChoices, error) {
-	u := user(r)
+	u := httpx.User(r)
 	ts, err := s.cohorts().Templates(r.Context(), u, s.locale(r).Lang())
 	if err != nil {
 		return nil, err
@@ -65,10 +66,10 @@ type cohortCopyData struct {
 }
 
 func (s *Server) cohortCopyForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	var p *program.Program
 	if err == nil {
-		p, err = s.Programs.RequireCoordinator(r.Context(), user(r), id)
+		p, err = s.Programs.RequireCoordinator(r.Context(), httpx.User(r), id)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -81,19 +82,19 @@ func (s *Server) cohortCopyForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cohortCopy(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	p, err := s.cohorts().Copy(r.Context(), user(r), id, cohort.CopyInput{Name: r.PostForm.Get("name"), Start: r.PostForm.Get("start")})
+	p, err := s.cohorts().Copy(r.Context(), httpx.User(r), id, cohort.CopyInput{Name: r.PostForm.Get("name"), Start: r.PostForm.Get("start")})
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
 			return
 		}
-		src, perr := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+		src, perr := s.Programs.RequireCoordinator(r.Context(), httpx.User(r), id)
 		if perr != nil {
 			s.fail(w, r, perr)
 			return
@@ -113,7 +114,7 @@ func (d cohortTemplateData) Months() int { return d.Template.Blueprint.Months }
 
 func (s *Server) cohortTemplateForm(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(r)
-	t, err := s.cohorts().TemplateByKey(r.Context(), user(r), r.PathValue("key"), l.Lang())
+	t, err := s.cohorts().TemplateByKey(r.Context(), httpx.User(r), r.PathValue("key"), l.Lang())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -127,9 +128,9 @@ func (s *Server) cohortFromTemplate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	key := r.PathValue("key")
 	in := cohort.NewInput{Name: r.PostForm.Get("name"), Start: r.PostForm.Get("start"), Language: r.PostForm.Get("default_language")}
-	p, err := s.cohorts().FromTemplate(r.Context(), user(r), key, in)
+	p, err := s.cohorts().FromTemplate(r.Context(), httpx.User(r), key, in)
 	if err != nil {
-		t, terr := s.cohorts().TemplateByKey(r.Context(), user(r), key, s.locale(r).Lang())
+		t, terr := s.cohorts().TemplateByKey(r.Context(), httpx.User(r), key, s.locale(r).Lang())
 		if terr != nil {
 			s.fail(w, r, terr)
 			return
@@ -141,7 +142,7 @@ func (s *Server) cohortFromTemplate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cohortSaveForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	var p *program.Program
 	if err == nil {
 		p, err = program.Get(r.Context(), s.DB, id)
@@ -156,13 +157,13 @@ func (s *Server) cohortSaveForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cohortSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	_, err = s.cohorts().SaveTemplate(r.Context(), user(r), id, cohort.SaveInput{Name: r.PostForm.Get("name"), Description: r.PostForm.Get("description")})
+	_, err = s.cohorts().SaveTemplate(r.Context(), httpx.User(r), id, cohort.SaveInput{Name: r.PostForm.Get("name"), Description: r.PostForm.Get("description")})
 	if err != nil {
 		p, perr := program.Get(r.Context(), s.DB, id)
 		if perr != nil {
@@ -182,14 +183,14 @@ func (s *Server) mayDeleteTemplate(r *http.Request) error {
 	if _, err := strconv.ParseInt(key, 10, 64); err != nil {
 		return errs.E(errs.NotFound, "cohort.error.template_not_found")
 	}
-	_, err := s.cohorts().TemplateByKey(r.Context(), user(r), key, "en")
+	_, err := s.cohorts().TemplateByKey(r.Context(), httpx.User(r), key, "en")
 	return err
 }
 
 func (s *Server) cohortDeleteTemplate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "template")
+	id, err := httpx.PathID(r, "template")
 	if err == nil {
-		err = s.cohorts().DeleteTemplate(r.Context(), user(r), id)
+		err = s.cohorts().DeleteTemplate(r.Context(), httpx.User(r), id)
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 )
@@ -71,7 +72,7 @@ func TestCohortCopyPages(t *testing.T) {
 	t.Parallel()
 	f := newRoleMatrix(t, "Kristian Lunde", "nb", "nb")
 	app := f.app
-	path := "/programs/" + apiItoa(f.prog.ID) + "/copy"
+	path := "/programs/" + httpx.Itoa(f.prog.ID) + "/copy"
 
 	// The create-program page offers the copy, the templates and the blank form.
 	res := f.cCoord.get("/programs/new")
@@ -97,7 +98,7 @@ func TestCohortCopyPages(t *testing.T) {
 
 	f.cCoord.get(path).mustContain(t, "<h1>", `name="start"`)
 	id := newProgramID(t, f.cCoord.post(path, url.Values{"name": {"Ny i arbeidslivet, høsten"}, "start": {"2026-09-01"}}))
-	res = f.cCoord.get("/programs/" + apiItoa(id))
+	res = f.cCoord.get("/programs/" + httpx.Itoa(id))
 	res.mustStatus(t, http.StatusOK)
 	res.mustContain(t, "Ny i arbeidslivet, høsten", "h-launch")
 	var pairs int
@@ -129,13 +130,13 @@ func TestCohortTemplatePages(t *testing.T) {
 	}
 
 	// Saving as a template is the administrators'.
-	save := "/programs/" + apiItoa(f.prog.ID) + "/save-template"
+	save := "/programs/" + httpx.Itoa(f.prog.ID) + "/save-template"
 	f.cCoord.get(save).mustStatus(t, http.StatusForbidden)
 	f.cCoord.post(save, url.Values{"name": {"Vår mal"}}).mustStatus(t, http.StatusForbidden)
-	if strings.Contains(f.cCoord.get("/programs/"+apiItoa(f.prog.ID)).Body, save) {
+	if strings.Contains(f.cCoord.get("/programs/"+httpx.Itoa(f.prog.ID)).Body, save) {
 		t.Fatal("a coordinator is offered to save a template")
 	}
-	f.cAdmin.get("/programs/"+apiItoa(f.prog.ID)).mustContain(t, `href="`+save+`"`)
+	f.cAdmin.get("/programs/"+httpx.Itoa(f.prog.ID)).mustContain(t, `href="`+save+`"`)
 	f.cAdmin.get(save).mustContain(t, `name="name"`)
 	f.cAdmin.post(save, url.Values{"name": {""}}).mustStatus(t, http.StatusUnprocessableEntity)
 	res = f.cAdmin.post(save, url.Values{"name": {"Vår mal"}, "description": {"Slik vi gjør det"}})
@@ -144,7 +145,7 @@ func TestCohortTemplatePages(t *testing.T) {
 	if err := app.db.QueryRow(context.Background(), `SELECT id FROM program_templates`).Scan(&tid); err != nil {
 		t.Fatal(err)
 	}
-	tkey := apiItoa(tid)
+	tkey := httpx.Itoa(tid)
 	// It appears for every coordinator; only administrators may remove it.
 	res = f.cOtherCoord.get("/programs/new")
 	res.mustContain(t, "Vår mal", `href="/programs/new/template/`+tkey+`"`)
@@ -183,7 +184,7 @@ func TestCohortAPI(t *testing.T) {
 	js := func(c *client, method, path, body string) *response {
 		return c.send(method, path, "application/json", strings.NewReader(body))
 	}
-	copyPath := "/api/v1/programs/" + apiItoa(f.prog.ID) + "/copy"
+	copyPath := "/api/v1/programs/" + httpx.Itoa(f.prog.ID) + "/copy"
 	js(other, "POST", copyPath, `{"name":"x","start_date":"2026-09-01"}`).mustStatus(t, http.StatusNotFound)
 	js(mentee, "POST", copyPath, `{"name":"x","start_date":"2026-09-01"}`).mustStatus(t, http.StatusForbidden)
 	res := js(coord, "POST", copyPath, `{"name":"","start_date":"01.09.2026"}`)
@@ -202,7 +203,7 @@ func TestCohortAPI(t *testing.T) {
 	res.mustContain(t, `"min_meetings": 6`)
 	js(coord, "POST", "/api/v1/program-templates/nope/programs", `{"name":"x","start_date":"2026-09-01"}`).mustStatus(t, http.StatusNotFound)
 
-	savePath := "/api/v1/programs/" + apiItoa(f.prog.ID) + "/template"
+	savePath := "/api/v1/programs/" + httpx.Itoa(f.prog.ID) + "/template"
 	js(coord, "POST", savePath, `{"name":"Mal"}`).mustStatus(t, http.StatusForbidden)
 	js(other, "POST", savePath, `{"name":"Mal"}`).mustStatus(t, http.StatusNotFound)
 	res = js(admin, "POST", savePath, `{"name":"Mal","description":"Vår måte"}`)

@@ -441,7 +441,7 @@ func (sc *confidentialScene) fill(t *testing.T, path string) string {
 			return "1"
 		case "user", "uid", "userID":
 			return id(f.outsider.ID)
-		case "mentee", "menteeID":
+		case "mentee", "menteeUserID":
 			return id(f.mentee.ID)
 		case "event", "eventID":
 			return id(sc.eventID)
@@ -497,7 +497,7 @@ func TestConfidentialityMatrix(t *testing.T) {
 		}
 		routes = append(routes, route{p, method, path, false})
 	}
-	for _, rt := range app.srv.apiTable() {
+	for _, rt := range apiTable() {
 		routes = append(routes, route{rt.Method + " " + rt.Pattern, rt.Method, rt.Pattern, true})
 	}
 
@@ -646,30 +646,30 @@ var confidentialAPI = map[string]string{
 	"POST /api/v1/programs/{programID}/evaluations/questions/{questionID}/move": "coord",
 	"PUT /api/v1/programs/{programID}/evaluations/settings":                     "coord",
 	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}":                           "pair", "GET /api/v1/pairs/{pairID}/meetings/{meetingID}/ics": "member",
-	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/action-items":                  "member",
-	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/agenda":                        "member",
-	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/notes":                         "member",
-	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/private-note":                  "member",
-	"PUT /api/v1/pairs/{pairID}/meetings/{meetingID}/agenda":                        "member",
-	"PUT /api/v1/pairs/{pairID}/meetings/{meetingID}/notes":                         "member",
-	"PUT /api/v1/pairs/{pairID}/meetings/{meetingID}/private-note":                  "member",
-	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/accept":                       "member",
-	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/action-items":                 "member",
-	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/action-items/{itemID}/review": "member",
-	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/cancel":                       "member",
-	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/counter":                      "member",
-	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/move":                         "member",
-	"GET /api/v1/programs/{programID}/matching/proposal":                            "coord",
-	"POST /api/v1/programs/{programID}/matching/proposal/run":                       "coord",
-	"POST /api/v1/programs/{programID}/matching/proposal/publish":                   "coord",
-	"POST /api/v1/programs/{programID}/matching/proposal/rows":                      "coord",
-	"POST /api/v1/programs/{programID}/matching/proposal/swap":                      "coord",
-	"POST /api/v1/programs/{programID}/matching/proposal/rows/{menteeID}/lock":      "coord",
-	"POST /api/v1/programs/{programID}/matching/proposal/rows/{menteeID}/unlock":    "coord",
-	"DELETE /api/v1/programs/{programID}/matching/proposal/rows/{menteeID}":         "coord",
-	"GET /api/v1/programs/{programID}/dashboard":                                    "coord",
-	"POST /api/v1/programs/{programID}/nudges":                                      "coord",
-	"GET /api/v1/openapi.json":                                                      "public", "POST /api/v1/tokens": "any", "GET /api/v1/tokens": "user",
+	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/action-items":                   "member",
+	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/agenda":                         "member",
+	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/notes":                          "member",
+	"GET /api/v1/pairs/{pairID}/meetings/{meetingID}/private-note":                   "member",
+	"PUT /api/v1/pairs/{pairID}/meetings/{meetingID}/agenda":                         "member",
+	"PUT /api/v1/pairs/{pairID}/meetings/{meetingID}/notes":                          "member",
+	"PUT /api/v1/pairs/{pairID}/meetings/{meetingID}/private-note":                   "member",
+	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/accept":                        "member",
+	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/action-items":                  "member",
+	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/action-items/{itemID}/review":  "member",
+	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/cancel":                        "member",
+	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/counter":                       "member",
+	"POST /api/v1/pairs/{pairID}/meetings/{meetingID}/move":                          "member",
+	"GET /api/v1/programs/{programID}/matching/proposal":                             "coord",
+	"POST /api/v1/programs/{programID}/matching/proposal/run":                        "coord",
+	"POST /api/v1/programs/{programID}/matching/proposal/publish":                    "coord",
+	"POST /api/v1/programs/{programID}/matching/proposal/rows":                       "coord",
+	"POST /api/v1/programs/{programID}/matching/proposal/swap":                       "coord",
+	"POST /api/v1/programs/{programID}/matching/proposal/rows/{menteeUserID}/lock":   "coord",
+	"POST /api/v1/programs/{programID}/matching/proposal/rows/{menteeUserID}/unlock": "coord",
+	"DELETE /api/v1/programs/{programID}/matching/proposal/rows/{menteeUserID}":      "coord",
+	"GET /api/v1/programs/{programID}/dashboard":                                     "coord",
+	"POST /api/v1/programs/{programID}/nudges":                                       "coord",
+	"GET /api/v1/openapi.json":                                                       "public", "POST /api/v1/tokens": "any", "GET /api/v1/tokens": "user",
 	"GET /api/v1/me/outcomes": "user", "GET /api/v1/outcomes/{outcomeID}": "mentee", "POST /api/v1/outcomes/{outcomeID}/answer": "mentee",
 	"GET /api/v1/programs/{programID}/outcomes": "coord", "PUT /api/v1/programs/{programID}/outcomes/settings": "coord",
 	"DELETE /api/v1/tokens/{tokenID}": "refused", "GET /api/v1/me": "user", "PATCH /api/v1/me": "user", "DELETE /api/v1/me": "user",
@@ -735,6 +735,10 @@ var confidentialAPI = map[string]string{
 	"GET /api/v1/me/export": "user", "GET /api/v1/programs/{programID}/retention": "coord", "PUT /api/v1/programs/{programID}/retention": "coord",
 	"GET /api/v1/me/reminders": "user", "PUT /api/v1/me/reminders": "user",
 	"GET /api/v1/brand": "public", "PUT /api/v1/brand": "admin",
+	// Login services and photos (internal/api/sso.go, photo.go).
+	"GET /api/v1/sso/providers": "admin", "PUT /api/v1/sso/providers/{provider}": "admin",
+	"DELETE /api/v1/sso/providers/{provider}": "refused",
+	"GET /api/v1/users/{userID}/photo":        "program", "PUT /api/v1/me/photo": "user", "DELETE /api/v1/me/photo": "user",
 	"GET /api/v1/me/two-factor": "user", "POST /api/v1/me/two-factor": "user",
 	"POST /api/v1/me/two-factor/confirm": "user", "POST /api/v1/me/two-factor/disable": "user",
 }

@@ -6,6 +6,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
@@ -50,11 +51,11 @@ func (s *Server) showConfirm(w http.ResponseWriter, r *http.Request, d confirmDa
 
 // programPair loads a pair of the program the coordinator runs.
 func (s *Server) programPair(r *http.Request) (*program.Program, *program.Pair, error) {
-	id, pid, err := pathIDs(r, "id", "pair")
+	id, pid, err := httpx.PathIDs(r, "id", "pair")
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+	p, err := s.Programs.RequireCoordinator(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,11 +119,11 @@ func (s *Server) confirmPairAction(w http.ResponseWriter, r *http.Request, act p
 }
 
 func (s *Server) confirmDecline(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.coordinatorInput(w, r, nil)
+	p, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
-	uid, err := pathID(r, "user")
+	uid, err := httpx.PathID(r, "user")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -152,16 +153,16 @@ func (s *Server) confirmDecline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) confirmRevoke(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.coordinatorInput(w, r, nil)
+	p, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
-	inv, err := pathID(r, "inv")
+	inv, err := httpx.PathID(r, "inv")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := s.Programs.Invitations(r.Context(), user(r), p.ID)
+	list, err := s.Programs.Invitations(r.Context(), httpx.User(r), p.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -198,11 +199,11 @@ func (s *Server) confirmRevoke(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) confirmRemoveCoordinator(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.coordinatorInput(w, r, nil)
+	p, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
-	uid, err := pathID(r, "user")
+	uid, err := httpx.PathID(r, "user")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -228,7 +229,7 @@ func (s *Server) confirmRemoveCoordinator(w http.ResponseWriter, r *http.Request
 	}
 	l := s.locale(r)
 	happens := []string{l.T("confirm.coordinator.happens", "name", found.Name), l.T("confirm.coordinator.happens_pairs")}
-	if uid == user(r).ID {
+	if uid == httpx.User(r).ID {
 		happens = append(happens, l.T("confirm.coordinator.happens_self"))
 	}
 	s.showConfirm(w, r, confirmData{
@@ -244,29 +245,29 @@ func (s *Server) confirmRemoveCoordinator(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) removeCoordinator(w http.ResponseWriter, r *http.Request) {
-	id, uid, err := pathIDs(r, "id", "user")
+	id, uid, err := httpx.PathIDs(r, "id", "user")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Programs.RemoveCoordinator(r.Context(), user(r), id, uid); err != nil {
+	if err := s.Programs.RemoveCoordinator(r.Context(), httpx.User(r), id, uid); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	// Someone who removed themselves can no longer open the program.
 	to := programPath(id)
-	if uid == user(r).ID && !user(r).IsAdmin() {
+	if uid == httpx.User(r).ID && !httpx.User(r).IsAdmin() {
 		to = "/programs"
 	}
 	s.redirect(w, r, to, "confirm.coordinator.removed_flash")
 }
 
 func (s *Server) confirmRemoveQuestion(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.coordinatorInput(w, r, nil)
+	p, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
-	qid, err := pathID(r, "qid")
+	qid, err := httpx.PathID(r, "qid")
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/webhook"
 )
 
@@ -91,28 +92,28 @@ func (s *Server) mayDeleteGoal(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.Goals.Get(r.Context(), user(r), pairID, goalID)
+	d, err := s.Goals.Get(r.Context(), httpx.User(r), pairID, goalID)
 	if err != nil {
 		return err
 	}
-	if !d.Pair.Has(user(r).ID) {
+	if !d.Pair.Has(httpx.User(r).ID) {
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
 	return nil
 }
 
 func (s *Server) mayRevokeToken(r *http.Request) error {
-	list, err := s.Accounts.Tokens(r.Context(), user(r).ID)
+	list, err := s.Accounts.Tokens(r.Context(), httpx.User(r).ID)
 	return ownsOne(r, "id", err, len(list), func(i int) int64 { return list[i].ID })
 }
 
 func (s *Server) mayRemovePasskey(r *http.Request) error {
-	list, err := s.Accounts.Passkeys(r.Context(), user(r).ID)
+	list, err := s.Accounts.Passkeys(r.Context(), httpx.User(r).ID)
 	return ownsOne(r, "id", err, len(list), func(i int) int64 { return list[i].ID })
 }
 
 func (s *Server) mayRemoveWebhook(r *http.Request) error {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return err
 	}
@@ -121,7 +122,7 @@ func (s *Server) mayRemoveWebhook(r *http.Request) error {
 }
 
 func (s *Server) mayUnlinkProvider(r *http.Request) error {
-	list, err := s.Accounts.Identities(r.Context(), user(r).ID)
+	list, err := s.Accounts.Identities(r.Context(), httpx.User(r).ID)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (s *Server) mayUnlinkProvider(r *http.Request) error {
 }
 
 func (s *Server) mayDeleteProvider(r *http.Request) error {
-	if !user(r).IsAdmin() {
+	if !httpx.User(r).IsAdmin() {
 		return errs.E(errs.Forbidden, "error.forbidden")
 	}
 	list, err := s.Accounts.Providers(r.Context())
@@ -154,7 +155,7 @@ func ownsOne(r *http.Request, name string, err error, n int, id func(int) int64)
 	if err != nil {
 		return err
 	}
-	want, err := pathID(r, name)
+	want, err := httpx.PathID(r, name)
 	if err != nil {
 		return errNotFound
 	}

@@ -4,37 +4,18 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/health"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 )
 
 func (s *Server) dashboardRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /programs/{id}/dashboard", s.requireUser(s.dashboardPage))
 	mux.HandleFunc("POST /programs/{id}/dashboard/nudge", s.requireUser(s.dashboardNudge))
-}
-
-// dashboardFilter reads the filter from the query string; the page and the
-// API take the same parameters.
-func dashboardFilter(r *http.Request) (dashboard.Filter, error) {
-	return dashboardFilterOf(r.URL.Query())
-}
-
-func dashboardFilterOf(q url.Values) (dashboard.Filter, error) {
-	f := dashboard.Filter{Tab: q.Get("tab"), State: q.Get("state"), Severity: q.Get("severity"), Signal: q.Get("signal"),
-		Search: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort")}
-	if p := q.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			n = -1 // Validate names the field
-		}
-		f.Page = n
-	}
-	return f, f.Validate()
 }
 
 // dashboardData is a page of the dashboard with what its filter form offers.
@@ -82,12 +63,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 // showDashboard renders the dashboard filtered by q; after a refused
 // nudge, with the nudge's problem and the pairs still ticked.
 func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, q url.Values, nudgeErr error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	f, ferr := dashboardFilterOf(q)
+	f, ferr := dashboard.FilterFromQuery(q)
 	if ferr != nil {
 		// A filter we cannot read shows the whole list with the problem
 		// marked at its control, so the coordinator can correct it.
@@ -101,7 +82,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, q url.Val
 	if f.Tab == "" {
 		f.Tab = dashboard.TabActive
 	}
-	res, err := dashboard.ForCoordinator(r.Context(), s.DB, user(r), id, s.Clock.Now(), f)
+	res, err := dashboard.ForCoordinator(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -155,7 +136,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request, q url.Val
 // dashboardNudge sends the chosen kind of nudge to the ticked pairs and
 // goes back to the same filtered page of the dashboard.
 func (s *Server) dashboardNudge(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -168,7 +149,7 @@ func (s *Server) dashboardNudge(w http.ResponseWriter, r *http.Request) {
 	if back != nil && back.Path == "/programs/"+strconv.FormatInt(id, 10)+"/dashboard" {
 		q = back.Query()
 	}
-	res, err := s.Meetings.Nudge(r.Context(), user(r), id, formIDs(r.PostForm["pair"]), r.PostForm.Get("kind"))
+	res, err := s.Meetings.Nudge(r.Context(), httpx.User(r), id, formIDs(r.PostForm["pair"]), r.PostForm.Get("kind"))
 	if err != nil {
 		if k := errs.KindOf(err); k != errs.Invalid && k != errs.Conflict {
 			s.fail(w, r, err)

@@ -13,6 +13,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/audit"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/notify"
 )
 
@@ -179,7 +180,7 @@ func TestAuditOnlyAfterAuthorization(t *testing.T) {
 		h := app.srv.auditAccess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(code)
 		}))
-		h.ServeHTTP(httptest.NewRecorder(), with(httptest.NewRequest("GET", path, nil), keyUser, u))
+		h.ServeHTTP(httptest.NewRecorder(), httpx.WithUser(httptest.NewRequest("GET", path, nil), u))
 	}
 	// A redirect is not an access.
 	serve(http.StatusTemporaryRedirect, f.coord, "/pairs/"+pid(id))

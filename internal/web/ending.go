@@ -7,6 +7,7 @@ import (
 
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 )
 
@@ -29,11 +30,11 @@ type endFormData struct {
 // endFormFor loads the pair for the ending form. Only members end a pair
 // here; coordinators end pairs from the program's pair list.
 func (s *Server) endFormFor(w http.ResponseWriter, r *http.Request) (*http.Request, endFormData, bool) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		var p *program.Pair
 		var v program.PairViewer
-		if p, v, err = program.RequirePairMember(r.Context(), s.DB, user(r), id); err == nil {
+		if p, v, err = program.RequirePairMember(r.Context(), s.DB, httpx.User(r), id); err == nil {
 			r = s.pairLanguage(r, p)
 			return r, endFormData{Pair: p, Side: v.Side, Others: withFormerNames(s.locale(r), p).OtherNames(v.UserID)}, true
 		}
@@ -64,13 +65,13 @@ func (s *Server) endForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) endPair(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	err = s.Agreements.EndWith(r.Context(), user(r), id, agreement.EndRequest{
+	err = s.Agreements.EndWith(r.Context(), httpx.User(r), id, agreement.EndRequest{
 		Reason: r.PostForm.Get("reason"), NewMentor: r.PostForm.Get("new_mentor") != ""})
 	if errs.KindOf(err) == errs.Invalid {
 		r, d, ok := s.endFormFor(w, r)
@@ -93,12 +94,12 @@ func (s *Server) closingPage(w http.ResponseWriter, r *http.Request) {
 // showClosing renders the closing summary, or, after a refused reflection,
 // the summary with the form's problem and the submitted text kept.
 func (s *Server) showClosing(w http.ResponseWriter, r *http.Request, formErr error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := s.Agreements.Closing(r.Context(), user(r), id)
+	c, err := s.Agreements.Closing(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -116,13 +117,13 @@ func (s *Server) showClosing(w http.ResponseWriter, r *http.Request, formErr err
 }
 
 func (s *Server) closingReflection(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	err = s.Agreements.SaveReflection(r.Context(), user(r), id, r.PostForm.Get("reflection"))
+	err = s.Agreements.SaveReflection(r.Context(), httpx.User(r), id, r.PostForm.Get("reflection"))
 	if errs.KindOf(err) == errs.Invalid {
 		s.showClosing(w, r, err)
 		return
@@ -136,22 +137,22 @@ func (s *Server) closingReflection(w http.ResponseWriter, r *http.Request) {
 
 // signedCopy loads the copy the path names for the person asking.
 func (s *Server) signedCopy(r *http.Request, pairParam string) (*agreement.Copy, error) {
-	id, err := pathID(r, pairParam)
+	id, err := httpx.PathID(r, pairParam)
 	if err != nil {
 		return nil, err
 	}
-	n, err := agreementVersionNumber(r.PathValue("n"))
+	n, err := agreement.VersionNumber(r.PathValue("n"))
 	if err != nil {
 		return nil, err
 	}
-	return s.Agreements.SignedCopy(r.Context(), user(r), id, n)
+	return s.Agreements.SignedCopy(r.Context(), httpx.User(r), id, n)
 }
 
 // writeCopyPDF answers with the copy as a PDF download in the language of
 // r's locale. The PDF is built in memory first, so a failure is a clean
 // error page rather than half a file.
 func (s *Server) writeCopyPDF(w http.ResponseWriter, r *http.Request, c *agreement.Copy) {
-	u := user(r)
+	u := httpx.User(r)
 	l := s.locale(r)
 	now := s.Clock.Now()
 	var buf bytes.Buffer
@@ -189,7 +190,7 @@ func (s *Server) copyPrint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = s.withProgramLanguage(r, c.View.Program.DefaultLanguage)
-	u := user(r)
+	u := httpx.User(r)
 	s.render(w, r, http.StatusOK, "ending_print", copyPrintData{Copy: c,
 		Printed: c.Print(s.locale(r), u.Timezone, u, s.Clock.Now())})
 }

@@ -10,6 +10,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
@@ -46,15 +47,15 @@ type invitationsData struct {
 }
 
 func (s *Server) invitationsData(r *http.Request) (invitationsData, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return invitationsData{}, err
 	}
-	p, err := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+	p, err := s.Programs.RequireCoordinator(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return invitationsData{}, err
 	}
-	list, err := s.Programs.Invitations(r.Context(), user(r), id)
+	list, err := s.Programs.Invitations(r.Context(), httpx.User(r), id)
 	return invitationsData{Program: p, Invitations: list, Now: s.Clock.Now(),
 		Days: int(program.InvitationTTL / (24 * time.Hour)), MaxRows: program.MaxCSVRows}, err
 }
@@ -75,7 +76,7 @@ func (s *Server) inviteOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	_, err = s.Programs.Invite(r.Context(), user(r), d.Program.ID, program.NewInvitation{
+	_, err = s.Programs.Invite(r.Context(), httpx.User(r), d.Program.ID, program.NewInvitation{
 		Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"),
 		Role: r.PostForm.Get("role"), Language: r.PostForm.Get("language"), Note: r.PostForm.Get("note"),
 	})
@@ -90,7 +91,7 @@ func (s *Server) inviteOne(w http.ResponseWriter, r *http.Request) {
 const uploadOverhead = 64 << 10
 
 func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
-	raiseBodyLimit(w, r, program.MaxCSVBytes+uploadOverhead)
+	httpx.RaiseBodyLimit(w, r, program.MaxCSVBytes+uploadOverhead)
 	d, err := s.invitationsData(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -118,7 +119,7 @@ func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	report, err := s.Programs.InviteCSV(r.Context(), user(r), d.Program.ID, f)
+	report, err := s.Programs.InviteCSV(r.Context(), httpx.User(r), d.Program.ID, f)
 	if err != nil {
 		s.renderForm(w, r, "enrol_invitations", d, err)
 		return
@@ -126,7 +127,7 @@ func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
 	// The report is the answer to this upload, so it is rendered rather
 	// than redirected; reloading cannot invite twice because every address
 	// now holds an open invitation.
-	if d.Invitations, err = s.Programs.Invitations(r.Context(), user(r), d.Program.ID); err != nil {
+	if d.Invitations, err = s.Programs.Invitations(r.Context(), httpx.User(r), d.Program.ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -136,7 +137,7 @@ func (s *Server) inviteUpload(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) invitationAction(do func(*http.Request, int64, int64) error, flash string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, inv, err := pathIDs(r, "id", "inv")
+		id, inv, err := httpx.PathIDs(r, "id", "inv")
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -151,13 +152,13 @@ func (s *Server) invitationAction(do func(*http.Request, int64, int64) error, fl
 
 func (s *Server) invitationResend(w http.ResponseWriter, r *http.Request) {
 	s.invitationAction(func(r *http.Request, id, inv int64) error {
-		return s.Programs.ResendInvitation(r.Context(), user(r), id, inv)
+		return s.Programs.ResendInvitation(r.Context(), httpx.User(r), id, inv)
 	}, "enrol.resent")(w, r)
 }
 
 func (s *Server) invitationRevoke(w http.ResponseWriter, r *http.Request) {
 	s.invitationAction(func(r *http.Request, id, inv int64) error {
-		return s.Programs.RevokeInvitation(r.Context(), user(r), id, inv)
+		return s.Programs.RevokeInvitation(r.Context(), httpx.User(r), id, inv)
 	}, "enrol.revoked")(w, r)
 }
 
@@ -190,11 +191,11 @@ func (s *Server) acceptData(r *http.Request, o *program.Offer, join bool) accept
 	action := kind + r.PathValue("token")
 	d := acceptData{Offer: o, Action: action, LoginNext: "/login?next=" + url.QueryEscape(action), Join: join,
 		Token: r.PathValue("token")}
-	if user(r) == nil {
+	if httpx.User(r) == nil {
 		// A provider that does not answer its list leaves the password form.
 		d.Providers, _ = s.Accounts.Providers(r.Context())
 	}
-	if u := user(r); u != nil && !join && !strings.EqualFold(u.Email, o.Email) {
+	if u := httpx.User(r); u != nil && !join && !strings.EqualFold(u.Email, o.Email) {
 		d.WrongUser = true
 	}
 	return d
@@ -251,9 +252,9 @@ func (s *Server) accept(w http.ResponseWriter, r *http.Request, join bool) {
 	a.Account.Email = r.PostForm.Get("email")
 	var res *program.Accepted
 	if join {
-		res, err = s.Programs.Join(ctx, user(r), token, a)
+		res, err = s.Programs.Join(ctx, httpx.User(r), token, a)
 	} else {
-		res, err = s.Programs.AcceptInvitation(ctx, user(r), token, a)
+		res, err = s.Programs.AcceptInvitation(ctx, httpx.User(r), token, a)
 	}
 	if err != nil {
 		r.PostForm.Del("password")
@@ -365,17 +366,17 @@ func wishLanguages(p *program.Participant) []matching.LangList {
 }
 
 func (s *Server) participantProfile(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p, part, err := s.Programs.MyParticipation(r.Context(), user(r), id)
+	p, part, err := s.Programs.MyParticipation(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	mine, err := s.questions().Mine(r.Context(), user(r), id)
+	mine, err := s.questions().Mine(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -389,7 +390,7 @@ func (s *Server) participantProfile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) participantProfileSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -398,26 +399,26 @@ func (s *Server) participantProfileSave(w http.ResponseWriter, r *http.Request) 
 	// The program's own questions are answered on the same form: checked
 	// first, so that a wrong answer saves nothing, and saved after the
 	// profile.
-	mine, err := s.questions().Mine(r.Context(), user(r), id)
+	mine, err := s.questions().Mine(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	given := answersFrom(r.PostForm, mine.Questions)
 	var part *program.Participant
-	err = s.questions().CheckMine(r.Context(), user(r), id, given)
+	err = s.questions().CheckMine(r.Context(), httpx.User(r), id, given)
 	if err == nil {
-		part, err = s.Programs.SaveProfile(r.Context(), user(r), id, profileFrom(r.PostForm))
+		part, err = s.Programs.SaveProfile(r.Context(), httpx.User(r), id, profileFrom(r.PostForm))
 	}
 	if err == nil {
-		err = s.questions().SaveMine(r.Context(), user(r), id, given)
+		err = s.questions().SaveMine(r.Context(), httpx.User(r), id, given)
 	}
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
 			return
 		}
-		p, cur, derr := s.Programs.MyParticipation(r.Context(), user(r), id)
+		p, cur, derr := s.Programs.MyParticipation(r.Context(), httpx.User(r), id)
 		if derr != nil {
 			s.fail(w, r, derr)
 			return
@@ -441,12 +442,12 @@ type participantViewData struct {
 }
 
 func (s *Server) participantView(w http.ResponseWriter, r *http.Request) {
-	id, uid, err := pathIDs(r, "id", "uid")
+	id, uid, err := httpx.PathIDs(r, "id", "uid")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	p, part, err := s.Programs.ViewParticipant(r.Context(), user(r), id, uid)
+	p, part, err := s.Programs.ViewParticipant(r.Context(), httpx.User(r), id, uid)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 )
 
@@ -25,11 +26,11 @@ type chemistryPageData struct {
 }
 
 func (s *Server) chemistryData(r *http.Request) (chemistryPageData, *http.Request, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return chemistryPageData{}, r, err
 	}
-	c, err := s.Evals.Chemistry(r.Context(), user(r), id)
+	c, err := s.Evals.Chemistry(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return chemistryPageData{}, r, err
 	}
@@ -53,13 +54,13 @@ func (s *Server) chemistryPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chemistrySave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	err = s.Evals.AnswerChemistry(r.Context(), user(r), id, r.PostForm.Get("answer"), r.PostForm.Get("comment"))
+	err = s.Evals.AnswerChemistry(r.Context(), httpx.User(r), id, r.PostForm.Get("answer"), r.PostForm.Get("comment"))
 	if err == nil {
 		s.redirect(w, r, "/pairs/"+strconv.FormatInt(id, 10)+"/chemistry", "chemistry.saved_flash")
 		return
@@ -82,12 +83,12 @@ type chemistryOverviewData struct {
 }
 
 func (s *Server) chemistryOverview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, pairs, err := s.Evals.ChemistryOverview(r.Context(), user(r), id)
+	prog, pairs, err := s.Evals.ChemistryOverview(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -97,12 +98,12 @@ func (s *Server) chemistryOverview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chemistryRematch(w http.ResponseWriter, r *http.Request) {
-	id, pairID, err := pathIDs(r, "id", "pair")
+	id, pairID, err := httpx.PathIDs(r, "id", "pair")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Evals.Rematch(r.Context(), user(r), id, pairID); err != nil {
+	if err := s.Evals.Rematch(r.Context(), httpx.User(r), id, pairID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

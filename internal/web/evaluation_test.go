@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/httpx"
 )
 
 // chemScene is a scene with the paths of its chemistry pages.
@@ -291,7 +292,7 @@ func TestChemistryAPI(t *testing.T) {
 			ID int64 `json:"id"`
 		} `json:"pair"`
 	}
-	list := apiDecode[apiList[item]](t, coord.apiSend("GET", fmt.Sprintf("/api/v1/programs/%d/chemistry", s.prog.ID), nil), http.StatusOK)
+	list := apiDecode[httpx.Page[item]](t, coord.apiSend("GET", fmt.Sprintf("/api/v1/programs/%d/chemistry", s.prog.ID), nil), http.StatusOK)
 	if len(list.Items) != 1 || list.Items[0].No != 1 || !list.Items[0].Alert || list.Items[0].Comments[0] != "for the coordinator" {
 		t.Fatalf("list %+v", list)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/event"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 )
 
@@ -45,12 +46,12 @@ type eventListData struct {
 }
 
 func (s *Server) eventList(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	v, list, err := s.events().List(r.Context(), user(r), id)
+	v, list, err := s.events().List(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -71,7 +72,7 @@ type eventFormData struct {
 }
 
 func (s *Server) eventForm(r *http.Request, programID int64, e *event.Event) (eventFormData, error) {
-	p, err := s.Programs.RequireCoordinator(r.Context(), user(r), programID)
+	p, err := s.Programs.RequireCoordinator(r.Context(), httpx.User(r), programID)
 	if err != nil {
 		return eventFormData{}, err
 	}
@@ -81,14 +82,14 @@ func (s *Server) eventForm(r *http.Request, programID int64, e *event.Event) (ev
 		d.Action = event.Path(p.ID, e.ID) + "/edit"
 		d.Defaults = event.InputOf(e)
 	} else {
-		d.Defaults = event.Input{Kind: event.KindKickoff, Audience: event.AudienceAll, Timezone: user(r).Timezone,
+		d.Defaults = event.Input{Kind: event.KindKickoff, Audience: event.AudienceAll, Timezone: httpx.User(r).Timezone,
 			Start: "17:00", End: "19:00"}
 	}
 	return d, nil
 }
 
 func (s *Server) eventNewForm(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -120,7 +121,7 @@ func eventInput(r *http.Request) (event.Input, error) {
 }
 
 func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -134,7 +135,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
 	in, err := eventInput(r)
 	var e *event.Event
 	if err == nil {
-		e, err = s.events().Create(r.Context(), user(r), id, in)
+		e, err = s.events().Create(r.Context(), httpx.User(r), id, in)
 	}
 	if err != nil {
 		s.renderForm(w, r, "event_form", d, err)
@@ -144,12 +145,12 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) eventShow(w http.ResponseWriter, r *http.Request) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.events().Get(r.Context(), user(r), id, eid)
+	d, err := s.events().Get(r.Context(), httpx.User(r), id, eid)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,12 +177,12 @@ func (d eventShowData) Ends(l *i18n.Locale, tz string) string {
 
 // eventICS is the event's calendar file, for anyone who may see the event.
 func (s *Server) eventICS(w http.ResponseWriter, r *http.Request) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.events().Get(r.Context(), user(r), id, eid)
+	d, err := s.events().Get(r.Context(), httpx.User(r), id, eid)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -203,14 +204,14 @@ func (s *Server) eventEditForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) eventEditData(r *http.Request) (eventFormData, error) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		return eventFormData{}, err
 	}
-	if err := s.events().MayCancel(r.Context(), user(r), id, eid); err != nil {
+	if err := s.events().MayCancel(r.Context(), httpx.User(r), id, eid); err != nil {
 		return eventFormData{}, err
 	}
-	det, err := s.events().Get(r.Context(), user(r), id, eid)
+	det, err := s.events().Get(r.Context(), httpx.User(r), id, eid)
 	if err != nil {
 		return eventFormData{}, err
 	}
@@ -226,7 +227,7 @@ func (s *Server) eventUpdate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	in, err := eventInput(r)
 	if err == nil {
-		_, err = s.events().Update(r.Context(), user(r), d.ProgramID, d.Event.ID, in)
+		_, err = s.events().Update(r.Context(), httpx.User(r), d.ProgramID, d.Event.ID, in)
 	}
 	if err != nil {
 		s.renderForm(w, r, "event_form", d, err)
@@ -236,17 +237,17 @@ func (s *Server) eventUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) mayCancelEvent(r *http.Request) error {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		return err
 	}
-	return s.events().MayCancel(r.Context(), user(r), id, eid)
+	return s.events().MayCancel(r.Context(), httpx.User(r), id, eid)
 }
 
 func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err == nil {
-		_, err = s.events().Cancel(r.Context(), user(r), id, eid)
+		_, err = s.events().Cancel(r.Context(), httpx.User(r), id, eid)
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -256,13 +257,13 @@ func (s *Server) eventCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) eventRespond(w http.ResponseWriter, r *http.Request) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	d, err := s.events().Respond(r.Context(), user(r), id, eid, r.PostForm.Get("response"))
+	d, err := s.events().Respond(r.Context(), httpx.User(r), id, eid, r.PostForm.Get("response"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -281,12 +282,12 @@ type eventAttendanceData struct {
 }
 
 func (s *Server) eventAttendanceForm(w http.ResponseWriter, r *http.Request) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := s.events().AttendanceOf(r.Context(), user(r), id, eid)
+	a, err := s.events().AttendanceOf(r.Context(), httpx.User(r), id, eid)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -296,7 +297,7 @@ func (s *Server) eventAttendanceForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) eventAttendanceSave(w http.ResponseWriter, r *http.Request) {
-	id, eid, err := pathIDs(r, "id", "event")
+	id, eid, err := httpx.PathIDs(r, "id", "event")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -311,7 +312,7 @@ func (s *Server) eventAttendanceSave(w http.ResponseWriter, r *http.Request) {
 		}
 		came = append(came, n)
 	}
-	if _, err := s.events().SetAttendance(r.Context(), user(r), id, eid, came); err != nil {
+	if _, err := s.events().SetAttendance(r.Context(), httpx.User(r), id, eid, came); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 )
 
 // FuzzAgreementForm parses arbitrary form bodies the way a POST to the
@@ -67,7 +68,7 @@ func FuzzReadJSON(f *testing.F) {
 		r := httptest.NewRequest(http.MethodPatch, "/api/v1/me", strings.NewReader(string(body)))
 		r.Header.Set("Content-Type", "application/json")
 		var in meUpdate
-		if err := readJSON(r, &in); err != nil {
+		if err := httpx.ReadJSON(r, &in); err != nil {
 			// Broken JSON is malformed (400); JSON of the wrong shape, an
 			// unknown field or unstorable text is invalid (422), and
 			// always with a message the catalog has.

@@ -10,6 +10,7 @@ import (
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/goal"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
@@ -31,7 +32,9 @@ func goalsPath(pairID int64) string { return fmt.Sprintf("/pairs/%d/goals", pair
 func goalPath(pairID, goalID int64) string { return fmt.Sprintf("/pairs/%d/goals/%d", pairID, goalID) }
 
 // goalIDs reads the pair and goal ids from the path.
-func goalIDs(r *http.Request) (pairID, goalID int64, err error) { return pathIDs(r, "id", "goal") }
+func goalIDs(r *http.Request) (pairID, goalID int64, err error) {
+	return httpx.PathIDs(r, "id", "goal")
+}
 
 type goalListData struct {
 	Pair  *program.Pair
@@ -53,7 +56,7 @@ func (d *goalListData) Row(p *Page, g goal.Goal, level int) goalRow {
 }
 
 func (s *Server) goalListData(r *http.Request, pairID int64) (*goalListData, error) {
-	p, gs, err := s.Goals.List(r.Context(), user(r), pairID)
+	p, gs, err := s.Goals.List(r.Context(), httpx.User(r), pairID)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +64,7 @@ func (s *Server) goalListData(r *http.Request, pairID int64) (*goalListData, err
 }
 
 func (s *Server) goalList(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -75,7 +78,7 @@ func (s *Server) goalList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -88,14 +91,14 @@ func (s *Server) goalCreate(w http.ResponseWriter, r *http.Request) {
 			in.ParentID = -1 // names no goal: refused as an unknown parent
 		}
 	}
-	g, err := s.Goals.Create(r.Context(), user(r), id, in)
+	g, err := s.Goals.Create(r.Context(), httpx.User(r), id, in)
 	if err != nil {
 		d, derr := s.goalListData(r, id)
 		if derr != nil {
 			s.fail(w, r, derr)
 			return
 		}
-		s.renderForm(w, r, "goal_list", d, renameFields(err, map[string]string{"parent": "parent_id"}))
+		s.renderForm(w, r, "goal_list", d, httpx.RenameFields(err, map[string]string{"parent": "parent_id"}))
 		return
 	}
 	s.redirect(w, r, goalPath(id, g.ID), "goal.created")
@@ -165,7 +168,7 @@ func (d goalPageData) Change(l *i18n.Locale, e goal.Event) string {
 }
 
 func (s *Server) goalPageData(r *http.Request, pairID, goalID int64) (*goalPageData, error) {
-	d, err := s.Goals.Get(r.Context(), user(r), pairID, goalID)
+	d, err := s.Goals.Get(r.Context(), httpx.User(r), pairID, goalID)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +255,7 @@ func (s *Server) goalUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 		in.Progress = &n
 	}
-	if _, err := s.Goals.Update(r.Context(), user(r), pairID, goalID, in); err != nil {
+	if _, err := s.Goals.Update(r.Context(), httpx.User(r), pairID, goalID, in); err != nil {
 		s.goalFormError(w, r, pairID, goalID, err)
 		return
 	}
@@ -266,8 +269,8 @@ func (s *Server) goalCreateSub(w http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	in := goal.Input{ParentID: goalID, Title: f.Get("sub_title"), Measure: f.Get("sub_measure"), TargetDate: f.Get("sub_target_date")}
-	if _, err := s.Goals.Create(r.Context(), user(r), pairID, in); err != nil {
-		s.goalFormError(w, r, pairID, goalID, renameFields(err, map[string]string{
+	if _, err := s.Goals.Create(r.Context(), httpx.User(r), pairID, in); err != nil {
+		s.goalFormError(w, r, pairID, goalID, httpx.RenameFields(err, map[string]string{
 			"title": "sub_title", "measure": "sub_measure", "target_date": "sub_target_date"}))
 		return
 	}
@@ -280,7 +283,7 @@ func (s *Server) goalDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if err := s.Goals.Delete(r.Context(), user(r), pairID, goalID, version); err != nil {
+	if err := s.Goals.Delete(r.Context(), httpx.User(r), pairID, goalID, version); err != nil {
 		s.goalFormError(w, r, pairID, goalID, err)
 		return
 	}
@@ -293,7 +296,7 @@ func (s *Server) goalLinkMeeting(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	meetingID, _ := strconv.ParseInt(r.PostForm.Get("meeting_id"), 10, 64)
-	if err := s.Goals.LinkMeeting(r.Context(), user(r), pairID, goalID, meetingID); err != nil {
+	if err := s.Goals.LinkMeeting(r.Context(), httpx.User(r), pairID, goalID, meetingID); err != nil {
 		s.goalFormError(w, r, pairID, goalID, err)
 		return
 	}
@@ -306,12 +309,12 @@ func (s *Server) goalUnlinkMeeting(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	meetingID, err := pathID(r, "meeting")
+	meetingID, err := httpx.PathID(r, "meeting")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.Goals.UnlinkMeeting(r.Context(), user(r), pairID, goalID, meetingID); err != nil {
+	if err := s.Goals.UnlinkMeeting(r.Context(), httpx.User(r), pairID, goalID, meetingID); err != nil {
 		s.fail(w, r, err)
 		return
 	}

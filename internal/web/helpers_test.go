@@ -14,6 +14,9 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/api"
+	"mentorskap/internal/api/apitest"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
@@ -31,6 +34,7 @@ import (
 type testApp struct {
 	t      *testing.T
 	srv    *Server
+	v1     *api.API // the API the server mounts
 	ts     *httptest.Server
 	db     *store.DB
 	clock  *clock.Fixed
@@ -54,23 +58,32 @@ func newTestAppDB(t *testing.T, db *store.DB) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	accounts := &account.Service{DB: db, Clock: clk, Outbox: outbox, WebAuthn: wa}
+	programs := &program.Service{DB: db, Clock: clk, Outbox: outbox}
+	matchingSvc := &matching.Service{DB: db, Clock: clk, Outbox: outbox}
+	agreements := &agreement.Service{DB: db, Clock: clk, Outbox: outbox}
+	meetings := &meeting.Service{DB: db, Clock: clk, Outbox: outbox}
+	goals := &goal.Service{DB: db, Clock: clk, Outbox: outbox}
+	evals := &evaluation.Service{DB: db, Clock: clk, Outbox: outbox}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	brandCache := new(brand.Cache)
+	v1 := &api.API{
+		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox, BaseURL: "http://mentorskap.test",
+		Accounts: accounts, Programs: programs, Matching: matchingSvc, Agreements: agreements,
+		Meetings: meetings, Goals: goals, Evals: evals, Brand: brandCache,
+	}
 	srv, err := New(&Server{
-		DB: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clk, Bundle: bundle, Outbox: outbox,
-		Accounts:   &account.Service{DB: db, Clock: clk, Outbox: outbox, WebAuthn: wa},
-		Programs:   &program.Service{DB: db, Clock: clk, Outbox: outbox},
-		Matching:   &matching.Service{DB: db, Clock: clk, Outbox: outbox},
-		Agreements: &agreement.Service{DB: db, Clock: clk, Outbox: outbox},
-		Meetings:   &meeting.Service{DB: db, Clock: clk, Outbox: outbox},
-		Goals:      &goal.Service{DB: db, Clock: clk, Outbox: outbox},
-		Evals:      &evaluation.Service{DB: db, Clock: clk, Outbox: outbox},
-		BaseURL:    "http://mentorskap.test",
+		DB: db, Log: log, Clock: clk, Bundle: bundle, Outbox: outbox,
+		Accounts: accounts, Programs: programs, Matching: matchingSvc, Agreements: agreements,
+		Meetings: meetings, Goals: goals, Evals: evals,
+		BaseURL: "http://mentorskap.test", API: v1, Brand: brandCache,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return &testApp{t: t, srv: srv, ts: ts, db: db, clock: clk, bundle: bundle}
+	return &testApp{t: t, srv: srv, v1: v1, ts: ts, db: db, clock: clk, bundle: bundle}
 }
 
 // addUser creates an account directly; password is "password-<email>".
@@ -173,7 +186,7 @@ func (a *testApp) client() *client {
 	jar, _ := cookiejar.New(nil)
 	return &client{t: a.t, app: a, Header: http.Header{}, hc: &http.Client{
 		Jar:       jar,
-		Transport: conformingTransport{t: a.t, next: http.DefaultTransport},
+		Transport: apitest.Transport{T: a.t, Next: http.DefaultTransport, Doc: api.OpenAPIDocument()},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -7,6 +7,7 @@ import (
 
 	"mentorskap/internal/announce"
 	"mentorskap/internal/event"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
@@ -107,7 +108,7 @@ func nextStep(h *pairHome) (step *homeStep, waiting bool) {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	u := user(r)
+	u := httpx.User(r)
 	if u == nil {
 		if need, err := s.Accounts.NeedsSetup(r.Context()); err == nil && need {
 			http.Redirect(w, r, "/setup", http.StatusSeeOther)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
@@ -30,14 +31,14 @@ func (s *Server) matchingRoutes(mux *http.ServeMux) {
 // for a mentor, from the matching review or the pair list ("from"), and
 // goes back there; a refusal shows that page with the reason.
 func (s *Server) returnToPool(w http.ResponseWriter, r *http.Request) {
-	id, mentee, err := pathIDs(r, "id", "user")
+	id, mentee, err := httpx.PathIDs(r, "id", "user")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	fromPairs := r.PostForm.Get("from") == "pairs"
-	err = s.Programs.ReturnToPool(r.Context(), user(r), id, mentee)
+	err = s.Programs.ReturnToPool(r.Context(), httpx.User(r), id, mentee)
 	switch {
 	case err == nil && fromPairs:
 		s.redirect(w, r, programPath(id)+"/pairs", "matching.returned_flash")
@@ -58,12 +59,12 @@ func (s *Server) returnToPool(w http.ResponseWriter, r *http.Request) {
 func matchingPath(id int64) string { return programPath(id) + "/matching" }
 
 func (s *Server) matchingReview(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rv, err := s.Matching.Review(r.Context(), user(r), id)
+	rv, err := s.Matching.Review(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -117,7 +118,7 @@ func (s *Server) matchingPage(r *http.Request, rv *matching.Review) (matchingPag
 // review with a flash, on a refusal the review again with the reason.
 func (s *Server) matchingAction(flash string, do func(r *http.Request, programID int64) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, err := pathID(r, "id")
+		id, err := httpx.PathID(r, "id")
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -144,7 +145,7 @@ func (s *Server) matchingRefused(w http.ResponseWriter, r *http.Request, id int6
 		s.fail(w, r, err)
 		return
 	}
-	rv, rerr := s.Matching.Review(r.Context(), user(r), id)
+	rv, rerr := s.Matching.Review(r.Context(), httpx.User(r), id)
 	if rerr != nil {
 		s.fail(w, r, rerr)
 		return
@@ -168,41 +169,41 @@ func matchingFormID(r *http.Request, name string) int64 {
 }
 
 func (s *Server) matchingRun(r *http.Request, id int64) error {
-	_, err := s.Matching.Run(r.Context(), user(r), id)
+	_, err := s.Matching.Run(r.Context(), httpx.User(r), id)
 	return err
 }
 
 func (s *Server) matchingLock(locked bool) func(r *http.Request, id int64) error {
 	return func(r *http.Request, id int64) error {
-		mentee, err := pathID(r, "mentee")
+		mentee, err := httpx.PathID(r, "mentee")
 		if err != nil {
 			return err
 		}
-		return s.Matching.SetLocked(r.Context(), user(r), id, mentee, locked)
+		return s.Matching.SetLocked(r.Context(), httpx.User(r), id, mentee, locked)
 	}
 }
 
 func (s *Server) matchingRemove(r *http.Request, id int64) error {
-	mentee, err := pathID(r, "mentee")
+	mentee, err := httpx.PathID(r, "mentee")
 	if err != nil {
 		return err
 	}
-	return s.Matching.Remove(r.Context(), user(r), id, mentee)
+	return s.Matching.Remove(r.Context(), httpx.User(r), id, mentee)
 }
 
 func (s *Server) matchingSwap(r *http.Request, id int64) error {
-	err := s.Matching.Swap(r.Context(), user(r), id, matchingFormID(r, "swap_mentee"), matchingFormID(r, "swap_other"))
+	err := s.Matching.Swap(r.Context(), httpx.User(r), id, matchingFormID(r, "swap_mentee"), matchingFormID(r, "swap_other"))
 	// The swap form has field names of its own, so that its problems do
 	// not show on the manual pairing form beside it.
-	return renameFields(err, map[string]string{"mentee": "swap_mentee", "other_mentee": "swap_other"})
+	return httpx.RenameFields(err, map[string]string{"mentee": "swap_mentee", "other_mentee": "swap_other"})
 }
 
 func (s *Server) matchingManual(r *http.Request, id int64) error {
-	return s.Matching.AddManual(r.Context(), user(r), id, matchingFormID(r, "mentee"), matchingFormID(r, "mentor"))
+	return s.Matching.AddManual(r.Context(), httpx.User(r), id, matchingFormID(r, "mentee"), matchingFormID(r, "mentor"))
 }
 
 func (s *Server) matchingPublish(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -215,7 +216,7 @@ func (s *Server) matchingPublish(w http.ResponseWriter, r *http.Request) {
 		s.matchingRefused(w, r, id, errs.E(errs.Conflict, "matching.error.changed"))
 		return
 	}
-	if _, err := s.Matching.Publish(r.Context(), user(r), id, version); err != nil {
+	if _, err := s.Matching.Publish(r.Context(), httpx.User(r), id, version); err != nil {
 		s.matchingRefused(w, r, id, err)
 		return
 	}

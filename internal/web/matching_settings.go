@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 )
@@ -37,7 +38,7 @@ type exclusionRow struct {
 }
 
 func matchExclusionKey(e matching.Exclusion) string {
-	return apiItoa(e.MenteeID) + ":" + apiItoa(e.MentorID)
+	return httpx.Itoa(e.MenteeID) + ":" + httpx.Itoa(e.MentorID)
 }
 
 // matchingSettingsData lists the program's mentees and mentors (anyone
@@ -147,12 +148,12 @@ func matchSettingsFrom(f url.Values) matching.Settings {
 }
 
 func (s *Server) matchingSettings(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, set, err := s.Matching.Settings(r.Context(), user(r), id)
+	prog, set, err := s.Matching.Settings(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -168,14 +169,14 @@ func (s *Server) matchingSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) matchingSettingsSave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	set := matchSettingsFrom(r.PostForm)
-	err = s.Matching.SaveSettings(r.Context(), user(r), id, set)
+	err = s.Matching.SaveSettings(r.Context(), httpx.User(r), id, set)
 	if err == nil {
 		s.redirect(w, r, programPath(id)+"/matching/settings", "score.settings.saved")
 		return
@@ -186,7 +187,7 @@ func (s *Server) matchingSettingsSave(w http.ResponseWriter, r *http.Request) {
 	}
 	// Shown again as submitted: the listed exclusions stay listed (with
 	// their remove boxes as ticked), the half-chosen new one stays chosen.
-	prog, _, perr := s.Matching.Settings(r.Context(), user(r), id)
+	prog, _, perr := s.Matching.Settings(r.Context(), httpx.User(r), id)
 	if perr != nil {
 		s.fail(w, r, perr)
 		return

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -388,16 +389,16 @@ func TestMatchingAPI(t *testing.T) {
 		}
 		mustProblem(t, c.apiSend("POST", base+"/rows/"+matchID(m.zoe)+"/lock", nil), http.StatusNotFound)
 
-		p := mustProblem(t, c.apiSend("POST", base+"/swap", map[string]int64{"mentee_id": m.nils.ID}), http.StatusUnprocessableEntity)
-		if p.Errors["other_mentee_id"] != m.app.tr("nb", "matching.error.pick_other") {
+		p := mustProblem(t, c.apiSend("POST", base+"/swap", map[string]int64{"mentee_user_id": m.nils.ID}), http.StatusUnprocessableEntity)
+		if p.Errors["other_mentee_user_id"] != m.app.tr("nb", "matching.error.pick_other") {
 			t.Fatalf("swap errors %v", p.Errors)
 		}
 		mustProblem(t, c.apiSend("POST", base+"/swap", `{"mentee": 1}`), http.StatusUnprocessableEntity)
-		p = mustProblem(t, c.apiSend("POST", base+"/rows", map[string]int64{"mentee_id": m.zoe.ID, "mentor_id": m.mona.ID}), http.StatusUnprocessableEntity)
+		p = mustProblem(t, c.apiSend("POST", base+"/rows", map[string]int64{"mentee_user_id": m.zoe.ID, "mentor_user_id": m.mona.ID}), http.StatusUnprocessableEntity)
 		if !strings.Contains(p.Detail, "Zoé Mentee") {
 			t.Fatalf("manual refusal %q", p.Detail)
 		}
-		rv = apiDecode[apiMatchReview](t, c.apiSend("POST", base+"/swap", map[string]int64{"mentee_id": m.kari.ID, "other_mentee_id": m.emma.ID}), http.StatusOK)
+		rv = apiDecode[apiMatchReview](t, c.apiSend("POST", base+"/swap", map[string]int64{"mentee_user_id": m.kari.ID, "other_mentee_user_id": m.emma.ID}), http.StatusOK)
 		if e := pair(rv, m.emma); e == nil || e.Mentor.UserID != m.mona.ID || !e.Locked || pair(rv, m.kari) != nil {
 			t.Fatalf("after swap %+v", rv.Pairs)
 		}
@@ -406,7 +407,7 @@ func TestMatchingAPI(t *testing.T) {
 			t.Fatal("row not removed")
 		}
 		mustProblem(t, c.apiSend("DELETE", base+"/rows/"+matchID(m.emma), nil), http.StatusNotFound)
-		rv = apiDecode[apiMatchReview](t, c.apiSend("POST", base+"/rows", map[string]int64{"mentee_id": m.kari.ID, "mentor_id": m.mona.ID}), http.StatusOK)
+		rv = apiDecode[apiMatchReview](t, c.apiSend("POST", base+"/rows", map[string]int64{"mentee_user_id": m.kari.ID, "mentor_user_id": m.mona.ID}), http.StatusOK)
 		if k := pair(rv, m.kari); k == nil || !k.Manual || !k.Locked {
 			t.Fatalf("manual row %+v", k)
 		}
@@ -415,7 +416,7 @@ func TestMatchingAPI(t *testing.T) {
 		if apiCountRows(t, db, "pairs") != 0 {
 			t.Fatal("a refused publish created pairs")
 		}
-		pairs := apiDecode[apiList[apiPair]](t, c.apiSend("POST", base+"/publish", map[string]int{"version": rv.Proposal.Version}), http.StatusOK).Items
+		pairs := apiDecode[httpx.Page[apiPair]](t, c.apiSend("POST", base+"/publish", map[string]int{"version": rv.Proposal.Version}), http.StatusOK).Items
 		if len(pairs) != 4 || apiCountRows(t, db, "pairs") != 4 {
 			t.Fatalf("published %+v", pairs)
 		}

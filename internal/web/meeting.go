@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/meeting/ics"
@@ -42,7 +43,7 @@ func meetingsPath(pairID int64) string { return meeting.PairPath(pairID) + "/mee
 func (s *Server) siteLink(path string) string { return strings.TrimRight(s.BaseURL, "/") + path }
 
 // pairAndMeeting reads the {id} and {mid} path values.
-func pairAndMeeting(r *http.Request) (int64, int64, error) { return pathIDs(r, "id", "mid") }
+func pairAndMeeting(r *http.Request) (int64, int64, error) { return httpx.PathIDs(r, "id", "mid") }
 
 // pairNames names a pair for the person looking: the people they meet, or
 // both sides for a coordinator.
@@ -65,12 +66,12 @@ type meetingListData struct {
 }
 
 func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
-	pairID, err := pathID(r, "id")
+	pairID, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	a, ms, err := s.Meetings.List(r.Context(), user(r), pairID)
+	a, ms, err := s.Meetings.List(r.Context(), httpx.User(r), pairID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -116,7 +117,7 @@ type meetingFormData struct {
 // newMeetingForm builds the form for a member of the pair; coordinators and
 // strangers get the domain's answer (Forbidden, NotFound).
 func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meeting) (*meetingFormData, error) {
-	a, err := meeting.Open(r.Context(), s.DB, user(r), pairID)
+	a, err := meeting.Open(r.Context(), s.DB, httpx.User(r), pairID)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +133,7 @@ func (s *Server) newMeetingForm(r *http.Request, pairID int64, m *meeting.Meetin
 	}
 	d := &meetingFormData{Pair: a.Pair, Meeting: m, Mode: "new", Action: meetingsPath(pairID),
 		MinLen: a.Terms.MeetingMinMinutes, MaxLen: a.Terms.MeetingMaxMinutes, Timezones: commonTimezones}
-	tz := user(r).Timezone
+	tz := httpx.User(r).Timezone
 	if tz == "" {
 		tz = "UTC"
 	}
@@ -183,7 +184,7 @@ func proposalForm(r *http.Request) meeting.Proposal {
 	minutes, _ := strconv.Atoi(strings.TrimSpace(f.Get("minutes")))
 	tz := strings.TrimSpace(f.Get("timezone"))
 	if tz == "" {
-		tz = user(r).Timezone
+		tz = httpx.User(r).Timezone
 	}
 	in := meeting.Proposal{Date: f.Get("date"), Time: f.Get("time"), Timezone: tz, Minutes: minutes,
 		Place: f.Get("place"), OnlineURL: f.Get("online_url"), Reason: f.Get("reason"),
@@ -206,7 +207,7 @@ func lengthWarned(err error) bool {
 }
 
 func (s *Server) meetingNew(w http.ResponseWriter, r *http.Request) {
-	pairID, err := pathID(r, "id")
+	pairID, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -220,13 +221,13 @@ func (s *Server) meetingNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) meetingPropose(w http.ResponseWriter, r *http.Request) {
-	pairID, err := pathID(r, "id")
+	pairID, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	in := proposalForm(r)
-	m, err := s.Meetings.Propose(r.Context(), user(r), pairID, in)
+	m, err := s.Meetings.Propose(r.Context(), httpx.User(r), pairID, in)
 	if err != nil {
 		s.meetingFormError(w, r, pairID, nil, err)
 		return
@@ -276,7 +277,7 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	d, err := s.Meetings.Get(r.Context(), httpx.User(r), pairID, mid)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -325,7 +326,7 @@ func (s *Server) meetingAccept(w http.ResponseWriter, r *http.Request) {
 			option = 0 // refused below as no such option
 		}
 	}
-	if _, err := s.Meetings.AcceptOption(r.Context(), user(r), pairID, mid, seen, option); err != nil {
+	if _, err := s.Meetings.AcceptOption(r.Context(), httpx.User(r), pairID, mid, seen, option); err != nil {
 		if errs.KindOf(err) == errs.Conflict {
 			// The page the person saw is out of date: show the meeting as
 			// it is now, with what happened.
@@ -363,7 +364,7 @@ func (s *Server) meetingChangeForm(w http.ResponseWriter, r *http.Request) {
 
 // changeForm loads a meeting that the person may still counter or move.
 func (s *Server) changeForm(r *http.Request, pairID, mid int64) (*meetingFormData, error) {
-	det, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	det, err := s.Meetings.Get(r.Context(), httpx.User(r), pairID, mid)
 	if err != nil {
 		return nil, err
 	}
@@ -386,10 +387,10 @@ func (s *Server) meetingReschedule(move bool) http.HandlerFunc {
 		in := proposalForm(r)
 		flash := "meeting.countered_flash"
 		if move {
-			_, err = s.Meetings.Move(r.Context(), user(r), pairID, mid, in)
+			_, err = s.Meetings.Move(r.Context(), httpx.User(r), pairID, mid, in)
 			flash = "meeting.moved_flash"
 		} else {
-			_, err = s.Meetings.Counter(r.Context(), user(r), pairID, mid, in)
+			_, err = s.Meetings.Counter(r.Context(), httpx.User(r), pairID, mid, in)
 		}
 		if err != nil {
 			if errs.KindOf(err) == errs.Invalid {
@@ -424,7 +425,7 @@ func (s *Server) meetingCancelForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) cancelData(r *http.Request, pairID, mid int64) (*meeting.Detail, error) {
-	d, err := s.Meetings.Get(r.Context(), user(r), pairID, mid)
+	d, err := s.Meetings.Get(r.Context(), httpx.User(r), pairID, mid)
 	if err != nil {
 		return nil, err
 	}
@@ -444,7 +445,7 @@ func (s *Server) meetingCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.ParseForm()
-	m, err := s.Meetings.Cancel(r.Context(), user(r), pairID, mid, r.PostForm.Get("reason"))
+	m, err := s.Meetings.Cancel(r.Context(), httpx.User(r), pairID, mid, r.PostForm.Get("reason"))
 	if err != nil {
 		if errs.KindOf(err) == errs.Invalid {
 			d, derr := s.cancelData(r, pairID, mid)
@@ -469,12 +470,12 @@ func (s *Server) meetingCancel(w http.ResponseWriter, r *http.Request) {
 // API routes, which name the pair and the meeting differently.
 func (s *Server) meetingICS(pair, meetingName string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		pairID, mid, err := pathIDs(r, pair, meetingName)
+		pairID, mid, err := httpx.PathIDs(r, pair, meetingName)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		data, m, err := s.Meetings.ICS(r.Context(), user(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
+		data, m, err := s.Meetings.ICS(r.Context(), httpx.User(r), pairID, mid, s.locale(r), s.siteLink(meeting.MeetingPath(pairID, mid)))
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -506,7 +507,7 @@ func (s *Server) calendarPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, token string) {
-	since, err := s.Meetings.FeedStatus(r.Context(), user(r))
+	since, err := s.Meetings.FeedStatus(r.Context(), httpx.User(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -519,7 +520,7 @@ func (s *Server) renderCalendar(w http.ResponseWriter, r *http.Request, token st
 }
 
 func (s *Server) calendarRenew(w http.ResponseWriter, r *http.Request) {
-	token, err := s.Meetings.RenewFeed(r.Context(), user(r))
+	token, err := s.Meetings.RenewFeed(r.Context(), httpx.User(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -529,7 +530,7 @@ func (s *Server) calendarRenew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) calendarRevoke(w http.ResponseWriter, r *http.Request) {
-	if err := s.Meetings.RevokeFeed(r.Context(), user(r)); err != nil {
+	if err := s.Meetings.RevokeFeed(r.Context(), httpx.User(r)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

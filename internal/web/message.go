@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 )
 
@@ -24,12 +25,12 @@ type messageThreadData struct {
 // counts as read.
 func (s *Server) messageThreadData(r *http.Request, pairID int64) (*messageThreadData, error) {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	t, err := s.Meetings.Messages(r.Context(), user(r), pairID, before)
+	t, err := s.Meetings.Messages(r.Context(), httpx.User(r), pairID, before)
 	if err != nil {
 		return nil, err
 	}
 	if before <= 0 && t.Latest() > t.LastRead {
-		if err := s.Meetings.MarkRead(r.Context(), user(r), pairID, t.Latest()); err != nil {
+		if err := s.Meetings.MarkRead(r.Context(), httpx.User(r), pairID, t.Latest()); err != nil {
 			return nil, err
 		}
 	}
@@ -38,7 +39,7 @@ func (s *Server) messageThreadData(r *http.Request, pairID int64) (*messageThrea
 }
 
 func (s *Server) messageThread(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -52,14 +53,14 @@ func (s *Server) messageThread(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) messageSend(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	in := meeting.MessageInput{Body: r.PostForm.Get("body"), Urgent: r.PostForm.Get("urgent") != ""}
-	m, err := s.Meetings.Send(r.Context(), user(r), id, in)
+	m, err := s.Meetings.Send(r.Context(), httpx.User(r), id, in)
 	if err != nil {
 		d, derr := s.messageThreadData(r, id)
 		if derr != nil {

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,12 +16,12 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
-	"mentorskap/internal/i18n"
+	"mentorskap/internal/httpx"
 )
 
 const (
 	sessionCookie = "mentorskap_session"
-	langCookie    = "mentorskap_lang"
+	langCookie    = httpx.LangCookie
 	flashCookie   = "mentorskap_flash"
 	// maxBody bounds every request body; uploads that need more (CSV) raise
 	// it for themselves.
@@ -34,7 +33,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// This runs before authenticate, so the language comes from the
 		// cookie or the browser.
-		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+		r = httpx.WithLocale(r, s.Bundle.Locale(s.chooseLang(r, nil)))
 		s.fail(w, r, errs.E(errs.Forbidden, "error.cross_origin"))
 	}))
 	h := s.authenticate(s.auditAccess(next))
@@ -65,7 +64,7 @@ func (s *Server) onlyCanonical(next http.Handler) http.Handler {
 			to := url.URL{Path: cleanPath(p), RawQuery: r.URL.RawQuery}
 			http.Redirect(w, r, to.String(), http.StatusMovedPermanently)
 		default:
-			r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+			r = httpx.WithLocale(r, s.Bundle.Locale(s.chooseLang(r, nil)))
 			s.fail(w, r, errNotFound)
 		}
 	})
@@ -150,7 +149,7 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		b := make([]byte, 8)
 		rand.Read(b)
 		id := hex.EncodeToString(b)
-		r = with(r, keyRequestID, id)
+		r = httpx.WithRequestID(r, id)
 		acc := &access{}
 		r = with(r, keyAccess, acc)
 		sw := &statusWriter{ResponseWriter: w}
@@ -174,7 +173,7 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 			// The person is named by id only: an email or a name in
 			// the log would be personal data kept as long as the logs.
 			attrs := []slog.Attr{slog.String("request_id", id), slog.String("method", r.Method),
-				slog.String("route", acc.route), slog.String("path", loggedPath(r.URL.Path)),
+				slog.String("route", acc.route), slog.String("path", httpx.LoggedPath(r.URL.Path)),
 				slog.Int("status", status), slog.Duration("duration", took),
 				slog.Float64("duration_ms", float64(took.Microseconds())/1000)}
 			if acc.userID != 0 {
@@ -184,40 +183,9 @@ func (s *Server) recoverAndLog(next http.Handler) http.Handler {
 		}()
 		raw := r.Body
 		r.Body = http.MaxBytesReader(sw, raw, maxBody)
-		r = with(r, keyRawBody, raw)
+		r = httpx.WithRawBody(r, raw)
 		next.ServeHTTP(sw, r)
 	})
-}
-
-// secretPaths begin the paths whose next segment is a secret: a password
-// reset or invitation token, a join link, a calendar feed's key. Logs are
-// read by more people than the link was meant for, so they name the route
-// and not the key.
-var secretPaths = []string{"/reset/", "/invite/", "/join/", "/calendar/"}
-
-// loggedPath is the path as the log may show it.
-func loggedPath(p string) string {
-	for _, prefix := range secretPaths {
-		rest, ok := strings.CutPrefix(p, prefix)
-		if !ok || rest == "" {
-			continue
-		}
-		_, tail, more := strings.Cut(rest, "/")
-		if more {
-			return prefix + "…/" + tail
-		}
-		return prefix + "…"
-	}
-	return p
-}
-
-// raiseBodyLimit lets an upload handler accept up to n bytes instead of
-// maxBody. Wrapping r.Body again would not do: the outer limit cannot lift
-// the inner one, so the unwrapped body is kept for this.
-func raiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) {
-	if raw, ok := r.Context().Value(keyRawBody).(io.ReadCloser); ok {
-		r.Body = http.MaxBytesReader(w, raw, n)
-	}
 }
 
 // permissionsPolicy turns off every powerful browser feature the site does
@@ -261,17 +229,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			u, err := s.Accounts.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
 			if err != nil {
-				r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, nil)))
+				r = httpx.WithLocale(r, s.Bundle.Locale(s.chooseLang(r, nil)))
 				s.fail(w, r, err)
 				return
 			}
-			r = with(r, keyUser, u)
+			r = httpx.WithUser(r, u)
 		} else if c, err := r.Cookie(s.sessionCookie(r)); err == nil {
 			u, err := s.Accounts.UserBySession(ctx, c.Value)
 			switch {
 			case err == nil:
-				r = with(r, keyUser, u)
-				r = with(r, keySession, c.Value)
+				r = httpx.WithUser(r, u)
+				r = httpx.WithSession(r, c.Value)
 			case errs.Is(err, errs.Unauthorized):
 				s.clearCookie(w, r, s.sessionCookie(r))
 			default:
@@ -279,23 +247,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if u, a := user(r), accessOf(r); u != nil && a != nil {
+		if u, a := httpx.User(r), accessOf(r); u != nil && a != nil {
 			a.userID = u.ID
 		}
-		r = with(r, keyLocale, s.Bundle.Locale(s.chooseLang(r, user(r))))
+		r = httpx.WithLocale(r, s.Bundle.Locale(s.chooseLang(r, httpx.User(r))))
 		next.ServeHTTP(w, r)
 	})
 }
 
-func (s *Server) chooseLang(r *http.Request, u *account.User) string {
-	if u != nil && i18n.Supported(u.Language) {
-		return u.Language
-	}
-	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
-		return c.Value
-	}
-	return i18n.Match(r.Header.Get("Accept-Language"))
-}
+func (s *Server) chooseLang(r *http.Request, u *account.User) string { return httpx.ChooseLang(r, u) }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
@@ -313,7 +273,7 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request, name string
 // 401 (API).
 func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if user(r) == nil {
+		if httpx.User(r) == nil {
 			s.fail(w, r, errs.E(errs.Unauthorized, "error.login_required"))
 			return
 		}
@@ -324,7 +284,7 @@ func (s *Server) requireUser(h http.HandlerFunc) http.HandlerFunc {
 // requireAdmin lets only administrators through.
 func (s *Server) requireAdmin(h http.HandlerFunc) http.HandlerFunc {
 	return s.requireUser(func(w http.ResponseWriter, r *http.Request) {
-		if !user(r).IsAdmin() {
+		if !httpx.User(r).IsAdmin() {
 			s.fail(w, r, errs.E(errs.Forbidden, "error.forbidden"))
 			return
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
@@ -241,7 +242,7 @@ func (s *Server) notesAgendaPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := s.Meetings.Agenda(r.Context(), user(r), pairID, meetingID, s.locale(r).Lang())
+	a, err := s.Meetings.Agenda(r.Context(), httpx.User(r), pairID, meetingID, s.locale(r).Lang())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -276,7 +277,7 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 		have[key] = true
 		items = append(items, meeting.AgendaItem{Source: kind, Title: title})
 	}
-	_, err = s.Meetings.SaveAgenda(r.Context(), user(r), pairID, meetingID, notesFormInt(f, "version"), items)
+	_, err = s.Meetings.SaveAgenda(r.Context(), httpx.User(r), pairID, meetingID, notesFormInt(f, "version"), items)
 	if err == nil {
 		to := notesMeetingPath(pairID, meetingID, "agenda")
 		if f.Get("op") != "" {
@@ -287,7 +288,7 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 	}
 	// Show the form again with what the mentee wrote, whatever went wrong
 	// with it: nothing typed is lost.
-	a, lerr := s.Meetings.Agenda(r.Context(), user(r), pairID, meetingID, s.locale(r).Lang())
+	a, lerr := s.Meetings.Agenda(r.Context(), httpx.User(r), pairID, meetingID, s.locale(r).Lang())
 	if lerr != nil {
 		s.fail(w, r, lerr)
 		return
@@ -309,7 +310,7 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 	} else {
 		d.Version = notesFormInt(f, "version")
 	}
-	s.renderPage(w, r, status(errs.KindOf(err)), "notes_agenda", p)
+	s.renderPage(w, r, httpx.Status(errs.KindOf(err)), "notes_agenda", p)
 }
 
 // ---- Notes ----
@@ -480,7 +481,7 @@ func (s *Server) notesShow(w http.ResponseWriter, r *http.Request, formErr error
 		s.fail(w, r, err)
 		return
 	}
-	n, err := s.Meetings.MeetingNotes(r.Context(), user(r), pairID, meetingID, s.locale(r).Lang())
+	n, err := s.Meetings.MeetingNotes(r.Context(), httpx.User(r), pairID, meetingID, s.locale(r).Lang())
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -494,7 +495,7 @@ func (s *Server) notesShow(w http.ResponseWriter, r *http.Request, formErr error
 			s.fail(w, r, formErr)
 			return
 		}
-		code = status(errs.KindOf(formErr))
+		code = httpx.Status(errs.KindOf(formErr))
 		adjust(p, d)
 	}
 	s.renderPage(w, r, code, "notes_notes", p)
@@ -510,7 +511,7 @@ func (s *Server) notesSave(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	f := r.PostForm
-	_, err = s.Meetings.SaveNotes(r.Context(), user(r), pairID, meetingID, notesFormInt(f, "version"), notesFromForm(f))
+	_, err = s.Meetings.SaveNotes(r.Context(), httpx.User(r), pairID, meetingID, notesFormInt(f, "version"), notesFromForm(f))
 	if err == nil {
 		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "notes"), "notes.saved")
 		return
@@ -540,7 +541,7 @@ func (s *Server) notesPrivateSave(w http.ResponseWriter, r *http.Request) {
 	}
 	r.ParseForm()
 	f := r.PostForm
-	_, err = s.Meetings.SavePrivateNote(r.Context(), user(r), pairID, meetingID, notesFormInt(f, "version"), f.Get("body"))
+	_, err = s.Meetings.SavePrivateNote(r.Context(), httpx.User(r), pairID, meetingID, notesFormInt(f, "version"), f.Get("body"))
 	if err == nil {
 		s.redirect(w, r, notesMeetingPath(pairID, meetingID, "notes")+"#private", "notes.private_saved")
 		return
@@ -567,7 +568,7 @@ func notesActionFrom(f url.Values) meeting.ActionInput {
 func (s *Server) notesActionForm(w http.ResponseWriter, r *http.Request, withItem bool) (pairID, meetingID, itemID int64, ok bool) {
 	pairID, meetingID, err := pairAndMeeting(r)
 	if err == nil && withItem {
-		itemID, err = pathID(r, "aid")
+		itemID, err = httpx.PathID(r, "aid")
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -592,7 +593,7 @@ func (s *Server) notesActionAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, err := s.Meetings.AddActionItem(r.Context(), user(r), pairID, meetingID, notesActionFrom(r.PostForm))
+	_, err := s.Meetings.AddActionItem(r.Context(), httpx.User(r), pairID, meetingID, notesActionFrom(r.PostForm))
 	s.notesActionDone(w, r, err, pairID, meetingID, "#actions", "actions.added",
 		func(p *Page, d *notesPageData) { d.actionFormAgain(p, r.PostForm, 0) })
 }
@@ -602,7 +603,7 @@ func (s *Server) notesActionUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, err := s.Meetings.UpdateActionItem(r.Context(), user(r), pairID, itemID, notesActionFrom(r.PostForm))
+	_, err := s.Meetings.UpdateActionItem(r.Context(), httpx.User(r), pairID, itemID, notesActionFrom(r.PostForm))
 	s.notesActionDone(w, r, err, pairID, meetingID, "#actions", "actions.saved",
 		func(p *Page, d *notesPageData) { d.actionFormAgain(p, r.PostForm, itemID) })
 }
@@ -612,7 +613,7 @@ func (s *Server) notesActionReview(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, err := s.Meetings.ReviewActionItem(r.Context(), user(r), pairID, meetingID, itemID, r.PostForm.Get("outcome"))
+	_, err := s.Meetings.ReviewActionItem(r.Context(), httpx.User(r), pairID, meetingID, itemID, r.PostForm.Get("outcome"))
 	s.notesActionDone(w, r, err, pairID, meetingID, "#review", "actions.reviewed", func(*Page, *notesPageData) {})
 }
 
@@ -660,12 +661,12 @@ func notesPlanLang(r *http.Request, prog *program.Program) string {
 }
 
 func (s *Server) notesPlanPage(w http.ResponseWriter, r *http.Request) {
-	prog, ok := s.coordinatorInput(w, r, nil)
+	prog, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
 	id := prog.ID
-	_, plan, err := s.Meetings.Plan(r.Context(), user(r), id, notesPlanLang(r, prog))
+	_, plan, err := s.Meetings.Plan(r.Context(), httpx.User(r), id, notesPlanLang(r, prog))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -674,7 +675,7 @@ func (s *Server) notesPlanPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) notesPlanSave(w http.ResponseWriter, r *http.Request) {
-	prog, ok := s.coordinatorInput(w, r, nil)
+	prog, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
@@ -687,12 +688,12 @@ func (s *Server) notesPlanSave(w http.ResponseWriter, r *http.Request) {
 	for _, row := range kept {
 		items = append(items, meeting.PlanItem{Title: row.Title, Description: row.Text})
 	}
-	_, err := s.Meetings.SavePlan(r.Context(), user(r), id, lang, notesFormInt(f, "version"), map[string][]meeting.PlanItem{kind: items})
+	_, err := s.Meetings.SavePlan(r.Context(), httpx.User(r), id, lang, notesFormInt(f, "version"), map[string][]meeting.PlanItem{kind: items})
 	if err == nil {
 		s.redirect(w, r, notesPlanPath(id, lang)+"#plan-"+kind, "plan.saved")
 		return
 	}
-	_, plan, lerr := s.Meetings.Plan(r.Context(), user(r), id, lang)
+	_, plan, lerr := s.Meetings.Plan(r.Context(), httpx.User(r), id, lang)
 	if lerr != nil {
 		s.fail(w, r, lerr)
 		return
@@ -716,18 +717,18 @@ func (s *Server) notesPlanSave(w http.ResponseWriter, r *http.Request) {
 	if msg := p.Errors[kind]; msg != "" {
 		p.Error = msg
 	}
-	s.renderPage(w, r, status(errs.KindOf(err)), "notes_plan", p)
+	s.renderPage(w, r, httpx.Status(errs.KindOf(err)), "notes_plan", p)
 }
 
 func (s *Server) notesPlanReset(w http.ResponseWriter, r *http.Request) {
-	prog, ok := s.coordinatorInput(w, r, nil)
+	prog, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
 	id := prog.ID
 	r.ParseForm()
 	lang := notesPlanLang(r, prog)
-	if err := s.Meetings.ResetPlan(r.Context(), user(r), id, lang); err != nil {
+	if err := s.Meetings.ResetPlan(r.Context(), httpx.User(r), id, lang); err != nil {
 		s.fail(w, r, err)
 		return
 	}

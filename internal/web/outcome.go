@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
 )
@@ -36,11 +37,11 @@ type outcomeFormData struct {
 }
 
 func (s *Server) outcomeFormFor(r *http.Request) (outcomeFormData, *http.Request, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return outcomeFormData{}, r, err
 	}
-	v, prog, err := s.outcomes().Get(r.Context(), user(r), id)
+	v, prog, err := s.outcomes().Get(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return outcomeFormData{}, r, err
 	}
@@ -67,7 +68,7 @@ func (s *Server) outcomeSave(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	a := outcome.Answer{Status: r.PostForm.Get("status"), Helped: outcome.ParseHelped(r.PostForm.Get("helped")),
 		Comment: r.PostForm.Get("comment")}
-	err = s.outcomes().Submit(r.Context(), user(r), d.Survey.ID, a)
+	err = s.outcomes().Submit(r.Context(), httpx.User(r), d.Survey.ID, a)
 	if err == nil {
 		s.redirect(w, r, d.Survey.Path(), "outcome.saved_flash")
 		return
@@ -89,12 +90,12 @@ type outcomeResultsData struct {
 }
 
 func (s *Server) outcomeResults(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.outcomes().Results(r.Context(), user(r), id)
+	res, err := s.outcomes().Results(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -112,14 +113,14 @@ func (s *Server) outcomeResults(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) outcomeSettings(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	in := outcome.Settings{Enabled: r.PostForm.Get("enabled") != "", IncludeMentors: r.PostForm.Get("include_mentors") != ""}
-	if err := s.outcomes().SetSettings(r.Context(), user(r), id, in); err != nil {
+	if err := s.outcomes().SetSettings(r.Context(), httpx.User(r), id, in); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -139,7 +140,7 @@ func (s *Server) homeOutcomes(r *http.Request, userID int64, ended int, now time
 	}
 	list, err := outcome.OpenFor(r.Context(), s.DB, userID, now)
 	if err != nil {
-		s.Log.Error("open outcome questionnaires", "err", err, "request_id", requestID(r))
+		s.Log.Error("open outcome questionnaires", "err", err, "request_id", httpx.RequestID(r))
 		return nil
 	}
 	return list

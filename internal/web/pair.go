@@ -3,14 +3,12 @@ package web
 import (
 	"context"
 	"net/http"
-	"slices"
 	"time"
 
 	"mentorskap/internal/account"
-	"mentorskap/internal/evaluation"
-	"mentorskap/internal/goal"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
-	"mentorskap/internal/program"
+	"mentorskap/internal/pairhome"
 	"mentorskap/internal/store"
 )
 
@@ -18,148 +16,48 @@ func (s *Server) pairRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /pairs/{id}", s.requireUser(s.pairHome))
 }
 
-// homeActions is how many open action items the home page lists; the rest
-// are one click away in the meetings' notes.
-const homeActions = 20
+// homeActions and homeTimeline are how many open action items and past
+// meetings the home page lists (see pairhome).
+const (
+	homeActions  = pairhome.Actions
+	homeTimeline = pairhome.Timeline
+)
 
-// homeTimeline is how many past meetings the home page lists, newest
-// first; the meetings page lists them all.
-const homeTimeline = 50
-
-// pairHome is everything the pair's home page shows. It is read with a
-// fixed number of queries however long the pair's history is: each part
-// comes from one query in the package that owns it.
+// pairHome is everything the pair's home page shows: what pairhome reads,
+// the names and cards of the people, and the review offer.
 type pairHome struct {
-	Access *meeting.Access
-	Names  string
-	Now    time.Time
-	Today  string // in the viewer's zone, for overdue action items
-	// Next is the first meeting still ahead, confirmed or proposed; nil
-	// means no next meeting is booked.
-	Next     *meeting.Meeting
-	Later    []meeting.Meeting // further booked meetings after Next
-	Timeline []meeting.Meeting // meetings that started before now, newest first, at most homeTimeline
-	Past     int               // all meetings that started before now
-	Held     int               // meetings held so far
-	Agenda   map[int64]meeting.AgendaState
-	Late     []meeting.LateCount
-	Actions  []meeting.ActionItem // the first homeActions open items
-	// MoreActions counts the open items not listed.
-	MoreActions int
-	Goals       []goal.Goal
-	// Due is what the viewer has not answered: open now, and to come.
-	Due    evaluation.Checks
-	Unread int
+	*pairhome.Home
+	Names string
 	// Review offers the agreement review meeting while the follow-up is
 	// open; nil otherwise.
 	Review *reviewOffer
-	// ShowAgenda is set when the viewer may see agenda and notes status:
-	// members, and coordinators of a pair whose agreement shares meetings.
-	ShowAgenda bool
-	// CanBook is set for a member while the pair's stage allows booking.
-	CanBook bool
-	// Closed is set once the pair has ended or finished.
-	Closed bool
 	// Cards are the pair's people, mentors first: who they are in the
 	// program, with their pictures.
 	Cards []personCard
 }
 
-// NextAgenda is the agenda state of the next meeting.
-func (h *pairHome) NextAgenda() meeting.AgendaState {
-	if h.Next == nil {
-		return meeting.AgendaState{}
-	}
-	return h.Agenda[h.Next.ID]
-}
-
-// Date reads a calendar date written YYYY-MM-DD, for display in the
-// reader's locale; zero when empty or malformed.
-func (h *pairHome) Date(s string) time.Time {
-	d, _ := program.ParseDate(s)
-	return d
-}
-
-// loadPairHome reads the home page of a pair for actor with q. Members see
-// all of it; the program's coordinators see the agreement's state and
-// dates and the meetings (date, length, cancelled or not), and more only
-// when the pair's agreement shares it.
+// loadPairHome reads the home page of a pair for actor with q (see
+// pairhome.Load); members are offered the review meeting too.
 func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
-	a, err := meeting.Open(ctx, q, actor, pairID)
+	ph := &pairHome{}
+	h, err := pairhome.Load(ctx, q, actor, pairID, now, func(a *meeting.Access, ms []meeting.Meeting) (err error) {
+		ph.Review, err = loadReviewOffer(ctx, q, a.Pair, ms, now, false)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	h := &pairHome{Access: a, Now: now, Today: meeting.Today(now, actor.Timezone), ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
-	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
-	ms, err := meeting.ForPair(ctx, q, pairID)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]int64, 0, len(ms))
-	for i := len(ms) - 1; i >= 0; i-- {
-		m := ms[i]
-		a.Redact(&m)
-		ids = append(ids, m.ID)
-		switch {
-		case m.Upcoming(now):
-			h.Later = append(h.Later, m)
-		case !m.StartsAt.After(now):
-			if h.Past++; h.Past <= homeTimeline {
-				h.Timeline = append(h.Timeline, m)
-			}
-			if m.Held(now) {
-				h.Held++
-			}
-		}
-	}
-	slices.Reverse(h.Later) // soonest first
-	if len(h.Later) > 0 {
-		h.Next, h.Later = &h.Later[0], h.Later[1:]
-	}
-	if h.ShowAgenda {
-		if h.Agenda, err = meeting.AgendaStatus(ctx, q, ids); err != nil {
-			return nil, err
-		}
-	}
-	if !a.Member() {
-		return h, nil
-	}
-	if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
-		return nil, err
-	}
-	actions, err := meeting.OpenActionItems(ctx, q, pairID)
-	if err != nil {
-		return nil, err
-	}
-	if len(actions) > homeActions {
-		h.MoreActions = len(actions) - homeActions
-		actions = actions[:homeActions]
-	}
-	h.Actions = actions
-	if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
-		return nil, err
-	}
-	if h.Due, err = evaluation.DueFor(ctx, q, pairID, actor.ID, now); err != nil {
-		return nil, err
-	}
-	if h.Review, err = loadReviewOffer(ctx, q, a.Pair, ms, now, false); err != nil {
-		return nil, err
-	}
-	if a.Terms.MessagesAllowed {
-		if h.Unread, err = meeting.Unread(ctx, q, pairID, actor.ID); err != nil {
-			return nil, err
-		}
-	}
-	return h, nil
+	ph.Home = h
+	return ph, nil
 }
 
 func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
-	pairID, err := pathID(r, "id")
+	pairID, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h, err := loadPairHome(r.Context(), s.DB, user(r), pairID, s.Clock.Now())
+	h, err := loadPairHome(r.Context(), s.DB, httpx.User(r), pairID, s.Clock.Now())
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 )
 
 // passkeyCookie carries a WebAuthn ceremony between its two requests; it
@@ -65,26 +66,26 @@ func (s *Server) passkeyJSON(w http.ResponseWriter, r *http.Request, err error, 
 	if err != nil {
 		e, ok := errs.As(err)
 		if !ok || e.Kind == errs.Internal {
-			s.Log.Error("passkey", "request_id", requestID(r), "err", err)
-			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": s.locale(r).T("passkey.error.refused")})
+			s.Log.Error("passkey", "request_id", httpx.RequestID(r), "err", err)
+			httpx.WriteJSON(w, http.StatusInternalServerError, map[string]string{"error": s.locale(r).T("passkey.error.refused")})
 			return
 		}
 		if e.Err != nil {
-			s.Log.Info("passkey refused", "request_id", requestID(r), "key", e.Key, "err", e.Err)
+			s.Log.Info("passkey refused", "request_id", httpx.RequestID(r), "key", e.Key, "err", e.Err)
 		}
 		msg := s.locale(r).Msg(e.Key, e.Args)
 		for _, f := range e.Fields {
 			msg = s.locale(r).Msg(f.Key, f.Args)
 		}
-		setRetryAfter(w, err)
-		writeJSON(w, status(e.Kind), map[string]string{"error": msg})
+		httpx.SetRetryAfter(w, err)
+		httpx.WriteJSON(w, httpx.Status(e.Kind), map[string]string{"error": msg})
 		return
 	}
-	writeJSON(w, http.StatusOK, body)
+	httpx.WriteJSON(w, http.StatusOK, body)
 }
 
 func (s *Server) passkeyRegisterOptions(w http.ResponseWriter, r *http.Request) {
-	opts, token, err := s.Accounts.BeginPasskeyRegistration(r.Context(), user(r).ID)
+	opts, token, err := s.Accounts.BeginPasskeyRegistration(r.Context(), httpx.User(r).ID)
 	if err == nil {
 		s.setCookie(w, r, passkeyCookie, token, account.CeremonyTTL)
 	}
@@ -119,7 +120,7 @@ func (s *Server) passkeyRegister(w http.ResponseWriter, r *http.Request) {
 	b, ceremony, err := s.readPasskeyBody(r)
 	if err == nil {
 		s.clearCookie(w, r, passkeyCookie)
-		err = s.Accounts.FinishPasskeyRegistration(r.Context(), user(r).ID, ceremony, cleanText(b.Name), b.Credential)
+		err = s.Accounts.FinishPasskeyRegistration(r.Context(), httpx.User(r).ID, ceremony, cleanText(b.Name), b.Credential)
 	}
 	if err == nil {
 		s.setCookie(w, r, flashCookie, "passkey.flash.added", time.Minute)
@@ -133,7 +134,7 @@ func (s *Server) passkeyRemove(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound)
 		return
 	}
-	if err := s.Accounts.RemovePasskey(r.Context(), user(r).ID, id); err != nil {
+	if err := s.Accounts.RemovePasskey(r.Context(), httpx.User(r).ID, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/privacy"
 	"mentorskap/internal/program"
@@ -32,7 +33,7 @@ func (s *Server) privacyDataPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) writeExport(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	now := s.Clock.Now()
-	if err := privacy.WriteZIP(r.Context(), s.DB, &buf, user(r), s.locale(r), now); err != nil {
+	if err := privacy.WriteZIP(r.Context(), s.DB, &buf, httpx.User(r), s.locale(r), now); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -49,7 +50,7 @@ func (s *Server) privacyDeleteForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) privacyDelete(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	err := privacy.DeleteAccount(r.Context(), s.DB, s.Outbox, s.Clock.Now(), user(r), r.PostForm.Get("password"))
+	err := privacy.DeleteAccount(r.Context(), s.DB, s.Outbox, s.Clock.Now(), httpx.User(r), r.PostForm.Get("password"))
 	if k := errs.KindOf(err); k == errs.Invalid || k == errs.Conflict || k == errs.TooMany {
 		r.PostForm.Del("password") // never written back into the page
 		s.renderForm(w, r, "privacy_delete", nil, err)
@@ -72,10 +73,10 @@ type retentionData struct {
 var retentionChoices = []int{0, 3, 6, 12, 24, 36, 60}
 
 func (s *Server) retentionFor(w http.ResponseWriter, r *http.Request) (*http.Request, *retentionData, bool) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err == nil {
 		var ret *privacy.Retention
-		if ret, err = privacy.GetRetention(r.Context(), s.DB, user(r), id); err == nil {
+		if ret, err = privacy.GetRetention(r.Context(), s.DB, httpx.User(r), id); err == nil {
 			r = s.withProgramLanguage(r, ret.Program.DefaultLanguage)
 			choices := retentionChoices
 			if !slices.Contains(choices, ret.Months) {
@@ -110,7 +111,7 @@ func (s *Server) retentionSave(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		months = -1 // judged, and refused, with the other bad values
 	}
-	err = privacy.SetRetention(r.Context(), s.DB, user(r), d.Program.ID, months)
+	err = privacy.SetRetention(r.Context(), s.DB, httpx.User(r), d.Program.ID, months)
 	if errs.KindOf(err) == errs.Invalid {
 		s.renderForm(w, r, "privacy_retention", d, err)
 		return

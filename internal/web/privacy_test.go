@@ -213,7 +213,7 @@ func TestRetentionAccessMatrix(t *testing.T) {
 	page := coord.get(s.retentionPath)
 	page.mustContain(t, `<option value="24" selected>`)
 	ret := apiDecode[map[string]any](t, app.apiClient(s.coord.Email).send("GET", s.apiRetention, "", nil), http.StatusOK)
-	if ret["months"] != float64(24) || ret["purge_at"] != s.prog.End.AddDate(0, 24, 1).Format("2006-01-02") {
+	if ret["months"] != float64(24) || ret["purge_on"] != s.prog.End.AddDate(0, 24, 1).Format("2006-01-02") {
 		t.Errorf("retention = %v", ret)
 	}
 	mustProblem(t, app.apiClient(s.coord.Email).apiSend("PUT", s.apiRetention, map[string]int{"months": 500}), http.StatusUnprocessableEntity)

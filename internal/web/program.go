@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
@@ -32,7 +33,7 @@ func (s *Server) programRoutes(mux *http.ServeMux) {
 func programPath(id int64) string { return "/programs/" + strconv.FormatInt(id, 10) }
 
 func (s *Server) programList(w http.ResponseWriter, r *http.Request) {
-	coordinated, participating, err := s.Programs.Mine(r.Context(), user(r))
+	coordinated, participating, err := s.Programs.Mine(r.Context(), httpx.User(r))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,7 +137,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, d progra
 }
 
 func (s *Server) programNewForm(w http.ResponseWriter, r *http.Request) {
-	u := user(r)
+	u := httpx.User(r)
 	if !u.CanCreatePrograms() {
 		s.fail(w, r, errs.E(errs.Forbidden, "program.error.cannot_create"))
 		return
@@ -163,7 +164,7 @@ func (s *Server) programNewForm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	p, err := s.Programs.Create(r.Context(), user(r), settingsFrom(r))
+	p, err := s.Programs.Create(r.Context(), httpx.User(r), settingsFrom(r))
 	if err != nil {
 		s.renderForm(w, r, "program_form", programFormData{JoinRoles: joinRoles}, err)
 		return
@@ -172,7 +173,7 @@ func (s *Server) programCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) programEditForm(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.coordinatorInput(w, r, nil)
+	p, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
@@ -180,19 +181,19 @@ func (s *Server) programEditForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) programUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	_, err = s.Programs.Update(r.Context(), user(r), id, settingsFrom(r))
+	_, err = s.Programs.Update(r.Context(), httpx.User(r), id, settingsFrom(r))
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
 			return
 		}
-		p, perr := s.Programs.RequireCoordinator(r.Context(), user(r), id)
+		p, perr := s.Programs.RequireCoordinator(r.Context(), httpx.User(r), id)
 		if perr != nil {
 			s.fail(w, r, perr)
 			return
@@ -226,13 +227,13 @@ func (s *Server) programOverview(w http.ResponseWriter, r *http.Request) {
 // showOverview renders the overview, or, after a failed add-coordinator
 // form, the overview with that form's problem.
 func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, formErr error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	ctx := r.Context()
-	u := user(r)
+	u := httpx.User(r)
 	p, role, err := s.Programs.RequireMember(ctx, u, id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -292,13 +293,13 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request, code int, 
 }
 
 func (s *Server) programAddCoordinator(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
-	err = s.Programs.AddCoordinator(r.Context(), user(r), id, r.PostForm.Get("email"))
+	err = s.Programs.AddCoordinator(r.Context(), httpx.User(r), id, r.PostForm.Get("email"))
 	if err != nil {
 		if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
 			s.showOverview(w, r, 0, err)
@@ -352,7 +353,7 @@ func (d participantListData) ExportQuery() string {
 }
 
 func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.coordinatorInput(w, r, nil)
+	p, ok := s.coordinatorProgram(w, r)
 	if !ok {
 		return
 	}
@@ -362,7 +363,7 @@ func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
 	// links and bookmarks, not from typing.
 	f := participantFilterFrom(q)
 	// With the program's own questions and their answers (question.go).
-	ro, err := s.questions().Roster(ctx, user(r), id, f, false)
+	ro, err := s.questions().Roster(ctx, httpx.User(r), id, f, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -394,12 +395,12 @@ func (s *Server) participantList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) participantDecide(approve bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, uid, err := pathIDs(r, "id", "user")
+		id, uid, err := httpx.PathIDs(r, "id", "user")
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if err := s.Programs.Decide(r.Context(), user(r), id, uid, approve); err != nil {
+		if err := s.Programs.Decide(r.Context(), httpx.User(r), id, uid, approve); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -432,7 +433,7 @@ type leftMentee struct {
 
 func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
 	ctx := r.Context()
-	u := user(r)
+	u := httpx.User(r)
 	p, err := s.Programs.RequireCoordinator(ctx, u, id)
 	if err != nil {
 		return pairListData{}, err
@@ -461,7 +462,7 @@ func (s *Server) pairData(r *http.Request, id int64) (pairListData, error) {
 }
 
 func (s *Server) pairList(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -487,7 +488,7 @@ func formIDs(vs []string) []int64 {
 }
 
 func (s *Server) pairCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -497,7 +498,7 @@ func (s *Server) pairCreate(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("again") != "" {
 		create = s.Programs.CreatePairAgain
 	}
-	_, err = create(r.Context(), user(r), id, formIDs(r.PostForm["mentor"]), formIDs(r.PostForm["mentee"]))
+	_, err = create(r.Context(), httpx.User(r), id, formIDs(r.PostForm["mentor"]), formIDs(r.PostForm["mentee"]))
 	if err != nil {
 		if errs.KindOf(err) != errs.Invalid {
 			s.fail(w, r, err)
@@ -515,7 +516,7 @@ func (s *Server) pairCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) pairEnd(w http.ResponseWriter, r *http.Request) {
-	id, pid, err := pathIDs(r, "id", "pair")
+	id, pid, err := httpx.PathIDs(r, "id", "pair")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -525,9 +526,24 @@ func (s *Server) pairEnd(w http.ResponseWriter, r *http.Request) {
 	if r.PostForm.Get("return") != "" {
 		end = s.Programs.EndPairReturning
 	}
-	if err := end(r.Context(), user(r), id, pid); err != nil {
+	if err := end(r.Context(), httpx.User(r), id, pid); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	s.redirect(w, r, programPath(id)+"/pairs", "pair.ended_flash")
+}
+
+// coordinatorProgram authorizes the caller as a coordinator of the program
+// in the path. It answers the error itself and returns ok=false when the
+// handler should stop.
+func (s *Server) coordinatorProgram(w http.ResponseWriter, r *http.Request) (*program.Program, bool) {
+	id, err := httpx.ProgramPathID(r)
+	if err == nil {
+		var p *program.Program
+		if p, err = s.Programs.RequireCoordinator(r.Context(), httpx.User(r), id); err == nil {
+			return p, true
+		}
+	}
+	s.fail(w, r, err)
+	return nil, false
 }

@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/question"
@@ -65,11 +66,11 @@ func (questionListData) ShowOptions() bool { return true }
 func (d questionEditData) ShowOptions() bool { return d.Question.Choice() }
 
 func (s *Server) questionListData(r *http.Request) (questionListData, *http.Request, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return questionListData{}, r, err
 	}
-	ed, err := s.questions().Editor(r.Context(), user(r), id)
+	ed, err := s.questions().Editor(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return questionListData{}, r, err
 	}
@@ -96,14 +97,14 @@ func questionInputFrom(f url.Values) question.Input {
 }
 
 func (s *Server) questionAdd(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	lang := s.questionLang(r)
-	qid, err := s.questions().Add(r.Context(), user(r), id, lang, questionInputFrom(r.PostForm))
+	qid, err := s.questions().Add(r.Context(), httpx.User(r), id, lang, questionInputFrom(r.PostForm))
 	if err == nil {
 		s.redirect(w, r, questionPath(id, qid)+"?lang="+lang, "question.added")
 		return
@@ -148,11 +149,11 @@ type questionEditData struct {
 }
 
 func (s *Server) questionEditData(r *http.Request) (questionEditData, *http.Request, error) {
-	id, qid, err := pathIDs(r, "id", "qid")
+	id, qid, err := httpx.PathIDs(r, "id", "qid")
 	if err != nil {
 		return questionEditData{}, r, err
 	}
-	prog, qu, err := s.questions().Get(r.Context(), user(r), id, qid)
+	prog, qu, err := s.questions().Get(r.Context(), httpx.User(r), id, qid)
 	if err != nil {
 		return questionEditData{}, r, err
 	}
@@ -221,7 +222,7 @@ func (s *Server) questionEditPage(w http.ResponseWriter, r *http.Request) {
 // coordinator was, or shows the edit page again with the error.
 func (s *Server) ownQuestionChange(w http.ResponseWriter, r *http.Request, back func(id, qid int64, lang string) string, flash string,
 	do func(id, qid int64, lang string) error) {
-	id, qid, err := pathIDs(r, "id", "qid")
+	id, qid, err := httpx.PathIDs(r, "id", "qid")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -252,7 +253,7 @@ func backToQuestions(id, _ int64, lang string) string { return questionsPath(id)
 
 func (s *Server) questionEdit(w http.ResponseWriter, r *http.Request) {
 	s.ownQuestionChange(w, r, backToQuestion, "question.saved", func(id, qid int64, lang string) error {
-		return s.questions().Edit(r.Context(), user(r), id, qid, lang, questionInputFrom(r.PostForm))
+		return s.questions().Edit(r.Context(), httpx.User(r), id, qid, lang, questionInputFrom(r.PostForm))
 	})
 }
 
@@ -277,19 +278,19 @@ func criterionFrom(f url.Values) question.Criterion {
 
 func (s *Server) questionMatching(w http.ResponseWriter, r *http.Request) {
 	s.ownQuestionChange(w, r, backToQuestion, "question.matching_saved", func(id, qid int64, lang string) error {
-		return s.questions().SetCriterion(r.Context(), user(r), id, qid, criterionFrom(r.PostForm))
+		return s.questions().SetCriterion(r.Context(), httpx.User(r), id, qid, criterionFrom(r.PostForm))
 	})
 }
 
 func (s *Server) questionMove(w http.ResponseWriter, r *http.Request) {
 	s.ownQuestionChange(w, r, backToQuestions, "question.moved", func(id, qid int64, lang string) error {
-		return s.questions().Move(r.Context(), user(r), id, qid, r.PostForm.Get("direction") == "up")
+		return s.questions().Move(r.Context(), httpx.User(r), id, qid, r.PostForm.Get("direction") == "up")
 	})
 }
 
 func (s *Server) questionRestore(w http.ResponseWriter, r *http.Request) {
 	s.ownQuestionChange(w, r, backToQuestions, "question.restored", func(id, qid int64, lang string) error {
-		return s.questions().Restore(r.Context(), user(r), id, qid)
+		return s.questions().Restore(r.Context(), httpx.User(r), id, qid)
 	})
 }
 
@@ -325,7 +326,7 @@ func (s *Server) questionConfirmRemove(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) questionRemove(w http.ResponseWriter, r *http.Request) {
 	s.ownQuestionChange(w, r, backToQuestions, "question.removed", func(id, qid int64, lang string) error {
-		_, err := s.questions().Remove(r.Context(), user(r), id, qid)
+		_, err := s.questions().Remove(r.Context(), httpx.User(r), id, qid)
 		return err
 	})
 }
@@ -391,7 +392,7 @@ func rosterFilter(q url.Values) (int64, string) {
 }
 
 func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -404,7 +405,7 @@ func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request) {
 func (s *Server) sendParticipantsCSV(w http.ResponseWriter, r *http.Request, id int64, codes bool) {
 	q := r.URL.Query()
 	f := participantFilterFrom(q)
-	ro, err := s.questions().Roster(r.Context(), user(r), id, f, true)
+	ro, err := s.questions().Roster(r.Context(), httpx.User(r), id, f, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 	"mentorskap/internal/question"
 )
@@ -59,7 +60,7 @@ func TestQuestionPages(t *testing.T) {
 		t.Error("the partner sees an answer meant for coordinators")
 	}
 	// The coordinator filters by answer and exports.
-	list := f.cCoord.get(programPath(f.prog.ID) + "/participants?aq=" + apiItoa(sector.ID) + "&av=helse")
+	list := f.cCoord.get(programPath(f.prog.ID) + "/participants?aq=" + httpx.Itoa(sector.ID) + "&av=helse")
 	list.mustContain(t, f.mentee.Name, "A quiet room")
 	if strings.Contains(list.Body, f.other.Name) {
 		t.Error("the filter kept someone who did not answer")
@@ -71,7 +72,7 @@ func TestQuestionPages(t *testing.T) {
 	}
 	f.cOtherCoord.get(programPath(f.prog.ID)+"/export/participants.csv").mustStatus(t, http.StatusNotFound)
 	// Removing says how many answers are kept.
-	f.cCoord.get(base+"/"+apiItoa(sector.ID)+"/remove").mustContain(t, f.app.bundle.Locale("nb").N("question.remove.happens_answers", 1))
+	f.cCoord.get(base+"/"+httpx.Itoa(sector.ID)+"/remove").mustContain(t, f.app.bundle.Locale("nb").N("question.remove.happens_answers", 1))
 }
 
-func opt0(q question.Question) string { return apiItoa(q.Options[0].ID) }
+func opt0(q question.Question) string { return httpx.Itoa(q.Options[0].ID) }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/jobs"
 )
 
@@ -19,7 +20,7 @@ type reminderChoice struct {
 type reminderData struct{ Kinds []reminderChoice }
 
 func (s *Server) reminderPage(w http.ResponseWriter, r *http.Request) {
-	on, err := jobs.Enabled(r.Context(), s.DB, user(r).ID)
+	on, err := jobs.Enabled(r.Context(), s.DB, httpx.User(r).ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -42,7 +43,7 @@ func (s *Server) reminderSave(w http.ResponseWriter, r *http.Request) {
 	for _, k := range jobs.Kinds {
 		on[k] = r.PostForm.Get(k) != ""
 	}
-	if err := jobs.SetEnabled(r.Context(), s.DB, user(r).ID, on); err != nil {
+	if err := jobs.SetEnabled(r.Context(), s.DB, httpx.User(r).ID, on); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -16,6 +16,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/brand"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
@@ -169,7 +170,7 @@ func (p *Page) Weekday(t time.Time) string { return p.L.WeekdayDate(i18n.In(t, p
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page {
 	p := &Page{
 		L:         s.withProgramRoles(r, s.locale(r)),
-		User:      user(r),
+		User:      httpx.User(r),
 		Path:      r.URL.RequestURI(),
 		Languages: i18n.Languages,
 		Data:      data,
@@ -178,7 +179,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, data any) *Page
 	p.contacts = func(programID int64) []program.Coordinator {
 		list, err := program.ContactsFor(r.Context(), s.DB, p.User, programID)
 		if err != nil {
-			s.Log.Error("coordinator contacts", "program", programID, "err", err, "request_id", requestID(r))
+			s.Log.Error("coordinator contacts", "program", programID, "err", err, "request_id", httpx.RequestID(r))
 			return nil
 		}
 		return list
@@ -209,7 +210,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, name string, p *Page) {
 	t, ok := s.pages.byName[name]
 	if !ok {
-		s.Log.Error("no such template", "name", name, "request_id", requestID(r))
+		s.Log.Error("no such template", "name", name, "request_id", httpx.RequestID(r))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -221,10 +222,10 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 		}
 	}()
 	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
-		s.Log.Error("render", "template", name, "err", err, "request_id", requestID(r))
+		s.Log.Error("render", "template", name, "err", err, "request_id", httpx.RequestID(r))
 		if name != "error" {
 			s.render(w, r, http.StatusInternalServerError, "error",
-				errorPage{Status: 500, Message: p.L.T("error.internal", "id", requestID(r))})
+				errorPage{Status: 500, Message: p.L.T("error.internal", "id", httpx.RequestID(r))})
 			return
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -245,7 +246,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string,
 		s.fail(w, r, err)
 		return
 	}
-	setRetryAfter(w, err)
+	httpx.SetRetryAfter(w, err)
 	p := s.newPage(w, r, data)
 	p.Form = r.PostForm
 	p.Errors = map[string]string{}
@@ -257,7 +258,7 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name string,
 	} else {
 		p.Error = p.L.Msg(e.Key, e.Args)
 	}
-	s.renderPage(w, r, status(e.Kind), name, p)
+	s.renderPage(w, r, httpx.Status(e.Kind), name, p)
 }
 
 // redirect ends a successful POST (Post/Redirect/Get), optionally leaving a

@@ -9,6 +9,7 @@ import (
 
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/report/funder"
@@ -48,12 +49,12 @@ func (s *Server) programLocale(prog *program.Program) *i18n.Locale {
 }
 
 func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
-	id, err := programPathID(r)
+	id, err := httpx.ProgramPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, err := funder.Authorize(r.Context(), s.DB, user(r), id)
+	prog, err := funder.Authorize(r.Context(), s.DB, httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -62,7 +63,7 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) {
 	from, to := q.Get("from"), q.Get("to")
 	l := s.withProgramRoles(r, s.locale(r))
 	d := reportPageData{Program: prog, Fewer: funder.Fewer(l)}
-	rep, err := funder.Load(r.Context(), s.DB, user(r), id, from, to,
+	rep, err := funder.Load(r.Context(), s.DB, httpx.User(r), id, from, to,
 		func(*program.Program) *i18n.Locale { return l }, s.Clock.Now(), s.ReportSources, "")
 	if err != nil {
 		e, ok := errs.As(err)
@@ -119,14 +120,14 @@ func reportSections(l *i18n.Locale, rep *funder.Report) []reportSection {
 // in the program's language, recorded in the audit log.
 func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, ext, contentType string,
 	write func(io.Writer, *funder.Report, *i18n.Locale) error) {
-	id, err := programPathID(r)
+	id, err := httpx.ProgramPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	q := r.URL.Query()
 	var l *i18n.Locale
-	rep, err := funder.Load(r.Context(), s.DB, user(r), id, q.Get("from"), q.Get("to"),
+	rep, err := funder.Load(r.Context(), s.DB, httpx.User(r), id, q.Get("from"), q.Get("to"),
 		func(p *program.Program) *i18n.Locale { l = s.programLocale(p); return l }, s.Clock.Now(), s.ReportSources, "report."+ext)
 	if err != nil {
 		s.fail(w, r, err)
@@ -175,12 +176,12 @@ func (s *Server) evaluationsXLSX(w http.ResponseWriter, r *http.Request) {
 // results page shows them, in the reader's language (or the program's).
 func (s *Server) sendResults(w http.ResponseWriter, r *http.Request, ext, contentType string,
 	write func(io.Writer, []funder.ResultRow, *i18n.Locale) error) {
-	id, err := programPathID(r)
+	id, err := httpx.ProgramPathID(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	prog, res, err := funder.Results(r.Context(), s.DB, user(r), id, s.Clock.Now(), "evaluations."+ext)
+	prog, res, err := funder.Results(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now(), "evaluations."+ext)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -115,6 +115,7 @@ func TestReportDemo(t *testing.T) {
 		base := "/programs/" + pid(res.Program.ID)
 		// The events contribute their section as main wires them.
 		app.srv.ReportSources = []report.Source{(&event.Service{DB: db, Clock: app.clock, Bundle: app.bundle}).ReportTables}
+		app.v1.ReportSources = app.srv.ReportSources
 		c := demoLogin(t, app, coordEmail)
 
 		page := c.get(base + "/report")

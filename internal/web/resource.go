@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 	"mentorskap/internal/resource"
 	"mentorskap/internal/store"
@@ -44,11 +45,11 @@ type resourceData struct {
 func (d *resourceData) Manager() bool { return d.Role == program.RoleCoordinator }
 
 func (s *Server) resourceData(r *http.Request) (*resourceData, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
-	prog, role, err := resource.Viewer(r.Context(), s.DB, user(r), id)
+	prog, role, err := resource.Viewer(r.Context(), s.DB, httpx.User(r), id)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +109,7 @@ func (s *Server) mayManageResource(r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rid, err := pathID(r, "rid")
+	rid, err := httpx.PathID(r, "rid")
 	if err == nil {
 		_, err = resource.Get(r.Context(), s.DB, d.Program.ID, rid, d.Role)
 	}
@@ -122,7 +123,7 @@ func resourceInput(r *http.Request) resource.Input {
 // readUpload reads the multipart form's file field, refusing more than
 // resource.MaxFileSize with a TooLarge error beside the field.
 func readUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte, err error) {
-	raiseBodyLimit(w, r, resource.MaxFileSize+uploadOverhead)
+	httpx.RaiseBodyLimit(w, r, resource.MaxFileSize+uploadOverhead)
 	tooLarge := resource.FileError(errs.TooLarge, "resource.error.too_large", "max", resource.MaxFileSize>>20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var big *http.MaxBytesError
@@ -158,7 +159,7 @@ func (s *Server) resourceUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		err = s.DB.Tx(r.Context(), func(tx *store.Tx) error {
-			_, err := resource.AddFile(r.Context(), tx, s.Clock.Now(), d.Program.ID, user(r).ID, resourceInput(r), name, data)
+			_, err := resource.AddFile(r.Context(), tx, s.Clock.Now(), d.Program.ID, httpx.User(r).ID, resourceInput(r), name, data)
 			return err
 		})
 	}
@@ -181,7 +182,7 @@ func (s *Server) resourceAddLink(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	in := resource.Input{Title: r.PostForm.Get("link_title"), Audience: r.PostForm.Get("link_audience"), URL: r.PostForm.Get("url")}
 	err = s.DB.Tx(r.Context(), func(tx *store.Tx) error {
-		_, err := resource.AddLink(r.Context(), tx, s.Clock.Now(), d.Program.ID, user(r).ID, in)
+		_, err := resource.AddLink(r.Context(), tx, s.Clock.Now(), d.Program.ID, httpx.User(r).ID, in)
 		return err
 	})
 	if err != nil {
@@ -202,7 +203,7 @@ func (s *Server) resourceEdit(w http.ResponseWriter, r *http.Request) {
 	d, err := s.manageData(r)
 	var rid int64
 	if err == nil {
-		rid, err = pathID(r, "rid")
+		rid, err = httpx.PathID(r, "rid")
 	}
 	if err != nil {
 		s.fail(w, r, err)
@@ -239,7 +240,7 @@ func (s *Server) resourceRemove(w http.ResponseWriter, r *http.Request) {
 	d, err := s.manageData(r)
 	var rid int64
 	if err == nil {
-		rid, err = pathID(r, "rid")
+		rid, err = httpx.PathID(r, "rid")
 	}
 	if err == nil {
 		err = resource.Remove(r.Context(), s.DB, d.Program.ID, rid)
@@ -255,15 +256,15 @@ func (s *Server) resourceRemove(w http.ResponseWriter, r *http.Request) {
 // and its coordinators, always as a download of the type it was stored
 // as: never shown as a page of this site.
 func (s *Server) resourceDownload(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	var rid int64
 	if err == nil {
-		rid, err = pathID(r, "rid")
+		rid, err = httpx.PathID(r, "rid")
 	}
 	var prog *program.Program
 	var role program.Role
 	if err == nil {
-		prog, role, err = resource.Viewer(r.Context(), s.DB, user(r), id)
+		prog, role, err = resource.Viewer(r.Context(), s.DB, httpx.User(r), id)
 	}
 	var res *resource.Resource
 	var data []byte

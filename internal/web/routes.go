@@ -56,7 +56,9 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.ssoRoutes(mux)
 	s.passkeyRoutes(mux)
 	s.confirmRoutes(mux)
-	s.apiRoutes(mux)
+	if s.API != nil {
+		s.API.Register(mux)
+	}
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNotFound)

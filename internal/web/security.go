@@ -8,6 +8,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 )
 
 // twoFactorCookie carries a login that passed the password and waits for
@@ -67,7 +68,7 @@ func (s *Server) loginCode(w http.ResponseWriter, r *http.Request) {
 			code := http.StatusUnauthorized
 			if e.Kind == errs.TooMany {
 				code = http.StatusTooManyRequests
-				setRetryAfter(w, err)
+				httpx.SetRetryAfter(w, err)
 			}
 			s.renderPage(w, r, code, "security_code", p)
 		default:
@@ -107,7 +108,7 @@ type linkedView struct {
 }
 
 func (s *Server) securityData(r *http.Request, codes []string) (securityData, error) {
-	u := user(r)
+	u := httpx.User(r)
 	st, err := s.Accounts.TOTPStatus(r.Context(), u.ID)
 	d := securityData{State: st, RecoveryCodes: codes, Required: s.RequireAdmin2FA && u.IsAdmin()}
 	if err == nil {
@@ -144,7 +145,7 @@ func (s *Server) securityPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) securityBegin(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.Accounts.BeginTOTP(r.Context(), user(r).ID); err != nil {
+	if _, err := s.Accounts.BeginTOTP(r.Context(), httpx.User(r).ID); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -166,7 +167,7 @@ func (s *Server) securityForm(w http.ResponseWriter, r *http.Request, err error)
 
 func (s *Server) securityConfirm(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	codes, err := s.Accounts.ConfirmTOTP(r.Context(), user(r).ID, r.PostForm.Get("code"))
+	codes, err := s.Accounts.ConfirmTOTP(r.Context(), httpx.User(r).ID, r.PostForm.Get("code"))
 	if err != nil {
 		s.securityForm(w, r, err)
 		return
@@ -184,7 +185,7 @@ func (s *Server) securityConfirm(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) securityDisable(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	err := s.Accounts.DisableTOTP(r.Context(), user(r).ID, r.PostForm.Get("password"), r.PostForm.Get("code"))
+	err := s.Accounts.DisableTOTP(r.Context(), httpx.User(r).ID, r.PostForm.Get("password"), r.PostForm.Get("code"))
 	if err != nil {
 		s.securityForm(w, r, err)
 		return
@@ -251,14 +252,14 @@ func (s *Server) securityGuard(next http.Handler) http.Handler {
 		if err := cleanForm(r); err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				err = bodyError(err)
+				err = httpx.BodyError(err)
 			} else {
 				err = &errs.Error{Kind: errs.Invalid, Key: "error.invalid", Err: err}
 			}
 			s.fail(w, r, err)
 			return
 		}
-		u := user(r)
+		u := httpx.User(r)
 		if !s.RequireAdmin2FA || !u.IsAdmin() || twoFactorExempt(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
@@ -272,7 +273,7 @@ func (s *Server) securityGuard(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, apiPrefix+"/") {
+		if strings.HasPrefix(r.URL.Path, httpx.Prefix+"/") {
 			s.fail(w, r, errs.E(errs.Forbidden, "security.error.admin_required"))
 			return
 		}
@@ -283,7 +284,7 @@ func (s *Server) securityGuard(next http.Handler) http.Handler {
 // ssoData fills in the single sign-on part of the security page.
 func (s *Server) ssoData(r *http.Request, d *securityData) error {
 	ctx := r.Context()
-	uid := user(r).ID
+	uid := httpx.User(r).ID
 	var err error
 	if d.Providers, err = s.Accounts.Providers(ctx); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 )
@@ -33,11 +34,11 @@ func (s *Server) suggestionsPage(w http.ResponseWriter, r *http.Request) {
 // selfMatchView loads the mentee's view and switches to the program's
 // language where the visitor has not chosen one.
 func (s *Server) selfMatchView(r *http.Request) (*matching.SelfMatch, *http.Request, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, r, err
 	}
-	v, err := s.Matching.SelfMatchFor(r.Context(), user(r), id)
+	v, err := s.Matching.SelfMatchFor(r.Context(), httpx.User(r), id)
 	if err != nil {
 		return nil, r, err
 	}
@@ -45,14 +46,14 @@ func (s *Server) selfMatchView(r *http.Request) (*matching.SelfMatch, *http.Requ
 }
 
 func (s *Server) suggestionsRequest(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	r.ParseForm()
 	mentor, _ := strconv.ParseInt(r.PostForm.Get("mentor"), 10, 64)
-	_, err = s.Matching.RequestMentor(r.Context(), user(r), id, mentor, r.PostForm.Get("note"))
+	_, err = s.Matching.RequestMentor(r.Context(), httpx.User(r), id, mentor, r.PostForm.Get("note"))
 	if err == nil {
 		s.redirect(w, r, matching.SuggestionsPath(id), "selfmatch.requested_flash")
 		return
@@ -70,12 +71,12 @@ func (s *Server) suggestionsRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	b, err := s.Matching.MentorInbox(r.Context(), user(r), id)
+	b, err := s.Matching.MentorInbox(r.Context(), httpx.User(r), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -107,12 +108,12 @@ func (a matchAnswer) do(ctx context.Context, m *matching.Service, u *account.Use
 
 func (s *Server) requestAnswer(a matchAnswer) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, rid, err := pathIDs(r, "id", "request")
+		id, rid, err := httpx.PathIDs(r, "id", "request")
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		if _, err := a.do(r.Context(), s.Matching, user(r), id, rid); err != nil {
+		if _, err := a.do(r.Context(), s.Matching, httpx.User(r), id, rid); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -169,7 +170,7 @@ func (s *Server) overviewExtras(r *http.Request, d *overviewData) (programExtras
 		if !p.Active() {
 			continue
 		}
-		due, err := evaluation.DueFor(ctx, s.DB, p.ID, user(r).ID, now)
+		due, err := evaluation.DueFor(ctx, s.DB, p.ID, httpx.User(r).ID, now)
 		if err != nil {
 			return x, err
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/program"
 )
@@ -287,7 +288,7 @@ func TestSelfMatchAPI(t *testing.T) {
 	mustProblem(t, app.apiClient(s.alien.Email).apiSend("GET", api+"/match-requests", nil), http.StatusNotFound)
 
 	mentor := app.apiClient(s.mentor.Email)
-	list := apiDecode[apiList[request]](t, mentor.apiSend("GET", api+"/match-requests", nil), http.StatusOK)
+	list := apiDecode[httpx.Page[request]](t, mentor.apiSend("GET", api+"/match-requests", nil), http.StatusOK)
 	if len(list.Items) != 1 || list.Items[0].ID != req.ID {
 		t.Fatalf("mentor's list %+v", list)
 	}
@@ -304,7 +305,7 @@ func TestSelfMatchAPI(t *testing.T) {
 	if got.Status != "withdrawn" {
 		t.Fatalf("withdrawn %+v", got)
 	}
-	mine := apiDecode[apiList[request]](t, other.apiSend("GET", api+"/match-requests", nil), http.StatusOK)
+	mine := apiDecode[httpx.Page[request]](t, other.apiSend("GET", api+"/match-requests", nil), http.StatusOK)
 	if len(mine.Items) != 1 || mine.Items[0].Status != "withdrawn" {
 		t.Fatalf("other's list %+v", mine)
 	}

@@ -1,5 +1,5 @@
-// Package web is the HTTP face of Mentorskap: routes, middleware, pages,
-// the JSON API under /api/v1 and static files. Handlers decode input, call a
+// Package web is the HTTP face of Mentorskap: routes, middleware, pages
+// and static files; it mounts the JSON API (internal/api) beside them. Handlers decode input, call a
 // domain package and render; rules live in the domain packages.
 package web
 
@@ -13,9 +13,11 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/brand"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/meeting"
@@ -48,6 +50,12 @@ type Server struct {
 	TrustProxyHops int
 	Version        string
 
+	// API serves /api/v1 beside the pages (internal/api); nil serves none.
+	API interface{ Register(*http.ServeMux) }
+	// Brand is the brand every page shows, kept for a while; the API
+	// clears the same one when it saves a brand. New makes one if nil.
+	Brand *brand.Cache
+
 	// RequireAdmin2FA makes administrators enrol in two-factor login
 	// before they can use anything else.
 	RequireAdmin2FA bool
@@ -65,7 +73,6 @@ type Server struct {
 	handler  http.Handler
 	metrics  *metrics
 	draining *atomic.Bool // a pointer, as tests copy a Server to vary it
-	brand    *brandCache
 }
 
 // New wires the server. The templates are parsed once per process: they are
@@ -78,7 +85,9 @@ func New(s *Server) (*Server, error) {
 	s.pages = p
 	s.metrics = newMetrics(s)
 	s.draining = new(atomic.Bool)
-	s.brand = new(brandCache)
+	if s.Brand == nil {
+		s.Brand = new(brand.Cache)
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.middleware(s.securityGuard(routed(mux)))
@@ -138,52 +147,31 @@ func parseHop(s string) (string, bool) {
 type ctxKey int
 
 const (
-	keyUser ctxKey = iota
-	keyLocale
-	keyRequestID
-	keySession
-	keyRawBody // the request body before the global size limit
-	keyAccess  // *access: what the access log and metrics learn on the way in
+	keyAccess ctxKey = iota // *access: what the access log and metrics learn on the way in
 )
-
-// user returns the logged-in person, or nil.
-func user(r *http.Request) *account.User {
-	u, _ := r.Context().Value(keyUser).(*account.User)
-	return u
-}
 
 // today is the date in the viewer's time zone that due dates are compared
 // with, the same on every page and API answer (see meeting.Today).
 func (s *Server) today(r *http.Request) string {
 	tz := "UTC"
-	if u := user(r); u != nil {
+	if u := httpx.User(r); u != nil {
 		tz = u.Timezone
 	}
 	return meeting.Today(s.Clock.Now(), tz)
 }
 
 // locale returns the visitor's locale, chosen by the middleware.
-func (s *Server) locale(r *http.Request) *i18n.Locale {
-	if l, ok := r.Context().Value(keyLocale).(*i18n.Locale); ok {
-		return l
-	}
-	return s.Bundle.Locale("en")
-}
+func (s *Server) locale(r *http.Request) *i18n.Locale { return httpx.Locale(r, s.Bundle) }
 
 // withProgramLanguage makes a program's default language the visitor's
 // language on pages inside that program, unless the visitor chose one or
 // their browser asked for one we have: the person's setting, then
 // Accept-Language, then the program's default.
 func (s *Server) withProgramLanguage(r *http.Request, lang string) *http.Request {
-	if s.chooseLang(r, user(r)) != "" || !i18n.Supported(lang) {
+	if s.chooseLang(r, httpx.User(r)) != "" || !i18n.Supported(lang) {
 		return r
 	}
-	return with(r, keyLocale, s.Bundle.Locale(lang))
-}
-
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(keyRequestID).(string)
-	return id
+	return httpx.WithLocale(r, s.Bundle.Locale(lang))
 }
 
 func with(r *http.Request, k ctxKey, v any) *http.Request {

@@ -7,6 +7,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 )
@@ -46,7 +47,7 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 		st.Purpose = r.PostForm.Get("purpose")
 		st.Token = r.PostForm.Get("sso_token")
 		st.Role = r.PostForm.Get("role")
-		if user(r) != nil {
+		if httpx.User(r) != nil {
 			s.fail(w, r, errs.E(errs.Conflict, "sso.error.logged_in"))
 			return
 		}
@@ -81,7 +82,7 @@ type ssoContinueData struct {
 
 func (s *Server) ssoLink(w http.ResponseWriter, r *http.Request) {
 	s.ssoBegin(w, r, account.OIDCStart{Provider: r.PathValue("provider"), Purpose: account.PurposeLink,
-		UserID: user(r).ID, Next: "/profile/security"})
+		UserID: httpx.User(r).ID, Next: "/profile/security"})
 }
 
 func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +109,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	switch out.Purpose {
 	case account.PurposeLink:
-		if u := user(r); u == nil || out.Identity.Provider == "" {
+		if u := httpx.User(r); u == nil || out.Identity.Provider == "" {
 			s.ssoFail(w, r, purpose, errs.E(errs.Unauthorized, "sso.error.state"))
 			return
 		}
@@ -210,13 +211,13 @@ func (s *Server) ssoFail(w http.ResponseWriter, r *http.Request, purpose string,
 		return
 	}
 	if e.Err != nil {
-		s.Log.Info("sso refused", "request_id", requestID(r), "key", e.Key, "err", e.Err)
+		s.Log.Info("sso refused", "request_id", httpx.RequestID(r), "key", e.Key, "err", e.Err)
 	}
-	code := status(e.Kind)
+	code := httpx.Status(e.Kind)
 	if e.Kind == errs.NotFound && e.Key == "sso.error.no_account" {
 		code = http.StatusForbidden
 	}
-	if purpose == account.PurposeLink && user(r) != nil {
+	if purpose == account.PurposeLink && httpx.User(r) != nil {
 		d, derr := s.securityData(r, nil)
 		if derr != nil {
 			s.fail(w, r, derr)
@@ -238,7 +239,7 @@ func (s *Server) ssoFail(w http.ResponseWriter, r *http.Request, purpose string,
 }
 
 func (s *Server) ssoUnlink(w http.ResponseWriter, r *http.Request) {
-	if err := s.Accounts.UnlinkIdentity(r.Context(), user(r).ID, r.PathValue("provider")); err != nil {
+	if err := s.Accounts.UnlinkIdentity(r.Context(), httpx.User(r).ID, r.PathValue("provider")); err != nil {
 		s.ssoFail(w, r, account.PurposeLink, err)
 		return
 	}
@@ -247,9 +248,9 @@ func (s *Server) ssoUnlink(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) ssoOnly(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
-	session, _ := r.Context().Value(keySession).(string)
+	session := httpx.Session(r)
 	on := r.PostForm.Get("sso_only") == "1"
-	if err := s.Accounts.SetSSOOnly(r.Context(), user(r).ID, session, on); err != nil {
+	if err := s.Accounts.SetSSOOnly(r.Context(), httpx.User(r).ID, session, on); err != nil {
 		s.ssoFail(w, r, account.PurposeLink, err)
 		return
 	}
@@ -274,7 +275,7 @@ func (s *Server) adminSSOData(r *http.Request) (adminSSOData, error) {
 }
 
 func (s *Server) adminSSO(w http.ResponseWriter, r *http.Request) {
-	if !user(r).IsAdmin() {
+	if !httpx.User(r).IsAdmin() {
 		s.fail(w, r, errs.E(errs.Forbidden, "error.forbidden"))
 		return
 	}
@@ -293,7 +294,7 @@ func (s *Server) adminSSOSave(w http.ResponseWriter, r *http.Request) {
 		ClientID: f.Get("client_id"), Scopes: strings.Fields(f.Get("scopes")), LogoURL: f.Get("logo_url"),
 		AllowCreate: f.Get("allow_create") == "1", TrustEmail: f.Get("trust_email") == "1",
 		Domains: strings.FieldsFunc(f.Get("domains"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })}
-	if err := s.Accounts.SaveProvider(r.Context(), user(r), p); err != nil {
+	if err := s.Accounts.SaveProvider(r.Context(), httpx.User(r), p); err != nil {
 		if errs.KindOf(err) == errs.Forbidden {
 			s.fail(w, r, err)
 			return
@@ -310,7 +311,7 @@ func (s *Server) adminSSOSave(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminSSODelete(w http.ResponseWriter, r *http.Request) {
-	if err := s.Accounts.DeleteProvider(r.Context(), user(r), r.PathValue("provider")); err != nil {
+	if err := s.Accounts.DeleteProvider(r.Context(), httpx.User(r), r.PathValue("provider")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"mentorskap/internal/httpx"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/webhook"
@@ -37,7 +38,7 @@ type webhookPageData struct {
 }
 
 func (s *Server) webhookPageData(r *http.Request) (*webhookPageData, error) {
-	id, err := pathID(r, "id")
+	id, err := httpx.PathID(r, "id")
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,7 @@ func (s *Server) webhookCreate(w http.ResponseWriter, r *http.Request) {
 	var e *webhook.Endpoint
 	err = s.DB.Tx(r.Context(), func(tx *store.Tx) error {
 		var err error
-		e, err = webhook.Register(r.Context(), tx, s.Clock.Now(), d.Program.ID, user(r).ID, r.PostForm.Get("url"), r.PostForm["events"])
+		e, err = webhook.Register(r.Context(), tx, s.Clock.Now(), d.Program.ID, httpx.User(r).ID, r.PostForm.Get("url"), r.PostForm["events"])
 		return err
 	})
 	if err != nil {
@@ -102,7 +103,7 @@ func (s *Server) showSecret(w http.ResponseWriter, r *http.Request, e *webhook.E
 }
 
 func (s *Server) webhookRotate(w http.ResponseWriter, r *http.Request) {
-	id, hook, err := pathIDs(r, "id", "hook")
+	id, hook, err := httpx.PathIDs(r, "id", "hook")
 	var e *webhook.Endpoint
 	if err == nil {
 		err = s.DB.Tx(r.Context(), func(tx *store.Tx) error {
@@ -119,7 +120,7 @@ func (s *Server) webhookRotate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) webhookRemove(w http.ResponseWriter, r *http.Request) {
-	id, hook, err := pathIDs(r, "id", "hook")
+	id, hook, err := httpx.PathIDs(r, "id", "hook")
 	if err == nil {
 		err = webhook.Remove(r.Context(), s.DB, id, hook)
 	}

@@ -42,10 +42,13 @@ const (
 	MeetingCancelled  = "meeting.cancelled"
 	// CheckpointAnswered says who answered which check point and when.
 	CheckpointAnswered = "checkpoint.answered"
+	// CheckpointOpened: a check point's window opened for a pair, once
+	// per window (the reminder scan notices it).
+	CheckpointOpened = "checkpoint.opened"
 )
 
 // Events are the types an endpoint may subscribe to.
-var Events = []string{ParticipantJoined, PairCreated, PairEnded, PairFinished, AgreementSigned, MeetingConfirmed, MeetingCancelled, CheckpointAnswered}
+var Events = []string{ParticipantJoined, PairCreated, PairEnded, PairFinished, AgreementSigned, MeetingConfirmed, MeetingCancelled, CheckpointAnswered, CheckpointOpened}
 
 // JobKind is the jobs table's kind for a delivery.
 const JobKind = "webhook"

@@ -141,6 +141,7 @@ func mustSolve(t *testing.T, p Problem) Solution {
 }
 
 func TestAgainstBruteForce(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	const instances = 5000
 	for it := range instances {
@@ -176,6 +177,7 @@ func TestAgainstBruteForce(t *testing.T) {
 // A newcomer must be able to push an earlier mentee out: lexicographic
 // mode keeps both matched, penalty mode keeps only the better pair.
 func TestDisplacement(t *testing.T) {
+	t.Parallel()
 	tb := &table{n: 2, m: 2,
 		s:  [][]float64{{10, 1}, {8, 0}},
 		ok: [][]bool{{true, true}, {true, false}},
@@ -203,6 +205,7 @@ func TestDisplacement(t *testing.T) {
 // lexicographic objective would lose the differences; the pair encoding
 // must not.
 func TestLexicographicNoBigMRounding(t *testing.T) {
+	t.Parallel()
 	const big = 1e15
 	tb := &table{n: 3, m: 2,
 		s:  [][]float64{{big, big + 0.25}, {big, big}, {-big, -big}},
@@ -217,6 +220,7 @@ func TestLexicographicNoBigMRounding(t *testing.T) {
 }
 
 func TestEdgeCases(t *testing.T) {
+	t.Parallel()
 	never := func(i, j int) (float64, bool) { return 0, false }
 	cases := []struct {
 		name    string
@@ -248,6 +252,7 @@ func TestEdgeCases(t *testing.T) {
 }
 
 func TestInvalidInput(t *testing.T) {
+	t.Parallel()
 	one := func(i, j int) (float64, bool) { return 1, true }
 	bad := []struct {
 		name string
@@ -298,6 +303,7 @@ func TestInvalidInput(t *testing.T) {
 // Verify must be able to fail: break a correct solution in different
 // ways and expect each to be rejected.
 func TestVerifyRejects(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
 	tb := &table{n: 6, m: 4, cap: []int{2, 1, 1, 2}}
 	for i := range tb.n {
@@ -412,6 +418,7 @@ func popcount(x uint64) int {
 }
 
 func TestSparseMatchesDense(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(6) {
 		adversarial := seed%2 == 1
 		n, m := 300, 150
@@ -439,6 +446,7 @@ func TestSparseMatchesDense(t *testing.T) {
 }
 
 func TestDeterminism(t *testing.T) {
+	t.Parallel()
 	tb := structured(3, 400, 200, false)
 	for i := range tb.n { // heavy ties
 		for j := range tb.m {
@@ -463,6 +471,7 @@ func TestDeterminism(t *testing.T) {
 }
 
 func TestAutoPicksBySize(t *testing.T) {
+	t.Parallel()
 	small := structured(1, 50, 20, false)
 	s := mustSolve(t, small.problem(true, 0, Auto, 0))
 	if s.Stats.Method != Dense {
@@ -480,6 +489,7 @@ func TestAutoPicksBySize(t *testing.T) {
 // several pricing passes, holes and the shifted re-pricing: the sparse
 // optimum must equal the dense one and carry a valid certificate.
 func TestSparseRandomMedium(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(11, 3))
 	maxPasses := 0
 	for it := range 300 {
@@ -511,6 +521,7 @@ func TestSparseRandomMedium(t *testing.T) {
 
 // A panic in Score, on whichever goroutine, reaches the caller.
 func TestScorePanicPropagates(t *testing.T) {
+	t.Parallel()
 	for _, method := range []Method{Dense, Sparse} {
 		func() {
 			defer func() {
