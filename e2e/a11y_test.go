@@ -183,7 +183,8 @@ func TestA11yEveryPage(t *testing.T) {
 			must: []string{"/", "/profile", "/programs", "/programs/N", "/programs/N/participants",
 				"/programs/N/participants/N", "/programs/N/pairs", "/programs/N/matching",
 				"/programs/N/dashboard", "/programs/N/analytics", "/programs/N/report", "/programs/N/invitations", "/programs/N/outcomes", "/pairs/N",
-				"/programs/N/announcements", "/programs/N/resources/manage", "/programs/N/questions"},
+				"/programs/N/announcements", "/programs/N/resources/manage", "/programs/N/questions", "/programs/N/questions/N",
+				"/programs/N/events", "/programs/N/events/N"},
 		},
 		{
 			// The administrator sees the coordinator's pages too; those
@@ -202,7 +203,8 @@ func TestA11yEveryPage(t *testing.T) {
 			inScope: everything,
 			must: []string{"/", "/profile", "/pairs/N", "/pairs/N/agreement", "/pairs/N/meetings",
 				"/pairs/N/meetings/N", "/pairs/N/meetings/N/notes", "/pairs/N/meetings/new",
-				"/pairs/N/goals", "/pairs/N/messages", "/pairs/N/end", "/programs/N/resources"},
+				"/pairs/N/goals", "/pairs/N/messages", "/pairs/N/end", "/programs/N/resources",
+				"/programs/N/events", "/programs/N/events/N"},
 		},
 		{
 			who:     "mentee",
@@ -232,6 +234,14 @@ func TestA11yEveryPage(t *testing.T) {
 			login:   pickLogin(t, logins, "mentee", "paired with", "ended early"),
 			inScope: pairPages,
 			must:    []string{"/pairs/N", "/pairs/N/closing"},
+		},
+		{
+			// The mentee who left three months ago has the outcome
+			// questionnaire open.
+			who:     "mentee-follow-up",
+			login:   pickLogin(t, logins, "mentee", "paired with", "outcome questionnaire"),
+			inScope: func(p string) bool { return p == "/" || strings.HasPrefix(p, "/outcomes") },
+			must:    []string{"/", "/outcomes/N"},
 		},
 		{
 			who:     "applicant",

@@ -17,6 +17,7 @@ import (
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 	"mentorskap/internal/question"
+	"mentorskap/internal/resource"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
 )
@@ -399,6 +400,22 @@ func TestSavedTemplate(t *testing.T) {
 		ctx := context.Background()
 		coord, admin := e.user(account.RoleCoordinator), e.user(account.RoleAdmin)
 		src := e.spring(coord)
+		// A link beside the handbook file, and the own question counting
+		// in matching.
+		if err := db.Tx(ctx, func(tx *store.Tx) error {
+			_, err := resource.AddLink(ctx, tx, e.clk.Now(), src.ID, coord.ID, resource.Input{Title: "NAV", URL: "https://www.nav.no/"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		own, err := question.List(ctx, db, src.ID)
+		if err != nil || len(own) != 1 {
+			t.Fatal(err, len(own))
+		}
+		if err := (&question.Service{DB: db, Clock: e.clk}).SetCriterion(ctx, coord, src.ID, own[0].ID,
+			question.Criterion{Mode: question.MatchSame, Weight: 4}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := e.svc.SaveTemplate(ctx, coord, src.ID, SaveInput{Name: "Vår mal"}); errs.KindOf(err) != errs.Forbidden {
 			t.Fatalf("a coordinator saving a template: %v", err)
 		}
@@ -425,10 +442,20 @@ func TestSavedTemplate(t *testing.T) {
 			t.Fatalf("from saved: %+v", p)
 		}
 		want, got := e.programCounts(src.ID), e.programCounts(p.ID)
-		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24"} {
+		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24",
+			"own questions", "outcomes"} {
 			if got[same] != want[same] {
 				t.Errorf("%s: %d, source %d", same, got[same], want[same])
 			}
+		}
+		// The own question keeps its place in matching; the link comes
+		// along, the file does not.
+		if n := e.count(`SELECT COUNT(*) FROM program_questions WHERE program_id = ? AND match_mode = 'same' AND match_weight = 4 AND label LIKE '%Arbeidssituasjon%'`, p.ID); n != 1 {
+			t.Errorf("own question in matching: %d", n)
+		}
+		if n := e.count(`SELECT COUNT(*) FROM resources WHERE program_id = ? AND kind = 'link' AND url = 'https://www.nav.no/'`, p.ID); n != 1 ||
+			got["resource files"] != 0 {
+			t.Errorf("links %d, files %d", n, got["resource files"])
 		}
 		for _, none := range []string{"participants", "invitations", "pairs", "exclusions"} {
 			if got[none] != 0 {

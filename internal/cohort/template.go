@@ -19,7 +19,10 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/matching"
 	"mentorskap/internal/meeting"
+	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
+	"mentorskap/internal/resource"
 	"mentorskap/internal/store"
 )
 
@@ -64,6 +67,22 @@ type Blueprint struct {
 	ShareText      bool       `json:"share_text,omitempty"`
 
 	Matching *Matching `json:"matching,omitempty"`
+
+	// Own is the program's own application questions, with how they
+	// count in matching (saved templates).
+	Own []question.Spec `json:"own_questions,omitempty"`
+	// Links are the program's resources that are links; files stay with
+	// the program they were uploaded to.
+	Links []Link `json:"links,omitempty"`
+	// Outcome is the outcome follow-up; nil leaves it off.
+	Outcome *outcome.Settings `json:"outcome,omitempty"`
+}
+
+// Link is a resource that is a link.
+type Link struct {
+	Title    string `json:"title"`
+	Audience string `json:"audience"`
+	URL      string `json:"url"`
 }
 
 // Plan is a meeting plan and its libraries in one language.
@@ -326,7 +345,32 @@ func apply(ctx context.Context, tx *store.Tx, actor *account.User, b Blueprint, 
 	if err := applyQuestions(ctx, tx, id, b, now); err != nil {
 		return 0, err
 	}
-	return id, applyMatching(ctx, tx, actor, id, b, now)
+	if err := applyMatching(ctx, tx, actor, id, b, now); err != nil {
+		return 0, err
+	}
+	return id, applyOwn(ctx, tx, actor, id, b, now)
+}
+
+// applyOwn gives the new program the template's own questions, links and
+// outcome follow-up. A link this version refuses is left out rather than
+// failing the whole program.
+func applyOwn(ctx context.Context, tx *store.Tx, actor *account.User, id int64, b Blueprint, now time.Time) error {
+	if err := question.AddSpecs(ctx, tx, id, b.Own, now); err != nil {
+		return err
+	}
+	for _, l := range b.Links {
+		_, err := resource.AddLink(ctx, tx, now, id, actor.ID, resource.Input{Title: l.Title, Audience: l.Audience, URL: l.URL})
+		if errs.Is(err, errs.Invalid) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if b.Outcome == nil {
+		return nil
+	}
+	return outcome.PutSettings(ctx, tx, id, *b.Outcome, now)
 }
 
 func applyAgreement(ctx context.Context, tx *store.Tx, actor *account.User, id int64, b Blueprint, now time.Time) error {
@@ -531,6 +575,30 @@ func Snapshot(ctx context.Context, q store.Q, id int64) (Blueprint, error) {
 		m.Weights[string(c)] = w
 	}
 	b.Matching = m
+	if b.Own, err = question.Specs(ctx, q, id); err != nil {
+		return b, err
+	}
+	rows, err := q.Query(ctx, `SELECT title, audience, url FROM resources WHERE program_id = ? AND kind = ? ORDER BY id`, id, resource.KindLink)
+	if err != nil {
+		return b, err
+	}
+	for rows.Next() {
+		var l Link
+		if err := rows.Scan(&l.Title, &l.Audience, &l.URL); err != nil {
+			rows.Close()
+			return b, err
+		}
+		b.Links = append(b.Links, l)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return b, err
+	}
+	if o, err := outcome.GetSettings(ctx, q, id); err != nil {
+		return b, err
+	} else if o.Enabled || o.IncludeMentors {
+		b.Outcome = &o
+	}
 	return b, nil
 }
 

@@ -129,6 +129,9 @@ func Seed(ctx context.Context, db *store.DB, clk clock.Clock) (*Result, error) {
 	if err := s.pairs(ctx, coord, prog); err != nil {
 		return nil, err
 	}
+	if err := s.extras(ctx, coord); err != nil {
+		return nil, err
+	}
 	return s.res, nil
 }
 

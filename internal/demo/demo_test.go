@@ -67,8 +67,8 @@ func TestSeedTwice(t *testing.T) {
 			members:      2*len(stories) + 1, // the association pair has two mentors
 			coordinators: 1,
 			outbox:       0, // fictional addresses get no mail
-			endings:      2, // one ended early, one at its planned end
-			reflections:  4, // both sides of both ended pairs
+			endings:      3, // two ended early, one at its planned end
+			reflections:  4, // both sides of the finished pair and of the first to end early
 		}
 		got := count(t, db)
 		// The histories' sizes are the story's business; that they exist
@@ -101,6 +101,9 @@ func TestSeedTwice(t *testing.T) {
 			t.Fatalf("%d logins listed, want %d", len(first.Logins), want.users)
 		}
 
+		extras := countExtras(t, db)
+		checkExtras(t, extras)
+
 		clk.Advance(time.Hour)
 		second, err := Seed(ctx, db, clk)
 		if err != nil {
@@ -108,6 +111,9 @@ func TestSeedTwice(t *testing.T) {
 		}
 		if got := count(t, db); got != want {
 			t.Fatalf("after second run: %+v, want %+v", got, want)
+		}
+		if again := countExtras(t, db); again != extras {
+			t.Fatalf("the second run changed the program's own pieces: %+v, then %+v", extras, again)
 		}
 		if second.Created != 0 || second.Program.ID != first.Program.ID {
 			t.Fatalf("second run created %d accounts and program %d (first %d)", second.Created, second.Program.ID, first.Program.ID)
@@ -243,7 +249,7 @@ func TestDemoMatchingAfterEndings(t *testing.T) {
 			}
 			return n
 		}
-		former := map[int64]int64{id(yusuf): id(james), id(putu): id(johan)}
+		former := map[int64]int64{id(yusuf): id(james), id(putu): id(johan), id(daniel): id(kristian)}
 		svc := &matching.Service{DB: db, Clock: clk}
 		progs := &program.Service{DB: db, Clock: clk}
 		prog := res.Program.ID
@@ -265,7 +271,8 @@ func TestDemoMatchingAfterEndings(t *testing.T) {
 		for _, l := range rv.Left {
 			left[l.Mentee.UserID] = l.Why.Key
 		}
-		if left[id(yusuf)] != "matching.left.planned" || left[id(putu)] != "matching.left.member_mentee" || len(left) != 2 {
+		if left[id(yusuf)] != "matching.left.planned" || left[id(putu)] != "matching.left.member_mentee" ||
+			left[id(daniel)] != "matching.left.member_mentee" || len(left) != 3 {
 			t.Fatalf("left out %v", left)
 		}
 
@@ -303,8 +310,8 @@ func TestDemoMatchingAfterEndings(t *testing.T) {
 				}
 			}
 		}
-		if placed != 2 {
-			t.Fatalf("%d of the 2 returned mentees placed", placed)
+		if placed != len(former) {
+			t.Fatalf("%d of the %d returned mentees placed", placed, len(former))
 		}
 	})
 }

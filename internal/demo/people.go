@@ -264,6 +264,17 @@ var mentees = []person{
 		About:        "Jeg leder en ny forening som samler kvinner fra mange land. Vi vil lære av en forening som har holdt på lenge.",
 	},
 	{
+		Email: "daniel.tesfaye@example.org", Name: "Daniel Tesfaye", Lang: "nb", Timezone: "Europe/Oslo",
+		Languages: []string{"ti", "en", "nb"}, Location: "Tønsberg", OnlineOK: true,
+		Field:        "Maskin og vedlikehold",
+		Needs:        "Norske standarder og HMS-regler\nSøknad og CV for industrien",
+		Goals:        "Få jobb som maskiningeniør eller vedlikeholdstekniker",
+		Education:    "Bachelor i maskinteknikk",
+		CareerStage:  "mid",
+		Availability: "Ettermiddager",
+		About:        "Jeg jobbet seks år med vedlikehold i en sementfabrikk før jeg kom til Norge. Nå vil jeg tilbake til faget.",
+	},
+	{
 		Email: "rizky.pratama@example.org", Name: "Rizky Pratama", Lang: "id", Timezone: "Europe/Oslo",
 		Pending:   true,
 		Languages: []string{"id", "en"}, Location: "Larvik", OnlineOK: true,

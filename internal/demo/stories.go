@@ -33,6 +33,7 @@ const (
 	yusuf    = "yusuf.abdi@example.org"
 	amira    = "amira.haddad@example.org"
 	leila    = "leila.nasser@example.org"
+	daniel   = "daniel.tesfaye@example.org"
 )
 
 // story is one pair: who, when the coordinator matched them, the language
@@ -50,6 +51,7 @@ type story struct {
 const (
 	stageFinished = "finished as planned, final evaluation answered by both"
 	stageEnded    = "ended early by the mentee"
+	stageFollowUp = "left after a month for a job; the 3-month outcome questionnaire is open"
 	stageUnderWay = "under way: five meetings, goals moving"
 	stageSharing  = "under way, shares its meetings with the coordinator"
 	stageBehind   = "fallen behind: no meeting for weeks, follow-up overdue"
@@ -61,6 +63,7 @@ const (
 var stories = []story{
 	{Mentors: []string{james}, Mentees: []string{yusuf}, Matched: -116, Lang: "nb", Stage: stageFinished, Play: jamesAndYusuf},
 	{Mentors: []string{johan}, Mentees: []string{putu}, Matched: -115, Lang: "en", Stage: stageEnded, Play: johanAndPutu},
+	{Mentors: []string{kristian}, Mentees: []string{daniel}, Matched: -116, Lang: "nb", Stage: stageFollowUp, Play: kristianAndDaniel},
 	{Mentors: []string{kristian}, Mentees: []string{ahmad}, Matched: -117, Lang: "nb", Stage: stageUnderWay, Play: kristianAndAhmad},
 	{Mentors: []string{ragnhild, arild}, Mentees: []string{leila}, Matched: -110, Lang: "nb", Stage: stageSharing, Play: associations},
 	{Mentors: []string{dewi}, Mentees: []string{siti}, Matched: -113, Lang: "id", Stage: stageBehind, Play: dewiAndSiti},
@@ -1005,4 +1008,23 @@ func sofieAndAmira(r *storyline) {
 		c.Mentee = agreement.Commitments{Will: lines("Sende søknadene mine til Sofie før jeg sender dem", "Skrive agenda før hvert møte")}
 	})
 	r.meet(booking{By: amira, Booked: -2, Day: 6, At: "11:30", Minutes: 60, Place: "Kafé Kaia, Sandefjord", Unanswered: true})
+}
+
+// kristianAndDaniel met once before Daniel got a job in the north and
+// left; three months on, the program's follow-up asks him how it went
+// (extras.go sends it).
+func kristianAndDaniel(r *storyline) {
+	m0 := r.meet(booking{By: kristian, Booked: -113, Day: -109, At: "16:30", Minutes: 60, Place: "Kafé Kaia, Tønsberg"})
+	r.notes(m0, kristian, meeting.Notes{
+		Today:       "Hva Daniel har gjort før, og hva norske arbeidsgivere i industrien ser etter.",
+		TimeMinutes: 60,
+		Theme: "Daniel har mer erfaring med vedlikehold enn han skriver i CV-en. Vi gikk gjennom den linje for linje " +
+			"og skrev inn maskinene og anleggene han har hatt ansvar for.",
+		NextSteps: "Daniel sender ny CV til tre bedrifter. Kristian spør en kollega om HMS-kurs.",
+	})
+	r.chemistry(daniel, -108, "19:40", evaluation.AnswerYes, "")
+	r.chemistry(kristian, -108, "21:05", evaluation.AnswerYes, "")
+	r.message(daniel, -103, "18:20", "Jeg har fått tilbud om fast jobb som vedlikeholdstekniker i Mo i Rana! Jeg flytter om to uker.")
+	r.message(kristian, -103, "19:00", "For en nyhet! Gratulerer, Daniel. Ta med deg CV-en vi skrev, den får du bruk for igjen.")
+	r.end(daniel, -100, "20:00", "Jeg har fått jobb i Mo i Rana og flytter. Tusen takk for hjelpen, Kristian.")
 }

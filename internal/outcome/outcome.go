@@ -106,11 +106,17 @@ func (s *Service) SetSettings(ctx context.Context, actor *account.User, programI
 		if _, err := program.RequireCoordinatorTx(ctx, tx, actor, programID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO outcome_settings (program_id, enabled, include_mentors, updated_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (program_id) DO UPDATE SET enabled = excluded.enabled, include_mentors = excluded.include_mentors,
-			updated_at = excluded.updated_at`, programID, in.Enabled, in.IncludeMentors, now)
-		return err
+		return PutSettings(ctx, tx, programID, in, now)
 	})
+}
+
+// PutSettings stores a program's settings in the caller's transaction; it
+// does not check who asks (a program made from a template gets them so).
+func PutSettings(ctx context.Context, q store.Q, programID int64, in Settings, now time.Time) error {
+	_, err := q.Exec(ctx, `INSERT INTO outcome_settings (program_id, enabled, include_mentors, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (program_id) DO UPDATE SET enabled = excluded.enabled, include_mentors = excluded.include_mentors,
+		updated_at = excluded.updated_at`, programID, in.Enabled, in.IncludeMentors, now.UTC())
+	return err
 }
 
 // CopySettings gives program to the follow-up settings of program from,

@@ -113,6 +113,12 @@ func sent(ctx context.Context, q store.Q) (map[sentKey]bool, error) {
 // queued in one transaction, and the row's unique key (program, person,
 // round) makes a second sweep, on this or another instance, send nothing.
 func Scan(ctx context.Context, db *store.DB, out *notify.Outbox, now time.Time) (int, error) {
+	return ScanProgram(ctx, db, out, now, 0)
+}
+
+// ScanProgram is Scan for one program's people only (all programs when
+// programID is 0); the demo sends its own program's follow-up with it.
+func ScanProgram(ctx context.Context, db *store.DB, out *notify.Outbox, now time.Time, programID int64) (int, error) {
 	now = now.UTC()
 	people, err := due(ctx, db)
 	if err != nil {
@@ -124,6 +130,9 @@ func Scan(ctx context.Context, db *store.DB, out *notify.Outbox, now time.Time) 
 	}
 	n := 0
 	for _, f := range people {
+		if programID != 0 && f.programID != programID {
+			continue
+		}
 		for _, round := range Rounds {
 			at := DueAt(f.ended, round)
 			if now.Before(at) || !now.Before(at.Add(Window)) || done[sentKey{f.programID, f.userID, round}] {

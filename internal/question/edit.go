@@ -454,36 +454,117 @@ func (s *Service) SetCriterion(ctx context.Context, actor *account.User, program
 // already has; never the answers. The caller has checked who is asking and
 // runs it in its transaction.
 func CopyToProgram(ctx context.Context, tx *store.Tx, from, to int64) error {
-	qs, err := List(ctx, tx, from)
+	specs, err := Specs(ctx, tx, from)
 	if err != nil {
-		return err
-	}
-	var last int
-	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) FROM program_questions WHERE program_id = ?`, to).Scan(&last); err != nil {
 		return err
 	}
 	var now time.Time
 	if err := tx.QueryRow(ctx, `SELECT updated_at FROM programs WHERE id = ?`, to).Scan(&now); err != nil {
 		return err
 	}
-	for k, qu := range qs {
+	return AddSpecs(ctx, tx, to, specs, now)
+}
+
+// Spec is a question as a saved program template keeps it: its settings
+// and wording without ids, options by their place in the list.
+type Spec struct {
+	Kind        string   `json:"kind"`
+	Label       Labels   `json:"label"`
+	Help        Labels   `json:"help,omitempty"`
+	Required    bool     `json:"required,omitempty"`
+	Audience    string   `json:"audience"`
+	Visibility  string   `json:"visibility"`
+	Reporting   bool     `json:"reporting,omitempty"`
+	Options     []Labels `json:"options,omitempty"`
+	MatchMode   string   `json:"match_mode,omitempty"`
+	MatchWeight int      `json:"match_weight,omitempty"`
+	// Points of a table criterion: mentee option, mentor option (places
+	// in Options, from 0) and the points.
+	Points [][3]int `json:"points,omitempty"`
+}
+
+// Specs lists the live questions of a program as specs, in order.
+func Specs(ctx context.Context, q store.Q, programID int64) ([]Spec, error) {
+	qs, err := List(ctx, q, programID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Spec{}
+	for _, qu := range qs {
+		sp := Spec{Kind: qu.Kind, Label: qu.Label, Help: qu.Help, Required: qu.Required, Audience: qu.Audience,
+			Visibility: qu.Visibility, Reporting: qu.Reporting, MatchMode: qu.MatchMode, MatchWeight: qu.MatchWeight}
+		place := map[int64]int{}
+		for k, o := range qu.Options {
+			place[o.ID] = k
+			sp.Options = append(sp.Options, o.Label)
+		}
+		for pair, pts := range qu.Points {
+			a, okA := place[pair[0]]
+			b, okB := place[pair[1]]
+			if okA && okB {
+				sp.Points = append(sp.Points, [3]int{a, b, pts})
+			}
+		}
+		slices.SortFunc(sp.Points, func(x, y [3]int) int {
+			if x[0] != y[0] {
+				return x[0] - y[0]
+			}
+			return x[1] - y[1]
+		})
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+// AddSpecs adds questions to a program after any it already has, in the
+// caller's transaction. A spec that is not a question this version knows
+// (a template saved by another) is left out, and a program keeps at most
+// MaxMatching questions in matching.
+func AddSpecs(ctx context.Context, tx *store.Tx, programID int64, specs []Spec, now time.Time) error {
+	var last, matching int
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) FROM program_questions WHERE program_id = ?`, programID).Scan(&last); err != nil {
+		return err
+	}
+	for _, sp := range specs {
+		choice := sp.Kind == KindOne || sp.Kind == KindMany
+		if !slices.Contains(Kinds, sp.Kind) || !slices.Contains(Audiences, sp.Audience) ||
+			!slices.Contains(Visibilities, sp.Visibility) || len(sp.Label) == 0 || choice && len(sp.Options) < 2 {
+			continue
+		}
+		if !choice || !slices.Contains(MatchModes, sp.MatchMode) || sp.MatchWeight <= 0 || sp.MatchWeight > MaxWeight || matching >= MaxMatching {
+			sp.MatchMode, sp.MatchWeight = MatchNone, 0
+		}
+		if sp.MatchMode != MatchNone {
+			matching++
+		}
+		last++
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO program_questions (program_id, kind, label, help, required, audience,
 			visibility, reporting, position, match_mode, match_weight, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			to, qu.Kind, qu.Label.encode(), qu.Help.encode(), qu.Required, qu.Audience, qu.Visibility, qu.Reporting,
-			last+k+1, qu.MatchMode, qu.MatchWeight, now, now).Scan(&id); err != nil {
+			programID, sp.Kind, sp.Label.encode(), sp.Help.encode(), sp.Required, sp.Audience, sp.Visibility, sp.Reporting,
+			last, sp.MatchMode, sp.MatchWeight, now, now).Scan(&id); err != nil {
 			return err
 		}
-		newID := map[int64]int64{}
-		for p, o := range qu.Options {
-			if newID[o.ID], err = insertOption(ctx, tx, id, p+1, o.Label); err != nil {
-				return err
+		var opts []int64
+		if choice {
+			for p, o := range sp.Options {
+				oid, err := insertOption(ctx, tx, id, p+1, o)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, oid)
 			}
 		}
-		for pair, pts := range qu.Points {
+		if sp.MatchMode != MatchTable {
+			continue
+		}
+		for _, pt := range sp.Points {
+			if pt[0] < 0 || pt[0] >= len(opts) || pt[1] < 0 || pt[1] >= len(opts) || pt[2] <= 0 || pt[2] > MaxPoints {
+				continue
+			}
 			if _, err := tx.Exec(ctx, `INSERT INTO program_question_pairs (question_id, mentee_option, mentor_option, points)
-				VALUES (?, ?, ?, ?)`, id, newID[pair[0]], newID[pair[1]], pts); err != nil {
+				VALUES (?, ?, ?, ?)`, id, opts[pt[0]], opts[pt[1]], pt[2]); err != nil {
 				return err
 			}
 		}
