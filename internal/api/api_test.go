@@ -118,6 +118,7 @@ func apiNoSecrets(t *testing.T, res *response) {
 }
 
 func TestAPITokenLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		app := newTestAppDB(t, db)
 		app.addUser("kari@example.org", "Kari Nordmann", account.RoleMember, "en")
@@ -243,6 +244,7 @@ func TestAPIAnonymousAndUnknown(t *testing.T) {
 }
 
 func TestAPIMe(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		app := newTestAppDB(t, db)
 		u := app.addUser("kari@example.org", "Kari", account.RoleMember, "nb")
@@ -320,6 +322,7 @@ func newProgramFixture(t *testing.T, db *store.DB) *programFixture {
 }
 
 func TestAPIPrograms(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newProgramFixture(t, db)
 		app, coord, other := f.app, f.coord, f.other
@@ -415,6 +418,7 @@ func TestAPIPrograms(t *testing.T) {
 }
 
 func TestAPIParticipants(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newProgramFixture(t, db)
 		base := "/api/v1/programs/" + httpx.Itoa(f.programID)
@@ -467,6 +471,7 @@ func TestAPIParticipants(t *testing.T) {
 }
 
 func TestAPIInvitations(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newProgramFixture(t, db)
 		base := "/api/v1/programs/" + httpx.Itoa(f.programID) + "/invitations"
@@ -512,6 +517,7 @@ func TestAPIInvitations(t *testing.T) {
 }
 
 func TestAPIPairs(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newProgramFixture(t, db)
 		base := "/api/v1/programs/" + httpx.Itoa(f.programID)

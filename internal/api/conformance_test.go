@@ -13,6 +13,7 @@ import (
 // refuses an undeclared field and an undocumented status, so that its
 // silence elsewhere means something.
 func TestConformanceIsStrict(t *testing.T) {
+	t.Parallel()
 	router, err := apitest.Router(openAPIDoc)
 	if err != nil {
 		t.Fatal(err)

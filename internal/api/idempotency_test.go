@@ -15,6 +15,7 @@ import (
 // another request, a refused request keeps nothing, and after 24 hours the
 // key is free again.
 func TestAPIIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		app := newTestAppDB(t, db)
 		app.addUser("coord@example.org", "Cora", account.RoleCoordinator, "en")

@@ -14,6 +14,7 @@ import (
 )
 
 func TestMeetingAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -119,6 +120,7 @@ func TestMeetingAPI(t *testing.T) {
 }
 
 func TestMeetingAPIWho(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -171,6 +173,7 @@ func TestMeetingAPIWho(t *testing.T) {
 }
 
 func TestCalendarFeedAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -199,6 +202,7 @@ func TestCalendarFeedAPI(t *testing.T) {
 }
 
 func TestPairHomeForMembers(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app

@@ -220,6 +220,7 @@ func TestOpenAPIServed(t *testing.T) {
 // TestOpenAPIMergeRefusesDuplicates keeps two area files from silently
 // overwriting each other's paths or schemas.
 func TestOpenAPIMergeRefusesDuplicates(t *testing.T) {
+	t.Parallel()
 	base := `{"openapi":"3.1.0","tags":[],"paths":{"/api/v1/a":{"get":{}}},"components":{"schemas":{"A":{}}}}`
 	for name, part := range map[string]string{
 		"path":   `{"paths":{"/api/v1/a":{"get":{}}}}`,

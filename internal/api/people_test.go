@@ -17,6 +17,7 @@ import (
 // and with an existing one) and join by link, fill in their profiles, and
 // find their pair. Every step passes the conformance check as well.
 func TestAPIEnrolmentJourney(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		app := newTestAppDB(t, db)
 		app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")

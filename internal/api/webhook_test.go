@@ -148,6 +148,7 @@ func (f *webhookFixture) worker(db *store.DB, id string) *jobs.Worker {
 // the same webhook-id, shows in the delivery log and in /metrics, and a
 // rotated secret signs beside the old one.
 func TestWebhookDelivery(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newWebhookFixture(t, db, true)
 		f.join(t, 1)
@@ -219,6 +220,7 @@ func TestWebhookDelivery(t *testing.T) {
 // TestWebhookOnceAcrossInstances: two workers (two instances) on one
 // PostgreSQL database deliver every event exactly once.
 func TestWebhookOnceAcrossInstances(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("MENTORSKAP_TEST_POSTGRES") == "" {
 		t.Skip("needs MENTORSKAP_TEST_POSTGRES")
 	}

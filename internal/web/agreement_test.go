@@ -65,6 +65,7 @@ func agreementForm(base int, edit func(*agreement.Content)) url.Values {
 }
 
 func TestAgreementDraftSignAndResign(t *testing.T) {
+	t.Parallel()
 	f := newAgreementFixture(t)
 	ctx := context.Background()
 	en := f.app.bundle.Locale("en")
@@ -237,6 +238,7 @@ func TestAgreementDraftSignAndResign(t *testing.T) {
 
 // TestAgreementAccess is the role matrix for every page and action.
 func TestAgreementAccess(t *testing.T) {
+	t.Parallel()
 	f := newAgreementFixture(t)
 	ctx := context.Background()
 	// One version signed by both, shared with nobody; then an unsigned draft.
@@ -346,6 +348,7 @@ func TestAgreementAccess(t *testing.T) {
 }
 
 func TestAgreementTemplateAndPreparationPages(t *testing.T) {
+	t.Parallel()
 	f := newAgreementFixture(t)
 	if _, err := f.app.db.Exec(context.Background(), `UPDATE users SET language = 'nb' WHERE id = ?`, f.mentee.ID); err != nil {
 		t.Fatal(err)
@@ -401,6 +404,7 @@ func TestAgreementTemplateAndPreparationPages(t *testing.T) {
 }
 
 func TestAgreementAPI(t *testing.T) {
+	t.Parallel()
 	f := newAgreementFixture(t)
 	mentor, mentee, coord := f.app.apiClient(f.mentor.Email), f.app.apiClient(f.mentee.Email), f.app.apiClient(f.coord.Email)
 	other, otherCoord := f.app.apiClient(f.other.Email), f.app.apiClient(f.otherCoord.Email)

@@ -146,6 +146,7 @@ var pageToAPI = map[string]string{
 // has neither an API operation nor a reason to stay web-only in pageToAPI,
 // or when pageToAPI names an operation that does not exist.
 func TestEveryPageActionHasAnAPI(t *testing.T) {
+	t.Parallel()
 	ops := map[string]bool{}
 	for _, rt := range apiTable() {
 		ops[rt.Method+" "+rt.Pattern] = true

@@ -18,6 +18,7 @@ import (
 // middleware; and no other id in a program path may be taken for a pair.
 // A new route of either kind fails here until pairInPath knows it.
 func TestPairInPathCoversPairRoutes(t *testing.T) {
+	t.Parallel()
 	patterns := pageRoutes(t)
 	for _, rt := range apiTable() {
 		patterns = append(patterns, rt.Method+" "+rt.Pattern)
@@ -64,6 +65,7 @@ func TestPairInPathCoversPairRoutes(t *testing.T) {
 // the audit log. A coordinator ending a pair they are in themselves leaves
 // no row, as members' own actions never do.
 func TestAuditProgramPairEnd(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	app := f.app
 	ctx := context.Background()
@@ -113,6 +115,7 @@ func TestAuditProgramPairEnd(t *testing.T) {
 // administrator ending a pair, and a coordinator's rematch after a
 // chemistry concern.
 func TestAuditProgramPairAPI(t *testing.T) {
+	t.Parallel()
 	t.Run("end", func(t *testing.T) {
 		f := newEndingFixture(t)
 		admin := f.app.apiClient(f.admin.Email)

@@ -24,6 +24,7 @@ func auditRows(t *testing.T, app *testApp, actorID int64, action string) int {
 }
 
 func TestAuditPairAccess(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	app := f.app
 
@@ -102,6 +103,7 @@ func TestAuditPairAccess(t *testing.T) {
 // TestAuditExport drives the middleware with a file download: a CSV or JSON
 // attachment is an export, a calendar file is not.
 func TestAuditExport(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	app := f.app
 	serve := func(ct, path string) {
@@ -134,6 +136,7 @@ func TestAuditExport(t *testing.T) {
 // the pair page is being sent has still been shown the page, so the access
 // is logged even though the request's context is cancelled by then.
 func TestAuditSurvivesHangUp(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	h := f.app.srv.auditAccess(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -150,6 +153,7 @@ func TestAuditSurvivesHangUp(t *testing.T) {
 // TestAuditExportsEndToEnd: the program's CSV exports and a person's data
 // download each leave exactly one row, whoever wrote it.
 func TestAuditExportsEndToEnd(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	app := f.app
 	f.cCoord.get("/programs/"+pid(f.prog.ID)+"/export/pairs.csv").mustStatus(t, http.StatusOK)

@@ -81,6 +81,7 @@ type apiDueList struct {
 // still to come are listed apart, with the day they open in the reader's
 // own zone and language; the pair home, its JSON and /due agree.
 func TestWaitingIsOnlyWhatIsOpen(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -147,6 +148,7 @@ func TestWaitingIsOnlyWhatIsOpen(t *testing.T) {
 // that would come after the end is left out, and the pair and the
 // coordinator read why. A new version of the agreement replans in order.
 func TestLateMatchedPairCheckPoints(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -215,6 +217,7 @@ func TestLateMatchedPairCheckPoints(t *testing.T) {
 // the agreement review, and once held its notes lead to the agreement,
 // whose new version names the meeting.
 func TestAgreementReviewMeeting(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -340,6 +343,7 @@ func TestAgreementReviewMeeting(t *testing.T) {
 // again when that first meeting is confirmed: the chemistry check of the
 // meeting comes before the follow-up and the mid-point.
 func TestFirstMeetingAfterSigningMovesTheFollowup(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		mentee, mentor := f.app.login(f.mentee.Email), f.app.login(f.mentor.Email)

@@ -42,6 +42,7 @@ func (f *agreementFixture) checkpointDue(kind string) time.Time {
 }
 
 func TestCheckpointScheduledFromAgreement(t *testing.T) {
+	t.Parallel()
 	f := checkpointSigned(t)
 	signed := f.app.clock.Now()
 	if got := f.checkpointDue(evaluation.KindFollowup); !got.Equal(signed.Add(30 * 24 * time.Hour)) {
@@ -57,6 +58,7 @@ func TestCheckpointScheduledFromAgreement(t *testing.T) {
 }
 
 func TestCheckpointPagesRoleMatrix(t *testing.T) {
+	t.Parallel()
 	f := checkpointSigned(t)
 	en, nb := f.app.bundle.Locale("en"), f.app.bundle.Locale("nb")
 	form := f.pairPath + "/evaluations/followup"
@@ -174,6 +176,7 @@ func TestCheckpointPagesRoleMatrix(t *testing.T) {
 }
 
 func TestCheckpointAPI(t *testing.T) {
+	t.Parallel()
 	f := checkpointSigned(t)
 	f.app.clock.Set(time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC))
 	mentee, mentor := f.app.apiClient(f.mentee.Email), f.app.apiClient(f.mentor.Email)

@@ -480,6 +480,7 @@ func denied(v int, res *response) bool {
 }
 
 func TestConfidentialityMatrix(t *testing.T) {
+	t.Parallel()
 	sc := newConfidentialScene(t)
 	app := sc.f.app
 

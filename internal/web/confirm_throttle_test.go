@@ -17,6 +17,7 @@ import (
 // passwords the form refuses even the right one, in the visitor's language,
 // keeps what they typed, and signs nothing until the window passes.
 func TestSignFormThrottled(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	ctx := context.Background()
 	if _, err := f.app.srv.Agreements.SaveDraft(ctx, f.mentee, f.pair.ID, 0, copyContent(agreement.ShareNothing), f.app.bundle.Locale("id")); err != nil {
@@ -52,6 +53,7 @@ func TestSignFormThrottled(t *testing.T) {
 
 // The API's signing endpoint shares the throttle and says so with 429.
 func TestSignAPIThrottled(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	ctx := context.Background()
 	if _, err := f.app.srv.Agreements.SaveDraft(ctx, f.mentor, f.pair.ID, 0, copyContent(agreement.ShareNothing), f.app.bundle.Locale("nb")); err != nil {
@@ -76,6 +78,7 @@ func TestSignAPIThrottled(t *testing.T) {
 // The other forms that ask for the password again are throttled the same
 // way: changing the password and deleting the account.
 func TestConfirmFormsThrottled(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	en := f.app.bundle.Locale("en")
 	msg := en.T("password.error.throttled", "minutes", int(account.ThrottleWindow/time.Minute))

@@ -47,6 +47,7 @@ var hostileNext = []string{
 }
 
 func TestSafeNextTable(t *testing.T) {
+	t.Parallel()
 	for _, v := range append(hostileNext, "/x\x00y") {
 		if got := safeNext(v); got != "/" {
 			t.Errorf("safeNext(%q) = %q, want /", v, got)
@@ -113,6 +114,7 @@ func (c *client) rawGet(path string) *response {
 // redirected to the canonical path (GET) or refused, and no access-log
 // row is written for it, whoever asks.
 func TestNonCanonicalPathsNotAudited(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	app := f.app
 	id := pid(f.pair.ID)
@@ -173,6 +175,7 @@ func TestNonCanonicalPathsNotAudited(t *testing.T) {
 // An answer that is not a success (a redirect that shows nothing) writes
 // no row, and neither does a success for someone who may not see the pair.
 func TestAuditOnlyAfterAuthorization(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	app := f.app
 	id := f.pair.ID

@@ -191,6 +191,7 @@ func wantEvent(t *testing.T, ev ical.Event, status string, seq int) {
 // reminders, the ending emails (in each reader's language and zone, with
 // the cancelled calendar files) and the pair's pages and API.
 func TestEndingCallsOffMeetings(t *testing.T) {
+	t.Parallel()
 	paths := []struct {
 		name string
 		end  func(t *testing.T, s *endingScene)

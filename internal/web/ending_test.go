@@ -47,6 +47,7 @@ func (f *endingFixture) outboxTo(email string) []string {
 }
 
 func TestEndingPageRoleMatrix(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	end := f.pairPath + "/end"
 
@@ -84,6 +85,7 @@ func TestEndingPageRoleMatrix(t *testing.T) {
 }
 
 func TestEndingByMentorWithReason(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	const reason = "Vi har for ulike forventninger om hvor ofte vi skal møtes."
 	res := f.cMentor.post(f.pairPath+"/end", url.Values{"reason": {reason}})
@@ -161,6 +163,7 @@ func TestEndingByMentorWithReason(t *testing.T) {
 }
 
 func TestEndingByMenteeWithoutReasonAndReflection(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	f.cMentee.post(f.pairPath+"/end", url.Values{"reason": {"   "}}).mustStatus(t, http.StatusSeeOther)
 	mm := f.outboxTo(f.mentor.Email)
@@ -203,6 +206,7 @@ func TestEndingByMenteeWithoutReasonAndReflection(t *testing.T) {
 }
 
 func TestEndingAtPlannedEnd(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	ctx := context.Background()
 	// The program runs five months from the test clock's day.
@@ -227,6 +231,7 @@ func TestEndingAtPlannedEnd(t *testing.T) {
 }
 
 func TestEndingAPI(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	mentor, mentee, coord := f.app.apiClient(f.mentor.Email), f.app.apiClient(f.mentee.Email), f.app.apiClient(f.coord.Email)
 	other, otherCoord := f.app.apiClient(f.other.Email), f.app.apiClient(f.otherCoord.Email)
@@ -336,6 +341,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 }
 
 func TestAgreementCopies(t *testing.T) {
+	t.Parallel()
 	f := newEndingFixture(t)
 	ctx := context.Background()
 	for email, tz := range map[string]string{f.mentor.Email: "Europe/Oslo", f.mentee.Email: "Asia/Jakarta"} {
@@ -460,6 +466,7 @@ func TestAgreementCopies(t *testing.T) {
 // them, in a program named with them, still gives its PDF and both
 // members' data downloads, with everything the fonts can draw as written.
 func TestAgreementCopyWithTextTheFontsLack(t *testing.T) {
+	t.Parallel()
 	const hostile = "😀 👩\u200d👩\u200d👧 🇳🇴 مرحبا שלום 你好 日本語 Cafe\u0301 Z\u0337\u0322a\u0338l\u0335g\u0337o \x07\x1b \u202eevil\u202c"
 	f := &endingFixture{newRoleMatrix(t, "Åse 😀 Ødegård", "nb", "id")}
 	ctx := context.Background()

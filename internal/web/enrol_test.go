@@ -100,6 +100,7 @@ func (c *client) upload(path, filename string, data []byte) *response {
 }
 
 func TestInviteAcceptAndProfileThroughPages(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	coord := app.login("coord@example.org")
@@ -196,6 +197,7 @@ func TestInviteAcceptAndProfileThroughPages(t *testing.T) {
 }
 
 func TestInvitationExpiredOrForeignIsRefused(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	app.addUser("other@example.org", "Otto Other", account.RoleMember, "en")
@@ -244,6 +246,7 @@ func TestInvitationExpiredOrForeignIsRefused(t *testing.T) {
 }
 
 func TestInvitationsPageAccess(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	other := app.addUser("other-coord@example.org", "Oda Other", account.RoleCoordinator, "en")
@@ -277,6 +280,7 @@ func TestInvitationsPageAccess(t *testing.T) {
 }
 
 func TestInviteErrorsOnTheForm(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	mentee := app.addUser("mentee@example.org", "Mona Mentee", account.RoleMember, "en")
@@ -296,6 +300,7 @@ func TestInviteErrorsOnTheForm(t *testing.T) {
 }
 
 func TestInviteCSVUploadReport(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	mentee := app.addUser("mentee@example.org", "Mona Mentee", account.RoleMember, "en")
@@ -340,6 +345,7 @@ func TestInviteCSVUploadReport(t *testing.T) {
 }
 
 func TestInviteCSVUploadLimits(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	coord := app.login("coord@example.org")
@@ -379,6 +385,7 @@ func TestInviteCSVUploadLimits(t *testing.T) {
 }
 
 func TestJoinLinkPages(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	joinPath := "/join/" + fx.prog.JoinToken
@@ -414,6 +421,7 @@ func TestJoinLinkPages(t *testing.T) {
 }
 
 func TestExistingAccountLogsInThenAccepts(t *testing.T) {
+	t.Parallel()
 	fx := newEnrolFixture(t)
 	app := fx.app
 	app.addUser("known@example.org", "Kari Known", account.RoleMember, "sv")

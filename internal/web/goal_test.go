@@ -135,6 +135,7 @@ func goalIDFromLocation(t *testing.T, res *response) int64 {
 }
 
 func TestGoalPagesRoleMatrix(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.login(f.mentee.Email)
@@ -180,6 +181,7 @@ func TestGoalPagesRoleMatrix(t *testing.T) {
 }
 
 func TestGoalPagesWorkflow(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.login(f.mentee.Email)
@@ -255,6 +257,7 @@ func TestGoalPagesWorkflow(t *testing.T) {
 }
 
 func TestGoalsFromAgreementAndLinks(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		f.signAgreement(t, func(c *agreement.Content) {
@@ -320,6 +323,7 @@ type apiGoalDoc struct {
 }
 
 func TestGoalAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.apiClient(f.mentee.Email)

@@ -82,6 +82,7 @@ func hostileMail(t *testing.T, db *store.DB, where string) []*mail.Message {
 }
 
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		app := f.app
@@ -169,6 +170,7 @@ func TestHostileNameInEmailHeaders(t *testing.T) {
 // Agreement text reaches pages and the PDF, a meeting's place reaches the
 // calendar file: all as the text it is.
 func TestHostileAgreementPDFAndCalendar(t *testing.T) {
+	t.Parallel()
 	f := newGoalMsgFixture(t, storetest.Default(t))
 	app := f.app
 	script := `<script>alert("x")</script>`

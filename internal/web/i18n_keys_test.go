@@ -30,6 +30,7 @@ var keyUses = []*regexp.Regexp{
 }
 
 func TestUsedKeysExist(t *testing.T) {
+	t.Parallel()
 	b, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -127,6 +127,7 @@ func (m *matchCohort) count(t *testing.T, query string, args ...any) int {
 func matchID(u *account.User) string { return strconv.FormatInt(u.ID, 10) }
 
 func TestMatchingFlowThroughPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatchCohort(t, db)
 		c := m.app.login("coord@example.org")
@@ -276,6 +277,7 @@ func TestMatchingFlowThroughPages(t *testing.T) {
 }
 
 func TestMatchingRoleMatrix(t *testing.T) {
+	t.Parallel()
 	m := newMatchCohort(t, storetest.Default(t))
 	anon := m.app.client()
 	res := anon.get(m.base)
@@ -331,6 +333,7 @@ func TestMatchingRoleMatrix(t *testing.T) {
 }
 
 func TestMatchingAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		m := newMatchCohort(t, db)
 		// A second coordinator who reads Norwegian: every explanation comes

@@ -77,6 +77,7 @@ func meetingCount(t *testing.T, app *testApp) int {
 }
 
 func TestMeetingPlanningThroughPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -226,6 +227,7 @@ func TestMeetingPlanningThroughPages(t *testing.T) {
 // plan; the program's coordinators (and administrators) see dates and
 // lengths only; everyone else is told nothing exists.
 func TestMeetingPagesWho(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -297,6 +299,7 @@ func TestMeetingPagesWho(t *testing.T) {
 }
 
 func TestCoordinatorPairListShowsMissingBookings(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		coord := f.app.login("coord@example.org")
@@ -317,6 +320,7 @@ func TestCoordinatorPairListShowsMissingBookings(t *testing.T) {
 }
 
 func TestCalendarFeedPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app
@@ -376,6 +380,7 @@ func TestCalendarFeedPages(t *testing.T) {
 }
 
 func TestLateCancellationVisibleToThePair(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newMeetFixture(t, db)
 		app := f.app

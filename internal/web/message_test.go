@@ -36,6 +36,7 @@ func (f *goalMsgFixture) messageMails(t *testing.T) []messageMail {
 }
 
 func TestMessagePagesRoleMatrix(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.login(f.mentee.Email)
@@ -66,6 +67,7 @@ func TestMessagePagesRoleMatrix(t *testing.T) {
 }
 
 func TestMessagePagesThread(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.login(f.mentee.Email)
@@ -116,6 +118,7 @@ func TestMessagePagesThread(t *testing.T) {
 }
 
 func TestMessagePagesUrgentAndDisallowed(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		rule := "Call the mentor's mobile; she answers the same day."
@@ -170,6 +173,7 @@ type apiThreadDoc struct {
 }
 
 func TestMessageAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.apiClient(f.mentee.Email)

@@ -60,6 +60,7 @@ func sample(t *testing.T, text, series string) float64 {
 }
 
 func TestMetricsNotServedWithoutToken(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	res := app.client().get("/metrics")
 	if res.StatusCode != http.StatusNotFound || strings.Contains(res.Body, "mentorskap_http_requests_total") {
@@ -89,6 +90,7 @@ func TestMetricsNotServedWithoutToken(t *testing.T) {
 // A request moves the counter of its route pattern, never of its path:
 // ids and tokens in paths would make a series per visitor.
 func TestMetricsCountRequestsByPattern(t *testing.T) {
+	t.Parallel()
 	app := metricsApp(t, nil)
 	// An unknown reset link is answered with a page that says so.
 	status := app.client().get("/reset/a-secret-reset-token").StatusCode
@@ -118,6 +120,7 @@ func TestMetricsCountRequestsByPattern(t *testing.T) {
 // The gauges read from the database at scrape time say what waits in the
 // outbox and the jobs table.
 func TestMetricsQueueGauges(t *testing.T) {
+	t.Parallel()
 	app := metricsApp(t, nil)
 	ctx := context.Background()
 	now := app.clock.Now()
@@ -165,6 +168,7 @@ func TestMetricsQueueGauges(t *testing.T) {
 // rules (counters end in _total, units in base units, help on every
 // metric). CI installs it; elsewhere the test says what it skipped.
 func TestMetricsPassPromtool(t *testing.T) {
+	t.Parallel()
 	promtool, err := exec.LookPath("promtool")
 	if err != nil {
 		if os.Getenv("MENTORSKAP_CI") == "1" {

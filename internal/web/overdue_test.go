@@ -108,6 +108,7 @@ func (f *overdueFixture) wantMarks(t *testing.T, page, lang string, body string,
 }
 
 func TestOverdueActionItemsOnPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOverdueFixture(t, db)
 		mentee := f.app.login(f.mentee.Email)
@@ -144,6 +145,7 @@ func TestOverdueActionItemsOnPages(t *testing.T) {
 }
 
 func TestOverdueActionItemsInAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newOverdueFixture(t, db)
 		type item struct {
@@ -210,6 +212,7 @@ func TestOverdueActionItemsInAPI(t *testing.T) {
 // TestGoalStatusAgreesThroughPagesAndAPI: a contradiction is refused with a
 // translated message and changes nothing; one value sent brings the other.
 func TestGoalStatusAgreesThroughPagesAndAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newGoalMsgFixture(t, db)
 		mentee := f.app.apiClient(f.mentee.Email)

@@ -168,6 +168,7 @@ func homeQueries(tb testing.TB, srv *Server, u *account.User, pairID int64) (int
 // pair with years of history: the number of queries must be the same and
 // small, whoever looks.
 func TestPairHomeQueryCountIsFixed(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		small := newTestAppDB(t, db)
 		s := seedHistory(t, small.srv, 5, 1)

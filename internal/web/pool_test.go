@@ -29,6 +29,7 @@ func inPool(t *testing.T, db *store.DB, programID, menteeID int64) bool {
 // only the program's coordinators may take; the former pair is never
 // proposed and may be paired by hand only when the coordinator says so.
 func TestPoolThroughPages(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		app := newTestAppDB(t, db)
 		s := newScene(t, app, "Spring cohort", "en")
@@ -120,6 +121,7 @@ func TestPoolThroughPages(t *testing.T) {
 
 // TestPoolThroughAPI is the same story through the JSON API.
 func TestPoolThroughAPI(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		app := newTestAppDB(t, db)
 		s := newScene(t, app, "Spring cohort", "en")
