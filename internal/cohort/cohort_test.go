@@ -11,6 +11,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/clock"
+	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/matching"
@@ -219,6 +220,15 @@ func TestCopyProgram(t *testing.T) {
 		}
 		if got.RoleText("mentee", "nb") != src.RoleText("mentee", "nb") {
 			t.Fatalf("role words: %q", got.RoleText("mentee", "nb"))
+		}
+		// The launch checklist counts copied rules as chosen, not as the
+		// built-in defaults, though nobody has edited the copy yet.
+		launch, err := dashboard.LaunchOf(ctx, db, got, e.clk.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := launch.Steps[0]; st.Key != dashboard.StepRules || st.State != dashboard.StateDone || st.Detail != "launch.detail.rules.copied" {
+			t.Errorf("launch step of a copy: %+v", st)
 		}
 		after := e.programCounts(got.ID)
 		for _, same := range []string{"live questions", "plan items", "weights", "role names", "agreement", "share text", "self match", "retention 24", "resource files", "own questions", "outcomes"} {

@@ -140,7 +140,7 @@ func (s *Service) Copy(ctx context.Context, actor *account.User, from int64, in 
 		if err != nil {
 			return err
 		}
-		if id, err = insertProgram(ctx, tx, actor, &p, retention, s.Clock.Now().UTC()); err != nil {
+		if id, err = insertProgram(ctx, tx, actor, &p, retention, s.Clock.Now().UTC(), "copy"); err != nil {
 			return err
 		}
 		for _, step := range Steps() {
@@ -209,18 +209,19 @@ func newJoinToken() string {
 }
 
 // insertProgram writes a new program row from p with a fresh join token and
-// makes actor its coordinator; p.ID is set.
-func insertProgram(ctx context.Context, tx *store.Tx, actor *account.User, p *program.Program, retention int, now time.Time) (int64, error) {
+// makes actor its coordinator; p.ID is set. from says where its rules came
+// from ("copy" or "template"), which the launch checklist tells.
+func insertProgram(ctx context.Context, tx *store.Tx, actor *account.User, p *program.Program, retention int, now time.Time, from string) (int64, error) {
 	p.JoinToken = newJoinToken()
 	err := tx.QueryRow(ctx, `INSERT INTO programs (name, purpose, goals, focus_areas, start_date, end_date,
 		min_meetings, max_gap_days, meeting_min_minutes, meeting_max_minutes, messages_allowed,
 		eval_followup, eval_midpoint, eval_final, default_language, join_token, join_enabled, join_role,
-		retention_months, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		retention_months, created_by, created_at, updated_at, rules_from)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		p.Name, p.Purpose, p.Goals, p.FocusAreas, p.Start.Format(program.DateLayout), p.End.Format(program.DateLayout),
 		p.MinMeetings, p.MaxGapDays, p.MeetingMinMinutes, p.MeetingMaxMinutes, p.MessagesAllowed,
 		p.EvalFollowup, p.EvalMidpoint, p.EvalFinal, p.DefaultLanguage, p.JoinToken, p.JoinEnabled, p.JoinRole,
-		retention, actor.ID, now, now).Scan(&p.ID)
+		retention, actor.ID, now, now, from).Scan(&p.ID)
 	if err != nil {
 		return 0, err
 	}

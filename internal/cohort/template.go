@@ -324,7 +324,7 @@ func apply(ctx context.Context, tx *store.Tx, actor *account.User, b Blueprint, 
 	if b.JoinRole != "" {
 		p.JoinRole = b.JoinRole
 	}
-	id, err := insertProgram(ctx, tx, actor, &p, b.RetentionMonths, now)
+	id, err := insertProgram(ctx, tx, actor, &p, b.RetentionMonths, now, "template")
 	if err != nil {
 		return 0, err
 	}

@@ -101,12 +101,16 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 		pending, mentors, mentees                int
 		draftRows, published, pairs, activePairs int
 		met                                      int
+		chosen                                   int
 	}
 	counts := []struct {
 		dst   *int
 		query string
 		args  []any
 	}{
+		// Rules copied from another cohort or a template were chosen, though
+		// nobody has edited the program since.
+		{&c.chosen, `SELECT COUNT(*) FROM programs WHERE id = ? AND rules_from <> ''`, nil},
 		{&c.template, `SELECT COUNT(*) FROM agreement_templates WHERE program_id = ?`, nil},
 		{&c.plan, `SELECT COUNT(*) FROM meeting_plans WHERE program_id = ?`, nil},
 		{&c.invitations, `SELECT COUNT(*) FROM invitations WHERE program_id = ?`, nil},
@@ -135,9 +139,12 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 	}
 	// The three set-up steps run on built-in defaults until the coordinator
 	// saves their own; a program can launch on them.
-	if prog.UpdatedAt.After(prog.CreatedAt) {
+	switch {
+	case prog.UpdatedAt.After(prog.CreatedAt):
 		add(StepRules, StateDone, "saved", 0, 0)
-	} else {
+	case c.chosen > 0:
+		add(StepRules, StateDone, "copied", 0, 0)
+	default:
 		add(StepRules, StateDefault, "default", 0, 0)
 	}
 	if c.template > 0 {
