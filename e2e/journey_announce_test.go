@@ -70,11 +70,10 @@ func TestJourneyAnnounce(t *testing.T) {
 	mustSee(t, mb, tr(t, "en", "announce.home_title"), subject, "Bring your questions.")
 	shot(t, mb, "mentor-home-announcement")
 	checkPage(t, mb, "mentor-home-announcement")
+	// The newest comes first (the demo has sent the mentors one before).
 	press(t, mb, `form[action^="/announcements/"] button`)
 	run(t, mb, chromedp.WaitVisible(chromedp.CSS(`main .flash`)))
-	if eval[int](t, mb, `document.querySelectorAll('#h-announcements').length`) != 0 {
-		t.Error("the hidden announcement is still on the start page")
-	}
+	mustNotSee(t, mb, subject)
 
 	// The coordinator shares a link for the mentors; the mentor finds it.
 	open(t, cb, s, programPath+"/resources/manage", "#f-url")

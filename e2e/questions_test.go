@@ -17,6 +17,11 @@ func TestQuestionsJourney(t *testing.T) {
 	logins, password := seedDemo(t, s)
 	coord := pickLogin(t, logins, "coordinator")
 	progID := s.queryString(t, `SELECT CAST(id AS TEXT) FROM programs ORDER BY id LIMIT 1`)
+	// The story starts before the program has questions of its own: the
+	// demo's are taken away first.
+	for _, table := range []string{"program_question_answers", "program_question_pairs", "program_question_options", "program_questions"} {
+		s.execSQL(t, `DELETE FROM `+table)
+	}
 	base := "/programs/" + progID + "/questions"
 
 	cb := newBrowser(t)
