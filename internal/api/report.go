@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"io"
 	"mentorskap/internal/httpx"
 	"net/http"
-	"strconv"
 
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
@@ -16,11 +13,11 @@ import (
 func (s *API) apiReportTable() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report", Handler: s.apiReport},
-		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report.pdf", Handler: s.reportPDF},
-		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report.csv", Handler: s.reportCSV},
-		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report.xlsx", Handler: s.reportXLSX},
-		{Method: "GET", Pattern: "/api/v1/programs/{programID}/export/evaluations.csv", Handler: s.evaluationsCSV},
-		{Method: "GET", Pattern: "/api/v1/programs/{programID}/export/evaluations.xlsx", Handler: s.evaluationsXLSX},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report.pdf", Handler: s.sendReport("pdf")},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report.csv", Handler: s.sendReport("csv")},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/report.xlsx", Handler: s.sendReport("xlsx")},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/export/evaluations.csv", Handler: s.sendResults("csv")},
+		{Method: "GET", Pattern: "/api/v1/programs/{programID}/export/evaluations.xlsx", Handler: s.sendResults("xlsx")},
 	}
 }
 
@@ -111,80 +108,41 @@ func (s *API) programLocale(prog *program.Program) *i18n.Locale {
 }
 
 // sendReport answers with the report of the program in the path as a file
-// in the program's language, recorded in the audit log.
-func (s *API) sendReport(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(io.Writer, *funder.Report, *i18n.Locale) error) {
-	id, err := httpx.ProgramPathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// in the program's language (funder.ReportFile checks who asks and audits).
+func (s *API) sendReport(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := httpx.ProgramPathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		q := r.URL.Query()
+		d, err := funder.ReportFile(r.Context(), s.DB, httpx.User(r), id, q.Get("from"), q.Get("to"),
+			s.programLocale, s.Clock.Now(), s.ReportSources, ext)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		httpx.SendFile(w, d.Type, d.Name, d.Body)
 	}
-	q := r.URL.Query()
-	var l *i18n.Locale
-	rep, err := funder.Load(r.Context(), s.DB, httpx.User(r), id, q.Get("from"), q.Get("to"),
-		func(p *program.Program) *i18n.Locale { l = s.programLocale(p); return l }, s.Clock.Now(), s.ReportSources, "report."+ext)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := write(&buf, rep, l); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendFile(w, contentType, rep.FileName(ext), buf.Bytes())
-}
-
-// sendFile writes a finished download, built in memory so that a failure
-// half-way answers with an error and not with a cut-off file.
-func sendFile(w http.ResponseWriter, contentType, name string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
-}
-
-func (s *API) reportPDF(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "pdf", funder.TypePDF, funder.WritePDF)
-}
-
-func (s *API) reportCSV(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "csv", funder.TypeCSV, funder.WriteCSV)
-}
-
-func (s *API) reportXLSX(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "xlsx", funder.TypeXLSX, funder.WriteXLSX)
-}
-
-func (s *API) evaluationsCSV(w http.ResponseWriter, r *http.Request) {
-	s.sendResults(w, r, "csv", funder.TypeCSV, funder.WriteResultsCSV)
-}
-
-func (s *API) evaluationsXLSX(w http.ResponseWriter, r *http.Request) {
-	s.sendResults(w, r, "xlsx", funder.TypeXLSX, funder.WriteResultsXLSX)
 }
 
 // sendResults answers with the program's pooled evaluation results, as its
 // results page shows them, in the reader's language (or the program's).
-func (s *API) sendResults(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(io.Writer, []funder.ResultRow, *i18n.Locale) error) {
-	id, err := httpx.ProgramPathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+func (s *API) sendResults(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := httpx.ProgramPathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d, err := funder.ResultsFile(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now(), func(prog *program.Program) *i18n.Locale {
+			return s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)) // API paths pass no role words through
+		}, ext)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		httpx.SendFile(w, d.Type, d.Name, d.Body)
 	}
-	prog, res, err := funder.Results(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now(), "evaluations."+ext)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	l := s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)) // role words: see withProgramRoles on the pages, which API paths pass through unchanged
-	var buf bytes.Buffer
-	if err := write(&buf, funder.ResultRows(res, l), l); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendFile(w, contentType, "program-"+strconv.FormatInt(id, 10)+"-evaluations."+ext, buf.Bytes())
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"errors"
-	"io"
 	"mentorskap/internal/httpx"
 	"mime"
 	"net/http"
@@ -114,7 +112,7 @@ func (s *API) apiUploadResource(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errs.E(errs.Unsupported, "api.error.content_type"))
 		return
 	}
-	name, data, err := readUpload(w, r)
+	name, data, err := resource.ReadUpload(w, r)
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
@@ -234,33 +232,6 @@ func (s *API) apiDownloadResource(w http.ResponseWriter, r *http.Request) {
 
 func resourceInput(r *http.Request) resource.Input {
 	return resource.Input{Title: r.PostForm.Get("title"), Audience: r.PostForm.Get("audience"), URL: r.PostForm.Get("url")}
-}
-
-// readUpload reads the multipart form's file field, refusing more than
-// resource.MaxFileSize with a TooLarge error beside the field.
-func readUpload(w http.ResponseWriter, r *http.Request) (name string, data []byte, err error) {
-	httpx.RaiseBodyLimit(w, r, resource.MaxFileSize+64<<10)
-	tooLarge := resource.FileError(errs.TooLarge, "resource.error.too_large", "max", resource.MaxFileSize>>20)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var big *http.MaxBytesError
-		if errors.As(err, &big) {
-			return "", nil, tooLarge
-		}
-		return "", nil, resource.FileError(errs.Invalid, "resource.error.file_missing")
-	}
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		return "", nil, resource.FileError(errs.Invalid, "resource.error.file_missing")
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, resource.MaxFileSize+1))
-	if err != nil {
-		return "", nil, err
-	}
-	if len(data) > resource.MaxFileSize {
-		return "", nil, tooLarge
-	}
-	return hdr.Filename, data, nil
 }
 
 // resourceDownload sends a file to the program's people of its audience

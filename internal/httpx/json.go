@@ -116,3 +116,14 @@ func jsonKind(t reflect.Type) string {
 	}
 	return "value"
 }
+
+// SendFile answers with a finished download: never cached, always saved as
+// a file of the name given rather than shown as a page of this site.
+func SendFile(w http.ResponseWriter, contentType, name string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}

@@ -1,11 +1,8 @@
 package web
 
 import (
-	"bytes"
-	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"mentorskap/internal/dashboard"
 	"mentorskap/internal/errs"
@@ -21,11 +18,11 @@ import (
 
 func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /programs/{id}/report", s.requireUser(s.reportPage))
-	mux.HandleFunc("GET /programs/{id}/report.pdf", s.requireUser(s.reportPDF))
-	mux.HandleFunc("GET /programs/{id}/report.csv", s.requireUser(s.reportCSV))
-	mux.HandleFunc("GET /programs/{id}/report.xlsx", s.requireUser(s.reportXLSX))
-	mux.HandleFunc("GET /programs/{id}/export/evaluations.csv", s.requireUser(s.evaluationsCSV))
-	mux.HandleFunc("GET /programs/{id}/export/evaluations.xlsx", s.requireUser(s.evaluationsXLSX))
+	mux.HandleFunc("GET /programs/{id}/report.pdf", s.requireUser(s.sendReport("pdf")))
+	mux.HandleFunc("GET /programs/{id}/report.csv", s.requireUser(s.sendReport("csv")))
+	mux.HandleFunc("GET /programs/{id}/report.xlsx", s.requireUser(s.sendReport("xlsx")))
+	mux.HandleFunc("GET /programs/{id}/export/evaluations.csv", s.requireUser(s.sendResults("csv")))
+	mux.HandleFunc("GET /programs/{id}/export/evaluations.xlsx", s.requireUser(s.sendResults("xlsx")))
 }
 
 type reportSection struct {
@@ -117,80 +114,41 @@ func reportSections(l *i18n.Locale, rep *funder.Report) []reportSection {
 }
 
 // sendReport answers with the report of the program in the path as a file
-// in the program's language, recorded in the audit log.
-func (s *Server) sendReport(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(io.Writer, *funder.Report, *i18n.Locale) error) {
-	id, err := httpx.ProgramPathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+// in the program's language (funder.ReportFile checks who asks and audits).
+func (s *Server) sendReport(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := httpx.ProgramPathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		q := r.URL.Query()
+		d, err := funder.ReportFile(r.Context(), s.DB, httpx.User(r), id, q.Get("from"), q.Get("to"),
+			s.programLocale, s.Clock.Now(), s.ReportSources, ext)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		httpx.SendFile(w, d.Type, d.Name, d.Body)
 	}
-	q := r.URL.Query()
-	var l *i18n.Locale
-	rep, err := funder.Load(r.Context(), s.DB, httpx.User(r), id, q.Get("from"), q.Get("to"),
-		func(p *program.Program) *i18n.Locale { l = s.programLocale(p); return l }, s.Clock.Now(), s.ReportSources, "report."+ext)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := write(&buf, rep, l); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendFile(w, contentType, rep.FileName(ext), buf.Bytes())
-}
-
-// sendFile writes a finished download, built in memory so that a failure
-// half-way answers with an error and not with a cut-off file.
-func sendFile(w http.ResponseWriter, contentType, name string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
-}
-
-func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "pdf", funder.TypePDF, funder.WritePDF)
-}
-
-func (s *Server) reportCSV(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "csv", funder.TypeCSV, funder.WriteCSV)
-}
-
-func (s *Server) reportXLSX(w http.ResponseWriter, r *http.Request) {
-	s.sendReport(w, r, "xlsx", funder.TypeXLSX, funder.WriteXLSX)
-}
-
-func (s *Server) evaluationsCSV(w http.ResponseWriter, r *http.Request) {
-	s.sendResults(w, r, "csv", funder.TypeCSV, funder.WriteResultsCSV)
-}
-
-func (s *Server) evaluationsXLSX(w http.ResponseWriter, r *http.Request) {
-	s.sendResults(w, r, "xlsx", funder.TypeXLSX, funder.WriteResultsXLSX)
 }
 
 // sendResults answers with the program's pooled evaluation results, as its
 // results page shows them, in the reader's language (or the program's).
-func (s *Server) sendResults(w http.ResponseWriter, r *http.Request, ext, contentType string,
-	write func(io.Writer, []funder.ResultRow, *i18n.Locale) error) {
-	id, err := httpx.ProgramPathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+func (s *Server) sendResults(ext string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := httpx.ProgramPathID(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		d, err := funder.ResultsFile(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now(), func(prog *program.Program) *i18n.Locale {
+			return s.withProgramRoles(r, s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
+		}, ext)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		httpx.SendFile(w, d.Type, d.Name, d.Body)
 	}
-	prog, res, err := funder.Results(r.Context(), s.DB, httpx.User(r), id, s.Clock.Now(), "evaluations."+ext)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	l := s.withProgramRoles(r, s.locale(s.withProgramLanguage(r, prog.DefaultLanguage)))
-	var buf bytes.Buffer
-	if err := write(&buf, funder.ResultRows(res, l), l); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	sendFile(w, contentType, "program-"+strconv.FormatInt(id, 10)+"-evaluations."+ext, buf.Bytes())
 }
