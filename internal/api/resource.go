@@ -4,7 +4,6 @@ import (
 	"mentorskap/internal/httpx"
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"mentorskap/internal/errs"
@@ -243,29 +242,14 @@ func (s *API) resourceDownload(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		rid, err = httpx.PathID(r, "resourceID")
 	}
-	var prog *program.Program
-	var role program.Role
-	if err == nil {
-		prog, role, err = resource.Viewer(r.Context(), s.DB, httpx.User(r), id)
-	}
 	var res *resource.Resource
 	var data []byte
 	if err == nil {
-		res, data, err = resource.File(r.Context(), s.DB, prog.ID, rid, role)
+		res, data, err = resource.Download(r.Context(), s.DB, httpx.User(r), id, rid)
 	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", res.ContentType)
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": res.FileName}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(data)
-	}
+	resource.Send(w, r, res, data)
 }
