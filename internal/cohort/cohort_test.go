@@ -355,6 +355,13 @@ func TestBuiltinTemplates(t *testing.T) {
 		if p.RoleText("mentee", "nb") != "deltaker, deltakeren, deltakere, deltakerne" {
 			t.Fatalf("role: %q", p.RoleText("mentee", "nb"))
 		}
+		launch, err := dashboard.LaunchOf(ctx, db, p, e.clk.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := launch.Steps[0]; st.State != dashboard.StateDone || st.Detail != "launch.detail.rules.template" {
+			t.Errorf("launch step of a templated program: %+v", st)
+		}
 		plan, err := meeting.LoadPlan(ctx, db, p.ID, "nb")
 		if err != nil || len(plan.Themes) != 6 || plan.Themes[5].Title != "Avslutning: veien videre" || len(plan.Topics) == 0 {
 			t.Fatalf("plan: %+v %v", plan, err)

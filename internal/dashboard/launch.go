@@ -110,7 +110,7 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 	}{
 		// Rules copied from another cohort or a template were chosen, though
 		// nobody has edited the program since.
-		{&c.chosen, `SELECT COUNT(*) FROM programs WHERE id = ? AND rules_from <> ''`, nil},
+		{&c.chosen, `SELECT CASE rules_from WHEN 'copy' THEN 1 WHEN 'template' THEN 2 ELSE 0 END FROM programs WHERE id = ?`, nil},
 		{&c.template, `SELECT COUNT(*) FROM agreement_templates WHERE program_id = ?`, nil},
 		{&c.plan, `SELECT COUNT(*) FROM meeting_plans WHERE program_id = ?`, nil},
 		{&c.invitations, `SELECT COUNT(*) FROM invitations WHERE program_id = ?`, nil},
@@ -142,8 +142,10 @@ func LaunchOf(ctx context.Context, q store.Q, prog *program.Program, now time.Ti
 	switch {
 	case prog.UpdatedAt.After(prog.CreatedAt):
 		add(StepRules, StateDone, "saved", 0, 0)
-	case c.chosen > 0:
+	case c.chosen == 1:
 		add(StepRules, StateDone, "copied", 0, 0)
+	case c.chosen == 2:
+		add(StepRules, StateDone, "template", 0, 0)
 	default:
 		add(StepRules, StateDefault, "default", 0, 0)
 	}
