@@ -20,17 +20,18 @@ import (
 	"mentorskap/internal/store/storetest"
 )
 
-// buildBinary compiles this command into a temporary directory: the crash
-// and shutdown tests need a real process they can kill.
+// buildBinary gives the command the crash and shutdown tests run as a real
+// process they can kill: this test binary itself, which runs main when
+// started with asBinaryEnv (see TestMain). Re-running it costs no build,
+// and the process is built with the same flags (the race detector too).
 func buildBinary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("builds and runs the binary")
+		t.Skip("runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "mentorskap")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	bin, err := os.Executable()
 	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -52,7 +53,7 @@ func binEnv() []string {
 		}
 	}
 	// Stopping takes no drain delay: no load balancer watches /readyz.
-	return append(env, "MENTORSKAP_DRAIN_DELAY=0")
+	return append(env, "MENTORSKAP_DRAIN_DELAY=0", asBinaryEnv+"=1")
 }
 
 func runBinary(t *testing.T, bin, stdin string, args ...string) string {

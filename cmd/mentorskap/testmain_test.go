@@ -9,8 +9,16 @@ import (
 )
 
 // Real password cost is for real passwords: see UseCheapHashesForTests.
+// asBinaryEnv makes the test binary run as the mentorskap command itself,
+// for tests that need a process to signal or kill.
+const asBinaryEnv = "MENTORSKAP_TEST_AS_BINARY"
+
 func TestMain(m *testing.M) {
 	account.UseCheapHashesForTests()
+	if os.Getenv(asBinaryEnv) == "1" {
+		os.Unsetenv(asBinaryEnv)
+		main()
+	}
 	// The commands read MENTORSKAP_* settings from the environment; a
 	// developer's own (say an SMTP host) must not reach the tests. Cleared
 	// once here rather than by t.Setenv in each test, which would keep the
