@@ -309,7 +309,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	}
 	mentee, mentor := app.apiClient("ayu@example.org"), app.apiClient("kari@example.org")
 	base := "/api/v1/pairs/" + pid(f.pair.ID)
-	m := apiDecode[apiMeeting](t, mentee.apiSend("POST", base+"/meetings", map[string]any{"date": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Secret café"}), http.StatusCreated)
+	m := apiDecode[apiMeeting](t, mentee.apiSend("POST", base+"/meetings", map[string]any{"starts_on": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Secret café"}), http.StatusCreated)
 	mentor.apiSend("POST", base+"/meetings/"+pid(m.ID)+"/accept", nil).mustStatus(t, http.StatusOK)
 	mentor.apiSend("POST", base+"/meetings/"+pid(m.ID)+"/cancel", map[string]any{"reason": "Private trouble"}).mustStatus(t, http.StatusOK)
 
