@@ -17,9 +17,11 @@ import (
 // messages and goals can follow it and two versions can be compared field
 // by field. Texts are the pair's own words; lists are one item per line.
 //
-// The JSON names are the API's and also the canonical form that is hashed
-// (see Canonical), so a field's name and position must never change once
-// versions have been signed with it; new fields go at the end.
+// The JSON names are the canonical form that is hashed (see Canonical), so
+// a field's name and position must never change once versions have been
+// signed with it; new fields go at the end. The API shows the same fields
+// in the same order, but names the dates as it names every date
+// (starts_on, ends_on, target_on; see internal/api/agreement_content.go).
 type Content struct {
 	Parties           []Party     `json:"parties"`    // filled from the pair when saved, never typed
 	StartDate         string      `json:"start_date"` // YYYY-MM-DD

@@ -105,14 +105,14 @@ type apiSignature struct {
 }
 
 type apiAgreementVersion struct {
-	Number     int                `json:"number"`
-	Hash       string             `json:"hash"`
-	Intact     bool               `json:"intact"`
-	Complete   bool               `json:"complete"`
-	CreatedAt  time.Time          `json:"created_at"`
-	CreatedBy  *apiPerson         `json:"created_by,omitempty"`
-	Signatures []apiSignature     `json:"signatures"`
-	Content    *agreement.Content `json:"content,omitempty"`
+	Number     int                  `json:"number"`
+	Hash       string               `json:"hash"`
+	Intact     bool                 `json:"intact"`
+	Complete   bool                 `json:"complete"`
+	CreatedAt  time.Time            `json:"created_at"`
+	CreatedBy  *apiPerson           `json:"created_by,omitempty"`
+	Signatures []apiSignature       `json:"signatures"`
+	Content    *apiAgreementContent `json:"content,omitempty"`
 	// ReviewMeeting is the agreement review meeting the version was saved
 	// from; null for any other version.
 	ReviewMeeting *int64 `json:"review_meeting_id"`
@@ -135,7 +135,7 @@ func toAPIVersion(v *agreement.Version, withContent, member bool) apiAgreementVe
 		out.CreatedBy = &apiPerson{UserID: v.CreatedBy, Name: v.AuthorName}
 	}
 	if withContent {
-		c := v.Content
+		c := toAPIAgreementContent(v.Content)
 		out.Content = &c
 	}
 	return out
@@ -191,8 +191,8 @@ func (s *API) apiGetAgreement(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiAgreementInput struct {
-	BaseVersion *int              `json:"base_version"`
-	Content     agreement.Content `json:"content"`
+	BaseVersion *int                `json:"base_version"`
+	Content     apiAgreementContent `json:"content"`
 }
 
 func (s *API) apiPutAgreement(w http.ResponseWriter, r *http.Request) {
@@ -215,9 +215,9 @@ func (s *API) apiPutAgreement(w http.ResponseWriter, r *http.Request) {
 			Fields: map[string]errs.Msg{"base_version": {Key: "error.required"}}})
 		return
 	}
-	v, err := s.Agreements.SaveDraft(r.Context(), httpx.User(r), id, *in.BaseVersion, in.Content, s.locale(r))
+	v, err := s.Agreements.SaveDraft(r.Context(), httpx.User(r), id, *in.BaseVersion, in.Content.domain(), s.locale(r))
 	if err != nil {
-		s.fail(w, r, httpx.PrefixFields(err, "content."))
+		s.fail(w, r, httpx.MapFields(err, agreementFieldName))
 		return
 	}
 	code := http.StatusOK

@@ -332,7 +332,7 @@ func TestAPIPrograms(t *testing.T) {
 		res := coord.get(base)
 		apiNoSecrets(t, res)
 		p := apiDecode[apiProgram](t, res, http.StatusOK)
-		if p.Name != "Spring cohort" || p.StartDate != "2026-03-02" || p.EndDate != "2026-08-02" ||
+		if p.Name != "Spring cohort" || p.StartsOn != "2026-03-02" || p.EndsOn != "2026-08-02" ||
 			p.MinMeetings != 4 || p.MaxGapDays != 31 || p.MeetingMinMinutes != 45 || p.MeetingMaxMinutes != 120 ||
 			!p.MessagesAllowed || !p.EvalFollowup || !p.EvalMidpoint || !p.EvalFinal ||
 			p.DefaultLanguage != "en" || !p.JoinEnabled || p.JoinRole != "choose" || p.MyRole != "coordinator" {
@@ -346,16 +346,18 @@ func TestAPIPrograms(t *testing.T) {
 
 		// Refused changes name every broken field and save nothing.
 		before := coord.get(base).Body
-		res = coord.apiSend("PATCH", base, map[string]any{"end_date": "2026-01-01", "min_meetings": 0, "name": "Renamed"})
+		res = coord.apiSend("PATCH", base, map[string]any{"ends_on": "2026-01-01", "min_meetings": 0, "name": "Renamed"})
 		pr := mustProblem(t, res, http.StatusUnprocessableEntity)
-		if pr.Errors["end_date"] != app.tr("en", "program.error.end_before_start") ||
+		if pr.Errors["ends_on"] != app.tr("en", "program.error.end_before_start") ||
 			pr.Errors["min_meetings"] != app.tr("en", "program.error.range", "min", 1, "max", program.MaxMinMeetings) {
 			t.Fatalf("errors = %v", pr.Errors)
 		}
 		if after := coord.get(base).Body; after != before {
 			t.Fatalf("refused update changed the program:\n%s\n%s", before, after)
 		}
-		mustProblem(t, coord.apiSend("PATCH", base, map[string]any{"start_date": "2. mars"}), http.StatusUnprocessableEntity)
+		if pr := mustProblem(t, coord.apiSend("PATCH", base, map[string]any{"starts_on": "2. mars"}), http.StatusUnprocessableEntity); pr.Errors["starts_on"] == "" {
+			t.Fatalf("a bad start names starts_on: %v", pr.Errors)
+		}
 
 		n := apiCountRows(t, db, "programs")
 		pr = mustProblem(t, coord.apiSend("POST", "/api/v1/programs", map[string]any{"purpose": "No name"}), http.StatusUnprocessableEntity)
@@ -521,7 +523,7 @@ func TestAPIPairs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := newProgramFixture(t, db)
 		base := "/api/v1/programs/" + httpx.Itoa(f.programID)
-		body := map[string][]int64{"mentors": {f.mentorID}, "mentees": {f.menteeID}}
+		body := map[string][]int64{"mentor_user_ids": {f.mentorID}, "mentee_user_ids": {f.menteeID}}
 
 		// Pending people cannot be paired; nothing is saved.
 		mustProblem(t, f.coord.apiSend("POST", base+"/pairs", body), http.StatusUnprocessableEntity)
@@ -533,7 +535,7 @@ func TestAPIPairs(t *testing.T) {
 		}
 		mustProblem(t, f.other.apiSend("POST", base+"/pairs", body), http.StatusNotFound)
 		mustProblem(t, f.mentee.apiSend("POST", base+"/pairs", body), http.StatusForbidden)
-		mustProblem(t, f.coord.apiSend("POST", base+"/pairs", map[string][]int64{"mentors": {f.menteeID}, "mentees": {f.mentorID}}), http.StatusUnprocessableEntity)
+		mustProblem(t, f.coord.apiSend("POST", base+"/pairs", map[string][]int64{"mentor_user_ids": {f.menteeID}, "mentee_user_ids": {f.mentorID}}), http.StatusUnprocessableEntity)
 		if apiCountRows(t, db, "pairs") != 0 {
 			t.Fatal("a refused pair was saved")
 		}

@@ -25,11 +25,11 @@ func (s *API) apiCohortTable() []httpx.Route {
 }
 
 // cohortFieldNames are the API's names for the forms' fields.
-var cohortFieldNames = map[string]string{"start": "start_date"}
+var cohortFieldNames = map[string]string{"start": "starts_on"}
 
 type apiCopyInput struct {
-	Name      string `json:"name"`
-	StartDate string `json:"start_date"`
+	Name     string `json:"name"`
+	StartsOn string `json:"starts_on"`
 }
 
 func (s *API) apiCopyProgram(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +49,7 @@ func (s *API) apiCopyProgram(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p, err := s.cohorts().Copy(r.Context(), httpx.User(r), id, cohort.CopyInput{Name: in.Name, Start: in.StartDate})
+	p, err := s.cohorts().Copy(r.Context(), httpx.User(r), id, cohort.CopyInput{Name: in.Name, Start: in.StartsOn})
 	if err != nil {
 		s.fail(w, r, httpx.RenameFields(err, cohortFieldNames))
 		return
@@ -112,7 +112,7 @@ func (s *API) apiListTemplates(w http.ResponseWriter, r *http.Request) {
 
 type apiFromTemplateInput struct {
 	Name            string `json:"name"`
-	StartDate       string `json:"start_date"`
+	StartsOn        string `json:"starts_on"`
 	DefaultLanguage string `json:"default_language"`
 }
 
@@ -130,7 +130,7 @@ func (s *API) apiProgramFromTemplate(w http.ResponseWriter, r *http.Request) {
 	if in.DefaultLanguage == "" {
 		in.DefaultLanguage = s.locale(r).Lang()
 	}
-	p, err := s.cohorts().FromTemplate(r.Context(), httpx.User(r), key, cohort.NewInput{Name: in.Name, Start: in.StartDate, Language: in.DefaultLanguage})
+	p, err := s.cohorts().FromTemplate(r.Context(), httpx.User(r), key, cohort.NewInput{Name: in.Name, Start: in.StartsOn, Language: in.DefaultLanguage})
 	if err != nil {
 		s.fail(w, r, httpx.RenameFields(err, cohortFieldNames))
 		return

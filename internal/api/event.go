@@ -113,16 +113,19 @@ type apiEventInput struct {
 	Kind        string `json:"kind"`
 	Title       string `json:"title"`
 	Description string `json:"description"`
-	Date        string `json:"date"`
+	StartsOn    string `json:"starts_on"`
 	Start       string `json:"start"`
 	End         string `json:"end"`
-	EndDate     string `json:"end_date"`
+	EndsOn      string `json:"ends_on"`
 	Timezone    string `json:"timezone"`
 	Place       string `json:"place"`
 	OnlineURL   string `json:"online_url"`
 	Audience    string `json:"audience"`
 	Capacity    int    `json:"capacity"`
 }
+
+// eventFieldNames are the API's names for the event form's fields.
+var eventFieldNames = map[string]string{"date": "starts_on", "end_date": "ends_on"}
 
 func (s *API) readEventInput(r *http.Request) (event.Input, error) {
 	var in apiEventInput
@@ -132,8 +135,8 @@ func (s *API) readEventInput(r *http.Request) (event.Input, error) {
 	if strings.TrimSpace(in.Timezone) == "" {
 		in.Timezone = httpx.User(r).Timezone
 	}
-	return event.Input{Kind: in.Kind, Title: in.Title, Description: in.Description, Date: in.Date, Start: in.Start,
-		End: in.End, EndDate: in.EndDate, Timezone: in.Timezone, Place: in.Place, OnlineURL: in.OnlineURL,
+	return event.Input{Kind: in.Kind, Title: in.Title, Description: in.Description, Date: in.StartsOn, Start: in.Start,
+		End: in.End, EndDate: in.EndsOn, Timezone: in.Timezone, Place: in.Place, OnlineURL: in.OnlineURL,
 		Audience: in.Audience, Capacity: in.Capacity}, nil
 }
 
@@ -173,7 +176,7 @@ func (s *API) apiCreateEvent(w http.ResponseWriter, r *http.Request) {
 		e, err = s.events().Create(r.Context(), httpx.User(r), id, in)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, httpx.RenameFields(err, eventFieldNames))
 		return
 	}
 	w.Header().Set("Location", eventAPIPath(id, e.ID))
@@ -217,7 +220,7 @@ func (s *API) apiUpdateEvent(w http.ResponseWriter, r *http.Request) {
 		e, err = s.events().Update(r.Context(), httpx.User(r), id, eid, in)
 	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, httpx.RenameFields(err, eventFieldNames))
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, toAPIEvent(e))

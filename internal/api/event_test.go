@@ -28,11 +28,11 @@ func TestAPIEvents(t *testing.T) {
 		base := "/api/v1/programs/" + pid(prog.ID) + "/events"
 		cc, cm, co, cmentor, calien := app.apiClient(coord.Email), app.apiClient(mentee.Email), app.apiClient(other.Email),
 			app.apiClient(mentor.Email), app.apiClient(alien.Email)
-		in := map[string]any{"kind": "kickoff", "title": "Kick-off", "date": app.clock.Now().AddDate(0, 0, 7).Format("2006-01-02"),
+		in := map[string]any{"kind": "kickoff", "title": "Kick-off", "starts_on": app.clock.Now().AddDate(0, 0, 7).Format("2006-01-02"),
 			"start": "17:00", "end": "19:00", "timezone": "Europe/Oslo", "place": "Town hall", "audience": "mentees", "capacity": 1}
 
-		bad := map[string]any{"kind": "party", "title": "", "date": "tomorrow", "start": "17:00", "end": "19:00", "audience": "all"}
-		if p := mustProblem(t, cc.apiSend("POST", base, bad), http.StatusUnprocessableEntity); p.Errors["kind"] == "" || p.Errors["date"] == "" {
+		bad := map[string]any{"kind": "party", "title": "", "starts_on": "tomorrow", "start": "17:00", "end": "19:00", "ends_on": "later", "audience": "all"}
+		if p := mustProblem(t, cc.apiSend("POST", base, bad), http.StatusUnprocessableEntity); p.Errors["kind"] == "" || p.Errors["starts_on"] == "" || p.Errors["ends_on"] == "" {
 			t.Errorf("bad input: %+v", p)
 		}
 		mustProblem(t, calien.apiSend("POST", base, in), http.StatusNotFound)
@@ -88,7 +88,7 @@ func TestAPIEvents(t *testing.T) {
 		mustProblem(t, cc.apiSend("POST", path+"/cancel", nil), http.StatusConflict)
 
 		// A later event is cancelled through the API.
-		in["date"] = app.clock.Now().AddDate(0, 0, 3).Format("2006-01-02")
+		in["starts_on"] = app.clock.Now().AddDate(0, 0, 3).Format("2006-01-02")
 		later := apiDecode[apiEvent](t, cc.apiSend("POST", base, in), http.StatusCreated)
 		off := apiDecode[apiEvent](t, cc.apiSend("POST", base+"/"+pid(later.ID)+"/cancel", nil), http.StatusOK)
 		if off.CancelledAt == nil {

@@ -27,7 +27,7 @@ type apiGoal struct {
 	ParentID             *int64    `json:"parent_id"`
 	Title                string    `json:"title"`
 	Measure              string    `json:"measure"`
-	TargetDate           *string   `json:"target_date"`
+	TargetOn             *string   `json:"target_on"`
 	Status               string    `json:"status"`
 	Progress             int       `json:"progress"`
 	OwnProgress          int       `json:"own_progress"`
@@ -46,13 +46,17 @@ func toAPIGoal(g *goal.Goal) apiGoal {
 		InAgreement: g.InAgreement, Version: g.Version, CreatedAt: g.CreatedAt.UTC(), UpdatedAt: g.UpdatedAt.UTC(),
 		SubGoals: []apiGoal{}, ParentID: apiOptID(g.ParentID)}
 	if g.TargetDate != "" {
-		out.TargetDate = &g.TargetDate
+		out.TargetOn = &g.TargetDate
 	}
 	for i := range g.SubGoals {
 		out.SubGoals = append(out.SubGoals, toAPIGoal(&g.SubGoals[i]))
 	}
 	return out
 }
+
+// goalFieldNames are the API's names for the goal fields the domain names
+// otherwise, in validation errors and in a history entry's field.
+var goalFieldNames = map[string]string{"target_date": "target_on"}
 
 type apiGoalEvent struct {
 	At          time.Time `json:"changed_at"`
@@ -76,7 +80,7 @@ type apiGoalItem struct {
 	MeetingID int64   `json:"meeting_id"`
 	Text      string  `json:"text"`
 	OwnerName string  `json:"owner_name"`
-	Due       *string `json:"due_date"`
+	DueOn     *string `json:"due_on"`
 	Status    string  `json:"status"`
 	Overdue   bool    `json:"overdue"`
 }
@@ -95,7 +99,7 @@ func toAPIGoalDetail(d *goal.Detail, today string) apiGoalDetail {
 		ActionItems: []apiGoalItem{}}
 	for _, e := range d.History {
 		out.History = append(out.History, apiGoalEvent{At: e.At.UTC(), UserID: apiOptID(e.UserID), UserName: e.UserName,
-			ByAgreement: e.ByAgreement, Field: e.Field, Old: e.Old, New: e.New})
+			ByAgreement: e.ByAgreement, Field: apiGoalField(e.Field), Old: e.Old, New: e.New})
 	}
 	for _, m := range d.Meetings {
 		out.Meetings = append(out.Meetings, apiGoalMeeting{ID: m.ID, StartsAt: m.StartsAt.UTC(), Minutes: m.Minutes, Status: m.Status})
@@ -104,11 +108,19 @@ func toAPIGoalDetail(d *goal.Detail, today string) apiGoalDetail {
 		it := apiGoalItem{ID: i.ID, MeetingID: i.MeetingID, Text: i.Text, OwnerName: i.OwnerName, Status: i.Status,
 			Overdue: meeting.ActionOverdue(i.Status, i.Due, today)}
 		if i.Due != "" {
-			it.Due = &i.Due
+			it.DueOn = &i.Due
 		}
 		out.ActionItems = append(out.ActionItems, it)
 	}
 	return out
+}
+
+// apiGoalField is the API's name for a field a history entry names.
+func apiGoalField(f string) string {
+	if n, ok := goalFieldNames[f]; ok {
+		return n
+	}
+	return f
 }
 
 // apiGoalIDs reads the pair and goal ids from the path.
@@ -135,10 +147,10 @@ func (s *API) apiListGoals(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiGoalInput struct {
-	ParentID   *int64 `json:"parent_id"`
-	Title      string `json:"title"`
-	Measure    string `json:"measure"`
-	TargetDate string `json:"target_date"`
+	ParentID *int64 `json:"parent_id"`
+	Title    string `json:"title"`
+	Measure  string `json:"measure"`
+	TargetOn string `json:"target_on"`
 }
 
 func (s *API) apiCreateGoal(w http.ResponseWriter, r *http.Request) {
@@ -151,7 +163,7 @@ func (s *API) apiCreateGoal(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
-	gi := goal.Input{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetDate}
+	gi := goal.Input{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetOn}
 	if in.ParentID != nil {
 		gi.ParentID = *in.ParentID
 		if gi.ParentID == 0 {
@@ -160,7 +172,7 @@ func (s *API) apiCreateGoal(w http.ResponseWriter, r *http.Request) {
 	}
 	g, err := s.Goals.Create(r.Context(), httpx.User(r), pairID, gi)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, httpx.RenameFields(err, goalFieldNames))
 		return
 	}
 	httpx.WriteJSON(w, http.StatusCreated, toAPIGoal(g))
@@ -181,12 +193,12 @@ func (s *API) apiGetGoal(w http.ResponseWriter, r *http.Request) {
 }
 
 type apiGoalUpdate struct {
-	Version    *int    `json:"version"`
-	Title      *string `json:"title"`
-	Measure    *string `json:"measure"`
-	TargetDate *string `json:"target_date"`
-	Status     *string `json:"status"`
-	Progress   *int    `json:"progress"`
+	Version  *int    `json:"version"`
+	Title    *string `json:"title"`
+	Measure  *string `json:"measure"`
+	TargetOn *string `json:"target_on"`
+	Status   *string `json:"status"`
+	Progress *int    `json:"progress"`
 }
 
 func (s *API) apiUpdateGoal(w http.ResponseWriter, r *http.Request) {
@@ -199,13 +211,13 @@ func (s *API) apiUpdateGoal(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.memberInput(w, r, &in); !ok {
 		return
 	}
-	up := goal.Update{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetDate, Status: in.Status, Progress: in.Progress}
+	up := goal.Update{Title: in.Title, Measure: in.Measure, TargetDate: in.TargetOn, Status: in.Status, Progress: in.Progress}
 	if in.Version != nil {
 		up.Version = *in.Version
 	}
 	g, err := s.Goals.Update(r.Context(), httpx.User(r), pairID, goalID, up)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, httpx.RenameFields(err, goalFieldNames))
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, toAPIGoal(g))

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,7 +162,7 @@ func (s *API) apiGetMeeting(w http.ResponseWriter, r *http.Request) {
 
 // apiProposal is the body that proposes, counters or moves a meeting.
 type apiProposal struct {
-	Date          string `json:"date"`
+	StartsOn      string `json:"starts_on"`
 	Time          string `json:"time"`
 	Timezone      string `json:"timezone"`
 	Minutes       int    `json:"minutes"`
@@ -170,14 +171,32 @@ type apiProposal struct {
 	Reason        string `json:"reason"`
 	ConfirmLength bool   `json:"confirm_length"`
 	Purpose       string `json:"purpose"` // a new meeting only
-	// MoreTimes are further times offered besides date and time, in the
-	// same zone; the other side picks one when accepting.
+	// MoreTimes are further times offered besides starts_on and time, in
+	// the same zone; the other side picks one when accepting.
 	MoreTimes []apiSlot `json:"more_times"`
 }
 
 type apiSlot struct {
-	Date string `json:"date"`
-	Time string `json:"time"`
+	StartsOn string `json:"starts_on"`
+	Time     string `json:"time"`
+}
+
+// proposalFieldName is the API's name for a field of the booking form:
+// the form's date is starts_on, and option n's date_n and time_n (option 1
+// being the proposal's own time) are more_times.<n-2>.starts_on and .time.
+func proposalFieldName(f string) string {
+	if f == "date" {
+		return "starts_on"
+	}
+	name, n, ok := strings.Cut(f, "_")
+	i, err := strconv.Atoi(n)
+	if !ok || err != nil || i < 2 || (name != "date" && name != "time") {
+		return f
+	}
+	if name == "date" {
+		name = "starts_on"
+	}
+	return "more_times." + strconv.Itoa(i-2) + "." + name
 }
 
 func (s *API) readProposal(r *http.Request) (meeting.Proposal, error) {
@@ -188,10 +207,10 @@ func (s *API) readProposal(r *http.Request) (meeting.Proposal, error) {
 	if strings.TrimSpace(in.Timezone) == "" {
 		in.Timezone = httpx.User(r).Timezone
 	}
-	p := meeting.Proposal{Date: in.Date, Time: in.Time, Timezone: in.Timezone, Minutes: in.Minutes,
+	p := meeting.Proposal{Date: in.StartsOn, Time: in.Time, Timezone: in.Timezone, Minutes: in.Minutes,
 		Place: in.Place, OnlineURL: in.OnlineURL, Reason: in.Reason, ConfirmLength: in.ConfirmLength, Purpose: in.Purpose}
 	for _, s := range in.MoreTimes {
-		p.More = append(p.More, meeting.Slot{Date: s.Date, Time: s.Time})
+		p.More = append(p.More, meeting.Slot{Date: s.StartsOn, Time: s.Time})
 	}
 	return p, nil
 }
@@ -208,7 +227,7 @@ func (s *API) apiProposeMeeting(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := s.Meetings.Propose(r.Context(), httpx.User(r), pairID, in)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, httpx.MapFields(err, proposalFieldName))
 		return
 	}
 	w.Header().Set("Location", httpx.Prefix+"/pairs/"+httpx.Itoa(pairID)+"/meetings/"+httpx.Itoa(m.ID))
@@ -270,10 +289,11 @@ func (s *API) apiRescheduleMeeting(move bool) http.HandlerFunc {
 }
 
 // writeMeetingChange answers a member's change to a meeting with the
-// meeting as the change left it.
+// meeting as the change left it, or with the error in the API's field
+// names.
 func (s *API) writeMeetingChange(w http.ResponseWriter, r *http.Request, m *meeting.Meeting, err error) {
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, httpx.MapFields(err, proposalFieldName))
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, toAPIMeeting(m, true, s.Clock.Now()))
@@ -369,8 +389,8 @@ type apiPairHomeMember struct {
 
 type apiAgreementState struct {
 	State           string     `json:"state"`
-	StartDate       string     `json:"start_date"`
-	EndDate         string     `json:"end_date"`
+	StartsOn        string     `json:"starts_on"`
+	EndsOn          string     `json:"ends_on"`
 	SignedAt        *time.Time `json:"signed_at"`
 	MinMeetings     int        `json:"min_meetings"`
 	MinMinutes      int        `json:"meeting_min_minutes"`
@@ -407,7 +427,7 @@ func (s *API) apiPairHome(w http.ResponseWriter, r *http.Request) {
 	out := apiPairHome{
 		Pair: apiPairSummary{ID: p.ID, Status: p.Status, ProgramID: p.ProgramID, ProgramName: p.ProgramName,
 			CreatedAt: p.CreatedAt.UTC(), MySide: a.Viewer.Side},
-		Agreement: apiAgreementState{State: t.State, StartDate: t.Start.Format("2006-01-02"), EndDate: t.End.Format("2006-01-02"),
+		Agreement: apiAgreementState{State: t.State, StartsOn: t.Start.Format("2006-01-02"), EndsOn: t.End.Format("2006-01-02"),
 			SignedAt: apiUTC(t.SignedAt), MinMeetings: t.MinMeetings, MinMinutes: t.MeetingMinMinutes, MaxMinutes: t.MeetingMaxMinutes,
 			NoticeHours: t.CancelNoticeHours, CoordinatorSees: t.CoordinatorSees},
 		Details: a.Details, NoMeetingBook: h.Next == nil, MeetingsHeld: h.Held,

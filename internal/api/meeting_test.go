@@ -22,21 +22,21 @@ func TestMeetingAPI(t *testing.T) {
 		base := "/api/v1/pairs/" + pid(f.pair.ID)
 
 		// Bad input: a translated problem per field, nothing saved.
-		p := mustProblem(t, mentee.apiSend("POST", base+"/meetings", map[string]any{"date": "2026-13-01", "time": "9", "minutes": 2,
+		p := mustProblem(t, mentee.apiSend("POST", base+"/meetings", map[string]any{"starts_on": "2026-13-01", "time": "9", "minutes": 2,
 			"online_url": "ftp://x"}), http.StatusUnprocessableEntity)
-		for field, key := range map[string]string{"date": "meeting.error.date_invalid", "time": "meeting.error.time_invalid",
+		for field, key := range map[string]string{"starts_on": "meeting.error.date_invalid", "time": "meeting.error.time_invalid",
 			"minutes": "meeting.error.minutes_range", "online_url": "meeting.error.url_invalid"} {
 			if !strings.HasPrefix(p.Errors[field], strings.SplitN(app.tr("id", key, "min", 5, "max", 600), "{", 2)[0]) {
 				t.Errorf("%s: %q", field, p.Errors[field])
 			}
 		}
-		mustProblem(t, mentee.apiSend("POST", base+"/meetings", `{"date": "2026-03-09", "surprise": 1}`), http.StatusUnprocessableEntity)
+		mustProblem(t, mentee.apiSend("POST", base+"/meetings", `{"starts_on": "2026-03-09", "surprise": 1}`), http.StatusUnprocessableEntity)
 		if n := meetingCount(t, app); n != 0 {
 			t.Fatalf("%d meetings saved from bad input", n)
 		}
 
 		// The time zone defaults to the caller's (Jakarta).
-		in := map[string]any{"date": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Kafé", "online_url": "https://meet.example.org/a"}
+		in := map[string]any{"starts_on": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Kafé", "online_url": "https://meet.example.org/a"}
 		res := mentee.apiSend("POST", base+"/meetings", in)
 		m := apiDecode[apiMeeting](t, res, http.StatusCreated)
 		if !m.StartsAt.Equal(time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)) || m.Timezone != "Asia/Jakarta" || m.Status != "proposed" ||
@@ -62,7 +62,7 @@ func TestMeetingAPI(t *testing.T) {
 		if p.Detail != app.tr("id", "meeting.error.own_proposal") {
 			t.Fatalf("detail %q", p.Detail)
 		}
-		counter := map[string]any{"date": "2026-03-10", "time": "18:00", "timezone": "Europe/Oslo", "minutes": 90, "place": "Biblioteket", "reason": "Etter jobb"}
+		counter := map[string]any{"starts_on": "2026-03-10", "time": "18:00", "timezone": "Europe/Oslo", "minutes": 90, "place": "Biblioteket", "reason": "Etter jobb"}
 		m = apiDecode[apiMeeting](t, mentor.apiSend("POST", mp+"/counter", counter), http.StatusOK)
 		if m.Sequence != 1 || m.Minutes != 90 || m.Timezone != "Europe/Oslo" {
 			t.Fatalf("countered %+v", m)
@@ -73,7 +73,7 @@ func TestMeetingAPI(t *testing.T) {
 			t.Fatalf("accepted %+v", m)
 		}
 		mustProblem(t, mentee.apiSend("POST", mp+"/counter", counter), http.StatusConflict)
-		noReason := map[string]any{"date": "2026-03-11", "time": "18:00", "timezone": "Europe/Oslo", "minutes": 90, "place": "Biblioteket"}
+		noReason := map[string]any{"starts_on": "2026-03-11", "time": "18:00", "timezone": "Europe/Oslo", "minutes": 90, "place": "Biblioteket"}
 		p = mustProblem(t, mentee.apiSend("POST", mp+"/move", noReason), http.StatusUnprocessableEntity)
 		if p.Errors["reason"] != app.tr("id", "meeting.error.reason_required") {
 			t.Fatalf("errors %v", p.Errors)
@@ -127,7 +127,7 @@ func TestMeetingAPIWho(t *testing.T) {
 		m := f.book(t, 72*time.Hour, true)
 		base := "/api/v1/pairs/" + pid(f.pair.ID)
 		mp := base + "/meetings/" + pid(m.ID)
-		plan := map[string]any{"date": "2026-03-20", "time": "10:00", "timezone": "UTC", "minutes": 60, "place": "x", "reason": "x"}
+		plan := map[string]any{"starts_on": "2026-03-20", "time": "10:00", "timezone": "UTC", "minutes": 60, "place": "x", "reason": "x"}
 		reads := []string{base + "/home", base + "/meetings", mp}
 		writes := []struct {
 			path string

@@ -205,7 +205,7 @@ type apiActionItem struct {
 	Text            string    `json:"text"`
 	OwnerID         *int64    `json:"owner_user_id"`
 	OwnerName       string    `json:"owner_name"`
-	Due             *string   `json:"due"`
+	DueOn           *string   `json:"due_on"`
 	GoalID          *int64    `json:"goal_id"`
 	GoalTitle       string    `json:"goal_title"`
 	Status          string    `json:"status"`
@@ -220,12 +220,12 @@ type apiActionItem struct {
 type apiActionInput struct {
 	Text    string `json:"text"`
 	OwnerID int64  `json:"owner_user_id"`
-	Due     string `json:"due"`
+	DueOn   string `json:"due_on"`
 	GoalID  *int64 `json:"goal_id"`
 }
 
 func (in apiActionInput) domain() meeting.ActionInput {
-	out := meeting.ActionInput{Text: in.Text, OwnerID: in.OwnerID, Due: in.Due}
+	out := meeting.ActionInput{Text: in.Text, OwnerID: in.OwnerID, Due: in.DueOn}
 	if in.GoalID != nil {
 		out.GoalID = *in.GoalID
 	}
@@ -247,7 +247,7 @@ func toAPIAction(a meeting.ActionItem, withOutcome bool, today string) apiAction
 		GoalID: apiOptID(a.GoalID), GoalTitle: a.GoalTitle, Status: a.Status, ClosedMeetingID: apiOptID(a.ClosedMeetingID),
 		CarriedOver: a.Carried, Overdue: a.Overdue(today), CreatedAt: a.CreatedAt.UTC(), UpdatedAt: a.UpdatedAt.UTC()}
 	if a.Due != "" {
-		out.Due = &a.Due
+		out.DueOn = &a.Due
 	}
 	if withOutcome {
 		o := a.Outcome
@@ -322,7 +322,7 @@ func (s *API) apiUpdateActionItem(w http.ResponseWriter, r *http.Request) {
 // item, or with the error in the API's field names.
 func (s *API) writeActionItem(w http.ResponseWriter, r *http.Request, code int, a *meeting.ActionItem, err error) {
 	if err != nil {
-		s.fail(w, r, httpx.RenameFields(err, map[string]string{"owner": "owner_user_id", "goal": "goal_id"}))
+		s.fail(w, r, httpx.RenameFields(err, map[string]string{"owner": "owner_user_id", "goal": "goal_id", "due": "due_on"}))
 		return
 	}
 	httpx.WriteJSON(w, code, toAPIAction(*a, false, s.today(r)))

@@ -76,17 +76,17 @@ func TestNotesAPIActionItems(t *testing.T) {
 	f := notesSetup(t, app)
 	mentee, mentor := app.apiClient(f.mentee.Email), app.apiClient(f.mentor.Email)
 
-	p := mustProblem(t, mentee.apiSend("POST", f.api(f.m1, "action-items"), apiActionInput{Text: "x", OwnerID: f.other.ID, Due: "tomorrow"}), http.StatusUnprocessableEntity)
-	if p.Errors["owner_user_id"] == "" || p.Errors["due"] == "" {
+	p := mustProblem(t, mentee.apiSend("POST", f.api(f.m1, "action-items"), apiActionInput{Text: "x", OwnerID: f.other.ID, DueOn: "tomorrow"}), http.StatusUnprocessableEntity)
+	if p.Errors["owner_user_id"] == "" || p.Errors["due_on"] == "" {
 		t.Fatalf("field errors: %+v", p)
 	}
-	cv := apiDecode[apiActionItem](t, mentee.apiSend("POST", f.api(f.m1, "action-items"), apiActionInput{Text: "Rewrite the CV", OwnerID: f.mentee.ID, Due: "2026-03-09"}), http.StatusCreated)
-	if cv.Status != "open" || cv.Due == nil || *cv.Due != "2026-03-09" || cv.OwnerName != f.mentee.Name || cv.GoalID != nil {
+	cv := apiDecode[apiActionItem](t, mentee.apiSend("POST", f.api(f.m1, "action-items"), apiActionInput{Text: "Rewrite the CV", OwnerID: f.mentee.ID, DueOn: "2026-03-09"}), http.StatusCreated)
+	if cv.Status != "open" || cv.DueOn == nil || *cv.DueOn != "2026-03-09" || cv.OwnerName != f.mentee.Name || cv.GoalID != nil {
 		t.Fatalf("created: %+v", cv)
 	}
 	cv = apiDecode[apiActionItem](t, mentor.apiSend("PUT", fmt.Sprintf("/api/v1/pairs/%d/action-items/%d", f.pair.ID, cv.ID),
 		apiActionInput{Text: "Rewrite the CV in English", OwnerID: f.mentee.ID}), http.StatusOK)
-	if cv.Text != "Rewrite the CV in English" || cv.Due != nil {
+	if cv.Text != "Rewrite the CV in English" || cv.DueOn != nil {
 		t.Fatalf("updated: %+v", cv)
 	}
 

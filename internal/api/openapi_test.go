@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -255,5 +256,78 @@ func TestOpenAPIMergeRefusesDuplicates(t *testing.T) {
 	}
 	if _, ok := doc["components"].(map[string]any)["schemas"].(map[string]any)["B"]; !ok {
 		t.Error("area schema missing after merge")
+	}
+}
+
+// TestOpenAPIDateNames holds the served document to the naming rule of
+// docs/api.md: a property holding a calendar date (format date) ends in _on
+// and one holding an instant (format date-time) in _at, and the other way
+// round, so that every such field declares its format and is checked by
+// it. A property's format is its own or that of one of its alternatives
+// (anyOf, oneOf: a date that may also be empty).
+func TestOpenAPIDateNames(t *testing.T) {
+	t.Parallel()
+	doc := loadOpenAPI(t)
+	formats := func(s map[string]any) map[string]bool {
+		out := map[string]bool{}
+		add := func(m map[string]any) {
+			if f, ok := m["format"].(string); ok {
+				out[f] = true
+			}
+		}
+		add(s)
+		for _, k := range []string{"anyOf", "oneOf", "allOf"} {
+			list, _ := s[k].([]any)
+			for _, alt := range list {
+				add(resolveRef(t, doc, alt))
+			}
+		}
+		return out
+	}
+	checked := map[string]int{}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if props, ok := x["properties"].(map[string]any); ok {
+				for name, p := range props {
+					ps, ok := p.(map[string]any)
+					if !ok {
+						continue
+					}
+					if _, ref := ps["$ref"]; ref {
+						ps = resolveRef(t, doc, ps)
+					}
+					f := formats(ps)
+					where := path + "/properties/" + name
+					switch {
+					case f["date"] && !strings.HasSuffix(name, "_on"):
+						t.Errorf("%s: a date (format date) whose name does not end in _on", where)
+					case f["date-time"] && !strings.HasSuffix(name, "_at"):
+						t.Errorf("%s: an instant (format date-time) whose name does not end in _at", where)
+					case strings.HasSuffix(name, "_on") && !f["date"]:
+						t.Errorf("%s: ends in _on but does not say format date", where)
+					case strings.HasSuffix(name, "_at") && !f["date-time"]:
+						t.Errorf("%s: ends in _at but does not say format date-time", where)
+					}
+					for k := range f {
+						checked[k]++
+					}
+				}
+			}
+			for k, c := range x {
+				walk(path+"/"+k, c)
+			}
+		case []any:
+			for i, c := range x {
+				walk(path+"/"+strconv.Itoa(i), c)
+			}
+		}
+	}
+	walk("#", doc)
+	// The walk found the dates and instants it is about (a document whose
+	// properties lost their formats would pass silently otherwise).
+	if checked["date"] < 10 || checked["date-time"] < 50 {
+		t.Fatalf("checked %d dates and %d instants; the walk missed the properties", checked["date"], checked["date-time"])
 	}
 }

@@ -47,9 +47,9 @@ func toAPIPair(p *program.Pair) apiPair {
 }
 
 type pairInput struct {
-	Mentors []int64 `json:"mentors"`
-	Mentees []int64 `json:"mentees"`
-	Again   bool    `json:"again"` // pair people who were a pair before all the same
+	MentorUserIDs []int64 `json:"mentor_user_ids"`
+	MenteeUserIDs []int64 `json:"mentee_user_ids"`
+	Again         bool    `json:"again"` // pair people who were a pair before all the same
 }
 
 func (s *API) apiListPairs(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +80,7 @@ func (s *API) apiCreatePair(w http.ResponseWriter, r *http.Request) {
 	if in.Again {
 		create = s.Programs.CreatePairAgain
 	}
-	p, err := create(r.Context(), httpx.User(r), prog.ID, in.Mentors, in.Mentees)
+	p, err := create(r.Context(), httpx.User(r), prog.ID, in.MentorUserIDs, in.MenteeUserIDs)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -134,7 +134,7 @@ func TestAPIEnrolmentJourney(t *testing.T) {
 		for _, id := range []int64{prof.UserID, kjell.ID} {
 			coord.apiSend("POST", base+"/participants/"+httpx.Itoa(id)+"/approve", nil).mustStatus(t, http.StatusOK)
 		}
-		pair := apiDecode[apiPair](t, coord.apiSend("POST", base+"/pairs", map[string]any{"mentors": []int64{kjell.ID}, "mentees": []int64{prof.UserID}}), http.StatusCreated)
+		pair := apiDecode[apiPair](t, coord.apiSend("POST", base+"/pairs", map[string]any{"mentor_user_ids": []int64{kjell.ID}, "mentee_user_ids": []int64{prof.UserID}}), http.StatusCreated)
 		mine := apiDecode[httpx.Page[apiMyPair]](t, mia.get("/api/v1/me/pairs"), http.StatusOK).Items
 		if len(mine) != 1 || mine[0].PairID != pair.ID || mine[0].MyRole != "mentee" || mine[0].Mentors[0].Name != "Kjell Known" {
 			t.Fatalf("my pairs %+v", mine)

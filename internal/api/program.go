@@ -19,8 +19,8 @@ type apiProgram struct {
 	Purpose           string       `json:"purpose"`
 	Goals             string       `json:"goals"`
 	FocusAreas        string       `json:"focus_areas"`
-	StartDate         string       `json:"start_date"`
-	EndDate           string       `json:"end_date"`
+	StartsOn          string       `json:"starts_on"`
+	EndsOn            string       `json:"ends_on"`
 	MinMeetings       int          `json:"min_meetings"`
 	MaxGapDays        int          `json:"max_gap_days"`
 	MeetingMinMinutes int          `json:"meeting_min_minutes"`
@@ -52,7 +52,7 @@ type apiProgramCounts struct {
 func toAPIProgram(p *program.Program, role program.Role) apiProgram {
 	return apiProgram{
 		ID: p.ID, Name: p.Name, Purpose: p.Purpose, Goals: p.Goals, FocusAreas: p.FocusAreas,
-		StartDate: p.Start.Format(program.DateLayout), EndDate: p.End.Format(program.DateLayout),
+		StartsOn: p.Start.Format(program.DateLayout), EndsOn: p.End.Format(program.DateLayout),
 		MinMeetings: p.MinMeetings, MaxGapDays: p.MaxGapDays,
 		MeetingMinMinutes: p.MeetingMinMinutes, MeetingMaxMinutes: p.MeetingMaxMinutes,
 		MessagesAllowed: p.MessagesAllowed, EvalFollowup: p.EvalFollowup, EvalMidpoint: p.EvalMidpoint, EvalFinal: p.EvalFinal,
@@ -88,8 +88,8 @@ type programInput struct {
 	Purpose           *string `json:"purpose"`
 	Goals             *string `json:"goals"`
 	FocusAreas        *string `json:"focus_areas"`
-	StartDate         *string `json:"start_date"`
-	EndDate           *string `json:"end_date"`
+	StartsOn          *string `json:"starts_on"`
+	EndsOn            *string `json:"ends_on"`
 	MinMeetings       *int    `json:"min_meetings"`
 	MaxGapDays        *int    `json:"max_gap_days"`
 	MeetingMinMinutes *int    `json:"meeting_min_minutes"`
@@ -117,8 +117,8 @@ func (in programInput) over(base program.Settings) program.Settings {
 	overlay(&base.Purpose, in.Purpose)
 	overlay(&base.Goals, in.Goals)
 	overlay(&base.FocusAreas, in.FocusAreas)
-	overlay(&base.Start, in.StartDate)
-	overlay(&base.End, in.EndDate)
+	overlay(&base.Start, in.StartsOn)
+	overlay(&base.End, in.EndsOn)
 	overlay(&base.MinMeetings, in.MinMeetings)
 	overlay(&base.MaxGapDays, in.MaxGapDays)
 	overlay(&base.MeetingMinMinutes, in.MeetingMinMinutes)
@@ -153,7 +153,7 @@ func (in programInput) over(base program.Settings) program.Settings {
 
 // programFieldNames maps the domain's form field names to the API's.
 var programFieldNames = func() map[string]string {
-	m := map[string]string{"start": "start_date", "end": "end_date"}
+	m := map[string]string{"start": "starts_on", "end": "ends_on"}
 	for _, lang := range i18n.Languages {
 		for _, role := range i18n.Roles {
 			m[program.RoleField(role, lang)] = "role_names." + lang + "." + role

@@ -51,8 +51,8 @@ type apiReportTotals struct {
 
 type apiReport struct {
 	ProgramID int64              `json:"program_id"`
-	From      string             `json:"from"`
-	To        string             `json:"to"`
+	StartsOn  string             `json:"starts_on"` // the period's first day
+	EndsOn    string             `json:"ends_on"`   // its last day, included
 	Language  string             `json:"language"`
 	Threshold int                `json:"threshold"`
 	Totals    apiReportTotals    `json:"totals"`
@@ -64,7 +64,7 @@ type apiReport struct {
 // a null count.
 func toAPIReport(r *funder.Report) apiReport {
 	f := r.Figures
-	out := apiReport{ProgramID: r.Program.ID, From: r.Period.From.Format("2006-01-02"), To: r.LastDay().Format("2006-01-02"),
+	out := apiReport{ProgramID: r.Program.ID, StartsOn: r.Period.From.Format("2006-01-02"), EndsOn: r.LastDay().Format("2006-01-02"),
 		Language: r.Lang, Threshold: report.Threshold, Sections: []apiReportSection{},
 		Totals: apiReportTotals{Enrolled: f.Enrolled, Approved: f.Approved, Matched: f.Matched, PairsRunning: f.ActivePairs,
 			EndedEarly: f.EndedEarly, Finished: f.Finished, MinMeetings: f.MinMeetings, MeetingsHeld: f.MeetingsHeld,

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -309,7 +310,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	}
 	mentee, mentor := app.apiClient("ayu@example.org"), app.apiClient("kari@example.org")
 	base := "/api/v1/pairs/" + pid(f.pair.ID)
-	m := apiDecode[apiMeeting](t, mentee.apiSend("POST", base+"/meetings", map[string]any{"date": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Secret café"}), http.StatusCreated)
+	m := apiDecode[apiMeeting](t, mentee.apiSend("POST", base+"/meetings", map[string]any{"starts_on": "2026-03-09", "time": "17:00", "minutes": 60, "place": "Secret café"}), http.StatusCreated)
 	mentor.apiSend("POST", base+"/meetings/"+pid(m.ID)+"/accept", nil).mustStatus(t, http.StatusOK)
 	mentor.apiSend("POST", base+"/meetings/"+pid(m.ID)+"/cancel", map[string]any{"reason": "Private trouble"}).mustStatus(t, http.StatusOK)
 
@@ -372,4 +373,31 @@ func TestWebhookPage(t *testing.T) {
 		t.Fatal("the page shows a secret again")
 	}
 	f.app.login("coord@example.org").get(page).mustStatus(t, http.StatusForbidden)
+}
+
+// TestWebhookPairCreated: a pair made through the API is announced with its
+// sides named as the request names them, mentor_user_ids and
+// mentee_user_ids.
+func TestWebhookPairCreated(t *testing.T) {
+	t.Parallel()
+	f := newWebhookFixture(t, storetest.SQLite(t), false)
+	mentor := f.app.addUser("mentor@example.org", "Max Mentor", account.RoleMember, "en")
+	mentee := f.app.addUser("mentee@example.org", "Mia Mentee", account.RoleMember, "en")
+	f.app.enrol(f.prog.ID, mentor, "mentor", program.StatusApproved)
+	f.app.enrol(f.prog.ID, mentee, "mentee", program.StatusApproved)
+	coord := f.app.apiClient("coord@example.org")
+	apiDecode[apiPair](t, coord.apiSend("POST", "/api/v1/programs/"+httpx.Itoa(f.prog.ID)+"/pairs",
+		map[string]any{"mentor_user_ids": []int64{mentor.ID}, "mentee_user_ids": []int64{mentee.ID}}), http.StatusCreated)
+	var ev struct {
+		Data map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(f.app.scalar(`SELECT payload FROM webhook_deliveries WHERE event_type = 'pair.created'`)), &ev); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]any{"mentor_user_ids": {float64(mentor.ID)}, "mentee_user_ids": {float64(mentee.ID)}}
+	for k, ids := range want {
+		if got, _ := ev.Data[k].([]any); !reflect.DeepEqual(got, ids) {
+			t.Errorf("%s = %v, want %v (data %v)", k, ev.Data[k], ids, ev.Data)
+		}
+	}
 }

@@ -62,16 +62,24 @@ func ProgramPathID(r *http.Request) (int64, error) {
 // RenameFields turns the domain's field names in validation errors into the
 // API's JSON names, where they differ.
 func RenameFields(err error, names map[string]string) error {
+	return MapFields(err, func(f string) string {
+		if n, ok := names[f]; ok {
+			return n
+		}
+		return f
+	})
+}
+
+// MapFields renames every field of a validation error with name, for the
+// names no table can list (the target date of the n-th goal).
+func MapFields(err error, name func(string) string) error {
 	e, ok := errs.As(err)
 	if !ok || len(e.Fields) == 0 {
 		return err
 	}
 	fields := make(map[string]errs.Msg, len(e.Fields))
 	for f, m := range e.Fields {
-		if n, ok := names[f]; ok {
-			f = n
-		}
-		fields[f] = m
+		fields[name(f)] = m
 	}
 	out := *e
 	out.Fields = fields
@@ -84,15 +92,5 @@ func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // PrefixFields puts a prefix before each field name of a validation error,
 // so that errors about answer keys land on the q.<key> inputs.
 func PrefixFields(err error, prefix string) error {
-	e, ok := errs.As(err)
-	if !ok || len(e.Fields) == 0 {
-		return err
-	}
-	fields := make(map[string]errs.Msg, len(e.Fields))
-	for f, m := range e.Fields {
-		fields[prefix+f] = m
-	}
-	out := *e
-	out.Fields = fields
-	return &out
+	return MapFields(err, func(f string) string { return prefix + f })
 }

@@ -220,7 +220,7 @@ func CreatePairTx(ctx context.Context, tx *store.Tx, out *notify.Outbox, actor *
 			}
 		}
 		if err := webhook.Emit(ctx, tx, now, programID, webhook.PairCreated, map[string]any{
-			"pair_id": pairID, "program_id": programID, "mentor_ids": mentors, "mentee_ids": mentees,
+			"pair_id": pairID, "program_id": programID, "mentor_user_ids": mentors, "mentee_user_ids": mentees,
 			"created_at": now.UTC().Format(time.RFC3339)}); err != nil {
 			return err
 		}

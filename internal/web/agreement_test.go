@@ -431,10 +431,10 @@ func TestAgreementAPI(t *testing.T) {
 
 	// Drafting with optimistic concurrency.
 	c := agreementContentFrom(agreementForm(0, nil))
-	mustProblem(t, mentor.apiSend("PUT", base+"/agreement", map[string]any{"content": c}), http.StatusUnprocessableEntity)
-	res := mentor.apiSend("PUT", base+"/agreement", map[string]any{"base_version": 0, "content": c})
+	mustProblem(t, mentor.apiSend("PUT", base+"/agreement", map[string]any{"content": apiAgreementContent(c)}), http.StatusUnprocessableEntity)
+	res := mentor.apiSend("PUT", base+"/agreement", map[string]any{"base_version": 0, "content": apiAgreementContent(c)})
 	v1 := apiDecode[apiAgreementVersion](t, res, http.StatusCreated)
-	if v1.Number != 1 || v1.Content == nil || len(v1.Content.Goals) != 1 || v1.Content.Goals[0].Key == "" || v1.Hash != agreement.Hash(*v1.Content) {
+	if v1.Number != 1 || v1.Content == nil || len(v1.Content.Goals) != 1 || v1.Content.Goals[0].Key == "" || v1.Hash != agreement.Hash(agreement.Content(*v1.Content)) {
 		t.Fatalf("first version: %+v", v1)
 	}
 	if res.Header.Get("Location") != base+"/agreement/versions/1" {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"mentorskap/internal/agreement"
 	"mentorskap/internal/matching"
 	"time"
@@ -26,17 +27,78 @@ type apiMatchReview struct {
 }
 
 type apiAgreementVersion struct {
-	Number     int                `json:"number"`
-	Hash       string             `json:"hash"`
-	Intact     bool               `json:"intact"`
-	Complete   bool               `json:"complete"`
-	CreatedAt  time.Time          `json:"created_at"`
-	CreatedBy  *apiPerson         `json:"created_by,omitempty"`
-	Signatures []apiSignature     `json:"signatures"`
-	Content    *agreement.Content `json:"content,omitempty"`
+	Number     int                  `json:"number"`
+	Hash       string               `json:"hash"`
+	Intact     bool                 `json:"intact"`
+	Complete   bool                 `json:"complete"`
+	CreatedAt  time.Time            `json:"created_at"`
+	CreatedBy  *apiPerson           `json:"created_by,omitempty"`
+	Signatures []apiSignature       `json:"signatures"`
+	Content    *apiAgreementContent `json:"content,omitempty"`
 	// ReviewMeeting is the agreement review meeting the version was saved
 	// from; null for any other version.
 	ReviewMeeting *int64 `json:"review_meeting_id"`
+}
+
+// apiAgreementContent is agreement.Content as the API spells it: the same
+// fields in the same order, the dates named starts_on, ends_on and a goal's
+// target_on instead of the canonical form's start_date, end_date and
+// target_date.
+type apiAgreementContent agreement.Content
+
+var apiContentNames = map[string]string{"start_date": "starts_on", "end_date": "ends_on", "target_date": "target_on"}
+
+func (c apiAgreementContent) MarshalJSON() ([]byte, error) {
+	return renameJSONKeys(agreement.Content(c), apiContentNames)
+}
+
+func (c *apiAgreementContent) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	back := map[string]string{}
+	for k, n := range apiContentNames {
+		back[n] = k
+	}
+	b, err := renameJSONKeys(v, back)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, (*agreement.Content)(c))
+}
+
+// renameJSONKeys writes v as JSON with the object keys in names renamed,
+// at any depth.
+func renameJSONKeys(v any, names map[string]string) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var tree any
+	if err := json.Unmarshal(b, &tree); err != nil {
+		return nil, err
+	}
+	var walk func(any) any
+	walk = func(x any) any {
+		switch x := x.(type) {
+		case map[string]any:
+			out := make(map[string]any, len(x))
+			for k, c := range x {
+				if n, ok := names[k]; ok {
+					k = n
+				}
+				out[k] = walk(c)
+			}
+			return out
+		case []any:
+			for i, c := range x {
+				x[i] = walk(c)
+			}
+		}
+		return x
+	}
+	return json.Marshal(walk(tree))
 }
 
 // apiPair is a pair with both sides. Only coordinators reach it here, and

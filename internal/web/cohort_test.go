@@ -185,23 +185,23 @@ func TestCohortAPI(t *testing.T) {
 		return c.send(method, path, "application/json", strings.NewReader(body))
 	}
 	copyPath := "/api/v1/programs/" + httpx.Itoa(f.prog.ID) + "/copy"
-	js(other, "POST", copyPath, `{"name":"x","start_date":"2026-09-01"}`).mustStatus(t, http.StatusNotFound)
-	js(mentee, "POST", copyPath, `{"name":"x","start_date":"2026-09-01"}`).mustStatus(t, http.StatusForbidden)
-	res := js(coord, "POST", copyPath, `{"name":"","start_date":"01.09.2026"}`)
+	js(other, "POST", copyPath, `{"name":"x","starts_on":"2026-09-01"}`).mustStatus(t, http.StatusNotFound)
+	js(mentee, "POST", copyPath, `{"name":"x","starts_on":"2026-09-01"}`).mustStatus(t, http.StatusForbidden)
+	res := js(coord, "POST", copyPath, `{"name":"","starts_on":"01.09.2026"}`)
 	res.mustStatus(t, http.StatusUnprocessableEntity)
-	res.mustContain(t, `"start_date"`, `"name"`)
-	res = js(coord, "POST", copyPath, `{"name":"Høsten","start_date":"2026-09-01"}`)
+	res.mustContain(t, `"starts_on"`, `"name"`)
+	res = js(coord, "POST", copyPath, `{"name":"Høsten","starts_on":"2026-09-01"}`)
 	res.mustStatus(t, http.StatusCreated)
-	res.mustContain(t, `"name": "Høsten"`, `"start_date": "2026-09-01"`)
+	res.mustContain(t, `"name": "Høsten"`, `"starts_on": "2026-09-01"`)
 
 	res = coord.get("/api/v1/program-templates")
 	res.mustStatus(t, http.StatusOK)
 	res.mustContain(t, `"key": "newcomers"`, `"key": "study"`, `"key": "organisations"`)
 	mentee.get("/api/v1/program-templates").mustStatus(t, http.StatusForbidden)
-	res = js(coord, "POST", "/api/v1/program-templates/newcomers/programs", `{"name":"Jobbmentor","start_date":"2026-09-01","default_language":"nb"}`)
+	res = js(coord, "POST", "/api/v1/program-templates/newcomers/programs", `{"name":"Jobbmentor","starts_on":"2026-09-01","default_language":"nb"}`)
 	res.mustStatus(t, http.StatusCreated)
 	res.mustContain(t, `"min_meetings": 6`)
-	js(coord, "POST", "/api/v1/program-templates/nope/programs", `{"name":"x","start_date":"2026-09-01"}`).mustStatus(t, http.StatusNotFound)
+	js(coord, "POST", "/api/v1/program-templates/nope/programs", `{"name":"x","starts_on":"2026-09-01"}`).mustStatus(t, http.StatusNotFound)
 
 	savePath := "/api/v1/programs/" + httpx.Itoa(f.prog.ID) + "/template"
 	js(coord, "POST", savePath, `{"name":"Mal"}`).mustStatus(t, http.StatusForbidden)
@@ -212,7 +212,7 @@ func TestCohortAPI(t *testing.T) {
 		Key string `json:"key"`
 	}
 	json.Unmarshal([]byte(res.Body), &tpl)
-	js(coord, "POST", "/api/v1/program-templates/"+tpl.Key+"/programs", `{"name":"Fra mal","start_date":"2026-09-01"}`).mustStatus(t, http.StatusCreated)
+	js(coord, "POST", "/api/v1/program-templates/"+tpl.Key+"/programs", `{"name":"Fra mal","starts_on":"2026-09-01"}`).mustStatus(t, http.StatusCreated)
 	js(coord, "DELETE", "/api/v1/program-templates/"+tpl.Key, ``).mustStatus(t, http.StatusForbidden)
 	js(admin, "DELETE", "/api/v1/program-templates/study", ``).mustStatus(t, http.StatusNotFound)
 	js(admin, "DELETE", "/api/v1/program-templates/"+tpl.Key, ``).mustStatus(t, http.StatusNoContent)

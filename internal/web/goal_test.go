@@ -330,13 +330,13 @@ func TestGoalAPI(t *testing.T) {
 		mentor := f.app.apiClient(f.mentor.Email)
 		base := fmt.Sprintf("/api/v1/pairs/%d/goals", f.pair.ID)
 
-		p := mustProblem(t, mentee.apiSend("POST", base, map[string]any{"title": "", "target_date": "tomorrow"}), http.StatusUnprocessableEntity)
-		if p.Errors["title"] == "" || p.Errors["target_date"] == "" {
+		p := mustProblem(t, mentee.apiSend("POST", base, map[string]any{"title": "", "target_on": "tomorrow"}), http.StatusUnprocessableEntity)
+		if p.Errors["title"] == "" || p.Errors["target_on"] == "" {
 			t.Fatalf("errors %v", p.Errors)
 		}
 		mustProblem(t, mentee.apiSend("POST", base, `{"title": "x", "colour": "red"}`), http.StatusUnprocessableEntity)
 
-		g := apiDecode[apiGoalDoc](t, mentee.apiSend("POST", base, map[string]any{"title": "Speak up in meetings", "target_date": "2026-05-01"}), http.StatusCreated)
+		g := apiDecode[apiGoalDoc](t, mentee.apiSend("POST", base, map[string]any{"title": "Speak up in meetings", "target_on": "2026-05-01"}), http.StatusCreated)
 		sub := apiDecode[apiGoalDoc](t, mentor.apiSend("POST", base, map[string]any{"title": "Prepare one question", "parent_id": g.ID}), http.StatusCreated)
 		if sub.ParentID == nil || *sub.ParentID != g.ID {
 			t.Fatalf("sub-goal %+v", sub)

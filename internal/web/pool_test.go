@@ -152,14 +152,14 @@ func TestPoolThroughAPI(t *testing.T) {
 
 		// The former pair by hand: refused on "again" until asked for.
 		pairs := prog + "/pairs"
-		p = mustProblem(t, aCoord.apiSend("POST", pairs, map[string]any{"mentors": []int64{s.mentor.ID}, "mentees": []int64{s.mentee.ID}}),
+		p = mustProblem(t, aCoord.apiSend("POST", pairs, map[string]any{"mentor_user_ids": []int64{s.mentor.ID}, "mentee_user_ids": []int64{s.mentee.ID}}),
 			http.StatusUnprocessableEntity)
 		if p.Errors["again"] == "" {
 			t.Fatalf("problem %+v", p)
 		}
 		// Another mentee with Max, ended by the coordinator without a
 		// return: left out, until returned through the API.
-		np := apiDecode[apiPair](t, aCoord.apiSend("POST", pairs, map[string]any{"mentors": []int64{s.mentor.ID}, "mentees": []int64{s.other.ID}}),
+		np := apiDecode[apiPair](t, aCoord.apiSend("POST", pairs, map[string]any{"mentor_user_ids": []int64{s.mentor.ID}, "mentee_user_ids": []int64{s.other.ID}}),
 			http.StatusCreated)
 		apiDecode[apiPair](t, aCoord.apiSend("POST", pairs+"/"+pid(np.ID)+"/end", nil), http.StatusOK)
 		rv = apiDecode[apiMatchReview](t, aCoord.apiSend("GET", prog+"/matching/proposal", nil), http.StatusOK)
@@ -180,8 +180,8 @@ func TestPoolThroughAPI(t *testing.T) {
 		mustProblem(t, aCoord.apiSend("POST", back, nil), http.StatusConflict)
 
 		// A coordinator's end may return the mentees at once.
-		np = apiDecode[apiPair](t, aCoord.apiSend("POST", pairs, map[string]any{"mentors": []int64{s.mentor.ID},
-			"mentees": []int64{s.mentee.ID}, "again": true}), http.StatusCreated)
+		np = apiDecode[apiPair](t, aCoord.apiSend("POST", pairs, map[string]any{"mentor_user_ids": []int64{s.mentor.ID},
+			"mentee_user_ids": []int64{s.mentee.ID}, "again": true}), http.StatusCreated)
 		apiDecode[apiPair](t, aCoord.apiSend("POST", pairs+"/"+pid(np.ID)+"/end", map[string]any{"return_mentees": true}), http.StatusOK)
 		if !inPool(t, db, s.prog.ID, s.mentee.ID) {
 			t.Fatal("return_mentees did not return the mentee")

@@ -146,8 +146,8 @@ func TestReportDemo(t *testing.T) {
 			Suppressed bool   `json:"suppressed"`
 		}
 		type result struct {
-			From   string `json:"from"`
-			Totals struct {
+			StartsOn string `json:"starts_on"`
+			Totals   struct {
 				Enrolled   funder.Sides `json:"enrolled"`
 				EndedEarly int          `json:"ended_early"`
 			} `json:"totals"`
@@ -157,7 +157,7 @@ func TestReportDemo(t *testing.T) {
 			} `json:"sections"`
 		}
 		r := apiDecode[result](t, api.apiSend("GET", "/api/v1"+base+"/report", nil), http.StatusOK)
-		if r.Totals.Enrolled.Mentors != 9 || r.Totals.EndedEarly != 2 {
+		if r.Totals.Enrolled.Mentors != 9 || r.Totals.EndedEarly != 2 || r.StartsOn == "" {
 			t.Errorf("API totals %+v", r.Totals)
 		}
 		for _, s := range r.Sections {

@@ -115,9 +115,9 @@ func TestSchedulingThreeOptions(t *testing.T) {
 		// The JSON API: offer three, read them back, accept the second.
 		api := app.apiClient(f.mentee.Email)
 		base := "/api/v1/pairs/" + pid(f.pair.ID)
-		in := map[string]any{"date": "2026-03-23", "time": "09:00", "timezone": "Asia/Jakarta", "minutes": 60, "place": "Online",
-			"more_times": []map[string]string{{"date": "2026-03-24", "time": "09:00"}, {"date": "2026-03-25", "time": "09:00"}}}
-		mustProblem(t, api.apiSend("POST", base+"/meetings", map[string]any{"date": "2026-03-23", "time": "09:00", "timezone": "Local", "minutes": 60, "place": "x"}), http.StatusUnprocessableEntity)
+		in := map[string]any{"starts_on": "2026-03-23", "time": "09:00", "timezone": "Asia/Jakarta", "minutes": 60, "place": "Online",
+			"more_times": []map[string]string{{"starts_on": "2026-03-24", "time": "09:00"}, {"starts_on": "2026-03-25", "time": "09:00"}}}
+		mustProblem(t, api.apiSend("POST", base+"/meetings", map[string]any{"starts_on": "2026-03-23", "time": "09:00", "timezone": "Local", "minutes": 60, "place": "x"}), http.StatusUnprocessableEntity)
 		created := apiDecode[apiMeeting](t, api.apiSend("POST", base+"/meetings", in), http.StatusCreated)
 		mapi := app.apiClient(f.mentor.Email)
 		mp := fmt.Sprintf("%s/meetings/%d", base, created.ID)
