@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -162,8 +164,16 @@ func mustHaveVisited(t *testing.T, who string, seen map[string]string, patterns 
 // every kind of page they can reach: axe-core finds no serious or critical
 // problem, nothing scrolls sideways at 375 px and every control is at least
 // 44x44 px. Each page is also kept as a screenshot at both widths.
+//
+// The crawl costs about two minutes of CPU, a third of the whole suite's on
+// two cores, so it is a job of its own: it runs when named
+// (go test -run TestA11yEveryPage ./e2e/), when screenshots are asked for,
+// or with MENTORSKAP_E2E_CRAWL=1, and CI runs it as a step of its own.
 func TestA11yEveryPage(t *testing.T) {
 	t.Parallel()
+	if !crawlRequested() {
+		t.Skip("the crawl of every page is a job of its own: go test -run TestA11yEveryPage ./e2e/ (bash .ci/run runs it)")
+	}
 	needAxe(t)
 	s := startServer(t)
 	logins, password := seedDemo(t, s)
@@ -402,4 +412,13 @@ func discover(t *testing.T, ctx context.Context, s *server, kinds []string) map[
 		}
 	}
 	return found
+}
+
+// crawlRequested reports whether this run asked for TestA11yEveryPage.
+func crawlRequested() bool {
+	if os.Getenv("MENTORSKAP_E2E_CRAWL") == "1" || os.Getenv("MENTORSKAP_SCREENSHOTS") != "" {
+		return true
+	}
+	f := flag.Lookup("test.run")
+	return f != nil && strings.Contains(f.Value.String(), "A11yEveryPage")
 }

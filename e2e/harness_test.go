@@ -799,8 +799,33 @@ func focusStart(t *testing.T, ctx context.Context) {
 	})()`)
 }
 
-// press reaches sel with Tab from the top of the page, checks that focus is
-// visible there and activates it with Enter (Space for checkboxes and radios).
+// focusBefore focuses the last focusable element before the one selJSON
+// matches (outside its radio group, which Tab enters only once), so that
+// the next Tab should land on it; at the top of the page it falls back to
+// focusStart.
+func focusBefore(t *testing.T, ctx context.Context, selJSON string) {
+	t.Helper()
+	found := eval[bool](t, ctx, `(() => {
+		const target = document.querySelector(`+selJSON+`);
+		const focusable = el => el.tabIndex >= 0 && !el.disabled && !el.closest('[inert]') &&
+			el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+		const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex], [contenteditable]')];
+		const sameGroup = el => target.type === 'radio' && el.type === 'radio' && el.name === target.name && el.form === target.form;
+		for (let i = all.indexOf(target) - 1; i >= 0; i--) {
+			if (focusable(all[i]) && !sameGroup(all[i])) { all[i].focus(); return document.activeElement === all[i]; }
+		}
+		return false;
+	})()`)
+	if !found {
+		focusStart(t, ctx)
+	}
+}
+
+// press reaches sel with Tab from the focusable element before it, checks
+// that focus is visible there and activates it with Enter (Space for
+// checkboxes and radios). Tabbing from the top of the page every time cost
+// a thousand key presses a journey; the whole tab order of the pages people
+// use most is walked once by TestA11yKeyboard instead.
 // When the element submits a form or follows a link it waits for the next
 // page to load, so the caller's next wait sees the new page, not the old one.
 func press(t *testing.T, ctx context.Context, sel string) {
@@ -809,7 +834,7 @@ func press(t *testing.T, ctx context.Context, sel string) {
 	if eval[int](t, ctx, `document.querySelectorAll(`+string(selJSON)+`).length`) == 0 {
 		t.Fatalf("press: nothing matches %s%s", sel, saveFailure(t, ctx))
 	}
-	focusStart(t, ctx)
+	focusBefore(t, ctx, string(selJSON))
 	probe := `(() => {
 		const s = document.getElementById('__e2e_start'); if (s) s.remove();
 		const a = document.activeElement;
