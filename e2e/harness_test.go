@@ -10,7 +10,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,8 +18,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -43,15 +40,8 @@ var binPath string
 
 func TestMain(m *testing.M) {
 	// A browser test mostly waits: for Chromium to lay out, for the server
-	// to answer, for an email to arrive. With go test's default of one
-	// parallel test per core, the cores idled during those waits, so here
-	// twice as many run at once unless -parallel says otherwise.
-	flag.Parse()
-	explicit := false
-	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
-	if !explicit {
-		flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
-	}
+	// to answer, for an email to arrive.
+	testtool.RaiseParallel(2)
 	dir, err := os.MkdirTemp("", "mentorskap-e2e-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e:", err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/testtool"
 )
 
 // Real password cost is for real passwords: see UseCheapHashesForTests.
@@ -14,6 +15,7 @@ import (
 const asBinaryEnv = "MENTORSKAP_TEST_AS_BINARY"
 
 func TestMain(m *testing.M) {
+	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
 	if os.Getenv(asBinaryEnv) == "1" {
 		os.Unsetenv(asBinaryEnv)

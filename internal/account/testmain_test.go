@@ -3,10 +3,13 @@ package account
 import (
 	"os"
 	"testing"
+
+	"mentorskap/internal/testtool"
 )
 
 // Real password cost is for real passwords: see UseCheapHashesForTests.
 func TestMain(m *testing.M) {
+	testtool.RaiseParallel(4)
 	UseCheapHashesForTests()
 	os.Exit(m.Run())
 }

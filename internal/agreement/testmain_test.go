@@ -5,10 +5,12 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/testtool"
 )
 
 // Real password cost is for real passwords: see UseCheapHashesForTests.
 func TestMain(m *testing.M) {
+	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
 	os.Exit(m.Run())
 }

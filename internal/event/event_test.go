@@ -22,9 +22,11 @@ import (
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
+	"mentorskap/internal/testtool"
 )
 
 func TestMain(m *testing.M) {
+	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
 	os.Exit(m.Run())
 }

@@ -18,9 +18,11 @@ import (
 	"mentorskap/internal/question"
 	"mentorskap/internal/store"
 	"mentorskap/internal/store/storetest"
+	"mentorskap/internal/testtool"
 )
 
 func TestMain(m *testing.M) {
+	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
 	os.Exit(m.Run())
 }

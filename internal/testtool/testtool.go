@@ -7,8 +7,11 @@
 package testtool
 
 import (
+	"flag"
 	"os"
 	"os/exec"
+	"runtime"
+	"strconv"
 	"testing"
 )
 
@@ -63,3 +66,17 @@ const (
 	Axe      = "npm ci --prefix e2e, or set MENTORSKAP_AXE"
 	Postgres = "set MENTORSKAP_TEST_POSTGRES to a PostgreSQL URL"
 )
+
+// RaiseParallel sets go test's -parallel, unless the command line gives
+// it, to perCore tests per core. Tests that mostly wait (for PostgreSQL to
+// clone a database or answer, for a browser to lay out a page) left the
+// cores idle at the default of one per core: internal/web spent 150 s on
+// two cores, most of it waiting. Call it from TestMain before m.Run.
+func RaiseParallel(perCore int) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", strconv.Itoa(perCore*runtime.GOMAXPROCS(0)))
+	}
+}
