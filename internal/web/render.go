@@ -28,6 +28,12 @@ var templateFS embed.FS
 // partials plus the page's own file, parsed once at start.
 type pages struct {
 	byName map[string]*template.Template
+
+	base  *template.Template // the layout and partials, never executed
+	files map[string]string  // page name → its file
+	// byLocale holds the pages with a language's texts folded in
+	// (fold.go), by foldKey, built on first use.
+	byLocale sync.Map
 }
 
 // Template functions are pure: everything that depends on the request (the
@@ -79,18 +85,34 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, base: base, files: map[string]string{}}
 	for _, f := range files {
-		t, err := base.Clone()
+		p.files[strings.TrimSuffix(path.Base(f), ".html")] = f
+	}
+	for name := range p.files {
+		t, err := p.parse(name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+		p.byName[name] = t
 	}
 	return p, nil
+}
+
+// parse returns a new set of the layout, the partials and page name.
+func (p *pages) parse(name string) (*template.Template, error) {
+	f, ok := p.files[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	t, err := p.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := t.ParseFS(templateFS, f); err != nil {
+		return nil, fmt.Errorf("%s: %w", f, err)
+	}
+	return t, nil
 }
 
 // Page is the data every page gets. Data holds the page's own values.
@@ -213,6 +235,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 		s.Log.Error("no such template", "name", name, "request_id", httpx.RequestID(r))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
+	}
+	if !s.noFold && p.L == s.Bundle.Locale(p.L.Lang()) {
+		if f := s.pages.folded(p.L, name); f != nil {
+			t = f
+		}
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	buf.Reset()

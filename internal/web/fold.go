@@ -1,0 +1,258 @@
+package web
+
+import (
+	"bytes"
+	"html/template"
+	"strconv"
+	"strings"
+	"sync"
+	"text/template/parse"
+
+	"mentorskap/internal/i18n"
+)
+
+// Folding the catalog into the templates.
+//
+// A page says most of its words through {{.L.T "key"}}, hundreds of times
+// per page, and text/template finds the field, the method and calls it by
+// reflection each time, then calls html/template's escaper the same way:
+// that was the largest single cost of a member's page. The words depend
+// only on the language, so each page is parsed once more per language with
+// every such call replaced by its translation, and, where the escaper that
+// html/template chose for the spot is one of the plain ones below, with
+// the already escaped text written as it stands.
+//
+// Only a plain locale is folded: a program's own role words (WithRoles)
+// change the texts per program, so such pages keep the general templates.
+// Every L a template can reach (the page's, and the partials' cards that
+// carry it: matchCard, notesActionForm, ContactCard) is the page's locale
+// or the plain locale of the same language (see foldable).
+// TestFoldedPagesSame renders pages both ways and compares them byte for
+// byte.
+
+// foldedPage is one page's templates in one language, built on first use.
+type foldedPage struct {
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+type foldKey struct {
+	l    *i18n.Locale
+	name string
+}
+
+// folded returns page name's templates with l's texts folded in, or nil
+// when the page cannot be folded (then the general ones serve).
+func (p *pages) folded(l *i18n.Locale, name string) *template.Template {
+	v, _ := p.byLocale.LoadOrStore(foldKey{l, name}, new(foldedPage))
+	f := v.(*foldedPage)
+	f.once.Do(func() { f.t, f.err = p.fold(l, name) })
+	if f.err != nil {
+		return nil
+	}
+	return f.t
+}
+
+// fold parses page name again, lets html/template escape it (it escapes a
+// set on its first execution, before it looks at the data, so an execution
+// that fails at once on the first field is enough), then rewrites the
+// escaped trees.
+func (p *pages) fold(l *i18n.Locale, name string) (*template.Template, error) {
+	t, err := p.parse(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.ExecuteTemplate(&bytes.Buffer{}, "layout", escapeOnly{}); err != nil {
+		if _, escaping := err.(*template.Error); escaping {
+			return nil, err
+		}
+	}
+	for _, x := range t.Templates() {
+		if x.Tree != nil && x.Tree.Root != nil {
+			foldList(l, x.Tree.Root)
+		}
+	}
+	return t, nil
+}
+
+// escapeOnly is data without fields: executing a template with it stops at
+// the first field the template reads.
+type escapeOnly struct{}
+
+func foldList(l *i18n.Locale, list *parse.ListNode) {
+	if list == nil {
+		return
+	}
+	out := list.Nodes[:0]
+	for _, n := range list.Nodes {
+		switch x := n.(type) {
+		case *parse.ActionNode:
+			foldPipe(l, x.Pipe)
+			if text, ok := escapedConstant(x.Pipe); ok {
+				n = &parse.TextNode{NodeType: parse.NodeText, Pos: x.Pos, Text: []byte(text)}
+			}
+		case *parse.IfNode:
+			foldBranch(l, &x.BranchNode)
+		case *parse.RangeNode:
+			foldBranch(l, &x.BranchNode)
+		case *parse.WithNode:
+			foldBranch(l, &x.BranchNode)
+		case *parse.TemplateNode:
+			foldPipe(l, x.Pipe)
+		case *parse.ListNode:
+			foldList(l, x)
+		}
+		// Neighbouring texts become one write.
+		if t, ok := n.(*parse.TextNode); ok && len(out) > 0 {
+			if prev, ok := out[len(out)-1].(*parse.TextNode); ok {
+				merged := *prev
+				merged.Text = append(append([]byte(nil), prev.Text...), t.Text...)
+				out[len(out)-1] = &merged
+				continue
+			}
+		}
+		out = append(out, n)
+	}
+	list.Nodes = out
+}
+
+func foldBranch(l *i18n.Locale, b *parse.BranchNode) {
+	foldPipe(l, b.Pipe)
+	foldList(l, b.List)
+	foldList(l, b.ElseList)
+}
+
+// foldPipe replaces each command that only translates a constant key, or
+// asks the language or a static file's address, by the constant itself.
+// Only a pipeline's first command can become a constant: a later one
+// receives the previous result as an argument.
+func foldPipe(l *i18n.Locale, pipe *parse.PipeNode) {
+	if pipe == nil {
+		return
+	}
+	for i, cmd := range pipe.Cmds {
+		for _, arg := range cmd.Args {
+			switch a := arg.(type) {
+			case *parse.PipeNode:
+				foldPipe(l, a)
+			case *parse.ChainNode:
+				if sub, ok := a.Node.(*parse.PipeNode); ok {
+					foldPipe(l, sub)
+				}
+			}
+		}
+		if i > 0 {
+			continue
+		}
+		if text, ok := constantCommand(l, cmd); ok {
+			cmd.Args = []parse.Node{&parse.StringNode{NodeType: parse.NodeString, Pos: cmd.Pos, Quoted: strconv.Quote(text), Text: text}}
+		}
+	}
+}
+
+// constantCommand reports the value of {{X.L.T "key"}}, {{X.L.Lang}} and
+// {{asset "name"}}.
+func constantCommand(l *i18n.Locale, cmd *parse.CommandNode) (string, bool) {
+	var idents []string
+	switch f := cmd.Args[0].(type) {
+	case *parse.FieldNode:
+		idents = f.Ident
+	case *parse.VariableNode:
+		idents = f.Ident
+	case *parse.IdentifierNode:
+		if f.Ident == "asset" && len(cmd.Args) == 2 {
+			if s, ok := cmd.Args[1].(*parse.StringNode); ok {
+				return assetURL(s.Text), true
+			}
+		}
+		return "", false
+	default:
+		return "", false
+	}
+	n := len(idents)
+	if n < 2 || idents[n-2] != "L" {
+		return "", false
+	}
+	switch {
+	case idents[n-1] == "T" && len(cmd.Args) == 2:
+		if s, ok := cmd.Args[1].(*parse.StringNode); ok {
+			return l.T(s.Text), true
+		}
+	case idents[n-1] == "Lang" && len(cmd.Args) == 1:
+		return l.Lang(), true
+	}
+	return "", false
+}
+
+// escapedConstant reports what an escaped action prints when its pipeline
+// is a constant passed through escapers that foldEscapers knows.
+func escapedConstant(pipe *parse.PipeNode) (string, bool) {
+	if len(pipe.Decl) > 0 || len(pipe.Cmds) < 2 {
+		return "", false
+	}
+	first := pipe.Cmds[0]
+	s, ok := first.Args[0].(*parse.StringNode)
+	if !ok || len(first.Args) != 1 {
+		return "", false
+	}
+	text := s.Text
+	for _, cmd := range pipe.Cmds[1:] {
+		id, ok := cmd.Args[0].(*parse.IdentifierNode)
+		if !ok || len(cmd.Args) != 1 {
+			return "", false
+		}
+		esc, ok := foldEscapers()[id.Ident]
+		if !ok {
+			return "", false
+		}
+		if text, ok = esc(text); !ok {
+			return "", false
+		}
+	}
+	return text, true
+}
+
+// foldEscapers are html/template's escapers for the places a constant text
+// usually goes: an element's text, a quoted or unquoted attribute, a
+// textarea or title. html/template does not export them, so each is asked
+// of html/template itself through a probe: a template whose only action
+// sits in that place, checked to have got exactly that escaper.
+var foldEscapers = sync.OnceValue(func() map[string]func(string) (string, bool) {
+	probes := []struct{ src, before, after string }{
+		{`{{.}}`, ``, ``},
+		{`<p title="{{.}}">`, `<p title="`, `">`},
+		{`<p title={{.}}>`, `<p title=`, `>`},
+		{`<textarea>{{.}}</textarea>`, `<textarea>`, `</textarea>`},
+	}
+	out := map[string]func(string) (string, bool){}
+	for _, p := range probes {
+		t := template.Must(template.New("").Parse(p.src))
+		if err := t.Execute(&bytes.Buffer{}, ""); err != nil {
+			continue
+		}
+		var escaper string
+		for _, n := range t.Tree.Root.Nodes {
+			if a, ok := n.(*parse.ActionNode); ok && len(a.Pipe.Cmds) == 2 {
+				if id, ok := a.Pipe.Cmds[1].Args[0].(*parse.IdentifierNode); ok {
+					escaper = id.Ident
+				}
+			}
+		}
+		if !strings.HasPrefix(escaper, "_html_template_") {
+			continue
+		}
+		out[escaper] = func(s string) (string, bool) {
+			var b bytes.Buffer
+			if err := t.Execute(&b, s); err != nil {
+				return "", false
+			}
+			got, ok := strings.CutPrefix(b.String(), p.before)
+			if !ok {
+				return "", false
+			}
+			return strings.CutSuffix(got, p.after)
+		}
+	}
+	return out
+})
