@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"html/template"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,12 +69,29 @@ func (p *pages) fold(l *i18n.Locale, name string) (*template.Template, error) {
 			return nil, err
 		}
 	}
+	t.Funcs(localeFuncs(l))
 	for _, x := range t.Templates() {
 		if x.Tree != nil && x.Tree.Root != nil {
 			foldList(l, x.Tree.Root)
 		}
 	}
 	return t, nil
+}
+
+// localeFuncPrefix names the functions that stand for the locale's methods
+// in a folded set: {{$.L.T "key" "n" .N}} becomes {{_L_T "key" "n" .N}},
+// the same call without finding the field and the method by name on every
+// execution.
+const localeFuncPrefix = "_L_"
+
+// localeFuncs are l's methods as template functions.
+func localeFuncs(l *i18n.Locale) template.FuncMap {
+	v := reflect.ValueOf(l)
+	fm := template.FuncMap{}
+	for i := range v.NumMethod() {
+		fm[localeFuncPrefix+v.Type().Method(i).Name] = v.Method(i).Interface()
+	}
+	return fm
 }
 
 // escapeOnly is data without fields: executing a template with it stops at
@@ -91,6 +109,8 @@ func foldList(l *i18n.Locale, list *parse.ListNode) {
 			foldPipe(l, x.Pipe)
 			if text, ok := escapedConstant(x.Pipe); ok {
 				n = &parse.TextNode{NodeType: parse.NodeText, Pos: x.Pos, Text: []byte(text)}
+			} else if svg, ok := iconInText(x.Pipe); ok {
+				n = &parse.TextNode{NodeType: parse.NodeText, Pos: x.Pos, Text: []byte(svg)}
 			}
 		case *parse.IfNode:
 			foldBranch(l, &x.BranchNode)
@@ -132,7 +152,7 @@ func foldPipe(l *i18n.Locale, pipe *parse.PipeNode) {
 		return
 	}
 	for i, cmd := range pipe.Cmds {
-		for _, arg := range cmd.Args {
+		for j, arg := range cmd.Args {
 			switch a := arg.(type) {
 			case *parse.PipeNode:
 				foldPipe(l, a)
@@ -141,14 +161,68 @@ func foldPipe(l *i18n.Locale, pipe *parse.PipeNode) {
 					foldPipe(l, sub)
 				}
 			}
+			// An argument that is the language: {{if eq . $.L.Lang}}.
+			if j > 0 && localeMethod(arg) == "Lang" {
+				cmd.Args[j] = stringNode(cmd.Pos, l.Lang())
+			}
 		}
-		if i > 0 {
-			continue
-		}
-		if text, ok := constantCommand(l, cmd); ok {
-			cmd.Args = []parse.Node{&parse.StringNode{NodeType: parse.NodeString, Pos: cmd.Pos, Quoted: strconv.Quote(text), Text: text}}
+		if text, ok := constantCommand(l, cmd); ok && i == 0 {
+			cmd.Args = []parse.Node{stringNode(cmd.Pos, text)}
+		} else if m := localeMethod(cmd.Args[0]); m != "" {
+			cmd.Args[0] = parse.NewIdentifier(localeFuncPrefix + m).SetPos(cmd.Args[0].Position())
 		}
 	}
+}
+
+func stringNode(pos parse.Pos, text string) *parse.StringNode {
+	return &parse.StringNode{NodeType: parse.NodeString, Pos: pos, Quoted: strconv.Quote(text), Text: text}
+}
+
+// localeMethod returns M when n is X.L.M for a method M of the locale.
+func localeMethod(n parse.Node) string {
+	var idents []string
+	switch f := n.(type) {
+	case *parse.FieldNode:
+		idents = f.Ident
+	case *parse.VariableNode:
+		idents = f.Ident
+	default:
+		return ""
+	}
+	k := len(idents)
+	if k < 2 || idents[k-2] != "L" {
+		return ""
+	}
+	if _, ok := reflect.TypeFor[*i18n.Locale]().MethodByName(idents[k-1]); !ok {
+		return ""
+	}
+	return idents[k-1]
+}
+
+// iconInText reports the markup of {{icon "name"}} in an element's text,
+// where html/template's escaper passes the icon's template.HTML through
+// unchanged.
+func iconInText(pipe *parse.PipeNode) (string, bool) {
+	if len(pipe.Decl) > 0 || len(pipe.Cmds) != 2 {
+		return "", false
+	}
+	call, esc := pipe.Cmds[0], pipe.Cmds[1]
+	fn, ok := call.Args[0].(*parse.IdentifierNode)
+	if !ok || fn.Ident != "icon" || len(call.Args) != 2 {
+		return "", false
+	}
+	name, ok := call.Args[1].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	if id, ok := esc.Args[0].(*parse.IdentifierNode); !ok || len(esc.Args) != 1 || id.Ident != htmlTextEscaper() {
+		return "", false
+	}
+	svg, err := icon(name.Text)
+	if err != nil {
+		return "", false
+	}
+	return string(svg), true
 }
 
 // constantCommand reports the value of {{X.L.T "key"}}, {{X.L.Lang}} and
@@ -255,4 +329,24 @@ var foldEscapers = sync.OnceValue(func() map[string]func(string) (string, bool) 
 		}
 	}
 	return out
+})
+
+// htmlTextEscaper names the escaper html/template gives an element's text,
+// found as foldEscapers finds theirs, and only if it passes template.HTML
+// through as it is; "" otherwise, and no icon is folded.
+var htmlTextEscaper = sync.OnceValue(func() string {
+	t := template.Must(template.New("").Parse(`{{.}}`))
+	const markup = `<i class="x">&amp;</i>`
+	var b bytes.Buffer
+	if err := t.Execute(&b, template.HTML(markup)); err != nil || b.String() != markup {
+		return ""
+	}
+	a, ok := t.Tree.Root.Nodes[0].(*parse.ActionNode)
+	if !ok || len(a.Pipe.Cmds) != 2 {
+		return ""
+	}
+	if id, ok := a.Pipe.Cmds[1].Args[0].(*parse.IdentifierNode); ok && strings.HasPrefix(id.Ident, "_html_template_") {
+		return id.Ident
+	}
+	return ""
 })
