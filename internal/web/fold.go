@@ -72,7 +72,8 @@ func (p *pages) fold(l *i18n.Locale, name string) (*template.Template, error) {
 	t.Funcs(localeFuncs(l))
 	for _, x := range t.Templates() {
 		if x.Tree != nil && x.Tree.Root != nil {
-			foldList(l, x.Tree.Root)
+			f := folder{l: l, vars: localeVars(x.Tree.Root)}
+			f.list(x.Tree.Root)
 		}
 	}
 	return t, nil
@@ -98,7 +99,15 @@ func localeFuncs(l *i18n.Locale) template.FuncMap {
 // the first field the template reads.
 type escapeOnly struct{}
 
-func foldList(l *i18n.Locale, list *parse.ListNode) {
+// folder rewrites one template's tree for locale l.
+type folder struct {
+	l *i18n.Locale
+	// vars are the template's variables that only ever hold the
+	// locale, such as $L in {{$L := .P.L}}.
+	vars map[string]bool
+}
+
+func (f folder) list(list *parse.ListNode) {
 	if list == nil {
 		return
 	}
@@ -106,22 +115,22 @@ func foldList(l *i18n.Locale, list *parse.ListNode) {
 	for _, n := range list.Nodes {
 		switch x := n.(type) {
 		case *parse.ActionNode:
-			foldPipe(l, x.Pipe)
+			f.pipe(x.Pipe)
 			if text, ok := escapedConstant(x.Pipe); ok {
 				n = &parse.TextNode{NodeType: parse.NodeText, Pos: x.Pos, Text: []byte(text)}
 			} else if svg, ok := iconInText(x.Pipe); ok {
 				n = &parse.TextNode{NodeType: parse.NodeText, Pos: x.Pos, Text: []byte(svg)}
 			}
 		case *parse.IfNode:
-			foldBranch(l, &x.BranchNode)
+			f.branch(&x.BranchNode)
 		case *parse.RangeNode:
-			foldBranch(l, &x.BranchNode)
+			f.branch(&x.BranchNode)
 		case *parse.WithNode:
-			foldBranch(l, &x.BranchNode)
+			f.branch(&x.BranchNode)
 		case *parse.TemplateNode:
-			foldPipe(l, x.Pipe)
+			f.pipe(x.Pipe)
 		case *parse.ListNode:
-			foldList(l, x)
+			f.list(x)
 		}
 		// Neighbouring texts become one write.
 		if t, ok := n.(*parse.TextNode); ok && len(out) > 0 {
@@ -137,17 +146,18 @@ func foldList(l *i18n.Locale, list *parse.ListNode) {
 	list.Nodes = out
 }
 
-func foldBranch(l *i18n.Locale, b *parse.BranchNode) {
-	foldPipe(l, b.Pipe)
-	foldList(l, b.List)
-	foldList(l, b.ElseList)
+func (f folder) branch(b *parse.BranchNode) {
+	f.pipe(b.Pipe)
+	f.list(b.List)
+	f.list(b.ElseList)
 }
 
-// foldPipe replaces each command that only translates a constant key, or
-// asks the language or a static file's address, by the constant itself.
+// pipe replaces each command that only translates a constant key, or
+// asks the language or a static file's address, by the constant itself,
+// and any other call of a locale method by the function standing for it.
 // Only a pipeline's first command can become a constant: a later one
 // receives the previous result as an argument.
-func foldPipe(l *i18n.Locale, pipe *parse.PipeNode) {
+func (f folder) pipe(pipe *parse.PipeNode) {
 	if pipe == nil {
 		return
 	}
@@ -155,20 +165,20 @@ func foldPipe(l *i18n.Locale, pipe *parse.PipeNode) {
 		for j, arg := range cmd.Args {
 			switch a := arg.(type) {
 			case *parse.PipeNode:
-				foldPipe(l, a)
+				f.pipe(a)
 			case *parse.ChainNode:
 				if sub, ok := a.Node.(*parse.PipeNode); ok {
-					foldPipe(l, sub)
+					f.pipe(sub)
 				}
 			}
 			// An argument that is the language: {{if eq . $.L.Lang}}.
-			if j > 0 && localeMethod(arg) == "Lang" {
-				cmd.Args[j] = stringNode(cmd.Pos, l.Lang())
+			if j > 0 && f.localeMethod(arg) == "Lang" {
+				cmd.Args[j] = stringNode(cmd.Pos, f.l.Lang())
 			}
 		}
-		if text, ok := constantCommand(l, cmd); ok && i == 0 {
+		if text, ok := f.constantCommand(cmd); ok && i == 0 {
 			cmd.Args = []parse.Node{stringNode(cmd.Pos, text)}
-		} else if m := localeMethod(cmd.Args[0]); m != "" {
+		} else if m := f.localeMethod(cmd.Args[0]); m != "" {
 			cmd.Args[0] = parse.NewIdentifier(localeFuncPrefix + m).SetPos(cmd.Args[0].Position())
 		}
 	}
@@ -179,7 +189,7 @@ func stringNode(pos parse.Pos, text string) *parse.StringNode {
 }
 
 // localeMethod returns M when n is X.L.M for a method M of the locale.
-func localeMethod(n parse.Node) string {
+func (f folder) localeMethod(n parse.Node) string {
 	var idents []string
 	switch f := n.(type) {
 	case *parse.FieldNode:
@@ -190,7 +200,7 @@ func localeMethod(n parse.Node) string {
 		return ""
 	}
 	k := len(idents)
-	if k < 2 || idents[k-2] != "L" {
+	if k < 2 || (idents[k-2] != "L" && !(k == 2 && f.vars[idents[0]])) {
 		return ""
 	}
 	if _, ok := reflect.TypeFor[*i18n.Locale]().MethodByName(idents[k-1]); !ok {
@@ -227,36 +237,96 @@ func iconInText(pipe *parse.PipeNode) (string, bool) {
 
 // constantCommand reports the value of {{X.L.T "key"}}, {{X.L.Lang}} and
 // {{asset "name"}}.
-func constantCommand(l *i18n.Locale, cmd *parse.CommandNode) (string, bool) {
-	var idents []string
-	switch f := cmd.Args[0].(type) {
-	case *parse.FieldNode:
-		idents = f.Ident
-	case *parse.VariableNode:
-		idents = f.Ident
-	case *parse.IdentifierNode:
-		if f.Ident == "asset" && len(cmd.Args) == 2 {
+func (f folder) constantCommand(cmd *parse.CommandNode) (string, bool) {
+	if fn, ok := cmd.Args[0].(*parse.IdentifierNode); ok {
+		if fn.Ident == "asset" && len(cmd.Args) == 2 {
 			if s, ok := cmd.Args[1].(*parse.StringNode); ok {
 				return assetURL(s.Text), true
 			}
 		}
 		return "", false
-	default:
-		return "", false
 	}
-	n := len(idents)
-	if n < 2 || idents[n-2] != "L" {
-		return "", false
-	}
-	switch {
-	case idents[n-1] == "T" && len(cmd.Args) == 2:
-		if s, ok := cmd.Args[1].(*parse.StringNode); ok {
-			return l.T(s.Text), true
+	switch f.localeMethod(cmd.Args[0]) {
+	case "T":
+		if len(cmd.Args) == 2 {
+			if s, ok := cmd.Args[1].(*parse.StringNode); ok {
+				return f.l.T(s.Text), true
+			}
 		}
-	case idents[n-1] == "Lang" && len(cmd.Args) == 1:
-		return l.Lang(), true
+	case "Lang":
+		if len(cmd.Args) == 1 {
+			return f.l.Lang(), true
+		}
 	}
 	return "", false
+}
+
+// localeVars finds the variables of a template that are only ever given
+// X.L, so that $L.T is known to be the locale's T. A variable given
+// anything else anywhere in the template is left out, whatever its scope.
+func localeVars(root *parse.ListNode) map[string]bool {
+	vars := map[string]bool{}
+	var pipe func(*parse.PipeNode)
+	var list func(*parse.ListNode)
+	pipe = func(p *parse.PipeNode) {
+		if p == nil {
+			return
+		}
+		for _, v := range p.Decl {
+			name := v.Ident[0]
+			isL := len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 && endsInL(p.Cmds[0].Args[0])
+			if seen, ok := vars[name]; !ok || seen {
+				vars[name] = isL
+			}
+		}
+		for _, c := range p.Cmds {
+			for _, a := range c.Args {
+				if sub, ok := a.(*parse.PipeNode); ok {
+					pipe(sub)
+				}
+			}
+		}
+	}
+	list = func(l *parse.ListNode) {
+		if l == nil {
+			return
+		}
+		for _, n := range l.Nodes {
+			switch x := n.(type) {
+			case *parse.ActionNode:
+				pipe(x.Pipe)
+			case *parse.IfNode:
+				pipe(x.Pipe)
+				list(x.List)
+				list(x.ElseList)
+			case *parse.RangeNode:
+				pipe(x.Pipe)
+				list(x.List)
+				list(x.ElseList)
+			case *parse.WithNode:
+				pipe(x.Pipe)
+				list(x.List)
+				list(x.ElseList)
+			case *parse.TemplateNode:
+				pipe(x.Pipe)
+			case *parse.ListNode:
+				list(x)
+			}
+		}
+	}
+	list(root)
+	return vars
+}
+
+// endsInL reports whether n is a field or variable chain ending in .L.
+func endsInL(n parse.Node) bool {
+	switch x := n.(type) {
+	case *parse.FieldNode:
+		return x.Ident[len(x.Ident)-1] == "L"
+	case *parse.VariableNode:
+		return len(x.Ident) > 1 && x.Ident[len(x.Ident)-1] == "L"
+	}
+	return false
 }
 
 // escapedConstant reports what an escaped action prints when its pipeline
