@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -158,29 +157,37 @@ func agendaStatus(ctx context.Context, q store.Q, where string, args ...any) (ma
 }
 
 func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (items []AgendaItem, version int, at *time.Time, by string, err error) {
-	var updated time.Time
-	var name sql.NullString
-	err = q.QueryRow(ctx, `SELECT a.version, a.updated_at, u.name FROM agendas a
-		LEFT JOIN users u ON u.id = a.updated_by WHERE a.meeting_id = ?`, meetingID).Scan(&version, &updated, &name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, 0, nil, "", nil
-	}
-	if err != nil {
-		return nil, 0, nil, "", err
-	}
-	rows, err := q.Query(ctx, `SELECT source, title, note FROM agenda_items WHERE meeting_id = ? ORDER BY position`, meetingID)
+	// The agenda and its items in one statement: the notes page and the
+	// agenda page read them on every view. A saved agenda without items
+	// comes as one row with no item.
+	rows, err := q.Query(ctx, `SELECT a.version, a.updated_at, u.name, i.source, i.title, i.note FROM agendas a
+		LEFT JOIN users u ON u.id = a.updated_by
+		LEFT JOIN agenda_items i ON i.meeting_id = a.meeting_id
+		WHERE a.meeting_id = ? ORDER BY i.position`, meetingID)
 	if err != nil {
 		return nil, 0, nil, "", err
 	}
 	defer rows.Close()
+	var updated time.Time
+	var name sql.NullString
+	found := false
 	for rows.Next() {
-		var it AgendaItem
-		if err := rows.Scan(&it.Source, &it.Title, &it.Note); err != nil {
+		var source, title, note sql.NullString
+		if err := rows.Scan(&version, &updated, &name, &source, &title, &note); err != nil {
 			return nil, 0, nil, "", err
 		}
-		items = append(items, it)
+		found = true
+		if source.Valid {
+			items = append(items, AgendaItem{Source: source.String, Title: title.String, Note: note.String})
+		}
 	}
-	return items, version, &updated, name.String, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, nil, "", err
+	}
+	if !found {
+		return nil, 0, nil, "", nil
+	}
+	return items, version, &updated, name.String, nil
 }
 
 // Agenda loads a meeting's agenda for actor, with the plan's suggestions in

@@ -74,7 +74,7 @@ func demoMember(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		{"pair home", pair, "/meetings", 14},
 		{"meetings", pair + "/meetings", "/meetings/", 6},
 		{"meeting", meeting, "/notes", 7},
-		{"notes", meeting + "/notes", "<form", 11},
+		{"notes", meeting + "/notes", "<form", 10},
 		{"goals", pair + "/goals", "/goals/", 4},
 		{"messages", pair + "/messages", "<form", 6},
 	}
