@@ -87,16 +87,25 @@ func AgendaStatus(ctx context.Context, q store.Q, meetingIDs []int64) (map[int64
 // together in one statement: the pair's page shows both. It does not check
 // who asks; call it only for a viewer who may see agenda and notes status.
 func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting, map[int64]AgendaState, error) {
+	ms, states, err := ForPairsWithAgenda(ctx, q, program.OnePair(pairID))
+	return ms[pairID], states, err
+}
+
+// ForPairsWithAgenda is ForPairWithAgenda for every pair of the set, the
+// meetings by pair and the agenda states by meeting, in one statement
+// however many pairs.
+func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]Meeting, map[int64]AgendaState, error) {
+	cond, args := set.Cond("m.pair_id")
 	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, a.meeting_id, a.updated_at,
 		CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
 			ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
 		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
-		WHERE m.pair_id = ? ORDER BY m.starts_at, m.id`, pairID)
+		WHERE `+cond+` ORDER BY m.pair_id, m.starts_at, m.id`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	var ms []Meeting
+	out := map[int64][]Meeting{}
 	states := map[int64]AgendaState{}
 	n := 0
 	for rows.Next() {
@@ -115,13 +124,17 @@ func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting,
 			st.Notes = notes.Valid
 			states[m.ID] = st
 		}
+		list := out[m.PairID]
+		if len(list) == 0 {
+			n = 0 // rows come pair by pair: a new pair counts from one
+		}
 		if !m.Cancelled() {
 			n++
 			m.Number = n
 		}
-		ms = append(ms, *m)
+		out[m.PairID] = append(list, *m)
 	}
-	return ms, states, rows.Err()
+	return out, states, rows.Err()
 }
 
 // AgendaStatusIn is AgendaStatus for the meetings of the pairs of the set
