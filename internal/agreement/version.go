@@ -35,26 +35,34 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 	defer rows.Close()
 	var out []Version
 	decoded := false // whether the last version's content has come
+	// The scan targets live outside the loop: a version's columns repeat
+	// on each of its signatures' rows, and a Version per row was most of
+	// this read's garbage.
+	var (
+		v                       Version
+		raw                     sql.NullString
+		reviewAt, signedAt      sql.NullTime
+		signer                  sql.NullInt64
+		name, side, typed, hash sql.NullString
+	)
+	dest := []any{&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt,
+		&v.Review, &reviewAt, &signer, &name, &side, &typed, &signedAt, &hash}
 	for rows.Next() {
-		var v Version
-		var raw sql.NullString
-		var reviewAt, signedAt sql.NullTime
-		var signer sql.NullInt64
-		var name, side, typed, hash sql.NullString
-		if err := rows.Scan(&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt,
-			&v.Review, &reviewAt, &signer, &name, &side, &typed, &signedAt, &hash); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].id != v.id {
 			if len(out) > 0 && !decoded {
 				return nil, errNoContent
 			}
-			v.ReviewAt = reviewAt.Time.UTC()
-			out = append(out, v)
+			out = append(out, Version{id: v.id, PairID: v.PairID, Number: v.Number, Hash: v.Hash,
+				CreatedBy: v.CreatedBy, AuthorName: v.AuthorName, CreatedAt: v.CreatedAt,
+				Review: v.Review, ReviewAt: reviewAt.Time.UTC()})
 			decoded = false
 		}
 		last := &out[len(out)-1]
 		if raw.Valid && !decoded {
+			var err error
 			if last.Content, last.Intact, err = decodeVersion(raw.String, last.Hash); err != nil {
 				return nil, err
 			}
