@@ -24,13 +24,14 @@ import (
 // html/template chose for the spot is one of the plain ones below, with
 // the already escaped text written as it stands.
 //
-// Only a plain locale is folded: a program's own role words (WithRoles)
+// Only a plain locale is folded (renderPage checks that the page's is the
+// bundle's own for its language): a program's own role words (WithRoles)
 // change the texts per program, so such pages keep the general templates.
 // Every L a template can reach (the page's, and the partials' cards that
 // carry it: matchCard, notesActionForm, ContactCard) is the page's locale
-// or the plain locale of the same language (see foldable).
-// TestFoldedPagesSame renders pages both ways and compares them byte for
-// byte.
+// or the plain locale of the same language. A page that cannot be folded
+// is served by the general templates. TestFoldedPagesSame renders pages
+// both ways and compares them byte for byte.
 
 // foldedPage is one page's templates in one language, built on first use.
 type foldedPage struct {
