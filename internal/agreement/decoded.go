@@ -13,38 +13,40 @@ const decodedCap = 2048
 // decoded keeps signed-off versions' decoded content by their stored
 // bytes and hash. A version row never changes once saved, yet every page
 // of a pair reads its terms, and decoding the JSON and hashing it to check
-// that it is intact were a tenth of such a page's CPU time. Keyed by the
-// bytes themselves, a changed row (tampering included) is a different key
-// and is decoded and checked afresh.
+// that it is intact were a tenth of such a page's CPU time. Found by the
+// stored hash and used only when the bytes are the same as those decoded,
+// a changed row (tampering included) is decoded and checked afresh. (The
+// bytes are compared rather than joined to the hash into one key, which
+// copied the whole content on every read.)
 var decoded = struct {
 	sync.Mutex
-	m map[string]decodedVersion
+	m map[string]decodedVersion // by stored hash
 }{m: map[string]decodedVersion{}}
 
 type decodedVersion struct {
+	raw     string
 	content Content
 	intact  bool
 }
 
 // decodeVersion returns raw's content and whether raw still hashes to hash.
 func decodeVersion(raw, hash string) (Content, bool, error) {
-	key := hash + "\x00" + raw
 	decoded.Lock()
-	d, ok := decoded.m[key]
+	d, ok := decoded.m[hash]
 	decoded.Unlock()
-	if ok {
+	if ok && d.raw == raw {
 		return d.content.clone(), d.intact, nil
 	}
 	var c Content
 	if err := json.Unmarshal([]byte(raw), &c); err != nil {
 		return Content{}, false, err
 	}
-	d = decodedVersion{content: c.clone(), intact: hashBytes([]byte(raw)) == hash}
+	d = decodedVersion{raw: raw, content: c.clone(), intact: hashBytes([]byte(raw)) == hash}
 	decoded.Lock()
 	if len(decoded.m) >= decodedCap {
 		clear(decoded.m)
 	}
-	decoded.m[key] = d
+	decoded.m[hash] = d
 	decoded.Unlock()
 	return c, d.intact, nil
 }

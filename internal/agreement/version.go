@@ -3,21 +3,28 @@ package agreement
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"mentorskap/internal/errs"
 	"mentorskap/internal/store"
 )
 
-const versionSelect = `SELECT v.id, v.pair_id, v.number, v.content, v.hash, COALESCE(v.created_by, 0),
+// versionSelect reads a version with one of its signatures per row. The
+// content, the largest column, comes only on a version's first row: the
+// driver copies every text it returns, and pages read the versions of a
+// pair on every view.
+const versionSelect = `SELECT v.id, v.pair_id, v.number,
+	CASE WHEN ROW_NUMBER() OVER (PARTITION BY v.id ORDER BY s.signed_at, s.id) = 1 THEN v.content END,
+	v.hash, COALESCE(v.created_by, 0),
 	COALESCE(u.name, ''), v.created_at, COALESCE(r.meeting_id, 0), m.starts_at,
 	s.user_id, s.name, s.side, s.typed_name, s.signed_at, s.hash
 	FROM agreement_versions v LEFT JOIN users u ON u.id = v.created_by
 	LEFT JOIN agreement_version_reviews r ON r.version_id = v.id LEFT JOIN meetings m ON m.id = r.meeting_id`
 
 // loadVersions reads versions (newest first) with their signatures, in one
-// statement: a version's row comes once per signature (the decoded content
-// is kept by its bytes, so the repeats cost no decoding).
+// statement: a version's row comes once per signature, its content with
+// the first of them (see versionSelect).
 func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]Version, error) {
 	rows, err := q.Query(ctx, versionSelect+`
 		LEFT JOIN agreement_signatures s ON s.version_id = v.id
@@ -27,31 +34,57 @@ func loadVersions(ctx context.Context, q store.Q, where string, args ...any) ([]
 	}
 	defer rows.Close()
 	var out []Version
+	decoded := false // whether the last version's content has come
+	// The scan targets live outside the loop: a version's columns repeat
+	// on each of its signatures' rows, and a Version per row was most of
+	// this read's garbage.
+	var (
+		v                       Version
+		raw                     sql.NullString
+		reviewAt, signedAt      sql.NullTime
+		signer                  sql.NullInt64
+		name, side, typed, hash sql.NullString
+	)
+	dest := []any{&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt,
+		&v.Review, &reviewAt, &signer, &name, &side, &typed, &signedAt, &hash}
 	for rows.Next() {
-		var v Version
-		var raw string
-		var reviewAt, signedAt sql.NullTime
-		var signer sql.NullInt64
-		var name, side, typed, hash sql.NullString
-		if err := rows.Scan(&v.id, &v.PairID, &v.Number, &raw, &v.Hash, &v.CreatedBy, &v.AuthorName, &v.CreatedAt,
-			&v.Review, &reviewAt, &signer, &name, &side, &typed, &signedAt, &hash); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].id != v.id {
-			if v.Content, v.Intact, err = decodeVersion(raw, v.Hash); err != nil {
+			if len(out) > 0 && !decoded {
+				return nil, errNoContent
+			}
+			out = append(out, Version{id: v.id, PairID: v.PairID, Number: v.Number, Hash: v.Hash,
+				CreatedBy: v.CreatedBy, AuthorName: v.AuthorName, CreatedAt: v.CreatedAt,
+				Review: v.Review, ReviewAt: reviewAt.Time.UTC()})
+			decoded = false
+		}
+		last := &out[len(out)-1]
+		if raw.Valid && !decoded {
+			var err error
+			if last.Content, last.Intact, err = decodeVersion(raw.String, last.Hash); err != nil {
 				return nil, err
 			}
-			v.ReviewAt = reviewAt.Time.UTC()
-			out = append(out, v)
+			decoded = true
 		}
 		if signer.Valid {
-			last := &out[len(out)-1]
 			last.Signatures = append(last.Signatures, Signature{UserID: signer.Int64, Name: name.String,
 				Side: side.String, TypedName: typed.String, SignedAt: signedAt.Time, Hash: hash.String})
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) > 0 && !decoded {
+		return nil, errNoContent
+	}
+	return out, nil
 }
+
+// errNoContent would mean versionSelect numbered a version's rows apart
+// from their order; it cannot happen with the statement as written.
+var errNoContent = errors.New("agreement: a version came without its content")
 
 // Versions lists every version of a pair's agreement, newest first, with
 // signatures. It does not check who asks.

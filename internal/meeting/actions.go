@@ -122,8 +122,24 @@ func queryActions(ctx context.Context, q store.Q, reviewAt int64, where string, 
 // due date first and undated ones last, in one query. It does not check who
 // asks: the pair's home page calls it after its own check.
 func OpenActionItems(ctx context.Context, q store.Q, pairID int64) ([]ActionItem, error) {
-	return queryActions(ctx, q, 0, `a.pair_id = ? AND a.status = 'open'
-		ORDER BY a.due_date = '', a.due_date, a.id`, pairID)
+	all, err := OpenActionItemsIn(ctx, q, program.OnePair(pairID))
+	return all[pairID], err
+}
+
+// OpenActionItemsIn is OpenActionItems for every pair of the set, by pair,
+// in one query however many pairs. It does not check who asks.
+func OpenActionItemsIn(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]ActionItem, error) {
+	cond, args := set.Cond("a.pair_id")
+	all, err := queryActions(ctx, q, 0, cond+` AND a.status = 'open'
+		ORDER BY a.pair_id, a.due_date = '', a.due_date, a.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]ActionItem{}
+	for _, a := range all {
+		out[a.PairID] = append(out[a.PairID], a)
+	}
+	return out, nil
 }
 
 // OwnedOpenActionItems lists the open action items a person owns in the

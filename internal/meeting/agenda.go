@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -88,16 +87,25 @@ func AgendaStatus(ctx context.Context, q store.Q, meetingIDs []int64) (map[int64
 // together in one statement: the pair's page shows both. It does not check
 // who asks; call it only for a viewer who may see agenda and notes status.
 func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting, map[int64]AgendaState, error) {
+	ms, states, err := ForPairsWithAgenda(ctx, q, program.OnePair(pairID))
+	return ms[pairID], states, err
+}
+
+// ForPairsWithAgenda is ForPairWithAgenda for every pair of the set, the
+// meetings by pair and the agenda states by meeting, in one statement
+// however many pairs.
+func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]Meeting, map[int64]AgendaState, error) {
+	cond, args := set.Cond("m.pair_id")
 	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, a.meeting_id, a.updated_at,
 		CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
 			ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
 		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
-		WHERE m.pair_id = ? ORDER BY m.starts_at, m.id`, pairID)
+		WHERE `+cond+` ORDER BY m.pair_id, m.starts_at, m.id`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
-	var ms []Meeting
+	out := map[int64][]Meeting{}
 	states := map[int64]AgendaState{}
 	n := 0
 	for rows.Next() {
@@ -116,13 +124,17 @@ func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting,
 			st.Notes = notes.Valid
 			states[m.ID] = st
 		}
+		list := out[m.PairID]
+		if len(list) == 0 {
+			n = 0 // rows come pair by pair: a new pair counts from one
+		}
 		if !m.Cancelled() {
 			n++
 			m.Number = n
 		}
-		ms = append(ms, *m)
+		out[m.PairID] = append(list, *m)
 	}
-	return ms, states, rows.Err()
+	return out, states, rows.Err()
 }
 
 // AgendaStatusIn is AgendaStatus for the meetings of the pairs of the set
@@ -158,29 +170,37 @@ func agendaStatus(ctx context.Context, q store.Q, where string, args ...any) (ma
 }
 
 func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (items []AgendaItem, version int, at *time.Time, by string, err error) {
-	var updated time.Time
-	var name sql.NullString
-	err = q.QueryRow(ctx, `SELECT a.version, a.updated_at, u.name FROM agendas a
-		LEFT JOIN users u ON u.id = a.updated_by WHERE a.meeting_id = ?`, meetingID).Scan(&version, &updated, &name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, 0, nil, "", nil
-	}
-	if err != nil {
-		return nil, 0, nil, "", err
-	}
-	rows, err := q.Query(ctx, `SELECT source, title, note FROM agenda_items WHERE meeting_id = ? ORDER BY position`, meetingID)
+	// The agenda and its items in one statement: the notes page and the
+	// agenda page read them on every view. A saved agenda without items
+	// comes as one row with no item.
+	rows, err := q.Query(ctx, `SELECT a.version, a.updated_at, u.name, i.source, i.title, i.note FROM agendas a
+		LEFT JOIN users u ON u.id = a.updated_by
+		LEFT JOIN agenda_items i ON i.meeting_id = a.meeting_id
+		WHERE a.meeting_id = ? ORDER BY i.position`, meetingID)
 	if err != nil {
 		return nil, 0, nil, "", err
 	}
 	defer rows.Close()
+	var updated time.Time
+	var name sql.NullString
+	found := false
 	for rows.Next() {
-		var it AgendaItem
-		if err := rows.Scan(&it.Source, &it.Title, &it.Note); err != nil {
+		var source, title, note sql.NullString
+		if err := rows.Scan(&version, &updated, &name, &source, &title, &note); err != nil {
 			return nil, 0, nil, "", err
 		}
-		items = append(items, it)
+		found = true
+		if source.Valid {
+			items = append(items, AgendaItem{Source: source.String, Title: title.String, Note: note.String})
+		}
 	}
-	return items, version, &updated, name.String, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, nil, "", err
+	}
+	if !found {
+		return nil, 0, nil, "", nil
+	}
+	return items, version, &updated, name.String, nil
 }
 
 // Agenda loads a meeting's agenda for actor, with the plan's suggestions in

@@ -6,6 +6,7 @@ import (
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/agreement"
+	"mentorskap/internal/errs"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/meeting/ics"
 	"mentorskap/internal/program"
@@ -29,16 +30,39 @@ func (a *Access) Member() bool { return a.Viewer.Member() }
 // Open loads a pair's meetings access for actor: members and the program's
 // coordinators; everyone else gets NotFound.
 func Open(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*Access, error) {
-	p, v, err := program.ViewPair(ctx, q, actor, pairID)
+	all, err := OpenEach(ctx, q, actor, []int64{pairID})
 	if err != nil {
 		return nil, err
 	}
-	t, err := agreement.TermsFor(ctx, q, pairID)
+	return all[pairID], nil
+}
+
+// OpenEach is Open for several pairs, the start page's, with their terms
+// read together (agreement.StandingOf) rather than pair by pair. Each pair
+// is checked as Open checks it; the first that actor may not open fails
+// the whole read.
+func OpenEach(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64) (map[int64]*Access, error) {
+	out := make(map[int64]*Access, len(pairIDs))
+	for _, id := range pairIDs {
+		p, v, err := program.ViewPair(ctx, q, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = &Access{Pair: p, Viewer: v}
+	}
+	standing, err := agreement.StandingOf(ctx, q, program.SomePairs(pairIDs))
 	if err != nil {
 		return nil, err
 	}
-	return &Access{Pair: p, Viewer: v, Terms: t,
-		Details: v.Member() || t.CoordinatorSees == agreement.ShareMeetings}, nil
+	for id, a := range out {
+		s, ok := standing[id]
+		if !ok {
+			return nil, errs.E(errs.NotFound, "pair.error.not_found")
+		}
+		a.Terms = s.Terms
+		a.Details = a.Viewer.Member() || a.Terms.CoordinatorSees == agreement.ShareMeetings
+	}
+	return out, nil
 }
 
 // Redact keeps only what the person may see of a meeting: without

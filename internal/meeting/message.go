@@ -189,15 +189,35 @@ func (s *Service) MarkRead(ctx context.Context, actor *account.User, pairID, upT
 	})
 }
 
+// UnreadIn is Unread for every pair of the set, by pair (pairs with none
+// are absent), in one query however many pairs.
+func UnreadIn(ctx context.Context, q store.Q, set program.PairSet, userID int64) (map[int64]int, error) {
+	cond, args := set.Cond("m.pair_id")
+	rows, err := q.Query(ctx, `SELECT m.pair_id, COUNT(*) FROM messages m
+		WHERE `+cond+` AND (m.sender_id IS NULL OR m.sender_id <> ?)
+		AND m.id > COALESCE((SELECT r.last_read_id FROM message_reads r WHERE r.pair_id = m.pair_id AND r.user_id = ?), 0)
+		GROUP BY m.pair_id`, append(args, userID, userID)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var pair int64
+		var n int
+		if err := rows.Scan(&pair, &n); err != nil {
+			return nil, err
+		}
+		out[pair] = n
+	}
+	return out, rows.Err()
+}
+
 // Unread counts the messages others in the pair wrote that the person has
 // not read. It does not check who asks.
 func Unread(ctx context.Context, q store.Q, pairID, userID int64) (int, error) {
-	var n int
-	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM messages m
-		WHERE m.pair_id = ? AND (m.sender_id IS NULL OR m.sender_id <> ?)
-		AND m.id > COALESCE((SELECT r.last_read_id FROM message_reads r WHERE r.pair_id = ? AND r.user_id = ?), 0)`,
-		pairID, userID, pairID, userID).Scan(&n)
-	return n, err
+	all, err := UnreadIn(ctx, q, program.OnePair(pairID), userID)
+	return all[pairID], err
 }
 
 // MessageInput is a message as a member writes it.

@@ -86,27 +86,101 @@ func LoadCard(ctx context.Context, q store.Q, actor *account.User, pairID int64,
 	return load(ctx, q, actor, pairID, now, nil, true)
 }
 
-func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, member func(*meeting.Access, []meeting.Meeting) error, card bool) (*Home, error) {
-	a, err := meeting.Open(ctx, q, actor, pairID)
+// LoadCards is LoadCard for each of the pairs with ids, by id, in the same
+// number of statements however many pairs there are: each part comes from
+// one query for all of them. Each pair is checked as LoadCard checks it;
+// the first that actor may not open fails the whole read.
+func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64, now time.Time) (map[int64]*Home, error) {
+	access, err := meeting.OpenEach(ctx, q, actor, pairIDs)
 	if err != nil {
 		return nil, err
 	}
+	homes := make(map[int64]*Home, len(pairIDs))
+	var withAgenda, without, members, messages []int64
+	for _, id := range pairIDs {
+		if homes[id] != nil {
+			continue // named twice
+		}
+		h := newHome(access[id], actor, now)
+		homes[id] = h
+		if h.ShowAgenda {
+			withAgenda = append(withAgenda, id)
+		} else {
+			without = append(without, id)
+		}
+		if h.Access.Member() {
+			members = append(members, id)
+			if h.Access.Terms.MessagesAllowed {
+				messages = append(messages, id)
+			}
+		}
+	}
+	if len(withAgenda) > 0 {
+		ms, states, err := meeting.ForPairsWithAgenda(ctx, q, program.SomePairs(withAgenda))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range withAgenda {
+			h := homes[id]
+			// Each pair's card holds its own meetings' states only.
+			h.Agenda = map[int64]meeting.AgendaState{}
+			for _, m := range ms[id] {
+				if st, ok := states[m.ID]; ok {
+					h.Agenda[m.ID] = st
+				}
+			}
+			h.place(ms[id])
+		}
+	}
+	if len(without) > 0 {
+		ms, err := meeting.ForPairs(ctx, q, program.SomePairs(without))
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range without {
+			homes[id].place(ms[id])
+		}
+	}
+	if len(members) == 0 {
+		return homes, nil
+	}
+	set := program.SomePairs(members)
+	actions, err := meeting.OpenActionItemsIn(ctx, q, set)
+	if err != nil {
+		return nil, err
+	}
+	due, err := evaluation.DueIn(ctx, q, set, now)
+	if err != nil {
+		return nil, err
+	}
+	unread := map[int64]int{}
+	if len(messages) > 0 {
+		if unread, err = meeting.UnreadIn(ctx, q, program.SomePairs(messages), actor.ID); err != nil {
+			return nil, err
+		}
+	}
+	for _, id := range members {
+		h := homes[id]
+		h.setActions(actions[id])
+		h.Due = due[id][actor.ID]
+		h.Unread = unread[id]
+	}
+	return homes, nil
+}
+
+func newHome(a *meeting.Access, actor *account.User, now time.Time) *Home {
 	h := &Home{Access: a, Now: now, Today: meeting.Today(now, actor.Timezone), ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
 	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
-	// Meetings and their agenda state in one statement, for those who may
-	// see the agenda state.
-	var ms []meeting.Meeting
-	if h.ShowAgenda {
-		ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID)
-	} else {
-		ms, err = meeting.ForPair(ctx, q, pairID)
-	}
-	if err != nil {
-		return nil, err
-	}
+	return h
+}
+
+// place sorts the pair's meetings, as stored and in order of start, into
+// the next one, the later ones and the timeline, redacted for the viewer.
+func (h *Home) place(ms []meeting.Meeting) {
+	now := h.Now
 	for i := len(ms) - 1; i >= 0; i-- {
 		m := ms[i]
-		a.Redact(&m)
+		h.Access.Redact(&m)
 		switch {
 		case m.Upcoming(now):
 			h.Later = append(h.Later, m)
@@ -123,6 +197,35 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	if len(h.Later) > 0 {
 		h.Next, h.Later = &h.Later[0], h.Later[1:]
 	}
+}
+
+// setActions keeps the first Actions open items and counts the rest.
+func (h *Home) setActions(actions []meeting.ActionItem) {
+	if len(actions) > Actions {
+		h.MoreActions = len(actions) - Actions
+		actions = actions[:Actions]
+	}
+	h.Actions = actions
+}
+
+func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, member func(*meeting.Access, []meeting.Meeting) error, card bool) (*Home, error) {
+	a, err := meeting.Open(ctx, q, actor, pairID)
+	if err != nil {
+		return nil, err
+	}
+	h := newHome(a, actor, now)
+	// Meetings and their agenda state in one statement, for those who may
+	// see the agenda state.
+	var ms []meeting.Meeting
+	if h.ShowAgenda {
+		ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID)
+	} else {
+		ms, err = meeting.ForPair(ctx, q, pairID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	h.place(ms)
 	if !a.Member() {
 		return h, nil
 	}
@@ -135,11 +238,7 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	if err != nil {
 		return nil, err
 	}
-	if len(actions) > Actions {
-		h.MoreActions = len(actions) - Actions
-		actions = actions[:Actions]
-	}
-	h.Actions = actions
+	h.setActions(actions)
 	if !card {
 		if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
 			return nil, err

@@ -84,7 +84,7 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 	if ok {
 		return p.clone(), nil
 	}
-	rows, err := q.Query(ctx, `SELECT `+prefixed(programCols, "g")+`, COALESCE(r.language, ''), COALESCE(r.role, ''), COALESCE(r.forms, '')
+	rows, err := q.Query(ctx, `SELECT `+programColsG+`, COALESCE(r.language, ''), COALESCE(r.role, ''), COALESCE(r.forms, '')
 		FROM programs g LEFT JOIN program_role_names r ON r.program_id = g.id WHERE g.id = ?`, id)
 	if err != nil {
 		return nil, err

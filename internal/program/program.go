@@ -410,7 +410,7 @@ func (s *Service) Mine(ctx context.Context, actor *account.User) (coordinated, p
 	}
 	// The counts are a coordinator's; a participant's row skips them.
 	coord := `(? OR c.user_id IS NOT NULL)`
-	query := `SELECT ` + prefixed(programCols, "g") + `, ` + coord + `,
+	query := `SELECT ` + programColsG + `, ` + coord + `,
 		CASE WHEN ` + coord + ` THEN (SELECT COUNT(*) FROM participants x WHERE x.program_id = g.id AND x.status = 'pending') ELSE 0 END,
 		CASE WHEN ` + coord + ` THEN (SELECT COUNT(*) FROM participants x WHERE x.program_id = g.id AND x.status = 'approved') ELSE 0 END,
 		CASE WHEN ` + coord + ` THEN (SELECT COUNT(*) FROM pairs x WHERE x.program_id = g.id AND x.status = 'active') ELSE 0 END,
@@ -459,6 +459,10 @@ func (s *Service) Mine(ctx context.Context, actor *account.User) (coordinated, p
 
 // prefixed qualifies each column in a comma-separated list with a table
 // alias, so one column list serves plain and joined queries.
+// programColsG is programCols for a query that names programs g, built
+// once: the start page and every page of a pair ask for it.
+var programColsG = prefixed(programCols, "g")
+
 func prefixed(cols, alias string) string {
 	parts := strings.Split(cols, ",")
 	for i, c := range parts {

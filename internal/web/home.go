@@ -135,31 +135,37 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	paired := map[int64]bool{}
-	var parts map[int64]map[int64]program.MemberCard
+	var running []int64
 	for _, p := range pairs {
 		// A program where the viewer has or had a pair is past the
 		// application stage.
 		paired[p.ProgramID] = true
+		if p.Active() {
+			running = append(running, p.ID)
+		}
+	}
+	// The cards of all running pairs in a fixed number of statements
+	// (pairhome.LoadCards), and their people in one.
+	var cards map[int64]*pairHome
+	var parts map[int64]map[int64]program.MemberCard
+	if len(running) > 0 {
+		if cards, err = loadPairCards(r.Context(), s.DB, u, running, now); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if parts, err = program.CardsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	for _, p := range pairs {
 		if !p.Active() {
 			d.Ended = append(d.Ended, p)
 			continue
 		}
-		// One page read per pair: a participant has one pair per program
-		// and seldom more than two programs at a time.
-		h, err := loadPairCard(r.Context(), s.DB, u, p.ID, now)
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		h := cards[p.ID]
 		named := withFormerNames(l, h.Access.Pair)
 		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
-		if parts == nil {
-			// The people of all the viewer's pairs, in one statement.
-			if parts, err = program.CardsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
 		hp.Cards = pairCards(named, parts[p.ID], u.ID)
 		hp.Primary, hp.Waiting = nextStep(h)
 		if h.Next != nil {

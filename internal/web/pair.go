@@ -52,14 +52,18 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 	return ph, nil
 }
 
-// loadPairCard reads what the start page's card of a running pair shows
-// (pairhome.LoadCard): no goals, late changes or review offer.
-func loadPairCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
-	h, err := pairhome.LoadCard(ctx, q, actor, pairID, now)
+// loadPairCards reads what the start page's cards of running pairs show
+// (pairhome.LoadCards): no goals, late changes or review offer.
+func loadPairCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64, now time.Time) (map[int64]*pairHome, error) {
+	hs, err := pairhome.LoadCards(ctx, q, actor, pairIDs, now)
 	if err != nil {
 		return nil, err
 	}
-	return &pairHome{Home: h}, nil
+	out := make(map[int64]*pairHome, len(hs))
+	for id, h := range hs {
+		out[id] = &pairHome{Home: h}
+	}
+	return out, nil
 }
 
 func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"mentorskap/internal/account"
@@ -28,6 +29,12 @@ var templateFS embed.FS
 // partials plus the page's own file, parsed once at start.
 type pages struct {
 	byName map[string]*template.Template
+
+	base  *template.Template // the layout and partials, never executed
+	files map[string]string  // page name → its file
+	// byLocale holds the pages with a language's texts folded in
+	// (fold.go), by foldKey, built on first use.
+	byLocale sync.Map
 }
 
 // Template functions are pure: everything that depends on the request (the
@@ -79,18 +86,85 @@ func parsePages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, base: base, files: map[string]string{}}
 	for _, f := range files {
-		t, err := base.Clone()
+		p.files[strings.TrimSuffix(path.Base(f), ".html")] = f
+	}
+	for name := range p.files {
+		t, err := p.parse(name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.ParseFS(templateFS, f); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
-		}
-		p.byName[strings.TrimSuffix(path.Base(f), ".html")] = t
+		p.byName[name] = t
 	}
 	return p, nil
+}
+
+// parse returns a new set of the layout, the partials and page name,
+// holding only the templates the page's layout reaches: a set with every
+// partial of every feature was a quarter of a megabyte, most of it never
+// executed, and there is a set per page (and per language, fold.go).
+func (p *pages) parse(name string) (*template.Template, error) {
+	f, ok := p.files[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	all, err := p.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := all.ParseFS(templateFS, f); err != nil {
+		return nil, fmt.Errorf("%s: %w", f, err)
+	}
+	t := template.New("layout").Funcs(funcs)
+	seen := map[string]bool{}
+	var add func(name string) error
+	add = func(name string) error {
+		if seen[name] {
+			return nil
+		}
+		seen[name] = true
+		x := all.Lookup(name)
+		if x == nil || x.Tree == nil {
+			return nil // executing the page names it, as it would have
+		}
+		if _, err := t.AddParseTree(name, x.Tree.Copy()); err != nil {
+			return err
+		}
+		for _, called := range calledTemplates(x.Tree.Root) {
+			if err := add(called); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := add("layout"); err != nil {
+		return nil, fmt.Errorf("%s: %w", f, err)
+	}
+	return t, nil
+}
+
+// calledTemplates lists the names of the templates a tree calls.
+func calledTemplates(n parse.Node) []string {
+	var out []string
+	switch x := n.(type) {
+	case *parse.ListNode:
+		if x == nil {
+			return nil
+		}
+		for _, c := range x.Nodes {
+			out = append(out, calledTemplates(c)...)
+		}
+	case *parse.TemplateNode:
+		out = append(out, x.Name)
+	case *parse.IfNode:
+		out = append(append(out, calledTemplates(x.List)...), calledTemplates(x.ElseList)...)
+	case *parse.RangeNode:
+		out = append(append(out, calledTemplates(x.List)...), calledTemplates(x.ElseList)...)
+	case *parse.WithNode:
+		out = append(append(out, calledTemplates(x.List)...), calledTemplates(x.ElseList)...)
+	}
+	return out
 }
 
 // Page is the data every page gets. Data holds the page's own values.
@@ -213,6 +287,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 		s.Log.Error("no such template", "name", name, "request_id", httpx.RequestID(r))
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
+	}
+	if !s.noFold && p.L == s.Bundle.Locale(p.L.Lang()) {
+		if f := s.pages.folded(p.L, name); f != nil {
+			t = f
+		}
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	buf.Reset()

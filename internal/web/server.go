@@ -70,6 +70,7 @@ type Server struct {
 	ReportSources []report.Source
 
 	pages    *pages
+	noFold   bool // render with the general templates only (tests compare)
 	handler  http.Handler
 	metrics  *metrics
 	draining *atomic.Bool // a pointer, as tests copy a Server to vary it

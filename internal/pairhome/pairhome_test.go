@@ -1,0 +1,111 @@
+package pairhome_test
+
+import (
+	"context"
+	"os"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"mentorskap/internal/account"
+	"mentorskap/internal/clock"
+	"mentorskap/internal/demo"
+	"mentorskap/internal/pairhome"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	account.UseCheapHashesForTests()
+	os.Exit(m.Run())
+}
+
+// TestLoadCardsAsLoadCard checks that the start page's cards read together
+// are what each pair's card read alone is, for every member of the demo's
+// running pairs and for the program's coordinator, and that reading them
+// together takes no more statements than reading one.
+func TestLoadCardsAsLoadCard(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		res, err := demo.Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := clk.Now()
+		viewers := map[string][]int64{} // email → running pairs to show
+		rows, err := db.Query(ctx, `SELECT u.email, p.id FROM pairs p JOIN pair_members pm ON pm.pair_id = p.id
+			JOIN users u ON u.id = pm.user_id WHERE p.status = 'active' ORDER BY u.email, p.id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var all []int64
+		for rows.Next() {
+			var email string
+			var id int64
+			if err := rows.Scan(&email, &id); err != nil {
+				t.Fatal(err)
+			}
+			viewers[email] = append(viewers[email], id)
+			if !slices.Contains(all, id) {
+				all = append(all, id)
+			}
+		}
+		rows.Close()
+		coordinator := ""
+		for _, l := range res.Logins {
+			if l.Role == "coordinator" {
+				coordinator = l.Email
+				viewers[l.Email] = all
+			}
+		}
+		several := false
+		for email, ids := range viewers {
+			u, err := account.ByEmail(ctx, db, email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// As the start page reads them: after the viewer's pairs,
+			// which the read memo keeps.
+			mctx := program.WithReadMemo(ctx)
+			if _, err := program.PairsForUser(mctx, db, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			mctx, together := store.WithCounter(mctx)
+			cards, err := pairhome.LoadCards(mctx, db, u, ids, now)
+			if err != nil {
+				t.Fatalf("%s: %v", email, err)
+			}
+			alone := 0
+			for _, id := range ids {
+				cctx, n := store.WithCounter(program.WithReadMemo(ctx))
+				want, err := pairhome.LoadCard(cctx, db, u, id, now)
+				if err != nil {
+					t.Fatalf("%s, pair %d: %v", email, id, err)
+				}
+				alone = max(alone, n.Statements())
+				if !reflect.DeepEqual(cards[id], want) {
+					t.Errorf("%s, pair %d: together\n%+v\nalone\n%+v", email, id, cards[id], want)
+				}
+			}
+			if len(cards) != len(ids) {
+				t.Errorf("%s: %d cards for %d pairs", email, len(cards), len(ids))
+			}
+			// One more statement per further program, for its terms.
+			programs := map[int64]bool{}
+			for _, h := range cards {
+				programs[h.Access.Pair.ProgramID] = true
+			}
+			if email != coordinator && together.Statements() > alone+len(programs)-1 {
+				t.Errorf("%s: %d pairs took %d statements, one alone %d", email, len(ids), together.Statements(), alone)
+			}
+			several = several || len(ids) > 1
+		}
+		if !several {
+			t.Error("no viewer with several running pairs")
+		}
+	})
+}

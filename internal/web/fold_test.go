@@ -1,0 +1,87 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"mentorskap/internal/demo"
+	"mentorskap/internal/i18n"
+	"mentorskap/internal/store/storetest"
+)
+
+// TestFoldedPagesSame renders the pages each demo person reaches from their
+// start page, in every language, with the catalog folded into the templates
+// (fold.go) and without, and wants the same bytes.
+func TestFoldedPagesSame(t *testing.T) {
+	t.Parallel()
+	app := newTestAppDB(t, storetest.SQLite(t))
+	srv := app.srv
+	ctx := context.Background()
+	res, err := demo.Seed(ctx, srv.DB, srv.Clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := regexp.MustCompile(`href="(/[^"?#]*)"`)
+	get := func(cookie *http.Cookie, path string, fold bool) (int, string) {
+		srv.noFold = !fold
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			return 0, "" // downloads, calendars: no template
+		}
+		return rec.Code, rec.Body.String()
+	}
+	pages := 0
+	for _, login := range res.Logins {
+		cookie := loginCookie(t, srv, login.Email, demo.Password)
+		for _, lang := range i18n.Languages {
+			if _, err := srv.DB.Exec(ctx, `UPDATE users SET language = ? WHERE email = ?`, lang, login.Email); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{"/": true}
+			queue := []string{"/"}
+			for len(queue) > 0 && len(seen) < 40 {
+				path := queue[0]
+				queue = queue[1:]
+				// A first view may change what the next shows (messages
+				// marked read), so the two compared come after it.
+				get(cookie, path, false)
+				code, folded := get(cookie, path, true)
+				_, general := get(cookie, path, false)
+				if folded != general {
+					t.Fatalf("%s %s %s: folded page differs:\n%s", login.Email, lang, path, firstDiff(folded, general))
+				}
+				if code != http.StatusOK || !strings.Contains(folded, "<html") {
+					continue
+				}
+				pages++
+				for _, m := range links.FindAllStringSubmatch(folded, -1) {
+					p := m[1]
+					if !seen[p] && !strings.HasPrefix(p, "/static/") && !strings.Contains(p, "logout") && !strings.Contains(p, "export") {
+						seen[p] = true
+						queue = append(queue, p)
+					}
+				}
+			}
+		}
+	}
+	if pages < 100 {
+		t.Errorf("only %d pages compared", pages)
+	}
+	t.Logf("%d pages compared", pages)
+}
+
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-200)
+	return "folded:  " + a[from:min(len(a), i+200)] + "\ngeneral: " + b[from:min(len(b), i+200)]
+}
