@@ -112,7 +112,7 @@ func (s *server) dialect(t *testing.T) string {
 // waitHealthy waits until serve answers /healthz with 200.
 func waitHealthy(t *testing.T, s *server) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		res, err := http.Get(s.base + "/healthz")
 		if err == nil {

@@ -60,7 +60,9 @@ func startServe(t *testing.T, ctx context.Context, start func(ctx context.Contex
 	done := make(chan int, 1)
 	go func() { done <- start(ctx, args, io.Discard, logs) }()
 	base := "http://" + addr
-	deadline := time.Now().Add(15 * time.Second)
+	// Generous: under the race detector on a busy machine, migrating a
+	// new database before serve listens can take many seconds.
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		res, err := http.Get(base + "/healthz")
 		if err == nil {
@@ -217,7 +219,7 @@ func TestServeDeliversMailOverSMTP(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("forgot: %d", res.StatusCode)
 	}
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		box.mu.Lock()
 		n := len(box.got)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
-	"mentorskap/internal/testtool"
 )
 
 // Real password cost is for real passwords: see UseCheapHashesForTests.
@@ -15,7 +14,6 @@ import (
 const asBinaryEnv = "MENTORSKAP_TEST_AS_BINARY"
 
 func TestMain(m *testing.M) {
-	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
 	if os.Getenv(asBinaryEnv) == "1" {
 		os.Unsetenv(asBinaryEnv)
