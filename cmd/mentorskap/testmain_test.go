@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/store/storetest"
 )
 
 // Real password cost is for real passwords: see UseCheapHashesForTests.
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 			os.Unsetenv(name)
 		}
 	}
-	os.Exit(m.Run())
+	os.Exit(storetest.Run(m))
 }
 
 // keepEnv are the settings meant for the tests, not for the commands.

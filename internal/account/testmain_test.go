@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"mentorskap/internal/store/storetest"
 	"mentorskap/internal/testtool"
 )
 
@@ -11,5 +12,5 @@ import (
 func TestMain(m *testing.M) {
 	testtool.RaiseParallel(4)
 	UseCheapHashesForTests()
-	os.Exit(m.Run())
+	os.Exit(storetest.Run(m))
 }

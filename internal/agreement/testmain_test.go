@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/store/storetest"
 	"mentorskap/internal/testtool"
 )
 
@@ -12,5 +13,5 @@ import (
 func TestMain(m *testing.M) {
 	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
-	os.Exit(m.Run())
+	os.Exit(storetest.Run(m))
 }

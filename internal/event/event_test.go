@@ -28,7 +28,7 @@ import (
 func TestMain(m *testing.M) {
 	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
-	os.Exit(m.Run())
+	os.Exit(storetest.Run(m))
 }
 
 // env is a program with a coordinator in Oslo, a mentor, two approved

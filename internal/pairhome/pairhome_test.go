@@ -19,7 +19,7 @@ import (
 
 func TestMain(m *testing.M) {
 	account.UseCheapHashesForTests()
-	os.Exit(m.Run())
+	os.Exit(storetest.Run(m))
 }
 
 // TestLoadCardsAsLoadCard checks that the start page's cards read together

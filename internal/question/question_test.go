@@ -24,7 +24,7 @@ import (
 func TestMain(m *testing.M) {
 	testtool.RaiseParallel(4)
 	account.UseCheapHashesForTests()
-	os.Exit(m.Run())
+	os.Exit(storetest.Run(m))
 }
 
 type env struct {

@@ -111,6 +111,9 @@ func Postgres(t testing.TB) *store.DB {
 	if dsn == "" {
 		testtool.Missing(t, "PostgreSQL", testtool.Postgres, EnvPostgres+" not set")
 	}
+	if db, ok := pooled(t, dsn); ok {
+		return openMigrated(t, noSyncCommit(t, db))
+	}
 	if clone, drop, ok := cloneDatabase(t, dsn); ok {
 		t.Cleanup(drop)
 		return openMigrated(t, noSyncCommit(t, clone))
