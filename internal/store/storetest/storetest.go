@@ -1,8 +1,9 @@
 // Package storetest opens fresh, migrated databases for tests: always SQLite,
 // and PostgreSQL too when MENTORSKAP_TEST_POSTGRES holds a connection URL.
-// Each PostgreSQL database is a new database cloned from a migrated template
-// (or, where the user may not create databases, a new schema), dropped
-// afterwards, so concurrent runs never collide.
+// Each PostgreSQL database is a database of its own cloned from a migrated
+// template (or, where the user may not create databases, a new schema), so
+// concurrent runs never collide; a test binary started through Run reuses
+// them, emptied, instead of dropping each (pool.go).
 package storetest
 
 import (
