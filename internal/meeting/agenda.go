@@ -91,6 +91,49 @@ func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting,
 	return ms[pairID], states, err
 }
 
+// NextOfPairs gives each pair of the set its next meeting, the first not
+// cancelled that starts after now (in order of start, then id, as
+// ForPairs lists them), numbered as ForPairs numbers it, with its agenda
+// state: the start page's cards show that meeting only, and reading a
+// pair's whole history for it cost more the longer the pair had met.
+// Pairs with no meeting ahead are absent.
+func NextOfPairs(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]*Meeting, map[int64]AgendaState, error) {
+	cond, args := set.Cond("p.id")
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, `+numberExpr+`, a.meeting_id, a.updated_at,
+		CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
+			ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
+		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
+		WHERE m.id IN (SELECT (SELECT f.id FROM meetings f WHERE f.pair_id = p.id AND f.status <> 'cancelled' AND f.starts_at > ?
+			ORDER BY f.starts_at, f.id LIMIT 1) FROM pairs p WHERE `+cond+`)`, append([]any{now.UTC()}, args...)...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	out := map[int64]*Meeting{}
+	states := map[int64]AgendaState{}
+	for rows.Next() {
+		var st AgendaState
+		var number int
+		var agenda, notes sql.NullInt64
+		var updated sql.NullTime
+		m, err := scanMeeting(rows, &number, &agenda, &updated, &st.Items, &notes)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.Number = number
+		if agenda.Valid || notes.Valid {
+			if updated.Valid {
+				at := updated.Time
+				st.UpdatedAt = &at
+			}
+			st.Notes = notes.Valid
+			states[m.ID] = st
+		}
+		out[m.PairID] = m
+	}
+	return out, states, rows.Err()
+}
+
 // ForPairsWithAgenda is ForPairWithAgenda for every pair of the set, the
 // meetings by pair and the agenda states by meeting, in one statement
 // however many pairs.

@@ -169,7 +169,7 @@ func addEvent(ctx context.Context, tx *store.Tx, m *Meeting, kind string, userID
 // its agenda written in the pair's language.
 func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64, in Proposal) (*Meeting, error) {
 	now := s.Clock.Now().UTC()
-	var id int64
+	var m *Meeting
 	err := s.DB.Tx(ctx, func(tx *store.Tx) error {
 		p, _, err := memberOf(ctx, tx, actor, pairID, now, program.ActBook)
 		if err != nil {
@@ -191,16 +191,16 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 		if err != nil {
 			return err
 		}
+		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
 			proposed_by, sequence, purpose, created_at, updated_at) VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING id`,
 			pairID, newUID(), start, in.Timezone, in.Minutes, in.Place, in.OnlineURL, actor.ID, in.Purpose, now, now).Scan(&id); err != nil {
 			return err
 		}
-		if err := saveOptions(ctx, tx, id, more); err != nil {
+		if err := addOptions(ctx, tx, id, more); err != nil {
 			return err
 		}
-		m, err := Get(ctx, tx, id)
-		if err != nil {
+		if m, err = Get(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := addEvent(ctx, tx, m, evProposed, actor.ID, nil, "", false, now); err != nil {
@@ -218,7 +218,9 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 	if err != nil {
 		return nil, err
 	}
-	return Get(ctx, s.DB, id)
+	// As read in the transaction, which nothing changed since: reading it
+	// again after the commit was a statement more for every booking.
+	return m, nil
 }
 
 // loadForChange reads a meeting of an active pair for one of its members.

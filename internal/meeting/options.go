@@ -71,6 +71,11 @@ func saveOptions(ctx context.Context, tx *store.Tx, meetingID int64, more []time
 	if _, err := tx.Exec(ctx, `DELETE FROM meeting_options WHERE meeting_id = ?`, meetingID); err != nil {
 		return err
 	}
+	return addOptions(ctx, tx, meetingID, more)
+}
+
+// addOptions writes the further times of a meeting that has none yet.
+func addOptions(ctx context.Context, tx *store.Tx, meetingID int64, more []time.Time) error {
 	for i, t := range more {
 		if _, err := tx.Exec(ctx, `INSERT INTO meeting_options (meeting_id, position, starts_at) VALUES (?, ?, ?)`,
 			meetingID, i+2, t.UTC()); err != nil {

@@ -81,7 +81,9 @@ func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 
 // LoadCard reads what the start page's card of a running pair shows: the
 // pair's home without its goals and late changes, which only the pair's own
-// page lists (statements fewer per pair on a page that shows every pair).
+// page lists (statements fewer per pair on a page that shows every pair),
+// and of its meetings only the next one (Next, and its state in Agenda):
+// a card's Later, Timeline, Past and Held stay empty.
 func LoadCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*Home, error) {
 	return load(ctx, q, actor, pairID, now, nil, true)
 }
@@ -96,18 +98,14 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 		return nil, err
 	}
 	homes := make(map[int64]*Home, len(pairIDs))
-	var withAgenda, without, members, messages []int64
+	var ids, members, messages []int64
 	for _, id := range pairIDs {
 		if homes[id] != nil {
 			continue // named twice
 		}
+		ids = append(ids, id)
 		h := newHome(access[id], actor, now)
 		homes[id] = h
-		if h.ShowAgenda {
-			withAgenda = append(withAgenda, id)
-		} else {
-			without = append(without, id)
-		}
 		if h.Access.Member() {
 			members = append(members, id)
 			if h.Access.Terms.MessagesAllowed {
@@ -115,31 +113,12 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 			}
 		}
 	}
-	if len(withAgenda) > 0 {
-		ms, states, err := meeting.ForPairsWithAgenda(ctx, q, program.SomePairs(withAgenda))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range withAgenda {
-			h := homes[id]
-			// Each pair's card holds its own meetings' states only.
-			h.Agenda = map[int64]meeting.AgendaState{}
-			for _, m := range ms[id] {
-				if st, ok := states[m.ID]; ok {
-					h.Agenda[m.ID] = st
-				}
-			}
-			h.place(ms[id])
-		}
+	next, states, err := meeting.NextOfPairs(ctx, q, program.SomePairs(ids), now)
+	if err != nil {
+		return nil, err
 	}
-	if len(without) > 0 {
-		ms, err := meeting.ForPairs(ctx, q, program.SomePairs(without))
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range without {
-			homes[id].place(ms[id])
-		}
+	for _, id := range ids {
+		homes[id].placeNext(next[id], states)
 	}
 	if len(members) == 0 {
 		return homes, nil
@@ -172,6 +151,22 @@ func newHome(a *meeting.Access, actor *account.User, now time.Time) *Home {
 	h := &Home{Access: a, Now: now, Today: meeting.Today(now, actor.Timezone), ShowAgenda: a.Details, Closed: a.Pair.StageAt(now).Closed()}
 	h.CanBook = a.Member() && a.Pair.Allows(now, program.ActBook)
 	return h
+}
+
+// placeNext sets a card's next meeting (nil for none), redacted for the
+// viewer, with its agenda state for those who may see it.
+func (h *Home) placeNext(m *meeting.Meeting, states map[int64]meeting.AgendaState) {
+	if h.ShowAgenda {
+		h.Agenda = map[int64]meeting.AgendaState{}
+	}
+	if m == nil {
+		return
+	}
+	h.Access.Redact(m)
+	h.Next = m
+	if st, ok := states[m.ID]; ok && h.ShowAgenda {
+		h.Agenda[m.ID] = st
+	}
 }
 
 // place sorts the pair's meetings, as stored and in order of start, into
@@ -215,17 +210,26 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	}
 	h := newHome(a, actor, now)
 	// Meetings and their agenda state in one statement, for those who may
-	// see the agenda state.
+	// see the agenda state; a card reads its next meeting only.
 	var ms []meeting.Meeting
-	if h.ShowAgenda {
-		ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID)
-	} else {
-		ms, err = meeting.ForPair(ctx, q, pairID)
+	switch {
+	case card:
+		next, states, err := meeting.NextOfPairs(ctx, q, program.OnePair(pairID), now)
+		if err != nil {
+			return nil, err
+		}
+		h.placeNext(next[pairID], states)
+	case h.ShowAgenda:
+		if ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID); err != nil {
+			return nil, err
+		}
+		h.place(ms)
+	default:
+		if ms, err = meeting.ForPair(ctx, q, pairID); err != nil {
+			return nil, err
+		}
+		h.place(ms)
 	}
-	if err != nil {
-		return nil, err
-	}
-	h.place(ms)
 	if !a.Member() {
 		return h, nil
 	}

@@ -63,6 +63,7 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 			}
 		}
 		several := false
+		withNext, prepared := 0, 0 // cards with a next meeting, and with its agenda prepared
 		for email, ids := range viewers {
 			u, err := account.ByEmail(ctx, db, email)
 			if err != nil {
@@ -90,6 +91,21 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 				if !reflect.DeepEqual(cards[id], want) {
 					t.Errorf("%s, pair %d: together\n%+v\nalone\n%+v", email, id, cards[id], want)
 				}
+				// A card reads only the next meeting: the one the pair's
+				// home, which reads them all, finds next.
+				full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, id, now, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(want.Next, full.Next) || !reflect.DeepEqual(want.NextAgenda(), full.NextAgenda()) {
+					t.Errorf("%s, pair %d: card's next meeting\n%+v %+v\npair home's\n%+v %+v", email, id, want.Next, want.NextAgenda(), full.Next, full.NextAgenda())
+				}
+				if want.Next != nil {
+					withNext++
+					if want.NextAgenda().Prepared() {
+						prepared++
+					}
+				}
 			}
 			if len(cards) != len(ids) {
 				t.Errorf("%s: %d cards for %d pairs", email, len(cards), len(ids))
@@ -106,6 +122,9 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 		}
 		if !several {
 			t.Error("no viewer with several running pairs")
+		}
+		if withNext == 0 || prepared == 0 {
+			t.Errorf("%d cards with a next meeting, %d with its agenda prepared: the demo no longer tries the next meeting", withNext, prepared)
 		}
 	})
 }

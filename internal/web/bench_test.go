@@ -111,6 +111,7 @@ func BenchmarkLogin(b *testing.B) {
 // is the one meant.
 func benchGet(b *testing.B, srv *Server, cookie *http.Cookie, path, want string) {
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.AddCookie(cookie)
@@ -120,6 +121,7 @@ func benchGet(b *testing.B, srv *Server, cookie *http.Cookie, path, want string)
 			b.Fatalf("GET %s: status %d: %s", path, rec.Code, rec.Body)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 // BenchmarkHomePage measures the start page of a logged-in person.

@@ -59,8 +59,8 @@ type meetingListData struct {
 	Names    string
 	Access   *meeting.Access
 	CanBook  bool // a member of a pair whose stage allows booking
-	Upcoming []meeting.Meeting
-	Past     []meeting.Meeting // newest first
+	Upcoming []meetingRow
+	Past     []meetingRow // newest first
 	Late     []meeting.LateCount
 	Now      time.Time
 }
@@ -76,23 +76,52 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d := meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
+	d := &meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
 	d.CanBook = a.Member() && a.Pair.Allows(d.Now, program.ActBook)
-	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].Upcoming(d.Now) {
-			d.Upcoming = append(d.Upcoming, ms[i])
-		} else {
-			d.Past = append(d.Past, ms[i])
-		}
-	}
-	slices.Reverse(d.Upcoming) // soonest first
 	if a.Member() {
 		if d.Late, err = meeting.LateChanges(r.Context(), s.DB, pairID); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "meeting_list", d)
+	p := s.newPage(w, r, d)
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Upcoming(d.Now) {
+			d.Upcoming = append(d.Upcoming, newMeetingRow(p, &ms[i], ms[i].State(d.Now)))
+		} else {
+			d.Past = append(d.Past, newMeetingRow(p, &ms[i], ms[i].State(d.Now)))
+		}
+	}
+	slices.Reverse(d.Upcoming) // soonest first
+	s.renderPage(w, r, http.StatusOK, "meeting_list", p)
+}
+
+// meetingRow is a meeting in a list, its words said in Go rather than in
+// the template: a pair's lists grow by a line per meeting, and each value
+// a template works out for a line (a method or function called by
+// reflection, a key made with printf) cost more than printing the line.
+type meetingRow struct {
+	Path       string
+	Title      string // "Meeting 3", or "Meeting" when it has no number
+	When       string // its start in the viewer's zone
+	Minutes    string
+	State      string // as Meeting.State or the status, for the badge's class
+	StateLabel string
+	LateCancel bool
+	Notes      bool // shared notes written, where the viewer may know it (the pair's timeline)
+}
+
+// newMeetingRow words m for p's viewer, showing it in state.
+func newMeetingRow(p *Page, m *meeting.Meeting, state string) meetingRow {
+	row := meetingRow{Path: meeting.MeetingPath(m.PairID, m.ID), When: p.When(m.StartsAt),
+		Minutes: p.L.N("meeting.minutes", m.Minutes), State: state,
+		StateLabel: p.L.T("meeting.state." + state), LateCancel: m.LateCancel}
+	if m.Number != 0 {
+		row.Title = p.L.T("meeting.number", "n", m.Number)
+	} else {
+		row.Title = p.L.T("meeting.title")
+	}
+	return row
 }
 
 // meetingFormData is the form that proposes, counters or moves a meeting.

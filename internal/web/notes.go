@@ -188,8 +188,7 @@ type notesAgendaData struct {
 	A         *meeting.Agenda
 	Rows      []notesRow         // the form's rows, for the mentee
 	Items     []notesRow         // the saved agenda, for reading
-	Picks     []notesPickSection // what the plan offers to add
-	Picked    []string           // picks ticked in a form shown again
+	Picks     []notesPickSection // what the plan offers to add, ticked as in a form shown again
 	Version   int
 	Conflict  bool
 	PairPath  string
@@ -209,9 +208,40 @@ func (d *notesAgendaData) LastTopic() int {
 	return last
 }
 
+// notesPickSection is one kind of the plan's suggestions with its items
+// ready to print: the form lists every item of the plan (some tens), and
+// working out each one's name, value and marks in the template cost more
+// than the rest of the page together.
 type notesPickSection struct {
 	Kind  string
-	Items []meeting.PlanItem
+	Items []notesPick
+}
+
+type notesPick struct {
+	ID          string // the checkbox's id, for its label
+	Value       string // "kind:title", as the save reads it
+	Title       string
+	Description string
+	Suggested   bool // the theme the plan suggests for this meeting
+	Checked     bool // ticked in a form shown again
+}
+
+// notesPicks lists the plan's suggestions of each kind; picked are the
+// values ticked in a form shown again.
+func notesPicks(a *meeting.Agenda, picked []string) []notesPickSection {
+	out := make([]notesPickSection, 0, len(meeting.PlanKinds))
+	for _, kind := range meeting.PlanKinds {
+		list := a.Plan.List(kind)
+		sec := notesPickSection{Kind: kind, Items: make([]notesPick, len(list))}
+		for j, it := range list {
+			v := kind + ":" + it.Title
+			sec.Items[j] = notesPick{ID: "pick-" + kind + "-" + strconv.Itoa(j), Value: v, Title: it.Title,
+				Description: it.Description, Suggested: kind == "theme" && j+1 == a.Meeting.Number,
+				Checked: slices.Contains(picked, v)}
+		}
+		out = append(out, sec)
+	}
+	return out
 }
 
 func notesAgendaRows(items []meeting.AgendaItem) []notesRow {
@@ -229,9 +259,7 @@ func (s *Server) notesAgendaData(a *meeting.Agenda) *notesAgendaData {
 		NotesPath: notesMeetingPath(a.Pair.ID, a.Meeting.ID, "notes")}
 	if a.CanEdit {
 		d.Rows = notesWithBlanks(notesAgendaRows(a.Items))
-		for _, kind := range meeting.PlanKinds {
-			d.Picks = append(d.Picks, notesPickSection{Kind: kind, Items: a.Plan.List(kind)})
-		}
+		d.Picks = notesPicks(a, nil)
 	}
 	return d
 }
@@ -302,7 +330,7 @@ func (s *Server) notesAgendaSave(w http.ResponseWriter, r *http.Request) {
 	d.Conflict = errs.Is(err, errs.Conflict)
 	notesRowErrors(p, rows, kept, "items.")
 	d.Rows = rows
-	d.Picked = f["pick"]
+	d.Picks = notesPicks(a, f["pick"])
 	if d.Conflict {
 		// The mentee saw the newer agenda above the form; saving again
 		// replaces it on purpose.

@@ -35,6 +35,27 @@ type pairHome struct {
 	// Cards are the pair's people, mentors first: who they are in the
 	// program, with their pictures.
 	Cards []personCard
+	// LaterRows and TimelineRows are Home's Later and Timeline as the
+	// pair's page prints them (see meetingRow); the start page's cards
+	// have none.
+	LaterRows    []meetingRow
+	TimelineRows []meetingRow
+}
+
+// meetingRows words the home's further meetings and timeline for p's
+// viewer.
+func (h *pairHome) meetingRows(p *Page) {
+	h.LaterRows = make([]meetingRow, len(h.Later))
+	for i := range h.Later {
+		m := &h.Later[i]
+		h.LaterRows[i] = newMeetingRow(p, m, m.Status)
+	}
+	h.TimelineRows = make([]meetingRow, len(h.Timeline))
+	for i := range h.Timeline {
+		m := &h.Timeline[i]
+		h.TimelineRows[i] = newMeetingRow(p, m, m.State(h.Now))
+		h.TimelineRows[i].Notes = h.ShowAgenda && h.Agenda[m.ID].Notes
+	}
 }
 
 // loadPairHome reads the home page of a pair for actor with q (see
@@ -88,5 +109,7 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "pair_home", h)
+	p := s.newPage(w, r, h)
+	h.meetingRows(p)
+	s.renderPage(w, r, http.StatusOK, "pair_home", p)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -261,4 +262,79 @@ func TestPagesCompressed(t *testing.T) {
 			t.Errorf("%s with %q: status %d, Content-Encoding %q", c.path, c.accept, rec.Code, rec.Header().Get("Content-Encoding"))
 		}
 	}
+}
+
+// memberWrite is one save a member makes often, with the most statements
+// it may send (the session, the checks, the write and its email, and the
+// access log's look at the pair after it), as for memberPage.
+type memberWrite struct {
+	name, form string // form: the page whose form is saved, opened first for its version
+	post       string
+	values     url.Values
+	maxQueries int
+}
+
+// TestMemberWriteQueries counts the statements behind the saves of the
+// load test's mix (bench/load): a mentee's agenda, a mentor's notes and a
+// booking, each made twice so that the second is an edit.
+func TestMemberWriteQueries(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		app := newTestAppDB(t, db)
+		mentee, pages := demoMember(t, app.srv)
+		pair, meetingPath := pages[1].path, strings.TrimSuffix(pages[4].path, "/notes")
+		var mentorEmail string
+		if err := app.srv.DB.QueryRow(context.Background(), `SELECT u.email FROM pair_members pm JOIN users u ON u.id = pm.user_id
+			WHERE pm.pair_id = ? AND pm.side = 'mentor' ORDER BY u.id LIMIT 1`, strings.TrimPrefix(pair, "/pairs/")).Scan(&mentorEmail); err != nil {
+			t.Fatal(err)
+		}
+		mentor := loginCookie(t, app.srv, mentorEmail, demo.Password)
+		day := app.srv.Clock.Now().AddDate(0, 0, 9).Format("2006-01-02")
+		version := regexp.MustCompile(`name="version" value="(\d+)"`)
+		for _, w := range []struct {
+			memberWrite
+			cookie *http.Cookie
+		}{
+			{memberWrite{"save agenda", meetingPath + "/agenda?edit=1", meetingPath + "/agenda", url.Values{"rows": {"1"}, "order_0": {"1"},
+				"source_0": {"own"}, "title_0": {"Tema"}, "text_0": {"Til neste gang"}}, 13}, mentee},
+			{memberWrite{"save notes", meetingPath + "/notes?edit=1", meetingPath + "/notes", url.Values{"since_last": {"Skrevet"},
+				"today": {"Jobbsøknader"}, "time_minutes": {"60"}}, 5}, mentor},
+			{memberWrite{"book", "", pair + "/meetings", url.Values{"date": {day}, "time": {"14:30"}, "timezone": {"Europe/Oslo"},
+				"minutes": {"60"}, "place": {"Kantina"}}, 16}, mentee},
+		} {
+			for range 2 {
+				if w.form != "" {
+					rec, _ := getCounted(app.srv, w.cookie, w.form)
+					body := rec.Body.String()
+					if zr, err := gzip.NewReader(rec.Body); err == nil {
+						b, _ := io.ReadAll(zr)
+						body = string(b)
+					}
+					m := version.FindStringSubmatch(body)
+					if m == nil {
+						t.Fatalf("%s: no version in %s (status %d)", w.name, w.form, rec.Code)
+					}
+					w.values.Set("version", m[1])
+				}
+				ctx, n := store.WithCounter(context.Background())
+				req := httptest.NewRequestWithContext(ctx, http.MethodPost, w.post, strings.NewReader(w.values.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.AddCookie(w.cookie)
+				rec := httptest.NewRecorder()
+				app.srv.ServeHTTP(rec, req)
+				if rec.Code != http.StatusSeeOther {
+					t.Fatalf("%s: status %d: %s", w.name, rec.Code, rec.Body)
+				}
+				t.Logf("%-11s %2d statements", w.name, n.Statements())
+				if n.Statements() > w.maxQueries {
+					t.Errorf("%s: %d statements, at most %d were needed:\n%s", w.name, n.Statements(), w.maxQueries, strings.Join(n.Texts(), "\n"))
+				}
+				if testing.Verbose() {
+					for _, q := range n.Texts() {
+						t.Logf("    %.160s", q)
+					}
+				}
+			}
+		}
+	})
 }
