@@ -57,10 +57,16 @@ func TestFoldedPagesSame(t *testing.T) {
 				path := queue[0]
 				queue = queue[1:]
 				// A first view may change what the next shows (messages
-				// marked read), so the two compared come after it.
-				get(cookie, path, false)
-				code, folded := get(cookie, path, true)
+				// marked read): when the folded page differs from the
+				// general one before it, it is compared with the general
+				// page after it, rendered in the same state as itself.
+				// Most pages are the same at once and need only two
+				// renders, not a third that checks nothing more.
 				_, general := get(cookie, path, false)
+				code, folded := get(cookie, path, true)
+				if folded != general {
+					_, general = get(cookie, path, false)
+				}
 				if folded != general {
 					t.Fatalf("%s %s %s: folded page differs:\n%s", login.Email, lang, path, firstDiff(folded, general))
 				}
