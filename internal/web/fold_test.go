@@ -10,7 +10,6 @@ import (
 
 	"mentorskap/internal/demo"
 	"mentorskap/internal/i18n"
-	"mentorskap/internal/store/storetest"
 )
 
 // TestFoldedPagesSame renders the pages each demo person reaches from their
@@ -21,13 +20,10 @@ import (
 // language on every member page at a quarter of the renders.
 func TestFoldedPagesSame(t *testing.T) {
 	t.Parallel()
-	app := newTestAppDB(t, storetest.SQLite(t))
+	db, res := demoSQLite(t)
+	app := newTestAppDB(t, db)
 	srv := app.srv
 	ctx := context.Background()
-	res, err := demo.Seed(ctx, srv.DB, srv.Clock)
-	if err != nil {
-		t.Fatal(err)
-	}
 	links := regexp.MustCompile(`href="(/[^"?#]*)"`)
 	get := func(cookie *http.Cookie, path string, fold bool) (int, string) {
 		srv.noFold = !fold
