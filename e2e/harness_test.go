@@ -67,6 +67,25 @@ type server struct {
 	URL    string // http://127.0.0.1:PORT
 	DBPath string // fresh SQLite file in t.TempDir()
 	bin    string
+
+	// dbs are the test's own connections to DBPath, read-write and
+	// read-only, opened on first use and kept: a new connection parses the
+	// whole schema, tens of milliseconds under the race detector, and
+	// tests read the database often (some poll it).
+	dbMu sync.Mutex
+	dbs  [2]*sql.DB
+}
+
+// closeDBs closes the connections openDB opened.
+func (s *server) closeDBs() {
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	for i, db := range s.dbs {
+		if db != nil {
+			db.Close()
+			s.dbs[i] = nil
+		}
+	}
 }
 
 // cleanEnv is the environment without MENTORSKAP_* settings, so that a
@@ -122,6 +141,7 @@ func startServerWith(t *testing.T, host string, env []string) *server {
 		DBPath: filepath.Join(t.TempDir(), "mentorskap.db"),
 		bin:    binPath,
 	}
+	t.Cleanup(s.closeDBs)
 	if host != "" {
 		_, port, _ := net.SplitHostPort(addr)
 		s.URL = "http://" + net.JoinHostPort(host, port)
@@ -220,8 +240,19 @@ type mail struct {
 
 // openDB opens the server's SQLite file next to the running server; WAL lets
 // both work at once and the busy timeout covers the server's short writes.
+// The connection is kept for the server's life: callers do not close it.
+// Each statement outside a transaction reads what was committed last.
 func (s *server) openDB(t *testing.T, readOnly bool) *sql.DB {
 	t.Helper()
+	i := 0
+	if readOnly {
+		i = 1
+	}
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	if s.dbs[i] != nil {
+		return s.dbs[i]
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Set("_time_format", "sqlite")
@@ -233,6 +264,7 @@ func (s *server) openDB(t *testing.T, readOnly bool) *sql.DB {
 		t.Fatal(err)
 	}
 	db.SetMaxOpenConns(1)
+	s.dbs[i] = db
 	return db
 }
 
@@ -241,7 +273,6 @@ func (s *server) openDB(t *testing.T, readOnly bool) *sql.DB {
 func (s *server) lastMailTo(t *testing.T, email, subjectContains string) mail {
 	t.Helper()
 	db := s.openDB(t, true)
-	defer db.Close()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		m := mail{base: s.URL}
@@ -277,7 +308,6 @@ func (s *server) lastMailTo(t *testing.T, email, subjectContains string) mail {
 func (s *server) execSQL(t *testing.T, query string, args ...any) int64 {
 	t.Helper()
 	db := s.openDB(t, false)
-	defer db.Close()
 	res, err := db.Exec(query, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
@@ -290,7 +320,6 @@ func (s *server) execSQL(t *testing.T, query string, args ...any) int64 {
 func (s *server) queryString(t *testing.T, query string, args ...any) string {
 	t.Helper()
 	db := s.openDB(t, true)
-	defer db.Close()
 	var v sql.NullString
 	if err := db.QueryRow(query, args...).Scan(&v); err != nil {
 		t.Fatalf("%s: %v", query, err)

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -167,7 +166,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
 	t.Run("sqlite", func(t *testing.T) {
-		crashTest(t, bin, filepath.Join(t.TempDir(), "crash.db"), store.SQLite)
+		crashTest(t, bin, tempDB(t), store.SQLite)
 	})
 	if dsn := os.Getenv(storetest.EnvPostgres); dsn != "" {
 		t.Run("postgres", func(t *testing.T) {

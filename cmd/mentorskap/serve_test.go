@@ -60,8 +60,8 @@ func startServe(t *testing.T, ctx context.Context, start func(ctx context.Contex
 	done := make(chan int, 1)
 	go func() { done <- start(ctx, args, io.Discard, logs) }()
 	base := "http://" + addr
-	// Generous: under the race detector on a busy machine, migrating a
-	// new database before serve listens can take many seconds.
+	// Generous: under the race detector on a busy machine, serve can take
+	// many seconds to listen (longer still on a database to migrate).
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		res, err := http.Get(base + "/healthz")

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -52,7 +51,7 @@ func silentSMTP(t *testing.T) (port int, accepted *atomic.Int32) {
 func TestSIGTERMFinishesRequestsAndReleasesClaims(t *testing.T) {
 	t.Parallel()
 	bin := buildBinary(t)
-	dsn := filepath.Join(t.TempDir(), "shutdown.db")
+	dsn := tempDB(t)
 	const password = "a shutdown test password"
 	emails := []string{"ada@example.org"}
 	for _, e := range emails {

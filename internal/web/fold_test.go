@@ -10,7 +10,6 @@ import (
 
 	"mentorskap/internal/demo"
 	"mentorskap/internal/i18n"
-	"mentorskap/internal/store/storetest"
 )
 
 // TestFoldedPagesSame renders the pages each demo person reaches from their
@@ -21,13 +20,10 @@ import (
 // language on every member page at a quarter of the renders.
 func TestFoldedPagesSame(t *testing.T) {
 	t.Parallel()
-	app := newTestAppDB(t, storetest.SQLite(t))
+	db, res := demoSQLite(t)
+	app := newTestAppDB(t, db)
 	srv := app.srv
 	ctx := context.Background()
-	res, err := demo.Seed(ctx, srv.DB, srv.Clock)
-	if err != nil {
-		t.Fatal(err)
-	}
 	links := regexp.MustCompile(`href="(/[^"?#]*)"`)
 	get := func(cookie *http.Cookie, path string, fold bool) (int, string) {
 		srv.noFold = !fold
@@ -57,10 +53,16 @@ func TestFoldedPagesSame(t *testing.T) {
 				path := queue[0]
 				queue = queue[1:]
 				// A first view may change what the next shows (messages
-				// marked read), so the two compared come after it.
-				get(cookie, path, false)
-				code, folded := get(cookie, path, true)
+				// marked read): when the folded page differs from the
+				// general one before it, it is compared with the general
+				// page after it, rendered in the same state as itself.
+				// Most pages are the same at once and need only two
+				// renders, not a third that checks nothing more.
 				_, general := get(cookie, path, false)
+				code, folded := get(cookie, path, true)
+				if folded != general {
+					_, general = get(cookie, path, false)
+				}
 				if folded != general {
 					t.Fatalf("%s %s %s: folded page differs:\n%s", login.Email, lang, path, firstDiff(folded, general))
 				}

@@ -8,7 +8,10 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +21,7 @@ import (
 	"mentorskap/internal/api/apitest"
 	"mentorskap/internal/brand"
 	"mentorskap/internal/clock"
+	"mentorskap/internal/demo"
 	"mentorskap/internal/evaluation"
 	"mentorskap/internal/goal"
 	"mentorskap/internal/i18n"
@@ -41,6 +45,58 @@ type testApp struct {
 	bundle *i18n.Bundle
 }
 
+// testEpoch is when every test app's clock starts.
+var testEpoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// demoSnapshot is a SQLite database file with the demo seeded at testEpoch,
+// made by the first test that asks for it: seeding the demo costs about a
+// second of CPU under the race detector, copying the file nothing.
+var demoSnapshot struct {
+	sync.Mutex
+	file []byte
+	res  *demo.Result
+}
+
+// demoSQLite returns a SQLite database of its own holding the demo as
+// demo.Seed leaves it when the clock reads testEpoch, and what Seed
+// returned (shared: read it, do not change it).
+func demoSQLite(t *testing.T) (*store.DB, *demo.Result) {
+	t.Helper()
+	ctx := context.Background()
+	demoSnapshot.Lock()
+	defer demoSnapshot.Unlock()
+	if demoSnapshot.file == nil {
+		db := storetest.SQLite(t)
+		res, err := demo.Seed(ctx, db, clock.NewFixed(testEpoch))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir, err := os.MkdirTemp("", "mentorskap-demo-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer os.RemoveAll(dir)
+		path := filepath.Join(dir, "demo.db")
+		if _, err := db.Exec(ctx, `VACUUM INTO '`+path+`'`); err != nil {
+			t.Fatal(err)
+		}
+		if demoSnapshot.file, err = os.ReadFile(path); err != nil {
+			t.Fatal(err)
+		}
+		demoSnapshot.res = res
+	}
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(path, demoSnapshot.file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, demoSnapshot.res
+}
+
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
 	return newTestAppDB(t, storetest.Default(t))
@@ -52,7 +108,7 @@ func newTestAppDB(t *testing.T, db *store.DB) *testApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	clk := clock.NewFixed(testEpoch)
 	outbox := &notify.Outbox{Bundle: bundle, BaseURL: "http://mentorskap.test"}
 	wa, err := account.NewWebAuthn("http://mentorskap.test")
 	if err != nil {

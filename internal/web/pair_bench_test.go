@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,8 +81,13 @@ func seedHistory(tb testing.TB, srv *Server, meetings, actions int) *historyPair
 	}
 	h.pairID = pair.ID
 	h.future = min(3, meetings)
+	// Rows go in a hundred to a statement: one statement per row cost
+	// most of the seeding's time under the race detector, for the same rows.
 	err = srv.DB.Tx(ctx, func(tx *store.Tx) error {
-		ids := make([]int64, 0, meetings)
+		var ms, events, agendas, items, notes [][]any
+		held := map[string]bool{} // by uid
+		uids := make([]string, 0, meetings)
+		starts := map[string]time.Time{}
 		for i := range meetings {
 			start := now.Add(time.Duration(h.future-i) * 7 * 24 * time.Hour).Add(-time.Hour)
 			status, late := "confirmed", false
@@ -91,29 +97,54 @@ func seedHistory(tb testing.TB, srv *Server, meetings, actions int) *historyPair
 			if i == 0 {
 				status = "proposed"
 			}
+			uid := fmt.Sprintf("hist-%d@mentorskap", i)
+			uids = append(uids, uid)
+			starts[uid] = start
+			held[uid] = status == "confirmed" && start.Before(now)
+			ms = append(ms, []any{h.pairID, uid, status, start.UTC(), h.mentee.ID, late, start, start})
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
+			proposed_by, sequence, cancel_reason, late_cancel, created_at, updated_at) VALUES `,
+			`(?, ?, ?, ?, 'Europe/Oslo', 60, 'Kafé', 'https://meet.example.org/x', ?, 1, '', ?, ?, ?)`, ms); err != nil {
+			return err
+		}
+		byUID := map[string]int64{}
+		rows, err := tx.Query(ctx, `SELECT id, uid FROM meetings WHERE pair_id = ?`, h.pairID)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
 			var id int64
-			if err := tx.QueryRow(ctx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
-				proposed_by, sequence, cancel_reason, late_cancel, created_at, updated_at)
-				VALUES (?, ?, ?, ?, 'Europe/Oslo', 60, 'Kafé', 'https://meet.example.org/x', ?, 1, '', ?, ?, ?) RETURNING id`,
-				h.pairID, fmt.Sprintf("hist-%d@mentorskap", i), status, start.UTC(), h.mentee.ID, late, start, start).Scan(&id); err != nil {
+			var uid string
+			if err := rows.Scan(&id, &uid); err != nil {
+				rows.Close()
 				return err
 			}
+			byUID[uid] = id
+		}
+		rows.Close()
+		ids := make([]int64, 0, meetings)
+		for i, uid := range uids {
+			id, start := byUID[uid], starts[uid]
 			ids = append(ids, id)
-			if _, err := tx.Exec(ctx, `INSERT INTO meeting_events (meeting_id, pair_id, kind, user_id, starts_at, late, created_at)
-				VALUES (?, ?, 'proposed', ?, ?, ?, ?)`, id, h.pairID, h.mentee.ID, start.UTC(), late, start); err != nil {
-				return err
+			events = append(events, []any{id, h.pairID, h.mentee.ID, start.UTC(), ms[i][5], start})
+			if held[uid] {
+				agendas = append(agendas, []any{id, h.mentee.ID, start})
+				items = append(items, []any{id})
+				notes = append(notes, []any{id, h.mentor.ID, start})
 			}
-			if status == "confirmed" && start.Before(now) {
-				if _, err := tx.Exec(ctx, `INSERT INTO agendas (meeting_id, version, updated_by, updated_at) VALUES (?, 1, ?, ?)`, id, h.mentee.ID, start); err != nil {
-					return err
-				}
-				if _, err := tx.Exec(ctx, `INSERT INTO agenda_items (meeting_id, position, source, title) VALUES (?, 1, 'own', 'Jobbsøking')`, id); err != nil {
-					return err
-				}
-				if _, err := tx.Exec(ctx, `INSERT INTO meeting_notes (meeting_id, since_last, version, updated_by, updated_at) VALUES (?, 'Mye', 1, ?, ?)`,
-					id, h.mentor.ID, start); err != nil {
-					return err
-				}
+		}
+		for _, ins := range []struct {
+			head, row string
+			rows      [][]any
+		}{
+			{`INSERT INTO meeting_events (meeting_id, pair_id, kind, user_id, starts_at, late, created_at) VALUES `, `(?, ?, 'proposed', ?, ?, ?, ?)`, events},
+			{`INSERT INTO agendas (meeting_id, version, updated_by, updated_at) VALUES `, `(?, 1, ?, ?)`, agendas},
+			{`INSERT INTO agenda_items (meeting_id, position, source, title) VALUES `, `(?, 1, 'own', 'Jobbsøking')`, items},
+			{`INSERT INTO meeting_notes (meeting_id, since_last, version, updated_by, updated_at) VALUES `, `(?, 'Mye', 1, ?, ?)`, notes},
+		} {
+			if err := insertRows(ctx, tx, ins.head, ins.row, ins.rows); err != nil {
+				return err
 			}
 		}
 		var goalID int64
@@ -129,6 +160,7 @@ func seedHistory(tb testing.TB, srv *Server, meetings, actions int) *historyPair
 				}
 			}
 		}
+		var actionRows [][]any
 		for i := range actions {
 			status, owner := "done", h.mentee.ID
 			if i%10 == 0 {
@@ -138,19 +170,40 @@ func seedHistory(tb testing.TB, srv *Server, meetings, actions int) *historyPair
 				owner = h.mentor.ID
 			}
 			m := ids[h.future+i%max(1, len(ids)-h.future)]
-			if _, err := tx.Exec(ctx, `INSERT INTO action_items (pair_id, meeting_id, body, owner_id, due_date, goal_id, status, created_by, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, h.pairID, m, fmt.Sprintf("Oppgave %d", i), owner,
-				now.AddDate(0, 0, i%60-30).Format("2006-01-02"), goalID, status, owner, now, now); err != nil {
-				return err
-			}
+			actionRows = append(actionRows, []any{h.pairID, m, fmt.Sprintf("Oppgave %d", i), owner,
+				now.AddDate(0, 0, i%60-30).Format("2006-01-02"), goalID, status, owner, now, now})
 		}
-		return nil
+		return insertRows(ctx, tx, `INSERT INTO action_items (pair_id, meeting_id, body, owner_id, due_date, goal_id, status, created_by, created_at, updated_at) VALUES `,
+			`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, actionRows)
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	h.meetings = meetings
 	return h
+}
+
+// insertRows inserts the rows with head followed by row once per row, a
+// hundred rows to a statement.
+func insertRows(ctx context.Context, tx *store.Tx, head, row string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		var q strings.Builder
+		var args []any
+		q.WriteString(head)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(row)
+			args = append(args, r...)
+		}
+		if _, err := tx.Exec(ctx, q.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // homeQueries counts the statements one home page read makes.
