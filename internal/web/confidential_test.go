@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -522,66 +523,82 @@ func TestConfidentialityMatrix(t *testing.T) {
 			"with the class of visitors who may use it):\n  %s", strings.Join(unlisted, "\n  "))
 	}
 
-	// Reads first, for everyone; then writes, only by visitors who must be
-	// refused, so that the seed stays as it is for every read.
-	for _, writes := range []bool{false, true} {
-		for _, rt := range routes {
-			class := confidentialRoutes[rt.pattern]
-			if rt.api {
-				class = confidentialAPI[rt.pattern]
-			}
-			allowed, known := accessClasses[class]
-			if !known {
-				t.Fatalf("%s: unknown access class %q", rt.pattern, class)
-			}
-			read := rt.method == "GET" || rt.method == ""
-			if read == writes {
+	// Each route's filled path and who may use it, worked out here because
+	// a wrong table ends the test, which only this goroutine may do.
+	type check struct {
+		route
+		path    string
+		class   string
+		allowed []int
+	}
+	var checks []check
+	for _, rt := range routes {
+		class := confidentialRoutes[rt.pattern]
+		if rt.api {
+			class = confidentialAPI[rt.pattern]
+		}
+		allowed, known := accessClasses[class]
+		if !known {
+			t.Fatalf("%s: unknown access class %q", rt.pattern, class)
+		}
+		path := sc.fill(t, rt.path)
+		if q, ok := confidentialQuery[rt.pattern]; ok {
+			path += "?" + q
+		}
+		if probe, _ := http.NewRequest(methodOr(rt.method), path, nil); probe != nil {
+			if _, got := mux.Handler(probe); got != rt.pattern {
+				t.Errorf("%s: the filled path %s reaches %q instead", rt.pattern, path, got)
 				continue
 			}
-			path := sc.fill(t, rt.path)
-			if q, ok := confidentialQuery[rt.pattern]; ok {
-				path += "?" + q
-			}
-			if probe, _ := http.NewRequest(methodOr(rt.method), path, nil); probe != nil {
-				if _, got := mux.Handler(probe); got != rt.pattern {
-					t.Errorf("%s: the filled path %s reaches %q instead", rt.pattern, path, got)
-					continue
-				}
-			}
-			for v := range nVisitors {
-				ok := slices.Contains(allowed, v)
-				if writes && (class == "any" || ok) {
-					continue
-				}
-				c := sc.clients[v]
-				var res *response
-				switch {
-				case !writes:
-					res = c.get(path)
-				case rt.api:
-					res = c.send(rt.method, path, "application/json", strings.NewReader("{}"))
-				default:
-					res = c.post(path, url.Values{})
-				}
-				where := rt.method + " " + path + " as " + visitorNames[v]
-				if res.StatusCode >= 500 {
-					t.Errorf("%s: status %d", where, res.StatusCode)
-				}
-				if class != "any" {
-					if ok && denied(v, res) {
-						t.Errorf("%s: refused with %d, but class %q allows it", where, res.StatusCode, class)
-					}
-					if !ok && !denied(v, res) {
-						t.Errorf("%s: status %d, but class %q must refuse it", where, res.StatusCode, class)
-					}
-				}
-				for canary, readers := range sc.canaries {
-					if strings.Contains(res.Body, canary) && !slices.Contains(readers, v) {
-						t.Errorf("%s: response reveals %s", where, canary)
-					}
-				}
-			}
 		}
+		checks = append(checks, check{rt, path, class, allowed})
+	}
+
+	// Reads first, for everyone; then writes, only by visitors who must be
+	// refused, so that the seed stays as it is for every read. The visitors
+	// go through the routes side by side, each in the same order as alone:
+	// what one may see never depends on what another asked before.
+	for _, writes := range []bool{false, true} {
+		var wg sync.WaitGroup
+		for v := range nVisitors {
+			wg.Go(func() {
+				c := sc.clients[v]
+				for _, ck := range checks {
+					read := ck.method == "GET" || ck.method == ""
+					ok := slices.Contains(ck.allowed, v)
+					if read == writes || writes && (ck.class == "any" || ok) {
+						continue
+					}
+					var res *response
+					switch {
+					case !writes:
+						res = c.get(ck.path)
+					case ck.api:
+						res = c.send(ck.method, ck.path, "application/json", strings.NewReader("{}"))
+					default:
+						res = c.post(ck.path, url.Values{})
+					}
+					where := ck.method + " " + ck.path + " as " + visitorNames[v]
+					if res.StatusCode >= 500 {
+						t.Errorf("%s: status %d", where, res.StatusCode)
+					}
+					if ck.class != "any" {
+						if ok && denied(v, res) {
+							t.Errorf("%s: refused with %d, but class %q allows it", where, res.StatusCode, ck.class)
+						}
+						if !ok && !denied(v, res) {
+							t.Errorf("%s: status %d, but class %q must refuse it", where, res.StatusCode, ck.class)
+						}
+					}
+					for canary, readers := range sc.canaries {
+						if strings.Contains(res.Body, canary) && !slices.Contains(readers, v) {
+							t.Errorf("%s: response reveals %s", where, canary)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
 	}
 
 	// The matrix must have reached the secrets where they belong, or the
