@@ -3,15 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/store"
+	"mentorskap/internal/store/storetest"
 )
 
 // runCLI runs the command line with args and stdin, returning exit code,
@@ -85,41 +83,5 @@ func openDB(t *testing.T, path string) (*store.DB, *account.Service) {
 // database they must first migrate is TestMigrateCommand's to check.
 func tempDB(t *testing.T) string {
 	t.Helper()
-	tmpl, err := migratedTemplate()
-	if err != nil {
-		t.Fatalf("migrating the template database: %v", err)
-	}
-	path := filepath.Join(t.TempDir(), "cli.db")
-	if err := os.WriteFile(path, tmpl, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return storetest.SQLiteFile(t)
 }
-
-// migratedTemplate is a migrated SQLite file's bytes. Closing the last
-// connection checkpoints the write-ahead log into the file.
-var migratedTemplate = sync.OnceValues(func() ([]byte, error) {
-	dir, err := os.MkdirTemp("", "mentorskap-cmdtest-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "template.db")
-	ctx := context.Background()
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.Checkpoint(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := db.Close(); err != nil {
-		return nil, err
-	}
-	return os.ReadFile(path)
-})

@@ -57,6 +57,13 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // most tests would otherwise do (seconds each under the race detector).
 func SQLite(t testing.TB) *store.DB {
 	t.Helper()
+	return openMigrated(t, SQLiteFile(t))
+}
+
+// SQLiteFile returns the path of a migrated SQLite database file of the
+// test's own, for tests that hand a database to a command or a process.
+func SQLiteFile(t testing.TB) string {
+	t.Helper()
 	tmpl, err := sqliteTemplate()
 	if err != nil {
 		t.Fatalf("migrating the SQLite template: %v", err)
@@ -65,7 +72,7 @@ func SQLite(t testing.TB) *store.DB {
 	if err := os.WriteFile(path, tmpl, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return openMigrated(t, path)
+	return path
 }
 
 var sqliteOnce = sync.OnceValues(migratedSQLite)
