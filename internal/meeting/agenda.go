@@ -121,12 +121,7 @@ func NextOfPairs(ctx context.Context, q store.Q, set program.PairSet, now time.T
 			return nil, nil, err
 		}
 		m.Number = number
-		if agenda.Valid || notes.Valid {
-			if updated.Valid {
-				at := updated.Time
-				st.UpdatedAt = &at
-			}
-			st.Notes = notes.Valid
+		if st, ok := st.of(agenda, notes, updated); ok {
 			states[m.ID] = st
 		}
 		out[m.PairID] = m
@@ -159,12 +154,7 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 		if err != nil {
 			return nil, nil, err
 		}
-		if agenda.Valid || notes.Valid {
-			if updated.Valid {
-				at := updated.Time
-				st.UpdatedAt = &at
-			}
-			st.Notes = notes.Valid
+		if st, ok := st.of(agenda, notes, updated); ok {
 			states[m.ID] = st
 		}
 		list := out[m.PairID]
@@ -380,4 +370,18 @@ func cleanAgenda(items []AgendaItem) ([]AgendaItem, error) {
 		out = append(out, it)
 	}
 	return out, v.Err()
+}
+
+// of completes st, read with its meeting, from the agenda's and notes'
+// columns; false when the meeting has neither.
+func (st AgendaState) of(agenda, notes sql.NullInt64, updated sql.NullTime) (AgendaState, bool) {
+	if !agenda.Valid && !notes.Valid {
+		return st, false
+	}
+	if updated.Valid {
+		at := updated.Time
+		st.UpdatedAt = &at
+	}
+	st.Notes = notes.Valid
+	return st, true
 }
