@@ -91,6 +91,14 @@ func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting,
 	return ms[pairID], states, err
 }
 
+// withAgendaState ends a meeting's columns with its agenda state (agenda,
+// its last change, its number of items, notes), as AgendaState.of reads
+// them, and names the tables they come from.
+const withAgendaState = `a.meeting_id, a.updated_at,
+	CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
+		ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
+	FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id`
+
 // NextOfPairs gives each pair of the set its next meeting, the first not
 // cancelled that starts after now (in order of start, then id, as
 // ForPairs lists them), numbered as ForPairs numbers it, with its agenda
@@ -99,10 +107,7 @@ func ForPairWithAgenda(ctx context.Context, q store.Q, pairID int64) ([]Meeting,
 // Pairs with no meeting ahead are absent.
 func NextOfPairs(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]*Meeting, map[int64]AgendaState, error) {
 	cond, args := set.Cond("p.id")
-	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, `+numberExpr+`, a.meeting_id, a.updated_at,
-		CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
-			ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
-		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, `+numberExpr+`, `+withAgendaState+`
 		WHERE m.id IN (SELECT (SELECT f.id FROM meetings f WHERE f.pair_id = p.id AND f.status <> 'cancelled' AND f.starts_at > ?
 			ORDER BY f.starts_at, f.id LIMIT 1) FROM pairs p WHERE `+cond+`)`, append([]any{now.UTC()}, args...)...)
 	if err != nil {
@@ -134,10 +139,7 @@ func NextOfPairs(ctx context.Context, q store.Q, set program.PairSet, now time.T
 // however many pairs.
 func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]Meeting, map[int64]AgendaState, error) {
 	cond, args := set.Cond("m.pair_id")
-	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, a.meeting_id, a.updated_at,
-		CASE WHEN a.meeting_id IS NULL AND n.meeting_id IS NULL THEN 0
-			ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
-		FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, `+withAgendaState+`
 		WHERE `+cond+` ORDER BY m.pair_id, m.starts_at, m.id`, args...)
 	if err != nil {
 		return nil, nil, err
