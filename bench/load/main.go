@@ -375,6 +375,13 @@ func seed(ctx context.Context, dsn string, pairs int, confirmed, sessions bool) 
 			}
 		}
 	}
+	// A database just filled in bulk has no statistics until autovacuum's
+	// next round; the load measures the steady state, so gather them now.
+	if db.Dialect() == store.Postgres {
+		if _, err := db.Exec(ctx, `ANALYZE`); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -40,13 +40,25 @@ type pairHome struct {
 	// have none.
 	LaterRows    []meetingRow
 	TimelineRows []meetingRow
+	// LaterMore counts the further meetings not in LaterRows.
+	LaterMore int
 }
+
+// laterShown is how many further booked meetings the pair's page lists
+// after the next one: a pair that has proposed many times over should
+// not find its page a long list, and the meetings page has them all.
+const laterShown = 4
 
 // meetingRows words the home's further meetings and timeline for p's
 // viewer.
 func (h *pairHome) meetingRows(p *Page) {
-	h.LaterRows = make([]meetingRow, len(h.Later))
-	for i := range h.Later {
+	later := h.Later
+	if len(later) > laterShown {
+		h.LaterMore = len(later) - laterShown
+		later = later[:laterShown]
+	}
+	h.LaterRows = make([]meetingRow, len(later))
+	for i := range later {
 		m := &h.Later[i]
 		h.LaterRows[i] = newMeetingRow(p, m, m.Status)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -259,4 +261,42 @@ func BenchmarkPairHome(b *testing.B) {
 		benchGet(b, srv, cookie, fmt.Sprintf("/pairs/%d", h.pairID), "Oppgave 0")
 		b.ReportMetric(float64(n), "queries/op")
 	})
+}
+
+// TestPairHomeListsFewLaterMeetings books more meetings ahead than the
+// pair's page lists: the page shows the next one and laterShown more, says
+// how many others there are, and the meetings page still lists them all.
+func TestPairHomeListsFewLaterMeetings(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	h := seedHistory(t, app.srv, 5, 1) // the next meeting and two later
+	ctx := context.Background()
+	now := app.srv.Clock.Now()
+	for i := range 4 {
+		start := now.Add(time.Duration(5+i) * 7 * 24 * time.Hour).UTC()
+		if _, err := app.srv.DB.Exec(ctx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place, online_url,
+			proposed_by, sequence, cancel_reason, late_cancel, created_at, updated_at)
+			VALUES (?, ?, 'proposed', ?, 'Europe/Oslo', 60, 'Kafé', '', ?, 1, '', ?, ?, ?)`,
+			h.pairID, fmt.Sprintf("later-%d@mentorskap", i), start, h.mentee.ID, false, now, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := app.login(h.mentee.Email)
+	home := c.get(fmt.Sprintf("/pairs/%d", h.pairID))
+	home.mustStatus(t, http.StatusOK)
+	// Six meetings after the next: laterShown listed, two counted.
+	home.mustContain(t, "2 avtalte møter til står i oversikten over alle møter.")
+	later := regexp.MustCompile(`(?s)<h3>Også avtalt</h3>\s*<ul class="list">(.*?)</ul>`).FindStringSubmatch(home.Body)
+	if later == nil || strings.Count(later[1], "<li>") != laterShown {
+		t.Fatalf("later meetings listed: %v", later)
+	}
+	list := c.get(fmt.Sprintf("/pairs/%d/meetings", h.pairID))
+	list.mustStatus(t, http.StatusOK)
+	for i := range 4 {
+		var id int64
+		if err := app.srv.DB.QueryRow(ctx, `SELECT id FROM meetings WHERE uid = ?`, fmt.Sprintf("later-%d@mentorskap", i)).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		list.mustContain(t, fmt.Sprintf("/pairs/%d/meetings/%d", h.pairID, id))
+	}
 }
