@@ -158,6 +158,7 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 // Exec runs a single write outside an explicit transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	count(ctx, query, true)
+	retire(ctx) // later reads must see this write
 	if st := db.wstmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -167,6 +168,12 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // Query reads from the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	count(ctx, query, false)
+	if tx, st := db.reader(ctx, query); tx != nil {
+		if st != nil {
+			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+		}
+		return tx.QueryContext(ctx, query, args...)
+	}
 	if st := db.rstmts.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -176,6 +183,12 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // QueryRow reads one row from the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	count(ctx, query, false)
+	if tx, st := db.reader(ctx, query); tx != nil {
+		if st != nil {
+			return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		}
+		return tx.QueryRowContext(ctx, query, args...)
+	}
 	if st := db.rstmts.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -189,6 +202,7 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
 		c.writer.Add(1)
 	}
+	retire(ctx) // later reads must see what fn writes
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -20,6 +20,7 @@ import (
 	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
+	"mentorskap/internal/store"
 )
 
 //go:embed templates
@@ -293,6 +294,9 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 			t = f
 		}
 	}
+	// Whatever the page reads is read: the reader connection goes back
+	// before the templates run.
+	store.End(r.Context())
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer func() {

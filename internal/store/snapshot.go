@@ -1,0 +1,130 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
+
+// A page view on SQLite reads in one transaction.
+//
+// Outside a transaction SQLite opens and closes a read transaction for
+// every statement, and in WAL mode a connection that finds the database
+// changed since its last one throws its whole page cache away and reads
+// the pages again. Under load some other request has always written in
+// between, so each of a page's ten or so statements paid for a fresh
+// transaction and for reading its pages from the file again: about a fifth
+// of serve's CPU time (bench/README.md). A snapshot lets a page's reads
+// share one read transaction on one reader connection: the first statement
+// pays, the rest find the pages in the cache, and the page sees one
+// consistent state of the database.
+//
+// The transaction is begun at the first read and ended by End (before the
+// page is rendered, so that the connection is not held while templates
+// run) or at the latest when the request is over; a write through the DB
+// sets it aside, so that later reads begin a new one and see the write. PostgreSQL needs none of this and gets
+// none: every statement there is already a round trip of its own, and
+// pgx's statements are cached per connection.
+type snapshot struct {
+	db *DB
+	mu sync.Mutex
+	tx *sql.Tx // the open read transaction; nil before the first read and after End
+	// unprepared lists the queries sent as text because they were not
+	// prepared yet: preparing takes another reader connection, which a
+	// request holding one must never wait for (with every reader held by
+	// such requests, none would come back). They are prepared once the
+	// snapshot has given its connection back.
+	unprepared []string
+	// retired are transactions set aside by a write (see retire), ended
+	// with the snapshot.
+	retired []*sql.Tx
+}
+
+type snapshotKey struct{}
+
+// WithSnapshot returns a context whose reads through db share one read
+// transaction, begun at the first read, and the function that ends it.
+// Call the function when the request is over; End ends it earlier. On
+// PostgreSQL it returns ctx unchanged.
+func (db *DB) WithSnapshot(ctx context.Context) (context.Context, func()) {
+	if db.dialect != SQLite {
+		return ctx, func() {}
+	}
+	s := &snapshot{db: db}
+	return context.WithValue(ctx, snapshotKey{}, s), s.end
+}
+
+// End ends ctx's snapshot, if it has one: reads after it run as single
+// statements again (or begin a new snapshot, see reader).
+func End(ctx context.Context) {
+	if s, ok := ctx.Value(snapshotKey{}).(*snapshot); ok {
+		s.end()
+	}
+}
+
+func (s *snapshot) end() {
+	s.mu.Lock()
+	txs, unprepared := s.retired, s.unprepared
+	if s.tx != nil {
+		txs = append(txs, s.tx)
+	}
+	s.tx, s.retired, s.unprepared = nil, nil, nil
+	s.mu.Unlock()
+	if len(txs) == 0 {
+		return
+	}
+	// Apart from the request: a rollback waits for rows still open, and
+	// the statements are prepared on connections of their own.
+	go func() {
+		for _, tx := range txs {
+			_ = tx.Rollback()
+		}
+		for _, q := range unprepared {
+			s.db.rstmts.get(context.Background(), q)
+		}
+	}()
+}
+
+// retire makes ctx's later reads begin a new read transaction, so that
+// they see a write the request is about to make. The current one stays
+// open until the snapshot ends: rows the request is still reading would
+// be cut short by its rollback.
+func retire(ctx context.Context) {
+	s, ok := ctx.Value(snapshotKey{}).(*snapshot)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tx != nil {
+		s.retired = append(s.retired, s.tx)
+		s.tx = nil
+	}
+}
+
+// reader returns the read transaction of ctx's snapshot for db, begun if
+// need be, with the prepared statement for query if there is one yet; tx
+// is nil when ctx has no snapshot (then the statement runs on its own).
+func (db *DB) reader(ctx context.Context, query string) (tx *sql.Tx, st *sql.Stmt) {
+	s, ok := ctx.Value(snapshotKey{}).(*snapshot)
+	if !ok || s.db != db {
+		return nil, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st = db.rstmts.load(query); st == nil {
+		s.unprepared = append(s.unprepared, query)
+	}
+	if s.tx == nil {
+		// Not the request's context: the transaction must not be rolled
+		// back under a statement by a client that hung up (the statement
+		// sees the cancellation itself), and a context that cannot be
+		// cancelled spares database/sql a goroutine per transaction.
+		tx, err := db.r.BeginTx(context.WithoutCancel(ctx), &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, nil
+		}
+		s.tx = tx
+	}
+	return s.tx, st
+}
