@@ -156,3 +156,44 @@ func TestCreatePairRules(t *testing.T) {
 		}
 	})
 }
+
+// TestViewedRemembersViewPair: within a request, Viewed answers what
+// ViewPair allowed, for that asker and pair only, and nothing it refused.
+func TestViewedRemembersViewPair(t *testing.T) {
+	t.Parallel()
+	db := storetest.SQLite(t)
+	e := newProgEnv(t, db)
+	coord := e.user(account.RoleCoordinator, "en")
+	p := e.program(coord)
+	mentor := e.user(account.RoleMember, "nb")
+	mentee := e.user(account.RoleMember, "sv")
+	stranger := e.user(account.RoleMember, "en")
+	e.participant(p.ID, mentor, "mentor", StatusApproved, 1)
+	e.participant(p.ID, mentee, "mentee", StatusApproved, 1)
+	pair, err := e.svc.CreatePair(context.Background(), coord, p.ID, []int64{mentor.ID}, []int64{mentee.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := Viewed(context.Background(), mentor.ID, pair.ID); ok {
+		t.Fatal("Viewed answered without WithViews")
+	}
+	ctx := WithViews(context.Background())
+	for _, u := range []*account.User{mentor, coord, stranger} {
+		ViewPair(ctx, db, u, pair.ID)
+	}
+	if v, ok := Viewed(ctx, mentor.ID, pair.ID); !ok || v.Side != SideMentor || v.UserID != mentor.ID {
+		t.Errorf("mentor: %+v, %v", v, ok)
+	}
+	if v, ok := Viewed(ctx, coord.ID, pair.ID); !ok || !v.Coordinator || v.Member() {
+		t.Errorf("coordinator: %+v, %v", v, ok)
+	}
+	if v, ok := Viewed(ctx, stranger.ID, pair.ID); ok {
+		t.Errorf("refused stranger remembered as %+v", v)
+	}
+	if _, ok := Viewed(ctx, mentee.ID, pair.ID); ok {
+		t.Error("the mentee never asked, yet Viewed answered")
+	}
+	if _, ok := Viewed(ctx, mentor.ID, pair.ID+1); ok {
+		t.Error("another pair answered")
+	}
+}

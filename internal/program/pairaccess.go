@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"sync"
 
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
@@ -34,18 +35,52 @@ func ViewPair(ctx context.Context, q store.Q, actor *account.User, pairID int64)
 		return nil, PairViewer{}, err
 	}
 	v := PairViewer{UserID: actor.ID, Side: p.SideOf(actor.ID)}
-	if v.Side != "" {
-		return p, v, nil
+	if v.Side == "" {
+		role, err := roleIn(ctx, q, actor, p.ProgramID)
+		if err != nil {
+			return nil, PairViewer{}, err
+		}
+		if role != RoleCoordinator {
+			return nil, PairViewer{}, errs.E(errs.NotFound, "pair.error.not_found")
+		}
+		v.Coordinator = true
 	}
-	role, err := roleIn(ctx, q, actor, p.ProgramID)
-	if err != nil {
-		return nil, PairViewer{}, err
+	if vs, ok := ctx.Value(viewsKey{}).(*views); ok {
+		vs.mu.Lock()
+		vs.m[[2]int64{actor.ID, pairID}] = v
+		vs.mu.Unlock()
 	}
-	if role != RoleCoordinator {
-		return nil, PairViewer{}, errs.E(errs.NotFound, "pair.error.not_found")
-	}
-	v.Coordinator = true
 	return p, v, nil
+}
+
+// views are the answers ViewPair gave during one request.
+type views struct {
+	mu sync.Mutex
+	m  map[[2]int64]PairViewer // by asker and pair
+}
+
+type viewsKey struct{}
+
+// WithViews returns a context in which ViewPair notes whom it let see
+// which pair, for Viewed to answer later in the same request without
+// reading the pair again: the access log asks after every request whether
+// its asker could see the pair the address names, and the handler has
+// almost always asked ViewPair already.
+func WithViews(ctx context.Context) context.Context {
+	return context.WithValue(ctx, viewsKey{}, &views{m: map[[2]int64]PairViewer{}})
+}
+
+// Viewed returns how ViewPair let userID see pairID earlier in ctx's
+// request; ok is false when it did not (it was not asked, or refused).
+func Viewed(ctx context.Context, userID, pairID int64) (v PairViewer, ok bool) {
+	vs, _ := ctx.Value(viewsKey{}).(*views)
+	if vs == nil {
+		return PairViewer{}, false
+	}
+	vs.mu.Lock()
+	defer vs.mu.Unlock()
+	v, ok = vs.m[[2]int64{userID, pairID}]
+	return v, ok
 }
 
 // RequirePairMember loads a pair for one of its own members: the content of

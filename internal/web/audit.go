@@ -40,6 +40,7 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		}
 		sw := &statusWriter{ResponseWriter: w}
 		ctx, watch := audit.WithWatch(r.Context())
+		ctx = program.WithViews(ctx)
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			// A page view reads its pair once for the handler, the
 			// pair's terms and the check below (see program.WithReadMemo).
@@ -67,7 +68,13 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 			// The status is the handler's word; the pair's own rule says
 			// whether this person could have seen it at all. A row for
 			// someone who could not would tell the members a falsehood.
-			if _, v, verr := program.ViewPair(ctx, s.DB, u, pairID); verr != nil || v.Member() {
+			// The handler has usually asked already (program.Viewed).
+			v, ok := program.Viewed(ctx, u.ID, pairID)
+			var verr error
+			if !ok {
+				_, v, verr = program.ViewPair(ctx, s.DB, u, pairID)
+			}
+			if verr != nil || v.Member() {
 				if verr != nil && errs.KindOf(verr) == errs.Internal {
 					s.Log.Error("audit", "request_id", httpx.RequestID(r), "err", verr)
 				}
