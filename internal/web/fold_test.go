@@ -14,7 +14,10 @@ import (
 
 // TestFoldedPagesSame renders the pages each demo person reaches from their
 // start page with the catalog folded into the templates (fold.go) and
-// without, and wants the same bytes. The administrator and the coordinator
+// without, and wants the same bytes. A folded page is executed by its
+// compiled closures (tmplcompile), so this also compares their output with
+// text/template's, byte for byte; every folded page must have been
+// compiled, not left to text/template. The administrator and the coordinator
 // go through every language; the mentors and mentees, who see the same
 // kinds of page among them, take the languages in turn, which covers each
 // language on every member page at a quarter of the renders.
@@ -25,8 +28,15 @@ func TestFoldedPagesSame(t *testing.T) {
 	srv := app.srv
 	ctx := context.Background()
 	links := regexp.MustCompile(`href="(/[^"?#]*)"`)
+	// compiled notes whether the last folded render was written by the
+	// compiled closures.
+	var folded, compiled bool
+	var rendered string
+	srv.renderedBy = func(name string, f, c bool) { rendered, folded, compiled = name, f, c }
+	defer func() { srv.renderedBy = nil }()
 	get := func(cookie *http.Cookie, path string, fold bool) (int, string) {
 		srv.noFold = !fold
+		folded, compiled = false, false
 		req := httptest.NewRequest(http.MethodGet, path, nil)
 		req.AddCookie(cookie)
 		rec := httptest.NewRecorder()
@@ -36,7 +46,7 @@ func TestFoldedPagesSame(t *testing.T) {
 		}
 		return rec.Code, rec.Body.String()
 	}
-	pages := 0
+	pages, compiledPages := 0, 0
 	for i, login := range res.Logins {
 		cookie := loginCookie(t, srv, login.Email, demo.Password)
 		langs := i18n.Languages
@@ -59,18 +69,25 @@ func TestFoldedPagesSame(t *testing.T) {
 				// Most pages are the same at once and need only two
 				// renders, not a third that checks nothing more.
 				_, general := get(cookie, path, false)
-				code, folded := get(cookie, path, true)
-				if folded != general {
+				code, page := get(cookie, path, true)
+				folded, compiled := folded, compiled
+				if page != general {
 					_, general = get(cookie, path, false)
 				}
-				if folded != general {
-					t.Fatalf("%s %s %s: folded page differs:\n%s", login.Email, lang, path, firstDiff(folded, general))
+				if page != general {
+					t.Fatalf("%s %s %s: folded page differs:\n%s", login.Email, lang, path, firstDiff(page, general))
 				}
-				if code != http.StatusOK || !strings.Contains(folded, "<html") {
+				if folded && !compiled {
+					t.Fatalf("%s %s %s: folded page %s not rendered by its compiled templates", login.Email, lang, path, rendered)
+				}
+				if compiled {
+					compiledPages++
+				}
+				if code != http.StatusOK || !strings.Contains(page, "<html") {
 					continue
 				}
 				pages++
-				for _, m := range links.FindAllStringSubmatch(folded, -1) {
+				for _, m := range links.FindAllStringSubmatch(page, -1) {
 					p := m[1]
 					if !seen[p] && !strings.HasPrefix(p, "/static/") && !strings.Contains(p, "logout") && !strings.Contains(p, "export") {
 						seen[p] = true
@@ -80,10 +97,10 @@ func TestFoldedPagesSame(t *testing.T) {
 			}
 		}
 	}
-	if pages < 100 {
-		t.Errorf("only %d pages compared", pages)
+	if pages < 100 || compiledPages < 100 {
+		t.Errorf("only %d pages compared, %d of them compiled", pages, compiledPages)
 	}
-	t.Logf("%d pages compared", pages)
+	t.Logf("%d pages compared, %d of them compiled", pages, compiledPages)
 }
 
 func firstDiff(a, b string) string {

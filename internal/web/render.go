@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"mentorskap/internal/httpx"
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
+	"mentorskap/internal/tmplcompile"
 )
 
 //go:embed templates
@@ -288,9 +290,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	var run *tmplcompile.Set
+	folded := false
 	if !s.noFold && p.L == s.Bundle.Locale(p.L.Lang()) {
 		if f := s.pages.folded(p.L, name); f != nil {
-			t = f
+			t, run, folded = f.t, f.run, true
 		}
 	}
 	buf := pageBuffers.Get().(*bytes.Buffer)
@@ -300,7 +304,22 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 			pageBuffers.Put(buf)
 		}
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	compiled := run != nil && !s.noCompile
+	var err error
+	if compiled {
+		err = run.Execute(buf, "layout", p)
+	}
+	if !compiled || errors.Is(err, tmplcompile.ErrUnsupported) {
+		// Not compiled, or the compiled page met a value it leaves to
+		// text/template: the page is rendered by html/template, afresh.
+		compiled = false
+		buf.Reset()
+		err = t.ExecuteTemplate(buf, "layout", p)
+	}
+	if s.renderedBy != nil {
+		s.renderedBy(name, folded, compiled)
+	}
+	if err != nil {
 		s.Log.Error("render", "template", name, "err", err, "request_id", httpx.RequestID(r))
 		if name != "error" {
 			s.render(w, r, http.StatusInternalServerError, "error",
