@@ -19,32 +19,12 @@ type fastFunc func(argv []reflect.Value) reflect.Value
 // templates' functions commonly have, nil for any other (those are
 // called by reflection, as text/template calls them all).
 func fastCaller(fn any) fastFunc {
+	if f := fastStringCaller(fn); f != nil {
+		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(a)) }
+	}
 	switch f := fn.(type) {
-	case func(string) string:
-		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(a[0].String())) }
-	case func(string, ...any) string:
-		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(a[0].String(), interfaces(a[1:])...)) }
-	case func(string, int, ...any) string:
-		return func(a []reflect.Value) reflect.Value {
-			return reflect.ValueOf(f(a[0].String(), int(a[1].Int()), interfaces(a[2:])...))
-		}
-	case func(string, []any) string:
-		return func(a []reflect.Value) reflect.Value {
-			list, _ := a[1].Interface().([]any)
-			return reflect.ValueOf(f(a[0].String(), list))
-		}
-	case func(int) string:
-		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(int(a[0].Int()))) }
 	case func(int, int) int:
 		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(int(a[0].Int()), int(a[1].Int()))) }
-	case func(float64, int) string:
-		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(a[0].Float(), int(a[1].Int()))) }
-	case func(time.Time) string:
-		return func(a []reflect.Value) reflect.Value { return reflect.ValueOf(f(a[0].Interface().(time.Time))) }
-	case func(time.Time, string) string:
-		return func(a []reflect.Value) reflect.Value {
-			return reflect.ValueOf(f(a[0].Interface().(time.Time), a[1].String()))
-		}
 	case func(*time.Time) time.Time:
 		return func(a []reflect.Value) reflect.Value {
 			t, _ := a[0].Interface().(*time.Time)
@@ -55,6 +35,33 @@ func fastCaller(fn any) fastFunc {
 			list, _ := a[0].Interface().([]string)
 			return reflect.ValueOf(f(list, a[1].String()))
 		}
+	}
+	return nil
+}
+
+// fastStringCaller is fastCaller for the functions that return a string:
+// the locale's, most of all.
+func fastStringCaller(fn any) func(argv []reflect.Value) string {
+	switch f := fn.(type) {
+	case func(string) string:
+		return func(a []reflect.Value) string { return f(a[0].String()) }
+	case func(string, ...any) string:
+		return func(a []reflect.Value) string { return f(a[0].String(), interfaces(a[1:])...) }
+	case func(string, int, ...any) string:
+		return func(a []reflect.Value) string { return f(a[0].String(), int(a[1].Int()), interfaces(a[2:])...) }
+	case func(string, []any) string:
+		return func(a []reflect.Value) string {
+			list, _ := a[1].Interface().([]any)
+			return f(a[0].String(), list)
+		}
+	case func(int) string:
+		return func(a []reflect.Value) string { return f(int(a[0].Int())) }
+	case func(float64, int) string:
+		return func(a []reflect.Value) string { return f(a[0].Float(), int(a[1].Int())) }
+	case func(time.Time) string:
+		return func(a []reflect.Value) string { return f(a[0].Interface().(time.Time)) }
+	case func(time.Time, string) string:
+		return func(a []reflect.Value) string { return f(a[0].Interface().(time.Time), a[1].String()) }
 	}
 	return nil
 }
@@ -126,8 +133,10 @@ func (c *compiler) builtin(name string, args []*arg, hasFinal bool) (cmdFn, erro
 		} else {
 			err = count(2, 2)
 		}
-		compare := comparisons[name]
 		fn = func(s *state, dot, final reflect.Value) (reflect.Value, error) {
+			// At most four values stay on the stack: eq, lt and le are
+			// called directly, not through a func value, so that they
+			// do not make the array escape.
 			var buf [4]reflect.Value
 			vals := buf[:0]
 			for i := range numIn {
@@ -137,7 +146,7 @@ func (c *compiler) builtin(name string, args []*arg, hasFinal bool) (cmdFn, erro
 				}
 				vals = append(vals, v)
 			}
-			b, err := compare(vals[0], vals[1:]...)
+			b, err := compare(name, vals)
 			if err != nil {
 				return reflect.Value{}, fmt.Errorf("error calling %s: %w", name, err)
 			}
@@ -291,28 +300,32 @@ func sortedKeys(m reflect.Value) ([]reflect.Value, bool) {
 
 // The comparisons below are text/template's (funcs.go).
 
-var comparisons = map[string]func(reflect.Value, ...reflect.Value) (bool, error){
-	"eq": eq,
-	"ne": func(a reflect.Value, b ...reflect.Value) (bool, error) {
-		equal, err := eq(a, b[0])
+// compare is the comparison builtin name of vals (two, or more for eq).
+func compare(name string, vals []reflect.Value) (bool, error) {
+	switch name {
+	case "eq":
+		return eq(vals[0], vals[1:]...)
+	case "ne":
+		equal, err := eq(vals[0], vals[1])
 		return !equal, err
-	},
-	"lt": func(a reflect.Value, b ...reflect.Value) (bool, error) { return lt(a, b[0]) },
-	"le": func(a reflect.Value, b ...reflect.Value) (bool, error) { return le(a, b[0]) },
-	"gt": func(a reflect.Value, b ...reflect.Value) (bool, error) {
-		lessOrEqual, err := le(a, b[0])
+	case "lt":
+		return lt(vals[0], vals[1])
+	case "le":
+		return le(vals[0], vals[1])
+	case "gt":
+		lessOrEqual, err := le(vals[0], vals[1])
 		if err != nil {
 			return false, err
 		}
 		return !lessOrEqual, nil
-	},
-	"ge": func(a reflect.Value, b ...reflect.Value) (bool, error) {
-		lessThan, err := lt(a, b[0])
+	case "ge":
+		lessThan, err := lt(vals[0], vals[1])
 		if err != nil {
 			return false, err
 		}
 		return !lessThan, nil
-	},
+	}
+	return false, fmt.Errorf("no comparison %s", name)
 }
 
 var (

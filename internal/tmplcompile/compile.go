@@ -266,12 +266,39 @@ func (c *compiler) action(a *parse.ActionNode, sc *scope) (node, error) {
 	for _, cmd := range cmds[first:] {
 		escs = append(escs, escaperOf(cmd))
 	}
+	last := escs[len(escs)-1]
+	escs = escs[:len(escs)-1]
+	escape := func(s *state, str string, ct contentType) error {
+		var err error
+		for _, e := range escs {
+			if str, err = e.apply(str, ct); err != nil {
+				return err
+			}
+			ct = contentPlain
+		}
+		return last.write(s.w, str, ct)
+	}
+	if first == 1 {
+		str, ok, err := c.stringFunction(cmds[0], sc)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			// A function's string goes to the escapers as it is: a
+			// plain string, as stringify would find it.
+			return func(s *state, dot reflect.Value) error {
+				v, err := str(s, dot)
+				if err != nil {
+					return err
+				}
+				return escape(s, v, contentPlain)
+			}, nil
+		}
+	}
 	value, err := c.commands(cmds[:first], sc)
 	if err != nil {
 		return nil, err
 	}
-	last := escs[len(escs)-1]
-	escs = escs[:len(escs)-1]
 	return func(s *state, dot reflect.Value) error {
 		v, err := value(s, dot)
 		if err != nil {
@@ -284,13 +311,7 @@ func (c *compiler) action(a *parse.ActionNode, sc *scope) (node, error) {
 		if err != nil {
 			return err
 		}
-		for _, e := range escs {
-			if str, err = e.apply(str, ct); err != nil {
-				return err
-			}
-			ct = contentPlain
-		}
-		return last.write(s.w, str, ct)
+		return escape(s, str, ct)
 	}, nil
 }
 

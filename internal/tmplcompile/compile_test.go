@@ -165,6 +165,8 @@ func TestVariables(t *testing.T) {
 		// A called template starts with $ as its argument and none of
 		// the caller's variables; the caller's are there after it.
 		{`{{define "sub"}}[{{$}}|{{.}}]{{end}}{{$x := 5}}{{template "sub" .Name}}{{$x}}`, item{Name: "n"}, "[n|n]5", false},
+		// Variables declared after a call are where the caller put them.
+		{`{{define "sub"}}{{$z := 1}}{{.}}{{end}}{{template "sub" "a"}}{{$y := "b"}}{{$y}}`, nil, "ab", false},
 		// A template calling itself.
 		{`{{define "list"}}{{.Name}}{{with .Next}}>{{template "list" .}}{{end}}{{end}}{{template "list" .}}`,
 			&item{Name: "a", Next: &item{Name: "b", Next: &item{Name: "c"}}}, "a>b>c", false},

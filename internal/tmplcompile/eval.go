@@ -555,29 +555,9 @@ func (s *state) call(dot, fun reflect.Value, typ reflect.Type, name string, args
 // typed holds arguments already converted when compiling (constants), by
 // position, or is nil.
 func (s *state) callChecked(dot, fun reflect.Value, fast fastFunc, typ reflect.Type, name string, args []*arg, typed []reflect.Value, final reflect.Value, hasFinal bool) (reflect.Value, error) {
-	numIn := len(args)
-	if hasFinal {
-		numIn++
-	}
 	start := len(s.args)
-	for i, a := range args {
-		var v reflect.Value
-		var err error
-		if typed != nil && typed[i].IsValid() {
-			v = typed[i]
-		} else if v, err = s.evalArg(dot, a, paramType(typ, i, numIn)); err != nil {
-			s.args = s.args[:start]
-			return v, err
-		}
-		s.args = append(s.args, v)
-	}
-	if hasFinal {
-		v, err := validateType(final, paramType(typ, len(args), numIn))
-		if err != nil {
-			s.args = s.args[:start]
-			return v, err
-		}
-		s.args = append(s.args, v)
+	if err := s.pushArgs(dot, typ, args, typed, final, hasFinal); err != nil {
+		return reflect.Value{}, err
 	}
 	argv := s.args[start:]
 	var result reflect.Value
@@ -594,35 +574,94 @@ func (s *state) callChecked(dot, fun reflect.Value, fast fastFunc, typ reflect.T
 			result = result.Interface().(reflect.Value)
 		}
 	}
-	clear(argv)
-	s.args = s.args[:start]
+	s.popArgs(start)
 	return result, err
 }
 
-// function compiles a call of a function of the set's FuncMap or of a
-// builtin (evalFunction): the FuncMap's come first, as in text/template.
-func (c *compiler) function(name string, argNodes []parse.Node, sc *scope, hasFinal bool) (cmdFn, error) {
+// pushArgs evaluates a call's arguments onto the state's stack (evalCall);
+// on an error the stack is as it was.
+func (s *state) pushArgs(dot reflect.Value, typ reflect.Type, args []*arg, typed []reflect.Value, final reflect.Value, hasFinal bool) error {
+	numIn := len(args)
+	if hasFinal {
+		numIn++
+	}
+	start := len(s.args)
+	for i, a := range args {
+		var v reflect.Value
+		var err error
+		if typed != nil && typed[i].IsValid() {
+			v = typed[i]
+		} else if v, err = s.evalArg(dot, a, paramType(typ, i, numIn)); err != nil {
+			s.popArgs(start)
+			return err
+		}
+		s.args = append(s.args, v)
+	}
+	if hasFinal {
+		v, err := validateType(final, paramType(typ, len(args), numIn))
+		if err != nil {
+			s.popArgs(start)
+			return err
+		}
+		s.args = append(s.args, v)
+	}
+	return nil
+}
+
+func (s *state) popArgs(start int) {
+	clear(s.args[start:])
+	s.args = s.args[:start]
+}
+
+// stringFunction compiles a command that calls a function returning a
+// string of a shape fastCaller knows, to a closure returning the string
+// itself: an action such as {{_L_T "key" "n" .N}} then hands it to the
+// escapers without boxing it in a reflect.Value. ok is false for any other
+// command.
+func (c *compiler) stringFunction(cmd *parse.CommandNode, sc *scope) (f func(s *state, dot reflect.Value) (string, error), ok bool, err error) {
+	id, isIdent := cmd.Args[0].(*parse.IdentifierNode)
+	if !isIdent {
+		return nil, false, nil
+	}
+	fn, defined := c.funcs[id.Ident]
+	if !defined {
+		return nil, false, nil
+	}
+	fast := fastStringCaller(fn)
+	if fast == nil {
+		return nil, false, nil
+	}
+	name := id.Ident
+	typ := reflect.TypeOf(fn)
+	args, typed, err := c.callArgs(name, typ, cmd.Args[1:], sc, false)
+	if err != nil {
+		return nil, false, err
+	}
+	return func(s *state, dot reflect.Value) (string, error) {
+		start := len(s.args)
+		if err := s.pushArgs(dot, typ, args, typed, reflect.Value{}, false); err != nil {
+			return "", err
+		}
+		str := fast(s.args[start:])
+		s.popArgs(start)
+		return str, nil
+	}, true, nil
+}
+
+// callArgs compiles a function's arguments, converting constants to their
+// parameters' types once, here.
+func (c *compiler) callArgs(name string, typ reflect.Type, argNodes []parse.Node, sc *scope, hasFinal bool) ([]*arg, []reflect.Value, error) {
 	args, err := c.args(argNodes, sc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	fn, ok := c.funcs[name]
-	if !ok {
-		return c.builtin(name, args, hasFinal)
-	}
-	fun := reflect.ValueOf(fn)
-	if fun.Kind() != reflect.Func {
-		return nil, fmt.Errorf("%s is not a function", name)
-	}
-	typ := fun.Type()
 	if err := checkCall(name, typ, len(args), hasFinal); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	numIn := len(args)
 	if hasFinal {
 		numIn++
 	}
-	// Constants are converted once, here.
 	var typed []reflect.Value
 	for i, a := range args {
 		if a.eval != nil {
@@ -630,12 +669,35 @@ func (c *compiler) function(name string, argNodes []parse.Node, sc *scope, hasFi
 		}
 		v, err := typedConstant(a, paramType(typ, i, numIn))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		if typed == nil {
 			typed = make([]reflect.Value, len(args))
 		}
 		typed[i] = v
+	}
+	return args, typed, nil
+}
+
+// function compiles a call of a function of the set's FuncMap or of a
+// builtin (evalFunction): the FuncMap's come first, as in text/template.
+func (c *compiler) function(name string, argNodes []parse.Node, sc *scope, hasFinal bool) (cmdFn, error) {
+	fn, ok := c.funcs[name]
+	if !ok {
+		args, err := c.args(argNodes, sc)
+		if err != nil {
+			return nil, err
+		}
+		return c.builtin(name, args, hasFinal)
+	}
+	fun := reflect.ValueOf(fn)
+	if fun.Kind() != reflect.Func {
+		return nil, fmt.Errorf("%s is not a function", name)
+	}
+	typ := fun.Type()
+	args, typed, err := c.callArgs(name, typ, argNodes, sc, hasFinal)
+	if err != nil {
+		return nil, err
 	}
 	fast := fastCaller(fn)
 	return func(s *state, dot, final reflect.Value) (reflect.Value, error) {
