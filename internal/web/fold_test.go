@@ -7,9 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"text/template/parse"
 
+	"mentorskap/internal/account"
 	"mentorskap/internal/demo"
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/tmplcompile"
 )
 
 // TestFoldedPagesSame renders the pages each demo person reaches from their
@@ -110,4 +113,72 @@ func firstDiff(a, b string) string {
 	}
 	from := max(0, i-200)
 	return "folded:  " + a[from:min(len(a), i+200)] + "\ngeneral: " + b[from:min(len(b), i+200)]
+}
+
+// TestAllPagesCompile checks that every page compiles (tmplcompile): a
+// page the compiler refuses still works, executed by html/template, but
+// slowly, and nothing else would tell. One language is enough: the
+// languages' folded sets differ only in their texts.
+func TestAllPagesCompile(t *testing.T) {
+	t.Parallel()
+	p, err := sharedPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := b.Locale(i18n.Languages[0])
+	for name := range p.files {
+		f := p.folded(l, name)
+		if f == nil {
+			t.Errorf("%s: not folded", name)
+		} else if f.run == nil {
+			t.Errorf("%s: not compiled, executed by html/template", name)
+		}
+	}
+}
+
+// TestCompiledFallsBack checks that a page whose compiled closures meet a
+// value they leave to text/template (tmplcompile.ErrUnsupported) is
+// rendered by html/template instead, whole and the same.
+func TestCompiledFallsBack(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	app.addUser("admin@example.org", "Ada Admin", account.RoleAdmin, "en")
+	srv := app.srv
+	fresh, err := parsePages() // not the shared sets: one is spoilt below
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.pages = fresh
+	get := func() string {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/login", nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("GET /login: %d", rec.Code)
+		}
+		return rec.Body.String()
+	}
+	var compiled, folded bool
+	srv.renderedBy = func(_ string, f, c bool) { folded, compiled = f, c }
+	want := get()
+	if !folded || !compiled {
+		t.Fatalf("login page: folded %v, compiled %v", folded, compiled)
+	}
+	// A set whose layout ranges over the page (a struct): the compiled
+	// closures leave that to text/template.
+	tree, err := parse.Parse("layout", `<p>{{range .}}{{end}}</p>`, "{{", "}}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spoilt, err := tmplcompile.Compile(tree, nil, "layout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.folded(srv.Bundle.Locale("en"), "login").run = spoilt
+	if got := get(); got != want || compiled || !folded {
+		t.Errorf("compiled %v, folded %v, page the same: %v", compiled, folded, got == want)
+	}
 }

@@ -304,7 +304,7 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 			pageBuffers.Put(buf)
 		}
 	}()
-	compiled := run != nil && !s.noCompile
+	compiled := run != nil
 	var err error
 	if compiled {
 		err = run.Execute(buf, "layout", p)

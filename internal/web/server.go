@@ -71,9 +71,6 @@ type Server struct {
 
 	pages  *pages
 	noFold bool // render with the general templates only (tests compare)
-	// noCompile renders folded pages with html/template rather than
-	// their compiled closures (tests compare).
-	noCompile bool
 	// renderedBy, when set, learns of each page rendered whether it was
 	// folded and whether the compiled closures wrote it (tests check that
 	// every folded page was compiled).
