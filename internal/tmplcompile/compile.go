@@ -8,7 +8,16 @@
 // walking was a fifth of the server's CPU. Compile turns an escaped set's
 // trees into Go closures once: fields and methods are looked up once per
 // type, escapers are plain Go calls writing into the page's buffer, and
-// functions of the common shapes are called without reflection.
+// functions of the common shapes are called without reflection. Methods
+// are still called through reflect.Value.Call (their receivers' types are
+// the application's, unknown here), but found by index, not by name.
+//
+// Implemented: text, actions ending in html/template's escapers for
+// element text, attributes, RCDATA and URLs; if, with, range over slices,
+// arrays and maps (with else, break, continue); template calls; variables
+// declared and assigned; fields, methods, map keys and chains; the
+// builtins and, or, not, eq, ne, lt, le, gt, ge, len, index, print,
+// printf and println; the FuncMap's functions.
 //
 // The output must be byte for byte what text/template writes, so the
 // closures follow text/template's exec.go step by step (truthiness, nil

@@ -31,7 +31,6 @@ const (
 const filterFailsafe = "ZgotmplZ"
 
 type escaper struct {
-	name  string
 	apply func(s string, t contentType) (string, error)
 	// onto, when not nil, writes what apply returns straight into b.
 	onto func(b *bytes.Buffer, s string, t contentType) error
@@ -110,12 +109,6 @@ var escapers = map[string]*escaper{
 	"_html_template_urlescaper": {
 		apply: func(s string, t contentType) (string, error) { return processURL(s, t == contentURL), nil },
 	},
-}
-
-func init() {
-	for name, e := range escapers {
-		e.name = name
-	}
 }
 
 // escaperOf returns the escaper a command calls, if it is one of those

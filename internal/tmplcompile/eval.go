@@ -533,12 +533,12 @@ func checkCall(name string, typ reflect.Type, args int, hasFinal bool) error {
 	return nil
 }
 
-// paramType is the type of the call's i'th argument of numIn (evalCall).
-func paramType(typ reflect.Type, i, numIn int) reflect.Type {
+// paramType is the type of a call's i'th argument, the previous
+// command's value counted last (evalCall).
+func paramType(typ reflect.Type, i int) reflect.Type {
 	if !typ.IsVariadic() || i < typ.NumIn()-1 {
 		return typ.In(i)
 	}
-	_ = numIn
 	return typ.In(typ.NumIn() - 1).Elem()
 }
 
@@ -581,24 +581,20 @@ func (s *state) callChecked(dot, fun reflect.Value, fast fastFunc, typ reflect.T
 // pushArgs evaluates a call's arguments onto the state's stack (evalCall);
 // on an error the stack is as it was.
 func (s *state) pushArgs(dot reflect.Value, typ reflect.Type, args []*arg, typed []reflect.Value, final reflect.Value, hasFinal bool) error {
-	numIn := len(args)
-	if hasFinal {
-		numIn++
-	}
 	start := len(s.args)
 	for i, a := range args {
 		var v reflect.Value
 		var err error
 		if typed != nil && typed[i].IsValid() {
 			v = typed[i]
-		} else if v, err = s.evalArg(dot, a, paramType(typ, i, numIn)); err != nil {
+		} else if v, err = s.evalArg(dot, a, paramType(typ, i)); err != nil {
 			s.popArgs(start)
 			return err
 		}
 		s.args = append(s.args, v)
 	}
 	if hasFinal {
-		v, err := validateType(final, paramType(typ, len(args), numIn))
+		v, err := validateType(final, paramType(typ, len(args)))
 		if err != nil {
 			s.popArgs(start)
 			return err
@@ -658,16 +654,12 @@ func (c *compiler) callArgs(name string, typ reflect.Type, argNodes []parse.Node
 	if err := checkCall(name, typ, len(args), hasFinal); err != nil {
 		return nil, nil, err
 	}
-	numIn := len(args)
-	if hasFinal {
-		numIn++
-	}
 	var typed []reflect.Value
 	for i, a := range args {
 		if a.eval != nil {
 			continue
 		}
-		v, err := typedConstant(a, paramType(typ, i, numIn))
+		v, err := typedConstant(a, paramType(typ, i))
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
