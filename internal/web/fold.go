@@ -49,9 +49,6 @@ type foldedPage struct {
 	// of text/template's interpreter; nil when the compiler refused a
 	// template of the set, and then t serves.
 	run *tmplcompile.Set
-	// derived are the escaped copies html/template made of templates
-	// called in a special context (derivedTrees), folded too.
-	derived map[string]*parse.Tree
 }
 
 type foldKey struct {
@@ -83,6 +80,8 @@ func (p *pages) compileFolded(t *template.Template, l *i18n.Locale, name string)
 	for _, x := range t.Templates() {
 		trees[x.Name()] = x.Tree
 	}
+	// The escaped copies html/template made of templates it calls in a
+	// special context are folded too.
 	derived, err := p.derivedTrees(name, trees)
 	if err != nil {
 		return nil
