@@ -11,6 +11,7 @@ import (
 	"text/template/parse"
 
 	"mentorskap/internal/i18n"
+	"mentorskap/internal/tmplcompile"
 )
 
 // Folding the catalog into the templates.
@@ -32,12 +33,22 @@ import (
 // or the plain locale of the same language. A page that cannot be folded
 // is served by the general templates. TestFoldedPagesSame renders pages
 // both ways and compares them byte for byte.
+//
+// A folded set is then compiled (internal/tmplcompile) into Go closures
+// that renderPage runs instead of text/template's interpreter, which found
+// every field and method by name and called every escaper by reflection
+// on every execution. The compiled page writes the same bytes (the same
+// test compares them); a set the compiler refuses keeps html/template.
 
 // foldedPage is one page's templates in one language, built on first use.
 type foldedPage struct {
 	once sync.Once
 	t    *template.Template
 	err  error
+	// run is t compiled into Go closures (tmplcompile), executed instead
+	// of text/template's interpreter; nil when the compiler refused a
+	// template of the set, and then t serves.
+	run *tmplcompile.Set
 }
 
 type foldKey struct {
@@ -47,14 +58,139 @@ type foldKey struct {
 
 // folded returns page name's templates with l's texts folded in, or nil
 // when the page cannot be folded (then the general ones serve).
-func (p *pages) folded(l *i18n.Locale, name string) *template.Template {
+func (p *pages) folded(l *i18n.Locale, name string) *foldedPage {
 	v, _ := p.byLocale.LoadOrStore(foldKey{l, name}, new(foldedPage))
 	f := v.(*foldedPage)
-	f.once.Do(func() { f.t, f.err = p.fold(l, name) })
+	f.once.Do(func() {
+		if f.t, f.err = p.fold(l, name); f.err == nil {
+			f.run = p.compileFolded(f.t, l, name)
+		}
+	})
 	if f.err != nil {
 		return nil
 	}
-	return f.t
+	return f
+}
+
+// compileFolded compiles a folded set for tmplcompile, or returns nil when
+// it refuses one of the set's templates (the set is then executed by
+// html/template, as before).
+func (p *pages) compileFolded(t *template.Template, l *i18n.Locale, name string) *tmplcompile.Set {
+	trees := map[string]*parse.Tree{}
+	for _, x := range t.Templates() {
+		trees[x.Name()] = x.Tree
+	}
+	// The escaped copies html/template made of templates it calls in a
+	// special context are folded too.
+	derived, err := p.derivedTrees(name, trees)
+	if err != nil {
+		return nil
+	}
+	for dname, tree := range derived {
+		f := folder{l: l, vars: localeVars(tree.Root)}
+		f.list(tree.Root)
+		trees[dname] = tree
+	}
+	all := map[string]any{}
+	for name, f := range funcs {
+		all[name] = f
+	}
+	for name, f := range localeFuncs(l) {
+		all[name] = f
+	}
+	set, err := tmplcompile.Compile(trees, all, "layout")
+	if err != nil {
+		return nil
+	}
+	return set
+}
+
+// derivedTemplate is how html/template names the escaped copy of a
+// template called in another context than an element's text: the name,
+// this mark, then the context.
+const derivedTemplate = "$htmltemplate_"
+
+// derivedContexts are the contexts derivedTrees knows, as html/template
+// writes them in a derived template's name, with markup that puts a
+// template's start in that context and ends it again.
+var derivedContexts = map[string][2]string{
+	"stateRCDATA_elementTitle":    {"<title>", "</title>"},
+	"stateRCDATA_elementTextarea": {"<textarea>", "</textarea>"},
+}
+
+// derivedTrees returns the escaped copies of templates that page name's
+// escaped set calls and html/template keeps to itself: {{block "title" .}}
+// inside <title> calls "title$htmltemplate_stateRCDATA_elementTitle", an
+// RCDATA-escaped copy of "title" that html/template adds to its internal
+// text/template set only. Each is made again here: a fresh parse of the
+// page gets a template that is the copy's context's opening markup, the
+// original template's body and the closing markup; html/template escapes
+// that in the same context, and the body's escaped nodes are the copy.
+func (p *pages) derivedTrees(name string, trees map[string]*parse.Tree) (map[string]*parse.Tree, error) {
+	out := map[string]*parse.Tree{}
+	var queue []string
+	missing := func(root *parse.ListNode) {
+		for _, called := range calledTemplates(root) {
+			if trees[called] == nil && out[called] == nil && strings.Contains(called, derivedTemplate) {
+				queue = append(queue, called)
+			}
+		}
+	}
+	for _, tree := range trees {
+		if tree != nil {
+			missing(tree.Root)
+		}
+	}
+	for len(queue) > 0 {
+		dname := queue[0]
+		queue = queue[1:]
+		if out[dname] != nil {
+			continue
+		}
+		base, ctx, _ := strings.Cut(dname, derivedTemplate)
+		markup, ok := derivedContexts[ctx]
+		if !ok {
+			return nil, fmt.Errorf("%s: context %s not known", dname, ctx)
+		}
+		fresh, err := p.parse(name)
+		if err != nil {
+			return nil, err
+		}
+		orig := fresh.Lookup(base)
+		if orig == nil || orig.Tree == nil {
+			return nil, fmt.Errorf("%s: no template %s", dname, base)
+		}
+		open := &parse.TextNode{NodeType: parse.NodeText, Text: []byte(markup[0])}
+		closing := &parse.TextNode{NodeType: parse.NodeText, Text: []byte(markup[1])}
+		body := orig.Tree.Root.CopyList()
+		root := &parse.ListNode{NodeType: parse.NodeList, Nodes: append(append([]parse.Node{open}, body.Nodes...), closing)}
+		const probe = "tmplcompile-probe"
+		tree := &parse.Tree{Name: probe, ParseName: orig.Tree.ParseName, Root: root}
+		pt, err := fresh.AddParseTree(probe, tree)
+		if err != nil {
+			return nil, err
+		}
+		if err := pt.Execute(&bytes.Buffer{}, escapeOnly{}); err != nil {
+			if _, escaping := err.(*template.Error); escaping {
+				return nil, err
+			}
+		}
+		// The markup around the body must have come out of the escaping
+		// as it went in, or the body was not escaped as the copy was.
+		nodes := pt.Tree.Root.Nodes
+		if len(nodes) < 2 || !isText(nodes[0], markup[0]) || !isText(nodes[len(nodes)-1], markup[1]) {
+			return nil, fmt.Errorf("%s: the probe was escaped differently", dname)
+		}
+		escaped := &parse.ListNode{NodeType: parse.NodeList, Nodes: nodes[1 : len(nodes)-1]}
+		out[dname] = &parse.Tree{Name: dname, ParseName: orig.Tree.ParseName, Root: escaped}
+		missing(escaped)
+	}
+	return out, nil
+}
+
+func isText(n parse.Node, text string) bool {
+	t, ok := n.(*parse.TextNode)
+	return ok && string(t.Text) == text
 }
 
 // fold parses page name again, lets html/template escape it (it escapes a

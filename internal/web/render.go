@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -21,6 +22,7 @@ import (
 	"mentorskap/internal/i18n"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
+	"mentorskap/internal/tmplcompile"
 )
 
 //go:embed templates
@@ -289,9 +291,11 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	var run *tmplcompile.Set
+	folded := false
 	if !s.noFold && p.L == s.Bundle.Locale(p.L.Lang()) {
 		if f := s.pages.folded(p.L, name); f != nil {
-			t = f
+			t, run, folded = f.t, f.run, true
 		}
 	}
 	// Whatever the page reads is read: the reader connection goes back
@@ -304,7 +308,27 @@ func (s *Server) renderPage(w http.ResponseWriter, r *http.Request, code int, na
 			pageBuffers.Put(buf)
 		}
 	}()
-	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+	compiled := run != nil
+	var err error
+	if compiled {
+		err = run.Execute(buf, "layout", p)
+	}
+	if !compiled || errors.Is(err, tmplcompile.ErrUnsupported) {
+		// Not compiled, or the compiled page met a value it leaves to
+		// text/template: the page is rendered by html/template, afresh.
+		// The second is said in the log: it costs the speed the closures
+		// are for, and the methods the page calls run twice.
+		if compiled {
+			s.Log.Warn("compiled page left to html/template", "template", name, "err", err, "request_id", httpx.RequestID(r))
+		}
+		compiled = false
+		buf.Reset()
+		err = t.ExecuteTemplate(buf, "layout", p)
+	}
+	if s.renderedBy != nil {
+		s.renderedBy(name, folded, compiled)
+	}
+	if err != nil {
 		s.Log.Error("render", "template", name, "err", err, "request_id", httpx.RequestID(r))
 		if name != "error" {
 			s.render(w, r, http.StatusInternalServerError, "error",

@@ -69,11 +69,15 @@ type Server struct {
 	// questions, events, outcome follow-up); main wires them.
 	ReportSources []report.Source
 
-	pages    *pages
-	noFold   bool // render with the general templates only (tests compare)
-	handler  http.Handler
-	metrics  *metrics
-	draining *atomic.Bool // a pointer, as tests copy a Server to vary it
+	pages  *pages
+	noFold bool // render with the general templates only (tests compare)
+	// renderedBy, when set, learns of each page rendered whether it was
+	// folded and whether the compiled closures wrote it (tests check that
+	// every folded page was compiled).
+	renderedBy func(name string, folded, compiled bool)
+	handler    http.Handler
+	metrics    *metrics
+	draining   *atomic.Bool // a pointer, as tests copy a Server to vary it
 }
 
 // New wires the server. The templates are parsed once per process: they are
