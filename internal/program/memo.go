@@ -74,9 +74,49 @@ func (p Pair) clone() Pair {
 	return p
 }
 
+// current keeps programs with their role words from one page view to the
+// next, by database and id, with the version they were read at. A program
+// changes seldom and every page of a pair reads it; the pair's own
+// statement reads the program's version with it (a change of its settings
+// or role words adds one, in the same transaction), so a kept program is
+// used only while it is still the one in the database, whichever process
+// changed it. Programs are never deleted, so an id is never another's.
+var current = struct {
+	mu sync.Mutex
+	m  map[currentKey]keptProgram
+}{m: map[currentKey]keptProgram{}}
+
+type currentKey struct {
+	db *store.DB
+	id int64
+}
+
+type keptProgram struct {
+	version int64
+	p       *Program
+}
+
+// maxCurrent bounds the programs kept; past it the map starts afresh.
+const maxCurrent = 1024
+
+// versionOf returns the version of program id as read with a pair in this
+// request, if one was.
+func (m *readMemo) versionOf(id int64) (int64, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range m.pairs {
+		if p.ProgramID == id && p.programVersion > 0 {
+			return p.programVersion, true
+		}
+	}
+	return 0, false
+}
+
 // program reads program id with its role words through the memo, in one
 // statement the first time and none after; every page of a pair asks for
-// the program's terms and for its role words.
+// the program's terms and for its role words. A page that has read a pair
+// of the program needs no statement at all while the program is unchanged
+// (see current).
 func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, error) {
 	m.mu.Lock()
 	p, ok := m.programs[id]
@@ -84,10 +124,41 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 	if ok {
 		return p.clone(), nil
 	}
-	rows, err := q.Query(ctx, `SELECT `+programColsG+`, COALESCE(r.language, ''), COALESCE(r.role, ''), COALESCE(r.forms, '')
-		FROM programs g LEFT JOIN program_role_names r ON r.program_id = g.id WHERE g.id = ?`, id)
+	db, _ := q.(*store.DB)
+	version, known := m.versionOf(id)
+	if known && db != nil {
+		current.mu.Lock()
+		k, ok := current.m[currentKey{db, id}]
+		current.mu.Unlock()
+		if ok && k.version == version {
+			m.mu.Lock()
+			m.programs[id] = k.p
+			m.mu.Unlock()
+			return k.p.clone(), nil
+		}
+	}
+	p, version, err := m.readProgram(ctx, q, id)
 	if err != nil {
 		return nil, err
+	}
+	if db != nil {
+		current.mu.Lock()
+		if len(current.m) >= maxCurrent {
+			clear(current.m)
+		}
+		current.m[currentKey{db, id}] = keptProgram{version, p}
+		current.mu.Unlock()
+	}
+	return p.clone(), nil
+}
+
+// readProgram reads program id with its role words and its version in one
+// statement and keeps it in the memo.
+func (m *readMemo) readProgram(ctx context.Context, q store.Q, id int64) (p *Program, version int64, err error) {
+	rows, err := q.Query(ctx, `SELECT `+programColsG+`, g.version, COALESCE(r.language, ''), COALESCE(r.role, ''), COALESCE(r.forms, '')
+		FROM programs g LEFT JOIN program_role_names r ON r.program_id = g.id WHERE g.id = ?`, id)
+	if err != nil {
+		return nil, 0, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -98,15 +169,15 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 			&r.MinMeetings, &r.MaxGapDays, &r.MeetingMinMinutes, &r.MeetingMaxMinutes,
 			&r.MessagesAllowed, &r.EvalFollowup, &r.EvalMidpoint, &r.EvalFinal,
 			&r.DefaultLanguage, &r.JoinToken, &r.JoinEnabled, &r.JoinRole, &r.CreatedAt, &r.UpdatedAt,
-			&lang, &role, &forms); err != nil {
-			return nil, err
+			&version, &lang, &role, &forms); err != nil {
+			return nil, 0, err
 		}
 		if p == nil {
 			if r.Start, err = ParseDate(start); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			if r.End, err = ParseDate(end); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			r.Roles = map[string]i18n.RoleWords{}
 			p = &r
@@ -119,15 +190,15 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if p == nil {
-		return nil, sql.ErrNoRows
+		return nil, 0, sql.ErrNoRows
 	}
 	m.mu.Lock()
 	m.programs[id] = p
 	m.mu.Unlock()
-	return p.clone(), nil
+	return p, version, nil
 }
 
 // roles returns the role words of program id when the memo has read the

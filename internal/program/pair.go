@@ -40,6 +40,9 @@ type Pair struct {
 	EndedAt          *time.Time
 	Life             Life // what its stage is worked out from
 	Mentors, Mentees []PairMember
+	// programVersion is the program's version as read with the pair: it
+	// tells the read memo whether a program it keeps is still current.
+	programVersion int64
 }
 
 // PairMember is one person on one side of a pair.
@@ -285,7 +288,7 @@ func activePairs(ctx context.Context, q store.Q, programID, userID int64) (int, 
 
 const pairSelect = `SELECT p.id, p.program_id, g.name, p.status, p.created_at, p.ended_at,
 	COALESCE(e.how, ''), COALESCE(f.versions, 0), f.signed_at, COALESCE(f.meetings, ''),
-	u.id, u.name, u.email, u.language, m.side
+	u.id, u.name, u.email, u.language, m.side, g.version
 	FROM pairs p JOIN programs g ON g.id = p.program_id
 	LEFT JOIN pair_endings e ON e.pair_id = p.id LEFT JOIN pair_facts f ON f.pair_id = p.id
 	JOIN pair_members m ON m.pair_id = p.id JOIN users u ON u.id = m.user_id`
@@ -313,7 +316,7 @@ func queryPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pa
 		var m PairMember
 		if err := rows.Scan(&p.ID, &p.ProgramID, &p.ProgramName, &p.Status, &p.CreatedAt, &p.EndedAt,
 			&p.Life.EndedHow, &p.Life.Versions, &p.Life.SignedAt, &p.Life.Meetings,
-			&m.UserID, &m.Name, &m.Email, &m.Lang, &m.Side); err != nil {
+			&m.UserID, &m.Name, &m.Email, &m.Lang, &m.Side, &p.programVersion); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != p.ID {

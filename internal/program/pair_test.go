@@ -197,3 +197,61 @@ func TestViewedRemembersViewPair(t *testing.T) {
 		t.Error("another pair answered")
 	}
 }
+
+// TestKeptProgramFollowsChanges: page views (each its own read memo) keep
+// a pair's program from one to the next, yet every change of its settings
+// shows on the next view, also when the change comes at the same instant
+// (the test's clock stands still) and from another process on the same
+// database.
+func TestKeptProgramFollowsChanges(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newProgEnv(t, db)
+		coord := e.user(account.RoleCoordinator, "en")
+		p := e.program(coord)
+		mentor := e.user(account.RoleMember, "nb")
+		mentee := e.user(account.RoleMember, "sv")
+		e.participant(p.ID, mentor, "mentor", StatusApproved, 1)
+		e.participant(p.ID, mentee, "mentee", StatusApproved, 1)
+		pair, err := e.svc.CreatePair(context.Background(), coord, p.ID, []int64{mentor.ID}, []int64{mentee.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		view := func() (*Program, int) {
+			t.Helper()
+			ctx, n := store.WithCounter(WithReadMemo(context.Background()))
+			if _, _, err := ViewPair(ctx, db, mentee, pair.ID); err != nil {
+				t.Fatal(err)
+			}
+			got, err := Get(ctx, db, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got, n.Statements()
+		}
+		view()
+		if got, n := view(); got.MinMeetings != p.MinMeetings || n != 1 {
+			t.Fatalf("second view: %d statements (want the pair's only), min meetings %d", n, got.MinMeetings)
+		}
+		for i, min := range []int{p.MinMeetings + 2, p.MinMeetings + 3} {
+			in := SettingsOf(*p)
+			in.MinMeetings = min
+			in.RoleNames = map[string]map[string]string{"nb": {"mentee": "adept, adepten, adepter, adeptene"}}
+			svc := e.svc
+			if i == 1 { // another process: its own Service on its own connection to the database
+				other := *e.svc
+				svc = &other
+			}
+			if _, err := svc.Update(context.Background(), coord, p.ID, in); err != nil {
+				t.Fatal(err)
+			}
+			got, n := view()
+			if got.MinMeetings != min || got.Roles["nb"]["mentee"][0] != "adept" || n != 2 {
+				t.Fatalf("after change %d: min meetings %d, roles %v, %d statements", i+1, got.MinMeetings, got.Roles["nb"], n)
+			}
+			if got, n := view(); got.MinMeetings != min || n != 1 {
+				t.Fatalf("after change %d, kept: min meetings %d, %d statements", i+1, got.MinMeetings, n)
+			}
+		}
+	})
+}

@@ -302,7 +302,8 @@ func (s *Service) Update(ctx context.Context, actor *account.User, id int64, in 
 		_, err = tx.Exec(ctx, `UPDATE programs SET name = ?, purpose = ?, goals = ?, focus_areas = ?,
 			start_date = ?, end_date = ?, min_meetings = ?, max_gap_days = ?, meeting_min_minutes = ?,
 			meeting_max_minutes = ?, messages_allowed = ?, eval_followup = ?, eval_midpoint = ?,
-			eval_final = ?, default_language = ?, join_enabled = ?, join_role = ?, updated_at = ?
+			eval_final = ?, default_language = ?, join_enabled = ?, join_role = ?, updated_at = ?,
+			version = version + 1
 			WHERE id = ?`,
 			p.Name, p.Purpose, p.Goals, p.FocusAreas, p.Start.Format(DateLayout), p.End.Format(DateLayout),
 			p.MinMeetings, p.MaxGapDays, p.MeetingMinMinutes, p.MeetingMaxMinutes, p.MessagesAllowed,
