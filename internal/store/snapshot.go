@@ -27,8 +27,13 @@ import (
 // pgx's statements are cached per connection.
 type snapshot struct {
 	db *DB
-	mu sync.Mutex
-	tx *sql.Tx // the open read transaction; nil before the first read and after End
+	// ctx is the request's context without its cancellation, for the
+	// statements: a page's reads take milliseconds, and a context that
+	// can be cancelled costs each statement two goroutines watching it
+	// (database/sql's for the rows, the driver's to interrupt SQLite).
+	ctx context.Context
+	mu  sync.Mutex
+	tx  *sql.Tx // the open read transaction; nil before the first read and after End
 	// unprepared lists the queries sent as text because they were not
 	// prepared yet: preparing takes another reader connection, which a
 	// request holding one must never wait for (with every reader held by
@@ -50,7 +55,7 @@ func (db *DB) WithSnapshot(ctx context.Context) (context.Context, func()) {
 	if db.dialect != SQLite {
 		return ctx, func() {}
 	}
-	s := &snapshot{db: db}
+	s := &snapshot{db: db, ctx: context.WithoutCancel(ctx)}
 	return context.WithValue(ctx, snapshotKey{}, s), s.end
 }
 
@@ -103,12 +108,13 @@ func retire(ctx context.Context) {
 }
 
 // reader returns the read transaction of ctx's snapshot for db, begun if
-// need be, with the prepared statement for query if there is one yet; tx
-// is nil when ctx has no snapshot (then the statement runs on its own).
-func (db *DB) reader(ctx context.Context, query string) (tx *sql.Tx, st *sql.Stmt) {
+// need be, with the prepared statement for query if there is one yet and
+// the context to run it with; tx is nil when ctx has no snapshot (then the
+// statement runs on its own).
+func (db *DB) reader(ctx context.Context, query string) (tx *sql.Tx, st *sql.Stmt, sctx context.Context) {
 	s, ok := ctx.Value(snapshotKey{}).(*snapshot)
 	if !ok || s.db != db {
-		return nil, nil
+		return nil, nil, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -116,15 +122,14 @@ func (db *DB) reader(ctx context.Context, query string) (tx *sql.Tx, st *sql.Stm
 		s.unprepared = append(s.unprepared, query)
 	}
 	if s.tx == nil {
-		// Not the request's context: the transaction must not be rolled
-		// back under a statement by a client that hung up (the statement
-		// sees the cancellation itself), and a context that cannot be
-		// cancelled spares database/sql a goroutine per transaction.
-		tx, err := db.r.BeginTx(context.WithoutCancel(ctx), &sql.TxOptions{ReadOnly: true})
+		// Not the request's cancellation: a client that hangs up must not
+		// roll the transaction back under a statement, and a context that
+		// cannot be cancelled spares database/sql a goroutine.
+		tx, err := db.r.BeginTx(s.ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
-			return nil, nil
+			return nil, nil, nil
 		}
 		s.tx = tx
 	}
-	return s.tx, st
+	return s.tx, st, s.ctx
 }

@@ -168,11 +168,11 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // Query reads from the reader pool.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	count(ctx, query, false)
-	if tx, st := db.reader(ctx, query); tx != nil {
+	if tx, st, sctx := db.reader(ctx, query); tx != nil {
 		if st != nil {
-			return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+			return tx.StmtContext(sctx, st).QueryContext(sctx, args...)
 		}
-		return tx.QueryContext(ctx, query, args...)
+		return tx.QueryContext(sctx, query, args...)
 	}
 	if st := db.rstmts.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
@@ -183,11 +183,11 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // QueryRow reads one row from the reader pool.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	count(ctx, query, false)
-	if tx, st := db.reader(ctx, query); tx != nil {
+	if tx, st, sctx := db.reader(ctx, query); tx != nil {
 		if st != nil {
-			return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+			return tx.StmtContext(sctx, st).QueryRowContext(sctx, args...)
 		}
-		return tx.QueryRowContext(ctx, query, args...)
+		return tx.QueryRowContext(sctx, query, args...)
 	}
 	if st := db.rstmts.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
