@@ -163,25 +163,17 @@ func TestViewedRemembersViewPair(t *testing.T) {
 	t.Parallel()
 	db := storetest.SQLite(t)
 	e := newProgEnv(t, db)
-	coord := e.user(account.RoleCoordinator, "en")
-	p := e.program(coord)
-	mentor := e.user(account.RoleMember, "nb")
-	mentee := e.user(account.RoleMember, "sv")
+	coord, _, pair := e.onePair()
+	mentor, mentee := pair.Mentors[0], pair.Mentees[0]
 	stranger := e.user(account.RoleMember, "en")
-	e.participant(p.ID, mentor, "mentor", StatusApproved, 1)
-	e.participant(p.ID, mentee, "mentee", StatusApproved, 1)
-	pair, err := e.svc.CreatePair(context.Background(), coord, p.ID, []int64{mentor.ID}, []int64{mentee.ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, ok := Viewed(context.Background(), mentor.ID, pair.ID); ok {
+	if _, ok := Viewed(context.Background(), mentor.UserID, pair.ID); ok {
 		t.Fatal("Viewed answered without WithViews")
 	}
 	ctx := WithViews(context.Background())
-	for _, u := range []*account.User{mentor, coord, stranger} {
+	for _, u := range []*account.User{{ID: mentor.UserID}, coord, stranger} {
 		ViewPair(ctx, db, u, pair.ID)
 	}
-	if v, ok := Viewed(ctx, mentor.ID, pair.ID); !ok || v.Side != SideMentor || v.UserID != mentor.ID {
+	if v, ok := Viewed(ctx, mentor.UserID, pair.ID); !ok || v.Side != SideMentor || v.UserID != mentor.UserID {
 		t.Errorf("mentor: %+v, %v", v, ok)
 	}
 	if v, ok := Viewed(ctx, coord.ID, pair.ID); !ok || !v.Coordinator || v.Member() {
@@ -190,10 +182,10 @@ func TestViewedRemembersViewPair(t *testing.T) {
 	if v, ok := Viewed(ctx, stranger.ID, pair.ID); ok {
 		t.Errorf("refused stranger remembered as %+v", v)
 	}
-	if _, ok := Viewed(ctx, mentee.ID, pair.ID); ok {
+	if _, ok := Viewed(ctx, mentee.UserID, pair.ID); ok {
 		t.Error("the mentee never asked, yet Viewed answered")
 	}
-	if _, ok := Viewed(ctx, mentor.ID, pair.ID+1); ok {
+	if _, ok := Viewed(ctx, mentor.UserID, pair.ID+1); ok {
 		t.Error("another pair answered")
 	}
 }
@@ -207,16 +199,8 @@ func TestKeptProgramFollowsChanges(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newProgEnv(t, db)
-		coord := e.user(account.RoleCoordinator, "en")
-		p := e.program(coord)
-		mentor := e.user(account.RoleMember, "nb")
-		mentee := e.user(account.RoleMember, "sv")
-		e.participant(p.ID, mentor, "mentor", StatusApproved, 1)
-		e.participant(p.ID, mentee, "mentee", StatusApproved, 1)
-		pair, err := e.svc.CreatePair(context.Background(), coord, p.ID, []int64{mentor.ID}, []int64{mentee.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
+		coord, p, pair := e.onePair()
+		mentee := &account.User{ID: pair.Mentees[0].UserID}
 		view := func() (*Program, int) {
 			t.Helper()
 			ctx, n := store.WithCounter(WithReadMemo(context.Background()))
@@ -254,4 +238,21 @@ func TestKeptProgramFollowsChanges(t *testing.T) {
 			}
 		}
 	})
+}
+
+// onePair makes a program with one pair (a mentor writing Norwegian, a
+// mentee Swedish) and returns its coordinator, the program and the pair.
+func (e *progEnv) onePair() (*account.User, *Program, *Pair) {
+	e.t.Helper()
+	coord := e.user(account.RoleCoordinator, "en")
+	p := e.program(coord)
+	mentor := e.user(account.RoleMember, "nb")
+	mentee := e.user(account.RoleMember, "sv")
+	e.participant(p.ID, mentor, "mentor", StatusApproved, 1)
+	e.participant(p.ID, mentee, "mentee", StatusApproved, 1)
+	pair, err := e.svc.CreatePair(context.Background(), coord, p.ID, []int64{mentor.ID}, []int64{mentee.ID})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return coord, p, pair
 }
