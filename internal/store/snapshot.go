@@ -21,28 +21,28 @@ import (
 //
 // The transaction is begun at the first read and ended by End (before the
 // page is rendered, so that the connection is not held while templates
-// run) or at the latest when the request is over; a write through the DB
-// sets it aside, so that later reads begin a new one and see the write. PostgreSQL needs none of this and gets
-// none: every statement there is already a round trip of its own, and
-// pgx's statements are cached per connection.
+// run), by a write through the DB (so that later reads, in a transaction
+// of their own, see it), or at the latest when the request is over. A
+// request never holds two reader connections: with every reader held by
+// requests waiting for a second, none would come back. So a write ends
+// the transaction even under rows still being read, which then stop with
+// an error (rows.Err), never silently short: read, then write.
+//
+// PostgreSQL needs none of this and gets none: every statement there is a
+// round trip of its own, and pgx's statements are cached per connection.
 type snapshot struct {
 	db *DB
 	// ctx is the request's context without its cancellation, for the
 	// statements: a page's reads take milliseconds, and a context that
-	// can be cancelled costs each statement two goroutines watching it
-	// (database/sql's for the rows, the driver's to interrupt SQLite).
+	// can be cancelled costs each statement a goroutine of the driver's,
+	// watching it to interrupt SQLite.
 	ctx context.Context
 	mu  sync.Mutex
 	tx  *sql.Tx // the open read transaction; nil before the first read and after End
 	// unprepared lists the queries sent as text because they were not
-	// prepared yet: preparing takes another reader connection, which a
-	// request holding one must never wait for (with every reader held by
-	// such requests, none would come back). They are prepared once the
-	// snapshot has given its connection back.
+	// prepared yet: preparing takes another reader connection. They are
+	// prepared once the snapshot has given its connection back.
 	unprepared []string
-	// retired are transactions set aside by a write (see retire), ended
-	// with the snapshot.
-	retired []*sql.Tx
 }
 
 type snapshotKey struct{}
@@ -69,42 +69,20 @@ func End(ctx context.Context) {
 
 func (s *snapshot) end() {
 	s.mu.Lock()
-	txs, unprepared := s.retired, s.unprepared
-	if s.tx != nil {
-		txs = append(txs, s.tx)
-	}
-	s.tx, s.retired, s.unprepared = nil, nil, nil
+	tx, unprepared := s.tx, s.unprepared
+	s.tx, s.unprepared = nil, nil
 	s.mu.Unlock()
-	if len(txs) == 0 {
+	if tx == nil {
 		return
 	}
-	// Apart from the request: a rollback waits for rows still open, and
-	// the statements are prepared on connections of their own.
+	// Apart from the request: the statements are prepared on connections
+	// of their own once this one is back.
 	go func() {
-		for _, tx := range txs {
-			_ = tx.Rollback()
-		}
+		_ = tx.Rollback()
 		for _, q := range unprepared {
 			s.db.rstmts.get(context.Background(), q)
 		}
 	}()
-}
-
-// retire makes ctx's later reads begin a new read transaction, so that
-// they see a write the request is about to make. The current one stays
-// open until the snapshot ends: rows the request is still reading would
-// be cut short by its rollback.
-func retire(ctx context.Context) {
-	s, ok := ctx.Value(snapshotKey{}).(*snapshot)
-	if !ok {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.tx != nil {
-		s.retired = append(s.retired, s.tx)
-		s.tx = nil
-	}
 }
 
 // reader returns the read transaction of ctx's snapshot for db, begun if

@@ -158,7 +158,7 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 // Exec runs a single write outside an explicit transaction.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	count(ctx, query, true)
-	retire(ctx) // later reads must see this write
+	End(ctx) // later reads must see this write
 	if st := db.wstmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -202,7 +202,7 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
 		c.writer.Add(1)
 	}
-	retire(ctx) // later reads must see what fn writes
+	End(ctx) // later reads must see what fn writes
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
