@@ -416,24 +416,11 @@ func digInterface(v reflect.Value) reflect.Value {
 // ifOrWith compiles {{if}} and {{with}}: variables declared in the
 // pipeline or the branches end with the node.
 func (c *compiler) ifOrWith(b *parse.BranchNode, with bool, sc *scope) (node, error) {
-	mark := sc.mark()
-	pipe, err := c.pipe(b.Pipe, sc)
+	br, err := c.branch(b, sc)
 	if err != nil {
 		return nil, err
 	}
-	inner := sc.mark()
-	list, err := c.list(b.List, sc)
-	if err != nil {
-		return nil, err
-	}
-	sc.pop(inner)
-	var elseList node
-	if b.ElseList != nil {
-		if elseList, err = c.list(b.ElseList, sc); err != nil {
-			return nil, err
-		}
-	}
-	sc.pop(mark)
+	pipe, list, elseList, mark := br.pipe, br.list, br.elseList, br.mark
 	return func(s *state, dot reflect.Value) error {
 		val, err := pipe(s, dot)
 		if err != nil {
@@ -455,6 +442,37 @@ func (c *compiler) ifOrWith(b *parse.BranchNode, with bool, sc *scope) (node, er
 	}, nil
 }
 
+// compiledBranch is what {{if}}, {{with}} and {{range}} have in common:
+// the pipeline, the body and the else list, and the scope marks before the
+// pipeline's variables (mark) and after them (inner).
+type compiledBranch struct {
+	pipe           valueFn
+	list, elseList node
+	mark, inner    int
+}
+
+// branch compiles b's parts; the body's own variables end with the body,
+// the pipeline's with the node.
+func (c *compiler) branch(b *parse.BranchNode, sc *scope) (compiledBranch, error) {
+	br := compiledBranch{mark: sc.mark()}
+	var err error
+	if br.pipe, err = c.pipe(b.Pipe, sc); err != nil {
+		return br, err
+	}
+	br.inner = sc.mark()
+	if br.list, err = c.list(b.List, sc); err != nil {
+		return br, err
+	}
+	sc.pop(br.inner)
+	if b.ElseList != nil {
+		if br.elseList, err = c.list(b.ElseList, sc); err != nil {
+			return br, err
+		}
+	}
+	sc.pop(br.mark)
+	return br, nil
+}
+
 func (s *state) popVars(mark int) {
 	clear(s.vars[s.base+mark:])
 	s.vars = s.vars[:s.base+mark]
@@ -467,25 +485,12 @@ func (c *compiler) rangeNode(r *parse.RangeNode, sc *scope) (node, error) {
 	if r.Pipe.IsAssign {
 		return nil, unsupported(r)
 	}
-	mark := sc.mark()
-	pipe, err := c.pipe(r.Pipe, sc)
+	br, err := c.branch(&r.BranchNode, sc)
 	if err != nil {
 		return nil, err
 	}
+	pipe, body, elseList, mark, inner := br.pipe, br.list, br.elseList, br.mark, br.inner
 	decls := len(r.Pipe.Decl)
-	inner := sc.mark()
-	body, err := c.list(r.List, sc)
-	if err != nil {
-		return nil, err
-	}
-	sc.pop(inner)
-	var elseList node
-	if r.ElseList != nil {
-		if elseList, err = c.list(r.ElseList, sc); err != nil {
-			return nil, err
-		}
-	}
-	sc.pop(mark)
 	// oneIteration sets the declared variables (the element is the last
 	// one, the index or key the one before) and runs the body; its
 	// variables end with the iteration.

@@ -144,23 +144,11 @@ func TestMemberPageQueries(t *testing.T) {
 			// write the person caused; the second has nothing new.
 			getCounted(app.srv, cookie, p.path)
 			rec, n := getCounted(app.srv, cookie, p.path)
-			body := rec.Body.String()
-			if zr, err := gzip.NewReader(rec.Body); err == nil {
-				b, _ := io.ReadAll(zr)
-				body = string(b)
-			}
+			body := pageText(rec)
 			if rec.Code != http.StatusOK || !strings.Contains(body, p.want) {
 				t.Fatalf("%s (%s): status %d, want %q in:\n%s", p.name, p.path, rec.Code, p.want, body)
 			}
-			t.Logf("%-10s %2d statements", p.name, n.Statements())
-			if n.Statements() > p.maxQueries {
-				t.Errorf("%s: %d statements, at most %d were needed:\n%s", p.name, n.Statements(), p.maxQueries, strings.Join(n.Texts(), "\n"))
-			}
-			if testing.Verbose() {
-				for _, q := range n.Texts() {
-					t.Logf("    %.160s", q)
-				}
-			}
+			checkStatements(t, p.name, n, p.maxQueries)
 			if n.Writer() != 0 {
 				t.Errorf("%s: a page read took the writer %d times", p.name, n.Writer())
 			}
@@ -321,12 +309,7 @@ func TestMemberWriteQueries(t *testing.T) {
 			for range 2 {
 				if w.form != "" {
 					rec, _ := getCounted(app.srv, w.cookie, w.form)
-					body := rec.Body.String()
-					if zr, err := gzip.NewReader(rec.Body); err == nil {
-						b, _ := io.ReadAll(zr)
-						body = string(b)
-					}
-					m := version.FindStringSubmatch(body)
+					m := version.FindStringSubmatch(pageText(rec))
 					if m == nil {
 						t.Fatalf("%s: no version in %s (status %d)", w.name, w.form, rec.Code)
 					}
@@ -341,16 +324,33 @@ func TestMemberWriteQueries(t *testing.T) {
 				if rec.Code != http.StatusSeeOther {
 					t.Fatalf("%s: status %d: %s", w.name, rec.Code, rec.Body)
 				}
-				t.Logf("%-11s %2d statements", w.name, n.Statements())
-				if n.Statements() > w.maxQueries {
-					t.Errorf("%s: %d statements, at most %d were needed:\n%s", w.name, n.Statements(), w.maxQueries, strings.Join(n.Texts(), "\n"))
-				}
-				if testing.Verbose() {
-					for _, q := range n.Texts() {
-						t.Logf("    %.160s", q)
-					}
-				}
+				checkStatements(t, w.name, n, w.maxQueries)
 			}
 		}
 	})
+}
+
+// pageText is a recorded page's text, unzipped when it went out gzipped.
+func pageText(rec *httptest.ResponseRecorder) string {
+	if zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes())); err == nil {
+		if b, err := io.ReadAll(zr); err == nil {
+			return string(b)
+		}
+	}
+	return rec.Body.String()
+}
+
+// checkStatements logs how many statements a request sent and fails when
+// it needed more than max; with -v it lists them.
+func checkStatements(t *testing.T, name string, n *store.Counter, max int) {
+	t.Helper()
+	t.Logf("%-11s %2d statements", name, n.Statements())
+	if n.Statements() > max {
+		t.Errorf("%s: %d statements, at most %d were needed:\n%s", name, n.Statements(), max, strings.Join(n.Texts(), "\n"))
+	}
+	if testing.Verbose() {
+		for _, q := range n.Texts() {
+			t.Logf("    %.160s", q)
+		}
+	}
 }
