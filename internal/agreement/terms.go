@@ -54,15 +54,15 @@ type Terms struct {
 // force (the newest version both sides signed), else the program's. Changes
 // waiting for signatures do not apply yet. It does not check who asks.
 func TermsFor(ctx context.Context, q store.Q, pairID int64) (Terms, error) {
-	all, err := StandingOf(ctx, q, program.OnePair(pairID))
+	all, err := TermsOf(ctx, q, program.OnePair(pairID))
 	if err != nil {
 		return Terms{}, err
 	}
-	s, ok := all[pairID]
+	t, ok := all[pairID]
 	if !ok {
 		return Terms{}, errs.E(errs.NotFound, "pair.error.not_found")
 	}
-	return s.Terms, nil
+	return t, nil
 }
 
 // Standing is one pair, where its agreement stands and the terms the pair
@@ -78,11 +78,7 @@ type Standing struct {
 // pairs the set holds. Pairs that no longer exist are absent from the map.
 // It does not check who asks.
 func StandingOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Standing, error) {
-	pairs, err := program.PairsIn(ctx, q, set)
-	if err != nil {
-		return nil, err
-	}
-	progs, err := program.ProgramsOf(ctx, q, set)
+	pairs, progs, err := pairsAndPrograms(ctx, q, set)
 	if err != nil {
 		return nil, err
 	}
@@ -91,11 +87,7 @@ func StandingOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]
 	if err != nil {
 		return nil, err
 	}
-	// loadVersions lists newest first; grouping keeps that order per pair.
-	byPair := map[int64][]Version{}
-	for _, v := range vs {
-		byPair[v.PairID] = append(byPair[v.PairID], v)
-	}
+	byPair := groupByPair(vs)
 	out := make(map[int64]Standing, len(pairs))
 	for i := range pairs {
 		p := &pairs[i]
@@ -107,6 +99,26 @@ func StandingOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]
 		out[p.ID] = Standing{Pair: p, Terms: termsFrom(p.ID, prog, st), Status: st}
 	}
 	return out, nil
+}
+
+// pairsAndPrograms reads the pairs of the set and their programs.
+func pairsAndPrograms(ctx context.Context, q store.Q, set program.PairSet) ([]program.Pair, map[int64]*program.Program, error) {
+	pairs, err := program.PairsIn(ctx, q, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	progs, err := program.ProgramsOf(ctx, q, set)
+	return pairs, progs, err
+}
+
+// groupByPair groups versions by pair, keeping their order (loadVersions
+// lists newest first).
+func groupByPair(vs []Version) map[int64][]Version {
+	out := map[int64][]Version{}
+	for _, v := range vs {
+		out[v.PairID] = append(out[v.PairID], v)
+	}
+	return out
 }
 
 // termsFrom works out a pair's terms from its program and where its

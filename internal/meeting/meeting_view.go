@@ -38,7 +38,7 @@ func Open(ctx context.Context, q store.Q, actor *account.User, pairID int64) (*A
 }
 
 // OpenEach is Open for several pairs, the start page's, with their terms
-// read together (agreement.StandingOf) rather than pair by pair. Each pair
+// read together (agreement.TermsOf) rather than pair by pair. Each pair
 // is checked as Open checks it; the first that actor may not open fails
 // the whole read.
 func OpenEach(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64) (map[int64]*Access, error) {
@@ -50,16 +50,16 @@ func OpenEach(ctx context.Context, q store.Q, actor *account.User, pairIDs []int
 		}
 		out[id] = &Access{Pair: p, Viewer: v}
 	}
-	standing, err := agreement.StandingOf(ctx, q, program.SomePairs(pairIDs))
+	terms, err := agreement.TermsOf(ctx, q, program.SomePairs(pairIDs))
 	if err != nil {
 		return nil, err
 	}
 	for id, a := range out {
-		s, ok := standing[id]
+		t, ok := terms[id]
 		if !ok {
 			return nil, errs.E(errs.NotFound, "pair.error.not_found")
 		}
-		a.Terms = s.Terms
+		a.Terms = t
 		a.Details = a.Viewer.Member() || a.Terms.CoordinatorSees == agreement.ShareMeetings
 	}
 	return out, nil

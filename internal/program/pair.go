@@ -43,7 +43,15 @@ type Pair struct {
 	// programVersion is the program's version as read with the pair: it
 	// tells the read memo whether a program it keeps is still current.
 	programVersion int64
+	// agreementRev counts the writes to the pair's agreement, as read
+	// with the pair (see AgreementRev).
+	agreementRev int64
 }
+
+// AgreementRev is the number of writes to the pair's agreement (its
+// versions and signatures) when the pair was read: the same number means
+// the same agreement, whichever process wrote it.
+func (p *Pair) AgreementRev() int64 { return p.agreementRev }
 
 // PairMember is one person on one side of a pair.
 type PairMember struct {
@@ -288,7 +296,7 @@ func activePairs(ctx context.Context, q store.Q, programID, userID int64) (int, 
 
 const pairSelect = `SELECT p.id, p.program_id, g.name, p.status, p.created_at, p.ended_at,
 	COALESCE(e.how, ''), COALESCE(f.versions, 0), f.signed_at, COALESCE(f.meetings, ''),
-	u.id, u.name, u.email, u.language, m.side, g.version
+	u.id, u.name, u.email, u.language, m.side, g.version, COALESCE(f.agreement_rev, 0)
 	FROM pairs p JOIN programs g ON g.id = p.program_id
 	LEFT JOIN pair_endings e ON e.pair_id = p.id LEFT JOIN pair_facts f ON f.pair_id = p.id
 	JOIN pair_members m ON m.pair_id = p.id JOIN users u ON u.id = m.user_id`
@@ -316,7 +324,7 @@ func queryPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pa
 		var m PairMember
 		if err := rows.Scan(&p.ID, &p.ProgramID, &p.ProgramName, &p.Status, &p.CreatedAt, &p.EndedAt,
 			&p.Life.EndedHow, &p.Life.Versions, &p.Life.SignedAt, &p.Life.Meetings,
-			&m.UserID, &m.Name, &m.Email, &m.Lang, &m.Side, &p.programVersion); err != nil {
+			&m.UserID, &m.Name, &m.Email, &m.Lang, &m.Side, &p.programVersion, &p.agreementRev); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ID != p.ID {

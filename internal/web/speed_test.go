@@ -64,30 +64,31 @@ func demoMemberPages(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 	}
 	pair := fmt.Sprintf("/pairs/%d", pairID)
 	meeting := fmt.Sprintf("%s/meetings/%d", pair, meetingID)
-	// Every page of a pair reads the session, the pair (with its
-	// program's version) and the agreement's versions with their
-	// signatures (one statement each); the program with its role words
-	// takes one more only when it has changed since the last page view
-	// (program's read memo).
+	// Every page of a pair reads the session and the pair (with its
+	// program's version and its agreement's revision), one statement
+	// each; the program with its role words, and the agreement's versions
+	// with their signatures, take one more each only when they have
+	// changed since the last page view (program's read memo,
+	// agreement.TermsOf).
 	return loginCookie(tb, srv, email, demo.Password), []memberPage{
 		// The start page: the session, the viewer's programs, pairs,
 		// announcements, events ahead and the people of all their pairs (one
 		// statement each), then for all running pairs together their
-		// agreements, meetings with agenda state, open action items, check
-		// points due and unread messages (one each), and each program of
-		// theirs (one per program when it has changed; see
-		// pairhome.LoadCards, whose test holds the count for a person with
-		// several pairs).
-		{"home", "/", pair, 11},
+		// meetings with agenda state, open action items, check points due
+		// and unread messages (one each), their agreements (one, when one
+		// has changed) and each program of theirs (one per program when it
+		// has changed; see pairhome.LoadCards, whose test holds the count
+		// for a person with several pairs).
+		{"home", "/", pair, 10},
 		// The pair page adds the late changes, goals, the review offer's
 		// check points and the coordinators to contact, and the answers to
 		// the program's own questions each member shares with their partner.
-		{"pair home", pair, "/meetings", 13},
-		{"meetings", pair + "/meetings", "/meetings/", 5},
-		{"meeting", meeting, "/notes", 6},
+		{"pair home", pair, "/meetings", 12},
+		{"meetings", pair + "/meetings", "/meetings/", 4},
+		{"meeting", meeting, "/notes", 5},
 		{"notes", meeting + "/notes", "<form", 9},
 		{"goals", pair + "/goals", "/goals/", 4},
-		{"messages", pair + "/messages", "<form", 5},
+		{"messages", pair + "/messages", "<form", 4},
 	}
 }
 
