@@ -46,9 +46,17 @@ func TermsOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Ter
 	if err != nil {
 		return nil, err
 	}
-	// Only reads outside a transaction use or fill the kept versions: a
-	// transaction sees its own writes, which may yet be rolled back.
-	db, _ := q.(*store.DB)
+	// Only reads outside a transaction fill the kept versions: a
+	// transaction sees its own writes, which may yet be rolled back. It may
+	// use them: the revision it reads counts its own writes too.
+	var db *store.DB
+	fill := false
+	switch q := q.(type) {
+	case *store.DB:
+		db, fill = q, true
+	case *store.Tx:
+		db = q.DB()
+	}
 	byPair := make(map[int64][]Version, len(pairs))
 	var missing []int64
 	kept.mu.Lock()
@@ -68,7 +76,7 @@ func TermsOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Ter
 			return nil, err
 		}
 		read := groupByPair(vs)
-		if db != nil {
+		if fill {
 			kept.mu.Lock()
 			if len(kept.m)+len(missing) > maxKept {
 				clear(kept.m)

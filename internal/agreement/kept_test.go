@@ -13,8 +13,8 @@ import (
 // TestKeptTermsFollowAgreement shows that the versions kept between page
 // views (TermsOf) spare the statement only while the agreement is the one
 // in the database: each save and signature, through this Service or
-// another, shows on the next view, and a transaction rolled back leaves
-// nothing behind.
+// another, shows on the next view, a transaction sees its own writes, and
+// one rolled back leaves nothing behind.
 func TestKeptTermsFollowAgreement(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -81,6 +81,19 @@ func TestKeptTermsFollowAgreement(t *testing.T) {
 		}
 		if got, _ := view(); got.Version != v.Number || got.Draft != "" || got.State != StateActive {
 			t.Fatalf("after the rollback: version %d, draft %q, state %s", got.Version, got.Draft, got.State)
+		}
+		// A transaction that has not written to the agreement uses the
+		// kept versions too: it reads the pair and the program only.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			tctx, n := store.WithCounter(program.WithReadMemo(ctx))
+			in, err := TermsFor(tctx, tx, f.pair.ID)
+			if err == nil && (in.State != StateActive || n.Statements() != 2) {
+				t.Errorf("in a transaction, kept: state %s, %d statements", in.State, n.Statements())
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -234,6 +234,9 @@ type Tx struct {
 	unprepared []string
 }
 
+// DB is the database the transaction runs on.
+func (t *Tx) DB() *DB { return t.db }
+
 // stmt returns the writer's prepared statement for query, or nil (then
 // noting the query, to prepare after the transaction).
 func (t *Tx) stmt(query string) *sql.Stmt {
