@@ -75,29 +75,13 @@ func (p Pair) clone() Pair {
 }
 
 // current keeps programs with their role words from one page view to the
-// next, by database and id, with the version they were read at. A program
-// changes seldom and every page of a pair reads it; the pair's own
-// statement reads the program's version with it (a change of its settings
-// or role words adds one, in the same transaction), so a kept program is
-// used only while it is still the one in the database, whichever process
-// changed it. Programs are never deleted, so an id is never another's.
-var current = struct {
-	mu sync.Mutex
-	m  map[currentKey]keptProgram
-}{m: map[currentKey]keptProgram{}}
-
-type currentKey struct {
-	db *store.DB
-	id int64
-}
-
-type keptProgram struct {
-	version int64
-	p       *Program
-}
-
-// maxCurrent bounds the programs kept; past it the map starts afresh.
-const maxCurrent = 1024
+// next. A program changes seldom and every page of a pair reads it; the
+// pair's own statement reads the program's version with it (a change of
+// its settings or role words adds one, in the same transaction), so a kept
+// program is used only while it is still the one in the database,
+// whichever process changed it. Programs are never deleted, so an id is
+// never another's.
+var current = store.Kept[int64, *Program]{Max: 1024}
 
 // versionOf returns the version of program id as read with a pair in this
 // request, if one was.
@@ -127,14 +111,11 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 	db, _ := q.(*store.DB)
 	version, known := m.versionOf(id)
 	if known && db != nil {
-		current.mu.Lock()
-		k, ok := current.m[currentKey{db, id}]
-		current.mu.Unlock()
-		if ok && k.version == version {
+		if p, ok := current.Get(db, id, version); ok {
 			m.mu.Lock()
-			m.programs[id] = k.p
+			m.programs[id] = p
 			m.mu.Unlock()
-			return k.p.clone(), nil
+			return p.clone(), nil
 		}
 	}
 	p, version, err := m.readProgram(ctx, q, id)
@@ -142,12 +123,7 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 		return nil, err
 	}
 	if db != nil {
-		current.mu.Lock()
-		if len(current.m) >= maxCurrent {
-			clear(current.m)
-		}
-		current.m[currentKey{db, id}] = keptProgram{version, p}
-		current.mu.Unlock()
+		current.Put(db, id, version, p)
 	}
 	return p.clone(), nil
 }
