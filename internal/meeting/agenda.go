@@ -147,7 +147,6 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 	defer rows.Close()
 	out := map[int64][]Meeting{}
 	states := map[int64]AgendaState{}
-	n := 0
 	for rows.Next() {
 		var st AgendaState
 		var agenda, notes sql.NullInt64
@@ -159,17 +158,75 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 		if st, ok := st.of(agenda, notes, updated); ok {
 			states[m.ID] = st
 		}
-		list := out[m.PairID]
-		if len(list) == 0 {
-			n = 0 // rows come pair by pair: a new pair counts from one
-		}
-		if !m.Cancelled() {
-			n++
-			m.Number = n
-		}
-		out[m.PairID] = append(list, *m)
+		out[m.PairID] = appendNumbered(out[m.PairID], m)
 	}
 	return out, states, rows.Err()
+}
+
+// ForPairUpTo is ForPairWithAgenda when withAgenda, else ForPair (states
+// then nil), reading of the meetings ahead at now (not cancelled, starting
+// after now) only the first ahead, at least one; more counts those it left
+// out.
+// Cancelled meetings that were to start after now are left out too. Those
+// it lists are numbered as ForPair numbers them: all that start before
+// them are read. The pair's page shows a few of the meetings ahead and
+// counts the rest, and a pair that proposes again and again would
+// otherwise have every proposal read on every view.
+func ForPairUpTo(ctx context.Context, q store.Q, pairID int64, now time.Time, ahead int, withAgenda bool) (ms []Meeting, states map[int64]AgendaState, more int, err error) {
+	now = now.UTC()
+	from := ` FROM meetings m`
+	if withAgenda {
+		from = `, ` + withAgendaState
+	}
+	// Both subqueries name the pair rather than the row's, so that each
+	// is worked out once per statement, not once per meeting.
+	const isAhead = `f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ?`
+	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, (SELECT COUNT(*) FROM meetings f WHERE `+isAhead+`)`+from+`
+		WHERE m.pair_id = ? AND (m.starts_at <= ? OR m.id IN (SELECT f.id FROM meetings f WHERE `+isAhead+`
+			ORDER BY f.starts_at, f.id LIMIT ?))
+		ORDER BY m.starts_at, m.id`, pairID, now, pairID, now, pairID, now, ahead)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	defer rows.Close()
+	if withAgenda {
+		states = map[int64]AgendaState{}
+	}
+	all := 0
+	for rows.Next() {
+		var st AgendaState
+		var agenda, notes sql.NullInt64
+		var updated sql.NullTime
+		dest := []any{&all}
+		if withAgenda {
+			dest = append(dest, &agenda, &updated, &st.Items, &notes)
+		}
+		m, err := scanMeeting(rows, dest...)
+		if err != nil {
+			return nil, nil, 0, err
+		}
+		if st, ok := st.of(agenda, notes, updated); ok && withAgenda {
+			states[m.ID] = st
+		}
+		ms = appendNumbered(ms, m)
+	}
+	return ms, states, max(0, all-ahead), rows.Err()
+}
+
+// appendNumbered appends m to its pair's list, numbered among the pair's
+// meetings not cancelled; the list holds those before it in order of
+// start.
+func appendNumbered(list []Meeting, m *Meeting) []Meeting {
+	if !m.Cancelled() {
+		m.Number = 1
+		for i := len(list) - 1; i >= 0; i-- {
+			if !list[i].Cancelled() {
+				m.Number = list[i].Number + 1
+				break
+			}
+		}
+	}
+	return append(list, *m)
 }
 
 // AgendaStatusIn is AgendaStatus for the meetings of the pairs of the set

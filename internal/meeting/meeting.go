@@ -170,21 +170,12 @@ func ForPairs(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]
 	}
 	defer rows.Close()
 	out := map[int64][]Meeting{}
-	n := 0
 	for rows.Next() {
 		m, err := scanMeeting(rows)
 		if err != nil {
 			return nil, err
 		}
-		list := out[m.PairID]
-		if len(list) == 0 {
-			n = 0 // rows come pair by pair: a new pair counts from one
-		}
-		if !m.Cancelled() {
-			n++
-			m.Number = n
-		}
-		out[m.PairID] = append(list, *m)
+		out[m.PairID] = appendNumbered(out[m.PairID], m)
 	}
 	return out, rows.Err()
 }

@@ -31,14 +31,15 @@ type Home struct {
 	Today  string // in the viewer's zone, for overdue action items
 	// Next is the first meeting still ahead, confirmed or proposed; nil
 	// means no next meeting is booked.
-	Next     *meeting.Meeting
-	Later    []meeting.Meeting // further booked meetings after Next
-	Timeline []meeting.Meeting // meetings that started before now, newest first, at most Timeline
-	Past     int               // all meetings that started before now
-	Held     int               // meetings held so far
-	Agenda   map[int64]meeting.AgendaState
-	Late     []meeting.LateCount
-	Actions  []meeting.ActionItem // the first Actions open items
+	Next      *meeting.Meeting
+	Later     []meeting.Meeting // further booked meetings after Next, as many as Load was asked for
+	LaterMore int               // further booked meetings Later leaves out
+	Timeline  []meeting.Meeting // meetings that started before now, newest first, at most Timeline
+	Past      int               // all meetings that started before now
+	Held      int               // meetings held so far
+	Agenda    map[int64]meeting.AgendaState
+	Late      []meeting.LateCount
+	Actions   []meeting.ActionItem // the first Actions open items
 	// MoreActions counts the open items not listed.
 	MoreActions int
 	Goals       []goal.Goal
@@ -69,14 +70,17 @@ func (h *Home) Date(s string) time.Time {
 	return d
 }
 
-// Load reads the home of a pair for actor with q. member, if not nil, is
-// called for a member with the pair's meetings as stored (not redacted),
-// at the point where the page reads what it adds. Members see
-// all of it; the program's coordinators see the agreement's state and
-// dates and the meetings (date, length, cancelled or not), and more only
-// when the pair's agreement shares it.
-func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, member func(*meeting.Access, []meeting.Meeting) error) (*Home, error) {
-	return load(ctx, q, actor, pairID, now, member, false)
+// Load reads the home of a pair for actor with q, with at most later
+// further meetings after the next one in Later (all of them when later is
+// negative; LaterMore counts the rest). member, if not nil, is called for
+// a member with the pair's meetings as read (as stored, not redacted:
+// those before now and the booked ones in Next and Later), at the point
+// where the page reads what it adds. Members see all of it; the program's
+// coordinators see the agreement's state and dates and the meetings
+// (date, length, cancelled or not), and more only when the pair's
+// agreement shares it.
+func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, later int, member func(*Home, []meeting.Meeting) error) (*Home, error) {
+	return load(ctx, q, actor, pairID, now, later, member, false)
 }
 
 // LoadCard reads what the start page's card of a running pair shows: the
@@ -85,7 +89,7 @@ func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 // and of its meetings only the next one (Next, and its state in Agenda):
 // a card's Later, Timeline, Past and Held stay empty.
 func LoadCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*Home, error) {
-	return load(ctx, q, actor, pairID, now, nil, true)
+	return load(ctx, q, actor, pairID, now, 0, nil, true)
 }
 
 // LoadCards is LoadCard for each of the pairs with ids, by id, in the same
@@ -203,7 +207,7 @@ func (h *Home) setActions(actions []meeting.ActionItem) {
 	h.Actions = actions
 }
 
-func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, member func(*meeting.Access, []meeting.Meeting) error, card bool) (*Home, error) {
+func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, later int, member func(*Home, []meeting.Meeting) error, card bool) (*Home, error) {
 	a, err := meeting.Open(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
@@ -219,6 +223,12 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 			return nil, err
 		}
 		h.placeNext(next[pairID], states)
+	case later >= 0:
+		// The next meeting and later ones after it.
+		if ms, h.Agenda, h.LaterMore, err = meeting.ForPairUpTo(ctx, q, pairID, now, 1+later, h.ShowAgenda); err != nil {
+			return nil, err
+		}
+		h.place(ms)
 	case h.ShowAgenda:
 		if ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID); err != nil {
 			return nil, err
@@ -252,7 +262,7 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 		return nil, err
 	}
 	if member != nil {
-		if err := member(a, ms); err != nil {
+		if err := member(h, ms); err != nil {
 			return nil, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/clock"
 	"mentorskap/internal/demo"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/pairhome"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -99,7 +100,7 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 				}
 				// A card reads only the next meeting: the one the pair's
 				// home, which reads them all, finds next.
-				full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, id, now, nil)
+				full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, id, now, -1, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -131,6 +132,102 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 		}
 		if withNext == 0 || prepared == 0 {
 			t.Errorf("%d cards with a next meeting, %d with its agenda prepared: the demo no longer tries the next meeting", withNext, prepared)
+		}
+	})
+}
+
+// TestLoadLaterBounded checks that a home read with a bound on the further
+// meetings is the whole home with Later cut at the bound and LaterMore
+// counting the rest: the same next meeting, timeline, counts and numbers,
+// for members and the coordinator, with meetings ahead proposed and
+// cancelled beyond the bound.
+func TestLoadLaterBounded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+		res, err := demo.Seed(ctx, db, clk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := clk.Now()
+		var pairID, meetingID int64
+		if err := db.QueryRow(ctx, `SELECT p.id, MIN(m.id) FROM pairs p JOIN meetings m ON m.pair_id = p.id
+			WHERE p.status = 'active' GROUP BY p.id ORDER BY p.id LIMIT 1`).Scan(&pairID, &meetingID); err != nil {
+			t.Fatal(err)
+		}
+		// Seven more meetings ahead, every other day from next week, the
+		// third of them cancelled.
+		for i := range 7 {
+			status := "proposed"
+			if i == 2 {
+				status = "cancelled"
+			}
+			if _, err := db.Exec(ctx, `INSERT INTO meetings (pair_id, uid, status, starts_at, timezone, minutes, place,
+				online_url, proposed_by, sequence, purpose, created_at, updated_at)
+				SELECT pair_id, uid || ?, ?, ?, timezone, minutes, place, online_url, proposed_by, sequence, purpose, created_at, updated_at
+				FROM meetings WHERE id = ?`, "-later-"+string(rune('a'+i)), status, now.AddDate(0, 0, 7+2*i), meetingID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var emails []string
+		rows, err := db.Query(ctx, `SELECT u.email FROM pair_members pm JOIN users u ON u.id = pm.user_id WHERE pm.pair_id = ?`, pairID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var e string
+			if err := rows.Scan(&e); err != nil {
+				t.Fatal(err)
+			}
+			emails = append(emails, e)
+		}
+		rows.Close()
+		for _, l := range res.Logins {
+			if l.Role == "coordinator" {
+				emails = append(emails, l.Email)
+			}
+		}
+		checked := false
+		for _, email := range emails {
+			u, err := account.ByEmail(ctx, db, email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, pairID, now, -1, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", email, err)
+			}
+			if len(full.Later) < 6 {
+				t.Fatalf("%s: %d further meetings, the test wants more than its bounds", email, len(full.Later))
+			}
+			for _, later := range []int{0, 1, 4, len(full.Later), len(full.Later) + 3} {
+				var reviewed []meeting.Meeting
+				got, err := pairhome.Load(program.WithReadMemo(ctx), db, u, pairID, now, later, func(_ *pairhome.Home, ms []meeting.Meeting) error {
+					reviewed = ms
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("%s, later %d: %v", email, later, err)
+				}
+				want := *full
+				want.Later = full.Later[:min(later, len(full.Later))]
+				want.LaterMore = len(full.Later) - len(want.Later)
+				if !reflect.DeepEqual(*got, want) {
+					t.Errorf("%s, later %d:\n%+v\nwant\n%+v", email, later, *got, want)
+				}
+				if got.Access.Member() {
+					checked = true
+					// The member's callback gets what was read: the
+					// timeline's meetings and the booked ones shown.
+					if n := len(reviewed); n < got.Past+1+len(got.Later) {
+						t.Errorf("%s, later %d: the callback got %d meetings", email, later, n)
+					}
+				}
+			}
+		}
+		if !checked {
+			t.Error("no member's home was read")
 		}
 	})
 }

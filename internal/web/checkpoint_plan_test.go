@@ -302,6 +302,17 @@ func TestAgreementReviewMeeting(t *testing.T) {
 			t.Fatal("agreement change offered before the review was held")
 		}
 
+		// Five meetings booked before it put the review meeting past the
+		// further meetings the pair's page reads; while the follow-up is
+		// open, its offer on the pair's page still names the meeting.
+		for i := range 5 {
+			f.book(t, time.Duration(2+3*i)*time.Hour, false)
+		}
+		if err := evaluation.Schedule(ctx, db, f.pair.ID, evaluation.KindFollowup, app.clock.Now().Add(24*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		mentee.get(f.path("")).mustContain(t, app.tr("id", "checkpoint.review_open"), `href="/pairs/`+pid(f.pair.ID)+`/meetings/`+pid(mid)+`"`)
+
 		// Held: its notes lead to the agreement, and the version saved
 		// from there names the meeting in the history.
 		app.clock.Set(app.clock.Now().Add(26 * time.Hour))

@@ -40,8 +40,6 @@ type pairHome struct {
 	// have none.
 	LaterRows    []meetingRow
 	TimelineRows []meetingRow
-	// LaterMore counts the further meetings not in LaterRows.
-	LaterMore int
 }
 
 // laterShown is how many further booked meetings the pair's page lists
@@ -52,13 +50,8 @@ const laterShown = 4
 // meetingRows words the home's further meetings and timeline for p's
 // viewer.
 func (h *pairHome) meetingRows(p *Page) {
-	later := h.Later
-	if len(later) > laterShown {
-		h.LaterMore = len(later) - laterShown
-		later = later[:laterShown]
-	}
-	h.LaterRows = make([]meetingRow, len(later))
-	for i := range later {
+	h.LaterRows = make([]meetingRow, len(h.Later))
+	for i := range h.Later {
 		m := &h.Later[i]
 		h.LaterRows[i] = newMeetingRow(p, m, m.Status)
 	}
@@ -74,8 +67,14 @@ func (h *pairHome) meetingRows(p *Page) {
 // pairhome.Load); members are offered the review meeting too.
 func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
 	ph := &pairHome{}
-	h, err := pairhome.Load(ctx, q, actor, pairID, now, func(a *meeting.Access, ms []meeting.Meeting) (err error) {
-		ph.Review, err = loadReviewOffer(ctx, q, a.Pair, ms, now, false)
+	h, err := pairhome.Load(ctx, q, actor, pairID, now, laterShown, func(h *pairhome.Home, ms []meeting.Meeting) (err error) {
+		p := h.Access.Pair
+		if ph.Review, err = loadReviewOffer(ctx, q, p, ms, now, false); err != nil || ph.Review == nil || h.LaterMore == 0 {
+			return err
+		}
+		// The review meeting may be among the meetings ahead not read.
+		all, err := meeting.ForPair(ctx, q, p.ID)
+		ph.Review.Meeting = meeting.ReviewOf(all)
 		return err
 	})
 	if err != nil {
