@@ -178,12 +178,13 @@ func ForPairUpTo(ctx context.Context, q store.Q, pairID int64, now time.Time, ah
 	if withAgenda {
 		from = `, ` + withAgendaState
 	}
-	// Both subqueries name the pair rather than the row's, so that each
-	// is worked out once per statement, not once per meeting.
+	// The subqueries name the pair rather than the row's, so that each is
+	// worked out once per statement, and the meetings are found by id:
+	// the pair's past, then the first ahead, two ranges of its index.
 	const isAhead = `f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ?`
 	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, (SELECT COUNT(*) FROM meetings f WHERE `+isAhead+`)`+from+`
-		WHERE m.pair_id = ? AND (m.starts_at <= ? OR m.id IN (SELECT f.id FROM meetings f WHERE `+isAhead+`
-			ORDER BY f.starts_at, f.id LIMIT ?))
+		WHERE m.id IN (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.starts_at <= ?
+			UNION ALL SELECT id FROM (SELECT f.id FROM meetings f WHERE `+isAhead+` ORDER BY f.starts_at, f.id LIMIT ?) ahead)
 		ORDER BY m.starts_at, m.id`, pairID, now, pairID, now, pairID, now, ahead)
 	if err != nil {
 		return nil, nil, 0, err
