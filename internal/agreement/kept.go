@@ -65,9 +65,10 @@ func TermsOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Ter
 		}
 		read := groupByPair(vs)
 		for _, p := range missing {
-			byPair[p.ID] = read[p.ID]
+			vs := forTerms(read[p.ID])
+			byPair[p.ID] = vs
 			if fill {
-				kept.Put(db, p.ID, keptAtOf(p), read[p.ID])
+				kept.Put(db, p.ID, keptAtOf(p), vs)
 			}
 		}
 	}
@@ -79,4 +80,23 @@ func TermsOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Ter
 		}
 	}
 	return out, nil
+}
+
+// forTerms keeps of a pair's versions, newest first, those its terms are
+// worked out from (see statusFrom): the newest, and the newest both sides
+// signed. A pair's older versions need not be kept in memory.
+func forTerms(vs []Version) []Version {
+	// New slices: the versions read share one array per pair.
+	for i := range vs {
+		if vs[i].Complete() {
+			if i == 0 {
+				return []Version{vs[0]}
+			}
+			return []Version{vs[0], vs[i]}
+		}
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	return []Version{vs[0]}
 }

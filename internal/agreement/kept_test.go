@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
@@ -96,4 +97,41 @@ func TestKeptTermsFollowAgreement(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestForTermsKeepsWhatTermsNeed checks that the versions kept for a pair's
+// terms give the same status as all of them, for histories with and
+// without a version in force and with changes waiting for signatures.
+func TestForTermsKeepsWhatTermsNeed(t *testing.T) {
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	both := []Signature{{Side: program.SideMentor, SignedAt: at}, {Side: program.SideMentee, SignedAt: at.Add(time.Hour)}}
+	one := []Signature{{Side: program.SideMentee, SignedAt: at}}
+	v := func(n int, sigs []Signature) Version {
+		return Version{Number: n, Signatures: sigs, Content: Content{CancelNoticeHours: n}}
+	}
+	for name, vs := range map[string][]Version{
+		"none":            nil,
+		"one draft":       {v(1, nil)},
+		"drafts":          {v(3, one), v(2, nil), v(1, nil)},
+		"signed":          {v(1, both)},
+		"signed, amended": {v(4, one), v(3, nil), v(2, both), v(1, both)},
+		"signed again":    {v(3, both), v(2, nil), v(1, both)},
+	} {
+		for _, ended := range []bool{false, true} {
+			got, want := statusFrom(forTerms(vs), ended), statusFrom(vs, ended)
+			if got.State != want.State || got.Draft != want.Draft || !sameVersion(got.Current, want.Current) || !sameVersion(got.InForce, want.InForce) {
+				t.Errorf("%s, ended %v: kept %+v, all %+v", name, ended, got, want)
+			}
+		}
+		if kept := forTerms(vs); len(kept) > 2 {
+			t.Errorf("%s: %d versions kept", name, len(kept))
+		}
+	}
+}
+
+func sameVersion(a, b *Version) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Number == b.Number && a.Content.CancelNoticeHours == b.Content.CancelNoticeHours && a.ActiveSince().Equal(b.ActiveSince())
 }
