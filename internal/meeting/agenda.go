@@ -166,11 +166,10 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 // ForPairUpTo is ForPairWithAgenda when withAgenda, else ForPair (states
 // then nil), reading of the meetings ahead at now (not cancelled, starting
 // after now) only the first ahead, at least one; more counts those it left
-// out.
-// Cancelled meetings that were to start after now are left out too. Those
-// it lists are numbered as ForPair numbers them: all that start before
-// them are read. The pair's page shows a few of the meetings ahead and
-// counts the rest, and a pair that proposes again and again would
+// out. Cancelled meetings that were to start after now are left out too.
+// Those it lists are numbered as ForPair numbers them: all that start
+// before them are read. The pair's page shows a few of the meetings ahead
+// and counts the rest, and a pair that proposes again and again would
 // otherwise have every proposal read on every view.
 func ForPairUpTo(ctx context.Context, q store.Q, pairID int64, now time.Time, ahead int, withAgenda bool) (ms []Meeting, states map[int64]AgendaState, more int, err error) {
 	now = now.UTC()
@@ -206,7 +205,7 @@ func ForPairUpTo(ctx context.Context, q store.Q, pairID int64, now time.Time, ah
 		if err != nil {
 			return nil, nil, 0, err
 		}
-		if st, ok := st.of(agenda, notes, updated); ok && withAgenda {
+		if st, ok := st.of(agenda, notes, updated); ok {
 			states[m.ID] = st
 		}
 		ms = appendNumbered(ms, m)

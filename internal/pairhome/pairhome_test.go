@@ -23,6 +23,18 @@ func TestMain(m *testing.M) {
 	os.Exit(storetest.Run(m))
 }
 
+// seedDemo seeds the demo program on a clock standing still, and returns
+// what it made and that moment.
+func seedDemo(t *testing.T, db *store.DB) (*demo.Result, time.Time) {
+	t.Helper()
+	clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	res, err := demo.Seed(context.Background(), db, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, clk.Now()
+}
+
 // TestLoadCardsAsLoadCard checks that the start page's cards read together
 // are what each pair's card read alone is, for every member of the demo's
 // running pairs and for the program's coordinator, and that reading them
@@ -31,12 +43,7 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		res, err := demo.Seed(ctx, db, clk)
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := clk.Now()
+		res, now := seedDemo(t, db)
 		viewers := map[string][]int64{} // email → running pairs to show
 		rows, err := db.Query(ctx, `SELECT u.email, p.id FROM pairs p JOIN pair_members pm ON pm.pair_id = p.id
 			JOIN users u ON u.id = pm.user_id WHERE p.status = 'active' ORDER BY u.email, p.id`)
@@ -145,12 +152,7 @@ func TestLoadLaterBounded(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		clk := clock.NewFixed(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		res, err := demo.Seed(ctx, db, clk)
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := clk.Now()
+		res, now := seedDemo(t, db)
 		var pairID, meetingID int64
 		if err := db.QueryRow(ctx, `SELECT p.id, MIN(m.id) FROM pairs p JOIN meetings m ON m.pair_id = p.id
 			WHERE p.status = 'active' GROUP BY p.id ORDER BY p.id LIMIT 1`).Scan(&pairID, &meetingID); err != nil {
