@@ -115,6 +115,14 @@ func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time)
 // has not answered, by pair and then by person. It reads in one query
 // however many pairs the set holds and does not check who asks.
 func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]map[int64]Checks, error) {
+	var out map[int64]map[int64]Checks
+	var r store.Reads
+	ReadDue(&r, set, now, &out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadDue queues the read of DueIn, which fills in *out.
+func ReadDue(r *store.Reads, set program.PairSet, now time.Time, out *map[int64]map[int64]Checks) {
 	inC, argsC := set.Cond("c.pair_id")
 	inM, argsM := set.Cond("pm.pair_id")
 	// The second arm stands for a chemistry check not yet written: it
@@ -123,7 +131,11 @@ func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (
 	// per person rather than once per meeting. On SQLite a compound select
 	// takes its column types from the first arm, so both arms return plain
 	// timestamp columns.
-	rows, err := q.Query(ctx, `SELECT c.pair_id, pm.user_id, c.kind, c.due_at, 0, COALESCE(a.into_kind, '') FROM checkpoints c
+	r.Add(func(rows store.Rows) error {
+		var err error
+		*out, err = dueOf(rows, now)
+		return err
+	}, `SELECT c.pair_id, pm.user_id, c.kind, c.due_at, 0, COALESCE(a.into_kind, '') FROM checkpoints c
 		JOIN pairs p ON p.id = c.pair_id AND p.status = 'active'
 		JOIN pair_members pm ON pm.pair_id = c.pair_id
 		LEFT JOIN checkpoint_adjustments a ON a.pair_id = c.pair_id AND a.kind = c.kind AND a.outcome = 'merged'
@@ -137,10 +149,9 @@ func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (
 		WHERE `+inM+`
 		AND NOT EXISTS (SELECT 1 FROM checkpoints x WHERE x.pair_id = pm.pair_id AND x.kind = 'chemistry')`,
 		slices.Concat(argsC, []any{now.UTC()}, argsM)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+}
+
+func dueOf(rows store.Rows, now time.Time) (map[int64]map[int64]Checks, error) {
 	type key struct{ pair, user int64 }
 	own := map[key][]Due{}
 	merged := map[key][]Due{} // Kind is the merged one, With[0] the one it joined

@@ -180,36 +180,39 @@ func scanGoal(row interface{ Scan(...any) error }) (Goal, error) {
 // top-level goals in order. It does not check who asks: pages go through
 // Service.List, and the pair's home page through program.RequirePairMember.
 func List(ctx context.Context, q store.Q, pairID int64) ([]Goal, error) {
-	rows, err := q.Query(ctx, `SELECT `+goalCols+` FROM goals g WHERE g.pair_id = ?
+	var out []Goal
+	var r store.Reads
+	ReadList(&r, pairID, &out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadList queues the read of List, which fills in *out.
+func ReadList(r *store.Reads, pairID int64, out *[]Goal) {
+	r.Add(func(rows store.Rows) error {
+		var top []Goal
+		index := map[int64]int{}
+		for rows.Next() {
+			g, err := scanGoal(rows)
+			if err != nil {
+				return err
+			}
+			if g.ParentID == 0 {
+				index[g.ID] = len(top)
+				top = append(top, g)
+				continue
+			}
+			// Parents sort first (parent id 0), so every parent is already in.
+			if i, ok := index[g.ParentID]; ok {
+				top[i].SubGoals = append(top[i].SubGoals, g)
+			}
+		}
+		for i := range top {
+			top[i].derive()
+		}
+		*out = top
+		return nil
+	}, `SELECT `+goalCols+` FROM goals g WHERE g.pair_id = ?
 		ORDER BY COALESCE(g.parent_id, 0), g.position, g.id`, pairID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var top []Goal
-	index := map[int64]int{}
-	for rows.Next() {
-		g, err := scanGoal(rows)
-		if err != nil {
-			return nil, err
-		}
-		if g.ParentID == 0 {
-			index[g.ID] = len(top)
-			top = append(top, g)
-			continue
-		}
-		// Parents sort first (parent id 0), so every parent is already in.
-		if i, ok := index[g.ParentID]; ok {
-			top[i].SubGoals = append(top[i].SubGoals, g)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range top {
-		top[i].derive()
-	}
-	return top, nil
 }
 
 // get reads one goal of the pair with its sub-goals; a goal of another pair

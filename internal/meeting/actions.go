@@ -100,46 +100,54 @@ const actionSelect = `SELECT a.id, a.pair_id, a.meeting_id, om.starts_at, a.body
 	LEFT JOIN action_reviews rv ON rv.action_id = a.id AND rv.meeting_id = ?`
 
 func queryActions(ctx context.Context, q store.Q, reviewAt int64, where string, args ...any) ([]ActionItem, error) {
-	rows, err := q.Query(ctx, actionSelect+` WHERE `+where, append([]any{reviewAt}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []ActionItem
-	for rows.Next() {
-		var a ActionItem
-		if err := rows.Scan(&a.ID, &a.PairID, &a.MeetingID, &a.MeetingAt, &a.Text, &a.OwnerID, &a.OwnerName,
-			&a.Due, &a.GoalID, &a.GoalTitle, &a.Status, &a.ClosedMeetingID, &a.Carried, &a.Outcome,
-			&a.CreatedAt, &a.UpdatedAt); err != nil {
-			return nil, err
+	var r store.Reads
+	readActions(&r, reviewAt, where, args, func(a ActionItem) { out = append(out, a) })
+	return out, r.Run(ctx, q)
+}
+
+func readActions(r *store.Reads, reviewAt int64, where string, args []any, each func(ActionItem)) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var a ActionItem
+			if err := rows.Scan(&a.ID, &a.PairID, &a.MeetingID, &a.MeetingAt, &a.Text, &a.OwnerID, &a.OwnerName,
+				&a.Due, &a.GoalID, &a.GoalTitle, &a.Status, &a.ClosedMeetingID, &a.Carried, &a.Outcome,
+				&a.CreatedAt, &a.UpdatedAt); err != nil {
+				return err
+			}
+			each(a)
 		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	}, actionSelect+` WHERE `+where, append([]any{reviewAt}, args...)...)
 }
 
 // OpenActionItems lists a pair's open action items, those with the nearest
 // due date first and undated ones last, in one query. It does not check who
-// asks: the pair's home page calls it after its own check.
+// asks: callers check first.
 func OpenActionItems(ctx context.Context, q store.Q, pairID int64) ([]ActionItem, error) {
 	all, err := OpenActionItemsIn(ctx, q, program.OnePair(pairID))
 	return all[pairID], err
 }
 
-// OpenActionItemsIn is OpenActionItems for every pair of the set, by pair,
-// in one query however many pairs. It does not check who asks.
+// OpenActionItemsIn lists the open action items of every pair of the set,
+// by pair, those with the nearest due date first and undated ones last, in
+// one query however many pairs. It does not check who asks: the pair's
+// home page and the start page call it after their own check.
 func OpenActionItemsIn(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]ActionItem, error) {
-	cond, args := set.Cond("a.pair_id")
-	all, err := queryActions(ctx, q, 0, cond+` AND a.status = 'open'
-		ORDER BY a.pair_id, a.due_date = '', a.due_date, a.id`, args...)
-	if err != nil {
-		return nil, err
-	}
 	out := map[int64][]ActionItem{}
-	for _, a := range all {
+	var r store.Reads
+	ReadOpenActionItems(&r, set, out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadOpenActionItems queues the read of OpenActionItemsIn, which fills in
+// out.
+func ReadOpenActionItems(r *store.Reads, set program.PairSet, out map[int64][]ActionItem) {
+	cond, args := set.Cond("a.pair_id")
+	readActions(r, 0, cond+` AND a.status = 'open'
+		ORDER BY a.pair_id, a.due_date = '', a.due_date, a.id`, args, func(a ActionItem) {
 		out[a.PairID] = append(out[a.PairID], a)
-	}
-	return out, nil
+	})
 }
 
 // OwnedOpenActionItems lists the open action items a person owns in the

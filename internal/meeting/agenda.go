@@ -106,32 +106,36 @@ const withAgendaState = `a.meeting_id, a.updated_at,
 // pair's whole history for it cost more the longer the pair had met.
 // Pairs with no meeting ahead are absent.
 func NextOfPairs(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]*Meeting, map[int64]AgendaState, error) {
+	out, states := map[int64]*Meeting{}, map[int64]AgendaState{}
+	var r store.Reads
+	ReadNextOfPairs(&r, set, now, out, states)
+	return out, states, r.Run(ctx, q)
+}
+
+// ReadNextOfPairs queues the read of NextOfPairs, which fills in out and
+// states.
+func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map[int64]*Meeting, states map[int64]AgendaState) {
 	cond, args := set.Cond("p.id")
-	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, `+numberExpr+`, `+withAgendaState+`
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var st AgendaState
+			var number int
+			var agenda, notes sql.NullInt64
+			var updated sql.NullTime
+			m, err := scanMeeting(rows, &number, &agenda, &updated, &st.Items, &notes)
+			if err != nil {
+				return err
+			}
+			m.Number = number
+			if st, ok := st.of(agenda, notes, updated); ok {
+				states[m.ID] = st
+			}
+			out[m.PairID] = m
+		}
+		return nil
+	}, `SELECT `+meetingCols+`, `+numberExpr+`, `+withAgendaState+`
 		WHERE m.id IN (SELECT (SELECT f.id FROM meetings f WHERE f.pair_id = p.id AND f.status <> 'cancelled' AND f.starts_at > ?
 			ORDER BY f.starts_at, f.id LIMIT 1) FROM pairs p WHERE `+cond+`)`, append([]any{now.UTC()}, args...)...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	out := map[int64]*Meeting{}
-	states := map[int64]AgendaState{}
-	for rows.Next() {
-		var st AgendaState
-		var number int
-		var agenda, notes sql.NullInt64
-		var updated sql.NullTime
-		m, err := scanMeeting(rows, &number, &agenda, &updated, &st.Items, &notes)
-		if err != nil {
-			return nil, nil, err
-		}
-		m.Number = number
-		if st, ok := st.of(agenda, notes, updated); ok {
-			states[m.ID] = st
-		}
-		out[m.PairID] = m
-	}
-	return out, states, rows.Err()
 }
 
 // ForPairsWithAgenda is ForPairWithAgenda for every pair of the set, the
@@ -163,15 +167,25 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 	return out, states, rows.Err()
 }
 
-// ForPairUpTo is ForPairWithAgenda when withAgenda, else ForPair (states
-// then nil), reading of the meetings ahead at now (not cancelled, starting
-// after now) only the first ahead, at least one; more counts those it left
-// out. Cancelled meetings that were to start after now are left out too.
-// Those it lists are numbered as ForPair numbers them: all that start
-// before them are read. The pair's page shows a few of the meetings ahead
-// and counts the rest, and a pair that proposes again and again would
-// otherwise have every proposal read on every view.
-func ForPairUpTo(ctx context.Context, q store.Q, pairID int64, now time.Time, ahead int, withAgenda bool) (ms []Meeting, states map[int64]AgendaState, more int, err error) {
+// UpTo is what ReadUpTo reads: a pair's meetings, the agenda state of
+// those that have one (nil unless asked for), and how many meetings ahead
+// were left out.
+type UpTo struct {
+	Meetings []Meeting
+	Agenda   map[int64]AgendaState
+	More     int
+}
+
+// ReadUpTo queues a read of the pair's meetings as ForPairWithAgenda has
+// them when withAgenda, else as ForPair does, reading of the meetings
+// ahead at now (not cancelled, starting after now) only the first ahead,
+// at least one; More counts those it left out. Cancelled meetings that
+// were to start after now are left out too. Those it lists are numbered
+// as ForPair numbers them: all that start before them are read. The
+// pair's page shows a few of the meetings ahead and counts the rest, and
+// a pair that proposes again and again would otherwise have every
+// proposal read on every view.
+func ReadUpTo(r *store.Reads, pairID int64, now time.Time, ahead int, withAgenda bool, out *UpTo) {
 	now = now.UTC()
 	from := ` FROM meetings m`
 	if withAgenda {
@@ -181,36 +195,34 @@ func ForPairUpTo(ctx context.Context, q store.Q, pairID int64, now time.Time, ah
 	// worked out once per statement, and the meetings are found by id:
 	// the pair's past, then the first ahead, two ranges of its index.
 	const isAhead = `f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ?`
-	rows, err := q.Query(ctx, `SELECT `+meetingCols+`, (SELECT COUNT(*) FROM meetings f WHERE `+isAhead+`)`+from+`
+	r.Add(func(rows store.Rows) error {
+		if withAgenda {
+			out.Agenda = map[int64]AgendaState{}
+		}
+		all := 0
+		for rows.Next() {
+			var st AgendaState
+			var agenda, notes sql.NullInt64
+			var updated sql.NullTime
+			dest := []any{&all}
+			if withAgenda {
+				dest = append(dest, &agenda, &updated, &st.Items, &notes)
+			}
+			m, err := scanMeeting(rows, dest...)
+			if err != nil {
+				return err
+			}
+			if st, ok := st.of(agenda, notes, updated); ok {
+				out.Agenda[m.ID] = st
+			}
+			out.Meetings = appendNumbered(out.Meetings, m)
+		}
+		out.More = max(0, all-ahead)
+		return nil
+	}, `SELECT `+meetingCols+`, (SELECT COUNT(*) FROM meetings f WHERE `+isAhead+`)`+from+`
 		WHERE m.id IN (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.starts_at <= ?
 			UNION ALL SELECT id FROM (SELECT f.id FROM meetings f WHERE `+isAhead+` ORDER BY f.starts_at, f.id LIMIT ?) ahead)
 		ORDER BY m.starts_at, m.id`, pairID, now, pairID, now, pairID, now, ahead)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	defer rows.Close()
-	if withAgenda {
-		states = map[int64]AgendaState{}
-	}
-	all := 0
-	for rows.Next() {
-		var st AgendaState
-		var agenda, notes sql.NullInt64
-		var updated sql.NullTime
-		dest := []any{&all}
-		if withAgenda {
-			dest = append(dest, &agenda, &updated, &st.Items, &notes)
-		}
-		m, err := scanMeeting(rows, dest...)
-		if err != nil {
-			return nil, nil, 0, err
-		}
-		if st, ok := st.of(agenda, notes, updated); ok {
-			states[m.ID] = st
-		}
-		ms = appendNumbered(ms, m)
-	}
-	return ms, states, max(0, all-ahead), rows.Err()
 }
 
 // appendNumbered appends m to its pair's list, numbered among the pair's

@@ -123,9 +123,11 @@ func scanMeeting(row interface{ Scan(...any) error }, extra ...any) (*Meeting, e
 
 // numberExpr numbers a meeting among its pair's meetings that are not
 // cancelled, ordered by start then id, the same order ForPair counts in.
+// The row comparison is a range of the index meetings_pair_booked, so the
+// count reads only the meetings before this one.
 const numberExpr = `CASE WHEN m.status = 'cancelled' THEN 0 ELSE (SELECT COUNT(*) FROM meetings o
 	WHERE o.pair_id = m.pair_id AND o.status <> 'cancelled'
-	AND (o.starts_at < m.starts_at OR (o.starts_at = m.starts_at AND o.id <= m.id))) END`
+	AND (o.starts_at, o.id) <= (m.starts_at, m.id)) END`
 
 // Get loads one meeting with its number. It does not check who asks: pages
 // go through the Service, which does.

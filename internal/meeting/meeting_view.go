@@ -191,22 +191,26 @@ type LateCount struct {
 // LateChanges counts the pair's late moves and cancellations per person,
 // most first, in one query. It does not check who asks.
 func LateChanges(ctx context.Context, q store.Q, pairID int64) ([]LateCount, error) {
-	rows, err := q.Query(ctx, `SELECT COALESCE(e.user_id, 0), COALESCE(u.name, ''), COUNT(*) FROM meeting_events e
+	var out []LateCount
+	var r store.Reads
+	ReadLateChanges(&r, pairID, &out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadLateChanges queues the read of LateChanges, which fills in *out.
+func ReadLateChanges(r *store.Reads, pairID int64, out *[]LateCount) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var c LateCount
+			if err := rows.Scan(&c.UserID, &c.Name, &c.Count); err != nil {
+				return err
+			}
+			*out = append(*out, c)
+		}
+		return nil
+	}, `SELECT COALESCE(e.user_id, 0), COALESCE(u.name, ''), COUNT(*) FROM meeting_events e
 		LEFT JOIN users u ON u.id = e.user_id WHERE e.pair_id = ? AND e.late = ?
 		GROUP BY e.user_id, u.name ORDER BY COUNT(*) DESC, u.name`, pairID, true)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []LateCount
-	for rows.Next() {
-		var c LateCount
-		if err := rows.Scan(&c.UserID, &c.Name, &c.Count); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // ICS is a meeting's calendar file for one of the pair's members, in their

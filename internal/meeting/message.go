@@ -192,25 +192,29 @@ func (s *Service) MarkRead(ctx context.Context, actor *account.User, pairID, upT
 // UnreadIn is Unread for every pair of the set, by pair (pairs with none
 // are absent), in one query however many pairs.
 func UnreadIn(ctx context.Context, q store.Q, set program.PairSet, userID int64) (map[int64]int, error) {
+	out := map[int64]int{}
+	var r store.Reads
+	ReadUnread(&r, set, userID, out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadUnread queues the read of UnreadIn, which counts into out.
+func ReadUnread(r *store.Reads, set program.PairSet, userID int64, out map[int64]int) {
 	cond, args := set.Cond("m.pair_id")
-	rows, err := q.Query(ctx, `SELECT m.pair_id, COUNT(*) FROM messages m
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var pair int64
+			var n int
+			if err := rows.Scan(&pair, &n); err != nil {
+				return err
+			}
+			out[pair] = n
+		}
+		return nil
+	}, `SELECT m.pair_id, COUNT(*) FROM messages m
 		WHERE `+cond+` AND (m.sender_id IS NULL OR m.sender_id <> ?)
 		AND m.id > COALESCE((SELECT r.last_read_id FROM message_reads r WHERE r.pair_id = m.pair_id AND r.user_id = ?), 0)
 		GROUP BY m.pair_id`, append(args, userID, userID)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var pair int64
-		var n int
-		if err := rows.Scan(&pair, &n); err != nil {
-			return nil, err
-		}
-		out[pair] = n
-	}
-	return out, rows.Err()
 }
 
 // Unread counts the messages others in the pair wrote that the person has

@@ -117,30 +117,26 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 			}
 		}
 	}
-	next, states, err := meeting.NextOfPairs(ctx, q, program.SomePairs(ids), now)
-	if err != nil {
+	// Read together (store.Reads): nothing here depends on the rest.
+	var r store.Reads
+	next, states := map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
+	meeting.ReadNextOfPairs(&r, program.SomePairs(ids), now, next, states)
+	actions := map[int64][]meeting.ActionItem{}
+	var due map[int64]map[int64]evaluation.Checks
+	unread := map[int64]int{}
+	if len(members) > 0 {
+		set := program.SomePairs(members)
+		meeting.ReadOpenActionItems(&r, set, actions)
+		evaluation.ReadDue(&r, set, now, &due)
+		if len(messages) > 0 {
+			meeting.ReadUnread(&r, program.SomePairs(messages), actor.ID, unread)
+		}
+	}
+	if err := r.Run(ctx, q); err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
 		homes[id].placeNext(next[id], states)
-	}
-	if len(members) == 0 {
-		return homes, nil
-	}
-	set := program.SomePairs(members)
-	actions, err := meeting.OpenActionItemsIn(ctx, q, set)
-	if err != nil {
-		return nil, err
-	}
-	due, err := evaluation.DueIn(ctx, q, set, now)
-	if err != nil {
-		return nil, err
-	}
-	unread := map[int64]int{}
-	if len(messages) > 0 {
-		if unread, err = meeting.UnreadIn(ctx, q, program.SomePairs(messages), actor.ID); err != nil {
-			return nil, err
-		}
 	}
 	for _, id := range members {
 		h := homes[id]
@@ -213,22 +209,20 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 		return nil, err
 	}
 	h := newHome(a, actor, now)
+	// What the page shows once who asks is known does not depend on
+	// anything else read, so it is read together (store.Reads).
+	var r store.Reads
 	// Meetings and their agenda state in one statement, for those who may
 	// see the agenda state; a card reads its next meeting only.
 	var ms []meeting.Meeting
+	var upTo meeting.UpTo
+	next, states := map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
 	switch {
 	case card:
-		next, states, err := meeting.NextOfPairs(ctx, q, program.OnePair(pairID), now)
-		if err != nil {
-			return nil, err
-		}
-		h.placeNext(next[pairID], states)
+		meeting.ReadNextOfPairs(&r, program.OnePair(pairID), now, next, states)
 	case later >= 0:
 		// The next meeting and later ones after it.
-		if ms, h.Agenda, h.LaterMore, err = meeting.ForPairUpTo(ctx, q, pairID, now, 1+later, h.ShowAgenda); err != nil {
-			return nil, err
-		}
-		h.place(ms)
+		meeting.ReadUpTo(&r, pairID, now, 1+later, h.ShowAgenda, &upTo)
 	case h.ShowAgenda:
 		if ms, h.Agenda, err = meeting.ForPairWithAgenda(ctx, q, pairID); err != nil {
 			return nil, err
@@ -240,34 +234,38 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 		}
 		h.place(ms)
 	}
+	actions := map[int64][]meeting.ActionItem{}
+	var due map[int64]map[int64]evaluation.Checks
+	unread := map[int64]int{}
+	if a.Member() {
+		if !card {
+			meeting.ReadLateChanges(&r, pairID, &h.Late)
+			goal.ReadList(&r, pairID, &h.Goals)
+		}
+		meeting.ReadOpenActionItems(&r, program.OnePair(pairID), actions)
+		evaluation.ReadDue(&r, program.OnePair(pairID), now, &due)
+		if a.Terms.MessagesAllowed {
+			meeting.ReadUnread(&r, program.OnePair(pairID), actor.ID, unread)
+		}
+	}
+	if err := r.Run(ctx, q); err != nil {
+		return nil, err
+	}
+	switch {
+	case card:
+		h.placeNext(next[pairID], states)
+	case later >= 0:
+		ms, h.Agenda, h.LaterMore = upTo.Meetings, upTo.Agenda, upTo.More
+		h.place(ms)
+	}
 	if !a.Member() {
 		return h, nil
 	}
-	if !card {
-		if h.Late, err = meeting.LateChanges(ctx, q, pairID); err != nil {
-			return nil, err
-		}
-	}
-	actions, err := meeting.OpenActionItems(ctx, q, pairID)
-	if err != nil {
-		return nil, err
-	}
-	h.setActions(actions)
-	if !card {
-		if h.Goals, err = goal.List(ctx, q, pairID); err != nil {
-			return nil, err
-		}
-	}
-	if h.Due, err = evaluation.DueFor(ctx, q, pairID, actor.ID, now); err != nil {
-		return nil, err
-	}
+	h.setActions(actions[pairID])
+	h.Due = due[pairID][actor.ID]
+	h.Unread = unread[pairID]
 	if member != nil {
 		if err := member(h, ms); err != nil {
-			return nil, err
-		}
-	}
-	if a.Terms.MessagesAllowed {
-		if h.Unread, err = meeting.Unread(ctx, q, pairID, actor.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -15,6 +15,7 @@ import (
 // statement when nobody counts.
 type Counter struct {
 	statements atomic.Int64
+	trips      atomic.Int64
 	writer     atomic.Int64
 	mu         sync.Mutex
 	texts      []string
@@ -30,6 +31,10 @@ func WithCounter(ctx context.Context) (context.Context, *Counter) {
 
 // Statements is how many statements were sent.
 func (c *Counter) Statements() int { return int(c.statements.Load()) }
+
+// RoundTrips is how many times the database was asked: a statement
+// each, except that reads sent together (Reads on PostgreSQL) are one.
+func (c *Counter) RoundTrips() int { return int(c.trips.Load()) }
 
 // Writer is how many times the writer connection was taken.
 func (c *Counter) Writer() int { return int(c.writer.Load()) }
@@ -51,12 +56,27 @@ func (c *Counter) Texts() []string {
 // count notes one statement, and whether it took the writer.
 func count(ctx context.Context, query string, writer bool) {
 	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
-		c.statements.Add(1)
-		c.mu.Lock()
-		c.texts = append(c.texts, query)
-		c.mu.Unlock()
+		c.trips.Add(1)
+		c.note(query)
 		if writer {
 			c.writer.Add(1)
 		}
 	}
+}
+
+// countTogether notes reads sent in one round trip.
+func countTogether(ctx context.Context, list []read) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.trips.Add(1)
+		for _, rd := range list {
+			c.note(rd.query)
+		}
+	}
+}
+
+func (c *Counter) note(query string) {
+	c.statements.Add(1)
+	c.mu.Lock()
+	c.texts = append(c.texts, query)
+	c.mu.Unlock()
 }

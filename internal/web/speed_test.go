@@ -31,6 +31,9 @@ type memberPage struct {
 	name, path string
 	want       string // text the page must show, so a 200 error page is caught
 	maxQueries int
+	// maxTrips is the most round trips the page may take on PostgreSQL,
+	// where the reads a page sends together (store.Reads) are one.
+	maxTrips int
 }
 
 // demoMember seeds the demo program and logs in the mentee of its active
@@ -79,16 +82,18 @@ func demoMemberPages(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// has changed) and each program of theirs (one per program when it
 		// has changed; see pairhome.LoadCards, whose test holds the count
 		// for a person with several pairs).
-		{"home", "/", pair, 10},
+		{"home", "/", pair, 10, 7},
 		// The pair page adds the late changes, goals, the review offer's
 		// check points and the coordinators to contact, and the answers to
 		// the program's own questions each member shares with their partner.
-		{"pair home", pair, "/meetings", 12},
-		{"meetings", pair + "/meetings", "/meetings/", 4},
-		{"meeting", meeting, "/notes", 5},
-		{"notes", meeting + "/notes", "<form", 9},
-		{"goals", pair + "/goals", "/goals/", 4},
-		{"messages", pair + "/messages", "<form", 4},
+		// Its meetings, late changes, goals, action items, check points
+		// due and unread messages go together (pairhome.load).
+		{"pair home", pair, "/meetings", 12, 7},
+		{"meetings", pair + "/meetings", "/meetings/", 4, 4},
+		{"meeting", meeting, "/notes", 5, 5},
+		{"notes", meeting + "/notes", "<form", 9, 9},
+		{"goals", pair + "/goals", "/goals/", 4, 4},
+		{"messages", pair + "/messages", "<form", 4, 4},
 	}
 }
 
@@ -150,6 +155,9 @@ func TestMemberPageQueries(t *testing.T) {
 				t.Fatalf("%s (%s): status %d, want %q in:\n%s", p.name, p.path, rec.Code, p.want, body)
 			}
 			checkStatements(t, p.name, n, p.maxQueries)
+			if db.Dialect() == store.Postgres && n.RoundTrips() > p.maxTrips {
+				t.Errorf("%s: %d round trips, at most %d were needed", p.name, n.RoundTrips(), p.maxTrips)
+			}
 			if n.Writer() != 0 {
 				t.Errorf("%s: a page read took the writer %d times", p.name, n.Writer())
 			}
@@ -345,7 +353,7 @@ func pageText(rec *httptest.ResponseRecorder) string {
 // it needed more than max; with -v it lists them.
 func checkStatements(t *testing.T, name string, n *store.Counter, max int) {
 	t.Helper()
-	t.Logf("%-11s %2d statements", name, n.Statements())
+	t.Logf("%-11s %2d statements, %2d round trips", name, n.Statements(), n.RoundTrips())
 	if n.Statements() > max {
 		t.Errorf("%s: %d statements, at most %d were needed:\n%s", name, n.Statements(), max, strings.Join(n.Texts(), "\n"))
 	}

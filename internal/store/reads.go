@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// Rows is what a read of Reads scans: the part of a result set that
+// *sql.Rows and pgx's rows both have.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// Reads collects reads that do not depend on one another, so that a page
+// can send them together once it knows who is asking.
+//
+// On PostgreSQL every statement is a round trip, and the round trip, not
+// the statement, is most of what it costs there: the server wakes, reads,
+// answers and sleeps again for each, and so does serve. Eight primary-key
+// reads sent together run over three times as fast as the same eight one
+// after another (bench/README.md, "Seventh round"). Run sends them as one
+// pgx batch, which PostgreSQL also runs in one implicit transaction, so
+// they see one state of the database. On SQLite, and inside a
+// transaction, Run reads them one after another as Query would: there a
+// statement is a function call, and a page's reads already share one
+// read transaction (see snapshot).
+type Reads struct {
+	list []read
+}
+
+type read struct {
+	query string
+	args  []any
+	scan  func(Rows) error
+}
+
+// Add queues a read; scan is called with its rows when Run gets to it.
+func (r *Reads) Add(scan func(Rows) error, query string, args ...any) {
+	r.list = append(r.list, read{query: query, args: args, scan: scan})
+}
+
+// Run sends the queued reads through q and calls their scans in the order
+// they were added, stopping at the first error. It empties r.
+func (r *Reads) Run(ctx context.Context, q Q) error {
+	list := r.list
+	r.list = nil
+	if db, ok := q.(*DB); ok && db.dialect == Postgres && len(list) > 1 {
+		return db.batch(ctx, list)
+	}
+	for _, rd := range list {
+		rows, err := q.Query(ctx, rd.query, rd.args...)
+		if err != nil {
+			return err
+		}
+		err = scanAll(rows, rd.scan)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanAll(rows *sql.Rows, scan func(Rows) error) error {
+	defer rows.Close()
+	if err := scan(rows); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// batch sends list in one round trip on one of the pool's connections.
+func (db *DB) batch(ctx context.Context, list []read) error {
+	countTogether(ctx, list)
+	var b pgx.Batch
+	for _, rd := range list {
+		b.Queue(db.bind(rd.query), rd.args...)
+	}
+	conn, err := db.r.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: batch on a %T connection", dc)
+		}
+		res := c.Conn().SendBatch(ctx, &b)
+		for _, rd := range list {
+			rows, err := res.Query()
+			if err == nil {
+				err = rd.scan(rows)
+				rows.Close()
+				if err == nil {
+					err = rows.Err()
+				}
+			}
+			if err != nil {
+				res.Close()
+				return err
+			}
+		}
+		return res.Close()
+	})
+}
