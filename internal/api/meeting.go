@@ -133,7 +133,7 @@ func (s *API) apiListMeetings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a, ms, err := s.Meetings.List(r.Context(), httpx.User(r), pairID)
+	a, ms, _, err := s.Meetings.List(r.Context(), httpx.User(r), pairID, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return

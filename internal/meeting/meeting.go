@@ -165,19 +165,23 @@ func ForPair(ctx context.Context, q store.Q, pairID int64) ([]Meeting, error) {
 // ForPairs lists the meetings of every pair of the set by pair, each list as
 // ForPair has it. One query, however many pairs.
 func ForPairs(ctx context.Context, q store.Q, set program.PairSet) (map[int64][]Meeting, error) {
-	cond, args := set.Cond("m.pair_id")
-	rows, err := q.Query(ctx, `SELECT `+meetingCols+` FROM meetings m WHERE `+cond+` ORDER BY m.pair_id, m.starts_at, m.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out := map[int64][]Meeting{}
-	for rows.Next() {
-		m, err := scanMeeting(rows)
-		if err != nil {
-			return nil, err
+	var r store.Reads
+	ReadForPairs(&r, set, out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadForPairs queues the read of ForPairs, which fills in out.
+func ReadForPairs(r *store.Reads, set program.PairSet, out map[int64][]Meeting) {
+	cond, args := set.Cond("m.pair_id")
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			m, err := scanMeeting(rows)
+			if err != nil {
+				return err
+			}
+			out[m.PairID] = appendNumbered(out[m.PairID], m)
 		}
-		out[m.PairID] = appendNumbered(out[m.PairID], m)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT `+meetingCols+` FROM meetings m WHERE `+cond+` ORDER BY m.pair_id, m.starts_at, m.id`, args...)
 }

@@ -517,7 +517,7 @@ func TestWhoMayPlan(t *testing.T) {
 			mustKind(t, err, c.kind, "")
 			_, _, err = e.svc.ICS(ctx, c.who, e.pair.ID, m.ID, e.bundle.Locale("en"), "")
 			mustKind(t, err, c.kind, "")
-			_, _, err = e.svc.List(ctx, c.who, e.pair.ID)
+			_, _, _, err = e.svc.List(ctx, c.who, e.pair.ID, true)
 			if c.kind == errs.Forbidden {
 				if err != nil {
 					t.Errorf("%s cannot list the pair's meetings: %v", c.name, err)
@@ -551,7 +551,7 @@ func TestCoordinatorSeesDetailsWhenTheAgreementShares(t *testing.T) {
 		e := newMeetEnv(t, db)
 		e.sign(24, agreement.ShareMeetings)
 		m := e.confirmed(72 * time.Hour)
-		_, ms, err := e.svc.List(context.Background(), e.coord, e.pair.ID)
+		_, ms, _, err := e.svc.List(context.Background(), e.coord, e.pair.ID, false)
 		if err != nil {
 			t.Fatal(err)
 		}

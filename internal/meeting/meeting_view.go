@@ -77,20 +77,29 @@ func redact(m *Meeting) {
 	m.Place, m.OnlineURL, m.CancelReason, m.LateCancel = "", "", "", false
 }
 
-// List gives the pair's meetings, in order of start, as actor may see them.
-func (s *Service) List(ctx context.Context, actor *account.User, pairID int64) (*Access, []Meeting, error) {
+// List gives the pair's meetings, in order of start, as actor may see them,
+// and when late is asked for and actor is a member of the pair, who changed
+// meetings late and how often (LateChanges), read with them.
+func (s *Service) List(ctx context.Context, actor *account.User, pairID int64, late bool) (*Access, []Meeting, []LateCount, error) {
 	a, err := Open(ctx, s.DB, actor, pairID)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	ms, err := ForPair(ctx, s.DB, pairID)
-	if err != nil {
-		return nil, nil, err
+	var r store.Reads
+	all := map[int64][]Meeting{}
+	ReadForPairs(&r, program.OnePair(pairID), all)
+	var changes []LateCount
+	if late && a.Member() {
+		ReadLateChanges(&r, pairID, &changes)
 	}
+	if err := r.Run(ctx, s.DB); err != nil {
+		return nil, nil, nil, err
+	}
+	ms := all[pairID]
 	for i := range ms {
 		a.Redact(&ms[i])
 	}
-	return a, ms, nil
+	return a, ms, changes, nil
 }
 
 // Change is one entry in a meeting's history.

@@ -71,19 +71,13 @@ func (s *Server) meetingList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a, ms, err := s.Meetings.List(r.Context(), httpx.User(r), pairID)
+	a, ms, late, err := s.Meetings.List(r.Context(), httpx.User(r), pairID, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	d := &meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer)}
+	d := &meetingListData{Access: a, Now: s.Clock.Now(), Names: pairNames(s.locale(r), a.Pair, a.Viewer), Late: late}
 	d.CanBook = a.Member() && a.Pair.Allows(d.Now, program.ActBook)
-	if a.Member() {
-		if d.Late, err = meeting.LateChanges(r.Context(), s.DB, pairID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
 	p := s.newPage(w, r, d)
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].Upcoming(d.Now) {
