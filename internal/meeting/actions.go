@@ -179,24 +179,26 @@ func OwnedOpenActionItems(ctx context.Context, q store.Q, ownerID int64, pairIDs
 // review at it: those agreed at earlier meetings that are still open or
 // that m itself reviewed.
 func meetingActions(ctx context.Context, q store.Q, m *Meeting) (agreed, review []ActionItem, err error) {
+	var r store.Reads
+	readMeetingActions(&r, m, &agreed, &review)
+	err = r.Run(ctx, q)
+	return agreed, review, err
+}
+
+func readMeetingActions(r *store.Reads, m *Meeting, agreed, review *[]ActionItem) {
 	// One statement for both lists: the meeting's own items come first, by
 	// id, then the earlier ones by meeting and id.
-	all, err := queryActions(ctx, q, m.ID, `a.pair_id = ? AND (a.meeting_id = ? OR (a.meeting_id <> ?
+	readActions(r, m.ID, `a.pair_id = ? AND (a.meeting_id = ? OR (a.meeting_id <> ?
 		AND (om.starts_at < ? OR (om.starts_at = ? AND om.id < ?))
 		AND (a.status = 'open' OR rv.action_id IS NOT NULL)))
 		ORDER BY CASE WHEN a.meeting_id = ? THEN 0 ELSE 1 END, om.starts_at, a.id`,
-		m.PairID, m.ID, m.ID, m.StartsAt, m.StartsAt, m.ID, m.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, a := range all {
-		if a.MeetingID == m.ID {
-			agreed = append(agreed, a)
-		} else {
-			review = append(review, a)
-		}
-	}
-	return agreed, review, nil
+		[]any{m.PairID, m.ID, m.ID, m.StartsAt, m.StartsAt, m.ID, m.ID}, func(a ActionItem) {
+			if a.MeetingID == m.ID {
+				*agreed = append(*agreed, a)
+			} else {
+				*review = append(*review, a)
+			}
+		})
 }
 
 func getAction(ctx context.Context, q store.Q, pairID, id, reviewAt int64) (*ActionItem, error) {

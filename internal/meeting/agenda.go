@@ -273,38 +273,46 @@ func agendaStatus(ctx context.Context, q store.Q, where string, args ...any) (ma
 	return out, rows.Err()
 }
 
-func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (items []AgendaItem, version int, at *time.Time, by string, err error) {
+func loadAgenda(ctx context.Context, q store.Q, meetingID int64) ([]AgendaItem, int, *time.Time, string, error) {
+	var a savedAgenda
+	var r store.Reads
+	readAgenda(&r, meetingID, &a)
+	if err := r.Run(ctx, q); err != nil {
+		return nil, 0, nil, "", err
+	}
+	return a.Items, a.Version, a.At, a.By, nil
+}
+
+// savedAgenda is a meeting's agenda as saved: zero when none is.
+type savedAgenda struct {
+	Items   []AgendaItem
+	Version int
+	At      *time.Time
+	By      string
+}
+
+func readAgenda(r *store.Reads, meetingID int64, out *savedAgenda) {
 	// The agenda and its items in one statement: the notes page and the
 	// agenda page read them on every view. A saved agenda without items
 	// comes as one row with no item.
-	rows, err := q.Query(ctx, `SELECT a.version, a.updated_at, u.name, i.source, i.title, i.note FROM agendas a
+	r.Add(func(rows store.Rows) error {
+		var updated time.Time
+		var name sql.NullString
+		for rows.Next() {
+			var source, title, note sql.NullString
+			if err := rows.Scan(&out.Version, &updated, &name, &source, &title, &note); err != nil {
+				return err
+			}
+			out.At, out.By = &updated, name.String
+			if source.Valid {
+				out.Items = append(out.Items, AgendaItem{Source: source.String, Title: title.String, Note: note.String})
+			}
+		}
+		return nil
+	}, `SELECT a.version, a.updated_at, u.name, i.source, i.title, i.note FROM agendas a
 		LEFT JOIN users u ON u.id = a.updated_by
 		LEFT JOIN agenda_items i ON i.meeting_id = a.meeting_id
 		WHERE a.meeting_id = ? ORDER BY i.position`, meetingID)
-	if err != nil {
-		return nil, 0, nil, "", err
-	}
-	defer rows.Close()
-	var updated time.Time
-	var name sql.NullString
-	found := false
-	for rows.Next() {
-		var source, title, note sql.NullString
-		if err := rows.Scan(&version, &updated, &name, &source, &title, &note); err != nil {
-			return nil, 0, nil, "", err
-		}
-		found = true
-		if source.Valid {
-			items = append(items, AgendaItem{Source: source.String, Title: title.String, Note: note.String})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, nil, "", err
-	}
-	if !found {
-		return nil, 0, nil, "", nil
-	}
-	return items, version, &updated, name.String, nil
 }
 
 // Agenda loads a meeting's agenda for actor, with the plan's suggestions in
@@ -316,14 +324,20 @@ func (s *Service) Agenda(ctx context.Context, actor *account.User, pairID, meeti
 	}
 	out := &Agenda{Pair: a.Pair, Viewer: a.Viewer, Meeting: a.Meeting,
 		CanEdit: a.CanWrite() && a.Viewer.Side == program.SideMentee}
-	if out.Items, out.Version, out.UpdatedAt, out.UpdatedBy, err = loadAgenda(ctx, s.DB, meetingID); err != nil {
-		return nil, err
-	}
 	prog, err := program.Get(ctx, s.DB, a.Pair.ProgramID)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := PlanFor(ctx, s.DB, prog, lang)
+	var r store.Reads
+	var saved savedAgenda
+	readAgenda(&r, meetingID, &saved)
+	var choice planChoice
+	readPlanFor(&r, prog, lang, &choice)
+	if err := r.Run(ctx, s.DB); err != nil {
+		return nil, err
+	}
+	out.Items, out.Version, out.UpdatedAt, out.UpdatedBy = saved.Items, saved.Version, saved.At, saved.By
+	plan, err := choice.plan(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}

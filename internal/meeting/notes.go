@@ -3,7 +3,6 @@ package meeting
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -172,52 +171,74 @@ func (s *Service) MeetingNotes(ctx context.Context, actor *account.User, pairID,
 		return nil, err
 	}
 	out := &MeetingNotes{Pair: a.Pair, Viewer: a.Viewer, Meeting: a.Meeting, CanWrite: a.CanWrite()}
-	if out.Notes, out.Version, out.UpdatedAt, out.UpdatedBy, err = loadNotes(ctx, s.DB, meetingID); err != nil {
-		return nil, err
-	}
-	if a.Viewer.Member() {
-		if out.Private, err = loadPrivate(ctx, s.DB, meetingID, actor.ID); err != nil {
-			return nil, err
-		}
-	}
-	if out.Agenda, _, _, _, err = loadAgenda(ctx, s.DB, meetingID); err != nil {
-		return nil, err
-	}
-	if out.Agreed, out.Review, err = meetingActions(ctx, s.DB, a.Meeting); err != nil {
-		return nil, err
-	}
 	prog, err := program.Get(ctx, s.DB, a.Pair.ProgramID)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := PlanFor(ctx, s.DB, prog, lang)
+	// The rest depends on nothing read after who asks: read together.
+	var r store.Reads
+	var notes savedNotes
+	readNotes(&r, meetingID, &notes)
+	if a.Viewer.Member() {
+		out.Private = &PrivateNote{}
+		readPrivate(&r, meetingID, actor.ID, out.Private)
+	}
+	var agenda savedAgenda
+	readAgenda(&r, meetingID, &agenda)
+	readMeetingActions(&r, a.Meeting, &out.Agreed, &out.Review)
+	var plan planChoice
+	readPlanFor(&r, prog, lang, &plan)
+	readPairGoals(&r, pairID, &out.Goals)
+	if err := r.Run(ctx, s.DB); err != nil {
+		return nil, err
+	}
+	out.Notes, out.Version, out.UpdatedAt, out.UpdatedBy = notes.Notes, notes.Version, notes.At, notes.By
+	out.Agenda = agenda.Items
+	p, err := plan.plan(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
-	if t, ok := plan.ThemeFor(a.Meeting.Number); ok {
+	if t, ok := p.ThemeFor(a.Meeting.Number); ok {
 		out.Theme = &t
-	}
-	if out.Goals, err = pairGoals(ctx, s.DB, pairID); err != nil {
-		return nil, err
 	}
 	return out, nil
 }
 
-func loadNotes(ctx context.Context, q store.Q, meetingID int64) (n Notes, version int, at *time.Time, by string, err error) {
-	var updated time.Time
-	var name sql.NullString
-	err = q.QueryRow(ctx, `SELECT n.since_last, n.today, n.time_minutes, n.theme, n.next_steps, n.reflection,
+// savedNotes is a meeting's shared notes as saved: zero when none are.
+type savedNotes struct {
+	Notes   Notes
+	Version int
+	At      *time.Time
+	By      string
+}
+
+func readNotes(r *store.Reads, meetingID int64, out *savedNotes) {
+	r.Add(func(rows store.Rows) error {
+		if !rows.Next() {
+			return nil
+		}
+		var updated time.Time
+		var name sql.NullString
+		n := &out.Notes
+		if err := rows.Scan(&n.SinceLast, &n.Today, &n.TimeMinutes, &n.Theme, &n.NextSteps, &n.Reflection, &n.Remember,
+			&out.Version, &updated, &name); err != nil {
+			return err
+		}
+		out.At, out.By = &updated, name.String
+		return nil
+	}, `SELECT n.since_last, n.today, n.time_minutes, n.theme, n.next_steps, n.reflection,
 		n.remember, n.version, n.updated_at, u.name
-		FROM meeting_notes n LEFT JOIN users u ON u.id = n.updated_by WHERE n.meeting_id = ?`, meetingID).
-		Scan(&n.SinceLast, &n.Today, &n.TimeMinutes, &n.Theme, &n.NextSteps, &n.Reflection, &n.Remember,
-			&version, &updated, &name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Notes{}, 0, nil, "", nil
-	}
-	if err != nil {
+		FROM meeting_notes n LEFT JOIN users u ON u.id = n.updated_by WHERE n.meeting_id = ?`, meetingID)
+}
+
+func loadNotes(ctx context.Context, q store.Q, meetingID int64) (Notes, int, *time.Time, string, error) {
+	var n savedNotes
+	var r store.Reads
+	readNotes(&r, meetingID, &n)
+	if err := r.Run(ctx, q); err != nil {
 		return Notes{}, 0, nil, "", err
 	}
-	return n, version, &updated, name.String, nil
+	return n.Notes, n.Version, n.At, n.By, nil
 }
 
 // SaveNotes saves the shared notes. Both sides may write them, so version
@@ -288,17 +309,28 @@ func (s *Service) SharedNotes(ctx context.Context, actor *account.User, pairID, 
 
 func loadPrivate(ctx context.Context, q store.Q, meetingID, userID int64) (*PrivateNote, error) {
 	var p PrivateNote
-	var at time.Time
-	err := q.QueryRow(ctx, `SELECT body, version, updated_at FROM private_notes WHERE meeting_id = ? AND user_id = ?`,
-		meetingID, userID).Scan(&p.Body, &p.Version, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return &PrivateNote{}, nil
-	}
-	if err != nil {
+	var r store.Reads
+	readPrivate(&r, meetingID, userID, &p)
+	if err := r.Run(ctx, q); err != nil {
 		return nil, err
 	}
-	p.UpdatedAt = &at
 	return &p, nil
+}
+
+// readPrivate queues the read of a person's own note of a meeting, which
+// leaves *out zero when they have written none.
+func readPrivate(r *store.Reads, meetingID, userID int64, out *PrivateNote) {
+	r.Add(func(rows store.Rows) error {
+		if !rows.Next() {
+			return nil
+		}
+		var at time.Time
+		if err := rows.Scan(&out.Body, &out.Version, &at); err != nil {
+			return err
+		}
+		out.UpdatedAt = &at
+		return nil
+	}, `SELECT body, version, updated_at FROM private_notes WHERE meeting_id = ? AND user_id = ?`, meetingID, userID)
 }
 
 // openPrivate lets only the pair's members near their own private notes:
@@ -352,21 +384,18 @@ func (s *Service) SavePrivateNote(ctx context.Context, actor *account.User, pair
 	return version + 1, nil
 }
 
-// pairGoals lists the pair's goals for linking action items to them.
-func pairGoals(ctx context.Context, q store.Q, pairID int64) ([]GoalRef, error) {
-	rows, err := q.Query(ctx, `SELECT id, title FROM goals WHERE pair_id = ? AND status <> 'dropped'
-		ORDER BY COALESCE(parent_id, id), parent_id IS NOT NULL, position, id`, pairID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []GoalRef
-	for rows.Next() {
-		var g GoalRef
-		if err := rows.Scan(&g.ID, &g.Title); err != nil {
-			return nil, err
+// readPairGoals queues the read of the pair's goals, for linking action
+// items to them.
+func readPairGoals(r *store.Reads, pairID int64, out *[]GoalRef) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var g GoalRef
+			if err := rows.Scan(&g.ID, &g.Title); err != nil {
+				return err
+			}
+			*out = append(*out, g)
 		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT id, title FROM goals WHERE pair_id = ? AND status <> 'dropped'
+		ORDER BY COALESCE(parent_id, id), parent_id IS NOT NULL, position, id`, pairID)
 }

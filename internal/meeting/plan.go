@@ -154,40 +154,58 @@ func loadPlanItems(ctx context.Context, q store.Q, programID int64, lang string,
 // edited the program's default language, that one, because the program's
 // choices matter more than the reader's language; else the defaults in lang.
 func PlanFor(ctx context.Context, q store.Q, prog *program.Program, lang string) (*Plan, error) {
+	var c planChoice
+	var r store.Reads
+	readPlanFor(&r, prog, lang, &c)
+	if err := r.Run(ctx, q); err != nil {
+		return nil, err
+	}
+	return c.plan(ctx, q)
+}
+
+// planChoice is what readPlanFor reads: which of the program's saved plans
+// PlanFor would give, if any; plan then reads that plan's items.
+type planChoice struct {
+	prog  *program.Program
+	lang  string
+	found map[string]planSaved
+}
+
+type planSaved struct {
+	version int
+	at      time.Time
+}
+
+// readPlanFor queues the first read of PlanFor, so that a page can send
+// it with its others.
+func readPlanFor(r *store.Reads, prog *program.Program, lang string, c *planChoice) {
 	if !i18n.Supported(lang) {
 		lang = prog.DefaultLanguage
 	}
-	rows, err := q.Query(ctx, `SELECT language, version, updated_at FROM meeting_plans
+	*c = planChoice{prog: prog, lang: lang, found: map[string]planSaved{}}
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var l string
+			var s planSaved
+			if err := rows.Scan(&l, &s.version, &s.at); err != nil {
+				return err
+			}
+			c.found[l] = s
+		}
+		return nil
+	}, `SELECT language, version, updated_at FROM meeting_plans
 		WHERE program_id = ? AND language IN (?, ?)`, prog.ID, lang, prog.DefaultLanguage)
-	if err != nil {
-		return nil, err
-	}
-	type saved struct {
-		version int
-		at      time.Time
-	}
-	found := map[string]saved{}
-	for rows.Next() {
-		var l string
-		var s saved
-		if err := rows.Scan(&l, &s.version, &s.at); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		found[l] = s
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, l := range []string{lang, prog.DefaultLanguage} {
-		if s, ok := found[l]; ok {
-			return loadPlanItems(ctx, q, prog.ID, l, s.version, s.at)
+}
+
+func (c *planChoice) plan(ctx context.Context, q store.Q) (*Plan, error) {
+	for _, l := range []string{c.lang, c.prog.DefaultLanguage} {
+		if s, ok := c.found[l]; ok {
+			return loadPlanItems(ctx, q, c.prog.ID, l, s.version, s.at)
 		}
 	}
-	p := DefaultPlan(lang)
-	p.ProgramID = prog.ID
-	p.sayRoles(prog.Roles[p.Lang])
+	p := DefaultPlan(c.lang)
+	p.ProgramID = c.prog.ID
+	p.sayRoles(c.prog.Roles[p.Lang])
 	return p, nil
 }
 
