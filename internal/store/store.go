@@ -60,6 +60,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	dsn, err := withPlannerDefaults(dsn)
+	if err != nil {
+		return nil, err
+	}
 	pool, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, err
@@ -71,6 +75,30 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
 	return &DB{dialect: Postgres, w: pool, r: pool}, nil
+}
+
+// withPlannerDefaults asks, for this application's connections only and
+// unless the URL says otherwise, for random_page_cost 1.1, the value
+// PostgreSQL's manual gives for solid-state storage, where an index read
+// costs about what a sequential one does; the server's default of 4 is
+// for spinning disks. With 4, a statement pgx prepared while a table was
+// small keeps a plan that reads the whole table to find one row by its
+// key, however much the table grows, until the next ANALYZE; with 1.1 it
+// uses the index from the start. In the load mix on a server without
+// autovacuum this was 15 % more requests a second and 28 % less CPU on the
+// server (bench/README.md, "Seventh round").
+func withPlannerDefaults(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", fmt.Errorf("postgres url: %w", err)
+	}
+	q := u.Query()
+	if q.Has("random_page_cost") {
+		return dsn, nil
+	}
+	q.Set("random_page_cost", "1.1")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
