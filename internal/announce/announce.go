@@ -275,20 +275,23 @@ func scan(rows interface{ Scan(...any) error }) (Announcement, error) {
 }
 
 func list(ctx context.Context, q store.Q, query string, args ...any) ([]Announcement, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Announcement
-	for rows.Next() {
-		a, err := scan(rows)
-		if err != nil {
-			return nil, err
+	var r store.Reads
+	readList(&r, &out, query, args...)
+	return out, r.Run(ctx, q)
+}
+
+func readList(r *store.Reads, out *[]Announcement, query string, args ...any) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			a, err := scan(rows)
+			if err != nil {
+				return err
+			}
+			*out = append(*out, a)
 		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	}, query, args...)
 }
 
 // Get loads one announcement of the program. It does not check who asks.
@@ -313,7 +316,15 @@ func (s *Service) Sent(ctx context.Context, actor *account.User, programID int64
 // sent to them in the last ShowDays that they have not put away, newest
 // first. One query.
 func ForHome(ctx context.Context, q store.Q, userID int64, now time.Time) ([]Announcement, error) {
-	return list(ctx, q, `SELECT `+cols+from+` JOIN announcement_recipients r ON r.announcement_id = a.id
+	var out []Announcement
+	var r store.Reads
+	ReadForHome(&r, userID, now, &out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadForHome queues the read of ForHome, which fills in *out.
+func ReadForHome(r *store.Reads, userID int64, now time.Time, out *[]Announcement) {
+	readList(r, out, `SELECT `+cols+from+` JOIN announcement_recipients r ON r.announcement_id = a.id
 		WHERE r.user_id = ? AND r.dismissed_at IS NULL AND a.created_at > ?
 		ORDER BY a.created_at DESC, a.id DESC LIMIT ?`, userID, now.AddDate(0, 0, -ShowDays), HomeLimit)
 }

@@ -418,7 +418,7 @@ func (s *API) apiPairHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.Clock.Now()
-	h, err := pairhome.Load(r.Context(), s.DB, httpx.User(r), pairID, now, -1, nil)
+	h, err := pairhome.Load(r.Context(), s.DB, httpx.User(r), pairID, now, -1, nil, nil)
 	if err != nil {
 		s.fail(w, r, err)
 		return

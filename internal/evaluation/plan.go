@@ -276,39 +276,46 @@ func Adjustments(ctx context.Context, q store.Q, pairID int64) (map[string]Adjus
 // opened and the check point after that has not. That is when a pair is
 // offered its agreement review meeting. It does not check who asks.
 func FollowupOpen(ctx context.Context, q store.Q, pairID int64, now time.Time) (bool, error) {
-	rows, err := q.Query(ctx, `SELECT c.kind, c.due_at, COALESCE(a.into_kind, '') FROM checkpoints c
+	var open bool
+	var r store.Reads
+	ReadFollowupOpen(&r, pairID, now, &open)
+	return open, r.Run(ctx, q)
+}
+
+// ReadFollowupOpen queues the read of FollowupOpen, which sets *open.
+func ReadFollowupOpen(r *store.Reads, pairID int64, now time.Time, open *bool) {
+	r.Add(func(rows store.Rows) error {
+		due, into := map[string]time.Time{}, map[string]string{}
+		for rows.Next() {
+			var kind, in string
+			var at time.Time
+			if err := rows.Scan(&kind, &at, &in); err != nil {
+				return err
+			}
+			due[kind], into[kind] = at.UTC(), in
+		}
+		*open = followupOpen(due, into, now)
+		return nil
+	}, `SELECT c.kind, c.due_at, COALESCE(a.into_kind, '') FROM checkpoints c
 		LEFT JOIN checkpoint_adjustments a ON a.pair_id = c.pair_id AND a.kind = c.kind AND a.outcome = 'merged'
 		WHERE c.pair_id = ? AND c.kind <> 'chemistry'`, pairID)
-	if err != nil {
-		return false, err
-	}
-	defer rows.Close()
-	due, into := map[string]time.Time{}, map[string]string{}
-	for rows.Next() {
-		var kind, in string
-		var at time.Time
-		if err := rows.Scan(&kind, &at, &in); err != nil {
-			return false, err
-		}
-		due[kind], into[kind] = at.UTC(), in
-	}
-	if err := rows.Err(); err != nil {
-		return false, err
-	}
+}
+
+func followupOpen(due map[string]time.Time, into map[string]string, now time.Time) bool {
 	if _, ok := due[KindFollowup]; !ok {
-		return false, nil
+		return false
 	}
 	carrier := KindFollowup
 	if into[KindFollowup] != "" {
 		carrier = into[KindFollowup]
 	}
 	if now.Before(opensAt(carrier, due[carrier])) {
-		return false, nil
+		return false
 	}
 	for _, k := range QuestionKinds[slices.Index(QuestionKinds, carrier)+1:] {
 		if at, ok := due[k]; ok && into[k] == "" {
-			return now.Before(opensAt(k, at)), nil
+			return now.Before(opensAt(k, at))
 		}
 	}
-	return true, nil
+	return true
 }

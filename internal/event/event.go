@@ -472,7 +472,25 @@ const MaxUpcoming = 5
 // are meant for userID in the programs where they are an approved
 // participant, leaving out those they said no to: the start page's list.
 func UpcomingFor(ctx context.Context, q store.Q, userID int64, now time.Time) ([]Upcoming, error) {
-	rows, err := q.Query(ctx, `SELECT e.id, e.program_id, pr.name, e.kind, e.title, e.starts_at, e.ends_at, e.timezone,
+	var out []Upcoming
+	var r store.Reads
+	ReadUpcomingFor(&r, userID, now, &out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadUpcomingFor queues the read of UpcomingFor, which fills in *out.
+func ReadUpcomingFor(r *store.Reads, userID int64, now time.Time, out *[]Upcoming) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var u Upcoming
+			if err := rows.Scan(&u.ID, &u.ProgramID, &u.ProgramName, &u.Kind, &u.Title, &u.StartsAt, &u.EndsAt,
+				&u.Timezone, &u.Place, &u.OnlineURL, &u.Response); err != nil {
+				return err
+			}
+			*out = append(*out, u)
+		}
+		return nil
+	}, `SELECT e.id, e.program_id, pr.name, e.kind, e.title, e.starts_at, e.ends_at, e.timezone,
 		e.place, e.online_url, COALESCE(i.response, '')
 		FROM events e
 		JOIN participants p ON p.program_id = e.program_id AND p.user_id = ? AND p.status = 'approved'
@@ -482,18 +500,4 @@ func UpcomingFor(ctx context.Context, q store.Q, userID int64, now time.Time) ([
 			AND (e.audience = 'all' OR e.audience = p.role || 's')
 			AND COALESCE(i.response, '') <> 'no'
 		ORDER BY e.starts_at, e.id LIMIT ?`, userID, now.UTC(), MaxUpcoming)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Upcoming
-	for rows.Next() {
-		var u Upcoming
-		if err := rows.Scan(&u.ID, &u.ProgramID, &u.ProgramName, &u.Kind, &u.Title, &u.StartsAt, &u.EndsAt,
-			&u.Timezone, &u.Place, &u.OnlineURL, &u.Response); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }

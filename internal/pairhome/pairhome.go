@@ -72,15 +72,17 @@ func (h *Home) Date(s string) time.Time {
 
 // Load reads the home of a pair for actor with q, with at most later
 // further meetings after the next one in Later (all of them when later is
-// negative; LaterMore counts the rest). member, if not nil, is called for
-// a member with the pair's meetings as read (as stored, not redacted:
-// those before now and the booked ones in Next and Later), at the point
-// where the page reads what it adds. Members see all of it; the program's
+// negative; LaterMore counts the rest). also, if not nil, is called once
+// actor may open the pair, to queue the page's own reads with the home's,
+// which Load then sends together (store.Reads). member, if not nil, is
+// called after them for a member, with the pair's meetings as read (as
+// stored, not redacted: those before now and the booked ones in Next and
+// Later). Members see all of it; the program's
 // coordinators see the agreement's state and dates and the meetings
 // (date, length, cancelled or not), and more only when the pair's
 // agreement shares it.
-func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, later int, member func(*Home, []meeting.Meeting) error) (*Home, error) {
-	return load(ctx, q, actor, pairID, now, later, member, false)
+func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, later int, also func(*meeting.Access, *store.Reads), member func(*Home, []meeting.Meeting) error) (*Home, error) {
+	return load(ctx, q, actor, pairID, now, later, also, member, false)
 }
 
 // LoadCard reads what the start page's card of a running pair shows: the
@@ -89,14 +91,16 @@ func Load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 // and of its meetings only the next one (Next, and its state in Agenda):
 // a card's Later, Timeline, Past and Held stay empty.
 func LoadCard(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*Home, error) {
-	return load(ctx, q, actor, pairID, now, 0, nil, true)
+	return load(ctx, q, actor, pairID, now, 0, nil, nil, true)
 }
 
 // LoadCards is LoadCard for each of the pairs with ids, by id, in the same
 // number of statements however many pairs there are: each part comes from
 // one query for all of them. Each pair is checked as LoadCard checks it;
-// the first that actor may not open fails the whole read.
-func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64, now time.Time) (map[int64]*Home, error) {
+// the first that actor may not open fails the whole read. also, when not
+// nil, holds reads of the caller's to send with the cards' own once every
+// pair is checked; LoadCards runs them.
+func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64, now time.Time, also *store.Reads) (map[int64]*Home, error) {
 	access, err := meeting.OpenEach(ctx, q, actor, pairIDs)
 	if err != nil {
 		return nil, err
@@ -117,19 +121,23 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 			}
 		}
 	}
-	// Read together (store.Reads): nothing here depends on the rest.
-	var r store.Reads
+	// Read together (store.Reads), with the caller's own: nothing here
+	// depends on the rest.
+	r := also
+	if r == nil {
+		r = &store.Reads{}
+	}
 	next, states := map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
-	meeting.ReadNextOfPairs(&r, program.SomePairs(ids), now, next, states)
+	meeting.ReadNextOfPairs(r, program.SomePairs(ids), now, next, states)
 	actions := map[int64][]meeting.ActionItem{}
 	var due map[int64]map[int64]evaluation.Checks
 	unread := map[int64]int{}
 	if len(members) > 0 {
 		set := program.SomePairs(members)
-		meeting.ReadOpenActionItems(&r, set, actions)
-		evaluation.ReadDue(&r, set, now, &due)
+		meeting.ReadOpenActionItems(r, set, actions)
+		evaluation.ReadDue(r, set, now, &due)
 		if len(messages) > 0 {
-			meeting.ReadUnread(&r, program.SomePairs(messages), actor.ID, unread)
+			meeting.ReadUnread(r, program.SomePairs(messages), actor.ID, unread)
 		}
 	}
 	if err := r.Run(ctx, q); err != nil {
@@ -203,7 +211,7 @@ func (h *Home) setActions(actions []meeting.ActionItem) {
 	h.Actions = actions
 }
 
-func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, later int, member func(*Home, []meeting.Meeting) error, card bool) (*Home, error) {
+func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, later int, also func(*meeting.Access, *store.Reads), member func(*Home, []meeting.Meeting) error, card bool) (*Home, error) {
 	a, err := meeting.Open(ctx, q, actor, pairID)
 	if err != nil {
 		return nil, err
@@ -212,6 +220,9 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	// What the page shows once who asks is known does not depend on
 	// anything else read, so it is read together (store.Reads).
 	var r store.Reads
+	if also != nil {
+		also(a, &r)
+	}
 	// Meetings and their agenda state in one statement, for those who may
 	// see the agenda state; a card reads its next meeting only.
 	var ms []meeting.Meeting

@@ -96,7 +96,7 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 				t.Fatal(err)
 			}
 			mctx, together := store.WithCounter(mctx)
-			cards, err := pairhome.LoadCards(mctx, db, u, ids, now)
+			cards, err := pairhome.LoadCards(mctx, db, u, ids, now, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", email, err)
 			}
@@ -107,7 +107,7 @@ func TestLoadCardsAsLoadCard(t *testing.T) {
 				}
 				// A card reads only the next meeting: the one the pair's
 				// home, which reads them all, finds next.
-				full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, id, now, -1, nil)
+				full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, id, now, -1, nil, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -196,7 +196,7 @@ func TestLoadLaterBounded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, pairID, now, -1, nil)
+			full, err := pairhome.Load(program.WithReadMemo(ctx), db, u, pairID, now, -1, nil, nil)
 			if err != nil {
 				t.Fatalf("%s: %v", email, err)
 			}
@@ -205,7 +205,7 @@ func TestLoadLaterBounded(t *testing.T) {
 			}
 			for _, later := range []int{0, 1, 4, len(full.Later), len(full.Later) + 3} {
 				var reviewed []meeting.Meeting
-				got, err := pairhome.Load(program.WithReadMemo(ctx), db, u, pairID, now, later, func(_ *pairhome.Home, ms []meeting.Meeting) error {
+				got, err := pairhome.Load(program.WithReadMemo(ctx), db, u, pairID, now, later, nil, func(_ *pairhome.Home, ms []meeting.Meeting) error {
 					reviewed = ms
 					return nil
 				})

@@ -105,35 +105,52 @@ func CardsOfPair(ctx context.Context, q store.Q, pairID int64) (map[int64]Member
 	return all[pairID], err
 }
 
+// ReadCardsOfPair queues the read of CardsOfPair, which fills in
+// out[pairID].
+func ReadCardsOfPair(r *store.Reads, pairID int64, out map[int64]map[int64]MemberCard) {
+	readPairCards(r, `pm.pair_id = ?`, pairID, out)
+}
+
 // CardsOfPairsOf is CardsOfPair for every pair userID is a member of, by
 // pair id and then user id, in one statement.
 func CardsOfPairsOf(ctx context.Context, q store.Q, userID int64) (map[int64]map[int64]MemberCard, error) {
-	return pairCards(ctx, q, `pm.pair_id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID)
+	out := map[int64]map[int64]MemberCard{}
+	var r store.Reads
+	ReadCardsOfPairsOf(&r, userID, out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadCardsOfPairsOf queues the read of CardsOfPairsOf, which fills in out.
+func ReadCardsOfPairsOf(r *store.Reads, userID int64, out map[int64]map[int64]MemberCard) {
+	readPairCards(r, `pm.pair_id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID, out)
 }
 
 func pairCards(ctx context.Context, q store.Q, where string, arg any) (map[int64]map[int64]MemberCard, error) {
-	rows, err := q.Query(ctx, `SELECT pm.pair_id, pm.user_id, p.organisation, p.field, p.languages FROM pair_members pm
+	out := map[int64]map[int64]MemberCard{}
+	var r store.Reads
+	readPairCards(&r, where, arg, out)
+	return out, r.Run(ctx, q)
+}
+
+func readPairCards(r *store.Reads, where string, arg any, out map[int64]map[int64]MemberCard) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var pairID, userID int64
+			var c MemberCard
+			var langs string
+			if err := rows.Scan(&pairID, &userID, &c.Organisation, &c.Field, &langs); err != nil {
+				return err
+			}
+			c.Languages = splitLanguages(langs)
+			if out[pairID] == nil {
+				out[pairID] = map[int64]MemberCard{}
+			}
+			out[pairID][userID] = c
+		}
+		return nil
+	}, `SELECT pm.pair_id, pm.user_id, p.organisation, p.field, p.languages FROM pair_members pm
 		JOIN pairs x ON x.id = pm.pair_id
 		JOIN participants p ON p.program_id = x.program_id AND p.user_id = pm.user_id WHERE `+where, arg)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]map[int64]MemberCard{}
-	for rows.Next() {
-		var pairID, userID int64
-		var c MemberCard
-		var langs string
-		if err := rows.Scan(&pairID, &userID, &c.Organisation, &c.Field, &langs); err != nil {
-			return nil, err
-		}
-		c.Languages = splitLanguages(langs)
-		if out[pairID] == nil {
-			out[pairID] = map[int64]MemberCard{}
-		}
-		out[pairID][userID] = c
-	}
-	return out, rows.Err()
 }
 
 // ParticipantFilter narrows the coordinator's list.

@@ -380,56 +380,57 @@ func matches(q Question, v, want, lang string) bool {
 // query. The caller has checked that the reader shares a pair with them
 // (or coordinates the program).
 func ForPartners(ctx context.Context, q store.Q, programID int64, userIDs []int64, lang string) (map[int64][]Shown, error) {
+	out := map[int64][]Shown{}
+	var r store.Reads
+	ReadForPartners(&r, programID, userIDs, lang, out)
+	return out, r.Run(ctx, q)
+}
+
+// ReadForPartners queues the read of ForPartners, which fills in out.
+func ReadForPartners(r *store.Reads, programID int64, userIDs []int64, lang string, out map[int64][]Shown) {
 	if len(userIDs) == 0 {
-		return nil, nil
+		return
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(userIDs)), ", ")
 	args := []any{programID}
 	for _, id := range userIDs {
 		args = append(args, id)
 	}
-	// One row per answer and option of its question (one row for a
-	// question without options), in the questions' order.
-	rows, err := q.Query(ctx, `SELECT p.user_id, q.id, q.kind, q.label, g.default_language, a.value, COALESCE(o.id, 0), COALESCE(o.label, '')
-		FROM program_question_answers a JOIN participants p ON p.id = a.participant_id
-		JOIN program_questions q ON q.id = a.question_id JOIN programs g ON g.id = q.program_id
-		LEFT JOIN program_question_options o ON o.question_id = q.id
-		WHERE p.program_id = ? AND q.visibility = 'partner' AND q.archived_at IS NULL AND p.user_id IN (`+marks+`)
-		ORDER BY p.user_id, q.position, q.id, o.position, o.id`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	type answered struct {
 		user  int64
 		q     Question
 		value string
 	}
-	var list []answered
-	for rows.Next() {
-		var a answered
-		var label, olabel string
-		var oid int64
-		if err := rows.Scan(&a.user, &a.q.ID, &a.q.Kind, &label, &a.q.Def, &a.value, &oid, &olabel); err != nil {
-			return nil, err
+	// One row per answer and option of its question (one row for a
+	// question without options), in the questions' order.
+	r.Add(func(rows store.Rows) error {
+		var list []answered
+		for rows.Next() {
+			var a answered
+			var label, olabel string
+			var oid int64
+			if err := rows.Scan(&a.user, &a.q.ID, &a.q.Kind, &label, &a.q.Def, &a.value, &oid, &olabel); err != nil {
+				return err
+			}
+			if n := len(list); n == 0 || list[n-1].user != a.user || list[n-1].q.ID != a.q.ID {
+				a.q.Label = decodeLabels(label)
+				list = append(list, a)
+			}
+			if oid != 0 {
+				last := &list[len(list)-1]
+				last.q.Options = append(last.q.Options, Option{ID: oid, Label: decodeLabels(olabel)})
+			}
 		}
-		if n := len(list); n == 0 || list[n-1].user != a.user || list[n-1].q.ID != a.q.ID {
-			a.q.Label = decodeLabels(label)
-			list = append(list, a)
+		for _, a := range list {
+			if d := a.q.Display(a.value, lang); d != "" {
+				out[a.user] = append(out[a.user], Shown{QuestionID: a.q.ID, Question: a.q.Text(lang), Answer: d})
+			}
 		}
-		if oid != 0 {
-			last := &list[len(list)-1]
-			last.q.Options = append(last.q.Options, Option{ID: oid, Label: decodeLabels(olabel)})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := map[int64][]Shown{}
-	for _, a := range list {
-		if d := a.q.Display(a.value, lang); d != "" {
-			out[a.user] = append(out[a.user], Shown{QuestionID: a.q.ID, Question: a.q.Text(lang), Answer: d})
-		}
-	}
-	return out, nil
+		return nil
+	}, `SELECT p.user_id, q.id, q.kind, q.label, g.default_language, a.value, COALESCE(o.id, 0), COALESCE(o.label, '')
+		FROM program_question_answers a JOIN participants p ON p.id = a.participant_id
+		JOIN program_questions q ON q.id = a.question_id JOIN programs g ON g.id = q.program_id
+		LEFT JOIN program_question_options o ON o.question_id = q.id
+		WHERE p.program_id = ? AND q.visibility = 'partner' AND q.archived_at IS NULL AND p.user_id IN (`+marks+`)
+		ORDER BY p.user_id, q.position, q.id, o.position, o.id`, args...)
 }

@@ -52,9 +52,8 @@ func (s *Server) checkpointFormFor(r *http.Request) (checkpointFormData, *http.R
 		if err != nil {
 			return d, r, err
 		}
-		if d.Review, err = loadReviewOffer(r.Context(), s.DB, f.Pair, ms, f.Now, true); err != nil {
-			return d, r, err
-		}
+		// The form is the follow-up's own, so the pair is in it.
+		d.Review = newReviewOffer(f.Pair, ms, f.Now, true)
 	}
 	return d, r, nil
 }

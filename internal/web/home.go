@@ -11,6 +11,7 @@ import (
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/outcome"
 	"mentorskap/internal/program"
+	"mentorskap/internal/store"
 )
 
 // homeActionsPerPair is how many open action items a pair's card on the
@@ -130,10 +131,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	l := s.locale(r)
 	now := s.Clock.Now()
 	d := homeData{Coordinated: coordinated, CanCreate: u.CanCreatePrograms()}
-	if d.Announcements, err = announce.ForHome(r.Context(), s.DB, u.ID, now); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	paired := map[int64]bool{}
 	var running []int64
 	for _, p := range pairs {
@@ -144,19 +141,25 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			running = append(running, p.ID)
 		}
 	}
-	// The cards of all running pairs in a fixed number of statements
-	// (pairhome.LoadCards), and their people in one.
+	// The viewer's announcements, events ahead and the people of all their
+	// pairs are read with the cards of all running pairs, in a fixed
+	// number of statements (pairhome.LoadCards).
+	var rd store.Reads
+	announce.ReadForHome(&rd, u.ID, now, &d.Announcements)
+	if len(participating) > 0 {
+		event.ReadUpcomingFor(&rd, u.ID, now, &d.Events)
+	}
 	var cards map[int64]*pairHome
-	var parts map[int64]map[int64]program.MemberCard
+	parts := map[int64]map[int64]program.MemberCard{}
 	if len(running) > 0 {
-		if cards, err = loadPairCards(r.Context(), s.DB, u, running, now); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if parts, err = program.CardsOfPairsOf(r.Context(), s.DB, u.ID); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+		program.ReadCardsOfPairsOf(&rd, u.ID, parts)
+		cards, err = loadPairCards(r.Context(), s.DB, u, running, now, &rd)
+	} else {
+		err = rd.Run(r.Context(), s.DB)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	for _, p := range pairs {
 		if !p.Active() {
@@ -177,12 +180,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		d.Pairs = append(d.Pairs, hp)
 	}
 	d.Outcomes = s.homeOutcomes(r, u.ID, len(d.Ended), now)
-	if len(participating) > 0 {
-		if d.Events, err = event.UpcomingFor(r.Context(), s.DB, u.ID, now); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
 	for _, sm := range participating {
 		if sm.Status != "approved" || !paired[sm.ID] {
 			d.Applications = append(d.Applications, sm)

@@ -6,10 +6,12 @@ import (
 	"time"
 
 	"mentorskap/internal/account"
+	"mentorskap/internal/evaluation"
 	"mentorskap/internal/httpx"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/pairhome"
 	"mentorskap/internal/program"
+	"mentorskap/internal/question"
 	"mentorskap/internal/store"
 )
 
@@ -35,6 +37,10 @@ type pairHome struct {
 	// Cards are the pair's people, mentors first: who they are in the
 	// program, with their pictures.
 	Cards []personCard
+	// parts and answers are what the cards are made from: each member's
+	// participation and the answers they share with their partner.
+	parts   map[int64]program.MemberCard
+	answers map[int64][]question.Shown
 	// LaterRows and TimelineRows are Home's Later and Timeline as the
 	// pair's page prints them (see meetingRow); the start page's cards
 	// have none.
@@ -64,13 +70,24 @@ func (h *pairHome) meetingRows(p *Page) {
 }
 
 // loadPairHome reads the home page of a pair for actor with q (see
-// pairhome.Load); members are offered the review meeting too.
-func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time) (*pairHome, error) {
+// pairhome.Load), with the cards of its people and the answers they share
+// with their partner in lang, all read together; members are offered the
+// review meeting too.
+func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID int64, now time.Time, lang string) (*pairHome, error) {
 	ph := &pairHome{}
-	h, err := pairhome.Load(ctx, q, actor, pairID, now, laterShown, func(h *pairhome.Home, ms []meeting.Meeting) (err error) {
+	parts := map[int64]map[int64]program.MemberCard{}
+	answers := map[int64][]question.Shown{}
+	var inFollowup bool
+	h, err := pairhome.Load(ctx, q, actor, pairID, now, laterShown, func(a *meeting.Access, r *store.Reads) {
+		program.ReadCardsOfPair(r, pairID, parts)
+		question.ReadForPartners(r, a.Pair.ProgramID, memberIDs(a.Pair), lang, answers)
+		if a.Member() && a.Pair.Allows(now, program.ActFollowUp) {
+			evaluation.ReadFollowupOpen(r, pairID, now, &inFollowup)
+		}
+	}, func(h *pairhome.Home, ms []meeting.Meeting) error {
 		p := h.Access.Pair
-		if ph.Review, err = loadReviewOffer(ctx, q, p, ms, now, false); err != nil || ph.Review == nil || h.LaterMore == 0 {
-			return err
+		if ph.Review = newReviewOffer(p, ms, now, inFollowup); ph.Review == nil || h.LaterMore == 0 {
+			return nil
 		}
 		// The review meeting may be among the meetings ahead not read.
 		all, err := meeting.ForPair(ctx, q, p.ID)
@@ -81,13 +98,26 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 		return nil, err
 	}
 	ph.Home = h
+	ph.parts, ph.answers = parts[pairID], answers
 	return ph, nil
 }
 
+// memberIDs lists the pair's people, mentors first.
+func memberIDs(p *program.Pair) []int64 {
+	var ids []int64
+	for _, list := range [][]program.PairMember{p.Mentors, p.Mentees} {
+		for _, m := range list {
+			ids = append(ids, m.UserID)
+		}
+	}
+	return ids
+}
+
 // loadPairCards reads what the start page's cards of running pairs show
-// (pairhome.LoadCards): no goals, late changes or review offer.
-func loadPairCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64, now time.Time) (map[int64]*pairHome, error) {
-	hs, err := pairhome.LoadCards(ctx, q, actor, pairIDs, now)
+// (pairhome.LoadCards): no goals, late changes or review offer. It sends
+// also's reads with its own.
+func loadPairCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []int64, now time.Time, also *store.Reads) (map[int64]*pairHome, error) {
+	hs, err := pairhome.LoadCards(ctx, q, actor, pairIDs, now, also)
 	if err != nil {
 		return nil, err
 	}
@@ -104,21 +134,16 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	h, err := loadPairHome(r.Context(), s.DB, httpx.User(r), pairID, s.Clock.Now())
+	l := s.locale(r)
+	h, err := loadPairHome(r.Context(), s.DB, httpx.User(r), pairID, s.Clock.Now(), l.Lang())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	h.Names = pairNames(s.locale(r), h.Access.Pair, h.Access.Viewer)
-	parts, err := program.CardsOfPair(r.Context(), s.DB, pairID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h.Cards = pairCards(withFormerNames(s.locale(r), h.Access.Pair), parts, 0)
-	if err = addPartnerAnswers(r.Context(), s.DB, h.Access.Pair.ProgramID, h.Cards, s.locale(r).Lang()); err != nil {
-		s.fail(w, r, err)
-		return
+	h.Names = pairNames(l, h.Access.Pair, h.Access.Viewer)
+	h.Cards = pairCards(withFormerNames(l, h.Access.Pair), h.parts, 0)
+	for k := range h.Cards {
+		h.Cards[k].Answers = h.answers[h.Cards[k].UserID]
 	}
 	p := s.newPage(w, r, h)
 	h.meetingRows(p)

@@ -212,7 +212,7 @@ func insertRows(ctx context.Context, tx *store.Tx, head, row string, rows [][]an
 func homeQueries(tb testing.TB, srv *Server, u *account.User, pairID int64) (int, *pairHome) {
 	tb.Helper()
 	q := &countingQ{Q: srv.DB}
-	h, err := loadPairHome(context.Background(), q, u, pairID, srv.Clock.Now())
+	h, err := loadPairHome(context.Background(), q, u, pairID, srv.Clock.Now(), "en")
 	if err != nil {
 		tb.Fatal(err)
 	}

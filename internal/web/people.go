@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"strings"
 
 	"mentorskap/internal/program"
 	"mentorskap/internal/question"
-	"mentorskap/internal/store"
 )
 
 // avatarRef is what the "avatar" partial draws.
@@ -81,21 +79,4 @@ func pairCards(p *program.Pair, parts map[int64]program.MemberCard, skip int64) 
 		}
 	}
 	return cards
-}
-
-// addPartnerAnswers fills the cards' answers that the program shares with
-// the matched partner, in lang.
-func addPartnerAnswers(ctx context.Context, q store.Q, programID int64, cards []personCard, lang string) error {
-	ids := make([]int64, len(cards))
-	for k, c := range cards {
-		ids[k] = c.UserID
-	}
-	shown, err := question.ForPartners(ctx, q, programID, ids, lang)
-	if err != nil {
-		return err
-	}
-	for k := range cards {
-		cards[k].Answers = shown[cards[k].UserID]
-	}
-	return nil
 }

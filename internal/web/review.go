@@ -1,14 +1,11 @@
 package web
 
 import (
-	"context"
 	"strconv"
 	"time"
 
-	"mentorskap/internal/evaluation"
 	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
-	"mentorskap/internal/store"
 )
 
 // reviewOffer is the agreement review meeting as a page offers it while
@@ -34,20 +31,15 @@ func (o *reviewOffer) NotesPath() string { return o.MeetingPath() + "/notes" }
 // Held reports whether the review meeting has taken place.
 func (o *reviewOffer) Held() bool { return o.Meeting != nil && o.Meeting.Held(o.Now) }
 
-// loadReviewOffer reads the offer for a member of p, given the pair's
+// newReviewOffer is the offer for a member of p, given the pair's
 // meetings: nil when the pair may not book the review now
-// (program.ActFollowUp) or, unless always, is not in its follow-up.
-func loadReviewOffer(ctx context.Context, q store.Q, p *program.Pair, ms []meeting.Meeting, now time.Time, always bool) (*reviewOffer, error) {
-	if !p.Allows(now, program.ActFollowUp) {
-		return nil, nil
+// (program.ActFollowUp) or is not in its follow-up (inFollowup, as
+// evaluation.FollowupOpen tells).
+func newReviewOffer(p *program.Pair, ms []meeting.Meeting, now time.Time, inFollowup bool) *reviewOffer {
+	if !inFollowup || !p.Allows(now, program.ActFollowUp) {
+		return nil
 	}
-	if !always {
-		open, err := evaluation.FollowupOpen(ctx, q, p.ID, now)
-		if err != nil || !open {
-			return nil, err
-		}
-	}
-	return &reviewOffer{PairID: p.ID, Meeting: meeting.ReviewOf(ms), Now: now}, nil
+	return &reviewOffer{PairID: p.ID, Meeting: meeting.ReviewOf(ms), Now: now}
 }
 
 // agreementEditFromReview is the agreement editor opened from a held
