@@ -271,18 +271,11 @@ func Adjustments(ctx context.Context, q store.Q, pairID int64) (map[string]Adjus
 	return all[pairID], err
 }
 
-// FollowupOpen reports whether the pair is in its follow-up at now: the
-// follow-up, on its own or within the check point it was merged into, has
-// opened and the check point after that has not. That is when a pair is
-// offered its agreement review meeting. It does not check who asks.
-func FollowupOpen(ctx context.Context, q store.Q, pairID int64, now time.Time) (bool, error) {
-	var open bool
-	var r store.Reads
-	ReadFollowupOpen(&r, pairID, now, &open)
-	return open, r.Run(ctx, q)
-}
-
-// ReadFollowupOpen queues the read of FollowupOpen, which sets *open.
+// ReadFollowupOpen queues a read that sets *open to whether the pair is in
+// its follow-up at now: the follow-up, on its own or within the check
+// point it was merged into, has opened and the check point after that has
+// not. That is when a pair is offered its agreement review meeting. It
+// does not check who asks.
 func ReadFollowupOpen(r *store.Reads, pairID int64, now time.Time, open *bool) {
 	r.Add(func(rows store.Rows) error {
 		due, into := map[string]time.Time{}, map[string]string{}

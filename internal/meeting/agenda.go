@@ -99,21 +99,12 @@ const withAgendaState = `a.meeting_id, a.updated_at,
 		ELSE (SELECT COUNT(*) FROM agenda_items i WHERE i.meeting_id = m.id) END, n.meeting_id
 	FROM meetings m LEFT JOIN agendas a ON a.meeting_id = m.id LEFT JOIN meeting_notes n ON n.meeting_id = m.id`
 
-// NextOfPairs gives each pair of the set its next meeting, the first not
-// cancelled that starts after now (in order of start, then id, as
-// ForPairs lists them), numbered as ForPairs numbers it, with its agenda
-// state: the start page's cards show that meeting only, and reading a
-// pair's whole history for it cost more the longer the pair had met.
-// Pairs with no meeting ahead are absent.
-func NextOfPairs(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]*Meeting, map[int64]AgendaState, error) {
-	out, states := map[int64]*Meeting{}, map[int64]AgendaState{}
-	var r store.Reads
-	ReadNextOfPairs(&r, set, now, out, states)
-	return out, states, r.Run(ctx, q)
-}
-
-// ReadNextOfPairs queues the read of NextOfPairs, which fills in out and
-// states.
+// ReadNextOfPairs queues a read that gives each pair of the set in out its
+// next meeting, the first not cancelled that starts after now (in order of
+// start, then id, as ForPairs lists them), numbered as ForPairs numbers
+// it, with its agenda state in states: the start page's cards show that
+// meeting only, and reading a pair's whole history for it cost more the
+// longer the pair had met. Pairs with no meeting ahead are absent.
 func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map[int64]*Meeting, states map[int64]AgendaState) {
 	cond, args := set.Cond("p.id")
 	r.Add(func(rows store.Rows) error {
@@ -273,14 +264,11 @@ func agendaStatus(ctx context.Context, q store.Q, where string, args ...any) (ma
 	return out, rows.Err()
 }
 
-func loadAgenda(ctx context.Context, q store.Q, meetingID int64) ([]AgendaItem, int, *time.Time, string, error) {
+func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (savedAgenda, error) {
 	var a savedAgenda
 	var r store.Reads
 	readAgenda(&r, meetingID, &a)
-	if err := r.Run(ctx, q); err != nil {
-		return nil, 0, nil, "", err
-	}
-	return a.Items, a.Version, a.At, a.By, nil
+	return a, r.Run(ctx, q)
 }
 
 // savedAgenda is a meeting's agenda as saved: zero when none is.
@@ -368,10 +356,11 @@ func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, m
 		if verr != nil {
 			return verr
 		}
-		before, _, _, _, err := loadAgenda(ctx, tx, meetingID)
+		saved, err := loadAgenda(ctx, tx, meetingID)
 		if err != nil {
 			return err
 		}
+		before := saved.Items
 		if err := saveVersioned(ctx, tx, version, "agenda.error.stale",
 			`INSERT INTO agendas (meeting_id, version, updated_by, updated_at) VALUES (?, 1, ?, ?)`,
 			[]any{meetingID, actor.ID, now},

@@ -231,14 +231,11 @@ func readNotes(r *store.Reads, meetingID int64, out *savedNotes) {
 		FROM meeting_notes n LEFT JOIN users u ON u.id = n.updated_by WHERE n.meeting_id = ?`, meetingID)
 }
 
-func loadNotes(ctx context.Context, q store.Q, meetingID int64) (Notes, int, *time.Time, string, error) {
+func loadNotes(ctx context.Context, q store.Q, meetingID int64) (savedNotes, error) {
 	var n savedNotes
 	var r store.Reads
 	readNotes(&r, meetingID, &n)
-	if err := r.Run(ctx, q); err != nil {
-		return Notes{}, 0, nil, "", err
-	}
-	return n.Notes, n.Version, n.At, n.By, nil
+	return n, r.Run(ctx, q)
 }
 
 // SaveNotes saves the shared notes. Both sides may write them, so version
@@ -303,8 +300,11 @@ func (s *Service) SharedNotes(ctx context.Context, actor *account.User, pairID, 
 	if _, err := openDocs(ctx, s.DB, s.Clock.Now(), actor, pairID, meetingID); err != nil {
 		return Notes{}, 0, nil, err
 	}
-	n, v, at, _, err := loadNotes(ctx, s.DB, meetingID)
-	return n, v, at, err
+	n, err := loadNotes(ctx, s.DB, meetingID)
+	if err != nil {
+		return Notes{}, 0, nil, err
+	}
+	return n.Notes, n.Version, n.At, nil
 }
 
 func loadPrivate(ctx context.Context, q store.Q, meetingID, userID int64) (*PrivateNote, error) {

@@ -106,7 +106,8 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 		return nil, err
 	}
 	homes := make(map[int64]*Home, len(pairIDs))
-	var ids, members, messages []int64
+	var ids []int64
+	var list []*Home
 	for _, id := range pairIDs {
 		if homes[id] != nil {
 			continue // named twice
@@ -114,12 +115,7 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 		ids = append(ids, id)
 		h := newHome(access[id], actor, now)
 		homes[id] = h
-		if h.Access.Member() {
-			members = append(members, id)
-			if h.Access.Terms.MessagesAllowed {
-				messages = append(messages, id)
-			}
-		}
+		list = append(list, h)
 	}
 	// Read together (store.Reads), with the caller's own: nothing here
 	// depends on the rest.
@@ -129,30 +125,60 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 	}
 	next, states := map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
 	meeting.ReadNextOfPairs(r, program.SomePairs(ids), now, next, states)
-	actions := map[int64][]meeting.ActionItem{}
-	var due map[int64]map[int64]evaluation.Checks
-	unread := map[int64]int{}
-	if len(members) > 0 {
-		set := program.SomePairs(members)
-		meeting.ReadOpenActionItems(r, set, actions)
-		evaluation.ReadDue(r, set, now, &due)
-		if len(messages) > 0 {
-			meeting.ReadUnread(r, program.SomePairs(messages), actor.ID, unread)
-		}
-	}
+	mine := readMemberParts(r, list, actor.ID, now)
 	if err := r.Run(ctx, q); err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
 		homes[id].placeNext(next[id], states)
 	}
-	for _, id := range members {
-		h := homes[id]
-		h.setActions(actions[id])
-		h.Due = due[id][actor.ID]
-		h.Unread = unread[id]
-	}
+	mine.fill(list, actor.ID)
 	return homes, nil
+}
+
+// memberParts is what a member of a pair sees on its home besides the
+// meetings: its open action items, the check points due to them and the
+// messages they have not read, for several pairs at once.
+type memberParts struct {
+	actions map[int64][]meeting.ActionItem
+	due     map[int64]map[int64]evaluation.Checks
+	unread  map[int64]int
+}
+
+// readMemberParts queues the reads of memberParts for the homes whose
+// viewer is a member of the pair, one statement each however many pairs.
+func readMemberParts(r *store.Reads, homes []*Home, actorID int64, now time.Time) *memberParts {
+	p := &memberParts{actions: map[int64][]meeting.ActionItem{}, unread: map[int64]int{}}
+	var members, messages []int64
+	for _, h := range homes {
+		if h.Access.Member() {
+			members = append(members, h.Access.Pair.ID)
+			if h.Access.Terms.MessagesAllowed {
+				messages = append(messages, h.Access.Pair.ID)
+			}
+		}
+	}
+	if len(members) == 0 {
+		return p
+	}
+	set := program.SomePairs(members)
+	meeting.ReadOpenActionItems(r, set, p.actions)
+	evaluation.ReadDue(r, set, now, &p.due)
+	if len(messages) > 0 {
+		meeting.ReadUnread(r, program.SomePairs(messages), actorID, p.unread)
+	}
+	return p
+}
+
+// fill puts what was read into the homes whose viewer is a member.
+func (p *memberParts) fill(homes []*Home, actorID int64) {
+	for _, h := range homes {
+		if id := h.Access.Pair.ID; h.Access.Member() {
+			h.setActions(p.actions[id])
+			h.Due = p.due[id][actorID]
+			h.Unread = p.unread[id]
+		}
+	}
 }
 
 func newHome(a *meeting.Access, actor *account.User, now time.Time) *Home {
@@ -227,9 +253,11 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	// see the agenda state; a card reads its next meeting only.
 	var ms []meeting.Meeting
 	var upTo meeting.UpTo
-	next, states := map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
+	var next map[int64]*meeting.Meeting
+	var states map[int64]meeting.AgendaState
 	switch {
 	case card:
+		next, states = map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
 		meeting.ReadNextOfPairs(&r, program.OnePair(pairID), now, next, states)
 	case later >= 0:
 		// The next meeting and later ones after it.
@@ -245,20 +273,11 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 		}
 		h.place(ms)
 	}
-	actions := map[int64][]meeting.ActionItem{}
-	var due map[int64]map[int64]evaluation.Checks
-	unread := map[int64]int{}
-	if a.Member() {
-		if !card {
-			meeting.ReadLateChanges(&r, pairID, &h.Late)
-			goal.ReadList(&r, pairID, &h.Goals)
-		}
-		meeting.ReadOpenActionItems(&r, program.OnePair(pairID), actions)
-		evaluation.ReadDue(&r, program.OnePair(pairID), now, &due)
-		if a.Terms.MessagesAllowed {
-			meeting.ReadUnread(&r, program.OnePair(pairID), actor.ID, unread)
-		}
+	if a.Member() && !card {
+		meeting.ReadLateChanges(&r, pairID, &h.Late)
+		goal.ReadList(&r, pairID, &h.Goals)
 	}
+	mine := readMemberParts(&r, []*Home{h}, actor.ID, now)
 	if err := r.Run(ctx, q); err != nil {
 		return nil, err
 	}
@@ -272,9 +291,7 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	if !a.Member() {
 		return h, nil
 	}
-	h.setActions(actions[pairID])
-	h.Due = due[pairID][actor.ID]
-	h.Unread = unread[pairID]
+	mine.fill([]*Home{h}, actor.ID)
 	if member != nil {
 		if err := member(h, ms); err != nil {
 			return nil, err

@@ -97,39 +97,17 @@ type MemberCard struct {
 	Languages           []string
 }
 
-// CardsOfPair reads the card of each of the pair's members in the pair's
-// program, by user id, in one statement. A member without a participation
-// row (a deleted account) is not in the map.
-func CardsOfPair(ctx context.Context, q store.Q, pairID int64) (map[int64]MemberCard, error) {
-	all, err := pairCards(ctx, q, `pm.pair_id = ?`, pairID)
-	return all[pairID], err
-}
-
-// ReadCardsOfPair queues the read of CardsOfPair, which fills in
-// out[pairID].
+// ReadCardsOfPair queues a read of the card of each of the pair's members
+// in the pair's program, into out[pairID] by user id. A member without a
+// participation row (a deleted account) is not in the map.
 func ReadCardsOfPair(r *store.Reads, pairID int64, out map[int64]map[int64]MemberCard) {
 	readPairCards(r, `pm.pair_id = ?`, pairID, out)
 }
 
-// CardsOfPairsOf is CardsOfPair for every pair userID is a member of, by
-// pair id and then user id, in one statement.
-func CardsOfPairsOf(ctx context.Context, q store.Q, userID int64) (map[int64]map[int64]MemberCard, error) {
-	out := map[int64]map[int64]MemberCard{}
-	var r store.Reads
-	ReadCardsOfPairsOf(&r, userID, out)
-	return out, r.Run(ctx, q)
-}
-
-// ReadCardsOfPairsOf queues the read of CardsOfPairsOf, which fills in out.
+// ReadCardsOfPairsOf is ReadCardsOfPair for every pair userID is a member
+// of, in one statement.
 func ReadCardsOfPairsOf(r *store.Reads, userID int64, out map[int64]map[int64]MemberCard) {
 	readPairCards(r, `pm.pair_id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID, out)
-}
-
-func pairCards(ctx context.Context, q store.Q, where string, arg any) (map[int64]map[int64]MemberCard, error) {
-	out := map[int64]map[int64]MemberCard{}
-	var r store.Reads
-	readPairCards(&r, where, arg, out)
-	return out, r.Run(ctx, q)
 }
 
 func readPairCards(r *store.Reads, where string, arg any, out map[int64]map[int64]MemberCard) {

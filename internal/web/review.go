@@ -34,7 +34,7 @@ func (o *reviewOffer) Held() bool { return o.Meeting != nil && o.Meeting.Held(o.
 // newReviewOffer is the offer for a member of p, given the pair's
 // meetings: nil when the pair may not book the review now
 // (program.ActFollowUp) or is not in its follow-up (inFollowup, as
-// evaluation.FollowupOpen tells).
+// evaluation.ReadFollowupOpen tells).
 func newReviewOffer(p *program.Pair, ms []meeting.Meeting, now time.Time, inFollowup bool) *reviewOffer {
 	if !inFollowup || !p.Allows(now, program.ActFollowUp) {
 		return nil
