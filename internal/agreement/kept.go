@@ -35,6 +35,24 @@ func TermsOf(ctx context.Context, q store.Q, set program.PairSet) (map[int64]Ter
 	if err != nil {
 		return nil, err
 	}
+	return termsOfPairs(ctx, q, pairs, progs)
+}
+
+// TermsForPair is TermsFor for pair p, read in the same request or
+// transaction: it reads neither the pair again nor, while they are
+// unchanged, its program (program.OfPair) or its agreement (kept).
+func TermsForPair(ctx context.Context, q store.Q, p *program.Pair) (Terms, error) {
+	prog, err := program.OfPair(ctx, q, p)
+	if err != nil {
+		return Terms{}, err
+	}
+	all, err := termsOfPairs(ctx, q, []program.Pair{*p}, map[int64]*program.Program{prog.ID: prog})
+	return all[p.ID], err
+}
+
+// termsOfPairs works out the terms of pairs from their programs, by pair
+// id, reading the agreements of those whose agreement is not kept.
+func termsOfPairs(ctx context.Context, q store.Q, pairs []program.Pair, progs map[int64]*program.Program) (map[int64]Terms, error) {
 	// Only reads outside a transaction fill the kept versions: a
 	// transaction sees its own writes, which may yet be rolled back. It may
 	// use them: the revision it reads counts its own writes too.

@@ -394,7 +394,7 @@ func (s *Service) tellMentors(ctx context.Context, tx *store.Tx, now time.Time, 
 	if s.Outbox == nil {
 		return nil
 	}
-	prog, err := program.Get(ctx, tx, a.Pair.ProgramID)
+	prog, err := program.OfPair(ctx, tx, a.Pair)
 	if err != nil {
 		return err
 	}

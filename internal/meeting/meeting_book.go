@@ -175,7 +175,7 @@ func (s *Service) Propose(ctx context.Context, actor *account.User, pairID int64
 		if err != nil {
 			return err
 		}
-		terms, err := agreement.TermsFor(ctx, tx, pairID)
+		terms, err := agreement.TermsForPair(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -347,7 +347,7 @@ func (s *Service) reschedule(ctx context.Context, actor *account.User, pairID, m
 		case !move && !m.Proposed():
 			return errs.E(errs.Conflict, "meeting.error.not_proposed")
 		}
-		terms, err := agreement.TermsFor(ctx, tx, pairID)
+		terms, err := agreement.TermsForPair(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -413,7 +413,7 @@ func (s *Service) Cancel(ctx context.Context, actor *account.User, pairID, meeti
 		if err := v.Err(); err != nil {
 			return err
 		}
-		terms, err := agreement.TermsFor(ctx, tx, pairID)
+		terms, err := agreement.TermsForPair(ctx, tx, p)
 		if err != nil {
 			return err
 		}

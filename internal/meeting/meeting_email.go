@@ -116,7 +116,7 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 	if s.Outbox == nil {
 		return nil
 	}
-	prog, err := program.Get(ctx, tx, p.ProgramID)
+	prog, err := program.OfPair(ctx, tx, p)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"mentorskap/internal/account"
@@ -120,6 +121,13 @@ type Detail struct {
 	Access
 	Meeting *Meeting
 	History []Change // empty unless Details
+	// Agenda is where the meeting's agenda and notes stand; zero unless
+	// Details.
+	Agenda AgendaState
+	// LaterBooked is set when the pair has another meeting booked after
+	// this one that has not started, so the page need not ask to book the
+	// next.
+	LaterBooked bool
 	// What the person may do now. Only members act on meetings.
 	CanAccept, CanCounter, CanMove, CanCancel bool
 	// WaitingForOther is set for the proposer while the other side answers.
@@ -132,27 +140,55 @@ type Detail struct {
 	Options []time.Time
 }
 
-// Get loads one meeting of the pair for actor.
+// Get loads one meeting of the pair for actor. Once who asks is known, the
+// meeting, its options and its history are read together (one round trip
+// on PostgreSQL); the meeting's own statement says whether a later one is
+// booked, where its page once read every meeting of the pair for that.
 func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingID int64) (*Detail, error) {
 	a, err := Open(ctx, s.DB, actor, pairID)
 	if err != nil {
 		return nil, err
 	}
-	m, err := InPair(ctx, s.DB, pairID, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	a.Redact(m)
-	d := &Detail{Access: *a, Meeting: m}
-	if d.Options, err = Options(ctx, s.DB, m); err != nil {
-		return nil, err
-	}
-	if a.Details {
-		if d.History, err = history(ctx, s.DB, meetingID); err != nil {
-			return nil, err
-		}
-	}
 	now := s.Clock.Now()
+	d := &Detail{Access: *a}
+	var reads store.Reads
+	var agenda AgendaState
+	reads.Add(func(rows store.Rows) error {
+		if !rows.Next() {
+			return errs.E(errs.NotFound, "meeting.error.not_found")
+		}
+		var agendaID, notes sql.NullInt64
+		var updated sql.NullTime
+		var number int
+		m, err := scanMeeting(rows, &number, &d.LaterBooked, &agendaID, &updated, &agenda.Items, &notes)
+		if err != nil {
+			return err
+		}
+		m.Number = number
+		d.Meeting = m
+		agenda, _ = agenda.of(agendaID, notes, updated)
+		return nil
+	}, `SELECT `+meetingCols+`, `+numberExpr+`,
+		EXISTS (SELECT 1 FROM meetings o WHERE o.pair_id = m.pair_id AND o.status <> 'cancelled' AND o.id <> m.id
+			AND o.starts_at > m.starts_at AND o.starts_at > ?), `+withAgendaState+`
+		WHERE m.id = ? AND m.pair_id = ?`, now.UTC(), meetingID, pairID)
+	var options []time.Time
+	readOptions(&reads, meetingID, &options)
+	if a.Details {
+		readHistory(&reads, meetingID, &d.History)
+	}
+	if err := reads.Run(ctx, s.DB); err != nil {
+		return nil, err
+	}
+	m := d.Meeting
+	a.Redact(m)
+	if a.Details {
+		d.Agenda = agenda
+	}
+	d.Options = []time.Time{m.StartsAt}
+	if m.Proposed() {
+		d.Options = append(d.Options, options...)
+	}
 	if a.Member() && a.Pair.Allows(now, program.ActReschedule) && m.StartsAt.After(now) {
 		mine := m.ProposedBy != 0 && a.Pair.SideOf(m.ProposedBy) == a.Viewer.Side
 		d.CanAccept = m.Proposed() && !mine
@@ -165,28 +201,24 @@ func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingI
 	return d, nil
 }
 
-// history reads a meeting's changes. A meeting is cancelled at most once,
-// so the cancellation of a meeting called off by its pair's ending is the
-// one to show as pair_ended.
-func history(ctx context.Context, q store.Q, meetingID int64) ([]Change, error) {
-	rows, err := q.Query(ctx, `SELECT CASE WHEN e.kind = 'cancelled' AND m.ended_with_pair = ? THEN 'pair_ended' ELSE e.kind END,
+// readHistory queues the read of a meeting's changes. A meeting is
+// cancelled at most once, so the cancellation of a meeting called off by
+// its pair's ending is the one to show as pair_ended.
+func readHistory(r *store.Reads, meetingID int64, out *[]Change) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var c Change
+			if err := rows.Scan(&c.Kind, &c.UserID, &c.Name, &c.StartsAt, &c.Previous, &c.Reason, &c.Late, &c.At); err != nil {
+				return err
+			}
+			*out = append(*out, c)
+		}
+		return nil
+	}, `SELECT CASE WHEN e.kind = 'cancelled' AND m.ended_with_pair = ? THEN 'pair_ended' ELSE e.kind END,
 		COALESCE(e.user_id, 0), COALESCE(u.name, ''), e.starts_at, e.previous_starts_at,
 		e.reason, e.late, e.created_at FROM meeting_events e JOIN meetings m ON m.id = e.meeting_id
 		LEFT JOIN users u ON u.id = e.user_id
 		WHERE e.meeting_id = ? ORDER BY e.id`, true, meetingID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Change
-	for rows.Next() {
-		var c Change
-		if err := rows.Scan(&c.Kind, &c.UserID, &c.Name, &c.StartsAt, &c.Previous, &c.Reason, &c.Late, &c.At); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // LateCount is how many moves and cancellations one person made inside

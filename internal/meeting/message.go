@@ -259,7 +259,7 @@ func (s *Service) Send(ctx context.Context, actor *account.User, pairID int64, i
 		if err := p.Require(now, program.ActMessage, "message.error.pair_ended"); err != nil {
 			return err
 		}
-		terms, err := agreement.TermsFor(ctx, tx, pairID)
+		terms, err := agreement.TermsForPair(ctx, tx, p)
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func (s *Service) Send(ctx context.Context, actor *account.User, pairID int64, i
 		if s.Outbox == nil || len(notify) == 0 {
 			return nil
 		}
-		prog, err := program.Get(ctx, tx, p.ProgramID)
+		prog, err := program.OfPair(ctx, tx, p)
 		if err != nil {
 			return err
 		}

@@ -93,19 +93,25 @@ func Options(ctx context.Context, q store.Q, m *Meeting) ([]time.Time, error) {
 	if !m.Proposed() {
 		return out, nil
 	}
-	rows, err := q.Query(ctx, `SELECT starts_at FROM meeting_options WHERE meeting_id = ? ORDER BY position`, m.ID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t time.Time
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
+	var r store.Reads
+	readOptions(&r, m.ID, &out)
+	return out, r.Run(ctx, q)
+}
+
+// readOptions queues the read of the further times a proposal offers,
+// appended to out in their order. Only a proposal's are meant: read them
+// for another meeting only to throw them away (see Options).
+func readOptions(r *store.Reads, meetingID int64, out *[]time.Time) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var t time.Time
+			if err := rows.Scan(&t); err != nil {
+				return err
+			}
+			*out = append(*out, t.UTC())
 		}
-		out = append(out, t.UTC())
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT starts_at FROM meeting_options WHERE meeting_id = ? ORDER BY position`, meetingID)
 }
 
 // pickOption returns the start of option n (1-based) of a proposal; an

@@ -100,7 +100,7 @@ func checkReview(ctx context.Context, tx *store.Tx, p *program.Pair, now time.Ti
 // prefillReview writes the review agenda into a newly booked review
 // meeting, in the pair's language, as a first version the mentee can edit.
 func prefillReview(ctx context.Context, tx *store.Tx, p *program.Pair, actor *account.User, meetingID int64, now time.Time) error {
-	prog, err := program.Get(ctx, tx, p.ProgramID)
+	prog, err := program.OfPair(ctx, tx, p)
 	if err != nil {
 		return err
 	}

@@ -130,7 +130,20 @@ func (m *readMemo) program(ctx context.Context, q store.Q, id int64) (*Program, 
 
 // readProgram reads program id with its role words and its version in one
 // statement and keeps it in the memo.
-func (m *readMemo) readProgram(ctx context.Context, q store.Q, id int64) (p *Program, version int64, err error) {
+func (m *readMemo) readProgram(ctx context.Context, q store.Q, id int64) (*Program, int64, error) {
+	p, version, err := readProgram(ctx, q, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	m.mu.Lock()
+	m.programs[id] = p
+	m.mu.Unlock()
+	return p, version, nil
+}
+
+// readProgram reads program id with its role words and its version in one
+// statement.
+func readProgram(ctx context.Context, q store.Q, id int64) (p *Program, version int64, err error) {
 	rows, err := q.Query(ctx, `SELECT `+programColsG+`, g.version, COALESCE(r.language, ''), COALESCE(r.role, ''), COALESCE(r.forms, '')
 		FROM programs g LEFT JOIN program_role_names r ON r.program_id = g.id WHERE g.id = ?`, id)
 	if err != nil {
@@ -171,10 +184,41 @@ func (m *readMemo) readProgram(ctx context.Context, q store.Q, id int64) (p *Pro
 	if p == nil {
 		return nil, 0, sql.ErrNoRows
 	}
-	m.mu.Lock()
-	m.programs[id] = p
-	m.mu.Unlock()
 	return p, version, nil
+}
+
+// OfPair loads the program of pair p with its role words. It is Get for a
+// pair read in the same request or transaction: the pair's statement read
+// the program's version, so a program kept from an earlier page view at
+// that version (see current) needs no statement, inside a transaction too,
+// which then uses the version it has seen itself. Otherwise the program is
+// read in one statement. Only reads outside a transaction are kept. It does
+// not check who asks.
+func OfPair(ctx context.Context, q store.Q, p *Pair) (*Program, error) {
+	if memoOf(ctx, q) != nil {
+		return Get(ctx, q, p.ProgramID)
+	}
+	var db *store.DB
+	outside := false
+	switch q := q.(type) {
+	case *store.DB:
+		db, outside = q, true
+	case *store.Tx:
+		db = q.DB()
+	}
+	if db != nil && p.programVersion > 0 {
+		if kept, ok := current.Get(db, p.ProgramID, p.programVersion); ok {
+			return kept.clone(), nil
+		}
+	}
+	prog, version, err := readProgram(ctx, q, p.ProgramID)
+	if err != nil {
+		return nil, store.NotFound(err, "program.error.not_found")
+	}
+	if outside {
+		current.Put(db, prog.ID, version, prog)
+	}
+	return prog.clone(), nil
 }
 
 // roles returns the role words of program id when the memo has read the

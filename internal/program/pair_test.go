@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"mentorskap/internal/account"
@@ -236,6 +237,65 @@ func TestKeptProgramFollowsChanges(t *testing.T) {
 			if got, n := view(); got.MinMeetings != min || n != 1 {
 				t.Fatalf("after change %d, kept: min meetings %d, %d statements", i+1, got.MinMeetings, n)
 			}
+		}
+	})
+}
+
+// TestOfPairInTransaction: a transaction that has read a pair takes its
+// program from what page views kept while the version it read is the
+// kept one, sees a change it made itself, and keeps nothing of a change
+// that is rolled back.
+func TestOfPairInTransaction(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newProgEnv(t, db)
+		_, p, pair := e.onePair()
+		outside := func() *Program {
+			t.Helper()
+			got, err := GetPair(context.Background(), db, pair.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prog, err := OfPair(context.Background(), db, got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return prog
+		}
+		outside()
+		ctx, n := store.WithCounter(context.Background())
+		errRollback := errors.New("roll back")
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			got, err := GetPair(ctx, tx, pair.ID)
+			if err != nil {
+				return err
+			}
+			prog, err := OfPair(ctx, tx, got)
+			if err != nil {
+				return err
+			}
+			if prog.MinMeetings != p.MinMeetings || n.Statements() != 1 {
+				t.Errorf("kept program in a transaction: min meetings %d, %d statements (want the pair's only)", prog.MinMeetings, n.Statements())
+			}
+			if _, err := tx.Exec(ctx, `UPDATE programs SET min_meetings = ?, version = version + 1 WHERE id = ?`, p.MinMeetings+5, p.ID); err != nil {
+				return err
+			}
+			if got, err = GetPair(ctx, tx, pair.ID); err != nil {
+				return err
+			}
+			if prog, err = OfPair(ctx, tx, got); err != nil {
+				return err
+			}
+			if prog.MinMeetings != p.MinMeetings+5 {
+				t.Errorf("after its own change the transaction sees min meetings %d, want %d", prog.MinMeetings, p.MinMeetings+5)
+			}
+			return errRollback
+		})
+		if !errors.Is(err, errRollback) {
+			t.Fatal(err)
+		}
+		if got := outside(); got.MinMeetings != p.MinMeetings {
+			t.Errorf("after the rollback a page sees min meetings %d, want %d", got.MinMeetings, p.MinMeetings)
 		}
 	})
 }

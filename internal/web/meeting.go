@@ -276,16 +276,12 @@ func (s *Server) meetingFormError(w http.ResponseWriter, r *http.Request, pairID
 
 type meetingShowData struct {
 	*meeting.Detail
-	Names string
-	// LaterBooked is set when the pair already has another meeting after
-	// this one, so the page need not ask to book the next.
-	LaterBooked bool
-	CanBook     bool // a member of a pair whose stage allows booking
-	Now         time.Time
+	Names   string
+	CanBook bool // a member of a pair whose stage allows booking
+	Now     time.Time
 	// Ahead is set for a meeting that has not started and is not
 	// cancelled: the page leads with its agenda.
-	Ahead  bool
-	Agenda meeting.AgendaState
+	Ahead bool
 }
 
 // BookNext reports whether the page offers to book the next meeting: once
@@ -308,35 +304,6 @@ func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request) {
 	data := meetingShowData{Detail: d, Now: s.Clock.Now(), Names: pairNames(s.locale(r), d.Pair, d.Viewer)}
 	data.CanBook = d.Member() && d.Pair.Allows(data.Now, program.ActBook)
 	data.Ahead = !d.Meeting.Cancelled() && d.Meeting.StartsAt.After(data.Now)
-	if d.Details && !d.Member() {
-		states, err := meeting.AgendaStatus(r.Context(), s.DB, []int64{mid})
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		data.Agenda = states[mid]
-	}
-	if d.Member() {
-		// A member's page reads the pair's meetings for the next booking;
-		// with them, in the same statement, this meeting's agenda state.
-		var ms []meeting.Meeting
-		var states map[int64]meeting.AgendaState
-		if d.Details {
-			ms, states, err = meeting.ForPairWithAgenda(r.Context(), s.DB, pairID)
-		} else {
-			ms, err = meeting.ForPair(r.Context(), s.DB, pairID)
-		}
-		if err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		data.Agenda = states[mid]
-		for _, o := range ms {
-			if o.ID != mid && o.Upcoming(data.Now) && o.StartsAt.After(d.Meeting.StartsAt) {
-				data.LaterBooked = true
-			}
-		}
-	}
 	s.render(w, r, http.StatusOK, "meeting_show", data)
 }
 

@@ -220,6 +220,16 @@ func TestMeetingPlanningThroughPages(t *testing.T) {
 		res.mustStatus(t, http.StatusOK)
 		res.mustContain(t, app.tr("id", "meeting.state.cancelled"), app.tr("id", "meeting.none_upcoming"))
 		mentee.get(f.path("")).mustContain(t, app.tr("id", "pairhome.no_meeting"))
+
+		// Once a later meeting is booked, the cancelled one's page no
+		// longer asks for the next booking.
+		next := url.Values{"date": {"2026-03-20"}, "time": {"17:00"}, "timezone": {"Asia/Jakarta"}, "minutes": {"60"}, "place": {"Perpustakaan"}}
+		mentee.post(f.path("/meetings"), next).mustStatus(t, http.StatusSeeOther)
+		res = mentor.get(loc)
+		res.mustContain(t, app.tr("nb", "meeting.state.cancelled"))
+		if strings.Contains(res.Body, app.tr("nb", "meeting.book_next")) {
+			t.Error("a cancelled meeting's page asks to book the next one although a later one is booked")
+		}
 	})
 }
 
