@@ -158,22 +158,20 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 	return out, states, rows.Err()
 }
 
-// UpTo is what ReadUpTo reads: a pair's meetings, the agenda state of
-// those that have one (nil unless asked for), and how many meetings ahead
-// were left out.
+// UpTo is what ReadUpTo reads: a pair's meetings and the agenda state of
+// those that have one (nil unless asked for).
 type UpTo struct {
 	Meetings []Meeting
 	Agenda   map[int64]AgendaState
-	More     int
 }
 
 // ReadUpTo queues a read of the pair's meetings as ForPairWithAgenda has
 // them when withAgenda, else as ForPair does, reading of the meetings
 // ahead at now (not cancelled, starting after now) only the first ahead,
-// at least one; More counts those it left out. Cancelled meetings that
-// were to start after now are left out too. Those it lists are numbered
-// as ForPair numbers them: all that start before them are read. The
-// pair's page shows a few of the meetings ahead and counts the rest, and
+// at least one. Cancelled meetings that were to start after now are left
+// out too. Those it lists are numbered as ForPair numbers them: all that
+// start before them are read. The pair's page shows a few of the meetings
+// ahead and counts the rest from the pair's own list (program.Booked), and
 // a pair that proposes again and again would otherwise have every
 // proposal read on every view.
 func ReadUpTo(r *store.Reads, pairID int64, now time.Time, ahead int, withAgenda bool, out *UpTo) {
@@ -182,20 +180,15 @@ func ReadUpTo(r *store.Reads, pairID int64, now time.Time, ahead int, withAgenda
 	if withAgenda {
 		from = `, ` + withAgendaState
 	}
-	// The subqueries name the pair rather than the row's, so that each is
-	// worked out once per statement, and the meetings are found by id:
-	// the pair's past, then the first ahead, two ranges of its index.
-	const isAhead = `f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ?`
 	r.Add(func(rows store.Rows) error {
 		if withAgenda {
 			out.Agenda = map[int64]AgendaState{}
 		}
-		all := 0
 		for rows.Next() {
 			var st AgendaState
 			var agenda, notes sql.NullInt64
 			var updated sql.NullTime
-			dest := []any{&all}
+			var dest []any
 			if withAgenda {
 				dest = append(dest, &agenda, &updated, &st.Items, &notes)
 			}
@@ -208,12 +201,12 @@ func ReadUpTo(r *store.Reads, pairID int64, now time.Time, ahead int, withAgenda
 			}
 			out.Meetings = appendNumbered(out.Meetings, m)
 		}
-		out.More = max(0, all-ahead)
 		return nil
-	}, `SELECT `+meetingCols+`, (SELECT COUNT(*) FROM meetings f WHERE `+isAhead+`)`+from+`
+	}, `SELECT `+meetingCols+from+`
 		WHERE m.id IN (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.starts_at <= ?
-			UNION ALL SELECT id FROM (SELECT f.id FROM meetings f WHERE `+isAhead+` ORDER BY f.starts_at, f.id LIMIT ?) ahead)
-		ORDER BY m.starts_at, m.id`, pairID, now, pairID, now, pairID, now, ahead)
+			UNION ALL SELECT id FROM (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ?
+				ORDER BY f.starts_at, f.id LIMIT ?) ahead)
+		ORDER BY m.starts_at, m.id`, pairID, now, pairID, now, ahead)
 }
 
 // appendNumbered appends m to its pair's list, numbered among the pair's

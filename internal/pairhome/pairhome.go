@@ -285,7 +285,12 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	case card:
 		h.placeNext(next[pairID], states)
 	case later >= 0:
-		ms, h.Agenda, h.LaterMore = upTo.Meetings, upTo.Agenda, upTo.More
+		ms, h.Agenda = upTo.Meetings, upTo.Agenda
+		// The pair's own statement read its booked meetings' starts, so
+		// how many are left out needs no count of its own.
+		if b, err := program.ReadBooked(a.Pair.Life.Meetings, now); err == nil {
+			h.LaterMore = max(0, b.Ahead-(1+later))
+		}
 		h.place(ms)
 	}
 	if !a.Member() {

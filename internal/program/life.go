@@ -134,12 +134,14 @@ func (p *Pair) Allows(now time.Time, a Action) bool { return p.StageAt(now).Allo
 // Booked is what a pair's list of booked meetings says at one moment.
 type Booked struct {
 	Held              int   // confirmed meetings that have started
+	Ahead             int   // confirmed or proposed meetings that have not started
 	First, Last, Next int64 // Unix seconds of the first confirmed, the latest held and the next booked meeting; 0 for none
 }
 
 // ReadBooked reads pair_facts.meetings, "c1767261600 p1769940000": a
-// confirmed or proposed meeting and its start in Unix seconds per word.
-// A meeting counts as held from the second it starts, as everywhere else.
+// confirmed or proposed meeting and its start in Unix seconds per word, in
+// no particular order (a booking appends its word, migration 0089). A
+// meeting counts as held from the second it starts, as everywhere else.
 func ReadBooked(list string, now time.Time) (Booked, error) {
 	var b Booked
 	cut := now.Unix()
@@ -156,6 +158,7 @@ func ReadBooked(list string, now time.Time) (Booked, error) {
 		confirmed := word[0] == 'c'
 		switch {
 		case at > cut:
+			b.Ahead++
 			if b.Next == 0 || at < b.Next {
 				b.Next = at
 			}

@@ -91,8 +91,14 @@ func TestReadBooked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Booked{Held: 2, First: at - 100, Last: at, Next: at + 1}); b != want {
+	want := Booked{Held: 2, Ahead: 2, First: at - 100, Last: at, Next: at + 1}
+	if b != want {
 		t.Errorf("ReadBooked = %+v, want %+v", b, want)
+	}
+	// A booking appends its word, so the list is in no particular order.
+	shuffled := fmt.Sprintf("c%d p%d c%d c%d p%d", at+200, at+1, at, at-100, at-50)
+	if b, err := ReadBooked(shuffled, now.Add(999*time.Millisecond)); err != nil || b != want {
+		t.Errorf("ReadBooked out of order = %+v, %v, want %+v", b, err, want)
 	}
 	if b, _ := ReadBooked("", now); b != (Booked{}) {
 		t.Errorf("empty list = %+v", b)

@@ -4,8 +4,11 @@
 package factstest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +46,21 @@ func Stored(t *testing.T, q store.Q, pair int64) Facts {
 	if err != nil {
 		t.Fatalf("pair_facts of pair %d: %v", pair, err)
 	}
+	f.Meetings = inOrder(f.Meetings)
 	return f
+}
+
+// inOrder sorts a meeting list's words by start, then confirmed before
+// proposed: a booking appends its word to the stored list, so only the
+// words, not their order, are to agree.
+func inOrder(list string) string {
+	words := strings.Fields(list)
+	slices.SortFunc(words, func(a, b string) int {
+		at, _ := strconv.ParseInt(a[1:], 10, 64)
+		bt, _ := strconv.ParseInt(b[1:], 10, 64)
+		return cmp.Or(cmp.Compare(at, bt), cmp.Compare(a[0], b[0]))
+	})
+	return strings.Join(words, " ")
 }
 
 // Recomputed works the facts out from the source tables, the way the
@@ -67,7 +84,7 @@ func Recomputed(t *testing.T, q store.Q, pair int64) Facts {
 		words = append(words, fmt.Sprintf("%c%d", status[0], at.Unix()))
 	}
 	rows.Close()
-	f.Meetings = strings.Join(words, " ")
+	f.Meetings = inOrder(strings.Join(words, " "))
 	var chem, no int
 	err = q.QueryRow(context.Background(), `SELECT
 		(SELECT COUNT(*) FROM agreement_versions v WHERE v.pair_id = p.id),
