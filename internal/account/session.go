@@ -168,36 +168,53 @@ const sessionTouchEvery = time.Hour
 // with the limits configured now, so a change of configuration holds for
 // sessions already open.
 func (s *Service) UserBySession(ctx context.Context, token string) (*User, error) {
-	if token == "" {
-		return nil, errs.E(errs.Unauthorized, "error.login_required")
-	}
-	now := s.Clock.Now()
-	hash := HashToken(token)
-	var created, lastSeen time.Time
-	row := s.DB.QueryRow(ctx, `SELECT u.id, u.email, u.name, u.role, u.language, u.timezone, u.created_at, s.created_at, s.last_seen_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash)
-	var u User
-	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.Timezone, &u.CreatedAt, &created, &lastSeen)
-	if err != nil {
-		if store.NotFound(err, "") != err {
-			return nil, errs.E(errs.Unauthorized, "error.login_required")
-		}
+	var r store.Reads
+	check := s.ReadSession(&r, token)
+	if err := r.Run(ctx, s.DB); err != nil {
 		return nil, err
 	}
-	idle, life := s.SessionLimits()
-	if !now.Before(sessionEnd(created, lastSeen, idle, life)) {
-		if _, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
-			return nil, err
-		}
-		return nil, errs.E(errs.Unauthorized, "error.login_required")
+	return check(ctx)
+}
+
+// ReadSession is UserBySession in two steps: it queues the session's read,
+// so that a page can send it with reads of its own (store.Reads), and
+// returns the check to call once the reads have run.
+func (s *Service) ReadSession(r *store.Reads, token string) (check func(context.Context) (*User, error)) {
+	if token == "" {
+		return func(context.Context) (*User, error) { return nil, errs.E(errs.Unauthorized, "error.login_required") }
 	}
-	if now.Sub(lastSeen) > min(sessionTouchEvery, idle/24) {
-		if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
-			now, sessionEnd(created, now, idle, life), hash); err != nil {
-			return nil, err
+	hash := HashToken(token)
+	var u User
+	var created, lastSeen time.Time
+	found := false
+	r.Add(func(rows store.Rows) error {
+		if rows.Next() {
+			found = true
+			return rows.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Language, &u.Timezone, &u.CreatedAt, &created, &lastSeen)
 		}
+		return nil
+	}, `SELECT u.id, u.email, u.name, u.role, u.language, u.timezone, u.created_at, s.created_at, s.last_seen_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?`, hash)
+	return func(ctx context.Context) (*User, error) {
+		if !found {
+			return nil, errs.E(errs.Unauthorized, "error.login_required")
+		}
+		now := s.Clock.Now()
+		idle, life := s.SessionLimits()
+		if !now.Before(sessionEnd(created, lastSeen, idle, life)) {
+			if _, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hash); err != nil {
+				return nil, err
+			}
+			return nil, errs.E(errs.Unauthorized, "error.login_required")
+		}
+		if now.Sub(lastSeen) > min(sessionTouchEvery, idle/24) {
+			if _, err := s.DB.Exec(ctx, `UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?`,
+				now, sessionEnd(created, now, idle, life), hash); err != nil {
+				return nil, err
+			}
+		}
+		return &u, nil
 	}
-	return &u, nil
 }
 
 // Logout ends one session.

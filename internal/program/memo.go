@@ -58,6 +58,27 @@ func (m *readMemo) onePair(ctx context.Context, q store.Q, id int64) ([]Pair, er
 	return ps, nil
 }
 
+// ReadPair queues a read of pair id into the request's read memo (see
+// WithReadMemo), for a request that will ask for that pair next: sent
+// with the reads that tell who is asking (store.Reads), it costs no round
+// trip of its own on PostgreSQL. It is read before it is known who asks,
+// so only the memo holds it, and whoever takes it from there checks who
+// asks as for any read of a pair (ViewPair). Without a memo it queues
+// nothing.
+func ReadPair(ctx context.Context, r *store.Reads, id int64) {
+	m, _ := ctx.Value(memoKey{}).(*readMemo)
+	if m == nil {
+		return
+	}
+	r.Add(func(rows store.Rows) error {
+		ps, err := scanPairs(rows)
+		if err == nil && len(ps) == 1 {
+			m.keepPairs(ps)
+		}
+		return err
+	}, pairSelect+` WHERE p.id = ?`+pairOrder, id)
+}
+
 // keepPairs remembers whole pairs read by another query.
 func (m *readMemo) keepPairs(ps []Pair) {
 	m.mu.Lock()

@@ -313,11 +313,23 @@ func loadPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pai
 }
 
 func queryPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pair, error) {
-	rows, err := q.Query(ctx, pairSelect+` WHERE `+where+` ORDER BY p.status, p.created_at DESC, p.id DESC, u.name, u.id`, args...)
+	rows, err := q.Query(ctx, pairSelect+` WHERE `+where+pairOrder, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	out, err := scanPairs(rows)
+	if err != nil {
+		return nil, err
+	}
+	return out, rows.Err()
+}
+
+const pairOrder = ` ORDER BY p.status, p.created_at DESC, p.id DESC, u.name, u.id`
+
+// scanPairs reads the rows of pairSelect, one per member, rows of one pair
+// together.
+func scanPairs(rows store.Rows) ([]Pair, error) {
 	var out []Pair
 	for rows.Next() {
 		var p Pair
@@ -337,7 +349,7 @@ func queryPairs(ctx context.Context, q store.Q, where string, args ...any) ([]Pa
 			last.Mentees = append(last.Mentees, m)
 		}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // GetPair loads one pair with its members. It does not check who asks.

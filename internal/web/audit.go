@@ -41,16 +41,6 @@ func (s *Server) auditAccess(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		ctx, watch := audit.WithWatch(r.Context())
 		ctx = program.WithViews(ctx)
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			// A page view reads its pair once for the handler, the
-			// pair's terms and the check below (see program.WithReadMemo).
-			ctx = program.WithReadMemo(ctx)
-			// And reads it in one transaction (see store.WithSnapshot),
-			// ended by renderPage before the templates run.
-			var end func()
-			ctx, end = s.DB.WithSnapshot(ctx)
-			defer end()
-		}
 		next.ServeHTTP(sw, r.WithContext(ctx))
 		if !succeeded(r.Method, sw.status) || watch.Recorded() {
 			return

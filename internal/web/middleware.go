@@ -17,6 +17,8 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/httpx"
+	"mentorskap/internal/program"
+	"mentorskap/internal/store"
 )
 
 const (
@@ -224,8 +226,19 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		// Forms that ask for the password again count wrong ones per
 		// address too, as the login does, and hash within the same bound.
-		r = r.WithContext(account.WithHashGate(account.WithClientIP(r.Context(), s.clientIP(r)), s.Accounts.Hashing))
-		ctx := r.Context()
+		ctx := account.WithHashGate(account.WithClientIP(r.Context(), s.clientIP(r)), s.Accounts.Hashing)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page view reads its pair once for the handler, the
+			// pair's terms and the access log's check (see
+			// program.WithReadMemo), and reads everything, who asks
+			// included, in one transaction (see store.WithSnapshot),
+			// ended by renderPage before the templates run.
+			ctx = program.WithReadMemo(ctx)
+			var end func()
+			ctx, end = s.DB.WithSnapshot(ctx)
+			defer end()
+		}
+		r = r.WithContext(ctx)
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") {
 			u, err := s.Accounts.UserByToken(ctx, strings.TrimSpace(strings.TrimPrefix(auth, "Bearer ")))
 			if err != nil {
@@ -235,7 +248,18 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			r = httpx.WithUser(r, u)
 		} else if c, err := r.Cookie(s.sessionCookie(r)); err == nil {
-			u, err := s.Accounts.UserBySession(ctx, c.Value)
+			// The pair a page is about is read with the session (one
+			// round trip on PostgreSQL) and checked against who asks
+			// only by the handler, as it would be without this.
+			var reads store.Reads
+			check := s.Accounts.ReadSession(&reads, c.Value)
+			if id := pairInPath(r.URL.Path); id > 0 {
+				program.ReadPair(ctx, &reads, id)
+			}
+			u, err := (*account.User)(nil), reads.Run(ctx, s.DB)
+			if err == nil {
+				u, err = check(ctx)
+			}
 			switch {
 			case err == nil:
 				r = httpx.WithUser(r, u)
