@@ -372,13 +372,33 @@ func Pairs(ctx context.Context, q store.Q, programID int64) ([]Pair, error) {
 
 // PairsForUser lists every pair the person is on a side of, in any program.
 func PairsForUser(ctx context.Context, q store.Q, userID int64) ([]Pair, error) {
-	ps, err := loadPairs(ctx, q, `p.id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`, userID)
-	if m := memoOf(ctx, q); m != nil && err == nil {
-		// Each pair comes with all its members, as a read by id would
-		// give it: the start page reads each running pair by id next.
-		m.keepPairs(ps)
+	if _, tx := q.(*store.Tx); tx {
+		// A transaction's reads stay out of the request's memo.
+		ctx = context.WithValue(ctx, memoKey{}, (*readMemo)(nil))
 	}
-	return ps, err
+	var r store.Reads
+	var ps []Pair
+	ReadPairsForUser(ctx, &r, userID, &ps)
+	return ps, r.Run(ctx, q)
+}
+
+// ReadPairsForUser queues PairsForUser's read for a page that sends it
+// with others (store.Reads). A request's read memo keeps the pairs: each
+// comes with all its members, as a read by id would give it, and the start
+// page reads each running pair by id next.
+func ReadPairsForUser(ctx context.Context, r *store.Reads, userID int64, out *[]Pair) {
+	m, _ := ctx.Value(memoKey{}).(*readMemo)
+	r.Add(func(rows store.Rows) error {
+		ps, err := scanPairs(rows)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			m.keepPairs(ps)
+		}
+		*out = ps
+		return nil
+	}, pairSelect+` WHERE p.id IN (SELECT pair_id FROM pair_members WHERE user_id = ?)`+pairOrder, userID)
 }
 
 // ProgramPairs lists a program's pairs for its coordinators.

@@ -409,6 +409,14 @@ func (s *Service) Mine(ctx context.Context, actor *account.User) (coordinated, p
 	if actor == nil {
 		return nil, nil, errs.E(errs.Unauthorized, "error.login_required")
 	}
+	var r store.Reads
+	ReadMine(&r, actor, &coordinated, &participating)
+	return coordinated, participating, r.Run(ctx, s.DB)
+}
+
+// ReadMine queues Mine's read for a page that sends it with others
+// (store.Reads); actor must not be nil.
+func ReadMine(r *store.Reads, actor *account.User, coordinated, participating *[]Summary) {
 	// The counts are a coordinator's; a participant's row skips them.
 	coord := `(? OR c.user_id IS NOT NULL)`
 	query := `SELECT ` + programColsG + `, ` + coord + `,
@@ -425,37 +433,34 @@ func (s *Service) Mine(ctx context.Context, actor *account.User) (coordinated, p
 			UNION SELECT program_id FROM participants WHERE user_id = ?)`
 		args = append(args, actor.ID, actor.ID)
 	}
-	rows, err := s.DB.Query(ctx, query+` ORDER BY g.start_date DESC, g.id DESC`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sum Summary
-		var start, end, role, status string
-		var isCoord bool
-		p := &sum.Program
-		if err := rows.Scan(&p.ID, &p.Name, &p.Purpose, &p.Goals, &p.FocusAreas, &start, &end,
-			&p.MinMeetings, &p.MaxGapDays, &p.MeetingMinMinutes, &p.MeetingMaxMinutes,
-			&p.MessagesAllowed, &p.EvalFollowup, &p.EvalMidpoint, &p.EvalFinal,
-			&p.DefaultLanguage, &p.JoinToken, &p.JoinEnabled, &p.JoinRole, &p.CreatedAt, &p.UpdatedAt,
-			&isCoord, &sum.Pending, &sum.Participants, &sum.ActivePairs, &role, &status); err != nil {
-			return nil, nil, err
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var sum Summary
+			var start, end, role, status string
+			var isCoord bool
+			p := &sum.Program
+			if err := rows.Scan(&p.ID, &p.Name, &p.Purpose, &p.Goals, &p.FocusAreas, &start, &end,
+				&p.MinMeetings, &p.MaxGapDays, &p.MeetingMinMinutes, &p.MeetingMaxMinutes,
+				&p.MessagesAllowed, &p.EvalFollowup, &p.EvalMidpoint, &p.EvalFinal,
+				&p.DefaultLanguage, &p.JoinToken, &p.JoinEnabled, &p.JoinRole, &p.CreatedAt, &p.UpdatedAt,
+				&isCoord, &sum.Pending, &sum.Participants, &sum.ActivePairs, &role, &status); err != nil {
+				return err
+			}
+			p.Start, _ = ParseDate(start)
+			p.End, _ = ParseDate(end)
+			if isCoord {
+				c := sum
+				c.Role = RoleCoordinator
+				*coordinated = append(*coordinated, c)
+			}
+			if role != "" {
+				sum.Role, sum.Status = Role(role), status
+				sum.Pending, sum.Participants, sum.ActivePairs = 0, 0, 0
+				*participating = append(*participating, sum)
+			}
 		}
-		p.Start, _ = ParseDate(start)
-		p.End, _ = ParseDate(end)
-		if isCoord {
-			c := sum
-			c.Role = RoleCoordinator
-			coordinated = append(coordinated, c)
-		}
-		if role != "" {
-			sum.Role, sum.Status = Role(role), status
-			sum.Pending, sum.Participants, sum.ActivePairs = 0, 0, 0
-			participating = append(participating, sum)
-		}
-	}
-	return coordinated, participating, rows.Err()
+		return nil
+	}, query+` ORDER BY g.start_date DESC, g.id DESC`, args...)
 }
 
 // prefixed qualifies each column in a comma-separated list with a table

@@ -118,12 +118,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "welcome", nil)
 		return
 	}
-	coordinated, participating, err := s.Programs.Mine(r.Context(), u)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	pairs, err := program.PairsForUser(r.Context(), s.DB, u.ID)
+	// The viewer's programs and pairs are read together: both are theirs.
+	var coordinated, participating []program.Summary
+	var pairs []program.Pair
+	var mine store.Reads
+	program.ReadMine(&mine, u, &coordinated, &participating)
+	program.ReadPairsForUser(r.Context(), &mine, u.ID, &pairs)
+	err := mine.Run(r.Context(), s.DB)
 	if err != nil {
 		s.fail(w, r, err)
 		return

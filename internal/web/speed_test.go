@@ -82,9 +82,10 @@ func demoMemberPages(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// has changed) and each program of theirs (one per program when it
 		// has changed; see pairhome.LoadCards, whose test holds the count
 		// for a person with several pairs).
-		// On PostgreSQL: the session, the programs, the pairs, then the
-		// rest together once every pair is checked (four round trips).
-		{"home", "/", pair, 10, 4},
+		// On PostgreSQL: the session, the programs with the pairs, then
+		// the rest together once every pair is checked (three round
+		// trips).
+		{"home", "/", pair, 10, 3},
 		// The pair page adds the late changes, goals, the review offer's
 		// check points and the coordinators to contact, and the answers to
 		// the program's own questions each member shares with their partner.
