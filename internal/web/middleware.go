@@ -226,15 +226,17 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		// Forms that ask for the password again count wrong ones per
 		// address too, as the login does, and hash within the same bound.
-		ctx := account.WithHashGate(account.WithClientIP(r.Context(), s.clientIP(r)), s.Accounts.Hashing)
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		anonymous := account.WithHashGate(account.WithClientIP(r.Context(), s.clientIP(r)), s.Accounts.Hashing)
+		ctx := anonymous
+		_, cookieErr := r.Cookie(s.sessionCookie(r))
+		end := func() {}
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && (cookieErr == nil || r.Header.Get("Authorization") != "") {
 			// A page view reads its pair once for the handler, the
 			// pair's terms and the access log's check (see
 			// program.WithReadMemo), and reads everything, who asks
 			// included, in one transaction (see store.WithSnapshot),
 			// ended by renderPage before the templates run.
 			ctx = program.WithReadMemo(ctx)
-			var end func()
 			ctx, end = s.DB.WithSnapshot(ctx)
 			defer end()
 		}
@@ -270,6 +272,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.fail(w, r, err)
 				return
 			}
+		}
+		if httpx.User(r) == nil {
+			// Nobody known: no snapshot holds a reader connection while
+			// an anonymous answer, a calendar feed say, goes out.
+			end()
+			r = r.WithContext(anonymous)
 		}
 		if u, a := httpx.User(r), accessOf(r); u != nil && a != nil {
 			a.userID = u.ID
