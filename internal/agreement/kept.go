@@ -56,14 +56,7 @@ func termsOfPairs(ctx context.Context, q store.Q, pairs []program.Pair, progs ma
 	// Only reads outside a transaction fill the kept versions: a
 	// transaction sees its own writes, which may yet be rolled back. It may
 	// use them: the revision it reads counts its own writes too.
-	var db *store.DB
-	fill := false
-	switch q := q.(type) {
-	case *store.DB:
-		db, fill = q, true
-	case *store.Tx:
-		db = q.DB()
-	}
+	db, fill := store.KeptFrom(q)
 	byPair := make(map[int64][]Version, len(pairs))
 	var missing []*program.Pair
 	var ids []int64

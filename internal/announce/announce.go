@@ -275,10 +275,7 @@ func scan(rows interface{ Scan(...any) error }) (Announcement, error) {
 }
 
 func list(ctx context.Context, q store.Q, query string, args ...any) ([]Announcement, error) {
-	var out []Announcement
-	var r store.Reads
-	readList(&r, &out, query, args...)
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Announcement) { readList(r, out, query, args...) })
 }
 
 func readList(r *store.Reads, out *[]Announcement, query string, args ...any) {
@@ -316,10 +313,7 @@ func (s *Service) Sent(ctx context.Context, actor *account.User, programID int64
 // sent to them in the last ShowDays that they have not put away, newest
 // first. One query.
 func ForHome(ctx context.Context, q store.Q, userID int64, now time.Time) ([]Announcement, error) {
-	var out []Announcement
-	var r store.Reads
-	ReadForHome(&r, userID, now, &out)
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Announcement) { ReadForHome(r, userID, now, out) })
 }
 
 // ReadForHome queues the read of ForHome, which fills in *out.

@@ -115,10 +115,7 @@ func DueFor(ctx context.Context, q store.Q, pairID, userID int64, now time.Time)
 // has not answered, by pair and then by person. It reads in one query
 // however many pairs the set holds and does not check who asks.
 func DueIn(ctx context.Context, q store.Q, set program.PairSet, now time.Time) (map[int64]map[int64]Checks, error) {
-	var out map[int64]map[int64]Checks
-	var r store.Reads
-	ReadDue(&r, set, now, &out)
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *map[int64]map[int64]Checks) { ReadDue(r, set, now, out) })
 }
 
 // ReadDue queues the read of DueIn, which fills in *out.

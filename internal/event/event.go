@@ -472,10 +472,7 @@ const MaxUpcoming = 5
 // are meant for userID in the programs where they are an approved
 // participant, leaving out those they said no to: the start page's list.
 func UpcomingFor(ctx context.Context, q store.Q, userID int64, now time.Time) ([]Upcoming, error) {
-	var out []Upcoming
-	var r store.Reads
-	ReadUpcomingFor(&r, userID, now, &out)
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Upcoming) { ReadUpcomingFor(r, userID, now, out) })
 }
 
 // ReadUpcomingFor queues the read of UpcomingFor, which fills in *out.

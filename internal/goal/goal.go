@@ -180,10 +180,7 @@ func scanGoal(row interface{ Scan(...any) error }) (Goal, error) {
 // top-level goals in order. It does not check who asks: pages go through
 // Service.List, and the pair's home page through program.RequirePairMember.
 func List(ctx context.Context, q store.Q, pairID int64) ([]Goal, error) {
-	var out []Goal
-	var r store.Reads
-	ReadList(&r, pairID, &out)
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Goal) { ReadList(r, pairID, out) })
 }
 
 // ReadList queues the read of List, which fills in *out.

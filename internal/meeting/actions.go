@@ -100,10 +100,9 @@ const actionSelect = `SELECT a.id, a.pair_id, a.meeting_id, om.starts_at, a.body
 	LEFT JOIN action_reviews rv ON rv.action_id = a.id AND rv.meeting_id = ?`
 
 func queryActions(ctx context.Context, q store.Q, reviewAt int64, where string, args ...any) ([]ActionItem, error) {
-	var out []ActionItem
-	var r store.Reads
-	readActions(&r, reviewAt, where, args, func(a ActionItem) { out = append(out, a) })
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]ActionItem) {
+		readActions(r, reviewAt, where, args, func(a ActionItem) { *out = append(*out, a) })
+	})
 }
 
 func readActions(r *store.Reads, reviewAt int64, where string, args []any, each func(ActionItem)) {

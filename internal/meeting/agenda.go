@@ -109,16 +109,14 @@ func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map
 	cond, args := set.Cond("p.id")
 	r.Add(func(rows store.Rows) error {
 		for rows.Next() {
-			var st AgendaState
 			var number int
-			var agenda, notes sql.NullInt64
-			var updated sql.NullTime
-			m, err := scanMeeting(rows, &number, &agenda, &updated, &st.Items, &notes)
+			var c agendaCols
+			m, err := scanMeeting(rows, append([]any{&number}, c.dest()...)...)
 			if err != nil {
 				return err
 			}
 			m.Number = number
-			if st, ok := st.of(agenda, notes, updated); ok {
+			if st, ok := c.state(); ok {
 				states[m.ID] = st
 			}
 			out[m.PairID] = m
@@ -143,14 +141,12 @@ func ForPairsWithAgenda(ctx context.Context, q store.Q, set program.PairSet) (ma
 	out := map[int64][]Meeting{}
 	states := map[int64]AgendaState{}
 	for rows.Next() {
-		var st AgendaState
-		var agenda, notes sql.NullInt64
-		var updated sql.NullTime
-		m, err := scanMeeting(rows, &agenda, &updated, &st.Items, &notes)
+		var c agendaCols
+		m, err := scanMeeting(rows, c.dest()...)
 		if err != nil {
 			return nil, nil, err
 		}
-		if st, ok := st.of(agenda, notes, updated); ok {
+		if st, ok := c.state(); ok {
 			states[m.ID] = st
 		}
 		out[m.PairID] = appendNumbered(out[m.PairID], m)
@@ -185,18 +181,16 @@ func ReadUpTo(r *store.Reads, pairID int64, now time.Time, ahead int, withAgenda
 			out.Agenda = map[int64]AgendaState{}
 		}
 		for rows.Next() {
-			var st AgendaState
-			var agenda, notes sql.NullInt64
-			var updated sql.NullTime
+			var c agendaCols
 			var dest []any
 			if withAgenda {
-				dest = append(dest, &agenda, &updated, &st.Items, &notes)
+				dest = c.dest()
 			}
 			m, err := scanMeeting(rows, dest...)
 			if err != nil {
 				return err
 			}
-			if st, ok := st.of(agenda, notes, updated); ok {
+			if st, ok := c.state(); ok {
 				out.Agenda[m.ID] = st
 			}
 			out.Meetings = appendNumbered(out.Meetings, m)
@@ -258,10 +252,7 @@ func agendaStatus(ctx context.Context, q store.Q, where string, args ...any) (ma
 }
 
 func loadAgenda(ctx context.Context, q store.Q, meetingID int64) (savedAgenda, error) {
-	var a savedAgenda
-	var r store.Reads
-	readAgenda(&r, meetingID, &a)
-	return a, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *savedAgenda) { readAgenda(r, meetingID, out) })
 }
 
 // savedAgenda is a meeting's agenda as saved: zero when none is.
@@ -439,16 +430,26 @@ func cleanAgenda(items []AgendaItem) ([]AgendaItem, error) {
 	return out, v.Err()
 }
 
-// of completes st, read with its meeting, from the agenda's and notes'
-// columns; false when the meeting has neither.
-func (st AgendaState) of(agenda, notes sql.NullInt64, updated sql.NullTime) (AgendaState, bool) {
-	if !agenda.Valid && !notes.Valid {
-		return st, false
+// agendaCols receives a row's withAgendaState columns.
+type agendaCols struct {
+	agenda, notes sql.NullInt64
+	updated       sql.NullTime
+	items         int
+}
+
+// dest is where Scan puts the columns, in withAgendaState's order.
+func (c *agendaCols) dest() []any { return []any{&c.agenda, &c.updated, &c.items, &c.notes} }
+
+// state is the meeting's agenda state; false when it has neither agenda
+// nor notes.
+func (c *agendaCols) state() (AgendaState, bool) {
+	if !c.agenda.Valid && !c.notes.Valid {
+		return AgendaState{}, false
 	}
-	if updated.Valid {
-		at := updated.Time
+	st := AgendaState{Items: c.items, Notes: c.notes.Valid}
+	if c.updated.Valid {
+		at := c.updated.Time
 		st.UpdatedAt = &at
 	}
-	st.Notes = notes.Valid
 	return st, true
 }

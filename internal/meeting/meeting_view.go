@@ -2,7 +2,6 @@ package meeting
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"mentorskap/internal/account"
@@ -157,16 +156,15 @@ func (s *Service) Get(ctx context.Context, actor *account.User, pairID, meetingI
 		if !rows.Next() {
 			return errs.E(errs.NotFound, "meeting.error.not_found")
 		}
-		var agendaID, notes sql.NullInt64
-		var updated sql.NullTime
 		var number int
-		m, err := scanMeeting(rows, &number, &d.LaterBooked, &agendaID, &updated, &agenda.Items, &notes)
+		var c agendaCols
+		m, err := scanMeeting(rows, append([]any{&number, &d.LaterBooked}, c.dest()...)...)
 		if err != nil {
 			return err
 		}
 		m.Number = number
 		d.Meeting = m
-		agenda, _ = agenda.of(agendaID, notes, updated)
+		agenda, _ = c.state()
 		return nil
 	}, `SELECT `+meetingCols+`, `+numberExpr+`,
 		EXISTS (SELECT 1 FROM meetings o WHERE o.pair_id = m.pair_id AND o.status <> 'cancelled' AND o.id <> m.id
@@ -232,10 +230,7 @@ type LateCount struct {
 // LateChanges counts the pair's late moves and cancellations per person,
 // most first, in one query. It does not check who asks.
 func LateChanges(ctx context.Context, q store.Q, pairID int64) ([]LateCount, error) {
-	var out []LateCount
-	var r store.Reads
-	ReadLateChanges(&r, pairID, &out)
-	return out, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]LateCount) { ReadLateChanges(r, pairID, out) })
 }
 
 // ReadLateChanges queues the read of LateChanges, which fills in *out.

@@ -232,10 +232,7 @@ func readNotes(r *store.Reads, meetingID int64, out *savedNotes) {
 }
 
 func loadNotes(ctx context.Context, q store.Q, meetingID int64) (savedNotes, error) {
-	var n savedNotes
-	var r store.Reads
-	readNotes(&r, meetingID, &n)
-	return n, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *savedNotes) { readNotes(r, meetingID, out) })
 }
 
 // SaveNotes saves the shared notes. Both sides may write them, so version

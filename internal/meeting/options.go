@@ -95,7 +95,10 @@ func Options(ctx context.Context, q store.Q, m *Meeting) ([]time.Time, error) {
 	}
 	var r store.Reads
 	readOptions(&r, m.ID, &out)
-	return out, r.Run(ctx, q)
+	if err := r.Run(ctx, q); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // readOptions queues the read of the further times a proposal offers,

@@ -219,14 +219,7 @@ func OfPair(ctx context.Context, q store.Q, p *Pair) (*Program, error) {
 	if memoOf(ctx, q) != nil {
 		return Get(ctx, q, p.ProgramID)
 	}
-	var db *store.DB
-	outside := false
-	switch q := q.(type) {
-	case *store.DB:
-		db, outside = q, true
-	case *store.Tx:
-		db = q.DB()
-	}
+	db, outside := store.KeptFrom(q)
 	if db != nil && p.programVersion > 0 {
 		if kept, ok := current.Get(db, p.ProgramID, p.programVersion); ok {
 			return kept.clone(), nil

@@ -376,10 +376,7 @@ func PairsForUser(ctx context.Context, q store.Q, userID int64) ([]Pair, error) 
 		// A transaction's reads stay out of the request's memo.
 		ctx = context.WithValue(ctx, memoKey{}, (*readMemo)(nil))
 	}
-	var r store.Reads
-	var ps []Pair
-	ReadPairsForUser(ctx, &r, userID, &ps)
-	return ps, r.Run(ctx, q)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Pair) { ReadPairsForUser(ctx, r, userID, out) })
 }
 
 // ReadPairsForUser queues PairsForUser's read for a page that sends it

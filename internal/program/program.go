@@ -411,7 +411,10 @@ func (s *Service) Mine(ctx context.Context, actor *account.User) (coordinated, p
 	}
 	var r store.Reads
 	ReadMine(&r, actor, &coordinated, &participating)
-	return coordinated, participating, r.Run(ctx, s.DB)
+	if err := r.Run(ctx, s.DB); err != nil {
+		return nil, nil, err
+	}
+	return coordinated, participating, nil
 }
 
 // ReadMine queues Mine's read for a page that sends it with others

@@ -25,6 +25,19 @@ type keptValue[Ver comparable, V any] struct {
 	v   V
 }
 
+// KeptFrom returns the database q reads and whether q reads outside a
+// transaction, so may fill a Kept; nil for a q that is neither a DB nor a
+// transaction on one.
+func KeptFrom(q Q) (db *DB, fill bool) {
+	switch q := q.(type) {
+	case *DB:
+		return q, true
+	case *Tx:
+		return q.DB(), false
+	}
+	return nil, false
+}
+
 // Get returns the value kept for id in db if it was read at version ver.
 func (k *Kept[Ver, V]) Get(db *DB, id int64, ver Ver) (V, bool) {
 	k.mu.Lock()

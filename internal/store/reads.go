@@ -66,6 +66,20 @@ func (r *Reads) Run(ctx context.Context, q Q) error {
 	return nil
 }
 
+// ReadAlone runs one read on its own, for a caller with nothing to send
+// with it: queue adds the read to r with where it fills in, and ReadAlone
+// returns that once it has run. It is how a package's plain read and its
+// form for Reads share one statement and one scan.
+func ReadAlone[T any](ctx context.Context, q Q, queue func(r *Reads, out *T)) (T, error) {
+	var out T
+	var r Reads
+	queue(&r, &out)
+	// Not "return out, r.Run(…)": Go leaves open whether out is read
+	// before or after Run fills it.
+	err := r.Run(ctx, q)
+	return out, err
+}
+
 func scanAll(rows *sql.Rows, scan func(Rows) error) error {
 	defer rows.Close()
 	if err := scan(rows); err != nil {

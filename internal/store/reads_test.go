@@ -67,6 +67,23 @@ func TestReads(t *testing.T) {
 				t.Errorf("a second Run sent %d statements (%v); Run empties the list", c.Statements()-3, err)
 			}
 
+			// ReadAlone gives back what its one read filled in.
+			alone, err := store.ReadAlone(ctx, q, func(r *store.Reads, out *[]string) {
+				r.Add(func(rows store.Rows) error {
+					for rows.Next() {
+						var s string
+						if err := rows.Scan(&s); err != nil {
+							return err
+						}
+						*out = append(*out, s)
+					}
+					return nil
+				}, `SELECT name FROM users ORDER BY name`)
+			})
+			if err != nil || strings.Join(alone, ",") != "Ada,Bea,Cy" {
+				t.Errorf("ReadAlone = %v, %v", alone, err)
+			}
+
 			called := false
 			r.Add(func(rows store.Rows) error { return nil }, `SELECT name FROM users`)
 			r.Add(func(rows store.Rows) error { return nil }, `SELECT no_such_column FROM users`)

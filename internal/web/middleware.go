@@ -258,7 +258,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if id := pairInPath(r.URL.Path); id > 0 {
 				program.ReadPair(ctx, &reads, id)
 			}
-			u, err := (*account.User)(nil), reads.Run(ctx, s.DB)
+			var u *account.User
+			err := reads.Run(ctx, s.DB)
 			if err == nil {
 				u, err = check(ctx)
 			}
