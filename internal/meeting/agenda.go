@@ -361,7 +361,10 @@ func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, m
 				return err
 			}
 		}
-		if slices.Equal(before, clean) || len(clean) == 0 {
+		// The email lists the topics, so only a new list is news: a
+		// mentee polishing a note saves often, and the mentor would get
+		// the same list again each time.
+		if len(clean) == 0 || slices.EqualFunc(before, clean, func(a, b AgendaItem) bool { return a.Title == b.Title }) {
 			return nil
 		}
 		return s.tellMentors(ctx, tx, now, a, actor, clean, len(before) == 0)

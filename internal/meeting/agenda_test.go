@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,14 +114,24 @@ func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
 			t.Fatalf("mentor reads: %+v", a)
 		}
 
-		// Saving the same topics again tells nobody; a change does.
+		// Saving the same topics again tells nobody, nor does a changed
+		// note under the same topics (the email lists only the topics);
+		// a new topic does.
 		if v, err = f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m, 1, a.Items); err != nil || v != 2 {
 			t.Fatalf("resave: %d %v", v, err)
 		}
 		if n := len(f.mails(t)); n != 1 {
 			t.Fatalf("an unchanged agenda sent email (%d)", n)
 		}
-		if _, err = f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m, 2, append(a.Items, AgendaItem{Title: "Mock interview", Source: SourceActivity})); err != nil {
+		noted := slices.Clone(a.Items)
+		noted[0].Note = "Ask about the first year"
+		if v, err = f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m, 2, noted); err != nil || v != 3 {
+			t.Fatalf("save with a changed note: %d %v", v, err)
+		}
+		if n := len(f.mails(t)); n != 1 {
+			t.Fatalf("a changed note under the same topics sent email (%d)", n)
+		}
+		if _, err = f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m, 3, append(noted, AgendaItem{Title: "Mock interview", Source: SourceActivity})); err != nil {
 			t.Fatal(err)
 		}
 		mails = f.mails(t)
@@ -132,7 +143,7 @@ func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
 		if _, err = f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m, 1, []AgendaItem{{Title: "Lost"}}); !errs.Is(err, errs.Conflict) {
 			t.Fatalf("stale save: %v", err)
 		}
-		if a, _ = f.svc.Agenda(ctx, f.mentee, f.pair.ID, m, "en"); len(a.Items) != 3 || a.Version != 3 {
+		if a, _ = f.svc.Agenda(ctx, f.mentee, f.pair.ID, m, "en"); len(a.Items) != 3 || a.Version != 4 || a.Items[0].Note != "Ask about the first year" {
 			t.Fatalf("stale save changed the agenda: %+v", a.Items)
 		}
 	})

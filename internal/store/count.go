@@ -80,3 +80,18 @@ func (c *Counter) note(query string) {
 	c.texts = append(c.texts, query)
 	c.mu.Unlock()
 }
+
+// noteLater notes a statement that goes with the next round trip.
+func noteLater(ctx context.Context, query string) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.note(query)
+	}
+}
+
+// countTrip notes a round trip that carries no statement of its own: a
+// COMMIT, with what was queued for it.
+func countTrip(ctx context.Context) {
+	if c, ok := ctx.Value(counterKey{}).(*Counter); ok {
+		c.trips.Add(1)
+	}
+}

@@ -61,7 +61,7 @@ func (db *DB) MigrateTo(ctx context.Context, version int) error {
 			if n > 0 {
 				return nil
 			}
-			if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+			if err := tx.script(ctx, string(body)); err != nil {
 				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, f.version, f.name)

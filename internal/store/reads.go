@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +53,13 @@ func (r *Reads) Run(ctx context.Context, q Q) error {
 	if db, ok := q.(*DB); ok && db.dialect == Postgres && len(list) > 1 {
 		return db.batch(ctx, list)
 	}
+	if tx, ok := q.(*Tx); ok && tx.pg != nil {
+		countTogether(ctx, list)
+		for i := range list {
+			list[i].query = tx.db.bind(list[i].query)
+		}
+		return tx.pg.reads(ctx, list)
+	}
 	for _, rd := range list {
 		rows, err := q.Query(ctx, rd.query, rd.args...)
 		if err != nil {
@@ -80,7 +87,7 @@ func ReadAlone[T any](ctx context.Context, q Q, queue func(r *Reads, out *T)) (T
 	return out, err
 }
 
-func scanAll(rows *sql.Rows, scan func(Rows) error) error {
+func scanAll(rows Cursor, scan func(Rows) error) error {
 	defer rows.Close()
 	if err := scan(rows); err != nil {
 		return err
@@ -94,9 +101,8 @@ func scanAll(rows *sql.Rows, scan func(Rows) error) error {
 // batch sends list in one round trip on one of the pool's connections.
 func (db *DB) batch(ctx context.Context, list []read) error {
 	countTogether(ctx, list)
-	var b pgx.Batch
-	for _, rd := range list {
-		b.Queue(db.bind(rd.query), rd.args...)
+	for i := range list {
+		list[i].query = db.bind(list[i].query)
 	}
 	conn, err := db.r.Conn(ctx)
 	if err != nil {
@@ -108,21 +114,32 @@ func (db *DB) batch(ctx context.Context, list []read) error {
 		if !ok {
 			return fmt.Errorf("store: batch on a %T connection", dc)
 		}
-		res := c.Conn().SendBatch(ctx, &b)
-		for _, rd := range list {
-			rows, err := res.Query()
+		return sendReads(ctx, c.Conn(), &pgx.Batch{}, 0, list)
+	})
+}
+
+// sendReads sends b, whose first n statements' results nobody reads, with
+// list after them, and scans list's results.
+func sendReads(ctx context.Context, c *pgx.Conn, b *pgx.Batch, n int, list []read) error {
+	for _, rd := range list {
+		b.Queue(rd.query, rd.args...)
+	}
+	res := c.SendBatch(ctx, b)
+	if err := skip(res, n); err != nil {
+		return errors.Join(err, res.Close())
+	}
+	for _, rd := range list {
+		rows, err := res.Query()
+		if err == nil {
+			err = rd.scan(rows)
+			rows.Close()
 			if err == nil {
-				err = rd.scan(rows)
-				rows.Close()
-				if err == nil {
-					err = rows.Err()
-				}
-			}
-			if err != nil {
-				res.Close()
-				return err
+				err = rows.Err()
 			}
 		}
-		return res.Close()
-	})
+		if err != nil {
+			return errors.Join(err, res.Close())
+		}
+	}
+	return res.Close()
 }

@@ -34,9 +34,24 @@ const (
 // inside or outside a transaction.
 type Q interface {
 	Exec(ctx context.Context, query string, args ...any) (sql.Result, error)
-	Query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRow(ctx context.Context, query string, args ...any) *sql.Row
+	Query(ctx context.Context, query string, args ...any) (Cursor, error)
+	QueryRow(ctx context.Context, query string, args ...any) Row
 	Dialect() Dialect
+}
+
+// Cursor is what Query answers: rows to read through and then close, as
+// database/sql's Rows (which is one).
+type Cursor interface {
+	Rows
+	Close() error
+	Columns() ([]string, error)
+}
+
+// Row is what QueryRow answers: one row to scan, or sql.ErrNoRows from
+// Scan when there was none, as database/sql's Row (which is one).
+type Row interface {
+	Scan(dest ...any) error
+	Err() error
 }
 
 // DB is an open database.
@@ -194,7 +209,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 // Query reads from the reader pool.
-func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (db *DB) Query(ctx context.Context, query string, args ...any) (Cursor, error) {
 	count(ctx, query, false)
 	if tx, st, sctx := db.reader(ctx, query); tx != nil {
 		if st != nil {
@@ -209,7 +224,7 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 // QueryRow reads one row from the reader pool.
-func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (db *DB) QueryRow(ctx context.Context, query string, args ...any) Row {
 	count(ctx, query, false)
 	if tx, st, sctx := db.reader(ctx, query); tx != nil {
 		if st != nil {
@@ -231,6 +246,9 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 		c.writer.Add(1)
 	}
 	End(ctx) // later reads must see what fn writes
+	if db.dialect == Postgres {
+		return db.runPostgres(ctx, fn)
+	}
 	stx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -256,7 +274,8 @@ func (db *DB) Tx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 // Tx is a write transaction.
 type Tx struct {
 	db *DB
-	tx *sql.Tx
+	tx *sql.Tx // on SQLite
+	pg *pgTx   // on PostgreSQL
 	// unprepared lists the queries sent as text because they were not
 	// prepared yet; Tx prepares them once the writer is free again.
 	unprepared []string
@@ -282,21 +301,56 @@ func (t *Tx) Dialect() Dialect { return t.db.dialect }
 
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	count(ctx, query, false)
+	if t.pg != nil {
+		return t.pg.exec(ctx, t.db.bind(query), args)
+	}
 	if st := t.stmt(query); st != nil {
 		return t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return t.tx.ExecContext(ctx, t.db.bind(query), args...)
 }
 
-func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// Later runs a write whose result nobody waits for: an event logged, an
+// email queued. On PostgreSQL it goes with the transaction's next
+// statement or its commit, and a failure comes back from that one, so
+// use it only for writes that fail when the database does; on SQLite,
+// where a statement is a function call, it runs at once.
+func (t *Tx) Later(ctx context.Context, query string, args ...any) error {
+	if t.pg == nil {
+		_, err := t.Exec(ctx, query, args...)
+		return err
+	}
+	noteLater(ctx, query)
+	t.pg.queued = append(t.pg.queued, read{query: t.db.bind(query), args: args})
+	return nil
+}
+
+// script runs statements written out in one text, a migration's, with no
+// arguments and no counting.
+func (t *Tx) script(ctx context.Context, body string) error {
+	if t.pg == nil {
+		_, err := t.tx.ExecContext(ctx, body)
+		return err
+	}
+	return t.pg.script(ctx, body)
+}
+
+func (t *Tx) Query(ctx context.Context, query string, args ...any) (Cursor, error) {
 	count(ctx, query, false)
+	if t.pg != nil {
+		return t.pg.query(ctx, t.db.bind(query), args)
+	}
 	if st := t.stmt(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
 	return t.tx.QueryContext(ctx, t.db.bind(query), args...)
 }
 
-func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) Row {
+	if t.pg != nil {
+		rows, err := t.Query(ctx, query, args...)
+		return pgRow{rows: rows, err: err}
+	}
 	count(ctx, query, false)
 	if st := t.stmt(query); st != nil {
 		return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)

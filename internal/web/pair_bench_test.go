@@ -28,12 +28,12 @@ func (c *countingQ) Exec(ctx context.Context, q string, args ...any) (sql.Result
 	return c.Q.Exec(ctx, q, args...)
 }
 
-func (c *countingQ) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+func (c *countingQ) Query(ctx context.Context, q string, args ...any) (store.Cursor, error) {
 	c.n++
 	return c.Q.Query(ctx, q, args...)
 }
 
-func (c *countingQ) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (c *countingQ) QueryRow(ctx context.Context, q string, args ...any) store.Row {
 	c.n++
 	return c.Q.QueryRow(ctx, q, args...)
 }
