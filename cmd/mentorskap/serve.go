@@ -324,7 +324,10 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 		}
 	}
 	clk := clock.System{}
-	outbox := &notify.Outbox{Bundle: bundle, BaseURL: baseURL}
+	// The pages, the API and the emails show one brand, kept for a few
+	// seconds (brand.Cache).
+	brandCache := new(brand.Cache)
+	outbox := &notify.Outbox{Bundle: bundle, BaseURL: baseURL, Brand: brandCache}
 	// Passkeys are bound to the site's host name; with a base URL a browser
 	// cannot use for them (an IP address) they are not offered.
 	wa, err := account.NewWebAuthn(baseURL)
@@ -346,7 +349,6 @@ func openApp(ctx context.Context, dsn, baseURL, addr string, log *slog.Logger) (
 	meetings := &meeting.Service{DB: db, Clock: clk, Outbox: outbox}
 	goals := &goal.Service{DB: db, Clock: clk, Outbox: outbox}
 	evals := &evaluation.Service{DB: db, Clock: clk, Outbox: outbox}
-	brandCache := new(brand.Cache)
 	// The sections other features add to the funder report.
 	reportSources := []report.Source{
 		(&question.Reports{DB: db, I18n: bundle}).ReportTables,

@@ -20,8 +20,11 @@ type Cache struct {
 }
 
 // Get returns the brand read last, or nil when there is none or it is
-// older than TTL.
+// older than TTL. A nil Cache keeps nothing.
 func (c *Cache) Get() *Brand {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.b == nil || time.Since(c.at) > TTL {
@@ -32,6 +35,9 @@ func (c *Cache) Get() *Brand {
 
 // Put keeps b.
 func (c *Cache) Put(b *Brand) {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.b, c.at = b, time.Now()

@@ -352,11 +352,12 @@ func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, m
 			[]any{actor.ID, now, meetingID, version}); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM agenda_items WHERE meeting_id = ?`, meetingID); err != nil {
+		// The version above decided the save; the items go with the commit.
+		if err := tx.Later(ctx, `DELETE FROM agenda_items WHERE meeting_id = ?`, meetingID); err != nil {
 			return err
 		}
 		for i, it := range clean {
-			if _, err := tx.Exec(ctx, `INSERT INTO agenda_items (meeting_id, position, source, title, note)
+			if err := tx.Later(ctx, `INSERT INTO agenda_items (meeting_id, position, source, title, note)
 				VALUES (?, ?, ?, ?, ?)`, meetingID, i, it.Source, it.Title, it.Note); err != nil {
 				return err
 			}
@@ -394,11 +395,16 @@ func (s *Service) tellMentors(ctx context.Context, tx *store.Tx, now time.Time, 
 		fmt.Fprintf(&topics, "- %s\n", it.Title)
 	}
 	link := s.Outbox.Link(fmt.Sprintf("/pairs/%d/meetings/%d/agenda", a.Pair.ID, a.Meeting.ID))
+	ids := make([]int64, len(a.Pair.Mentors))
+	for i, m := range a.Pair.Mentors {
+		ids[i] = m.UserID
+	}
+	zones, err := timezones(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
 	for _, m := range a.Pair.Mentors {
-		var tz string
-		if err := tx.QueryRow(ctx, `SELECT timezone FROM users WHERE id = ?`, m.UserID).Scan(&tz); err != nil {
-			return err
-		}
+		tz := zones[m.UserID]
 		to := program.Recipient(m.Email, m.Name, m.Lang, prog)
 		l := s.Outbox.Bundle.Locale(to.Lang)
 		if err := s.Outbox.Send(ctx, tx, now, to, kind,

@@ -158,9 +158,8 @@ const (
 )
 
 func addEvent(ctx context.Context, tx *store.Tx, m *Meeting, kind string, userID int64, prev *time.Time, reason string, late bool, now time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO meeting_events (meeting_id, pair_id, kind, user_id, starts_at, previous_starts_at, reason, late, created_at)
+	return tx.Later(ctx, `INSERT INTO meeting_events (meeting_id, pair_id, kind, user_id, starts_at, previous_starts_at, reason, late, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.PairID, kind, userID, m.StartsAt.UTC(), prev, reason, late, now)
-	return err
 }
 
 // Propose plans a new meeting for the pair. Either side may propose; the

@@ -84,27 +84,31 @@ func ICSName(m *Meeting) string { return ics.FileName(m.ID) }
 // in the reader's own zone.
 func timezones(ctx context.Context, q store.Q, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
+	var r store.Reads
+	readTimezones(&r, ids, out)
+	return out, r.Run(ctx, q)
+}
+
+// readTimezones queues the read of timezones into out.
+func readTimezones(r *store.Reads, ids []int64, out map[int64]string) {
 	if len(ids) == 0 {
-		return out, nil
+		return
 	}
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := q.Query(ctx, `SELECT id, timezone FROM users WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var tz string
-		if err := rows.Scan(&id, &tz); err != nil {
-			return nil, err
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var id int64
+			var tz string
+			if err := rows.Scan(&id, &tz); err != nil {
+				return err
+			}
+			out[id] = tz
 		}
-		out[id] = tz
-	}
-	return out, rows.Err()
+		return nil
+	}, `SELECT id, timezone FROM users WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 }
 
 // tell emails the people on the other side from actor about a change to
@@ -125,15 +129,18 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 	for i, o := range others {
 		ids[i] = o.UserID
 	}
-	zones, err := timezones(ctx, tx, ids)
-	if err != nil {
+	// The readers' zones and the times offered, in one round trip.
+	zones := map[int64]string{}
+	opts := []time.Time{m.StartsAt}
+	var r store.Reads
+	readTimezones(&r, ids, zones)
+	if m.Proposed() {
+		readOptions(&r, m.ID, &opts)
+	}
+	if err := r.Run(ctx, tx); err != nil {
 		return err
 	}
 	link := s.Outbox.Link(MeetingPath(p.ID, m.ID))
-	opts, err := Options(ctx, tx, m)
-	if err != nil {
-		return err
-	}
 	for _, o := range others {
 		to := program.Recipient(o.Email, o.Name, o.Lang, prog)
 		l := s.Outbox.Bundle.Locale(to.Lang)

@@ -91,3 +91,54 @@ func TestWorkerDeliversAttachments(t *testing.T) {
 type adminActor struct{}
 
 func (adminActor) IsAdmin() bool { return true }
+
+// TestAttachmentsFollowTheirEmail queues several emails with files in one
+// transaction, where the files go with the transaction's next statement
+// (store.Tx.Later): each file must end up on its own email.
+func TestAttachmentsFollowTheirEmail(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		send := func(q store.Q, to string) error {
+			return f.outbox.SendWith(ctx, q, f.clock.Now(), notify.Recipient{Email: to, Name: to, Lang: "en"},
+				"password_reset", []notify.Attachment{
+					{Name: to + "-1.txt", ContentType: "text/plain", Data: []byte("one")},
+					{Name: to + "-2.txt", ContentType: "text/plain", Data: []byte("two")},
+				}, "name", to, "link", f.outbox.Link("/reset/abc"), "minutes", 60)
+		}
+		if err := send(db, "before@example.org"); err != nil {
+			t.Fatal(err)
+		}
+		err := db.Tx(ctx, func(tx *store.Tx) error {
+			for _, to := range []string{"a@example.org", "b@example.org"} {
+				if err := send(tx, to); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(ctx, `SELECT o.to_email, a.name FROM outbox_attachments a JOIN outbox o ON o.id = a.outbox_id ORDER BY a.id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var to, name string
+			if err := rows.Scan(&to, &name); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, to+" "+name)
+		}
+		want := "before@example.org before@example.org-1.txt,before@example.org before@example.org-2.txt," +
+			"a@example.org a@example.org-1.txt,a@example.org a@example.org-2.txt," +
+			"b@example.org b@example.org-1.txt,b@example.org b@example.org-2.txt"
+		if strings.Join(got, ",") != want {
+			t.Errorf("files by email:\n%s\nwant\n%s", strings.Join(got, ","), want)
+		}
+	})
+}

@@ -32,6 +32,9 @@ type Outbox struct {
 	// Wake, when set, is called after an email is queued so that the worker
 	// delivers it promptly instead of at its next poll.
 	Wake func()
+	// Brand, when set, is the brand the pages show, kept for a few
+	// seconds, so that an email does not read it again (see brand.Cache).
+	Brand *brand.Cache
 }
 
 // Link makes an absolute URL from a site path, for use inside emails.
@@ -55,7 +58,7 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	l := o.Bundle.Locale(to.Lang).WithRoles(to.Roles)
 	subject := l.T("email."+kind+".subject", args...)
 	footer := l.T("email.footer")
-	if b, err := brand.Get(ctx, q); err != nil {
+	if b, err := o.brand(ctx, q); err != nil {
 		return err
 	} else if b.Name != brand.DefaultName {
 		// Say whose emails these are: the organisation's name is what the
@@ -64,17 +67,53 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	}
 	body := l.T("email."+kind+".body", args...) + "\n\n-- \n" + footer
 	action := o.action(l, kind, args)
-	var id int64
-	err := q.QueryRow(ctx, `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at,
-		action_url, action_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		to.Email, to.Name, l.Lang(), kind, subject, body, now, now, action.URL, action.Label).Scan(&id)
-	if err == nil {
-		err = saveAttachments(ctx, q, id, files)
+	const insert = `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at,
+		action_url, action_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	values := []any{to.Email, to.Name, l.Lang(), kind, subject, body, now, now, action.URL, action.Label}
+	var err error
+	if tx, ok := q.(*store.Tx); ok {
+		// Nothing here needs an answer from the database, so the email
+		// goes with the transaction's next statement or its commit.
+		err = tx.Later(ctx, insert, values...)
+		for _, f := range files {
+			if err == nil {
+				err = tx.Later(ctx, `INSERT INTO outbox_attachments (outbox_id, name, content_type, data)
+					VALUES (`+lastOutboxID[tx.Dialect()]+`, ?, ?, ?)`, f.Name, f.ContentType, f.Data)
+			}
+		}
+	} else {
+		var id int64
+		err = q.QueryRow(ctx, insert+` RETURNING id`, values...).Scan(&id)
+		if err == nil {
+			err = saveAttachments(ctx, q, id, files)
+		}
 	}
 	if err == nil && o.Wake != nil {
 		o.Wake()
 	}
 	return err
+}
+
+// lastOutboxID is the id of the email a transaction queued last: on
+// PostgreSQL the last value the transaction's own session drew from the
+// sequence, on SQLite the largest, as the transaction holds the only
+// writer.
+var lastOutboxID = map[store.Dialect]string{
+	store.Postgres: `currval(pg_get_serial_sequence('outbox', 'id'))`,
+	store.SQLite:   `(SELECT MAX(id) FROM outbox)`,
+}
+
+// brand is the brand an email's footer names, as the pages show it (see
+// brand.Cache).
+func (o *Outbox) brand(ctx context.Context, q store.Q) (*brand.Brand, error) {
+	if b := o.Brand.Get(); b != nil {
+		return b, nil
+	}
+	b, err := brand.Get(ctx, q)
+	if err == nil {
+		o.Brand.Put(b)
+	}
+	return b, err
 }
 
 // action finds an email's one button: the argument named "link", which

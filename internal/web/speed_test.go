@@ -292,6 +292,7 @@ type memberWrite struct {
 	post       string
 	values     url.Values
 	maxQueries int
+	maxTrips   int // on PostgreSQL, BEGIN and COMMIT included
 }
 
 // TestMemberWriteQueries counts the statements behind the saves of the
@@ -316,11 +317,11 @@ func TestMemberWriteQueries(t *testing.T) {
 			cookie *http.Cookie
 		}{
 			{memberWrite{"save agenda", meetingPath + "/agenda?edit=1", meetingPath + "/agenda", url.Values{"rows": {"1"}, "order_0": {"1"},
-				"source_0": {"own"}, "title_0": {"Tema"}, "text_0": {"Til neste gang"}}, 10}, mentee},
+				"source_0": {"own"}, "title_0": {"Tema"}, "text_0": {"Til neste gang"}}, 10, 8}, mentee},
 			{memberWrite{"save notes", meetingPath + "/notes?edit=1", meetingPath + "/notes", url.Values{"since_last": {"Skrevet"},
-				"today": {"Jobbsøknader"}, "time_minutes": {"60"}}, 4}, mentor},
+				"today": {"Jobbsøknader"}, "time_minutes": {"60"}}, 4, 5}, mentor},
 			{memberWrite{"book", "", pair + "/meetings", url.Values{"date": {day}, "time": {"14:30"}, "timezone": {"Europe/Oslo"},
-				"minutes": {"60"}, "place": {"Kantina"}}, 11}, mentee},
+				"minutes": {"60"}, "place": {"Kantina"}}, 11, 8}, mentee},
 		} {
 			for range 2 {
 				if w.form != "" {
@@ -341,6 +342,9 @@ func TestMemberWriteQueries(t *testing.T) {
 					t.Fatalf("%s: status %d: %s", w.name, rec.Code, rec.Body)
 				}
 				checkStatements(t, w.name, n, w.maxQueries)
+				if db.Dialect() == store.Postgres && n.RoundTrips() > w.maxTrips {
+					t.Errorf("%s: %d round trips, at most %d were needed", w.name, n.RoundTrips(), w.maxTrips)
+				}
 			}
 		}
 	})
