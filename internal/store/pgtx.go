@@ -42,9 +42,8 @@ func (db *DB) runPostgres(ctx context.Context, fn func(tx *Tx) error) error {
 		p := &pgTx{conn: c.Conn()}
 		// A panic in fn leaves the connection to database/sql, which
 		// closes it (Conn.Raw), and the server rolls back.
-		ferr = fn(&Tx{db: db, pg: p})
-		if ferr != nil {
-			ferr = errors.Join(ferr, p.rollback(ctx))
+		if ferr = fn(&Tx{db: db, pg: p}); ferr != nil {
+			p.rollback(ctx) // a connection it fails on is not reused, below
 		} else {
 			ferr = p.commit(ctx)
 		}
@@ -102,7 +101,7 @@ func (p *pgTx) exec(ctx context.Context, query string, args []any) (sql.Result, 
 	if err == nil {
 		tag, err = br.Exec()
 	}
-	return pgResult(tag), errors.Join(err, br.Close())
+	return pgResult(tag), closing(br, err)
 }
 
 func (p *pgTx) query(ctx context.Context, query string, args []any) (Cursor, error) {
@@ -117,11 +116,11 @@ func (p *pgTx) query(ctx context.Context, query string, args []any) (Cursor, err
 	b.Queue(query, args...)
 	br := p.conn.SendBatch(ctx, b)
 	if err := skip(br, n); err != nil {
-		return nil, errors.Join(err, br.Close())
+		return nil, closing(br, err)
 	}
 	rows, err := br.Query()
 	if err != nil {
-		return nil, errors.Join(err, br.Close())
+		return nil, closing(br, err)
 	}
 	return &pgRows{Rows: rows, batch: br}, nil
 }
@@ -132,7 +131,7 @@ func (p *pgTx) query(ctx context.Context, query string, args []any) (Cursor, err
 func (p *pgTx) script(ctx context.Context, body string) error {
 	if b, n := p.pending(); b != nil {
 		br := p.conn.SendBatch(ctx, b)
-		if err := errors.Join(skip(br, n), br.Close()); err != nil {
+		if err := closing(br, skip(br, n)); err != nil {
 			return err
 		}
 	}
@@ -173,16 +172,22 @@ func (p *pgTx) commit(ctx context.Context) error {
 			err = pgx.ErrTxCommitRollback
 		}
 	}
-	return errors.Join(err, br.Close())
+	return closing(br, err)
 }
 
 // rollback ends a transaction that has begun; queued writes are dropped.
-func (p *pgTx) rollback(ctx context.Context) error {
+func (p *pgTx) rollback(ctx context.Context) {
 	p.queued = nil
-	if !p.begun || p.conn.IsClosed() {
-		return nil
+	if p.begun && !p.conn.IsClosed() {
+		_, _ = p.conn.Exec(ctx, "ROLLBACK")
 	}
-	_, err := p.conn.Exec(ctx, "ROLLBACK")
+}
+
+// closing closes a batch's results, keeping err, the first error, if any.
+func closing(br pgx.BatchResults, err error) error {
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
 	return err
 }
 
@@ -211,7 +216,7 @@ func (r *pgRows) Close() error {
 	r.Rows.Close()
 	err := r.Rows.Err()
 	if r.batch != nil {
-		err = errors.Join(err, r.batch.Close())
+		err = closing(r.batch, err)
 	}
 	return err
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -126,7 +125,7 @@ func sendReads(ctx context.Context, c *pgx.Conn, b *pgx.Batch, n int, list []rea
 	}
 	res := c.SendBatch(ctx, b)
 	if err := skip(res, n); err != nil {
-		return errors.Join(err, res.Close())
+		return closing(res, err)
 	}
 	for _, rd := range list {
 		rows, err := res.Query()
@@ -138,7 +137,7 @@ func sendReads(ctx context.Context, c *pgx.Conn, b *pgx.Batch, n int, list []rea
 			}
 		}
 		if err != nil {
-			return errors.Join(err, res.Close())
+			return closing(res, err)
 		}
 	}
 	return res.Close()

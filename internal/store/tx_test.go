@@ -123,6 +123,20 @@ func TestTxSendsTogether(t *testing.T) {
 			}
 		}
 
+		// A request that goes away mid-transaction leaves nothing behind.
+		cctx, cancel := context.WithCancel(ctx)
+		err = db.Tx(cctx, func(tx *store.Tx) error {
+			if _, err := tx.Exec(cctx, insert, "g@example.org", "G", "x", now); err != nil {
+				return err
+			}
+			cancel()
+			_, err := tx.Exec(cctx, insert, "h@example.org", "H", "x", now)
+			return err
+		})
+		if err == nil || users(t) != 2 {
+			t.Errorf("cancelled transaction: %v, %d users", err, users(t))
+		}
+
 		// Every connection went back to the pool clean: many more
 		// transactions than the pool holds still work.
 		for i := range 30 {
