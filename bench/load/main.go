@@ -56,14 +56,15 @@ func main() {
 	think := flag.String("think", "", "realistic mode: each person pauses a random time in this range between requests, e.g. 1s-5s")
 	login := flag.String("login", "form", "form: everyone logs in through the login form (an Argon2id check each); seeded: sessions are written with the seed, for thousands of people")
 	cpuProfile := flag.String("cpuprofile", "", "have serve write a CPU profile of the run to this file")
+	rounds := flag.Int("rounds", 1, "mix: split the load and the bare baseline into this many turns, taken in alternation, so that both see the machine in the same minutes")
 	flag.Parse()
-	if *dsn == "" || *people < 2 || *instances < 1 {
+	if *dsn == "" || *people < 2 || *instances < 1 || *rounds < 1 {
 		flag.Usage()
 		os.Exit(2)
 	}
 	cfg := config{dsn: *dsn, bin: *bin, pairs: *people / 2, duration: *duration, baseline: *baseline,
 		instances: *instances, confirmed: *confirmed, settle: *settle, page: *page,
-		seededLogin: *login == "seeded", cpuProfile: *cpuProfile}
+		seededLogin: *login == "seeded", cpuProfile: *cpuProfile, rounds: *rounds}
 	if *page != "" && *page != "all" && !slices.Contains(pageNames, *page) {
 		log.Fatalf("-page: one of %s or all", strings.Join(pageNames, ", "))
 	}
@@ -111,6 +112,7 @@ type config struct {
 	thinkMin, thinkMax time.Duration // pause between one person's requests; 0 for none
 	seededLogin        bool
 	cpuProfile         string
+	rounds             int // turns of load and baseline, in alternation
 }
 
 // person is one simulated browser.
@@ -226,10 +228,25 @@ func run(cfg config) error {
 		title += fmt.Sprintf(", pauses %s-%s", cfg.thinkMin, cfg.thinkMax)
 		baseline = 0 // a yardstick for a saturated server, not for people pausing
 	}
+	rounds := cfg.rounds
+	if baseline <= 0 || cfg.instances > 1 {
+		rounds = 1
+	}
 	log.Printf("load for %s against serve on %s", duration, where)
 	use := measureProcess(servers[0].Process.Pid)
-	app := drive(people, duration, cfg.thinkMin, cfg.thinkMax, do)
-	app.print(title, duration)
+	app, bare := newRecorder(), newRecorder()
+	for i := range rounds {
+		if rounds > 1 {
+			log.Printf("turn %d of %d: serve for %s, then the bare handler for %s", i+1, rounds, duration/time.Duration(rounds), baseline/time.Duration(rounds))
+		}
+		driveInto(app, people, duration/time.Duration(rounds), cfg.thinkMin, cfg.thinkMax, do)
+		if i < rounds-1 {
+			if err := bareBaseline(bare, transport, len(people), app.meanPage(), baseline/time.Duration(rounds)); err != nil {
+				return err
+			}
+		}
+	}
+	app.print(title)
 	use.print(servers[0].Process.Pid, app.total(), cfg.instances)
 	if cfg.settle > 0 {
 		log.Printf("letting the workers run for %s", cfg.settle)
@@ -249,14 +266,12 @@ func run(cfg config) error {
 	}
 
 	size := app.meanPage()
-	log.Printf("bare net/http handler serving %d bytes for %s", size, baseline)
-	bare, err := bareBaseline(transport, len(people), size, baseline)
-	if err != nil {
+	log.Printf("bare net/http handler serving %d bytes for %s", size, baseline/time.Duration(rounds))
+	if err := bareBaseline(bare, transport, len(people), size, baseline/time.Duration(rounds)); err != nil {
 		return err
 	}
-	bare.print("bare net/http", baseline)
-	appRate := float64(app.total()) / duration.Seconds()
-	bareRate := float64(bare.total()) / baseline.Seconds()
+	bare.print("bare net/http")
+	appRate, bareRate := app.rate(), bare.rate()
 	fmt.Printf("\nratio: mentorskap serves %.1f%% of the bare handler's requests per second (%.0f vs %.0f)\n",
 		100*appRate/bareRate, appRate, bareRate)
 	if app.errors() > 0 {
@@ -504,9 +519,9 @@ type recorder struct {
 	lat      map[string][]time.Duration
 	errs     map[string]int
 	examples []string
+	elapsed  time.Duration // the turns' time, each until its last answer
 	pageSize atomic.Int64
 	pages    atomic.Int64
-	stopped  atomic.Bool
 }
 
 func newRecorder() *recorder {
@@ -608,7 +623,15 @@ func pct(l []time.Duration, p float64) time.Duration {
 	return l[min(len(l)-1, int(float64(len(l))*p))]
 }
 
-func (r *recorder) print(title string, d time.Duration) {
+// rate is requests answered per second of the time they were asked in.
+func (r *recorder) rate() float64 {
+	if r.elapsed <= 0 {
+		return 0
+	}
+	return float64(r.total()) / r.elapsed.Seconds()
+}
+
+func (r *recorder) print(title string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var all []time.Duration
@@ -624,8 +647,8 @@ func (r *recorder) print(title string, d time.Duration) {
 	for _, e := range r.errs {
 		errors += e
 	}
-	fmt.Printf("\n%s: %d requests in %s = %.0f req/s, p50 %s, p99 %s, errors %d\n", title, len(all)+errors, d,
-		float64(len(all)+errors)/d.Seconds(), pct(all, 0.50).Round(10*time.Microsecond), pct(all, 0.99).Round(10*time.Microsecond), errors)
+	fmt.Printf("\n%s: %d requests in %s = %.0f req/s, p50 %s, p99 %s, errors %d\n", title, len(all)+errors, r.elapsed.Round(time.Millisecond),
+		float64(len(all)+errors)/r.elapsed.Seconds(), pct(all, 0.50).Round(10*time.Microsecond), pct(all, 0.99).Round(10*time.Microsecond), errors)
 	for _, k := range kinds {
 		l := r.lat[k]
 		fmt.Printf("  %-18s %7d  p50 %9s  p99 %9s  errors %d\n", k, len(l), pct(l, 0.50).Round(10*time.Microsecond), pct(l, 0.99).Round(10*time.Microsecond), r.errs[k])
@@ -641,7 +664,18 @@ func (r *recorder) print(title string, d time.Duration) {
 // all arrive together.
 func drive(people []*person, duration, thinkMin, thinkMax time.Duration, do func(*person, *rand.Rand, *recorder)) *recorder {
 	rec := newRecorder()
-	deadline := time.Now().Add(duration)
+	driveInto(rec, people, duration, thinkMin, thinkMax, do)
+	return rec
+}
+
+// driveInto is drive recording into rec, which may hold earlier turns.
+func driveInto(rec *recorder, people []*person, duration, thinkMin, thinkMax time.Duration, do func(*person, *rand.Rand, *recorder)) {
+	start := time.Now()
+	deadline := start.Add(duration)
+	// The time counted runs until the last request in flight at the
+	// deadline has its answer, so that the rates do not count those
+	// answers in time that is not counted.
+	defer func() { rec.elapsed += time.Since(start) }()
 	var wg sync.WaitGroup
 	for i, p := range people {
 		wg.Add(1)
@@ -661,16 +695,15 @@ func drive(people []*person, duration, thinkMin, thinkMax time.Duration, do func
 		}()
 	}
 	wg.Wait()
-	return rec
 }
 
-// bareBaseline measures a handler that only writes a fixed page of size
-// bytes, with the same number of clients and the same transport.
-func bareBaseline(transport http.RoundTripper, clients, size int, d time.Duration) (*recorder, error) {
+// bareBaseline measures, into rec, a handler that only writes a fixed page
+// of size bytes, with the same number of clients and the same transport.
+func bareBaseline(rec *recorder, transport http.RoundTripper, clients, size int, d time.Duration) error {
 	page := []byte(strings.Repeat("<p>mentorskap</p>\n", size/18+1)[:size])
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -683,5 +716,6 @@ func bareBaseline(transport http.RoundTripper, clients, size int, d time.Duratio
 	for i := range people {
 		people[i] = &person{client: &http.Client{Transport: transport}}
 	}
-	return drive(people, d, 0, 0, func(p *person, _ *rand.Rand, rec *recorder) { rec.get(p.client, "bare page", u) }), nil
+	driveInto(rec, people, d, 0, 0, func(p *person, _ *rand.Rand, rec *recorder) { rec.get(p.client, "bare page", u) })
+	return nil
 }

@@ -60,21 +60,21 @@ func allPages(cfg config, transport http.RoundTripper, people []*person, pid int
 		log.Printf("page %q alone for %s", name, cfg.duration)
 		use := measureProcess(pid)
 		app := drive(people, cfg.duration, 0, 0, func(p *person, _ *rand.Rand, rec *recorder) { rec.get(p.client, name, pageURL(p, name)) })
-		app.print(fmt.Sprintf("mentorskap serve (%s), page %q alone", where, name), cfg.duration)
+		app.print(fmt.Sprintf("mentorskap serve (%s), page %q alone", where, name))
 		cpu := use.cpuPerRequest(pid, app.total())
 		close(use.stopped)
 		failed += app.errors()
-		r := result{name: name, rate: float64(app.total()) / cfg.duration.Seconds(), cpu: cpu, size: app.meanPage()}
+		r := result{name: name, rate: app.rate(), cpu: cpu, size: app.meanPage()}
 		app.mu.Lock()
 		all := app.lat[name]
 		app.mu.Unlock()
 		r.p50, r.p99 = pct(all, 0.5).Round(10*time.Microsecond).String(), pct(all, 0.99).Round(10*time.Microsecond).String()
 		if cfg.baseline > 0 {
-			bare, err := bareBaseline(transport, len(people), r.size, cfg.baseline)
-			if err != nil {
+			bare := newRecorder()
+			if err := bareBaseline(bare, transport, len(people), r.size, cfg.baseline); err != nil {
 				return err
 			}
-			r.bare = float64(bare.total()) / cfg.baseline.Seconds()
+			r.bare = bare.rate()
 		}
 		results = append(results, r)
 	}

@@ -25,10 +25,11 @@ type Rows interface {
 // reads sent together run over three times as fast as the same eight one
 // after another (bench/README.md, "Seventh round"). Run sends them as one
 // pgx batch, which PostgreSQL also runs in one implicit transaction, so
-// they see one state of the database. On SQLite, and inside a
-// transaction, Run reads them one after another as Query would: there a
-// statement is a function call, and a page's reads already share one
-// read transaction (see snapshot).
+// they see one state of the database; inside a Tx the batch also carries
+// what the transaction has pending (see pgTx). On SQLite Run reads them
+// one after another as Query would: there a statement is a function
+// call, and a page's reads already share one read transaction (see
+// snapshot).
 type Reads struct {
 	list []read
 }
