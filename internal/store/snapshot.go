@@ -76,11 +76,11 @@ func (s *snapshot) end() {
 		return
 	}
 	// Apart from the request: the statements are prepared on connections
-	// of their own once this one is back.
+	// of their own once this one is back, side by side (see stmtCache.get).
 	go func() {
 		_ = tx.Rollback()
 		for _, q := range unprepared {
-			s.db.rstmts.get(context.Background(), q)
+			go s.db.rstmts.get(context.Background(), q)
 		}
 	}()
 }

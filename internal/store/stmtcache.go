@@ -22,15 +22,22 @@ const maxCachedStatements = 600
 // Tx.StmtContext. PostgreSQL needs none of this: pgx caches prepared
 // statements per connection by itself.
 type stmtCache struct {
-	pool *sql.DB
-	m    sync.Map // query text → *sql.Stmt
-	n    atomic.Int64
-	mu   sync.Mutex // serialises preparing, so a statement is prepared once
+	pool      *sql.DB
+	m         sync.Map // query text → *sql.Stmt
+	n         atomic.Int64
+	preparing sync.Map // query text → struct{}: being prepared now
 }
 
 // get returns the prepared statement for query, preparing it on first use,
-// or nil when the cache is full or the query does not prepare (the caller
-// then sends the text as before, which reports the same error).
+// or nil when the cache is full, the query does not prepare (the caller
+// then sends the text as before, which reports the same error) or it is
+// being prepared by another caller just now.
+//
+// Preparing waits for a connection of the pool. Under load every one is
+// taken and the wait is long, so different queries are prepared side by
+// side: one at a time, a busy server took over ten seconds to prepare the
+// forty statements of its pages, and ran them as text meanwhile, each
+// parsed and planned anew.
 func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	if c == nil {
 		return nil
@@ -41,8 +48,10 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	if c.n.Load() >= maxCachedStatements {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if _, busy := c.preparing.LoadOrStore(query, struct{}{}); busy {
+		return nil
+	}
+	defer c.preparing.Delete(query)
 	if st, ok := c.m.Load(query); ok {
 		return st.(*sql.Stmt)
 	}
