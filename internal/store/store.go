@@ -92,26 +92,40 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 	return &DB{dialect: Postgres, w: pool, r: pool}, nil
 }
 
-// withPlannerDefaults asks, for this application's connections only and
-// unless the URL says otherwise, for random_page_cost 1.1, the value
-// PostgreSQL's manual gives for solid-state storage, where an index read
-// costs about what a sequential one does; the server's default of 4 is
-// for spinning disks. With 4, a statement pgx prepared while a table was
-// small keeps a plan that reads the whole table to find one row by its
-// key, however much the table grows, until the next ANALYZE; with 1.1 it
-// uses the index from the start. In the load mix on a server without
-// autovacuum this was 15 % more requests a second and 28 % less CPU on the
-// server (bench/README.md, "Seventh round").
+// plannerDefaults are the planner settings this application's PostgreSQL
+// connections ask for, each unless the URL names its own:
+//
+//   - random_page_cost 1.1, the value PostgreSQL's manual gives for
+//     solid-state storage, where an index read costs about what a
+//     sequential one does; the server's default of 4 is for spinning
+//     disks. With 4, a statement pgx prepared while a table was small
+//     keeps a plan that reads the whole table to find one row by its key,
+//     however much the table grows, until the next ANALYZE; with 1.1 it
+//     uses the index from the start. In the load mix on a server without
+//     autovacuum this was 15 % more requests a second and 28 % less CPU on
+//     the server (bench/README.md, "Seventh round").
+//   - plan_cache_mode force_generic_plan: a prepared statement is planned
+//     once per connection, not at every execution. Left to choose, the
+//     server kept planning anew the statements with a time range or an
+//     IN list, whose one plan it estimates dearer than the custom ones,
+//     though every statement here finds its rows through a key or an
+//     index either way; planning was the largest part of its CPU time.
+//     In the load mix this was 20 % more requests a second for a fifth
+//     less CPU on the server, and the 10,000-pair dashboard stayed as it
+//     was (bench/README.md, "Ninth round").
+var plannerDefaults = [][2]string{{"random_page_cost", "1.1"}, {"plan_cache_mode", "force_generic_plan"}}
+
 func withPlannerDefaults(dsn string) (string, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "", fmt.Errorf("postgres url: %w", err)
 	}
 	q := u.Query()
-	if q.Has("random_page_cost") {
-		return dsn, nil
+	for _, d := range plannerDefaults {
+		if !q.Has(d[0]) {
+			q.Set(d[0], d[1])
+		}
 	}
-	q.Set("random_page_cost", "1.1")
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }

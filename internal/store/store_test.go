@@ -89,18 +89,21 @@ func TestStore(t *testing.T) {
 }
 
 // TestPlannerDefaults checks that the application's PostgreSQL connections
-// plan for solid-state storage unless the URL names a cost of its own.
+// plan for solid-state storage and plan a prepared statement once, unless
+// the URL says otherwise.
 func TestPlannerDefaults(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		if db.Dialect() != store.Postgres {
 			t.Skip("a PostgreSQL setting")
 		}
-		var cost string
-		if err := db.QueryRow(context.Background(), `SHOW random_page_cost`).Scan(&cost); err != nil {
-			t.Fatal(err)
-		}
-		if cost != "1.1" {
-			t.Errorf("random_page_cost %s, want 1.1", cost)
+		for setting, want := range map[string]string{"random_page_cost": "1.1", "plan_cache_mode": "force_generic_plan"} {
+			var got string
+			if err := db.QueryRow(context.Background(), `SHOW `+setting).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Errorf("%s %s, want %s", setting, got, want)
+			}
 		}
 	})
 }
