@@ -145,35 +145,22 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, prog *p
 // fillZones reads the time zones of people whose invitation was read
 // without them.
 func fillZones(ctx context.Context, q store.Q, people []Invite) error {
-	var ids []any
+	var ids []int64
 	for _, p := range people {
 		if p.Timezone == "" {
 			ids = append(ids, p.UserID)
 		}
 	}
-	if len(ids) == 0 {
-		return nil
-	}
-	rows, err := q.Query(ctx, `SELECT id, timezone FROM users WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, ids...)
+	zones, err := account.Timezones(ctx, q, ids)
 	if err != nil {
 		return err
-	}
-	defer rows.Close()
-	zones := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var tz string
-		if err := rows.Scan(&id, &tz); err != nil {
-			return err
-		}
-		zones[id] = tz
 	}
 	for i := range people {
 		if people[i].Timezone == "" {
 			people[i].Timezone = zones[people[i].UserID]
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // The reminder goes out this long before an event, once, to everyone who

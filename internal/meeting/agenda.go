@@ -399,7 +399,7 @@ func (s *Service) tellMentors(ctx context.Context, tx *store.Tx, now time.Time, 
 	for i, m := range a.Pair.Mentors {
 		ids[i] = m.UserID
 	}
-	zones, err := timezones(ctx, tx, ids)
+	zones, err := account.Timezones(ctx, tx, ids)
 	if err != nil {
 		return err
 	}

@@ -80,37 +80,6 @@ func EventFor(m *Meeting, l *i18n.Locale, others, link string) ics.CalendarEvent
 // ICSName is the file name of a meeting's calendar file.
 func ICSName(m *Meeting) string { return ics.FileName(m.ID) }
 
-// timezones reads the time zones people chose, to write each email's times
-// in the reader's own zone.
-func timezones(ctx context.Context, q store.Q, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	var r store.Reads
-	readTimezones(&r, ids, out)
-	return out, r.Run(ctx, q)
-}
-
-// readTimezones queues the read of timezones into out.
-func readTimezones(r *store.Reads, ids []int64, out map[int64]string) {
-	if len(ids) == 0 {
-		return
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	r.Add(func(rows store.Rows) error {
-		for rows.Next() {
-			var id int64
-			var tz string
-			if err := rows.Scan(&id, &tz); err != nil {
-				return err
-			}
-			out[id] = tz
-		}
-		return nil
-	}, `SELECT id, timezone FROM users WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
-}
-
 // tell emails the people on the other side from actor about a change to
 // m, each in their language and time zone, with the meeting's calendar
 // file so that their calendar follows along. prev is the earlier start of a
@@ -133,7 +102,7 @@ func (s *Service) tell(ctx context.Context, tx *store.Tx, now time.Time, p *prog
 	zones := map[int64]string{}
 	opts := []time.Time{m.StartsAt}
 	var r store.Reads
-	readTimezones(&r, ids, zones)
+	account.ReadTimezones(&r, ids, zones)
 	if m.Proposed() {
 		readOptions(&r, m.ID, &opts)
 	}

@@ -14,16 +14,6 @@ type Attachment struct {
 	Data        []byte
 }
 
-func saveAttachments(ctx context.Context, q store.Q, outboxID int64, files []Attachment) error {
-	for _, f := range files {
-		if _, err := q.Exec(ctx, `INSERT INTO outbox_attachments (outbox_id, name, content_type, data) VALUES (?, ?, ?, ?)`,
-			outboxID, f.Name, f.ContentType, f.Data); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // loadAttachments fills in the files of claimed emails with one query.
 func loadAttachments(ctx context.Context, q store.Q, msgs []Message) error {
 	if len(msgs) == 0 {

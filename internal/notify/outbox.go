@@ -7,6 +7,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -50,7 +51,12 @@ func (o *Outbox) Send(ctx context.Context, q store.Q, now time.Time, to Recipien
 
 // SendWith is Send with files attached, such as a meeting's calendar file.
 func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Recipient, kind string, files []Attachment, args ...any) error {
-	if db, ok := q.(*store.DB); ok {
+	tx, ok := q.(*store.Tx)
+	if !ok {
+		db, ok := q.(*store.DB)
+		if !ok {
+			return fmt.Errorf("notify: an email queued through a %T", q)
+		}
 		// Reads on a DB go to the read-only pool; the email and its files
 		// are written together in a transaction of their own.
 		return db.Tx(ctx, func(tx *store.Tx) error { return o.SendWith(ctx, tx, now, to, kind, files, args...) })
@@ -58,7 +64,7 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	l := o.Bundle.Locale(to.Lang).WithRoles(to.Roles)
 	subject := l.T("email."+kind+".subject", args...)
 	footer := l.T("email.footer")
-	if b, err := o.brand(ctx, q); err != nil {
+	if b, err := o.brand(ctx, tx); err != nil {
 		return err
 	} else if b.Name != brand.DefaultName {
 		// Say whose emails these are: the organisation's name is what the
@@ -70,22 +76,13 @@ func (o *Outbox) SendWith(ctx context.Context, q store.Q, now time.Time, to Reci
 	const insert = `INSERT INTO outbox (to_email, to_name, language, kind, subject, body, created_at, next_attempt_at,
 		action_url, action_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	values := []any{to.Email, to.Name, l.Lang(), kind, subject, body, now, now, action.URL, action.Label}
-	var err error
-	if tx, ok := q.(*store.Tx); ok {
-		// Nothing here needs an answer from the database, so the email
-		// goes with the transaction's next statement or its commit.
-		err = tx.Later(ctx, insert, values...)
-		for _, f := range files {
-			if err == nil {
-				err = tx.Later(ctx, `INSERT INTO outbox_attachments (outbox_id, name, content_type, data)
-					VALUES (`+lastOutboxID[tx.Dialect()]+`, ?, ?, ?)`, f.Name, f.ContentType, f.Data)
-			}
-		}
-	} else {
-		var id int64
-		err = q.QueryRow(ctx, insert+` RETURNING id`, values...).Scan(&id)
+	// Nothing here needs an answer from the database, so the email goes
+	// with the transaction's next statement or its commit.
+	err := tx.Later(ctx, insert, values...)
+	for _, f := range files {
 		if err == nil {
-			err = saveAttachments(ctx, q, id, files)
+			err = tx.Later(ctx, `INSERT INTO outbox_attachments (outbox_id, name, content_type, data)
+				VALUES (`+lastOutboxID[tx.Dialect()]+`, ?, ?, ?)`, f.Name, f.ContentType, f.Data)
 		}
 	}
 	if err == nil && o.Wake != nil {

@@ -16,9 +16,9 @@ import (
 // so that statements can travel together: BEGIN goes with the
 // transaction's first statement, writes queued with Tx.Later go with the
 // next statement or the COMMIT, and a Reads inside the transaction is one
-// round trip. database/sql's Tx sends each of these on its own, and on
-// PostgreSQL the round trip, more than the statement, is what a write
-// costs (bench/README.md, "Ninth round").
+// round trip. database/sql's Tx sends each of these on its own, and every
+// round trip wakes serve and the server once more (bench/README.md,
+// "Ninth round").
 type pgTx struct {
 	conn   *pgx.Conn
 	begun  bool
@@ -58,13 +58,11 @@ func (db *DB) runPostgres(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-// pending starts the batch the next statement goes in: BEGIN if not sent
-// yet, then the queued writes. It returns nil when there is nothing to
-// send first, and how many results to skip before the statement's own.
-func (p *pgTx) pending() (*pgx.Batch, int) {
-	if p.begun && len(p.queued) == 0 {
-		return nil, 0
-	}
+// send sends, in one round trip, what the transaction has pending (BEGIN
+// if not sent yet, then the writes queued with Later) and the statements
+// queue adds, and reads past the pending ones' results, so that the
+// caller reads its own first.
+func (p *pgTx) send(ctx context.Context, queue func(b *pgx.Batch)) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
 	if !p.begun {
 		b.Queue("BEGIN")
@@ -74,49 +72,34 @@ func (p *pgTx) pending() (*pgx.Batch, int) {
 		b.Queue(w.query, w.args...)
 	}
 	p.queued = nil
-	return b, b.Len()
-}
-
-// skip reads past the results of the first n statements of a batch,
-// stopping at the first that failed.
-func skip(br pgx.BatchResults, n int) error {
+	n := b.Len()
+	queue(b)
+	br := p.conn.SendBatch(ctx, b)
 	for range n {
 		if _, err := br.Exec(); err != nil {
-			return err
+			return nil, closing(br, err)
 		}
 	}
-	return nil
+	return br, nil
 }
 
 func (p *pgTx) exec(ctx context.Context, query string, args []any) (sql.Result, error) {
-	b, n := p.pending()
-	if b == nil {
-		tag, err := p.conn.Exec(ctx, query, args...)
+	if len(args) == 0 {
+		tag, err := p.script(ctx, query)
 		return pgResult(tag), err
 	}
-	b.Queue(query, args...)
-	br := p.conn.SendBatch(ctx, b)
-	err := skip(br, n)
-	var tag pgconn.CommandTag
-	if err == nil {
-		tag, err = br.Exec()
+	br, err := p.send(ctx, func(b *pgx.Batch) { b.Queue(query, args...) })
+	if err != nil {
+		return nil, err
 	}
+	tag, err := br.Exec()
 	return pgResult(tag), closing(br, err)
 }
 
 func (p *pgTx) query(ctx context.Context, query string, args []any) (Cursor, error) {
-	b, n := p.pending()
-	if b == nil {
-		rows, err := p.conn.Query(ctx, query, args...)
-		if err != nil {
-			return nil, err
-		}
-		return &pgRows{Rows: rows}, nil
-	}
-	b.Queue(query, args...)
-	br := p.conn.SendBatch(ctx, b)
-	if err := skip(br, n); err != nil {
-		return nil, closing(br, err)
+	br, err := p.send(ctx, func(b *pgx.Batch) { b.Queue(query, args...) })
+	if err != nil {
+		return nil, err
 	}
 	rows, err := br.Query()
 	if err != nil {
@@ -125,52 +108,48 @@ func (p *pgTx) query(ctx context.Context, query string, args []any) (Cursor, err
 	return &pgRows{Rows: rows, batch: br}, nil
 }
 
-// script runs body as it is: with no arguments pgx sends it in the simple
-// protocol, which takes several statements in one text, but a batch would
-// not, so what is pending goes first on its own.
-func (p *pgTx) script(ctx context.Context, body string) error {
-	if b, n := p.pending(); b != nil {
-		br := p.conn.SendBatch(ctx, b)
-		if err := closing(br, skip(br, n)); err != nil {
-			return err
+// script runs body, which takes no arguments, as it is: pgx sends it in
+// the simple protocol, which takes several statements in one text (a
+// migration's, say), but a batch would not, so what is pending goes first
+// on its own.
+func (p *pgTx) script(ctx context.Context, body string) (pgconn.CommandTag, error) {
+	if !p.begun || len(p.queued) > 0 {
+		br, err := p.send(ctx, func(*pgx.Batch) {})
+		if err == nil {
+			err = br.Close()
+		}
+		if err != nil {
+			return pgconn.CommandTag{}, err
 		}
 	}
-	_, err := p.conn.Exec(ctx, body)
-	return err
+	return p.conn.Exec(ctx, body)
 }
 
 // reads sends list, after what is pending, in one round trip.
 func (p *pgTx) reads(ctx context.Context, list []read) error {
-	b, n := p.pending()
-	if b == nil {
-		b = &pgx.Batch{}
+	br, err := p.send(ctx, func(b *pgx.Batch) { queueReads(b, list) })
+	if err != nil {
+		return err
 	}
-	return sendReads(ctx, p.conn, b, n, list)
+	return scanReads(br, list)
 }
 
 // commit sends COMMIT with the queued writes; a transaction that sent
 // nothing has nothing to end.
 func (p *pgTx) commit(ctx context.Context) error {
-	b, n := p.pending()
-	switch {
-	case b == nil:
-		b = &pgx.Batch{}
-	case n == 1 && b.QueuedQueries[0].SQL == "BEGIN":
-		p.begun = false
+	if !p.begun && len(p.queued) == 0 {
 		return nil
 	}
-	b.Queue("COMMIT")
 	countTrip(ctx)
-	br := p.conn.SendBatch(ctx, b)
-	err := skip(br, n)
-	if err == nil {
-		var tag pgconn.CommandTag
-		tag, err = br.Exec()
-		// A transaction an earlier error aborted answers COMMIT with
-		// ROLLBACK, and no error: what was written is gone.
-		if err == nil && tag.String() == "ROLLBACK" {
-			err = pgx.ErrTxCommitRollback
-		}
+	br, err := p.send(ctx, func(b *pgx.Batch) { b.Queue("COMMIT") })
+	if err != nil {
+		return err
+	}
+	tag, err := br.Exec()
+	// A transaction an earlier error aborted answers COMMIT with ROLLBACK,
+	// and no error: what was written is gone.
+	if err == nil && tag.String() == "ROLLBACK" {
+		err = pgx.ErrTxCommitRollback
 	}
 	return closing(br, err)
 }
@@ -201,31 +180,42 @@ func (r pgResult) LastInsertId() (int64, error) {
 }
 
 // pgRows gives pgx's rows the shape of database/sql's, closing the batch
-// they came in, if any, with them.
+// they came in with them.
 type pgRows struct {
 	pgx.Rows
 	batch  pgx.BatchResults
 	closed bool
+	err    error // what closing them said
 }
 
 func (r *pgRows) Close() error {
-	if r.closed {
-		return nil
+	if !r.closed {
+		r.closed = true
+		r.Rows.Close()
+		r.err = closing(r.batch, r.Rows.Err())
 	}
-	r.closed = true
-	r.Rows.Close()
-	err := r.Rows.Err()
-	if r.batch != nil {
-		err = closing(r.batch, err)
-	}
-	return err
+	return r.err
 }
 
+// Next closes the rows after the last, as pgx's own rows do, so that the
+// transaction's next statement can go out before the caller's deferred
+// Close.
 func (r *pgRows) Next() bool {
 	if r.closed {
 		return false
 	}
-	return r.Rows.Next()
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *pgRows) Err() error {
+	if r.closed {
+		return r.err
+	}
+	return r.Rows.Err()
 }
 
 func (r *pgRows) Columns() ([]string, error) {

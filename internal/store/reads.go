@@ -54,11 +54,7 @@ func (r *Reads) Run(ctx context.Context, q Q) error {
 		return db.batch(ctx, list)
 	}
 	if tx, ok := q.(*Tx); ok && tx.pg != nil {
-		countTogether(ctx, list)
-		for i := range list {
-			list[i].query = tx.db.bind(list[i].query)
-		}
-		return tx.pg.reads(ctx, list)
+		return tx.pg.reads(ctx, tx.db.together(ctx, list))
 	}
 	for _, rd := range list {
 		rows, err := q.Query(ctx, rd.query, rd.args...)
@@ -100,10 +96,7 @@ func scanAll(rows Cursor, scan func(Rows) error) error {
 
 // batch sends list in one round trip on one of the pool's connections.
 func (db *DB) batch(ctx context.Context, list []read) error {
-	countTogether(ctx, list)
-	for i := range list {
-		list[i].query = db.bind(list[i].query)
-	}
+	list = db.together(ctx, list)
 	conn, err := db.r.Conn(ctx)
 	if err != nil {
 		return err
@@ -114,22 +107,33 @@ func (db *DB) batch(ctx context.Context, list []read) error {
 		if !ok {
 			return fmt.Errorf("store: batch on a %T connection", dc)
 		}
-		return sendReads(ctx, c.Conn(), &pgx.Batch{}, 0, list)
+		var b pgx.Batch
+		queueReads(&b, list)
+		return scanReads(c.Conn().SendBatch(ctx, &b), list)
 	})
 }
 
-// sendReads sends b, whose first n statements' results nobody reads, with
-// list after them, and scans list's results.
-func sendReads(ctx context.Context, c *pgx.Conn, b *pgx.Batch, n int, list []read) error {
+// together counts list as one round trip and binds its queries for
+// PostgreSQL, to be sent in one batch.
+func (db *DB) together(ctx context.Context, list []read) []read {
+	countTogether(ctx, list)
+	for i := range list {
+		list[i].query = db.bind(list[i].query)
+	}
+	return list
+}
+
+func queueReads(b *pgx.Batch, list []read) {
 	for _, rd := range list {
 		b.Queue(rd.query, rd.args...)
 	}
-	res := c.SendBatch(ctx, b)
-	if err := skip(res, n); err != nil {
-		return closing(res, err)
-	}
+}
+
+// scanReads calls each read's scan with its results in br, in order, and
+// closes br.
+func scanReads(br pgx.BatchResults, list []read) error {
 	for _, rd := range list {
-		rows, err := res.Query()
+		rows, err := br.Query()
 		if err == nil {
 			err = rd.scan(rows)
 			rows.Close()
@@ -138,8 +142,8 @@ func sendReads(ctx context.Context, c *pgx.Conn, b *pgx.Batch, n int, list []rea
 			}
 		}
 		if err != nil {
-			return closing(res, err)
+			return closing(br, err)
 		}
 	}
-	return res.Close()
+	return br.Close()
 }

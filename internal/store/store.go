@@ -109,8 +109,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 //     server kept planning anew the statements with a time range or an
 //     IN list, whose one plan it estimates dearer than the custom ones,
 //     though every statement here finds its rows through a key or an
-//     index either way; planning was the largest part of its CPU time.
-//     In the load mix this was 20 % more requests a second for a fifth
+//     index either way. In the load mix this was 20 % more requests a second for a fifth
 //     less CPU on the server, and the 10,000-pair dashboard stayed as it
 //     was (bench/README.md, "Ninth round").
 var plannerDefaults = [][2]string{{"random_page_cost", "1.1"}, {"plan_cache_mode", "force_generic_plan"}}
@@ -346,7 +345,8 @@ func (t *Tx) script(ctx context.Context, body string) error {
 		_, err := t.tx.ExecContext(ctx, body)
 		return err
 	}
-	return t.pg.script(ctx, body)
+	_, err := t.pg.script(ctx, body)
+	return err
 }
 
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (Cursor, error) {

@@ -60,6 +60,42 @@ func TestTxSendsTogether(t *testing.T) {
 				c.RoundTrips(), c.Statements())
 		}
 
+		// Rows read to the end free the connection before their deferred
+		// Close, and a statement without arguments may be several, also
+		// with something queued before them.
+		err = db.Tx(ctx, func(tx *store.Tx) error {
+			if err := tx.Later(ctx, `UPDATE users SET name = name WHERE id > ?`, 0); err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, `SELECT email FROM users ORDER BY email`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			var emails []string
+			for rows.Next() {
+				var e string
+				if err := rows.Scan(&e); err != nil {
+					return err
+				}
+				emails = append(emails, e)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if len(emails) != 2 {
+				t.Errorf("read %v", emails)
+			}
+			if err := tx.Later(ctx, `UPDATE users SET name = name WHERE id > ?`, 0); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `UPDATE users SET name = 'A' WHERE email = 'a@example.org'; UPDATE users SET name = 'B' WHERE email = 'b@example.org'`)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("reading then writing, and two statements in one text: %v", err)
+		}
+
 		// A queued write that fails fails the transaction, at the next
 		// statement or at the commit, and undoes what came before it.
 		for _, next := range []string{"read", "commit"} {
