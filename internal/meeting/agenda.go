@@ -197,9 +197,8 @@ func ReadUpTo(r *store.Reads, pairID int64, now time.Time, ahead int, withAgenda
 		}
 		return nil
 	}, `SELECT `+meetingCols+from+`
-		WHERE m.id IN (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.starts_at <= ?
-			UNION ALL SELECT id FROM (SELECT f.id FROM meetings f WHERE f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ?
-				ORDER BY f.starts_at, f.id LIMIT ?) ahead)
+		WHERE m.pair_id = ? AND (m.starts_at <= ? OR m.id IN (SELECT f.id FROM meetings f
+			WHERE f.pair_id = ? AND f.status <> 'cancelled' AND f.starts_at > ? ORDER BY f.starts_at, f.id LIMIT ?))
 		ORDER BY m.starts_at, m.id`, pairID, now, pairID, now, ahead)
 }
 
@@ -353,14 +352,8 @@ func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, m
 			return err
 		}
 		// The version above decided the save; the items go with the commit.
-		if err := tx.Later(ctx, `DELETE FROM agenda_items WHERE meeting_id = ?`, meetingID); err != nil {
+		if err := writeAgendaItems(ctx, tx, meetingID, before, clean); err != nil {
 			return err
-		}
-		for i, it := range clean {
-			if err := tx.Later(ctx, `INSERT INTO agenda_items (meeting_id, position, source, title, note)
-				VALUES (?, ?, ?, ?, ?)`, meetingID, i, it.Source, it.Title, it.Note); err != nil {
-				return err
-			}
 		}
 		// The email lists the topics, so only a new list is news: a
 		// mentee polishing a note saves often, and the mentor would get
@@ -374,6 +367,36 @@ func (s *Service) SaveAgenda(ctx context.Context, actor *account.User, pairID, m
 		return 0, err
 	}
 	return version + 1, nil
+}
+
+// writeAgendaItems turns a meeting's saved items, before, into items:
+// positions are 0, 1, 2, … in order, as every writer keeps them, so an
+// item is rewritten in place only where it changed, and only the rows
+// beyond the shorter list are added or removed. A mentee polishing one
+// note writes one row, not the whole list again; and a row changed in
+// place keeps its index entry, so on PostgreSQL its old version is
+// cleared from the page by the next reader instead of waiting for a
+// vacuum (which a server without autovacuum never runs), as the deleted
+// rows of a list written anew each save would.
+func writeAgendaItems(ctx context.Context, tx *store.Tx, meetingID int64, before, items []AgendaItem) error {
+	for i, it := range items {
+		var err error
+		switch {
+		case i >= len(before):
+			err = tx.Later(ctx, `INSERT INTO agenda_items (meeting_id, position, source, title, note)
+				VALUES (?, ?, ?, ?, ?)`, meetingID, i, it.Source, it.Title, it.Note)
+		case it != before[i]:
+			err = tx.Later(ctx, `UPDATE agenda_items SET source = ?, title = ?, note = ?
+				WHERE meeting_id = ? AND position = ?`, it.Source, it.Title, it.Note, meetingID, i)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(items) < len(before) {
+		return tx.Later(ctx, `DELETE FROM agenda_items WHERE meeting_id = ? AND position >= ?`, meetingID, len(items))
+	}
+	return nil
 }
 
 // tellMentors emails every mentor of the pair the agenda's topics. first

@@ -149,6 +149,49 @@ func TestSavingTheAgendaEmailsTheMentor(t *testing.T) {
 	})
 }
 
+// TestSavingTheAgendaKeepsTheList saves lists that grow, shrink, change in
+// place and are reordered, and checks that each save reads back exactly
+// as it was saved, in order (items are rewritten only where they changed,
+// see writeAgendaItems).
+func TestSavingTheAgendaKeepsTheList(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newNotesFixture(t, db)
+		ctx := context.Background()
+		m := f.meeting(t, 2, "confirmed")
+		a, b, c, d := AgendaItem{Source: SourceTheme, Title: "A"}, AgendaItem{Source: SourceOwn, Title: "B", Note: "b"},
+			AgendaItem{Source: SourceTopic, Title: "C"}, AgendaItem{Source: SourceActivity, Title: "D", Note: "d"}
+		noted := b
+		noted.Note = "a new note"
+		for i, list := range [][]AgendaItem{
+			{a, b, c},
+			{a, noted, c},    // one note changed
+			{a, noted},       // shorter
+			{d, c, a, noted}, // longer and reordered
+			{d, c, a, noted}, // the same again
+			{c},              // shorter by three
+			{},               // empty
+			{b, d},           // again from nothing
+		} {
+			v, err := f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, m, i, list)
+			if err != nil || v != i+1 {
+				t.Fatalf("save %d: %d %v", i, v, err)
+			}
+			got, err := f.svc.Agenda(ctx, f.mentor, f.pair.ID, m, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Items, list) || got.Version != i+1 {
+				t.Fatalf("save %d: read back %+v (version %d), want %+v", i, got.Items, got.Version, list)
+			}
+			if n := f.count(t, `SELECT COUNT(DISTINCT position) FROM agenda_items WHERE meeting_id = ? AND position < ?`, m, len(list)); n != len(list) ||
+				f.count(t, `SELECT COUNT(*) FROM agenda_items WHERE meeting_id = ?`, m) != len(list) {
+				t.Fatalf("save %d: the rows are not one at each position 0-%d", i, len(list)-1)
+			}
+		}
+	})
+}
+
 func TestAgendaRules(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
