@@ -352,10 +352,25 @@ func queryCoordinators(ctx context.Context, q store.Q, query string, args ...any
 // and administrators) gets the list, anyone else none. One query, as every
 // pair page shows the card.
 func ContactsFor(ctx context.Context, q store.Q, viewer *account.User, programID int64) ([]Coordinator, error) {
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Coordinator) { ReadContacts(r, viewer, programID, out) })
+}
+
+// ReadContacts queues ContactsFor's read into r, for a page that sends it
+// with its own (store.Reads).
+func ReadContacts(r *store.Reads, viewer *account.User, programID int64, out *[]Coordinator) {
 	if viewer == nil {
-		return nil, nil
+		return
 	}
-	return queryCoordinators(ctx, q, `SELECT u.id, u.name, u.email FROM program_coordinators c
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var c Coordinator
+			if err := rows.Scan(&c.UserID, &c.Name, &c.Email); err != nil {
+				return err
+			}
+			*out = append(*out, c)
+		}
+		return nil
+	}, `SELECT u.id, u.name, u.email FROM program_coordinators c
 		JOIN users u ON u.id = c.user_id
 		WHERE c.program_id = ? AND (? OR EXISTS (SELECT 1 FROM program_coordinators x WHERE x.program_id = c.program_id AND x.user_id = ?)
 			OR EXISTS (SELECT 1 FROM participants x WHERE x.program_id = c.program_id AND x.user_id = ?))

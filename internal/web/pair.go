@@ -46,6 +46,10 @@ type pairHome struct {
 	// have none.
 	LaterRows    []meetingRow
 	TimelineRows []meetingRow
+	// contacts are the program's coordinators, read with the rest for a
+	// member, whose page shows them (see Page.Contacts).
+	contacts     []program.Coordinator
+	contactsRead bool
 }
 
 // laterShown is how many further booked meetings the pair's page lists
@@ -83,6 +87,10 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 		question.ReadForPartners(r, a.Pair.ProgramID, memberIDs(a.Pair), lang, answers)
 		if a.Member() && a.Pair.Allows(now, program.ActFollowUp) {
 			evaluation.ReadFollowupOpen(r, pairID, now, &inFollowup)
+		}
+		if a.Member() {
+			program.ReadContacts(r, actor, a.Pair.ProgramID, &ph.contacts)
+			ph.contactsRead = true
 		}
 	}, func(h *pairhome.Home, ms []meeting.Meeting) error {
 		p := h.Access.Pair
@@ -146,6 +154,9 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		h.Cards[k].Answers = h.answers[h.Cards[k].UserID]
 	}
 	p := s.newPage(w, r, h)
+	if h.contactsRead {
+		p.knownContacts(h.Access.Pair.ProgramID, h.contacts)
+	}
 	h.meetingRows(p)
 	s.renderPage(w, r, http.StatusOK, "pair_home", p)
 }

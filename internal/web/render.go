@@ -208,6 +208,19 @@ func (p *Page) Contacts(programID int64) ContactCard {
 	return c
 }
 
+// knownContacts has p name list as the coordinators of programID, read
+// with the page's own data (program.ReadContacts), instead of reading them
+// again as the page is written.
+func (p *Page) knownContacts(programID int64, list []program.Coordinator) {
+	read := p.contacts
+	p.contacts = func(id int64) []program.Coordinator {
+		if id == programID {
+			return list
+		}
+		return read(id)
+	}
+}
+
 // Err returns the translated problem with a form field, if any.
 func (p *Page) Err(field string) string { return p.Errors[field] }
 

@@ -90,9 +90,8 @@ func demoMemberPages(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// check points and the coordinators to contact, and the answers to
 		// the program's own questions each member shares with their partner.
 		// On PostgreSQL: the session with the pair, then the rest
-		// together (pairhome.Load), then the coordinators as the page is
-		// written.
-		{"pair home", pair, "/meetings", 12, 3},
+		// together (pairhome.Load), the coordinators to contact included.
+		{"pair home", pair, "/meetings", 12, 2},
 		{"meetings", pair + "/meetings", "/meetings/", 4, 2},
 		// A meeting's page: the session with the pair, then the meeting
 		// (with whether a later one is booked and its agenda state), its
