@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"mentorskap/internal/errs"
@@ -129,11 +130,19 @@ const numberExpr = `CASE WHEN m.status = 'cancelled' THEN 0 ELSE (SELECT COUNT(*
 	WHERE o.pair_id = m.pair_id AND o.status <> 'cancelled'
 	AND (o.starts_at, o.id) <= (m.starts_at, m.id)) END`
 
+const getMeeting = `SELECT ` + meetingCols + `, ` + numberExpr + ` FROM meetings m WHERE m.id = ?`
+
 // Get loads one meeting with its number. It does not check who asks: pages
 // go through the Service, which does.
 func Get(ctx context.Context, q store.Q, id int64) (*Meeting, error) {
+	if m, ok := kept(ctx, q, id); ok {
+		if m == nil {
+			return nil, store.NotFound(sql.ErrNoRows, "meeting.error.not_found")
+		}
+		return m, nil
+	}
 	var n int
-	m, err := scanMeeting(q.QueryRow(ctx, `SELECT `+meetingCols+`, `+numberExpr+` FROM meetings m WHERE m.id = ?`, id), &n)
+	m, err := scanMeeting(q.QueryRow(ctx, getMeeting, id), &n)
 	if err != nil {
 		return nil, store.NotFound(err, "meeting.error.not_found")
 	}

@@ -130,6 +130,28 @@ func pairInPath(path string) int64 {
 	return 0
 }
 
+// meetingUnderPath returns the meeting of a page under one,
+// /pairs/{id}/meetings/{mid}/…, or 0: its agenda, notes and forms read the
+// meeting as it is stored (meeting.Get), which the meeting's own page does
+// not.
+func meetingUnderPath(path string) int64 {
+	rest, ok := strings.CutPrefix(path, "/pairs/")
+	if !ok {
+		return 0
+	}
+	_, rest, _ = strings.Cut(rest, "/") // past the pair's id
+	rest, ok = strings.CutPrefix(rest, "meetings/")
+	if !ok {
+		return 0
+	}
+	seg, sub, _ := strings.Cut(rest, "/")
+	id, err := strconv.ParseInt(seg, 10, 64)
+	if err != nil || id <= 0 || sub == "" {
+		return 0
+	}
+	return id
+}
+
 // programInPath returns the program a path is about, or 0.
 func programInPath(path string) int64 {
 	return idAfter(path, "/programs/", "/api/v1/programs/")

@@ -156,3 +156,26 @@ func TestAuditProgramPairAPI(t *testing.T) {
 		app.login(s.admin.Email).get("/admin/audit?pair="+pid(s.pair.ID)).mustContain(t, s.coord.Name, path)
 	})
 }
+
+// The meeting read with the session is the one a page under it is about,
+// and nothing else: not the meeting's own page, nor an id of another kind.
+func TestMeetingUnderPath(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]int64{
+		"/pairs/4/meetings/9/notes":      9,
+		"/pairs/4/meetings/9/agenda":     9,
+		"/pairs/4/meetings/9/change":     9,
+		"/pairs/4/meetings/9":            0,
+		"/pairs/4/meetings/9/":           0,
+		"/pairs/4/meetings":              0,
+		"/pairs/4/goals/9/edit":          0,
+		"/pairs/4/meetings/x/notes":      0,
+		"/pairs/4/meetings/-9/notes":     0,
+		"/programs/4/meetings/9/notes":   0,
+		"/api/v1/pairs/4/meetings/9/ics": 0,
+	} {
+		if got := meetingUnderPath(path); got != want {
+			t.Errorf("meetingUnderPath(%q) = %d, want %d", path, got, want)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"mentorskap/internal/account"
 	"mentorskap/internal/errs"
 	"mentorskap/internal/httpx"
+	"mentorskap/internal/meeting"
 	"mentorskap/internal/program"
 	"mentorskap/internal/store"
 )
@@ -236,7 +237,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			// program.WithReadMemo), and reads everything, who asks
 			// included, in one transaction (see store.WithSnapshot),
 			// ended by renderPage before the templates run.
-			ctx = program.WithReadMemo(ctx)
+			ctx = meeting.WithReadMemo(program.WithReadMemo(ctx))
 			ctx, end = s.DB.WithSnapshot(ctx)
 			defer end()
 		}
@@ -257,6 +258,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			check := s.Accounts.ReadSession(&reads, c.Value)
 			if id := pairInPath(r.URL.Path); id > 0 {
 				program.ReadPair(ctx, &reads, id)
+			}
+			if id := meetingUnderPath(r.URL.Path); id > 0 {
+				meeting.ReadMeeting(ctx, &reads, id)
 			}
 			var u *account.User
 			err := reads.Run(ctx, s.DB)

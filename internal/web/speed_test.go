@@ -97,7 +97,9 @@ func demoMemberPages(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// (with whether a later one is booked and its agenda state), its
 		// options and its history together.
 		{"meeting", meeting, "/notes", 5, 2},
-		{"notes", meeting + "/notes", "<form", 9, 3},
+		// The notes page: the session with the pair and the meeting
+		// (meeting.ReadMeeting), then the rest together.
+		{"notes", meeting + "/notes", "<form", 9, 2},
 		{"goals", pair + "/goals", "/goals/", 4, 3},
 		{"messages", pair + "/messages", "<form", 4, 3},
 	}
