@@ -233,6 +233,16 @@ func TestAgendaRules(t *testing.T) {
 		if _, err := f.svc.Agenda(ctx, f.mentee, f.pair.ID, strange+1000, "en"); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("unknown meeting: %v", err)
 		}
+		// Nor saved to: a save reads the pair and the meeting together.
+		if _, err := f.svc.SaveAgenda(ctx, f.mentee, f.pair.ID, strange+1000, 0, ok); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("save to an unknown meeting: %v", err)
+		}
+		if _, err := f.svc.SaveAgenda(ctx, f.mentee, otherPair, m, 0, ok); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("save through an unknown pair: %v", err)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM agendas`); n != 0 {
+			t.Fatalf("refused saves wrote %d agendas", n)
+		}
 	})
 }
 

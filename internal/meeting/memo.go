@@ -35,19 +35,27 @@ func ReadMeeting(ctx context.Context, r *store.Reads, id int64) {
 	if m == nil {
 		return
 	}
+	readMeeting(r, id, func(found *Meeting) {
+		m.mu.Lock()
+		m.meetings[id] = found
+		m.mu.Unlock()
+	})
+}
+
+// readMeeting queues Get's read of meeting id into r; found gets the
+// meeting, or nil when there is none.
+func readMeeting(r *store.Reads, id int64, found func(*Meeting)) {
 	r.Add(func(rows store.Rows) error {
-		var found *Meeting
+		var m *Meeting
 		if rows.Next() {
 			var n int
 			mt, err := scanMeeting(rows, &n)
 			if err != nil {
 				return err
 			}
-			mt.Number, found = n, mt
+			mt.Number, m = n, mt
 		}
-		m.mu.Lock()
-		m.meetings[id] = found
-		m.mu.Unlock()
+		found(m)
 		return nil
 	}, getMeeting, id)
 }

@@ -41,7 +41,22 @@ func (a *docAccess) CanWrite() bool {
 // coordinators only when the pair's agreement shares its meetings with them;
 // everyone else is refused by program.ViewPair (NotFound).
 func openDocs(ctx context.Context, q store.Q, now time.Time, actor *account.User, pairID, meetingID int64) (*docAccess, error) {
-	p, v, err := program.ViewPair(ctx, q, actor, pairID)
+	var p *program.Pair
+	var v program.PairViewer
+	var m *Meeting
+	var err error
+	_, tx := q.(*store.Tx)
+	together := tx && meetingID != 0
+	if together {
+		// A save reads the pair and the meeting together; the meeting
+		// holds no words of the pair's, and is used only once who asks
+		// may see the pair. A page view has both from its read memos.
+		p, v, err = program.ViewPairWith(ctx, q, actor, pairID, func(r *store.Reads) {
+			readMeeting(r, meetingID, func(found *Meeting) { m = found })
+		})
+	} else {
+		p, v, err = program.ViewPair(ctx, q, actor, pairID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +66,13 @@ func openDocs(ctx context.Context, q store.Q, now time.Time, actor *account.User
 		}
 	}
 	a := &docAccess{Pair: p, Viewer: v, Now: now}
-	if meetingID != 0 {
+	switch {
+	case together:
+		if m == nil || m.PairID != pairID {
+			return nil, errs.E(errs.NotFound, "meeting.error.not_found")
+		}
+		a.Meeting = m
+	case meetingID != 0:
 		if a.Meeting, err = InPair(ctx, q, pairID, meetingID); err != nil {
 			return nil, err
 		}

@@ -34,6 +34,37 @@ func ViewPair(ctx context.Context, q store.Q, actor *account.User, pairID int64)
 	if err != nil {
 		return nil, PairViewer{}, err
 	}
+	return viewPair(ctx, q, actor, p)
+}
+
+// ViewPairWith is ViewPair with the caller's reads of also sent together
+// with the pair's (store.Reads): one round trip for both on PostgreSQL, in
+// a transaction too. also's reads run whoever asks, so they must read
+// nothing a pair keeps confidential, and the caller uses what they read
+// only once ViewPairWith has let actor in.
+func ViewPairWith(ctx context.Context, q store.Q, actor *account.User, pairID int64, also func(*store.Reads)) (*Pair, PairViewer, error) {
+	if actor == nil {
+		return nil, PairViewer{}, errs.E(errs.Unauthorized, "error.login_required")
+	}
+	var r store.Reads
+	var ps []Pair
+	r.Add(func(rows store.Rows) (err error) {
+		ps, err = scanPairs(rows)
+		return err
+	}, pairSelect+` WHERE p.id = ?`+pairOrder, pairID)
+	also(&r)
+	if err := r.Run(ctx, q); err != nil {
+		return nil, PairViewer{}, err
+	}
+	if len(ps) == 0 {
+		return nil, PairViewer{}, errs.E(errs.NotFound, "pair.error.not_found")
+	}
+	return viewPair(ctx, q, actor, &ps[0])
+}
+
+// viewPair is ViewPair's check of who asks about pair p, read already.
+func viewPair(ctx context.Context, q store.Q, actor *account.User, p *Pair) (*Pair, PairViewer, error) {
+	pairID := p.ID
 	v := PairViewer{UserID: actor.ID, Side: p.SideOf(actor.ID)}
 	if v.Side == "" {
 		role, err := roleIn(ctx, q, actor, p.ProgramID)
