@@ -102,18 +102,27 @@ const withAgendaState = `a.meeting_id, a.updated_at,
 // ReadNextOfPairs queues a read that gives each pair of the set in out its
 // next meeting, the first not cancelled that starts after now (in order of
 // start, then id, as ForPairs lists them), numbered as ForPairs numbers
-// it, with its agenda state in states: the start page's cards show that
-// meeting only, and reading a pair's whole history for it cost more the
-// longer the pair had met. Pairs with no meeting ahead are absent.
-func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map[int64]*Meeting, states map[int64]AgendaState) {
+// it, with its agenda state in states and, when options is not nil, the
+// further times it offers while it is a proposal in options, by meeting
+// (see OptionsOf): the start page's cards show that meeting only, and
+// reading a pair's whole history for it cost more the longer the pair had
+// met. Pairs with no meeting ahead are absent.
+func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map[int64]*Meeting, states map[int64]AgendaState, options map[int64][]time.Time) {
 	cond, args := set.Cond("p.id")
 	r.Add(func(rows store.Rows) error {
 		for rows.Next() {
 			var number int
 			var c agendaCols
-			m, err := scanMeeting(rows, append([]any{&number}, c.dest()...)...)
+			var option *time.Time
+			m, err := scanMeeting(rows, append([]any{&number, &option}, c.dest()...)...)
 			if err != nil {
 				return err
+			}
+			if option != nil && options != nil {
+				options[m.ID] = append(options[m.ID], option.UTC())
+			}
+			if out[m.PairID] != nil {
+				continue // the meeting's further option, on a row of its own
 			}
 			m.Number = number
 			if st, ok := c.state(); ok {
@@ -122,9 +131,11 @@ func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map
 			out[m.PairID] = m
 		}
 		return nil
-	}, `SELECT `+meetingCols+`, `+numberExpr+`, `+withAgendaState+`
+	}, `SELECT `+meetingCols+`, `+numberExpr+`, o.starts_at, `+withAgendaState+`
+		LEFT JOIN meeting_options o ON o.meeting_id = m.id AND m.status = 'proposed'
 		WHERE m.id IN (SELECT (SELECT f.id FROM meetings f WHERE f.pair_id = p.id AND f.status <> 'cancelled' AND f.starts_at > ?
-			ORDER BY f.starts_at, f.id LIMIT 1) FROM pairs p WHERE `+cond+`)`, append([]any{now.UTC()}, args...)...)
+			ORDER BY f.starts_at, f.id LIMIT 1) FROM pairs p WHERE `+cond+`)
+		ORDER BY m.id, o.position`, append([]any{now.UTC()}, args...)...)
 }
 
 // ForPairsWithAgenda is ForPairWithAgenda for every pair of the set, the

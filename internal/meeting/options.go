@@ -101,6 +101,16 @@ func Options(ctx context.Context, q store.Q, m *Meeting) ([]time.Time, error) {
 	return out, nil
 }
 
+// OptionsOf is Options for meeting m whose further times, further, were
+// read already (ReadNextOfPairs).
+func OptionsOf(m *Meeting, further []time.Time) []time.Time {
+	out := []time.Time{m.StartsAt}
+	if !m.Proposed() {
+		return out
+	}
+	return append(out, further...)
+}
+
 // readOptions queues the read of the further times a proposal offers,
 // appended to out in their order. Only a proposal's are meant: read them
 // for another meeting only to throw them away (see Options).

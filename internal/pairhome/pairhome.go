@@ -31,15 +31,18 @@ type Home struct {
 	Today  string // in the viewer's zone, for overdue action items
 	// Next is the first meeting still ahead, confirmed or proposed; nil
 	// means no next meeting is booked.
-	Next      *meeting.Meeting
-	Later     []meeting.Meeting // further booked meetings after Next, as many as Load was asked for
-	LaterMore int               // further booked meetings Later leaves out
-	Timeline  []meeting.Meeting // meetings that started before now, newest first, at most Timeline
-	Past      int               // all meetings that started before now
-	Held      int               // meetings held so far
-	Agenda    map[int64]meeting.AgendaState
-	Late      []meeting.LateCount
-	Actions   []meeting.ActionItem // the first Actions open items
+	Next *meeting.Meeting
+	// NextOptions are the times Next offers (meeting.Options), read with
+	// it by LoadCard and LoadCards; nil elsewhere.
+	NextOptions []time.Time
+	Later       []meeting.Meeting // further booked meetings after Next, as many as Load was asked for
+	LaterMore   int               // further booked meetings Later leaves out
+	Timeline    []meeting.Meeting // meetings that started before now, newest first, at most Timeline
+	Past        int               // all meetings that started before now
+	Held        int               // meetings held so far
+	Agenda      map[int64]meeting.AgendaState
+	Late        []meeting.LateCount
+	Actions     []meeting.ActionItem // the first Actions open items
 	// MoreActions counts the open items not listed.
 	MoreActions int
 	Goals       []goal.Goal
@@ -124,13 +127,14 @@ func LoadCards(ctx context.Context, q store.Q, actor *account.User, pairIDs []in
 		r = &store.Reads{}
 	}
 	next, states := map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
-	meeting.ReadNextOfPairs(r, program.SomePairs(ids), now, next, states)
+	options := map[int64][]time.Time{}
+	meeting.ReadNextOfPairs(r, program.SomePairs(ids), now, next, states, options)
 	mine := readMemberParts(r, list, actor.ID, now)
 	if err := r.Run(ctx, q); err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
-		homes[id].placeNext(next[id], states)
+		homes[id].placeNext(next[id], states, options)
 	}
 	mine.fill(list, actor.ID)
 	return homes, nil
@@ -188,8 +192,9 @@ func newHome(a *meeting.Access, actor *account.User, now time.Time) *Home {
 }
 
 // placeNext sets a card's next meeting (nil for none), redacted for the
-// viewer, with its agenda state for those who may see it.
-func (h *Home) placeNext(m *meeting.Meeting, states map[int64]meeting.AgendaState) {
+// viewer, with its agenda state for those who may see it and the times it
+// offers.
+func (h *Home) placeNext(m *meeting.Meeting, states map[int64]meeting.AgendaState, options map[int64][]time.Time) {
 	if h.ShowAgenda {
 		h.Agenda = map[int64]meeting.AgendaState{}
 	}
@@ -198,6 +203,7 @@ func (h *Home) placeNext(m *meeting.Meeting, states map[int64]meeting.AgendaStat
 	}
 	h.Access.Redact(m)
 	h.Next = m
+	h.NextOptions = meeting.OptionsOf(m, options[m.ID])
 	if st, ok := states[m.ID]; ok && h.ShowAgenda {
 		h.Agenda[m.ID] = st
 	}
@@ -255,10 +261,11 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	var upTo meeting.UpTo
 	var next map[int64]*meeting.Meeting
 	var states map[int64]meeting.AgendaState
+	var options map[int64][]time.Time
 	switch {
 	case card:
-		next, states = map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}
-		meeting.ReadNextOfPairs(&r, program.OnePair(pairID), now, next, states)
+		next, states, options = map[int64]*meeting.Meeting{}, map[int64]meeting.AgendaState{}, map[int64][]time.Time{}
+		meeting.ReadNextOfPairs(&r, program.OnePair(pairID), now, next, states, options)
 	case later >= 0:
 		// The next meeting and later ones after it.
 		meeting.ReadUpTo(&r, pairID, now, 1+later, h.ShowAgenda, &upTo)
@@ -283,7 +290,7 @@ func load(ctx context.Context, q store.Q, actor *account.User, pairID int64, now
 	}
 	switch {
 	case card:
-		h.placeNext(next[pairID], states)
+		h.placeNext(next[pairID], states, options)
 	case later >= 0:
 		ms, h.Agenda = upTo.Meetings, upTo.Agenda
 		// The pair's own statement read its booked meetings' starts, so

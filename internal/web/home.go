@@ -172,12 +172,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
 		hp.Cards = pairCards(named, parts[p.ID], u.ID)
 		hp.Primary, hp.Waiting = nextStep(h)
-		if h.Next != nil {
-			if hp.Options, err = meeting.Options(r.Context(), s.DB, h.Next); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
+		hp.Options = h.NextOptions
 		d.Pairs = append(d.Pairs, hp)
 	}
 	d.Outcomes = s.homeOutcomes(r, u.ID, len(d.Ended), now)

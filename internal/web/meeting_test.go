@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -442,4 +443,43 @@ func (f *meetFixture) signAgreement(t *testing.T, noticeHours int) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestStartPageListsTheTimesOffered books a proposal offering three times:
+// each side's start page lists all three on the pair's card (read with the
+// card's next meeting, pairhome.LoadCards), in the viewer's zone, and once
+// the mentor picks one, only the time picked.
+func TestStartPageListsTheTimesOffered(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newMeetFixture(t, db)
+		ctx := context.Background()
+		day := func(d int) string { return f.app.clock.Now().AddDate(0, 0, d).UTC().Format("2006-01-02") }
+		m, err := f.app.srv.Meetings.Propose(ctx, f.mentee, f.pair.ID, meeting.Proposal{Date: day(3), Time: "09:00",
+			Timezone: "UTC", Minutes: 60, Place: "Kafé", More: []meeting.Slot{{Date: day(4), Time: "10:00"}, {Date: day(5), Time: "11:00"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts, err := meeting.Options(ctx, db, m)
+		if err != nil || len(opts) != 3 {
+			t.Fatalf("options: %v %v", opts, err)
+		}
+		nb := f.app.srv.Bundle.Locale("nb")
+		mentor := f.app.login(f.mentor.Email)
+		home := mentor.get("/")
+		home.mustStatus(t, http.StatusOK)
+		home.mustContain(t, html.EscapeString(nb.T("home.times_offered")))
+		for _, o := range opts {
+			home.mustContain(t, html.EscapeString(nb.DateTime(o, "Europe/Oslo")))
+		}
+		if _, err := f.app.srv.Meetings.AcceptOption(ctx, f.mentor, f.pair.ID, m.ID, -1, 2); err != nil {
+			t.Fatal(err)
+		}
+		home = mentor.get("/")
+		if strings.Contains(home.Body, html.EscapeString(nb.T("home.times_offered"))) ||
+			strings.Contains(home.Body, html.EscapeString(nb.DateTime(opts[0], "Europe/Oslo"))) {
+			t.Fatalf("a confirmed meeting still offers times:\n%s", home.Body)
+		}
+		home.mustContain(t, html.EscapeString(nb.DateTime(opts[1], "Europe/Oslo")))
+	})
 }

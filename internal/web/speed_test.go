@@ -77,7 +77,8 @@ func demoMemberPages(tb testing.TB, srv *Server) (*http.Cookie, []memberPage) {
 		// The start page: the session, the viewer's programs, pairs,
 		// announcements, events ahead and the people of all their pairs (one
 		// statement each), then for all running pairs together their
-		// meetings with agenda state, open action items, check points due
+		// next meetings with agenda state and the times a proposal
+		// offers, open action items, check points due
 		// and unread messages (one each), their agreements (one, when one
 		// has changed) and each program of theirs (one per program when it
 		// has changed; see pairhome.LoadCards, whose test holds the count
