@@ -102,9 +102,9 @@ const withAgendaState = `a.meeting_id, a.updated_at,
 // ReadNextOfPairs queues a read that gives each pair of the set in out its
 // next meeting, the first not cancelled that starts after now (in order of
 // start, then id, as ForPairs lists them), numbered as ForPairs numbers
-// it, with its agenda state in states and, when options is not nil, the
-// further times it offers while it is a proposal in options, by meeting
-// (see OptionsOf): the start page's cards show that meeting only, and
+// it, with its agenda state in states and the further times it offers
+// while it is a proposal in options, by meeting (see OptionsOf): the start
+// page's cards show that meeting only, and
 // reading a pair's whole history for it cost more the longer the pair had
 // met. Pairs with no meeting ahead are absent.
 func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map[int64]*Meeting, states map[int64]AgendaState, options map[int64][]time.Time) {
@@ -118,7 +118,7 @@ func ReadNextOfPairs(r *store.Reads, set program.PairSet, now time.Time, out map
 			if err != nil {
 				return err
 			}
-			if option != nil && options != nil {
+			if option != nil {
 				options[m.ID] = append(options[m.ID], option.UTC())
 			}
 			if out[m.PairID] != nil {

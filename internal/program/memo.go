@@ -70,10 +70,20 @@ func ReadPair(ctx context.Context, r *store.Reads, id int64) {
 	if m == nil {
 		return
 	}
+	readPair(r, id, func(ps []Pair) {
+		if len(ps) == 1 {
+			m.keepPairs(ps)
+		}
+	})
+}
+
+// readPair queues the read of pair id with its members; found gets it
+// (none when there is no such pair).
+func readPair(r *store.Reads, id int64, found func([]Pair)) {
 	r.Add(func(rows store.Rows) error {
 		ps, err := scanPairs(rows)
-		if err == nil && len(ps) == 1 {
-			m.keepPairs(ps)
+		if err == nil {
+			found(ps)
 		}
 		return err
 	}, pairSelect+` WHERE p.id = ?`+pairOrder, id)

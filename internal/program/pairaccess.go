@@ -48,10 +48,7 @@ func ViewPairWith(ctx context.Context, q store.Q, actor *account.User, pairID in
 	}
 	var r store.Reads
 	var ps []Pair
-	r.Add(func(rows store.Rows) (err error) {
-		ps, err = scanPairs(rows)
-		return err
-	}, pairSelect+` WHERE p.id = ?`+pairOrder, pairID)
+	readPair(&r, pairID, func(found []Pair) { ps = found })
 	also(&r)
 	if err := r.Run(ctx, q); err != nil {
 		return nil, PairViewer{}, err

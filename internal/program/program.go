@@ -326,25 +326,25 @@ type Coordinator struct {
 
 // Coordinators lists the people who run a program.
 func Coordinators(ctx context.Context, q store.Q, programID int64) ([]Coordinator, error) {
-	return queryCoordinators(ctx, q, `SELECT u.id, u.name, u.email FROM program_coordinators c
-		JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.name, u.id`, programID)
+	return store.ReadAlone(ctx, q, func(r *store.Reads, out *[]Coordinator) {
+		readCoordinators(r, out, `SELECT u.id, u.name, u.email FROM program_coordinators c
+			JOIN users u ON u.id = c.user_id WHERE c.program_id = ? ORDER BY u.name, u.id`, programID)
+	})
 }
 
-func queryCoordinators(ctx context.Context, q store.Q, query string, args ...any) ([]Coordinator, error) {
-	rows, err := q.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Coordinator
-	for rows.Next() {
-		var c Coordinator
-		if err := rows.Scan(&c.UserID, &c.Name, &c.Email); err != nil {
-			return nil, err
+// readCoordinators queues query, which selects coordinators' id, name and
+// email, appending them to out.
+func readCoordinators(r *store.Reads, out *[]Coordinator, query string, args ...any) {
+	r.Add(func(rows store.Rows) error {
+		for rows.Next() {
+			var c Coordinator
+			if err := rows.Scan(&c.UserID, &c.Name, &c.Email); err != nil {
+				return err
+			}
+			*out = append(*out, c)
 		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return nil
+	}, query, args...)
 }
 
 // ContactsFor lists a program's coordinators for a page that tells viewer to
@@ -361,16 +361,7 @@ func ReadContacts(r *store.Reads, viewer *account.User, programID int64, out *[]
 	if viewer == nil {
 		return
 	}
-	r.Add(func(rows store.Rows) error {
-		for rows.Next() {
-			var c Coordinator
-			if err := rows.Scan(&c.UserID, &c.Name, &c.Email); err != nil {
-				return err
-			}
-			*out = append(*out, c)
-		}
-		return nil
-	}, `SELECT u.id, u.name, u.email FROM program_coordinators c
+	readCoordinators(r, out, `SELECT u.id, u.name, u.email FROM program_coordinators c
 		JOIN users u ON u.id = c.user_id
 		WHERE c.program_id = ? AND (? OR EXISTS (SELECT 1 FROM program_coordinators x WHERE x.program_id = c.program_id AND x.user_id = ?)
 			OR EXISTS (SELECT 1 FROM participants x WHERE x.program_id = c.program_id AND x.user_id = ?))

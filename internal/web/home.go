@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"time"
 
 	"mentorskap/internal/announce"
 	"mentorskap/internal/event"
@@ -54,9 +53,6 @@ type homePair struct {
 	Primary *homeStep
 	// Waiting is set while the viewer's own proposal waits for an answer.
 	Waiting bool
-	// Options are the times the next meeting offers while it is a
-	// proposal; one time otherwise.
-	Options []time.Time
 }
 
 // homeStep is a pair's next step: the words of its button and where it
@@ -172,7 +168,6 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		hp := homePair{H: h, Names: pairNames(l, h.Access.Pair, h.Access.Viewer)}
 		hp.Cards = pairCards(named, parts[p.ID], u.ID)
 		hp.Primary, hp.Waiting = nextStep(h)
-		hp.Options = h.NextOptions
 		d.Pairs = append(d.Pairs, hp)
 	}
 	d.Outcomes = s.homeOutcomes(r, u.ID, len(d.Ended), now)

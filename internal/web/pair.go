@@ -48,8 +48,7 @@ type pairHome struct {
 	TimelineRows []meetingRow
 	// contacts are the program's coordinators, read with the rest for a
 	// member, whose page shows them (see Page.Contacts).
-	contacts     []program.Coordinator
-	contactsRead bool
+	contacts []program.Coordinator
 }
 
 // laterShown is how many further booked meetings the pair's page lists
@@ -90,7 +89,6 @@ func loadPairHome(ctx context.Context, q store.Q, actor *account.User, pairID in
 		}
 		if a.Member() {
 			program.ReadContacts(r, actor, a.Pair.ProgramID, &ph.contacts)
-			ph.contactsRead = true
 		}
 	}, func(h *pairhome.Home, ms []meeting.Meeting) error {
 		p := h.Access.Pair
@@ -154,7 +152,7 @@ func (s *Server) pairHome(w http.ResponseWriter, r *http.Request) {
 		h.Cards[k].Answers = h.answers[h.Cards[k].UserID]
 	}
 	p := s.newPage(w, r, h)
-	if h.contactsRead {
+	if h.Access.Member() {
 		p.knownContacts(h.Access.Pair.ProgramID, h.contacts)
 	}
 	h.meetingRows(p)
